@@ -1,0 +1,55 @@
+//! Command-line arguments, declared with clap's derive; no logic lives here.
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage; 3 an I/O error while writing outputs.";
+
+#[derive(Debug, Parser)]
+#[command(name = "backlog", version, about = "Simulates the statutory meeting backlog at Danish jobcentres", after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario day by day and report the backlog and the caseworker load.
+    #[command(after_help = EXIT_CODES)]
+    Simulate(SimulateArgs),
+    /// Parse and check scenarios without running them; reports every problem found.
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of replications (default: the scenario's `replications`, else 1).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write DIR/summary.json and DIR/daily.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --out: write summary.json only, and skip recording the daily rows.
+    #[arg(long)]
+    pub summary_only: bool,
+    /// Worker threads for replications (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+}

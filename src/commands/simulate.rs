@@ -1,0 +1,43 @@
+use crate::cli::SimulateArgs;
+use crate::error::InputError;
+use crate::report::{self, Format, ScenarioInfo};
+use crate::run;
+use crate::scenario;
+use std::io::Write;
+
+pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
+    let scenario = scenario::load(&args.scenario)?;
+    let reps = args.reps.unwrap_or(scenario.replications);
+    if reps == 0 || reps > scenario::MAX_REPLICATIONS {
+        return Err(InputError::argument("--reps", format!("must be between 1 and {}, got {reps}", scenario::MAX_REPLICATIONS)).into());
+    }
+    if args.summary_only && args.out.is_none() {
+        return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
+    }
+    // Fail on a bad output path now, not after the run.
+    if let Some(dir) = &args.out {
+        report::prepare_dir(dir)?;
+    }
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let keep_series = args.out.is_some() && !args.summary_only;
+    let outcome = super::with_jobs(args.jobs, || run::simulate(&scenario, seed, reps, keep_series))?;
+    let info = ScenarioInfo::new(&scenario, seed, reps);
+    if let Some(dir) = &args.out {
+        report::write_atomically(&dir.join("summary.json"), |out| report::json::write(out, &scenario, &info, &outcome))?;
+        if let Some(series) = &outcome.first {
+            report::write_atomically(&dir.join("daily.csv"), |out| report::daily::write(out, &scenario, &info, series))?;
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Table => report::table::write(&mut out, &scenario, &info, &outcome)?,
+        Format::Json => report::json::write(&mut out, &scenario, &info, &outcome)?,
+    }
+    if let (Some(dir), Format::Table) = (&args.out, args.format) {
+        let daily = if outcome.first.is_some() { " and daily.csv" } else { "" };
+        writeln!(out, "wrote {}{daily}", dir.join("summary.json").display())?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! The per-day record of a run: flows and levels per municipality and group, capacity per municipality.
+//!
+//! Everything the reports show is derived from this one series, so a summary over any date range, for one
+//! municipality or all, is a fold over it and never a second bookkeeping.
+
+use chrono::NaiveDate;
+
+/// Flows (during the day) and levels (at the end of the day) of one municipality and group on one day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupDay {
+    pub arrivals: u32,
+    pub exits: u32,
+    pub due: u32,
+    pub held: u32,
+    pub held_on_time: u32,
+    pub waived: u32,
+    pub dropped: u32,
+    /// Meetings whose due date fell inside a suspension window of the group (for `shift`, the date they would
+    /// have fallen due without the dead period).
+    pub suspended: u32,
+    pub active: u32,
+    pub pending: u32,
+    pub overdue: u32,
+}
+
+/// Levels carried into the first reported day (the end of the warm-up).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Levels {
+    pub active: u32,
+    pub pending: u32,
+    pub overdue: u32,
+}
+
+/// Staff and capacity of one municipality on one day.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MunicipalityDay {
+    /// Caseworker full-time equivalents.
+    pub caseworkers: f64,
+    /// Statutory meetings that could be held (0 on closed days and inside a suspension with no capacity).
+    pub capacity: f64,
+}
+
+/// The reported days of one run.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub start: NaiveDate,
+    pub days: usize,
+    pub municipalities: usize,
+    pub groups: usize,
+    /// `days x municipalities x groups`, day-major.
+    pub rows: Vec<GroupDay>,
+    /// `days x municipalities`.
+    pub municipality_rows: Vec<MunicipalityDay>,
+    /// Whether each reported day was a working day.
+    pub working: Vec<bool>,
+    /// `municipalities x groups`: levels at the end of the day before `start`.
+    pub initial: Vec<Levels>,
+}
+
+impl Series {
+    pub fn new(start: NaiveDate, days: usize, municipalities: usize, groups: usize) -> Self {
+        Series {
+            start,
+            days,
+            municipalities,
+            groups,
+            rows: vec![GroupDay::default(); days * municipalities * groups],
+            municipality_rows: vec![MunicipalityDay::default(); days * municipalities],
+            working: vec![false; days],
+            initial: vec![Levels::default(); municipalities * groups],
+        }
+    }
+
+    pub fn date(&self, day: usize) -> NaiveDate {
+        self.start + chrono::Days::new(day as u64)
+    }
+
+    pub fn row(&self, day: usize, municipality: usize, group: usize) -> &GroupDay {
+        &self.rows[(day * self.municipalities + municipality) * self.groups + group]
+    }
+
+    pub fn group_rows(&self, day: usize, municipality: usize) -> &[GroupDay] {
+        let base = (day * self.municipalities + municipality) * self.groups;
+        &self.rows[base..base + self.groups]
+    }
+
+    pub fn municipality_row(&self, day: usize, municipality: usize) -> &MunicipalityDay {
+        &self.municipality_rows[day * self.municipalities + municipality]
+    }
+}

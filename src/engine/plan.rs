@@ -1,0 +1,197 @@
+//! Per-group plans precomputed before a run: the meeting schedule, the dead-period clock for `shift`, and what
+//! happens on each day to meetings that fall due.
+
+use super::calendar::{Calendar, Day};
+use crate::scenario::{ActionKind, Followup, Group, Scenario};
+
+/// Largest spell-day offset followed; later follow-ups are beyond any horizon we allow.
+const MAX_OFFSET: u32 = 40_000;
+
+/// The statutory schedule of a group as spell-day offsets.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    meetings: Vec<(u32, u32)>,
+    followup: Option<Followup>,
+    last_due: u32,
+}
+
+impl Schedule {
+    pub fn new(group: &Group) -> Self {
+        Schedule {
+            meetings: group.meetings.iter().map(|m| (m.due_day, m.deadline_day)).collect(),
+            followup: group.followup,
+            last_due: group.meetings.last().map_or(0, |m| m.due_day),
+        }
+    }
+
+    /// Spell-day offsets (due, deadline) of meeting `k`, or `None` past the end of the schedule.
+    pub fn offsets(&self, k: u32) -> Option<(u32, u32)> {
+        if let Some(&offsets) = self.meetings.get(k as usize) {
+            return Some(offsets);
+        }
+        let followup = self.followup?;
+        let nth = u64::from(k) - self.meetings.len() as u64 + 1;
+        let due = u64::from(self.last_due) + nth * u64::from(followup.every_days);
+        if due > u64::from(MAX_OFFSET) {
+            return None;
+        }
+        Some((due as u32, due as u32 + followup.deadline_days))
+    }
+}
+
+/// The spell clock of a group whose meetings `shift`: dead days do not count, so a schedule freezes inside a
+/// dead period and resumes afterwards, later by the period's length.
+#[derive(Debug, Clone)]
+pub struct ShiftClock {
+    /// `dead_before[d]`: dead days in `[0, d)`, for `d` in `0..=horizon`.
+    dead_before: Vec<u32>,
+    /// Live days in `[0, horizon)`, in order.
+    live_days: Vec<Day>,
+    dead: Vec<bool>,
+}
+
+impl ShiftClock {
+    fn new(dead: Vec<bool>) -> Self {
+        let mut dead_before = Vec::with_capacity(dead.len() + 1);
+        let mut count = 0;
+        dead_before.push(0);
+        let mut live_days = Vec::new();
+        for (day, &is_dead) in dead.iter().enumerate() {
+            if is_dead {
+                count += 1;
+            } else {
+                live_days.push(day as Day);
+            }
+            dead_before.push(count);
+        }
+        ShiftClock {
+            dead_before,
+            live_days,
+            dead,
+        }
+    }
+
+    pub fn is_dead(&self, day: Day) -> bool {
+        usize::try_from(day).ok().and_then(|d| self.dead.get(d)).copied().unwrap_or(false)
+    }
+
+    fn rank(&self, day: Day) -> i64 {
+        if day <= 0 {
+            return i64::from(day);
+        }
+        let index = (day as usize).min(self.dead.len());
+        i64::from(day) - i64::from(self.dead_before[index])
+    }
+
+    fn unrank(&self, rank: i64) -> i64 {
+        if rank < 0 {
+            rank
+        } else if let Some(&day) = self.live_days.get(rank as usize) {
+            i64::from(day)
+        } else {
+            rank + i64::from(*self.dead_before.last().unwrap_or(&0))
+        }
+    }
+
+    /// The day on which `offset` live days have passed since `arrival`.
+    pub fn day_after(&self, arrival: Day, offset: u32) -> i64 {
+        self.unrank(self.rank(arrival) + i64::from(offset))
+    }
+}
+
+/// What happens on one day to a group's meetings that fall due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueAction {
+    Normal,
+    Waive,
+    /// Still owed; the deadline is at least this day (or unchanged when `Day::MIN`).
+    CatchUp(Day),
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupPlan {
+    pub schedule: Schedule,
+    pub shift: Option<ShiftClock>,
+    /// Per simulated day.
+    pub action: Vec<DueAction>,
+    /// Inflow per day for the reference population, per simulated day.
+    pub inflow: Vec<f64>,
+}
+
+impl GroupPlan {
+    pub fn new(scenario: &Scenario, group_index: usize, calendar: &Calendar) -> Self {
+        let group = &scenario.groups[group_index];
+        let days = calendar.len();
+        let mut action = vec![DueAction::Normal; days];
+        let mut dead = vec![false; days];
+        let mut any_shift = false;
+        for suspension in &scenario.suspensions {
+            let rule = suspension.actions[group_index];
+            let from = calendar.day(rule.from).max(0);
+            let to = calendar.day(rule.to).min(days as Day - 1);
+            for day in from..=to {
+                let day = day as usize;
+                match rule.kind {
+                    ActionKind::Waive => action[day] = DueAction::Waive,
+                    ActionKind::CatchUp { by } => action[day] = DueAction::CatchUp(by.map_or(Day::MIN, |d| calendar.day(d))),
+                    ActionKind::Shift => {
+                        dead[day] = true;
+                        any_shift = true;
+                    }
+                }
+            }
+        }
+        let inflow = (0..days).map(|d| *group.inflow_per_day.at(calendar.date(d as Day))).collect();
+        GroupPlan {
+            schedule: Schedule::new(group),
+            shift: any_shift.then(|| ShiftClock::new(dead)),
+            action,
+            inflow,
+        }
+    }
+
+    /// Calendar day of spell-day `offset` for a spell that began on `arrival` (saturating at `Day::MAX`).
+    pub fn day_of(&self, arrival: Day, offset: u32) -> Day {
+        let day = match &self.shift {
+            Some(clock) => clock.day_after(arrival, offset),
+            None => i64::from(arrival) + i64::from(offset),
+        };
+        day.min(i64::from(Day::MAX)) as Day
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shift_clock_freezes_inside_a_dead_period() {
+        // Days 10..=19 are dead (10 days).
+        let dead: Vec<bool> = (0..100).map(|d| (10..20).contains(&d)).collect();
+        let clock = ShiftClock::new(dead);
+        assert_eq!(clock.day_after(0, 5), 5);
+        assert_eq!(clock.day_after(0, 10), 20);
+        assert_eq!(clock.day_after(0, 15), 25);
+        // Arriving inside the window: the clock starts when the window ends.
+        assert_eq!(clock.day_after(12, 0), 20);
+        assert_eq!(clock.day_after(12, 3), 23);
+        // Before day 0 everything is live; beyond the horizon too.
+        assert_eq!(clock.day_after(-30, 35), 15);
+        assert_eq!(clock.day_after(0, 200), 210);
+    }
+
+    #[test]
+    fn followups_repeat_after_the_last_meeting() {
+        let schedule = Schedule {
+            meetings: vec![(0, 7), (30, 60)],
+            followup: Some(Followup {
+                every_days: 90,
+                deadline_days: 14,
+            }),
+            last_due: 30,
+        };
+        assert_eq!(schedule.offsets(1), Some((30, 60)));
+        assert_eq!(schedule.offsets(2), Some((120, 134)));
+        assert_eq!(schedule.offsets(3), Some((210, 224)));
+    }
+}

@@ -1,0 +1,105 @@
+//! Pending meetings: a slab of nodes, each on its person's list and in its municipality's deadline queue.
+//!
+//! The queue is a bucket queue indexed by deadline day, so "earliest deadline first" costs O(1) per meeting.
+//! A person who leaves has their pending meetings unlinked at once (so the counts are exact); the nodes stay in
+//! their buckets, marked dead, and are recycled when the queue reaches them.
+
+use super::calendar::Day;
+
+pub const NIL: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    pub person: u32,
+    pub deadline: Day,
+    pub group: u8,
+    pub alive: bool,
+    /// Neighbours on the person's list of pending meetings.
+    pub prev: u32,
+    pub next: u32,
+}
+
+/// All pending-meeting nodes of a run.
+#[derive(Debug, Default)]
+pub struct Nodes {
+    nodes: Vec<Node>,
+    free: Vec<u32>,
+}
+
+impl Nodes {
+    pub fn alloc(&mut self, node: Node) -> u32 {
+        if let Some(index) = self.free.pop() {
+            self.nodes[index as usize] = node;
+            index
+        } else {
+            self.nodes.push(node);
+            (self.nodes.len() - 1) as u32
+        }
+    }
+
+    pub fn release(&mut self, index: u32) {
+        self.free.push(index);
+    }
+
+    pub fn get(&self, index: u32) -> &Node {
+        &self.nodes[index as usize]
+    }
+
+    pub fn get_mut(&mut self, index: u32) -> &mut Node {
+        &mut self.nodes[index as usize]
+    }
+}
+
+/// Pending meetings of one municipality (or one priority class of it) by deadline day.
+#[derive(Debug, Default)]
+pub struct DeadlineQueue {
+    buckets: Vec<Vec<u32>>,
+    /// Lowest bucket that may hold a node, and the read position inside it.
+    head: usize,
+    position: usize,
+}
+
+impl DeadlineQueue {
+    pub fn with_days(days: usize) -> Self {
+        DeadlineQueue {
+            buckets: (0..days).map(|_| Vec::new()).collect(),
+            head: days,
+            position: 0,
+        }
+    }
+
+    /// Adds a node; `bucket` is its deadline day, clamped by the caller to the last bucket.
+    pub fn push(&mut self, bucket: usize, node: u32) {
+        if bucket < self.head {
+            // Forget what was already read from the old head bucket before reading from an earlier one.
+            if let Some(old) = self.buckets.get_mut(self.head) {
+                old.drain(..self.position);
+            }
+            self.head = bucket;
+            self.position = 0;
+        }
+        self.buckets[bucket].push(node);
+    }
+
+    /// The live node with the earliest deadline (ties: the one queued first), removed from the queue.
+    /// Dead nodes met on the way are released.
+    pub fn pop(&mut self, nodes: &mut Nodes) -> Option<u32> {
+        while self.head < self.buckets.len() {
+            let bucket = &mut self.buckets[self.head];
+            if self.position < bucket.len() {
+                let node = bucket[self.position];
+                self.position += 1;
+                if nodes.get(node).alive {
+                    return Some(node);
+                }
+                nodes.release(node);
+            } else {
+                // Give the memory back: a bucket is left only once every deadline in it has been served.
+                *bucket = Vec::new();
+                self.head += 1;
+                self.position = 0;
+            }
+        }
+        None
+    }
+}

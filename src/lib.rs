@@ -1,0 +1,22 @@
+//! `backlog`: a discrete-event simulator of the statutory meeting backlog at Danish jobcentres.
+//!
+//! A [`Scenario`](scenario::Scenario) (read from TOML and validated) describes municipalities, benefit groups
+//! with their meeting rules, staffing and suspension windows. The [`engine`] advances it day by day and records a
+//! [`Series`](engine::metrics::Series); [`summary`] folds a series into metrics; [`report`] writes them.
+//!
+//! ```no_run
+//! let scenario = backlog::scenario::load(std::path::Path::new("scenarios/cph2020.toml")).unwrap();
+//! let series = backlog::engine::Simulation::new(&scenario, scenario.seed).run();
+//! let total = backlog::summary::summarise(&scenario, &series, backlog::summary::Selection::whole(&series));
+//! assert!(total.books_balance());
+//! println!("peak backlog {} on {:?}", total.backlog_peak, total.backlog_peak_date);
+//! ```
+
+pub mod cli;
+pub mod commands;
+pub mod engine;
+pub mod error;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod summary;

@@ -1,0 +1,79 @@
+//! Reports: one writer per format, all fed from the same summaries, all writing to `&mut dyn Write`.
+//!
+//! Files are written atomically: into a temporary file beside the target, then renamed over it, so a run that
+//! is killed midway leaves either the old file or the new one, never half of one.
+
+pub mod daily;
+pub mod json;
+pub mod table;
+
+use crate::scenario::Scenario;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// The tool's version, recorded in every output.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Output formats for stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// A readable table.
+    Table,
+    /// The summary as JSON (the same document as summary.json).
+    Json,
+}
+
+/// Identifies the scenario and run in every output.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub file: String,
+    pub sha256: String,
+    pub seed: u64,
+    pub start: String,
+    pub end: String,
+    pub version: String,
+    pub replications: u32,
+}
+
+impl ScenarioInfo {
+    pub fn new(scenario: &Scenario, seed: u64, replications: u32) -> Self {
+        ScenarioInfo {
+            name: scenario.name.clone(),
+            file: scenario.file.display().to_string(),
+            sha256: scenario.sha256.clone(),
+            seed,
+            start: scenario.start.to_string(),
+            end: scenario.end.to_string(),
+            version: VERSION.to_string(),
+            replications,
+        }
+    }
+}
+
+/// Writes `path` atomically: `write` fills a temporary file in the same directory, which then replaces `path`.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file = tempfile::Builder::new()
+        .prefix(".backlog-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
+    write(&mut writer).and_then(|_| writer.flush()).with_context(|| format!("cannot write {}", path.display()))?;
+    let file = writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
+    file.as_file().sync_all().with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Makes sure an output directory exists and is writable, before any long work starts.
+pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    tempfile::tempfile_in(dir).with_context(|| format!("output directory {} is not writable", dir.display()))?;
+    Ok(())
+}

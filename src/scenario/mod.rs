@@ -1,0 +1,244 @@
+//! Scenario files: read, resolve `extends`, check, and turn into a [`Scenario`].
+//!
+//! Two levels, as in the tools we admire: [`raw`] is what serde reads (shapes and types only), [`validate`]
+//! checks meaning and builds the ready-to-run [`Scenario`]. Every problem is reported with the file, the key path
+//! and the line, and `validate` collects all of them rather than stopping at the first.
+
+pub mod locate;
+pub mod model;
+pub mod raw;
+mod validate;
+pub use validate::{MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS};
+
+pub use model::*;
+pub use raw::{HolidayRule, Order};
+
+use crate::error::{InputError, Location, Problem};
+use locate::Segment;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use toml_edit::ImDocument;
+
+/// How deep an `extends` chain may go.
+const MAX_EXTENDS_DEPTH: usize = 16;
+/// Largest scenario or data file read (bytes).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file read for a scenario, kept so that problems can be located in it.
+pub(crate) struct Source {
+    pub path: PathBuf,
+    pub doc: ImDocument<String>,
+}
+
+/// Everything read while loading: the files of the `extends` chain (child first) and the bytes hashed.
+pub(crate) struct Sources {
+    pub files: Vec<Source>,
+    pub hasher: Sha256,
+}
+
+impl Sources {
+    /// Attaches file and line to problems found by key path.
+    pub fn locate(&self, key: &str, message: String) -> Problem {
+        let path = locate::parse(key);
+        let mut partial = None;
+        for source in &self.files {
+            if let Some((span, whole)) = locate::span(&source.doc, &path) {
+                let location = Location {
+                    file: source.path.clone(),
+                    line_col: Some(locate::line_col(source.doc.raw(), span.start)),
+                };
+                if whole {
+                    return Problem {
+                        location: Some(location),
+                        key: key.to_string(),
+                        message,
+                    };
+                }
+                partial.get_or_insert(location);
+            }
+        }
+        let location = partial.or_else(|| {
+            self.files.first().map(|source| Location {
+                file: source.path.clone(),
+                line_col: None,
+            })
+        });
+        Problem {
+            location,
+            key: key.to_string(),
+            message,
+        }
+    }
+}
+
+/// Reads a whole input file with the checks every input gets: exists, is a file, not too large, UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let metadata = std::fs::metadata(path).map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
+    if metadata.is_dir() {
+        return Err(InputError::file(path, "is a directory, not a file"));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(InputError::file(
+            path,
+            format!("is {} bytes; input files are limited to {MAX_FILE_BYTES} bytes", metadata.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
+    String::from_utf8(bytes).map_err(|e| {
+        InputError::file(
+            path,
+            format!("is not UTF-8 text (a binary file?): invalid byte at offset {}", e.utf8_error().valid_up_to()),
+        )
+    })
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+/// Loads, resolves and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, InputError> {
+    let mut sources = Sources {
+        files: Vec::new(),
+        hasher: Sha256::new(),
+    };
+    let table = read_chain(path, &mut sources, &mut Vec::new())?;
+    let raw: raw::RawScenario = deserialize(table, &sources)?;
+    validate::validate(raw, path, sources)
+}
+
+/// Reads `path` and everything it extends, child first, and returns the merged table.
+fn read_chain(path: &Path, sources: &mut Sources, seen: &mut Vec<PathBuf>) -> Result<toml::Table, InputError> {
+    let text = read_text(path)?;
+    if text.trim().is_empty() {
+        return Err(InputError::file(path, "is empty; a scenario needs at least name, seed, start, end, municipalities, staffing and groups"));
+    }
+    let doc = ImDocument::parse(text.clone()).map_err(|e| syntax_error(path, &text, &e))?;
+    let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
+        InputError::one(
+            Some(Location {
+                file: path.to_path_buf(),
+                line_col: e.span().map(|s| locate::line_col(&text, s.start)),
+            }),
+            "",
+            e.message().to_string(),
+        )
+    })?;
+    sources.hasher.update(text.as_bytes());
+    let extends = table.remove("extends");
+    let key_location = |sources: &Sources| {
+        let source = Source {
+            path: path.to_path_buf(),
+            doc: doc.clone(),
+        };
+        let found = locate::span(&source.doc, &[Segment::Key("extends".into())]).map(|(span, _)| locate::line_col(&text, span.start));
+        let _ = sources;
+        Some(Location {
+            file: path.to_path_buf(),
+            line_col: found,
+        })
+    };
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if seen.contains(&canonical) {
+        let chain: Vec<String> = seen.iter().chain(std::iter::once(&canonical)).map(|p| p.display().to_string()).collect();
+        return Err(InputError::one(key_location(sources), "extends", format!("extends itself in a loop: {}", chain.join(" -> "))));
+    }
+    seen.push(canonical);
+    sources.files.push(Source {
+        path: path.to_path_buf(),
+        doc: doc.clone(),
+    });
+    let Some(extends) = extends else {
+        return Ok(table);
+    };
+    let toml::Value::String(parent) = extends else {
+        return Err(InputError::one(key_location(sources), "extends", "must be a string: the path of another scenario file"));
+    };
+    if seen.len() > MAX_EXTENDS_DEPTH {
+        return Err(InputError::one(key_location(sources), "extends", format!("chain is deeper than {MAX_EXTENDS_DEPTH} files")));
+    }
+    let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
+    if !parent_path.is_file() {
+        return Err(InputError::one(
+            key_location(sources),
+            "extends",
+            format!("`{parent}` does not exist (looked for {})", parent_path.display()),
+        ));
+    }
+    let mut base = read_chain(&parent_path, sources, seen)?;
+    merge(&mut base, table);
+    Ok(base)
+}
+
+fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> InputError {
+    InputError::one(
+        Some(Location {
+            file: path.to_path_buf(),
+            line_col: error.span().map(|s| locate::line_col(text, s.start)),
+        }),
+        "",
+        format!("TOML syntax error: {}", error.message().trim_end()),
+    )
+}
+
+/// Overlays `child` on `base`: tables merge key by key, arrays of tables that carry an `id` merge element by
+/// `id` (new ids are appended), and everything else is replaced.
+pub fn merge(base: &mut toml::Table, child: toml::Table) {
+    for (key, value) in child {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table)) => merge(base_table, child_table),
+            (Some(toml::Value::Array(base_items)), toml::Value::Array(child_items))
+                if !child_items.is_empty() && child_items.iter().all(|v| id_of(v).is_some()) && base_items.iter().all(|v| id_of(v).is_some()) =>
+            {
+                for item in child_items {
+                    let id = id_of(&item).map(str::to_string);
+                    match base_items.iter_mut().find(|b| id_of(b).map(str::to_string) == id) {
+                        Some(toml::Value::Table(base_table)) => {
+                            if let toml::Value::Table(child_table) = item {
+                                merge(base_table, child_table);
+                            }
+                        }
+                        _ => base_items.push(item),
+                    }
+                }
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+fn id_of(value: &toml::Value) -> Option<&str> {
+    value.as_table()?.get("id")?.as_str()
+}
+
+fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario, InputError> {
+    serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
+        let mut path: Vec<Segment> = error
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
+                serde_path_to_error::Segment::Enum { variant } => Some(Segment::Key(variant.clone())),
+                serde_path_to_error::Segment::Unknown => None,
+            })
+            .collect();
+        let message = error.inner().to_string();
+        // For an unknown key, point at the key itself.
+        if let Some(unknown) = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
+            if path.last() != Some(&Segment::Key(unknown.to_string())) {
+                path.push(Segment::Key(unknown.to_string()));
+            }
+        }
+        let message = message.replace(", expected", "; expected");
+        InputError {
+            problems: vec![sources.locate(&locate::render(&path), message)],
+        }
+    })
+}

@@ -1,0 +1,198 @@
+//! The validated scenario: the only type the engine accepts.
+//!
+//! Everything here has been checked: dates are in order and inside the period, rates are finite and in range,
+//! references resolve. The engine can therefore index and unwrap freely.
+
+use super::raw::{HolidayRule, Order};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The scenario file as given on the command line.
+    pub file: PathBuf,
+    /// sha256 of every file the scenario reads (its `extends` chain, then data files), in that order.
+    pub sha256: String,
+    pub seed: u64,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub replications: u32,
+    pub order: Order,
+    pub warmup_days: u32,
+    pub holidays: HolidayRule,
+    pub closed_days: Vec<NaiveDate>,
+    pub municipalities: Vec<Municipality>,
+    pub staffing: Staffing,
+    pub groups: Vec<Group>,
+    pub suspensions: Vec<Suspension>,
+    pub expectations: Vec<Expectation>,
+}
+
+impl Scenario {
+    /// First simulated day (warm-up included).
+    pub fn sim_start(&self) -> NaiveDate {
+        self.start - chrono::Days::new(u64::from(self.warmup_days))
+    }
+
+    /// Number of reported days (start to end inclusive).
+    pub fn period_days(&self) -> usize {
+        (self.end - self.start).num_days() as usize + 1
+    }
+
+    pub fn group_index(&self, id: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.id == id)
+    }
+
+    pub fn municipality_index(&self, code: u32) -> Option<usize> {
+        self.municipalities.iter().position(|m| m.code == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Municipality {
+    pub code: u32,
+    pub name: String,
+    pub population: f64,
+    /// Multiplies the reference inflow and initial stock: population share times any local factor.
+    pub inflow_scale: f64,
+    /// Caseworker FTE before any dated change.
+    pub caseworkers: f64,
+}
+
+/// A value with dated changes: `base` until the first change, then each change from its date on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated<T> {
+    pub base: T,
+    /// Sorted by date, dates unique.
+    pub changes: Vec<(NaiveDate, T)>,
+}
+
+impl<T> Dated<T> {
+    pub fn constant(base: T) -> Self {
+        Dated {
+            base,
+            changes: Vec::new(),
+        }
+    }
+
+    pub fn at(&self, date: NaiveDate) -> &T {
+        self.changes
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .map_or(&self.base, |(_, value)| value)
+    }
+}
+
+/// Staffing inputs in force on a day, for the reference population.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StaffingLevel {
+    /// Multiplies each municipality's base FTE.
+    pub caseworkers_factor: f64,
+    pub meetings_per_caseworker_day: f64,
+    pub phone_share: f64,
+    pub phone_time: f64,
+}
+
+impl StaffingLevel {
+    /// Meetings one caseworker FTE holds per working day with this channel mix: phone meetings take
+    /// `phone_time` of an in-person meeting's time.
+    pub fn meetings_per_fte(&self) -> f64 {
+        let time_per_meeting = 1.0 - self.phone_share + self.phone_share * self.phone_time;
+        self.meetings_per_caseworker_day / time_per_meeting
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staffing {
+    pub level: Dated<StaffingLevel>,
+    /// Quality floor: at most this many meetings per caseworker per working day.
+    pub max_meetings_per_caseworker_day: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Duration {
+    Exponential { mean: f64 },
+    Lognormal { mean: f64, sd: f64 },
+    Weibull { shape: f64, scale: f64 },
+    Gamma { shape: f64, scale: f64 },
+    Fixed { days: f64 },
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeetingRule {
+    pub due_day: u32,
+    pub deadline_day: u32,
+    pub joint: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Followup {
+    pub every_days: u32,
+    pub deadline_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum InitialAge {
+    /// In equilibrium with the inflow and duration in force on the first simulated day.
+    SteadyState,
+    /// (upper bound in days, share), ages uniform within a bucket, remaining duration drawn afresh.
+    Buckets(Vec<(u32, f64)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub insured: bool,
+    pub priority: u32,
+    pub inflow_per_day: Dated<f64>,
+    pub duration: Dated<Duration>,
+    pub meetings: Vec<MeetingRule>,
+    pub followup: Option<Followup>,
+    pub initial_stock: f64,
+    pub initial_age: InitialAge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    Waive,
+    CatchUp { by: Option<NaiveDate> },
+    Shift,
+}
+
+/// What happens to one group's meetings that fall due in `[from, to]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupAction {
+    pub kind: ActionKind,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suspension {
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub capacity_share: f64,
+    pub phone_counts: bool,
+    /// One entry per group, in group order.
+    pub actions: Vec<GroupAction>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    pub figure: String,
+    pub source: String,
+    pub published: Option<String>,
+    pub value: f64,
+    pub tolerance: f64,
+    pub metric: String,
+    pub municipality: Option<u32>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub scale: f64,
+}

@@ -1,0 +1,379 @@
+//! The scenario file as written: plain serde structs that only check shapes and types.
+//!
+//! Every struct denies unknown fields, so a misspelt key fails loudly with its path. Meaning (dates in order,
+//! rates finite, references that resolve) is checked in `validate`, which turns a [`RawScenario`] into the
+//! [`Scenario`](super::Scenario) the engine accepts.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A calendar date, written either as a TOML date (`2020-03-12`) or as a string (`"2020-03-12"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateValue(pub chrono::NaiveDate);
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+
+        fn parse<E: de::Error>(text: &str) -> Result<DateValue, E> {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(DateValue)
+                .map_err(|_| E::custom(format!("`{text}` is not a date of the form YYYY-MM-DD")))
+        }
+
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = DateValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2020-03-12")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<DateValue, E> {
+                parse(text)
+            }
+            // TOML dates reach serde as a one-entry map holding the date's text.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateValue, A::Error> {
+                let Some((_, text)) = map.next_entry::<String, String>()? else {
+                    return Err(de::Error::custom("expected a date such as 2020-03-12"));
+                };
+                parse(&text)
+            }
+        }
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Path of another scenario this one extends (relative to this file).
+    pub extends: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub seed: u64,
+    pub start: DateValue,
+    pub end: DateValue,
+    /// Default number of replications (`--reps` overrides it).
+    pub replications: Option<u32>,
+    /// Order in which capacity is spent on pending meetings.
+    #[serde(default)]
+    pub order: Order,
+    #[serde(default)]
+    pub warmup: RawWarmup,
+    #[serde(default)]
+    pub calendar: RawCalendar,
+    pub municipalities: RawMunicipalities,
+    pub staffing: RawStaffing,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RawRules>,
+    pub groups: Vec<RawGroup>,
+    #[serde(default)]
+    pub suspensions: Vec<RawSuspension>,
+    #[serde(default)]
+    pub expect: Vec<RawExpectation>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// Earliest deadline first across all groups (ties: the meeting that fell due first).
+    #[default]
+    EarliestDeadline,
+    /// Groups in the order of their `priority` (lowest first), earliest deadline first within a group.
+    GroupPriority,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWarmup {
+    /// Days simulated before `start` from the same inflow and exit rules; their results are not reported.
+    #[serde(default)]
+    pub days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    #[serde(default = "default_holidays")]
+    pub holidays: HolidayRule,
+    /// Extra closed days (no meetings held), such as 24 December.
+    #[serde(default)]
+    pub closed: Vec<DateValue>,
+}
+
+impl Default for RawCalendar {
+    fn default() -> Self {
+        RawCalendar {
+            holidays: default_holidays(),
+            closed: Vec::new(),
+        }
+    }
+}
+
+fn default_holidays() -> HolidayRule {
+    HolidayRule::Denmark
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolidayRule {
+    /// Danish public holidays, computed (Easter-dependent ones included; Store Bededag until 2023).
+    Denmark,
+    /// Every Monday-Friday is a working day.
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMunicipalities {
+    /// Inflow, initial stock and staffing in the groups and staffing sections are given for this many inhabitants,
+    /// and scaled to each municipality by its population.
+    pub reference_population: f64,
+    /// CSV with columns `code,name,population` (relative to the scenario file).
+    pub file: Option<String>,
+    /// Only these codes from `file` (default: all).
+    pub include: Option<Vec<u32>>,
+    /// Municipalities written inline.
+    #[serde(default)]
+    pub list: Vec<RawMunicipality>,
+    /// Local adjustments of municipalities from `file` or `list`, by code.
+    #[serde(default)]
+    pub adjust: Vec<RawAdjustment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMunicipality {
+    pub code: u32,
+    pub name: String,
+    pub population: f64,
+    #[serde(default)]
+    pub inflow_factor: Option<f64>,
+    #[serde(default)]
+    pub caseworkers: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdjustment {
+    pub code: u32,
+    /// Multiplies inflow and initial stock (for example a local unemployment rate relative to the national one).
+    pub inflow_factor: Option<f64>,
+    /// Caseworker FTE for this municipality, instead of the population-scaled figure.
+    pub caseworkers: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaffing {
+    /// Caseworker full-time equivalents for the reference population.
+    pub caseworkers: f64,
+    /// In-person statutory meetings one caseworker FTE holds per working day.
+    pub meetings_per_caseworker_day: f64,
+    /// Share of meetings held by phone or video (0-1).
+    #[serde(default)]
+    pub phone_share: f64,
+    /// Time of a phone/video meeting as a share of an in-person meeting's time (0-1].
+    #[serde(default = "one")]
+    pub phone_time: f64,
+    /// A quality floor: no caseworker holds more than this many meetings a working day.
+    pub max_meetings_per_caseworker_day: Option<f64>,
+    #[serde(default)]
+    pub changes: Vec<RawStaffingChange>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaffingChange {
+    pub date: DateValue,
+    /// New FTE for the reference population (scales every municipality by new / base).
+    pub caseworkers: Option<f64>,
+    /// Multiplies every municipality's base FTE.
+    pub caseworkers_factor: Option<f64>,
+    pub meetings_per_caseworker_day: Option<f64>,
+    pub phone_share: Option<f64>,
+    pub phone_time: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRules {
+    /// Statutory meetings counted from the first day of the spell.
+    #[serde(default)]
+    pub meetings: Vec<RawMeeting>,
+    /// Contact after the scheduled meetings.
+    pub followup: Option<RawFollowup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeeting {
+    /// Day of the spell on which the meeting falls due (0 = the first day).
+    pub due_day: u32,
+    /// Last day of the spell on which holding it counts as on time.
+    pub deadline_day: u32,
+    /// A joint meeting with the a-kasse.
+    #[serde(default)]
+    pub joint: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFollowup {
+    /// A further meeting falls due this many days after the previous one.
+    pub every_days: u32,
+    /// Days after it falls due by which it should be held.
+    pub deadline_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub insured: bool,
+    /// Rank for `order = "group_priority"` (lower is served first).
+    #[serde(default)]
+    pub priority: u32,
+    /// New spells per calendar day for the reference population.
+    pub inflow_per_day: f64,
+    #[serde(default)]
+    pub inflow_changes: Vec<RawInflowChange>,
+    pub duration: RawDuration,
+    #[serde(default)]
+    pub duration_changes: Vec<RawDurationChange>,
+    /// Name of a table under `[rules]`; or give `meetings`/`followup` inline.
+    pub rules: Option<String>,
+    #[serde(default)]
+    pub meetings: Vec<RawMeeting>,
+    pub followup: Option<RawFollowup>,
+    /// Persons already in the group on the first simulated day, for the reference population.
+    #[serde(default)]
+    pub initial_stock: f64,
+    /// How long the initial stock has already been on benefit: age buckets, ages uniform within a bucket and
+    /// remaining durations drawn afresh. Empty (the default): the stock is in equilibrium with the inflow.
+    #[serde(default)]
+    pub initial_age_buckets: Vec<RawAgeBucket>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInflowChange {
+    pub date: DateValue,
+    pub inflow_per_day: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDuration {
+    pub distribution: DistributionKind,
+    /// Mean spell length in days (exponential, lognormal, fixed).
+    pub mean_days: Option<f64>,
+    /// Standard deviation in days (lognormal).
+    pub sd_days: Option<f64>,
+    /// Shape (weibull, gamma).
+    pub shape: Option<f64>,
+    /// Scale in days (weibull, gamma).
+    pub scale_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DistributionKind {
+    Exponential,
+    Lognormal,
+    Weibull,
+    Gamma,
+    Fixed,
+    /// Nobody leaves.
+    Never,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDurationChange {
+    pub date: DateValue,
+    pub distribution: DistributionKind,
+    pub mean_days: Option<f64>,
+    pub sd_days: Option<f64>,
+    pub shape: Option<f64>,
+    pub scale_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgeBucket {
+    pub up_to_days: u32,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSuspension {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub start: DateValue,
+    pub end: DateValue,
+    /// Share of capacity that can still hold statutory meetings inside the window (0 = none).
+    #[serde(default)]
+    pub capacity_share: f64,
+    /// Phone/video meetings held inside the window count as statutory: capacity_share then applies only to
+    /// in-person meetings, and phone capacity stays open.
+    #[serde(default)]
+    pub phone_counts: bool,
+    /// What happens to meetings of groups not listed in `groups` that fall due inside the window.
+    #[serde(default)]
+    pub default_action: Option<RawAction>,
+    /// Per group id: what happens to its meetings that fall due inside the window.
+    #[serde(default)]
+    pub groups: BTreeMap<String, RawGroupAction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawAction {
+    Waive,
+    CatchUp,
+    Shift,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupAction {
+    pub action: RawAction,
+    /// The rule's own window (defaults to the suspension's start and end).
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+    /// `catch_up` only: the date by which the caught-up meetings should be held.
+    pub catch_up_by: Option<DateValue>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpectation {
+    /// Short name of the published figure.
+    pub figure: String,
+    pub source: String,
+    /// When the figure was published.
+    pub published: Option<String>,
+    pub value: f64,
+    /// Relative tolerance, e.g. 0.10 for 10 %.
+    pub tolerance: f64,
+    /// A summary metric name such as `held` or `backlog_peak`.
+    pub metric: String,
+    /// Municipality code; omit for the total.
+    pub municipality: Option<u32>,
+    /// Date range (inclusive); defaults to the scenario period.
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+    /// Scale the simulated value before comparing (for example to express a metric per year).
+    #[serde(default = "one")]
+    pub scale: f64,
+}

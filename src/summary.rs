@@ -1,0 +1,384 @@
+//! Summary metrics: a fold of a run's [`Series`] over a date range, for the total, one municipality or one group,
+//! and the mean and 5 %-95 % band of each metric over replications.
+
+use crate::engine::metrics::{GroupDay, Levels, Series};
+use crate::scenario::Scenario;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Every numeric summary metric, in report order. Expectations and sweeps name metrics from this list.
+pub const NUMERIC_METRICS: &[&str] = &[
+    "arrivals",
+    "exits",
+    "due",
+    "held",
+    "held_on_time",
+    "waived",
+    "dropped",
+    "suspended",
+    "active_start",
+    "active_end",
+    "active_mean",
+    "pending_start",
+    "pending_end",
+    "overdue_start",
+    "overdue_end",
+    "backlog_peak",
+    "capacity",
+    "caseworkers",
+    "utilisation",
+    "on_time_share",
+    "meetings_per_caseworker_day",
+    "active_per_caseworker",
+    "days_to_clear",
+];
+
+pub fn is_numeric_metric(name: &str) -> bool {
+    NUMERIC_METRICS.contains(&name)
+}
+
+/// What part of a run a summary covers.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection {
+    pub municipality: Option<usize>,
+    pub group: Option<usize>,
+    /// Reported day indices, inclusive.
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Selection {
+    pub fn whole(series: &Series) -> Self {
+        Selection {
+            municipality: None,
+            group: None,
+            from: 0,
+            to: series.days - 1,
+        }
+    }
+}
+
+/// The summary metrics of one selection of one run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    pub arrivals: f64,
+    pub exits: f64,
+    pub due: f64,
+    pub held: f64,
+    pub held_on_time: f64,
+    pub waived: f64,
+    pub dropped: f64,
+    pub suspended: f64,
+    pub active_start: f64,
+    pub active_end: f64,
+    pub active_mean: f64,
+    pub pending_start: f64,
+    pub pending_end: f64,
+    pub overdue_start: f64,
+    pub overdue_end: f64,
+    /// Largest overdue count (the backlog) at the end of any day.
+    pub backlog_peak: f64,
+    pub capacity: f64,
+    /// Mean caseworker FTE.
+    pub caseworkers: f64,
+    /// Held / capacity.
+    pub utilisation: f64,
+    /// Held on time / held.
+    pub on_time_share: f64,
+    /// Meetings held per caseworker FTE per working day.
+    pub meetings_per_caseworker_day: f64,
+    /// Mean active persons per caseworker FTE.
+    pub active_per_caseworker: f64,
+    /// Days from the end of the first suspension to the day the backlog is back at its pre-suspension level.
+    pub days_to_clear: Option<f64>,
+    pub backlog_peak_date: Option<NaiveDate>,
+    pub backlog_cleared_date: Option<NaiveDate>,
+}
+
+impl Metrics {
+    /// A numeric metric by name; `None` for an unknown name or a value that does not exist (not cleared).
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Some(match name {
+            "arrivals" => self.arrivals,
+            "exits" => self.exits,
+            "due" => self.due,
+            "held" => self.held,
+            "held_on_time" => self.held_on_time,
+            "waived" => self.waived,
+            "dropped" => self.dropped,
+            "suspended" => self.suspended,
+            "active_start" => self.active_start,
+            "active_end" => self.active_end,
+            "active_mean" => self.active_mean,
+            "pending_start" => self.pending_start,
+            "pending_end" => self.pending_end,
+            "overdue_start" => self.overdue_start,
+            "overdue_end" => self.overdue_end,
+            "backlog_peak" => self.backlog_peak,
+            "capacity" => self.capacity,
+            "caseworkers" => self.caseworkers,
+            "utilisation" => self.utilisation,
+            "on_time_share" => self.on_time_share,
+            "meetings_per_caseworker_day" => self.meetings_per_caseworker_day,
+            "active_per_caseworker" => self.active_per_caseworker,
+            "days_to_clear" => return self.days_to_clear,
+            _ => return None,
+        })
+    }
+
+    /// Sets a numeric metric by name (a missing value is 0, except for `days_to_clear`).
+    pub fn set(&mut self, name: &str, value: Option<f64>) {
+        let slot = match name {
+            "days_to_clear" => {
+                self.days_to_clear = value;
+                return;
+            }
+            "arrivals" => &mut self.arrivals,
+            "exits" => &mut self.exits,
+            "due" => &mut self.due,
+            "held" => &mut self.held,
+            "held_on_time" => &mut self.held_on_time,
+            "waived" => &mut self.waived,
+            "dropped" => &mut self.dropped,
+            "suspended" => &mut self.suspended,
+            "active_start" => &mut self.active_start,
+            "active_end" => &mut self.active_end,
+            "active_mean" => &mut self.active_mean,
+            "pending_start" => &mut self.pending_start,
+            "pending_end" => &mut self.pending_end,
+            "overdue_start" => &mut self.overdue_start,
+            "overdue_end" => &mut self.overdue_end,
+            "backlog_peak" => &mut self.backlog_peak,
+            "capacity" => &mut self.capacity,
+            "caseworkers" => &mut self.caseworkers,
+            "utilisation" => &mut self.utilisation,
+            "on_time_share" => &mut self.on_time_share,
+            "meetings_per_caseworker_day" => &mut self.meetings_per_caseworker_day,
+            "active_per_caseworker" => &mut self.active_per_caseworker,
+            _ => return,
+        };
+        *slot = value.unwrap_or(0.0);
+    }
+
+    /// The books balance: every meeting owed at the start or falling due is held, waived, dropped or pending.
+    pub fn books_balance(&self) -> bool {
+        self.pending_start + self.due == self.held + self.waived + self.dropped + self.pending_end
+    }
+}
+
+/// Reported day index of a date, if inside the series.
+pub fn day_index(series: &Series, date: NaiveDate) -> Option<usize> {
+    let index = (date - series.start).num_days();
+    (0..series.days as i64).contains(&index).then_some(index as usize)
+}
+
+/// Summarises `selection` of one run.
+pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> Metrics {
+    let municipalities: Vec<usize> = match selection.municipality {
+        Some(m) => vec![m],
+        None => (0..series.municipalities).collect(),
+    };
+    let groups: Vec<usize> = match selection.group {
+        Some(g) => vec![g],
+        None => (0..series.groups).collect(),
+    };
+    let levels_before = |day: usize| -> Levels {
+        let mut sum = Levels::default();
+        for &m in &municipalities {
+            for &g in &groups {
+                let levels = if day == 0 {
+                    series.initial[m * series.groups + g]
+                } else {
+                    let row = series.row(day - 1, m, g);
+                    Levels {
+                        active: row.active,
+                        pending: row.pending,
+                        overdue: row.overdue,
+                    }
+                };
+                sum.active += levels.active;
+                sum.pending += levels.pending;
+                sum.overdue += levels.overdue;
+            }
+        }
+        sum
+    };
+    let start_levels = levels_before(selection.from);
+    let mut metrics = Metrics {
+        active_start: f64::from(start_levels.active),
+        pending_start: f64::from(start_levels.pending),
+        overdue_start: f64::from(start_levels.overdue),
+        ..Metrics::default()
+    };
+    // Backlog clearing is measured against the first suspension that starts inside the selection.
+    let suspension = scenario
+        .suspensions
+        .iter()
+        .filter_map(|s| Some((day_index(series, s.start)?, day_index(series, s.end).unwrap_or(series.days - 1))))
+        .find(|(start, _)| (selection.from..=selection.to).contains(start));
+    let pre_level = suspension.map(|(start, _)| f64::from(levels_before(start).overdue));
+    let mut peak = (-1.0, selection.from);
+    let mut peak_since_suspension = (-1.0, selection.from);
+    let mut overdue_by_day = Vec::with_capacity(selection.to + 1 - selection.from);
+    let (mut active_sum, mut caseworker_sum, mut caseworker_working_sum) = (0.0, 0.0, 0.0);
+    for day in selection.from..=selection.to {
+        let mut total = GroupDay::default();
+        for &m in &municipalities {
+            for &g in &groups {
+                let row = series.row(day, m, g);
+                total.arrivals += row.arrivals;
+                total.exits += row.exits;
+                total.due += row.due;
+                total.held += row.held;
+                total.held_on_time += row.held_on_time;
+                total.waived += row.waived;
+                total.dropped += row.dropped;
+                total.suspended += row.suspended;
+                total.active += row.active;
+                total.pending += row.pending;
+                total.overdue += row.overdue;
+            }
+            let staff = series.municipality_row(day, m);
+            // Capacity and staff belong to the municipality; a group's share of them is not defined.
+            if selection.group.is_none() {
+                metrics.capacity += staff.capacity;
+                caseworker_sum += staff.caseworkers;
+                if series.working[day] {
+                    caseworker_working_sum += staff.caseworkers;
+                }
+            }
+        }
+        metrics.arrivals += f64::from(total.arrivals);
+        metrics.exits += f64::from(total.exits);
+        metrics.due += f64::from(total.due);
+        metrics.held += f64::from(total.held);
+        metrics.held_on_time += f64::from(total.held_on_time);
+        metrics.waived += f64::from(total.waived);
+        metrics.dropped += f64::from(total.dropped);
+        metrics.suspended += f64::from(total.suspended);
+        active_sum += f64::from(total.active);
+        let overdue = f64::from(total.overdue);
+        if overdue > peak.0 {
+            peak = (overdue, day);
+        }
+        if suspension.is_some_and(|(start, _)| day >= start) && overdue > peak_since_suspension.0 {
+            peak_since_suspension = (overdue, day);
+        }
+        overdue_by_day.push(overdue);
+        if day == selection.to {
+            metrics.active_end = f64::from(total.active);
+            metrics.pending_end = f64::from(total.pending);
+            metrics.overdue_end = overdue;
+        }
+    }
+    let days = (selection.to + 1 - selection.from) as f64;
+    metrics.active_mean = active_sum / days;
+    metrics.backlog_peak = peak.0;
+    metrics.backlog_peak_date = Some(series.date(peak.1));
+    metrics.caseworkers = caseworker_sum / days;
+    metrics.utilisation = ratio(metrics.held, metrics.capacity);
+    metrics.on_time_share = ratio(metrics.held_on_time, metrics.held);
+    metrics.meetings_per_caseworker_day = ratio(metrics.held, caseworker_working_sum);
+    metrics.active_per_caseworker = ratio(metrics.active_mean, metrics.caseworkers);
+    if let (Some((_, end)), Some(pre_level)) = (suspension, pre_level) {
+        let cleared = (peak_since_suspension.1..=selection.to).find(|&day| overdue_by_day[day - selection.from] <= pre_level);
+        if let Some(day) = cleared {
+            metrics.backlog_cleared_date = Some(series.date(day));
+            metrics.days_to_clear = Some((day as f64 - end as f64).max(0.0));
+        }
+    }
+    metrics
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        0.0
+    }
+}
+
+/// Mean and 5 %-95 % band of one metric over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Band {
+    /// `None` when any replication has no value (the backlog was not cleared).
+    pub mean: Option<f64>,
+    pub p5: Option<f64>,
+    pub p95: Option<f64>,
+}
+
+/// Percentile with linear interpolation between order statistics; `None` sorts above every number.
+pub fn percentile(sorted: &[Option<f64>], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let position = q * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    match (sorted[low], sorted[high]) {
+        (Some(a), Some(b)) => Some(a + (b - a) * (position - low as f64)),
+        _ => None,
+    }
+}
+
+pub fn band(values: impl IntoIterator<Item = Option<f64>>) -> Band {
+    let mut values: Vec<Option<f64>> = values.into_iter().collect();
+    values.sort_by(|a, b| match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(y),
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Greater,
+        (_, None) => std::cmp::Ordering::Less,
+    });
+    let all: Option<Vec<f64>> = values.iter().copied().collect();
+    Band {
+        mean: all.filter(|v| !v.is_empty()).map(|v| v.iter().sum::<f64>() / v.len() as f64),
+        p5: percentile(&values, 0.05),
+        p95: percentile(&values, 0.95),
+    }
+}
+
+/// Metrics averaged over replications, with the band of every numeric metric. Dates are the median date over
+/// replications (a replication that never cleared counts as later than any date).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
+    pub mean: Metrics,
+    pub bands: Vec<(&'static str, Band)>,
+}
+
+pub fn aggregate(runs: &[Metrics]) -> Aggregate {
+    let bands: Vec<(&'static str, Band)> = NUMERIC_METRICS.iter().map(|&name| (name, band(runs.iter().map(|r| r.get(name))))).collect();
+    let median_date = |pick: fn(&Metrics) -> Option<NaiveDate>| {
+        let mut dates: Vec<Option<NaiveDate>> = runs.iter().map(pick).collect();
+        dates.sort_by(|a, b| match (a, b) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Greater,
+            (_, None) => std::cmp::Ordering::Less,
+        });
+        dates.get(dates.len().saturating_sub(1) / 2).copied().flatten()
+    };
+    let mut mean = Metrics {
+        backlog_peak_date: median_date(|m| m.backlog_peak_date),
+        backlog_cleared_date: median_date(|m| m.backlog_cleared_date),
+        ..Metrics::default()
+    };
+    for (name, band) in &bands {
+        mean.set(name, band.mean);
+    }
+    Aggregate { mean, bands }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_interpolate_and_treat_missing_as_largest() {
+        let values: Vec<Option<f64>> = (0..=10).map(|v| Some(f64::from(v))).collect();
+        assert_eq!(percentile(&values, 0.05), Some(0.5));
+        assert_eq!(percentile(&values, 0.95), Some(9.5));
+        let b = band(vec![Some(1.0), None, Some(3.0)]);
+        assert_eq!(b.mean, None);
+        assert_eq!(b.p5, Some(1.2));
+        assert_eq!(b.p95, None);
+    }
+}
