@@ -59,7 +59,11 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub fn one(location: Option<Location>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn one(
+        location: Option<Location>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         InputError {
             problems: vec![Problem {
                 location,

@@ -39,9 +39,29 @@ impl RunSummary {
         RunSummary {
             total: summarise(scenario, series, whole),
             municipalities: (0..series.municipalities)
-                .map(|m| summarise(scenario, series, Selection { municipality: Some(m), ..whole }))
+                .map(|m| {
+                    summarise(
+                        scenario,
+                        series,
+                        Selection {
+                            municipality: Some(m),
+                            ..whole
+                        },
+                    )
+                })
                 .collect(),
-            groups: (0..series.groups).map(|g| summarise(scenario, series, Selection { group: Some(g), ..whole })).collect(),
+            groups: (0..series.groups)
+                .map(|g| {
+                    summarise(
+                        scenario,
+                        series,
+                        Selection {
+                            group: Some(g),
+                            ..whole
+                        },
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -66,13 +86,19 @@ pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) ->
     });
     let first = runs.first_mut().and_then(|(_, series)| series.take());
     let summaries: Vec<RunSummary> = runs.into_iter().map(|(s, _)| s).collect();
-    let collect = |pick: &dyn Fn(&RunSummary) -> Metrics| aggregate(&summaries.iter().map(pick).collect::<Vec<_>>());
+    let collect = |pick: &dyn Fn(&RunSummary) -> Metrics| {
+        aggregate(&summaries.iter().map(pick).collect::<Vec<_>>())
+    };
     Outcome {
         seed,
         replications: reps,
         total: collect(&|s| s.total.clone()),
-        municipalities: (0..scenario.municipalities.len()).map(|m| collect(&|s| s.municipalities[m].clone())).collect(),
-        groups: (0..scenario.groups.len()).map(|g| collect(&|s| s.groups[g].clone())).collect(),
+        municipalities: (0..scenario.municipalities.len())
+            .map(|m| collect(&|s| s.municipalities[m].clone()))
+            .collect(),
+        groups: (0..scenario.groups.len())
+            .map(|g| collect(&|s| s.groups[g].clone()))
+            .collect(),
         first,
     }
 }

@@ -169,7 +169,9 @@ impl Metrics {
 /// Reported day index of a date, if inside the series.
 pub fn day_index(series: &Series, date: NaiveDate) -> Option<usize> {
     let index = (date - series.start).num_days();
-    (0..series.days as i64).contains(&index).then_some(index as usize)
+    (0..series.days as i64)
+        .contains(&index)
+        .then_some(index as usize)
 }
 
 /// Summarises `selection` of one run.
@@ -214,7 +216,12 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
     let suspension = scenario
         .suspensions
         .iter()
-        .filter_map(|s| Some((day_index(series, s.start)?, day_index(series, s.end).unwrap_or(series.days - 1))))
+        .filter_map(|s| {
+            Some((
+                day_index(series, s.start)?,
+                day_index(series, s.end).unwrap_or(series.days - 1),
+            ))
+        })
         .find(|(start, _)| (selection.from..=selection.to).contains(start));
     let pre_level = suspension.map(|(start, _)| f64::from(levels_before(start).overdue));
     let mut peak = (-1.0, selection.from);
@@ -281,7 +288,8 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
     metrics.meetings_per_caseworker_day = ratio(metrics.held, caseworker_working_sum);
     metrics.active_per_caseworker = ratio(metrics.active_mean, metrics.caseworkers);
     if let (Some((_, end)), Some(pre_level)) = (suspension, pre_level) {
-        let cleared = (peak_since_suspension.1..=selection.to).find(|&day| overdue_by_day[day - selection.from] <= pre_level);
+        let cleared = (peak_since_suspension.1..=selection.to)
+            .find(|&day| overdue_by_day[day - selection.from] <= pre_level);
         if let Some(day) = cleared {
             metrics.backlog_cleared_date = Some(series.date(day));
             metrics.days_to_clear = Some((day as f64 - end as f64).max(0.0));
@@ -330,7 +338,9 @@ pub fn band(values: impl IntoIterator<Item = Option<f64>>) -> Band {
     });
     let all: Option<Vec<f64>> = values.iter().copied().collect();
     Band {
-        mean: all.filter(|v| !v.is_empty()).map(|v| v.iter().sum::<f64>() / v.len() as f64),
+        mean: all
+            .filter(|v| !v.is_empty())
+            .map(|v| v.iter().sum::<f64>() / v.len() as f64),
         p5: percentile(&values, 0.05),
         p95: percentile(&values, 0.95),
     }
@@ -345,7 +355,10 @@ pub struct Aggregate {
 }
 
 pub fn aggregate(runs: &[Metrics]) -> Aggregate {
-    let bands: Vec<(&'static str, Band)> = NUMERIC_METRICS.iter().map(|&name| (name, band(runs.iter().map(|r| r.get(name))))).collect();
+    let bands: Vec<(&'static str, Band)> = NUMERIC_METRICS
+        .iter()
+        .map(|&name| (name, band(runs.iter().map(|r| r.get(name)))))
+        .collect();
     let median_date = |pick: fn(&Metrics) -> Option<NaiveDate>| {
         let mut dates: Vec<Option<NaiveDate>> = runs.iter().map(pick).collect();
         dates.sort_by(|a, b| match (a, b) {
@@ -354,7 +367,10 @@ pub fn aggregate(runs: &[Metrics]) -> Aggregate {
             (None, _) => std::cmp::Ordering::Greater,
             (_, None) => std::cmp::Ordering::Less,
         });
-        dates.get(dates.len().saturating_sub(1) / 2).copied().flatten()
+        dates
+            .get(dates.len().saturating_sub(1) / 2)
+            .copied()
+            .flatten()
     };
     let mut mean = Metrics {
         backlog_peak_date: median_date(|m| m.backlog_peak_date),

@@ -16,10 +16,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
 }
 
 /// Runs `work` on a pool of `jobs` threads (all cores when `None`).
-pub fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
+pub fn with_jobs<T: Send>(
+    jobs: Option<usize>,
+    work: impl FnOnce() -> T + Send,
+) -> anyhow::Result<T> {
     if jobs == Some(0) {
         return Err(InputError::argument("--jobs", "must be at least 1").into());
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()?;
     Ok(pool.install(work))
 }

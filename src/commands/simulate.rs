@@ -9,7 +9,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     let scenario = scenario::load(&args.scenario)?;
     let reps = args.reps.unwrap_or(scenario.replications);
     if reps == 0 || reps > scenario::MAX_REPLICATIONS {
-        return Err(InputError::argument("--reps", format!("must be between 1 and {}, got {reps}", scenario::MAX_REPLICATIONS)).into());
+        return Err(InputError::argument(
+            "--reps",
+            format!(
+                "must be between 1 and {}, got {reps}",
+                scenario::MAX_REPLICATIONS
+            ),
+        )
+        .into());
     }
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
@@ -20,12 +27,18 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     }
     let seed = args.seed.unwrap_or(scenario.seed);
     let keep_series = args.out.is_some() && !args.summary_only;
-    let outcome = super::with_jobs(args.jobs, || run::simulate(&scenario, seed, reps, keep_series))?;
+    let outcome = super::with_jobs(args.jobs, || {
+        run::simulate(&scenario, seed, reps, keep_series)
+    })?;
     let info = ScenarioInfo::new(&scenario, seed, reps);
     if let Some(dir) = &args.out {
-        report::write_atomically(&dir.join("summary.json"), |out| report::json::write(out, &scenario, &info, &outcome))?;
+        report::write_atomically(&dir.join("summary.json"), |out| {
+            report::json::write(out, &scenario, &info, &outcome)
+        })?;
         if let Some(series) = &outcome.first {
-            report::write_atomically(&dir.join("daily.csv"), |out| report::daily::write(out, &scenario, &info, series))?;
+            report::write_atomically(&dir.join("daily.csv"), |out| {
+                report::daily::write(out, &scenario, &info, series)
+            })?;
         }
     }
     let stdout = std::io::stdout();
@@ -35,7 +48,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         Format::Json => report::json::write(&mut out, &scenario, &info, &outcome)?,
     }
     if let (Some(dir), Format::Table) = (&args.out, args.format) {
-        let daily = if outcome.first.is_some() { " and daily.csv" } else { "" };
+        let daily = if outcome.first.is_some() {
+            " and daily.csv"
+        } else {
+            ""
+        };
         writeln!(out, "wrote {}{daily}", dir.join("summary.json").display())?;
     }
     out.flush()?;

@@ -13,7 +13,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
                 s.start,
                 s.end,
                 s.municipalities.len(),
-                if s.municipalities.len() == 1 { "y" } else { "ies" },
+                if s.municipalities.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                },
                 s.groups.len(),
                 if s.groups.len() == 1 { "" } else { "s" },
                 s.suspensions.len(),

@@ -12,10 +12,12 @@ pub type Day = i32;
 /// Danish public holidays of a year: the fixed ones, the Easter-dependent ones, and Store Bededag (the fourth
 /// Friday after Easter) for years before 2024, when it was abolished.
 pub fn danish_holidays(year: i32) -> Vec<NaiveDate> {
-    let fixed = |month, day| NaiveDate::from_ymd_opt(year, month, day).expect("valid fixed holiday");
+    let fixed =
+        |month, day| NaiveDate::from_ymd_opt(year, month, day).expect("valid fixed holiday");
     let mut days = vec![fixed(1, 1), fixed(12, 25), fixed(12, 26)];
     if let Ok(easter) = computus::gregorian(year) {
-        let easter = NaiveDate::from_ymd_opt(easter.year, easter.month, easter.day).expect("computus gives a valid date");
+        let easter = NaiveDate::from_ymd_opt(easter.year, easter.month, easter.day)
+            .expect("computus gives a valid date");
         let offset = |days: i64| easter + chrono::Duration::days(days);
         days.extend([
             offset(-3), // Skærtorsdag
@@ -44,7 +46,12 @@ pub struct Calendar {
 impl Calendar {
     /// A calendar of `days` days from `origin`: Monday to Friday, less the public holidays of `holidays` and the
     /// `closed` dates.
-    pub fn new(origin: NaiveDate, days: usize, holidays: HolidayRule, closed: &[NaiveDate]) -> Self {
+    pub fn new(
+        origin: NaiveDate,
+        days: usize,
+        holidays: HolidayRule,
+        closed: &[NaiveDate],
+    ) -> Self {
         let last = origin + Days::new(days.saturating_sub(1) as u64);
         let mut off: Vec<NaiveDate> = closed.to_vec();
         if holidays == HolidayRule::Denmark {
@@ -56,7 +63,8 @@ impl Calendar {
         let working = (0..days)
             .map(|i| {
                 let date = origin + Days::new(i as u64);
-                !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && off.binary_search(&date).is_err()
+                !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+                    && off.binary_search(&date).is_err()
             })
             .collect();
         Calendar { origin, working }
@@ -71,7 +79,11 @@ impl Calendar {
     }
 
     pub fn is_working(&self, day: Day) -> bool {
-        usize::try_from(day).ok().and_then(|i| self.working.get(i)).copied().unwrap_or(false)
+        usize::try_from(day)
+            .ok()
+            .and_then(|i| self.working.get(i))
+            .copied()
+            .unwrap_or(false)
     }
 
     pub fn date(&self, day: Day) -> NaiveDate {
@@ -132,8 +144,16 @@ mod tests {
         // 2. pinsedag, Dec 25; Dec 26 and Pinsedag fall on weekends).
         let calendar = Calendar::new(date(2020, 1, 1), 366, HolidayRule::Denmark, &[]);
         assert_eq!(calendar.working_days_between(0, 365), 262 - 8);
-        let none = Calendar::new(date(2020, 1, 1), 366, HolidayRule::None, &[date(2020, 12, 24)]);
+        let none = Calendar::new(
+            date(2020, 1, 1),
+            366,
+            HolidayRule::None,
+            &[date(2020, 12, 24)],
+        );
         assert_eq!(none.working_days_between(0, 365), 261);
-        assert_eq!(calendar.date(calendar.day(date(2020, 3, 12))), date(2020, 3, 12));
+        assert_eq!(
+            calendar.date(calendar.day(date(2020, 3, 12))),
+            date(2020, 3, 12)
+        );
     }
 }

@@ -96,27 +96,46 @@ impl<'a> Simulation<'a> {
     pub fn new(scenario: &'a Scenario, seed: u64) -> Self {
         let warmup = scenario.warmup_days as usize;
         let days = warmup + scenario.period_days();
-        let calendar = Calendar::new(scenario.sim_start(), days, scenario.holidays, &scenario.closed_days);
+        let calendar = Calendar::new(
+            scenario.sim_start(),
+            days,
+            scenario.holidays,
+            &scenario.closed_days,
+        );
         let groups = scenario.groups.len();
         let municipalities = scenario.municipalities.len();
-        let plans: Vec<GroupPlan> = (0..groups).map(|g| GroupPlan::new(scenario, g, &calendar)).collect();
+        let plans: Vec<GroupPlan> = (0..groups)
+            .map(|g| GroupPlan::new(scenario, g, &calendar))
+            .collect();
         let durations = scenario
             .groups
             .iter()
             .map(|group| {
                 let mut list = vec![(Day::MIN, DurationSampler::new(&group.duration.base))];
-                list.extend(group.duration.changes.iter().map(|(date, d)| (calendar.day(*date), DurationSampler::new(d))));
+                list.extend(
+                    group
+                        .duration
+                        .changes
+                        .iter()
+                        .map(|(date, d)| (calendar.day(*date), DurationSampler::new(d))),
+                );
                 list
             })
             .collect();
-        let staffing = (0..days as Day).map(|day| day_staffing(scenario, &calendar, day)).collect();
+        let staffing = (0..days as Day)
+            .map(|day| day_staffing(scenario, &calendar, day))
+            .collect();
         let (class_of_group, classes) = match scenario.order {
             Order::EarliestDeadline => (vec![0; groups], 1),
             Order::GroupPriority => {
                 let mut priorities: Vec<u32> = scenario.groups.iter().map(|g| g.priority).collect();
                 priorities.sort();
                 priorities.dedup();
-                let classes = scenario.groups.iter().map(|g| priorities.binary_search(&g.priority).unwrap_or(0)).collect();
+                let classes = scenario
+                    .groups
+                    .iter()
+                    .map(|g| priorities.binary_search(&g.priority).unwrap_or(0))
+                    .collect();
                 (classes, priorities.len())
             }
         };
@@ -136,7 +155,9 @@ impl<'a> Simulation<'a> {
             events: (0..days).map(|_| Vec::new()).collect(),
             scratch: Vec::new(),
             nodes: Nodes::default(),
-            queues: (0..municipalities * classes).map(|_| DeadlineQueue::with_days(buckets)).collect(),
+            queues: (0..municipalities * classes)
+                .map(|_| DeadlineQueue::with_days(buckets))
+                .collect(),
             class_of_group,
             classes,
             pending_at_deadline: vec![0; municipalities * groups * buckets],
@@ -144,9 +165,16 @@ impl<'a> Simulation<'a> {
             levels: vec![Levels::default(); municipalities * groups],
             today: vec![GroupDay::default(); municipalities * groups],
             carry: vec![0.0; municipalities],
-            series: Series::new(scenario.start, scenario.period_days(), municipalities, groups),
+            series: Series::new(
+                scenario.start,
+                scenario.period_days(),
+                municipalities,
+                groups,
+            ),
         };
-        simulation.series.working = (0..scenario.period_days()).map(|d| simulation.calendar.is_working((warmup + d) as Day)).collect();
+        simulation.series.working = (0..scenario.period_days())
+            .map(|d| simulation.calendar.is_working((warmup + d) as Day))
+            .collect();
         simulation.seed_initial_stock();
         simulation
     }
@@ -211,7 +239,10 @@ impl<'a> Simulation<'a> {
 
     fn duration_sampler(&self, group: usize, day: Day) -> DurationSampler {
         let list = &self.durations[group];
-        list.iter().rev().find(|(from, _)| *from <= day).map_or(list[0].1, |(_, s)| *s)
+        list.iter()
+            .rev()
+            .find(|(from, _)| *from <= day)
+            .map_or(list[0].1, |(_, s)| *s)
     }
 
     fn seed_initial_stock(&mut self) {
@@ -223,7 +254,9 @@ impl<'a> Simulation<'a> {
             let sampler = self.duration_sampler(g, 0);
             // Steady state: a stock member sits in a spell drawn length-biased, at a uniform point of it.
             let reference: Vec<u32> = match group.initial_age {
-                InitialAge::SteadyState => (0..4096).map(|_| sampler.sample(&mut self.rng).unwrap_or(365)).collect(),
+                InitialAge::SteadyState => (0..4096)
+                    .map(|_| sampler.sample(&mut self.rng).unwrap_or(365))
+                    .collect(),
                 InitialAge::Buckets(_) => Vec::new(),
             };
             let length_biased = WeightedIndex::new(reference.iter().map(|&d| f64::from(d))).ok();
@@ -234,7 +267,8 @@ impl<'a> Simulation<'a> {
             let bucket_index = WeightedIndex::new(buckets.iter().map(|(_, share)| *share)).ok();
             for m in 0..self.scenario.municipalities.len() {
                 let expected = group.initial_stock * self.scenario.municipalities[m].inflow_scale;
-                let count = expected.floor() as u64 + u64::from(self.rng.gen_bool(expected.fract()));
+                let count =
+                    expected.floor() as u64 + u64::from(self.rng.gen_bool(expected.fract()));
                 for _ in 0..count {
                     let (age, remaining) = match (&length_biased, &bucket_index) {
                         (Some(index), _) => {
@@ -248,7 +282,11 @@ impl<'a> Simulation<'a> {
                         }
                         (None, Some(index)) => {
                             let bucket = index.sample(&mut self.rng);
-                            let low = if bucket == 0 { 0 } else { buckets[bucket - 1].0 };
+                            let low = if bucket == 0 {
+                                0
+                            } else {
+                                buckets[bucket - 1].0
+                            };
                             let age = self.rng.gen_range(low..buckets[bucket].0);
                             (age, sampler.sample(&mut self.rng))
                         }
@@ -298,7 +336,10 @@ impl<'a> Simulation<'a> {
         let index = match self.free_persons.pop() {
             Some(index) => {
                 let generation = self.persons[index as usize].generation;
-                self.persons[index as usize] = Person { generation, ..person };
+                self.persons[index as usize] = Person {
+                    generation,
+                    ..person
+                };
                 index
             }
             None => {
@@ -346,7 +387,9 @@ impl<'a> Simulation<'a> {
             if unshifted >= today && clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
                 if reported >= self.warmup {
-                    let row = (reported - self.warmup) * self.series.municipalities * groups + m * groups + g;
+                    let row = (reported - self.warmup) * self.series.municipalities * groups
+                        + m * groups
+                        + g;
                     self.series.rows[row].suspended += 1;
                 }
             }
@@ -480,7 +523,9 @@ impl<'a> Simulation<'a> {
             self.carry[m] = available - slots as f64;
             for class in 0..self.classes {
                 while slots > 0 {
-                    let Some(node_index) = self.queues[m * self.classes + class].pop(&mut self.nodes) else {
+                    let Some(node_index) =
+                        self.queues[m * self.classes + class].pop(&mut self.nodes)
+                    else {
                         break;
                     };
                     slots -= 1;
@@ -529,7 +574,10 @@ impl<'a> Simulation<'a> {
         }
         for m in 0..municipalities {
             let (caseworkers, capacity) = self.capacity(m, day);
-            self.series.municipality_rows[reported * municipalities + m] = MunicipalityDay { caseworkers, capacity };
+            self.series.municipality_rows[reported * municipalities + m] = MunicipalityDay {
+                caseworkers,
+                capacity,
+            };
         }
         self.today.fill(GroupDay::default());
     }
@@ -545,7 +593,11 @@ fn day_staffing(scenario: &Scenario, calendar: &Calendar, day: Day) -> DayStaffi
         };
     }
     let mut per_fte = level.meetings_per_fte();
-    if let Some(suspension) = scenario.suspensions.iter().find(|s| s.start <= date && date <= s.end) {
+    if let Some(suspension) = scenario
+        .suspensions
+        .iter()
+        .find(|s| s.start <= date && date <= s.end)
+    {
         per_fte = if suspension.phone_counts {
             // Phone and video meetings count: the open share of capacity is held entirely by phone.
             level.meetings_per_caseworker_day / level.phone_time * suspension.capacity_share

@@ -18,7 +18,11 @@ pub struct Schedule {
 impl Schedule {
     pub fn new(group: &Group) -> Self {
         Schedule {
-            meetings: group.meetings.iter().map(|m| (m.due_day, m.deadline_day)).collect(),
+            meetings: group
+                .meetings
+                .iter()
+                .map(|m| (m.due_day, m.deadline_day))
+                .collect(),
             followup: group.followup,
             last_due: group.meetings.last().map_or(0, |m| m.due_day),
         }
@@ -72,7 +76,11 @@ impl ShiftClock {
     }
 
     pub fn is_dead(&self, day: Day) -> bool {
-        usize::try_from(day).ok().and_then(|d| self.dead.get(d)).copied().unwrap_or(false)
+        usize::try_from(day)
+            .ok()
+            .and_then(|d| self.dead.get(d))
+            .copied()
+            .unwrap_or(false)
     }
 
     fn rank(&self, day: Day) -> i64 {
@@ -133,7 +141,9 @@ impl GroupPlan {
                 let day = day as usize;
                 match rule.kind {
                     ActionKind::Waive => action[day] = DueAction::Waive,
-                    ActionKind::CatchUp { by } => action[day] = DueAction::CatchUp(by.map_or(Day::MIN, |d| calendar.day(d))),
+                    ActionKind::CatchUp { by } => {
+                        action[day] = DueAction::CatchUp(by.map_or(Day::MIN, |d| calendar.day(d)))
+                    }
                     ActionKind::Shift => {
                         dead[day] = true;
                         any_shift = true;
@@ -141,7 +151,9 @@ impl GroupPlan {
                 }
             }
         }
-        let inflow = (0..days).map(|d| *group.inflow_per_day.at(calendar.date(d as Day))).collect();
+        let inflow = (0..days)
+            .map(|d| *group.inflow_per_day.at(calendar.date(d as Day)))
+            .collect();
         GroupPlan {
             schedule: Schedule::new(group),
             shift: any_shift.then(|| ShiftClock::new(dead)),
@@ -176,7 +188,8 @@ mod tests {
         assert_eq!(clock.day_after(12, 0), 20);
         assert_eq!(clock.day_after(12, 3), 23);
         // Before day 0 everything is live; beyond the horizon too.
-        assert_eq!(clock.day_after(-30, 35), 15);
+        assert_eq!(clock.day_after(-30, 35), 5);
+        assert_eq!(clock.day_after(-30, 45), 25);
         assert_eq!(clock.day_after(0, 200), 210);
     }
 

@@ -19,14 +19,22 @@ impl DurationSampler {
     /// Parameters were validated as finite and positive, so construction cannot fail.
     pub fn new(duration: &Duration) -> Self {
         match *duration {
-            Duration::Exponential { mean } => DurationSampler::Exponential(Exp::new(1.0 / mean).expect("validated mean")),
+            Duration::Exponential { mean } => {
+                DurationSampler::Exponential(Exp::new(1.0 / mean).expect("validated mean"))
+            }
             Duration::Lognormal { mean, sd } => {
                 let sigma2 = (1.0 + (sd * sd) / (mean * mean)).ln();
                 let mu = mean.ln() - sigma2 / 2.0;
-                DurationSampler::Lognormal(LogNormal::new(mu, sigma2.sqrt()).expect("validated mean and sd"))
+                DurationSampler::Lognormal(
+                    LogNormal::new(mu, sigma2.sqrt()).expect("validated mean and sd"),
+                )
             }
-            Duration::Weibull { shape, scale } => DurationSampler::Weibull(Weibull::new(scale, shape).expect("validated shape and scale")),
-            Duration::Gamma { shape, scale } => DurationSampler::Gamma(Gamma::new(shape, scale).expect("validated shape and scale")),
+            Duration::Weibull { shape, scale } => DurationSampler::Weibull(
+                Weibull::new(scale, shape).expect("validated shape and scale"),
+            ),
+            Duration::Gamma { shape, scale } => {
+                DurationSampler::Gamma(Gamma::new(shape, scale).expect("validated shape and scale"))
+            }
             Duration::Fixed { days } => DurationSampler::Fixed(days),
             Duration::Never => DurationSampler::Never,
         }

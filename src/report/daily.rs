@@ -32,7 +32,12 @@ pub const COLUMNS: &[&str] = &[
     "version",
 ];
 
-pub fn write(out: &mut dyn Write, scenario: &Scenario, info: &ScenarioInfo, series: &Series) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    info: &ScenarioInfo,
+    series: &Series,
+) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(COLUMNS)?;
     let seed = info.seed.to_string();

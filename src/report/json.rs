@@ -31,7 +31,9 @@ struct Entry {
 }
 
 fn number(value: Option<f64>) -> Value {
-    value.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
+    value
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
 }
 
 /// The metric map of one selection: every numeric metric plus the backlog dates.
@@ -40,9 +42,13 @@ pub fn metrics_map(metrics: &Metrics) -> Map<String, Value> {
     for name in NUMERIC_METRICS {
         map.insert(name.to_string(), number(metrics.get(name)));
     }
-    let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
+    let date =
+        |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
     map.insert("backlog_peak_date".into(), date(metrics.backlog_peak_date));
-    map.insert("backlog_cleared_date".into(), date(metrics.backlog_cleared_date));
+    map.insert(
+        "backlog_cleared_date".into(),
+        date(metrics.backlog_cleared_date),
+    );
     map
 }
 
@@ -60,7 +66,12 @@ fn bands_map(aggregate: &Aggregate) -> Map<String, Value> {
         .collect()
 }
 
-pub fn write(out: &mut dyn Write, scenario: &Scenario, info: &ScenarioInfo, outcome: &Outcome) -> std::io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    info: &ScenarioInfo,
+    outcome: &Outcome,
+) -> std::io::Result<()> {
     let document = Document {
         scenario: info,
         total: metrics_map(&outcome.total.mean),

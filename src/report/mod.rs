@@ -54,26 +54,42 @@ impl ScenarioInfo {
 }
 
 /// Writes `path` atomically: `write` fills a temporary file in the same directory, which then replaces `path`.
-pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     use anyhow::Context;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let file = tempfile::Builder::new()
         .prefix(".backlog-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
-    write(&mut writer).and_then(|_| writer.flush()).with_context(|| format!("cannot write {}", path.display()))?;
-    let file = writer.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write {}", path.display()))?;
-    file.as_file().sync_all().with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    write(&mut writer)
+        .and_then(|_| writer.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
 /// Makes sure an output directory exists and is writable, before any long work starts.
 pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
     use anyhow::Context;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
-    tempfile::tempfile_in(dir).with_context(|| format!("output directory {} is not writable", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    tempfile::tempfile_in(dir)
+        .with_context(|| format!("output directory {} is not writable", dir.display()))?;
     Ok(())
 }

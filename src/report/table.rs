@@ -36,14 +36,22 @@ fn band_text(band: &Band) -> String {
 /// `staffed` is false for group rows: staff and capacity belong to municipalities, not to groups.
 fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::io::Result<()> {
     let m = &a.mean;
-    let peak = format!("{} {}", thousands(m.backlog_peak), m.backlog_peak_date.map_or("-".to_string(), |d| d.format("%d %b").to_string()));
+    let peak = format!(
+        "{} {}",
+        thousands(m.backlog_peak),
+        m.backlog_peak_date
+            .map_or("-".to_string(), |d| d.format("%d %b").to_string())
+    );
     let cleared = match (m.backlog_cleared_date, m.days_to_clear) {
         (Some(date), _) => date.to_string(),
         (None, _) if m.backlog_peak > 0.0 => "not cleared".to_string(),
         _ => "-".to_string(),
     };
     let (per_caseworker, persons_per_caseworker) = if staffed {
-        (format!("{:.2}", m.meetings_per_caseworker_day), format!("{:.1}", m.active_per_caseworker))
+        (
+            format!("{:.2}", m.meetings_per_caseworker_day),
+            format!("{:.1}", m.active_per_caseworker),
+        )
     } else {
         ("-".to_string(), "-".to_string())
     };
@@ -63,24 +71,69 @@ fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::i
     )
 }
 
-pub fn write(out: &mut dyn Write, scenario: &Scenario, info: &ScenarioInfo, outcome: &Outcome) -> std::io::Result<()> {
-    writeln!(out, "{} ({} to {}), seed {}, {} replication{}", info.name, info.start, info.end, info.seed, info.replications, if info.replications == 1 { "" } else { "s" })?;
-    writeln!(out, "scenario {} sha256 {}  backlog {}", info.file, &info.sha256[..12.min(info.sha256.len())], info.version)?;
+pub fn write(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    info: &ScenarioInfo,
+    outcome: &Outcome,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} ({} to {}), seed {}, {} replication{}",
+        info.name,
+        info.start,
+        info.end,
+        info.seed,
+        info.replications,
+        if info.replications == 1 { "" } else { "s" }
+    )?;
+    writeln!(
+        out,
+        "scenario {} sha256 {}  backlog {}",
+        info.file,
+        &info.sha256[..12.min(info.sha256.len())],
+        info.version
+    )?;
     writeln!(out)?;
     writeln!(
         out,
         "{:<22} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>12} {:>7} {:>7}",
-        "municipality", "due", "held", "on time", "waived", "dropped", "suspended", "backlog peak", "cleared", "mtg/cw", "pers/cw"
+        "municipality",
+        "due",
+        "held",
+        "on time",
+        "waived",
+        "dropped",
+        "suspended",
+        "backlog peak",
+        "cleared",
+        "mtg/cw",
+        "pers/cw"
     )?;
     let mut order: Vec<usize> = (0..scenario.municipalities.len()).collect();
     if order.len() > MAX_ROWS {
-        order.sort_by(|&a, &b| outcome.municipalities[b].mean.backlog_peak.total_cmp(&outcome.municipalities[a].mean.backlog_peak).then(a.cmp(&b)));
+        order.sort_by(|&a, &b| {
+            outcome.municipalities[b]
+                .mean
+                .backlog_peak
+                .total_cmp(&outcome.municipalities[a].mean.backlog_peak)
+                .then(a.cmp(&b))
+        });
     }
     for &m in order.iter().take(MAX_ROWS) {
-        row(out, &scenario.municipalities[m].name, &outcome.municipalities[m], true)?;
+        row(
+            out,
+            &scenario.municipalities[m].name,
+            &outcome.municipalities[m],
+            true,
+        )?;
     }
     if order.len() > MAX_ROWS {
-        writeln!(out, "... {} more municipalities (largest backlog peaks shown; all are in summary.json)", order.len() - MAX_ROWS)?;
+        writeln!(
+            out,
+            "... {} more municipalities (largest backlog peaks shown; all are in summary.json)",
+            order.len() - MAX_ROWS
+        )?;
     }
     if scenario.municipalities.len() > 1 {
         row(out, "total", &outcome.total, true)?;
@@ -102,10 +155,29 @@ pub fn write(out: &mut dyn Write, scenario: &Scenario, info: &ScenarioInfo, outc
         thousands(t.dropped),
         thousands(t.pending_end)
     )?;
-    writeln!(out, "capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}", t.utilisation * 100.0, t.caseworkers)?;
+    writeln!(
+        out,
+        "capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}",
+        t.utilisation * 100.0,
+        t.caseworkers
+    )?;
     if outcome.replications > 1 {
-        let band = |name: &str| outcome.total.bands.iter().find(|(n, _)| *n == name).map(|(_, b)| band_text(b)).unwrap_or_default();
-        writeln!(out, "5%-95% over replications: held {}, backlog peak {}, overdue at end {}", band("held"), band("backlog_peak"), band("overdue_end"))?;
+        let band = |name: &str| {
+            outcome
+                .total
+                .bands
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, b)| band_text(b))
+                .unwrap_or_default()
+        };
+        writeln!(
+            out,
+            "5%-95% over replications: held {}, backlog peak {}, overdue at end {}",
+            band("held"),
+            band("backlog_peak"),
+            band("overdue_end")
+        )?;
     }
     writeln!(out, "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker")
 }

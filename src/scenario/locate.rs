@@ -65,22 +65,28 @@ pub fn span(doc: &ImDocument<String>, path: &[Segment]) -> Option<(std::ops::Ran
     let mut best = None;
     for (depth, segment) in path.iter().enumerate() {
         let next = match (segment, &node) {
-            (Segment::Key(key), Node::Table(table)) => table.get_key_value(key).map(|(k, item)| (k.span(), Node::Item(item))),
+            (Segment::Key(key), Node::Table(table)) => table
+                .get_key_value(key)
+                .map(|(k, item)| (k.span(), Node::Item(item))),
             (Segment::Key(key), Node::Item(item)) => match item {
-                Item::Table(table) => table.get_key_value(key).map(|(k, v)| (k.span(), Node::Item(v))),
-                Item::Value(Value::InlineTable(table)) => table.get_key_value(key).map(|(k, v)| (k.span(), Node::Item(v))),
+                Item::Table(table) => table
+                    .get_key_value(key)
+                    .map(|(k, v)| (k.span(), Node::Item(v))),
+                Item::Value(Value::InlineTable(table)) => table
+                    .get_key_value(key)
+                    .map(|(k, v)| (k.span(), Node::Item(v))),
                 _ => None,
             },
-            (Segment::Key(key), Node::Value(Value::InlineTable(table))) => {
-                table.get_key_value(key).map(|(k, v)| (k.span(), Node::Item(v)))
-            }
-            (Segment::Index(index), Node::Item(Item::ArrayOfTables(array))) => {
-                array.get(*index).map(|table| (table.span(), Node::Table(table)))
-            }
+            (Segment::Key(key), Node::Value(Value::InlineTable(table))) => table
+                .get_key_value(key)
+                .map(|(k, v)| (k.span(), Node::Item(v))),
+            (Segment::Index(index), Node::Item(Item::ArrayOfTables(array))) => array
+                .get(*index)
+                .map(|table| (table.span(), Node::Table(table))),
             (Segment::Index(index), Node::Item(Item::Value(Value::Array(array))))
-            | (Segment::Index(index), Node::Value(Value::Array(array))) => {
-                array.get(*index).map(|value| (value.span(), Node::Value(value)))
-            }
+            | (Segment::Index(index), Node::Value(Value::Array(array))) => array
+                .get(*index)
+                .map(|value| (value.span(), Node::Value(value))),
             _ => None,
         };
         match next {
@@ -100,7 +106,10 @@ pub fn span(doc: &ImDocument<String>, path: &[Segment]) -> Option<(std::ops::Ran
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.len(), |nl| before.len() - nl - 1) + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
     (line, column)
 }
 

@@ -73,21 +73,29 @@ impl Sources {
 
 /// Reads a whole input file with the checks every input gets: exists, is a file, not too large, UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let metadata = std::fs::metadata(path).map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
     if metadata.is_dir() {
         return Err(InputError::file(path, "is a directory, not a file"));
     }
     if metadata.len() > MAX_FILE_BYTES {
         return Err(InputError::file(
             path,
-            format!("is {} bytes; input files are limited to {MAX_FILE_BYTES} bytes", metadata.len()),
+            format!(
+                "is {} bytes; input files are limited to {MAX_FILE_BYTES} bytes",
+                metadata.len()
+            ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
     String::from_utf8(bytes).map_err(|e| {
         InputError::file(
             path,
-            format!("is not UTF-8 text (a binary file?): invalid byte at offset {}", e.utf8_error().valid_up_to()),
+            format!(
+                "is not UTF-8 text (a binary file?): invalid byte at offset {}",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })
 }
@@ -112,7 +120,11 @@ pub fn load(path: &Path) -> Result<Scenario, InputError> {
 }
 
 /// Reads `path` and everything it extends, child first, and returns the merged table.
-fn read_chain(path: &Path, sources: &mut Sources, seen: &mut Vec<PathBuf>) -> Result<toml::Table, InputError> {
+fn read_chain(
+    path: &Path,
+    sources: &mut Sources,
+    seen: &mut Vec<PathBuf>,
+) -> Result<toml::Table, InputError> {
     let text = read_text(path)?;
     if text.trim().is_empty() {
         return Err(InputError::file(path, "is empty; a scenario needs at least name, seed, start, end, municipalities, staffing and groups"));
@@ -135,7 +147,8 @@ fn read_chain(path: &Path, sources: &mut Sources, seen: &mut Vec<PathBuf>) -> Re
             path: path.to_path_buf(),
             doc: doc.clone(),
         };
-        let found = locate::span(&source.doc, &[Segment::Key("extends".into())]).map(|(span, _)| locate::line_col(&text, span.start));
+        let found = locate::span(&source.doc, &[Segment::Key("extends".into())])
+            .map(|(span, _)| locate::line_col(&text, span.start));
         let _ = sources;
         Some(Location {
             file: path.to_path_buf(),
@@ -144,8 +157,16 @@ fn read_chain(path: &Path, sources: &mut Sources, seen: &mut Vec<PathBuf>) -> Re
     };
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if seen.contains(&canonical) {
-        let chain: Vec<String> = seen.iter().chain(std::iter::once(&canonical)).map(|p| p.display().to_string()).collect();
-        return Err(InputError::one(key_location(sources), "extends", format!("extends itself in a loop: {}", chain.join(" -> "))));
+        let chain: Vec<String> = seen
+            .iter()
+            .chain(std::iter::once(&canonical))
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(InputError::one(
+            key_location(sources),
+            "extends",
+            format!("extends itself in a loop: {}", chain.join(" -> ")),
+        ));
     }
     seen.push(canonical);
     sources.files.push(Source {
@@ -156,17 +177,28 @@ fn read_chain(path: &Path, sources: &mut Sources, seen: &mut Vec<PathBuf>) -> Re
         return Ok(table);
     };
     let toml::Value::String(parent) = extends else {
-        return Err(InputError::one(key_location(sources), "extends", "must be a string: the path of another scenario file"));
+        return Err(InputError::one(
+            key_location(sources),
+            "extends",
+            "must be a string: the path of another scenario file",
+        ));
     };
     if seen.len() > MAX_EXTENDS_DEPTH {
-        return Err(InputError::one(key_location(sources), "extends", format!("chain is deeper than {MAX_EXTENDS_DEPTH} files")));
+        return Err(InputError::one(
+            key_location(sources),
+            "extends",
+            format!("chain is deeper than {MAX_EXTENDS_DEPTH} files"),
+        ));
     }
     let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
     if !parent_path.is_file() {
         return Err(InputError::one(
             key_location(sources),
             "extends",
-            format!("`{parent}` does not exist (looked for {})", parent_path.display()),
+            format!(
+                "`{parent}` does not exist (looked for {})",
+                parent_path.display()
+            ),
         ));
     }
     let mut base = read_chain(&parent_path, sources, seen)?;
@@ -181,7 +213,10 @@ fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> InputE
             line_col: error.span().map(|s| locate::line_col(text, s.start)),
         }),
         "",
-        format!("TOML syntax error: {}", error.message().trim_end()),
+        format!(
+            "TOML syntax error: {}",
+            error.message().trim().replace('\n', ": ")
+        ),
     )
 }
 
@@ -190,13 +225,20 @@ fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> InputE
 pub fn merge(base: &mut toml::Table, child: toml::Table) {
     for (key, value) in child {
         match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table)) => merge(base_table, child_table),
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table)) => {
+                merge(base_table, child_table)
+            }
             (Some(toml::Value::Array(base_items)), toml::Value::Array(child_items))
-                if !child_items.is_empty() && child_items.iter().all(|v| id_of(v).is_some()) && base_items.iter().all(|v| id_of(v).is_some()) =>
+                if !child_items.is_empty()
+                    && child_items.iter().all(|v| id_of(v).is_some())
+                    && base_items.iter().all(|v| id_of(v).is_some()) =>
             {
                 for item in child_items {
                     let id = id_of(&item).map(str::to_string);
-                    match base_items.iter_mut().find(|b| id_of(b).map(str::to_string) == id) {
+                    match base_items
+                        .iter_mut()
+                        .find(|b| id_of(b).map(str::to_string) == id)
+                    {
                         Some(toml::Value::Table(base_table)) => {
                             if let toml::Value::Table(child_table) = item {
                                 merge(base_table, child_table);
@@ -225,13 +267,25 @@ fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario
             .filter_map(|segment| match segment {
                 serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
                 serde_path_to_error::Segment::Map { key } => Some(Segment::Key(key.clone())),
-                serde_path_to_error::Segment::Enum { variant } => Some(Segment::Key(variant.clone())),
+                serde_path_to_error::Segment::Enum { variant } => {
+                    Some(Segment::Key(variant.clone()))
+                }
                 serde_path_to_error::Segment::Unknown => None,
             })
             .collect();
-        let message = error.inner().to_string();
+        // The value deserializer appends "in `key`"; the key path is reported on its own.
+        let full = error.inner().to_string();
+        let message = full
+            .split("\nin `")
+            .next()
+            .unwrap_or(&full)
+            .trim()
+            .to_string();
         // For an unknown key, point at the key itself.
-        if let Some(unknown) = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
+        if let Some(unknown) = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+        {
             if path.last() != Some(&Segment::Key(unknown.to_string())) {
                 path.push(Segment::Key(unknown.to_string()));
             }

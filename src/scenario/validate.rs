@@ -50,9 +50,23 @@ impl Checker {
         self.number(key, value, 0.0, max)
     }
 
-    fn date_in(&mut self, key: &str, date: NaiveDate, from: NaiveDate, to: NaiveDate, what: &str) -> bool {
+    /// A date inside `[from, to]`; not checked when the range itself is reversed (that is reported once, on `end`).
+    fn date_in(
+        &mut self,
+        key: &str,
+        date: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+        what: &str,
+    ) -> bool {
+        if from > to {
+            return false;
+        }
         if date < from || date > to {
-            self.err(key, format!("{date} is outside the {what} ({from} to {to})"));
+            self.err(
+                key,
+                format!("{date} is outside the {what} ({from} to {to})"),
+            );
             false
         } else {
             true
@@ -60,7 +74,11 @@ impl Checker {
     }
 }
 
-pub(super) fn validate(raw: RawScenario, file: &Path, mut sources: Sources) -> Result<Scenario, InputError> {
+pub(super) fn validate(
+    raw: RawScenario,
+    file: &Path,
+    mut sources: Sources,
+) -> Result<Scenario, InputError> {
     let mut check = Checker {
         problems: Vec::new(),
         extra: Vec::new(),
@@ -71,36 +89,64 @@ pub(super) fn validate(raw: RawScenario, file: &Path, mut sources: Sources) -> R
     let start = raw.start.0;
     let end = raw.end.0;
     for (key, date) in [("start", start), ("end", end)] {
-        check.date_in(key, date, ymd(1900, 1, 1), ymd(2200, 12, 31), "supported years");
+        check.date_in(
+            key,
+            date,
+            ymd(1900, 1, 1),
+            ymd(2200, 12, 31),
+            "supported years",
+        );
     }
     let mut period_ok = true;
     if end < start {
         check.err("end", format!("{end} is before start {start}"));
         period_ok = false;
     } else if (end - start).num_days() + 1 > MAX_PERIOD_DAYS {
-        check.err("end", format!("the period is {} days; the limit is {MAX_PERIOD_DAYS} days (ten years)", (end - start).num_days() + 1));
+        check.err(
+            "end",
+            format!(
+                "the period is {} days; the limit is {MAX_PERIOD_DAYS} days (ten years)",
+                (end - start).num_days() + 1
+            ),
+        );
         period_ok = false;
     }
     if i64::from(raw.warmup.days) > MAX_PERIOD_DAYS {
-        check.err("warmup.days", format!("{} days; the limit is {MAX_PERIOD_DAYS}", raw.warmup.days));
+        check.err(
+            "warmup.days",
+            format!("{} days; the limit is {MAX_PERIOD_DAYS}", raw.warmup.days),
+        );
         period_ok = false;
     }
-    let sim_start = start - chrono::Days::new(u64::from(raw.warmup.days.min(MAX_PERIOD_DAYS as u32)));
+    let sim_start =
+        start - chrono::Days::new(u64::from(raw.warmup.days.min(MAX_PERIOD_DAYS as u32)));
     let replications = raw.replications.unwrap_or(1);
     if replications == 0 || replications > MAX_REPLICATIONS {
-        check.err("replications", format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"));
+        check.err(
+            "replications",
+            format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"),
+        );
     }
 
     let mut closed_days = Vec::new();
     for (i, day) in raw.calendar.closed.iter().enumerate() {
-        if !period_ok || check.date_in(&format!("calendar.closed[{i}]"), day.0, sim_start, end, "simulated period") {
+        if !period_ok
+            || check.date_in(
+                &format!("calendar.closed[{i}]"),
+                day.0,
+                sim_start,
+                end,
+                "simulated period",
+            )
+        {
             closed_days.push(day.0);
         }
     }
     closed_days.sort();
     closed_days.dedup();
 
-    let municipalities = municipalities(&raw.municipalities, &raw.staffing, &mut check, &mut sources);
+    let municipalities =
+        municipalities(&raw.municipalities, &raw.staffing, &mut check, &mut sources);
     let staffing = staffing(&raw.staffing, &mut check, sim_start, end);
     let groups = groups(&raw, &mut check, sim_start, end);
     let suspensions = suspensions(&raw, &groups, &mut check, start, end);
@@ -111,7 +157,12 @@ pub(super) fn validate(raw: RawScenario, file: &Path, mut sources: Sources) -> R
         let days = (end - sim_start).num_days() as f64 + 1.0;
         let mut persons = 0.0;
         for group in &groups {
-            let peak_inflow = group.inflow_per_day.changes.iter().map(|(_, v)| *v).fold(group.inflow_per_day.base, f64::max);
+            let peak_inflow = group
+                .inflow_per_day
+                .changes
+                .iter()
+                .map(|(_, v)| *v)
+                .fold(group.inflow_per_day.base, f64::max);
             let scale: f64 = municipalities.iter().map(|m| m.inflow_scale).sum();
             persons += scale * (group.initial_stock + peak_inflow * days);
         }
@@ -125,7 +176,12 @@ pub(super) fn validate(raw: RawScenario, file: &Path, mut sources: Sources) -> R
 
     if !check.problems.is_empty() || !check.extra.is_empty() {
         let mut problems = std::mem::take(&mut check.extra);
-        problems.extend(check.problems.into_iter().map(|(key, message)| sources.locate(&key, message)));
+        problems.extend(
+            check
+                .problems
+                .into_iter()
+                .map(|(key, message)| sources.locate(&key, message)),
+        );
         return Err(InputError { problems });
     }
     let sha256 = format!("{:x}", sources.hasher.finalize_reset());
@@ -162,7 +218,9 @@ fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> Pa
         .iter()
         .find(|s| super::locate::span(&s.doc, &path).is_some_and(|(_, whole)| whole))
         .or(sources.files.first());
-    let dir = declaring.and_then(|s| s.path.parent()).unwrap_or(Path::new(""));
+    let dir = declaring
+        .and_then(|s| s.path.parent())
+        .unwrap_or(Path::new(""));
     dir.join(written)
 }
 
@@ -173,7 +231,10 @@ struct CsvMunicipality {
     population: f64,
 }
 
-fn read_municipality_csv(path: &Path, sources: &mut Sources) -> Result<Vec<CsvMunicipality>, Problem> {
+fn read_municipality_csv(
+    path: &Path,
+    sources: &mut Sources,
+) -> Result<Vec<CsvMunicipality>, Problem> {
     let file_problem = |line: Option<u64>, message: String| Problem {
         location: Some(Location {
             file: path.to_path_buf(),
@@ -184,11 +245,19 @@ fn read_municipality_csv(path: &Path, sources: &mut Sources) -> Result<Vec<CsvMu
     };
     let text = read_text(path).map_err(|mut e| e.problems.remove(0))?;
     sources.hasher.update(text.as_bytes());
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| file_problem(Some(1), format!("cannot read the header: {e}")))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| file_problem(Some(1), format!("cannot read the header: {e}")))?
+        .clone();
     for needed in ["code", "name", "population"] {
         if !headers.iter().any(|h| h == needed) {
-            return Err(file_problem(Some(1), format!("has no `{needed}` column (columns needed: code, name, population)")));
+            return Err(file_problem(
+                Some(1),
+                format!("has no `{needed}` column (columns needed: code, name, population)"),
+            ));
         }
     }
     let mut rows = Vec::new();
@@ -196,7 +265,13 @@ fn read_municipality_csv(path: &Path, sources: &mut Sources) -> Result<Vec<CsvMu
         match record {
             Ok(row) => {
                 if !(row.population.is_finite() && row.population > 0.0) {
-                    return Err(file_problem(Some(rows.len() as u64 + 2), format!("population of {} must be a number greater than 0, got {}", row.code, row.population)));
+                    return Err(file_problem(
+                        Some(rows.len() as u64 + 2),
+                        format!(
+                            "population of {} must be a number greater than 0, got {}",
+                            row.code, row.population
+                        ),
+                    ));
                 }
                 rows.push(row);
             }
@@ -216,7 +291,12 @@ fn read_municipality_csv(path: &Path, sources: &mut Sources) -> Result<Vec<CsvMu
     Ok(rows)
 }
 
-fn municipalities(raw: &RawMunicipalities, staffing: &RawStaffing, check: &mut Checker, sources: &mut Sources) -> Vec<Municipality> {
+fn municipalities(
+    raw: &RawMunicipalities,
+    staffing: &RawStaffing,
+    check: &mut Checker,
+    sources: &mut Sources,
+) -> Vec<Municipality> {
     let reference = raw.reference_population;
     let reference_ok = check.positive("municipalities.reference_population", reference, 1e10);
     let mut all: Vec<(String, Municipality)> = Vec::new();
@@ -228,7 +308,10 @@ fn municipalities(raw: &RawMunicipalities, staffing: &RawStaffing, check: &mut C
                 if let Some(codes) = include {
                     for (i, code) in codes.iter().enumerate() {
                         if !rows.iter().any(|r| r.code == *code) {
-                            check.err(format!("municipalities.include[{i}]"), format!("municipality {code} is not in {}", path.display()));
+                            check.err(
+                                format!("municipalities.include[{i}]"),
+                                format!("municipality {code} is not in {}", path.display()),
+                            );
                         }
                     }
                 }
@@ -250,7 +333,10 @@ fn municipalities(raw: &RawMunicipalities, staffing: &RawStaffing, check: &mut C
             Err(problem) => check.extra.push(problem),
         }
     } else if raw.include.is_some() {
-        check.err("municipalities.include", "needs `file`: it picks codes from the municipality file");
+        check.err(
+            "municipalities.include",
+            "needs `file`: it picks codes from the municipality file",
+        );
     }
     for (i, m) in raw.list.iter().enumerate() {
         let key = format!("municipalities.list[{i}]");
@@ -278,7 +364,13 @@ fn municipalities(raw: &RawMunicipalities, staffing: &RawStaffing, check: &mut C
     for (i, adjust) in raw.adjust.iter().enumerate() {
         let key = format!("municipalities.adjust[{i}]");
         let Some((_, m)) = all.iter_mut().find(|(_, m)| m.code == adjust.code) else {
-            check.err(format!("{key}.code"), format!("municipality {} does not exist in this scenario", adjust.code));
+            check.err(
+                format!("{key}.code"),
+                format!(
+                    "municipality {} does not exist in this scenario",
+                    adjust.code
+                ),
+            );
             continue;
         };
         if let Some(factor) = adjust.inflow_factor {
@@ -296,12 +388,21 @@ fn municipalities(raw: &RawMunicipalities, staffing: &RawStaffing, check: &mut C
         check.err("municipalities", "no municipalities: give `file` or `list`");
     }
     if all.len() > MAX_MUNICIPALITIES {
-        check.err("municipalities", format!("{} municipalities; the limit is {MAX_MUNICIPALITIES}", all.len()));
+        check.err(
+            "municipalities",
+            format!(
+                "{} municipalities; the limit is {MAX_MUNICIPALITIES}",
+                all.len()
+            ),
+        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for (key, m) in &all {
         if !seen.insert(m.code) {
-            check.err(key.clone(), format!("municipality code {} appears twice", m.code));
+            check.err(
+                key.clone(),
+                format!("municipality code {} appears twice", m.code),
+            );
         }
     }
     let reference = if reference_ok { reference } else { 1.0 };
@@ -317,9 +418,18 @@ fn municipalities(raw: &RawMunicipalities, staffing: &RawStaffing, check: &mut C
         .collect()
 }
 
-fn staffing(raw: &RawStaffing, check: &mut Checker, sim_start: NaiveDate, end: NaiveDate) -> Staffing {
+fn staffing(
+    raw: &RawStaffing,
+    check: &mut Checker,
+    sim_start: NaiveDate,
+    end: NaiveDate,
+) -> Staffing {
     check.number("staffing.caseworkers", raw.caseworkers, 0.0, 1e7);
-    check.positive("staffing.meetings_per_caseworker_day", raw.meetings_per_caseworker_day, 200.0);
+    check.positive(
+        "staffing.meetings_per_caseworker_day",
+        raw.meetings_per_caseworker_day,
+        200.0,
+    );
     check.number("staffing.phone_share", raw.phone_share, 0.0, 1.0);
     check.positive("staffing.phone_time", raw.phone_time, 1.0);
     if let Some(cap) = raw.max_meetings_per_caseworker_day {
@@ -332,20 +442,39 @@ fn staffing(raw: &RawStaffing, check: &mut Checker, sim_start: NaiveDate, end: N
         phone_time: raw.phone_time,
     };
     let mut changes: Vec<(NaiveDate, StaffingLevel)> = Vec::new();
-    let mut order: Vec<(NaiveDate, usize)> = raw.changes.iter().enumerate().map(|(i, c)| (c.date.0, i)).collect();
+    let mut order: Vec<(NaiveDate, usize)> = raw
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.date.0, i))
+        .collect();
     order.sort();
     let mut current = base;
     for (date, i) in order {
         let change = &raw.changes[i];
         let key = format!("staffing.changes[{i}]");
-        check.date_in(&format!("{key}.date"), date, sim_start, end, "simulated period");
+        check.date_in(
+            &format!("{key}.date"),
+            date,
+            sim_start,
+            end,
+            "simulated period",
+        );
         if changes.last().is_some_and(|(last, _)| *last == date) {
-            check.err(format!("{key}.date"), format!("two staffing changes on {date}"));
+            check.err(
+                format!("{key}.date"),
+                format!("two staffing changes on {date}"),
+            );
         }
         match (change.caseworkers, change.caseworkers_factor) {
-            (Some(_), Some(_)) => check.err(key.clone(), "give `caseworkers` or `caseworkers_factor`, not both"),
+            (Some(_), Some(_)) => check.err(
+                key.clone(),
+                "give `caseworkers` or `caseworkers_factor`, not both",
+            ),
             (Some(fte), None) => {
-                if check.number(&format!("{key}.caseworkers"), fte, 0.0, 1e7) && raw.caseworkers > 0.0 {
+                if check.number(&format!("{key}.caseworkers"), fte, 0.0, 1e7)
+                    && raw.caseworkers > 0.0
+                {
                     current.caseworkers_factor = fte / raw.caseworkers;
                 } else if raw.caseworkers == 0.0 {
                     check.err(format!("{key}.caseworkers"), "cannot rescale staffing.caseworkers = 0; use caseworkers_factor or municipality caseworkers");
@@ -381,7 +510,12 @@ fn staffing(raw: &RawStaffing, check: &mut Checker, sim_start: NaiveDate, end: N
     }
 }
 
-fn duration(check: &mut Checker, key: &str, kind: DistributionKind, params: [(&str, Option<f64>); 4]) -> Duration {
+fn duration(
+    check: &mut Checker,
+    key: &str,
+    kind: DistributionKind,
+    params: [(&str, Option<f64>); 4],
+) -> Duration {
     let needed: &[&str] = match kind {
         DistributionKind::Exponential | DistributionKind::Fixed => &["mean_days"],
         DistributionKind::Lognormal => &["mean_days", "sd_days"],
@@ -399,7 +533,10 @@ fn duration(check: &mut Checker, key: &str, kind: DistributionKind, params: [(&s
                 }
             }
             (true, None) => check.err(key, format!("the {kind_name} distribution needs `{name}`")),
-            (false, Some(_)) => check.err(&param_key, format!("is not used by the {kind_name} distribution")),
+            (false, Some(_)) => check.err(
+                &param_key,
+                format!("is not used by the {kind_name} distribution"),
+            ),
             (false, None) => {}
         }
     }
@@ -411,7 +548,10 @@ fn duration(check: &mut Checker, key: &str, kind: DistributionKind, params: [(&s
         DistributionKind::Gamma => Duration::Gamma { shape, scale },
         DistributionKind::Fixed => {
             if params[0].1.is_some_and(|v| v < 1.0) {
-                check.err(format!("{key}.mean_days"), "a fixed duration must be at least 1 day");
+                check.err(
+                    format!("{key}.mean_days"),
+                    "a fixed duration must be at least 1 day",
+                );
             }
             Duration::Fixed { days: mean }
         }
@@ -419,15 +559,26 @@ fn duration(check: &mut Checker, key: &str, kind: DistributionKind, params: [(&s
     }
 }
 
-fn meeting_rules(check: &mut Checker, key: &str, meetings: &[RawMeeting], followup: &Option<RawFollowup>) -> (Vec<MeetingRule>, Option<Followup>) {
+fn meeting_rules(
+    check: &mut Checker,
+    key: &str,
+    meetings: &[RawMeeting],
+    followup: &Option<RawFollowup>,
+) -> (Vec<MeetingRule>, Option<Followup>) {
     let mut rules = Vec::new();
     for (i, m) in meetings.iter().enumerate() {
         let mkey = format!("{key}.meetings[{i}]");
         if m.due_day > MAX_RULE_DAYS || m.deadline_day > MAX_RULE_DAYS {
-            check.err(&mkey, format!("due_day and deadline_day must be at most {MAX_RULE_DAYS}"));
+            check.err(
+                &mkey,
+                format!("due_day and deadline_day must be at most {MAX_RULE_DAYS}"),
+            );
         }
         if m.deadline_day < m.due_day {
-            check.err(format!("{mkey}.deadline_day"), format!("{} is before due_day {}", m.deadline_day, m.due_day));
+            check.err(
+                format!("{mkey}.deadline_day"),
+                format!("{} is before due_day {}", m.deadline_day, m.due_day),
+            );
         }
         if let Some(previous) = rules.last().map(|r: &MeetingRule| r.due_day) {
             if m.due_day < previous {
@@ -442,10 +593,19 @@ fn meeting_rules(check: &mut Checker, key: &str, meetings: &[RawMeeting], follow
     }
     let followup = followup.as_ref().map(|f| {
         if f.every_days == 0 || f.every_days > MAX_RULE_DAYS {
-            check.err(format!("{key}.followup.every_days"), format!("must be between 1 and {MAX_RULE_DAYS}, got {}", f.every_days));
+            check.err(
+                format!("{key}.followup.every_days"),
+                format!(
+                    "must be between 1 and {MAX_RULE_DAYS}, got {}",
+                    f.every_days
+                ),
+            );
         }
         if f.deadline_days > MAX_RULE_DAYS {
-            check.err(format!("{key}.followup.deadline_days"), format!("must be at most {MAX_RULE_DAYS}"));
+            check.err(
+                format!("{key}.followup.deadline_days"),
+                format!("must be at most {MAX_RULE_DAYS}"),
+            );
         }
         Followup {
             every_days: f.every_days.max(1),
@@ -455,21 +615,45 @@ fn meeting_rules(check: &mut Checker, key: &str, meetings: &[RawMeeting], follow
     (rules, followup)
 }
 
-fn groups(raw: &RawScenario, check: &mut Checker, sim_start: NaiveDate, end: NaiveDate) -> Vec<Group> {
+fn groups(
+    raw: &RawScenario,
+    check: &mut Checker,
+    sim_start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<Group> {
     if raw.groups.is_empty() {
         check.err("groups", "at least one benefit group is needed");
     }
     for (name, rules) in &raw.rules {
-        meeting_rules(check, &format!("rules.{name}"), &rules.meetings, &rules.followup);
+        meeting_rules(
+            check,
+            &format!("rules.{name}"),
+            &rules.meetings,
+            &rules.followup,
+        );
     }
     let mut groups = Vec::new();
     for (i, g) in raw.groups.iter().enumerate() {
         let key = format!("groups[{i}]");
-        if g.id.is_empty() || !g.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            check.err(format!("{key}.id"), format!("`{}` must be non-empty and use only letters, digits, `_` and `-`", g.id));
+        if g.id.is_empty()
+            || !g
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            check.err(
+                format!("{key}.id"),
+                format!(
+                    "`{}` must be non-empty and use only letters, digits, `_` and `-`",
+                    g.id
+                ),
+            );
         }
         if raw.groups[..i].iter().any(|other| other.id == g.id) {
-            check.err(format!("{key}.id"), format!("group `{}` is defined twice", g.id));
+            check.err(
+                format!("{key}.id"),
+                format!("group `{}` is defined twice", g.id),
+            );
         }
         check.number(&format!("{key}.inflow_per_day"), g.inflow_per_day, 0.0, 1e6);
         let mut inflow = Dated::constant(g.inflow_per_day);
@@ -477,44 +661,121 @@ fn groups(raw: &RawScenario, check: &mut Checker, sim_start: NaiveDate, end: Nai
         inflow_changes.sort_by_key(|(_, c)| c.date);
         for (j, change) in inflow_changes {
             let ckey = format!("{key}.inflow_changes[{j}]");
-            check.date_in(&format!("{ckey}.date"), change.date.0, sim_start, end, "simulated period");
-            check.number(&format!("{ckey}.inflow_per_day"), change.inflow_per_day, 0.0, 1e6);
-            if inflow.changes.last().is_some_and(|(d, _)| *d == change.date.0) {
-                check.err(format!("{ckey}.date"), format!("two inflow changes on {}", change.date.0));
+            check.date_in(
+                &format!("{ckey}.date"),
+                change.date.0,
+                sim_start,
+                end,
+                "simulated period",
+            );
+            check.number(
+                &format!("{ckey}.inflow_per_day"),
+                change.inflow_per_day,
+                0.0,
+                1e6,
+            );
+            if inflow
+                .changes
+                .last()
+                .is_some_and(|(d, _)| *d == change.date.0)
+            {
+                check.err(
+                    format!("{ckey}.date"),
+                    format!("two inflow changes on {}", change.date.0),
+                );
             }
             inflow.changes.push((change.date.0, change.inflow_per_day));
         }
         let d = &g.duration;
-        let base_duration = duration(check, &format!("{key}.duration"), d.distribution, [("mean_days", d.mean_days), ("sd_days", d.sd_days), ("shape", d.shape), ("scale_days", d.scale_days)]);
+        let base_duration = duration(
+            check,
+            &format!("{key}.duration"),
+            d.distribution,
+            [
+                ("mean_days", d.mean_days),
+                ("sd_days", d.sd_days),
+                ("shape", d.shape),
+                ("scale_days", d.scale_days),
+            ],
+        );
         let mut durations = Dated::constant(base_duration);
         let mut duration_changes: Vec<_> = g.duration_changes.iter().enumerate().collect();
         duration_changes.sort_by_key(|(_, c)| c.date);
         for (j, c) in duration_changes {
             let ckey = format!("{key}.duration_changes[{j}]");
-            check.date_in(&format!("{ckey}.date"), c.date.0, sim_start, end, "simulated period");
-            if durations.changes.last().is_some_and(|(d, _)| *d == c.date.0) {
-                check.err(format!("{ckey}.date"), format!("two duration changes on {}", c.date.0));
+            check.date_in(
+                &format!("{ckey}.date"),
+                c.date.0,
+                sim_start,
+                end,
+                "simulated period",
+            );
+            if durations
+                .changes
+                .last()
+                .is_some_and(|(d, _)| *d == c.date.0)
+            {
+                check.err(
+                    format!("{ckey}.date"),
+                    format!("two duration changes on {}", c.date.0),
+                );
             }
-            let changed = duration(check, &ckey, c.distribution, [("mean_days", c.mean_days), ("sd_days", c.sd_days), ("shape", c.shape), ("scale_days", c.scale_days)]);
+            let changed = duration(
+                check,
+                &ckey,
+                c.distribution,
+                [
+                    ("mean_days", c.mean_days),
+                    ("sd_days", c.sd_days),
+                    ("shape", c.shape),
+                    ("scale_days", c.scale_days),
+                ],
+            );
             durations.changes.push((c.date.0, changed));
         }
         let (meetings, followup) = match &g.rules {
             Some(name) => {
                 if !g.meetings.is_empty() || g.followup.is_some() {
-                    check.err(format!("{key}.rules"), "give `rules` or inline `meetings`/`followup`, not both");
+                    check.err(
+                        format!("{key}.rules"),
+                        "give `rules` or inline `meetings`/`followup`, not both",
+                    );
                 }
                 match raw.rules.get(name) {
-                    Some(rules) => meeting_rules(&mut Checker { problems: Vec::new(), extra: Vec::new() }, "", &rules.meetings, &rules.followup),
+                    Some(rules) => meeting_rules(
+                        &mut Checker {
+                            problems: Vec::new(),
+                            extra: Vec::new(),
+                        },
+                        "",
+                        &rules.meetings,
+                        &rules.followup,
+                    ),
                     None => {
                         let known: Vec<&str> = raw.rules.keys().map(String::as_str).collect();
-                        check.err(format!("{key}.rules"), format!("rule set `{name}` does not exist (defined: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") }));
+                        check.err(
+                            format!("{key}.rules"),
+                            format!(
+                                "rule set `{name}` does not exist (defined: {})",
+                                if known.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    known.join(", ")
+                                }
+                            ),
+                        );
                         (Vec::new(), None)
                     }
                 }
             }
             None => meeting_rules(check, &key, &g.meetings, &g.followup),
         };
-        check.number(&format!("{key}.initial_stock"), g.initial_stock, 0.0, MAX_PERSONS);
+        check.number(
+            &format!("{key}.initial_stock"),
+            g.initial_stock,
+            0.0,
+            MAX_PERSONS,
+        );
         let initial_age = if g.initial_age_buckets.is_empty() {
             InitialAge::SteadyState
         } else {
@@ -532,7 +793,10 @@ fn groups(raw: &RawScenario, check: &mut Checker, sim_start: NaiveDate, end: Nai
                 buckets.push((b.up_to_days, b.share));
             }
             if (total - 1.0).abs() > 1e-6 {
-                check.err(format!("{key}.initial_age_buckets"), format!("shares must add up to 1, got {total}"));
+                check.err(
+                    format!("{key}.initial_age_buckets"),
+                    format!("shares must add up to 1, got {total}"),
+                );
             }
             InitialAge::Buckets(buckets)
         };
@@ -552,7 +816,13 @@ fn groups(raw: &RawScenario, check: &mut Checker, sim_start: NaiveDate, end: Nai
     groups
 }
 
-fn suspensions(raw: &RawScenario, groups: &[Group], check: &mut Checker, start: NaiveDate, end: NaiveDate) -> Vec<Suspension> {
+fn suspensions(
+    raw: &RawScenario,
+    groups: &[Group],
+    check: &mut Checker,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<Suspension> {
     let mut suspensions: Vec<Suspension> = Vec::new();
     for (i, s) in raw.suspensions.iter().enumerate() {
         let key = format!("suspensions[{i}]");
@@ -560,7 +830,10 @@ fn suspensions(raw: &RawScenario, groups: &[Group], check: &mut Checker, start: 
         check.date_in(&format!("{key}.start"), s_start, start, end, "period");
         check.date_in(&format!("{key}.end"), s_end, start, end, "period");
         if s_end < s_start {
-            check.err(format!("{key}.end"), format!("{s_end} is before the window's start {s_start}"));
+            check.err(
+                format!("{key}.end"),
+                format!("{s_end} is before the window's start {s_start}"),
+            );
         }
         check.number(&format!("{key}.capacity_share"), s.capacity_share, 0.0, 1.0);
         for (other_index, other) in suspensions.iter().enumerate() {
@@ -571,7 +844,10 @@ fn suspensions(raw: &RawScenario, groups: &[Group], check: &mut Checker, start: 
         for id in s.groups.keys() {
             if !groups.iter().any(|g| &g.id == id) {
                 let known: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
-                check.err(format!("{key}.groups.{id}"), format!("group `{id}` does not exist (groups: {})", known.join(", ")));
+                check.err(
+                    format!("{key}.groups.{id}"),
+                    format!("group `{id}` does not exist (groups: {})", known.join(", ")),
+                );
             }
         }
         let default_action = s.default_action.unwrap_or(RawAction::Waive);
@@ -585,21 +861,33 @@ fn suspensions(raw: &RawScenario, groups: &[Group], check: &mut Checker, start: 
                 Some(a) => {
                     let from = a.from.map_or(s_start, |d| d.0);
                     let to = a.to.map_or(s_end, |d| d.0);
-                    check.date_in(&format!("{gkey}.from"), from, start, end, "period");
-                    check.date_in(&format!("{gkey}.to"), to, start, end, "period");
+                    if a.from.is_some() {
+                        check.date_in(&format!("{gkey}.from"), from, start, end, "period");
+                    }
+                    if a.to.is_some() {
+                        check.date_in(&format!("{gkey}.to"), to, start, end, "period");
+                    }
                     if to < from {
                         check.err(format!("{gkey}.to"), format!("{to} is before from {from}"));
                     }
                     let kind = match a.action {
                         RawAction::Waive => ActionKind::Waive,
                         RawAction::Shift => ActionKind::Shift,
-                        RawAction::CatchUp => ActionKind::CatchUp { by: a.catch_up_by.map(|d| d.0) },
+                        RawAction::CatchUp => ActionKind::CatchUp {
+                            by: a.catch_up_by.map(|d| d.0),
+                        },
                     };
                     if let Some(by) = a.catch_up_by {
                         if a.action != RawAction::CatchUp {
-                            check.err(format!("{gkey}.catch_up_by"), "only applies to action = \"catch_up\"");
+                            check.err(
+                                format!("{gkey}.catch_up_by"),
+                                "only applies to action = \"catch_up\"",
+                            );
                         } else if by.0 < from {
-                            check.err(format!("{gkey}.catch_up_by"), format!("{} is before the window starts ({from})", by.0));
+                            check.err(
+                                format!("{gkey}.catch_up_by"),
+                                format!("{} is before the window starts ({from})", by.0),
+                            );
                         }
                     }
                     GroupAction { kind, from, to }
@@ -623,7 +911,10 @@ fn suspensions(raw: &RawScenario, groups: &[Group], check: &mut Checker, start: 
             actions.push(action);
         }
         suspensions.push(Suspension {
-            name: s.name.clone().unwrap_or_else(|| format!("suspension {}", i + 1)),
+            name: s
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("suspension {}", i + 1)),
             start: s_start,
             end: s_end,
             capacity_share: s.capacity_share,
@@ -634,16 +925,32 @@ fn suspensions(raw: &RawScenario, groups: &[Group], check: &mut Checker, start: 
     suspensions
 }
 
-fn expectations(raw: &RawScenario, municipalities: &[Municipality], check: &mut Checker, start: NaiveDate, end: NaiveDate) -> Vec<Expectation> {
+fn expectations(
+    raw: &RawScenario,
+    municipalities: &[Municipality],
+    check: &mut Checker,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<Expectation> {
     let mut out = Vec::new();
     for (i, e) in raw.expect.iter().enumerate() {
         let key = format!("expect[{i}]");
         if !crate::summary::is_numeric_metric(&e.metric) {
-            check.err(format!("{key}.metric"), format!("unknown metric `{}` (metrics: {})", e.metric, crate::summary::NUMERIC_METRICS.join(", ")));
+            check.err(
+                format!("{key}.metric"),
+                format!(
+                    "unknown metric `{}` (metrics: {})",
+                    e.metric,
+                    crate::summary::NUMERIC_METRICS.join(", ")
+                ),
+            );
         }
         if let Some(code) = e.municipality {
             if !municipalities.iter().any(|m| m.code == code) {
-                check.err(format!("{key}.municipality"), format!("municipality {code} is not in this scenario"));
+                check.err(
+                    format!("{key}.municipality"),
+                    format!("municipality {code} is not in this scenario"),
+                );
             }
         }
         let from = e.from.map_or(start, |d| d.0);

@@ -1,0 +1,346 @@
+//! The engine against answers known in closed form, and the books on every run.
+
+use crate::common::scenario_from;
+use backlog::engine::metrics::Series;
+use backlog::engine::Simulation;
+use backlog::summary::{day_index, summarise, Selection};
+use chrono::NaiveDate;
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn total(series: &Series, day: usize, pick: fn(&backlog::engine::metrics::GroupDay) -> u32) -> i64 {
+    (0..series.municipalities)
+        .flat_map(|m| series.group_rows(day, m).iter().map(pick))
+        .map(i64::from)
+        .sum()
+}
+
+/// A stock of `persons` who never leave and each owe one meeting every day (deadline the same day): demand is
+/// exactly `persons` meetings a day, with no randomness in it.
+fn daily_meetings(persons: u32, caseworkers: f64, extra: &str) -> String {
+    format!(
+        r#"
+name = "daily meetings"
+seed = 1
+start = 2021-03-01
+end = 2021-05-31
+calendar = {{ holidays = "none" }}
+
+[municipalities]
+reference_population = 1
+list = [{{ code = 1, name = "A", population = 1 }}]
+
+[staffing]
+caseworkers = {caseworkers}
+meetings_per_caseworker_day = 1
+
+[[groups]]
+id = "g"
+inflow_per_day = 0
+initial_stock = {persons}
+initial_age_buckets = [{{ up_to_days = 1, share = 1.0 }}]
+duration = {{ distribution = "never" }}
+followup = {{ every_days = 1, deadline_days = 0 }}
+{extra}
+"#
+    )
+}
+
+#[test]
+fn ample_capacity_and_no_exits_hold_inflow_times_meetings_per_spell() {
+    let (_dir, scenario) = scenario_from(
+        r#"
+name = "steady"
+seed = 11
+start = 2021-01-01
+end = 2022-12-31
+warmup = { days = 200 }
+calendar = { holidays = "none" }
+[municipalities]
+reference_population = 1
+list = [{ code = 1, name = "A", population = 1 }]
+[staffing]
+caseworkers = 100
+meetings_per_caseworker_day = 10
+[[groups]]
+id = "g"
+inflow_per_day = 20
+duration = { distribution = "never" }
+meetings = [{ due_day = 0, deadline_day = 7 }, { due_day = 30, deadline_day = 60 }, { due_day = 91, deadline_day = 120 }, { due_day = 150, deadline_day = 182 }]
+"#,
+    );
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    // Exactly: what falls due on a day is the arrivals of 0, 30, 91 and 150 days before.
+    let arrivals = |day: usize| total(&series, day, |r| r.arrivals);
+    for day in 150..series.days {
+        let expected: i64 = [0, 30, 91, 150].iter().map(|&k| arrivals(day - k)).sum();
+        assert_eq!(total(&series, day, |r| r.due), expected, "day {day}");
+    }
+    // In expectation: 4 meetings per spell x 20 arrivals a day = 80 meetings a day, held in full.
+    let metrics = summarise(&scenario, &series, Selection::whole(&series));
+    let days = series.days as f64;
+    let per_day = metrics.held / days;
+    // Held per day is a sum of 4 Poisson(20) counts: its mean over `days` days has sd sqrt(80 / days).
+    let standard_error = (80.0 / days).sqrt();
+    assert!(
+        (per_day - 80.0).abs() < 4.0 * standard_error,
+        "held per day {per_day}"
+    );
+    assert_eq!(metrics.on_time_share, 1.0);
+    assert_eq!(metrics.overdue_end, 0.0);
+    assert!(metrics.books_balance());
+}
+
+#[test]
+fn capacity_below_demand_grows_the_backlog_by_the_difference_each_working_day() {
+    // 50 meetings due a day, 30 caseworkers x 1 meeting: the backlog grows by 20 on each working day and by 50
+    // on each weekend day.
+    let (_dir, scenario) = scenario_from(&daily_meetings(50, 30.0, ""));
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    let overdue = |day: usize| total(&series, day, |r| r.overdue);
+    for day in 1..series.days {
+        let growth = overdue(day) - overdue(day - 1);
+        let expected = if series.working[day] { 50 - 30 } else { 50 };
+        assert_eq!(growth, expected, "{}", series.date(day));
+        assert_eq!(
+            total(&series, day, |r| r.held),
+            if series.working[day] { 30 } else { 0 }
+        );
+    }
+}
+
+#[test]
+fn catch_up_leaves_a_backlog_of_what_fell_due_inside_the_window() {
+    let suspension = r#"
+[[suspensions]]
+start = 2021-04-05
+end = 2021-04-18
+capacity_share = 0
+groups.g = { action = "catch_up" }
+"#;
+    let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, suspension));
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    let before = day_index(&series, date("2021-04-04")).unwrap();
+    let end = day_index(&series, date("2021-04-18")).unwrap();
+    let pending = |day: usize| total(&series, day, |r| r.pending);
+    // Sunday 4 April: the weekend's meetings wait for Monday.
+    assert_eq!(pending(before), 80);
+    // 14 days x 40 meetings fell due inside the window, none could be held.
+    assert_eq!(pending(end) - pending(before), 14 * 40);
+    let inside = Selection {
+        from: before + 1,
+        to: end,
+        ..Selection::whole(&series)
+    };
+    let metrics = summarise(&scenario, &series, inside);
+    assert_eq!(metrics.suspended, 14.0 * 40.0);
+    assert_eq!(metrics.held, 0.0);
+    // Ample capacity clears it on the first working day after the window.
+    assert_eq!(pending(end + 1), 0);
+}
+
+#[test]
+fn waive_leaves_no_backlog() {
+    let suspension = r#"
+[[suspensions]]
+start = 2021-04-05
+end = 2021-04-18
+capacity_share = 0
+groups.g = { action = "waive" }
+"#;
+    let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, suspension));
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    let before = day_index(&series, date("2021-04-04")).unwrap();
+    let end = day_index(&series, date("2021-04-18")).unwrap();
+    let pending = |day: usize| total(&series, day, |r| r.pending);
+    // The weekend's 80 were pending before the window and stay pending (no capacity); nothing is added.
+    assert_eq!(pending(end), pending(before));
+    let metrics = summarise(
+        &scenario,
+        &series,
+        Selection {
+            from: before + 1,
+            to: end,
+            ..Selection::whole(&series)
+        },
+    );
+    assert_eq!(metrics.waived, 14.0 * 40.0);
+    assert_eq!(metrics.suspended, 14.0 * 40.0);
+}
+
+#[test]
+fn shift_resumes_the_schedule_later_by_the_length_of_the_window() {
+    // 25 persons start on day 0 with meetings due on spell days 10 and 40; days 20-29 are a dead period.
+    let (_dir, scenario) = scenario_from(
+        r#"
+name = "shift"
+seed = 3
+start = 2021-03-01
+end = 2021-05-31
+calendar = { holidays = "none" }
+[municipalities]
+reference_population = 1
+list = [{ code = 1, name = "A", population = 1 }]
+[staffing]
+caseworkers = 100
+meetings_per_caseworker_day = 10
+[[groups]]
+id = "g"
+inflow_per_day = 0
+initial_stock = 25
+initial_age_buckets = [{ up_to_days = 1, share = 1.0 }]
+duration = { distribution = "never" }
+meetings = [{ due_day = 10, deadline_day = 12 }, { due_day = 40, deadline_day = 45 }]
+[[suspensions]]
+start = 2021-03-21
+end = 2021-03-30
+capacity_share = 0
+groups.g = { action = "shift" }
+"#,
+    );
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    let due: Vec<(usize, i64)> = (0..series.days)
+        .map(|d| (d, total(&series, d, |r| r.due)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(due, vec![(10, 25), (50, 25)]);
+    // The second meeting would have fallen due on day 40, outside the window, so nothing counts as suspended;
+    // the deadline moved with it (day 55), so it is held on time.
+    let metrics = summarise(&scenario, &series, Selection::whole(&series));
+    assert_eq!(metrics.suspended, 0.0);
+    assert_eq!(metrics.held_on_time, 50.0);
+}
+
+#[test]
+fn shift_counts_meetings_that_would_have_fallen_due_inside_the_window() {
+    let (_dir, scenario) = scenario_from(
+        r#"
+name = "shift inside"
+seed = 3
+start = 2021-03-01
+end = 2021-05-31
+calendar = { holidays = "none" }
+[municipalities]
+reference_population = 1
+list = [{ code = 1, name = "A", population = 1 }]
+[staffing]
+caseworkers = 100
+meetings_per_caseworker_day = 10
+[[groups]]
+id = "g"
+inflow_per_day = 0
+initial_stock = 25
+initial_age_buckets = [{ up_to_days = 1, share = 1.0 }]
+duration = { distribution = "never" }
+meetings = [{ due_day = 25, deadline_day = 27 }]
+[[suspensions]]
+start = 2021-03-21
+end = 2021-03-30
+capacity_share = 0
+groups.g = { action = "shift" }
+"#,
+    );
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    // Spell day 25 is 26 March, inside the dead period (days 20-29): it falls due on day 35 instead, and counts
+    // as suspended on 26 March.
+    assert_eq!(total(&series, 25, |r| r.suspended), 25);
+    assert_eq!(total(&series, 35, |r| r.due), 25);
+    assert_eq!(
+        (0..series.days)
+            .map(|d| total(&series, d, |r| r.due))
+            .sum::<i64>(),
+        25
+    );
+}
+
+#[test]
+fn books_balance_with_exits_suspensions_and_scarce_capacity() {
+    let (_dir, scenario) = scenario_from(
+        r#"
+name = "busy"
+seed = 5
+start = 2020-01-01
+end = 2020-12-31
+warmup = { days = 365 }
+[municipalities]
+reference_population = 1000
+list = [{ code = 1, name = "A", population = 600 }, { code = 2, name = "B", population = 400, inflow_factor = 1.5 }]
+[staffing]
+caseworkers = 4
+meetings_per_caseworker_day = 6
+phone_share = 0.2
+phone_time = 0.6
+[[groups]]
+id = "dp"
+insured = true
+inflow_per_day = 3
+inflow_changes = [{ date = 2020-03-15, inflow_per_day = 9 }, { date = 2020-05-01, inflow_per_day = 3 }]
+duration = { distribution = "lognormal", mean_days = 120, sd_days = 100 }
+meetings = [{ due_day = 0, deadline_day = 30 }, { due_day = 60, deadline_day = 91 }, { due_day = 120, deadline_day = 182 }]
+followup = { every_days = 91, deadline_days = 30 }
+[[groups]]
+id = "kh"
+inflow_per_day = 2
+duration = { distribution = "weibull", shape = 0.8, scale_days = 300 }
+meetings = [{ due_day = 0, deadline_day = 7 }, { due_day = 45, deadline_day = 91 }]
+followup = { every_days = 60, deadline_days = 30 }
+[[suspensions]]
+start = 2020-03-12
+end = 2020-05-25
+capacity_share = 0.1
+groups.dp = { action = "shift", from = 2020-03-01, to = 2020-08-31 }
+groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_by = 2020-12-31 }
+"#,
+    );
+    for seed in 0..5 {
+        let series = Simulation::new(&scenario, seed).run();
+        let whole = Selection::whole(&series);
+        for selection in [
+            whole,
+            Selection {
+                municipality: Some(1),
+                ..whole
+            },
+            Selection {
+                group: Some(0),
+                ..whole
+            },
+            Selection {
+                from: 60,
+                to: 200,
+                ..whole
+            },
+        ] {
+            let metrics = summarise(&scenario, &series, selection);
+            assert!(metrics.books_balance(), "seed {seed}: {metrics:?}");
+        }
+        let metrics = summarise(&scenario, &series, whole);
+        assert!(metrics.dropped > 0.0 && metrics.suspended > 0.0 && metrics.backlog_peak > 0.0);
+        // Pending and overdue as recorded each day agree with the flows.
+        for day in 1..series.days {
+            let flows = total(&series, day, |r| r.due)
+                - total(&series, day, |r| r.held)
+                - total(&series, day, |r| r.waived)
+                - total(&series, day, |r| r.dropped);
+            assert_eq!(
+                total(&series, day, |r| r.pending) - total(&series, day - 1, |r| r.pending),
+                flows
+            );
+            assert!(total(&series, day, |r| r.overdue) <= total(&series, day, |r| r.pending));
+        }
+    }
+}
+
+#[test]
+fn run_until_stops_on_the_given_day() {
+    let (_dir, scenario) = scenario_from(&daily_meetings(10, 5.0, ""));
+    let mut simulation = Simulation::new(&scenario, 1);
+    simulation.run_until(date("2021-03-03"));
+    assert_eq!(simulation.today(), date("2021-03-04"));
+    // Follow-ups start one day into the spell: 10 meetings fall due on each of 2 and 3 March, and Tuesday 2 and
+    // Wednesday 3 March hold 5 each.
+    assert_eq!(simulation.levels().pending, 20 - 10);
+    assert_eq!(simulation.levels().active, 10);
+}

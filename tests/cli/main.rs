@@ -1,0 +1,5 @@
+//! All integration tests, in one test binary (one link, one run).
+
+mod common;
+mod engine;
+mod simulate;

@@ -1,0 +1,223 @@
+//! `backlog simulate` and `backlog validate` as a user runs them: outputs, determinism, bad input.
+
+use crate::common::{backlog, fixture};
+use predicates::prelude::*;
+use std::path::Path;
+
+fn run_to(dir: &Path, extra: &[&str]) {
+    backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .args(extra)
+        .assert()
+        .success();
+}
+
+#[test]
+fn same_seed_gives_identical_files_whatever_the_threads_and_another_seed_differs() {
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    run_to(dirs[0].path(), &["--reps", "4", "--jobs", "1"]);
+    run_to(dirs[1].path(), &["--reps", "4", "--jobs", "2"]);
+    run_to(dirs[2].path(), &["--reps", "4", "--seed", "8"]);
+    for file in ["summary.json", "daily.csv"] {
+        let read = |i: usize| std::fs::read(dirs[i].path().join(file)).unwrap();
+        assert_eq!(read(0), read(1), "{file} differs between --jobs 1 and 2");
+        assert_ne!(read(0), read(2), "{file} does not depend on the seed");
+    }
+}
+
+#[test]
+fn summary_json_keeps_its_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    run_to(dir.path(), &[]);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    for key in ["name", "file", "sha256", "seed", "start", "end", "version"] {
+        assert!(summary["scenario"].get(key).is_some(), "scenario.{key}");
+    }
+    assert_eq!(summary["scenario"]["seed"], 7);
+    assert_eq!(summary["scenario"]["sha256"].as_str().unwrap().len(), 64);
+    for metric in [
+        "arrivals",
+        "exits",
+        "due",
+        "held",
+        "held_on_time",
+        "waived",
+        "dropped",
+        "pending_start",
+        "pending_end",
+        "overdue_end",
+        "suspended",
+        "backlog_peak",
+    ] {
+        assert!(summary["total"][metric].is_number(), "total.{metric}");
+    }
+    let municipality = &summary["municipalities"][0];
+    assert_eq!(municipality["code"], 1);
+    assert_eq!(municipality["name"], "Testby");
+    assert!(municipality["metrics"]["backlog_peak_date"].is_string());
+    assert!(municipality["metrics"]
+        .get("backlog_cleared_date")
+        .is_some());
+    let total = &summary["total"];
+    let n = |k: &str| total[k].as_f64().unwrap();
+    assert_eq!(
+        n("pending_start") + n("due"),
+        n("held") + n("waived") + n("dropped") + n("pending_end")
+    );
+}
+
+#[test]
+fn daily_csv_has_one_row_per_date_municipality_and_group() {
+    let dir = tempfile::tempdir().unwrap();
+    run_to(dir.path(), &[]);
+    let mut reader = csv::Reader::from_path(dir.path().join("daily.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    for column in [
+        "date",
+        "municipality_code",
+        "municipality",
+        "group",
+        "arrivals",
+        "exits",
+        "active",
+        "due",
+        "held",
+        "held_on_time",
+        "waived",
+        "dropped",
+        "pending",
+        "overdue",
+        "suspended",
+        "capacity",
+        "seed",
+        "sha256",
+        "version",
+        "scenario",
+    ] {
+        assert!(headers.iter().any(|h| h == column), "column {column}");
+    }
+    let rows = reader.records().count();
+    assert_eq!(rows, 365);
+}
+
+#[test]
+fn json_format_prints_the_summary_and_summary_only_skips_daily_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "--format",
+            "json",
+            "--summary-only",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    assert_eq!(printed, written);
+    assert!(!dir.path().join("daily.csv").exists());
+}
+
+#[test]
+fn table_shows_the_books() {
+    backlog()
+        .args(["simulate", fixture("small.toml").to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Testby"))
+        .stdout(predicate::str::contains("books: pending at start"));
+}
+
+/// Writes `text` as a scenario and runs `validate` on it.
+fn validate(text: &str) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    let assert = backlog()
+        .args(["validate", path.to_str().unwrap()])
+        .assert();
+    drop(dir);
+    assert
+}
+
+fn small_with(find: &str, replace: &str) -> String {
+    let text = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    assert!(text.contains(find), "fixture has no `{find}`");
+    text.replacen(find, replace, 1)
+}
+
+#[test]
+fn bad_input_names_the_file_key_and_line_and_exits_2() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("seed = 7", "seed = 7\nsede = 8", "bad.toml:4:1: sede: unknown field `sede`"),
+        ("seed = 7", "seed = \"seven\"", "bad.toml:3:1: seed: invalid type: string \"seven\"; expected u64"),
+        ("start = 2021-01-01", "start = 2021-13-01", "bad.toml:4:14: TOML syntax error: invalid date-time: value is out of range"),
+        ("start = 2021-01-01", "start = \"2021-02-30\"", "start: `2021-02-30` is not a date of the form YYYY-MM-DD"),
+        ("end = 2021-12-31", "end = 2020-12-31", "bad.toml:5:1: end: 2020-12-31 is before start 2021-01-01"),
+        ("inflow_per_day = 3", "inflow_per_day = -3", "bad.toml:20:1: groups[0].inflow_per_day: must be between 0 and 1000000, got -3"),
+        ("inflow_per_day = 3", "inflow_per_day = nan", "bad.toml:20:1: groups[0].inflow_per_day: must be a finite number, got NaN"),
+        ("groups.kh = ", "groups.dp = ", "suspensions[0].groups.dp: group `dp` does not exist (groups: kh)"),
+        ("[staffing]", "[[municipalities.adjust]]\ncode = 99\ninflow_factor = 2\n\n[staffing]", "bad.toml:15:1: municipalities.adjust[0].code: municipality 99 does not exist in this scenario"),
+    ];
+    for (find, replace, message) in cases {
+        validate(&small_with(find, replace))
+            .code(2)
+            .stderr(predicate::str::contains(*message));
+    }
+}
+
+#[test]
+fn validate_reports_every_problem() {
+    let text = small_with("inflow_per_day = 3", "inflow_per_day = -3")
+        .replace("caseworkers = 10", "caseworkers = -1");
+    validate(&text)
+        .code(2)
+        .stderr(predicate::str::contains("groups[0].inflow_per_day"))
+        .stderr(predicate::str::contains(
+            "staffing.caseworkers: must be between 0 and 10000000, got -1",
+        ));
+}
+
+#[test]
+fn missing_and_unreadable_files_exit_2() {
+    backlog()
+        .args(["simulate", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no/such/file.toml: cannot read: no such file",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    backlog()
+        .args(["validate", dir.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory, not a file"));
+    let csv = small_with(
+        "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
+        "file = \"missing.csv\"",
+    );
+    validate(&csv).code(2).stderr(predicate::str::contains(
+        "missing.csv: cannot read: no such file",
+    ));
+}
+
+#[test]
+fn validate_accepts_the_fixture() {
+    backlog()
+        .args(["validate", fixture("small.toml").to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok"));
+}
