@@ -18,6 +18,9 @@ pub enum Command {
     /// Run a scenario day by day and report the backlog and the caseworker load.
     #[command(after_help = EXIT_CODES)]
     Simulate(SimulateArgs),
+    /// Run several scenarios and show their summary metrics side by side, with differences from the first.
+    #[command(after_help = EXIT_CODES)]
+    Compare(CompareArgs),
     /// Parse and check scenarios without running them; reports every problem found.
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
@@ -42,6 +45,31 @@ pub struct SimulateArgs {
     /// With --out: write summary.json only, and skip recording the daily rows.
     #[arg(long)]
     pub summary_only: bool,
+    /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Worker threads for replications (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML); the first is the baseline the others are compared with.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Use this seed for every scenario (default: each scenario's own seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of replications of each scenario (default: each scenario's `replications`, else 1).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Draw the total overdue meetings of every scenario over time on one chart, into FILE.svg.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
     /// Worker threads for replications (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub jobs: Option<usize>,

@@ -1,5 +1,6 @@
 //! One function per subcommand: turn parsed arguments into work and output.
 
+mod compare;
 mod simulate;
 mod validate;
 
@@ -10,6 +11,7 @@ use crate::error::{exit_code, InputError};
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Validate(args) => validate::run(args),
     }
     .map(|()| exit_code::OK)

@@ -25,8 +25,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.out {
         report::prepare_dir(dir)?;
     }
+    if let Some(plot) = &args.plot {
+        report::check_output_file("--plot", plot, "svg")?;
+    }
     let seed = args.seed.unwrap_or(scenario.seed);
-    let keep_series = args.out.is_some() && !args.summary_only;
+    let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
     let outcome = super::with_jobs(args.jobs, || {
         run::simulate(&scenario, seed, reps, keep_series)
     })?;
@@ -35,11 +38,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         report::write_atomically(&dir.join("summary.json"), |out| {
             report::json::write(out, &scenario, &info, &outcome)
         })?;
-        if let Some(series) = &outcome.first {
+        if let (Some(series), false) = (&outcome.first, args.summary_only) {
             report::write_atomically(&dir.join("daily.csv"), |out| {
                 report::daily::write(out, &scenario, &info, series)
             })?;
         }
+    }
+    if let (Some(plot), Some(series)) = (&args.plot, &outcome.first) {
+        report::plot::series_chart(plot, &scenario, series)?;
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -48,12 +54,15 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         Format::Json => report::json::write(&mut out, &scenario, &info, &outcome)?,
     }
     if let (Some(dir), Format::Table) = (&args.out, args.format) {
-        let daily = if outcome.first.is_some() {
+        let daily = if !args.summary_only {
             " and daily.csv"
         } else {
             ""
         };
         writeln!(out, "wrote {}{daily}", dir.join("summary.json").display())?;
+    }
+    if let (Some(plot), Format::Table) = (&args.plot, args.format) {
+        writeln!(out, "wrote {}", plot.display())?;
     }
     out.flush()?;
     Ok(())

@@ -52,7 +52,7 @@ pub fn metrics_map(metrics: &Metrics) -> Map<String, Value> {
     map
 }
 
-fn bands_map(aggregate: &Aggregate) -> Map<String, Value> {
+pub fn bands_map(aggregate: &Aggregate) -> Map<String, Value> {
     aggregate
         .bands
         .iter()

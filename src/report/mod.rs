@@ -3,8 +3,10 @@
 //! Files are written atomically: into a temporary file beside the target, then renamed over it, so a run that
 //! is killed midway leaves either the old file or the new one, never half of one.
 
+pub mod compare;
 pub mod daily;
 pub mod json;
+pub mod plot;
 pub mod table;
 
 use crate::scenario::Scenario;
@@ -91,5 +93,70 @@ pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     tempfile::tempfile_in(dir)
         .with_context(|| format!("output directory {} is not writable", dir.display()))?;
+    Ok(())
+}
+
+/// A number rounded to an integer, with thousands separated by commas.
+pub fn thousands(value: f64) -> String {
+    let rounded = value.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Checks an output file given with `flag` before any long work starts: it must end in `.EXTENSION`, must not be
+/// a directory, and its directory must exist and be writable.
+pub fn check_output_file(flag: &str, path: &Path, extension: &str) -> anyhow::Result<()> {
+    use crate::error::InputError;
+    let has_extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension));
+    if !has_extension {
+        return Err(InputError::argument(
+            flag,
+            format!(
+                "`{}` must end in .{extension} (that is the only format written)",
+                path.display()
+            ),
+        )
+        .into());
+    }
+    if path.is_dir() {
+        return Err(InputError::argument(
+            flag,
+            format!("`{}` is a directory; give a file name", path.display()),
+        )
+        .into());
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(InputError::argument(
+            flag,
+            format!(
+                "directory `{}` does not exist; create it first",
+                dir.display()
+            ),
+        )
+        .into());
+    }
+    tempfile::tempfile_in(dir).map_err(|e| {
+        InputError::argument(
+            flag,
+            format!("directory `{}` is not writable: {e}", dir.display()),
+        )
+    })?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The terminal table: the run's identity, then one line per municipality (the largest backlogs first when there
 //! are many) and the total.
 
-use super::ScenarioInfo;
+use super::{thousands, ScenarioInfo};
 use crate::run::Outcome;
 use crate::scenario::Scenario;
 use crate::summary::{Aggregate, Band};
@@ -9,22 +9,6 @@ use std::io::Write;
 
 /// Municipalities shown before the table is cut (the rest are in summary.json).
 const MAX_ROWS: usize = 15;
-
-fn thousands(value: f64) -> String {
-    let rounded = value.round() as i64;
-    let digits = rounded.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if rounded < 0 {
-        out.insert(0, '-');
-    }
-    out
-}
 
 fn band_text(band: &Band) -> String {
     match (band.p5, band.p95) {

@@ -1,0 +1,101 @@
+use crate::cli::CompareArgs;
+use crate::error::InputError;
+use crate::report::compare::{self, Entry};
+use crate::report::plot::{self, OverlayLine};
+use crate::report::{self, Format, ScenarioInfo};
+use crate::run::{self, Outcome};
+use crate::scenario::{self, Scenario};
+use std::io::Write;
+
+pub fn run(args: CompareArgs) -> anyhow::Result<()> {
+    // Load every scenario first and report all their problems together.
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for path in &args.scenarios {
+        match scenario::load(path) {
+            Ok(s) => scenarios.push(s),
+            Err(error) => problems.extend(error.problems),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError { problems }.into());
+    }
+    let reps_of = |s: &Scenario| args.reps.unwrap_or(s.replications);
+    for s in &scenarios {
+        let reps = reps_of(s);
+        if reps == 0 || reps > scenario::MAX_REPLICATIONS {
+            return Err(InputError::argument(
+                "--reps",
+                format!(
+                    "must be between 1 and {} for {}, got {reps}",
+                    scenario::MAX_REPLICATIONS,
+                    s.file.display()
+                ),
+            )
+            .into());
+        }
+    }
+    if let Some(plot) = &args.plot {
+        report::check_output_file("--plot", plot, "svg")?;
+    }
+    let keep_series = args.plot.is_some();
+    let outcomes: Vec<Outcome> = super::with_jobs(args.jobs, || {
+        scenarios
+            .iter()
+            .map(|s| run::simulate(s, args.seed.unwrap_or(s.seed), reps_of(s), keep_series))
+            .collect()
+    })?;
+    let entries: Vec<Entry> = scenarios
+        .iter()
+        .zip(&outcomes)
+        .map(|(s, outcome)| Entry {
+            info: ScenarioInfo::new(s, outcome.seed, outcome.replications),
+            outcome,
+        })
+        .collect();
+    if let Some(path) = &args.plot {
+        let lines: Vec<OverlayLine> = scenarios
+            .iter()
+            .zip(&outcomes)
+            .enumerate()
+            .filter_map(|(i, (s, outcome))| {
+                let series = outcome.first.as_ref()?;
+                Some(OverlayLine {
+                    label: format!("{}: {}", compare::letter(i), s.name),
+                    start: series.start,
+                    values: (0..series.days)
+                        .map(|day| {
+                            (0..series.municipalities)
+                                .flat_map(|m| series.group_rows(day, m))
+                                .map(|row| f64::from(row.overdue))
+                                .sum()
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        let shade: Vec<_> = scenarios[0]
+            .suspensions
+            .iter()
+            .map(|s| (s.start, s.end))
+            .collect();
+        plot::overlay_chart(
+            path,
+            "Overdue statutory meetings (the backlog), all municipalities",
+            "overdue meetings",
+            &lines,
+            &shade,
+        )?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Table => compare::write_table(&mut out, &entries)?,
+        Format::Json => compare::write_json(&mut out, &entries)?,
+    }
+    if let (Some(plot), Format::Table) = (&args.plot, args.format) {
+        writeln!(out, "wrote {}", plot.display())?;
+    }
+    out.flush()?;
+    Ok(())
+}
