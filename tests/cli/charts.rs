@@ -1,0 +1,445 @@
+//! Charts and `backlog compare`: every SVG written is parsed and must hold the plotted series; compare tables and
+//! JSON must carry the right differences; the policy scenarios must validate and run.
+
+use crate::common::{backlog, fixture};
+use backlog::report::plot::{self, PENDING_COLOR, SHADE_COLOR};
+use backlog::summary::Band;
+use plotters::style::Color;
+use predicates::prelude::PredicateBooleanExt;
+use std::path::Path;
+
+/// The parts of an SVG document the tests look at.
+struct Svg {
+    /// Number of points of each polyline, with its stroke colour.
+    polylines: Vec<(String, usize)>,
+    /// Fill colours of rectangles.
+    rect_fills: Vec<String>,
+    polygons: usize,
+    circles: usize,
+    texts: Vec<String>,
+}
+
+fn parse_svg(path: &Path) -> Svg {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let document = roxmltree::Document::parse(&text).expect("the chart is well-formed XML");
+    assert_eq!(document.root_element().tag_name().name(), "svg");
+    let mut svg = Svg {
+        polylines: Vec::new(),
+        rect_fills: Vec::new(),
+        polygons: 0,
+        circles: 0,
+        texts: Vec::new(),
+    };
+    for node in document.descendants().filter(|n| n.is_element()) {
+        match node.tag_name().name() {
+            "polyline" => {
+                let points = node.attribute("points").unwrap_or("");
+                let count = points.split_whitespace().count();
+                for point in points.split_whitespace() {
+                    let (x, y) = point.split_once(',').expect("x,y");
+                    assert!(
+                        x.parse::<f64>().is_ok() && y.parse::<f64>().is_ok(),
+                        "{point}"
+                    );
+                }
+                svg.polylines
+                    .push((node.attribute("stroke").unwrap_or("").to_string(), count));
+            }
+            "rect" => svg
+                .rect_fills
+                .push(node.attribute("fill").unwrap_or("").to_string()),
+            "polygon" => svg.polygons += 1,
+            "circle" => svg.circles += 1,
+            "text" => svg.texts.push(node.text().unwrap_or("").trim().to_string()),
+            _ => {}
+        }
+    }
+    svg
+}
+
+fn hex(color: plotters::style::RGBColor) -> String {
+    let (r, g, b) = color.rgb();
+    format!("#{r:02X}{g:02X}{b:02X}")
+}
+
+impl Svg {
+    /// Polylines with exactly `points` points.
+    fn lines_with(&self, points: usize) -> Vec<&(String, usize)> {
+        self.polylines
+            .iter()
+            .filter(|(_, n)| *n == points)
+            .collect()
+    }
+
+    fn has_text(&self, text: &str) -> bool {
+        self.texts.iter().any(|t| t == text)
+    }
+
+    fn has_text_containing(&self, part: &str) -> bool {
+        self.texts.iter().any(|t| t.contains(part))
+    }
+}
+
+#[test]
+fn simulate_plot_holds_every_series_for_the_total_and_each_municipality() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("three.svg");
+    backlog()
+        .args([
+            "simulate",
+            fixture("three.toml").to_str().unwrap(),
+            "--plot",
+        ])
+        .arg(&chart)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(format!(
+            "wrote {}",
+            chart.display()
+        )));
+    let svg = parse_svg(&chart);
+    let days = 365;
+    // A row for the total and one per municipality (three here); four daily lines per row.
+    let daily = svg.lines_with(days);
+    assert_eq!(daily.len(), 4 * 4, "{:?}", svg.polylines);
+    let pending = daily
+        .iter()
+        .filter(|(c, _)| *c == hex(PENDING_COLOR))
+        .count();
+    assert_eq!(pending, 4);
+    // Two suspension windows shaded in each of the eight panels, and one legend swatch in each total panel.
+    let shades = svg
+        .rect_fills
+        .iter()
+        .filter(|f| **f == hex(SHADE_COLOR))
+        .count();
+    assert_eq!(shades, 2 * 8 + 2);
+    for text in [
+        "All municipalities: meetings pending and overdue",
+        "All municipalities: capacity and meetings due per day",
+        "Storby: meetings pending and overdue",
+        "Mellemby: meetings pending and overdue",
+        "Lilleby: capacity and meetings due per day",
+        "meetings",
+        "meetings per day (7-day mean)",
+        "pending",
+        "overdue (the backlog)",
+        "capacity",
+        "meetings due (demand)",
+        "suspension",
+        "Mar 2021",
+        "Jul 2021",
+    ] {
+        assert!(svg.has_text(text), "no text `{text}` in {:?}", svg.texts);
+    }
+    // Storby has the largest backlog, so it is the first municipality row.
+    let storby = svg
+        .texts
+        .iter()
+        .position(|t| t.starts_with("Storby"))
+        .unwrap();
+    let lilleby = svg
+        .texts
+        .iter()
+        .position(|t| t.starts_with("Lilleby"))
+        .unwrap();
+    assert!(storby < lilleby);
+}
+
+#[test]
+fn one_municipality_gets_only_the_total_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("small.svg");
+    backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "--plot",
+        ])
+        .arg(&chart)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let svg = parse_svg(&chart);
+    assert_eq!(svg.lines_with(365).len(), 4);
+    assert_eq!(
+        svg.rect_fills
+            .iter()
+            .filter(|f| **f == hex(SHADE_COLOR))
+            .count(),
+        2 + 2
+    );
+    assert!(!svg.has_text_containing("Testby"));
+}
+
+#[test]
+fn a_bad_plot_path_fails_before_the_run_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/chart.svg");
+    backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "--plot",
+        ])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicates::str::contains("--plot").and(predicates::str::contains("does not exist")),
+        );
+    let png = dir.path().join("chart.png");
+    backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "--plot",
+        ])
+        .arg(&png)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(".svg"));
+    backlog()
+        .args([
+            "compare",
+            fixture("small.toml").to_str().unwrap(),
+            fixture("small.toml").to_str().unwrap(),
+            "--plot",
+        ])
+        .arg(&missing)
+        .assert()
+        .code(2)
+        .stdout("");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn sweep_chart_draws_the_mean_the_band_and_the_points_not_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("sweep.svg");
+    let band = |mean: f64| Band {
+        mean: Some(mean),
+        p5: Some(mean * 0.8),
+        p95: Some(mean * 1.3),
+    };
+    let points = [
+        (40.0, band(180.0)),
+        (60.0, band(95.0)),
+        (50.0, band(130.0)),
+        (
+            30.0,
+            Band {
+                mean: None,
+                p5: Some(300.0),
+                p95: None,
+            },
+        ),
+        (70.0, band(70.0)),
+    ];
+    plot::sweep_chart(&chart, "caseworkers per 100,000 inhabitants", &points).unwrap();
+    let svg = parse_svg(&chart);
+    // The mean line joins the four points that have a mean, in x order.
+    assert_eq!(svg.lines_with(4).len(), 1, "{:?}", svg.polylines);
+    assert_eq!(svg.circles, 4);
+    // One band polygon over the four consecutive points with both ends (x = 40..70).
+    assert_eq!(svg.polygons, 1);
+    assert!(svg.has_text("Days to clear the backlog against caseworkers per 100,000 inhabitants"));
+    assert!(svg.has_text("caseworkers per 100,000 inhabitants"));
+    assert!(svg.has_text("days to clear (from the end of the suspension)"));
+    assert!(svg.has_text("not cleared in every replication"));
+    assert!(svg.has_text("5 %-95 % over replications"));
+    // An x axis with numbers on it.
+    assert!(
+        svg.has_text("50.0") || svg.has_text("50"),
+        "{:?}",
+        svg.texts
+    );
+    // No file is left behind but the chart.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+fn compare_json(scenarios: &[&Path], extra: &[&str]) -> serde_json::Value {
+    let output = backlog()
+        .arg("compare")
+        .args(scenarios)
+        .args(["--format", "json"])
+        .args(extra)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&output).expect("compare --format json prints JSON")
+}
+
+#[test]
+fn compare_of_a_scenario_with_itself_differs_by_nothing() {
+    let small = fixture("small.toml");
+    let json = compare_json(&[&small, &small], &["--reps", "2"]);
+    assert_eq!(json["baseline"], 0);
+    let scenarios = json["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 2);
+    for entry in scenarios {
+        assert_eq!(entry["scenario"]["replications"], 2);
+        assert_eq!(entry["total"], scenarios[0]["total"]);
+        let differences = entry["difference"].as_object().unwrap();
+        assert!(differences.contains_key("backlog_peak"));
+        assert!(differences.contains_key("backlog_cleared_date"));
+        for (metric, d) in differences {
+            let value = &entry["total"][metric];
+            if value.is_null() {
+                assert!(d["absolute"].is_null(), "{metric}");
+            } else {
+                assert_eq!(d["absolute"].as_f64(), Some(0.0), "{metric}");
+            }
+            assert!(
+                d["relative"].is_null() || d["relative"].as_f64() == Some(0.0),
+                "{metric}"
+            );
+        }
+    }
+    let table = backlog()
+        .arg("compare")
+        .args([&small, &small])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    let header = table.lines().find(|l| l.starts_with("metric")).unwrap();
+    assert!(header.contains("B - A"), "{header}");
+    let rows: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("metric"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 17);
+    for row in rows {
+        let ok = [
+            "0 (0.0%)",
+            "0.0 pp (0.0%)",
+            "0 days",
+            "0.0 (0.0%)",
+            "0.00 (0.0%)",
+        ]
+        .iter()
+        .any(|zero| row.ends_with(zero));
+        assert!(ok, "not a zero difference: {row}");
+    }
+}
+
+#[test]
+fn compare_with_fewer_caseworkers_shows_less_capacity_and_a_larger_backlog() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = fixture("small.toml");
+    let thin = dir.path().join("thin.toml");
+    std::fs::write(
+        &thin,
+        format!(
+            "extends = \"{}\"\nname = \"small, one caseworker\"\nstaffing.caseworkers = 1\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let json = compare_json(&[&base, &thin], &["--seed", "3"]);
+    let thin = &json["scenarios"][1];
+    assert_eq!(thin["scenario"]["name"], "small, one caseworker");
+    assert_eq!(thin["scenario"]["seed"], 3);
+    let d = |metric: &str, part: &str| thin["difference"][metric][part].as_f64().unwrap();
+    assert!(
+        (d("capacity", "relative") + 0.9).abs() < 1e-9,
+        "capacity falls by 90 %"
+    );
+    assert!((d("caseworkers", "absolute") + 9.0).abs() < 1e-9);
+    assert!(d("backlog_peak", "absolute") > 0.0);
+    assert!(d("overdue_end", "absolute") > 0.0);
+    assert!(d("on_time_share", "absolute") < 0.0);
+    let base_total = &json["scenarios"][0]["total"];
+    let expected = thin["total"]["backlog_peak"].as_f64().unwrap()
+        - base_total["backlog_peak"].as_f64().unwrap();
+    assert_eq!(d("backlog_peak", "absolute"), expected);
+    let relative = d("backlog_peak", "relative");
+    assert!((relative - expected / base_total["backlog_peak"].as_f64().unwrap()).abs() < 1e-12);
+}
+
+#[test]
+fn compare_plot_overlays_the_total_overdue_of_each_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("overlay.svg");
+    let small = fixture("small.toml");
+    let three = fixture("three.toml");
+    backlog()
+        .arg("compare")
+        .args([&small, &three, &small])
+        .arg("--plot")
+        .arg(&chart)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("C   small"));
+    let svg = parse_svg(&chart);
+    assert_eq!(svg.lines_with(365).len(), 3, "{:?}", svg.polylines);
+    for label in [
+        "A: small",
+        "B: three towns",
+        "C: small",
+        "overdue meetings",
+        "suspension",
+    ] {
+        assert!(svg.has_text(label), "no text `{label}` in {:?}", svg.texts);
+    }
+    // The first scenario's one suspension window, and its legend swatch.
+    assert_eq!(
+        svg.rect_fills
+            .iter()
+            .filter(|f| **f == hex(SHADE_COLOR))
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn compare_needs_two_scenarios() {
+    backlog()
+        .args(["compare", fixture("small.toml").to_str().unwrap()])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn the_policy_scenarios_validate_and_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let policies: Vec<_> = std::fs::read_dir(&root)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("policy-") && n.ends_with(".toml"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if policies.is_empty() {
+        return;
+    }
+    backlog().arg("validate").args(&policies).assert().success();
+    let mut runs = vec![root.join("cph2020.toml")];
+    runs.extend(policies);
+    let json = compare_json(
+        &runs.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+        &["--reps", "1"],
+    );
+    for entry in json["scenarios"].as_array().unwrap() {
+        assert!(entry["total"]["held"].as_f64().unwrap() > 0.0);
+        assert!(
+            entry["total"]["meetings_per_caseworker_day"]
+                .as_f64()
+                .unwrap()
+                > 0.0
+        );
+    }
+}
