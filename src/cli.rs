@@ -24,6 +24,10 @@ pub enum Command {
     /// Parse and check scenarios without running them; reports every problem found.
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
+    /// Run scenarios and compare them with the published figures in their `[[expect]]` tables; exits 1 if any
+    /// figure misses its tolerance.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -80,4 +84,26 @@ pub struct ValidateArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files (TOML) with `[[expect]]` tables.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Replications per scenario (default: each scenario's `replications`).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// Override every scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write the results as JUnit XML, one test case per figure.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub jobs: Option<usize>,
 }

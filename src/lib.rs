@@ -12,6 +12,7 @@
 //! println!("peak backlog {} on {:?}", total.backlog_peak, total.backlog_peak_date);
 //! ```
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod engine;

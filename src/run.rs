@@ -6,7 +6,7 @@
 use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
 use crate::scenario::Scenario;
-use crate::summary::{aggregate, summarise, Aggregate, Metrics, Selection};
+use crate::summary::{aggregate, summarise, Aggregate, GroupSet, Metrics, Selection};
 use rayon::prelude::*;
 
 /// Runs replications `0..reps` of `scenario` with base seed `seed` and maps each finished series through `f`,
@@ -56,7 +56,7 @@ impl RunSummary {
                         scenario,
                         series,
                         Selection {
-                            group: Some(g),
+                            groups: GroupSet::one(g),
                             ..whole
                         },
                     )

@@ -16,6 +16,8 @@ pub const NUMERIC_METRICS: &[&str] = &[
     "waived",
     "dropped",
     "suspended",
+    "suspended_existing",
+    "owed",
     "active_start",
     "active_end",
     "active_mean",
@@ -37,11 +39,35 @@ pub fn is_numeric_metric(name: &str) -> bool {
     NUMERIC_METRICS.contains(&name)
 }
 
+/// A set of benefit groups, by index (scenarios have at most 64 groups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupSet(u64);
+
+impl GroupSet {
+    pub const ALL: GroupSet = GroupSet(u64::MAX);
+
+    pub fn one(group: usize) -> Self {
+        GroupSet(1 << group)
+    }
+
+    pub fn of(groups: impl IntoIterator<Item = usize>) -> Self {
+        GroupSet(groups.into_iter().fold(0, |mask, g| mask | 1 << g))
+    }
+
+    pub fn contains(&self, group: usize) -> bool {
+        self.0 & (1 << group) != 0
+    }
+
+    pub fn is_all(&self) -> bool {
+        *self == GroupSet::ALL
+    }
+}
+
 /// What part of a run a summary covers.
 #[derive(Debug, Clone, Copy)]
 pub struct Selection {
     pub municipality: Option<usize>,
-    pub group: Option<usize>,
+    pub groups: GroupSet,
     /// Reported day indices, inclusive.
     pub from: usize,
     pub to: usize,
@@ -51,7 +77,7 @@ impl Selection {
     pub fn whole(series: &Series) -> Self {
         Selection {
             municipality: None,
-            group: None,
+            groups: GroupSet::ALL,
             from: 0,
             to: series.days - 1,
         }
@@ -69,6 +95,10 @@ pub struct Metrics {
     pub waived: f64,
     pub dropped: f64,
     pub suspended: f64,
+    /// Suspended meetings of persons already on benefit when the first suspension began.
+    pub suspended_existing: f64,
+    /// Meetings to hold in the period: pending at its start plus those falling due, less those waived.
+    pub owed: f64,
     pub active_start: f64,
     pub active_end: f64,
     pub active_mean: f64,
@@ -107,6 +137,8 @@ impl Metrics {
             "waived" => self.waived,
             "dropped" => self.dropped,
             "suspended" => self.suspended,
+            "suspended_existing" => self.suspended_existing,
+            "owed" => self.owed,
             "active_start" => self.active_start,
             "active_end" => self.active_end,
             "active_mean" => self.active_mean,
@@ -141,6 +173,8 @@ impl Metrics {
             "waived" => &mut self.waived,
             "dropped" => &mut self.dropped,
             "suspended" => &mut self.suspended,
+            "suspended_existing" => &mut self.suspended_existing,
+            "owed" => &mut self.owed,
             "active_start" => &mut self.active_start,
             "active_end" => &mut self.active_end,
             "active_mean" => &mut self.active_mean,
@@ -180,10 +214,9 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
         Some(m) => vec![m],
         None => (0..series.municipalities).collect(),
     };
-    let groups: Vec<usize> = match selection.group {
-        Some(g) => vec![g],
-        None => (0..series.groups).collect(),
-    };
+    let groups: Vec<usize> = (0..series.groups)
+        .filter(|&g| selection.groups.contains(g))
+        .collect();
     let levels_before = |day: usize| -> Levels {
         let mut sum = Levels::default();
         for &m in &municipalities {
@@ -241,13 +274,14 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
                 total.waived += row.waived;
                 total.dropped += row.dropped;
                 total.suspended += row.suspended;
+                total.suspended_existing += row.suspended_existing;
                 total.active += row.active;
                 total.pending += row.pending;
                 total.overdue += row.overdue;
             }
             let staff = series.municipality_row(day, m);
             // Capacity and staff belong to the municipality; a group's share of them is not defined.
-            if selection.group.is_none() {
+            if selection.groups.is_all() {
                 metrics.capacity += staff.capacity;
                 caseworker_sum += staff.caseworkers;
                 if series.working[day] {
@@ -263,6 +297,7 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
         metrics.waived += f64::from(total.waived);
         metrics.dropped += f64::from(total.dropped);
         metrics.suspended += f64::from(total.suspended);
+        metrics.suspended_existing += f64::from(total.suspended_existing);
         active_sum += f64::from(total.active);
         let overdue = f64::from(total.overdue);
         if overdue > peak.0 {
@@ -280,6 +315,7 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
     }
     let days = (selection.to + 1 - selection.from) as f64;
     metrics.active_mean = active_sum / days;
+    metrics.owed = metrics.pending_start + metrics.due - metrics.waived;
     metrics.backlog_peak = peak.0;
     metrics.backlog_peak_date = Some(series.date(peak.1));
     metrics.caseworkers = caseworker_sum / days;

@@ -1,5 +1,6 @@
 //! One function per subcommand: turn parsed arguments into work and output.
 
+mod check;
 mod compare;
 mod simulate;
 mod validate;
@@ -10,11 +11,11 @@ use crate::error::{exit_code, InputError};
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        Command::Simulate(args) => simulate::run(args),
-        Command::Compare(args) => compare::run(args),
-        Command::Validate(args) => validate::run(args),
+        Command::Simulate(args) => simulate::run(args).map(|()| exit_code::OK),
+        Command::Compare(args) => compare::run(args).map(|()| exit_code::OK),
+        Command::Validate(args) => validate::run(args).map(|()| exit_code::OK),
+        Command::Check(args) => check::run(args),
     }
-    .map(|()| exit_code::OK)
 }
 
 /// Runs `work` on a pool of `jobs` threads (all cores when `None`).

@@ -18,6 +18,8 @@ pub struct GroupDay {
     /// Meetings whose due date fell inside a suspension window of the group (for `shift`, the date they would
     /// have fallen due without the dead period).
     pub suspended: u32,
+    /// The part of `suspended` owed to persons already on benefit when the first suspension began.
+    pub suspended_existing: u32,
     pub active: u32,
     pub pending: u32,
     pub overdue: u32,

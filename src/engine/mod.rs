@@ -88,6 +88,8 @@ pub struct Simulation<'a> {
     levels: Vec<Levels>,
     today: Vec<GroupDay>,
     carry: Vec<f64>,
+    /// First day of the first suspension (`Day::MAX` without one): who was on benefit before it.
+    suspension_origin: Day,
     series: Series,
 }
 
@@ -139,6 +141,12 @@ impl<'a> Simulation<'a> {
                 (classes, priorities.len())
             }
         };
+        let suspension_origin = scenario
+            .suspensions
+            .iter()
+            .map(|s| calendar.day(s.start))
+            .min()
+            .unwrap_or(Day::MAX);
         // One bucket per simulated day, plus one for deadlines beyond the horizon.
         let buckets = days + 1;
         let mut simulation = Simulation {
@@ -165,6 +173,7 @@ impl<'a> Simulation<'a> {
             levels: vec![Levels::default(); municipalities * groups],
             today: vec![GroupDay::default(); municipalities * groups],
             carry: vec![0.0; municipalities],
+            suspension_origin,
             series: Series::new(
                 scenario.start,
                 scenario.period_days(),
@@ -391,6 +400,9 @@ impl<'a> Simulation<'a> {
                         + m * groups
                         + g;
                     self.series.rows[row].suspended += 1;
+                    if arrival < self.suspension_origin {
+                        self.series.rows[row].suspended_existing += 1;
+                    }
                 }
             }
             k += 1;
@@ -476,6 +488,9 @@ impl<'a> Simulation<'a> {
         let mut deadline = plan.day_of(person.arrival, deadline_offset);
         let action = plan.action[day as usize];
         self.today[mg].due += 1;
+        if action != DueAction::Normal && person.arrival < self.suspension_origin {
+            self.today[mg].suspended_existing += 1;
+        }
         match action {
             DueAction::Normal => {}
             DueAction::Waive => {
@@ -567,6 +582,7 @@ impl<'a> Simulation<'a> {
         for mg in 0..municipalities * groups {
             let mut row = self.today[mg];
             row.suspended += self.series.rows[base + mg].suspended;
+            row.suspended_existing += self.series.rows[base + mg].suspended_existing;
             row.active = self.levels[mg].active;
             row.pending = self.levels[mg].pending;
             row.overdue = self.levels[mg].overdue;

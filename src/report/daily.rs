@@ -24,6 +24,7 @@ pub const COLUMNS: &[&str] = &[
     "pending",
     "overdue",
     "suspended",
+    "suspended_existing",
     "capacity",
     "caseworkers",
     "scenario",
@@ -66,6 +67,7 @@ pub fn write(
                     row.pending,
                     row.overdue,
                     row.suspended,
+                    row.suspended_existing,
                 ] {
                     writer.write_field(numbers.format(value))?;
                 }

@@ -3,6 +3,7 @@
 //! Files are written atomically: into a temporary file beside the target, then renamed over it, so a run that
 //! is killed midway leaves either the old file or the new one, never half of one.
 
+pub mod check;
 pub mod compare;
 pub mod daily;
 pub mod json;

@@ -41,7 +41,7 @@ fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::i
     };
     writeln!(
         out,
-        "{label:<22} {:>10} {:>10} {:>7.1}% {:>9} {:>9} {:>10} {:>16} {:>12} {:>7} {:>7}",
+        "{label:<30} {:>10} {:>10} {:>7.1}% {:>9} {:>9} {:>10} {:>16} {:>12} {:>7} {:>7}",
         thousands(m.due),
         thousands(m.held),
         m.on_time_share * 100.0,
@@ -81,7 +81,7 @@ pub fn write(
     writeln!(out)?;
     writeln!(
         out,
-        "{:<22} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>12} {:>7} {:>7}",
+        "{:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>12} {:>7} {:>7}",
         "municipality",
         "due",
         "held",

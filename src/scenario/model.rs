@@ -192,7 +192,10 @@ pub struct Expectation {
     pub tolerance: f64,
     pub metric: String,
     pub municipality: Option<u32>,
+    /// Group indices; empty for all groups.
+    pub groups: Vec<usize>,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub scale: f64,
+    pub known_miss: Option<String>,
 }

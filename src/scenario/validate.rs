@@ -150,7 +150,7 @@ pub(super) fn validate(
     let staffing = staffing(&raw.staffing, &mut check, sim_start, end);
     let groups = groups(&raw, &mut check, sim_start, end);
     let suspensions = suspensions(&raw, &groups, &mut check, start, end);
-    let expectations = expectations(&raw, &municipalities, &mut check, start, end);
+    let expectations = expectations(&raw, &municipalities, &groups, &mut check, start, end);
 
     // Refuse scenarios too large to simulate before anyone allocates for them.
     if period_ok && check.problems.is_empty() {
@@ -624,6 +624,12 @@ fn groups(
     if raw.groups.is_empty() {
         check.err("groups", "at least one benefit group is needed");
     }
+    if raw.groups.len() > 64 {
+        check.err(
+            "groups",
+            format!("{} groups; the limit is 64", raw.groups.len()),
+        );
+    }
     for (name, rules) in &raw.rules {
         meeting_rules(
             check,
@@ -928,6 +934,7 @@ fn suspensions(
 fn expectations(
     raw: &RawScenario,
     municipalities: &[Municipality],
+    groups: &[Group],
     check: &mut Checker,
     start: NaiveDate,
     end: NaiveDate,
@@ -953,6 +960,16 @@ fn expectations(
                 );
             }
         }
+        let mut group_indices = Vec::new();
+        for (j, id) in e.groups.iter().flatten().enumerate() {
+            match groups.iter().position(|g| &g.id == id) {
+                Some(index) => group_indices.push(index),
+                None => check.err(
+                    format!("{key}.groups[{j}]"),
+                    format!("group `{id}` does not exist"),
+                ),
+            }
+        }
         let from = e.from.map_or(start, |d| d.0);
         let to = e.to.map_or(end, |d| d.0);
         check.date_in(&format!("{key}.from"), from, start, end, "period");
@@ -971,9 +988,11 @@ fn expectations(
             tolerance: e.tolerance,
             metric: e.metric.clone(),
             municipality: e.municipality,
+            groups: group_indices,
             from,
             to,
             scale: e.scale,
+            known_miss: e.known_miss.clone(),
         });
     }
     out

@@ -304,7 +304,7 @@ groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_
                 ..whole
             },
             Selection {
-                group: Some(0),
+                groups: backlog::summary::GroupSet::one(0),
                 ..whole
             },
             Selection {

@@ -1,0 +1,171 @@
+//! `backlog check`: published figures against the model, exit codes, JUnit, and bad expectations.
+
+use crate::common::{backlog, fixture};
+use predicates::prelude::*;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn small_plus(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let base = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    write(dir, "scenario.toml", &format!("{base}\n{extra}"))
+}
+
+#[test]
+fn a_figure_outside_its_tolerance_fails_with_exit_1_and_junit_shows_each_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("check.xml");
+    backlog()
+        .args([
+            "check",
+            fixture("expect-fail.toml").to_str().unwrap(),
+            "--reps",
+            "3",
+            "--junit",
+            junit.to_str().unwrap(),
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PASS arrivals in 2021"))
+        .stdout(predicate::str::contains("FAIL an impossible figure"))
+        .stdout(predicate::str::contains(
+            "1 passed, 1 failed, 0 known misses",
+        ));
+    let xml = std::fs::read_to_string(junit).unwrap();
+    assert!(
+        xml.contains(r#"<testsuites name="backlog check" tests="2" failures="1">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testcase classname="small with expectations" name="arrivals in 2021">"#)
+    );
+    assert_eq!(xml.matches("<failure ").count(), 1);
+}
+
+#[test]
+fn json_reports_the_band_and_the_error() {
+    let output = backlog()
+        .args([
+            "check",
+            fixture("expect-fail.toml").to_str().unwrap(),
+            "--reps",
+            "5",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let arrivals = &results[0];
+    let mean = arrivals["simulated"]["mean"].as_f64().unwrap();
+    let (p5, p95) = (
+        arrivals["simulated"]["p5"].as_f64().unwrap(),
+        arrivals["simulated"]["p95"].as_f64().unwrap(),
+    );
+    assert!(p5 <= mean && mean <= p95);
+    // Poisson(3) a day for 365 days: mean 1095, sd 33; five replications stay well inside 10 %.
+    assert!((mean - 1095.0).abs() < 0.1 * 1095.0);
+    assert_eq!(
+        arrivals["error"].as_f64().unwrap(),
+        (mean - 1095.0) / 1095.0
+    );
+    assert_eq!(results[1]["pass"], false);
+}
+
+#[test]
+fn a_known_miss_is_reported_but_does_not_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = small_plus(
+        dir.path(),
+        "[[expect]]\nfigure = \"impossible\"\nsource = \"test\"\nvalue = 1\ntolerance = 0.05\nmetric = \"held\"\nknown_miss = \"the model cannot\"\n",
+    );
+    backlog()
+        .args(["check", path.to_str().unwrap(), "--reps", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("MISS impossible"))
+        .stdout(predicate::str::contains("known miss: the model cannot"));
+}
+
+#[test]
+fn bad_expectations_and_extends_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("[[expect]]\nfigure = \"x\"\nsource = \"y\"\nvalue = 1\ntolerance = 0.1\nmetric = \"helt\"\n", "expect[0].metric: unknown metric `helt`"),
+        ("[[expect]]\nfigure = \"x\"\nsource = \"y\"\nvalue = 1\ntolerance = 0.1\nmetric = \"held\"\nmunicipality = 999\n", "expect[0].municipality: municipality 999 is not in this scenario"),
+        ("[[expect]]\nfigure = \"x\"\nsource = \"y\"\nvalue = 1\ntolerance = 0.1\nmetric = \"held\"\nfrom = 2020-06-01\n", "expect[0].from: 2020-06-01 is outside the period (2021-01-01 to 2021-12-31)"),
+    ];
+    for (extra, message) in cases {
+        let path = small_plus(dir.path(), extra);
+        backlog()
+            .args(["check", path.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    let missing = write(
+        dir.path(),
+        "child.toml",
+        "extends = \"nowhere.toml\"\nname = \"child\"\n",
+    );
+    backlog()
+        .args(["check", missing.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "child.toml:1:1: extends: `nowhere.toml` does not exist",
+        ));
+    write(dir.path(), "a.toml", "extends = \"b.toml\"\nname = \"a\"\n");
+    let looped = write(dir.path(), "b.toml", "extends = \"a.toml\"\nname = \"b\"\n");
+    backlog()
+        .args(["validate", looped.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("extends itself in a loop"));
+}
+
+#[test]
+fn extends_overrides_a_few_keys_and_merges_groups_by_id() {
+    let scenario = backlog::scenario::load(&fixture("expect-fail.toml")).unwrap();
+    assert_eq!(scenario.name, "small with expectations");
+    assert_eq!(scenario.groups[0].id, "kh");
+    assert_eq!(scenario.expectations.len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let child = write(
+        dir.path(),
+        "child.toml",
+        &format!(
+            "extends = {:?}\nname = \"child\"\nsuspensions = []\n[[groups]]\nid = \"kh\"\ninflow_per_day = 5\n",
+            fixture("small.toml").to_str().unwrap()
+        ),
+    );
+    let scenario = backlog::scenario::load(&child).unwrap();
+    assert_eq!(scenario.groups.len(), 1);
+    assert_eq!(scenario.groups[0].inflow_per_day.base, 5.0);
+    assert_eq!(
+        scenario.groups[0].meetings.len(),
+        2,
+        "the rest of the group comes from the parent"
+    );
+    assert!(scenario.suspensions.is_empty());
+}
+
+#[test]
+fn the_shipped_scenarios_validate() {
+    let scenarios: Vec<String> =
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+            .unwrap()
+            .map(|e| e.unwrap().path().to_str().unwrap().to_string())
+            .filter(|p| p.ends_with(".toml"))
+            .collect();
+    assert!(scenarios.len() >= 4);
+    backlog()
+        .arg("validate")
+        .args(&scenarios)
+        .assert()
+        .success();
+}
