@@ -81,7 +81,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             .collect();
         plot::overlay_chart(
             path,
-            "Overdue statutory meetings (the backlog), all municipalities",
+            "Overdue statutory meetings (the backlog), all municipalities of each scenario",
             "overdue meetings",
             &lines,
             &shade,

@@ -195,8 +195,12 @@ fn show(kind: Kind, metrics: &Metrics, name: &str) -> String {
     }
 }
 
+/// `text` with a `+` in front of a positive value, and without the `-` of a value that rounds to zero.
 fn signed(text: String, value: f64) -> String {
-    if value > 0.0 {
+    let rounds_to_zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    if rounds_to_zero {
+        text.trim_start_matches('-').to_string()
+    } else if value > 0.0 {
         format!("+{text}")
     } else {
         text
@@ -326,6 +330,10 @@ mod tests {
         assert_eq!(
             show_difference(Kind::Share, difference(Some(0.5), Some(0.45))),
             "-5.0 pp (-10.0%)"
+        );
+        assert_eq!(
+            show_difference(Kind::Count, difference(Some(4021.0), Some(4020.9999))),
+            "0 (0.0%)"
         );
     }
 }

@@ -46,11 +46,11 @@ pub const PALETTE: [RGBColor; 8] = [
 ];
 
 const TITLE_HEIGHT: u32 = 56;
-const TOTAL_ROW_HEIGHT: u32 = 340;
+const TOTAL_ROW_HEIGHT: u32 = 380;
 const MUNICIPALITY_ROW_HEIGHT: u32 = 240;
 const FONT: &str = "sans-serif";
 /// Space above the highest line in panels with a legend, so the legend box does not hide data.
-const LEGEND_HEADROOM: f64 = 1.3;
+const LEGEND_HEADROOM: f64 = 1.2;
 
 /// One daily line of a time panel.
 struct Line<'a> {
@@ -114,7 +114,11 @@ pub fn write_series(
         )?;
         let (total_row, mut rest) = body.split_vertically(TOTAL_ROW_HEIGHT);
         let all: Vec<usize> = (0..series.municipalities).collect();
-        draw_row(&total_row, series, &all, "All municipalities", &shade, true)?;
+        let total_name = match scenario.municipalities.as_slice() {
+            [only] => only.name.as_str(),
+            _ => "All municipalities",
+        };
+        draw_row(&total_row, series, &all, total_name, &shade, true)?;
         for &m in &shown {
             let (row, below) = rest.split_vertically(MUNICIPALITY_ROW_HEIGHT);
             draw_row(
@@ -452,7 +456,7 @@ pub fn write_overlay(
         draw_title(
             &title_area,
             title,
-            "Shaded: suspension windows of the first scenario. One replication each.",
+            "Shaded: suspension windows of the first scenario. One replication each. Where runs coincide, the wider line is the earlier one.",
         )?;
         overlay_panel(&body, start, days, y_label, &shade_days, lines)
     })
@@ -511,16 +515,20 @@ fn overlay_panel(
     for (i, line) in lines.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         let first = (line.start - start).num_days() as i32;
+        // Earlier lines are wider, so where runs coincide each still shows as a stripe beside the next.
+        let width = overlay_width(i, lines.len());
         chart
             .draw_series(LineSeries::new(
                 line.values
                     .iter()
                     .enumerate()
                     .map(|(day, &v)| (first + day as i32, v)),
-                color.stroke_width(2),
+                color.stroke_width(width),
             ))?
             .label(line.label.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(3)));
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 18, y)], color.stroke_width(width))
+            });
     }
     chart
         .configure_series_labels()
@@ -530,6 +538,11 @@ fn overlay_panel(
         .border_style(BLACK.mix(0.25))
         .draw()?;
     Ok(())
+}
+
+/// Stroke width of line `index` of `count` in an overlay: 2 for the last, 2 more for each earlier one, at most 8.
+fn overlay_width(index: usize, count: usize) -> u32 {
+    (2 + 2 * (count - 1 - index) as u32).min(8)
 }
 
 /// Writes an overlay chart to `path` atomically.
