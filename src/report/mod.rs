@@ -79,6 +79,14 @@ pub fn write_atomically(
         .into_inner()
         .map_err(|e| e.into_error())
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // Temporary files are created readable by their owner only; an output is an ordinary file for everyone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     file.as_file()
         .sync_all()
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -160,6 +160,16 @@ fn one_municipality_gets_only_the_total_row() {
         .args(["--format", "json"])
         .assert()
         .success();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&chart).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o644,
+            0o644,
+            "the chart is readable by everyone: {mode:o}"
+        );
+    }
     let svg = parse_svg(&chart);
     assert_eq!(svg.lines_with(365).len(), 4);
     assert_eq!(
