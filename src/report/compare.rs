@@ -3,7 +3,7 @@
 //!
 //! Differences are taken between the means over replications. A relative difference is the absolute one over
 //! the baseline's magnitude; when the baseline is 0 it is 0 for an equal value and missing otherwise. Dates
-//! differ by a number of days.
+//! differ by a number of days; a run without a backlog has no peak date.
 
 use super::{thousands, ScenarioInfo};
 use crate::run::Outcome;
@@ -59,8 +59,15 @@ fn date_difference(baseline: Option<NaiveDate>, value: Option<NaiveDate>) -> Dif
 /// Picks a date out of the metrics.
 type DatePick = fn(&Metrics) -> Option<NaiveDate>;
 
+/// The day of the backlog peak, if there was a backlog (with none, every day is a peak of 0).
+fn peak_date(metrics: &Metrics) -> Option<NaiveDate> {
+    metrics
+        .backlog_peak_date
+        .filter(|_| metrics.backlog_peak > 0.0)
+}
+
 const DATE_METRICS: &[(&str, DatePick)] = &[
-    ("backlog_peak_date", |m| m.backlog_peak_date),
+    ("backlog_peak_date", peak_date),
     ("backlog_cleared_date", |m| m.backlog_cleared_date),
 ];
 
@@ -154,7 +161,7 @@ const ROWS: &[(&str, &str, Kind)] = &[
     (
         "backlog_peak_date",
         "backlog peak date",
-        Kind::Date(|m| m.backlog_peak_date),
+        Kind::Date(peak_date),
     ),
     ("days_to_clear", "days to clear", Kind::Decimal(0)),
     (
@@ -183,7 +190,10 @@ fn show(kind: Kind, metrics: &Metrics, name: &str) -> String {
     match kind {
         Kind::Date(pick) => pick(metrics).map_or("-".to_string(), |d| d.to_string()),
         _ => match metrics.get(name) {
-            None if name == "days_to_clear" => "not cleared".to_string(),
+            // No value: a backlog that was never cleared, or none to clear (no suspension, or no backlog).
+            None if name == "days_to_clear" && metrics.backlog_peak > 0.0 => {
+                "not cleared".to_string()
+            }
             None => "-".to_string(),
             Some(v) => match kind {
                 Kind::Count => thousands(v),

@@ -718,7 +718,8 @@ mod tests {
     #[test]
     fn nice_top_is_round_and_above_the_maximum() {
         assert_eq!(nice_top(0.0), 1.0);
-        assert_eq!(nice_top(930.0), 1000.0);
+        assert_eq!(nice_top(900.0), 1000.0);
+        assert_eq!(nice_top(930.0), 1200.0);
         assert_eq!(nice_top(47_000.0), 60_000.0);
     }
 }
