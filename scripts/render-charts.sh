@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Draws the charts shown in the docs and renders them to PNG, so they can be looked at and shown in the README.
 #
-#   scripts/render-charts.sh            cph2020 chart and the policy compare overlay, into docs/img/
+#   scripts/render-charts.sh            cph2020 and dk2020 charts and the policy compare overlay, into docs/img/
 #   scripts/render-charts.sh FILE.svg   only render FILE.svg to FILE.png
 #
 # Rendering uses headless Chromium from the distribution's packages, installed here when missing (needs root).
@@ -42,8 +42,10 @@ cargo build --release --quiet
 backlog=target/release/backlog
 mkdir -p docs/img
 "$backlog" simulate scenarios/cph2020.toml --plot docs/img/cph2020.svg >/dev/null
+"$backlog" simulate scenarios/dk2020.toml --reps 1 --plot docs/img/dk2020.svg >/dev/null
 "$backlog" compare scenarios/cph2020.toml scenarios/policy-phone-counts.toml \
     scenarios/policy-differentiated-contact.toml scenarios/policy-meeting-cap.toml \
     --plot docs/img/compare.svg >/dev/null
 render docs/img/cph2020.svg
+render docs/img/dk2020.svg
 render docs/img/compare.svg

@@ -107,10 +107,22 @@ pub fn write_series(
     let height = TITLE_HEIGHT + TOTAL_ROW_HEIGHT + MUNICIPALITY_ROW_HEIGHT * shown.len() as u32;
     render(out, (WIDTH, height), |root| {
         let (title, body) = root.split_vertically(TITLE_HEIGHT);
+        let mut subtitle = String::from(
+            "Shaded: suspension windows. Capacity and meetings due: 7-day means. One replication (the scenario's seed).",
+        );
+        if !shown.is_empty() {
+            subtitle.push_str(&format!(
+                " Below the total: the {} municipalities with the largest backlog peaks.",
+                shown.len()
+            ));
+        }
         draw_title(
             &title,
-            &format!("{}: statutory meetings, {} to {}", scenario.name, scenario.start, scenario.end),
-            "Shaded: suspension windows. Capacity and meetings due are 7-day means. One replication (the scenario's seed).",
+            &format!(
+                "{}: statutory meetings, {} to {}",
+                scenario.name, scenario.start, scenario.end
+            ),
+            &subtitle,
         )?;
         let (total_row, mut rest) = body.split_vertically(TOTAL_ROW_HEIGHT);
         let all: Vec<usize> = (0..series.municipalities).collect();
