@@ -132,6 +132,9 @@ fn simulate_plot_holds_every_series_for_the_total_and_each_municipality() {
     ] {
         assert!(svg.has_text(text), "no text `{text}` in {:?}", svg.texts);
     }
+    assert!(svg.has_text_containing(
+        "Below the total: the 3 municipalities with the largest backlog peaks."
+    ));
     // Storby has the largest backlog, so it is the first municipality row.
     let storby = svg
         .texts
@@ -449,6 +452,33 @@ fn the_policy_scenarios_validate_and_run() {
                 .as_f64()
                 .unwrap()
                 > 0.0
+        );
+    }
+}
+
+#[test]
+fn the_charts_in_the_docs_hold_their_series() {
+    let img = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img");
+    // 2020 has 366 days. cph2020: one row of four lines; dk2020: the total and four municipalities; the policy
+    // overlay: one line for each of the four scenarios.
+    for (file, lines) in [
+        ("cph2020.svg", 4),
+        ("dk2020.svg", 5 * 4),
+        ("compare.svg", 4),
+    ] {
+        let svg = parse_svg(&img.join(file));
+        assert_eq!(svg.lines_with(366).len(), lines, "{file}");
+        assert!(
+            svg.rect_fills.iter().any(|f| *f == hex(SHADE_COLOR)),
+            "{file}"
+        );
+        assert!(
+            svg.has_text("May 2020") || svg.has_text("Mar 2020"),
+            "{file}"
+        );
+        assert!(
+            img.join(file.replace(".svg", ".png")).is_file(),
+            "{file} is rendered"
         );
     }
 }
