@@ -324,8 +324,8 @@ pub struct RawSuspension {
     /// Share of capacity that can still hold statutory meetings inside the window (0 = none).
     #[serde(default)]
     pub capacity_share: f64,
-    /// Phone/video meetings held inside the window count as statutory: capacity_share then applies only to
-    /// in-person meetings, and phone capacity stays open.
+    /// Phone/video meetings held inside the window count as statutory: the open share of capacity
+    /// (`capacity_share`) is then held entirely by phone, at `phone_time` of an in-person meeting each.
     #[serde(default)]
     pub phone_counts: bool,
     /// What happens to meetings of groups not listed in `groups` that fall due inside the window.
