@@ -60,7 +60,7 @@ pub struct SimulateArgs {
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Scenario files (TOML); the first is the baseline the others are compared with.
-    #[arg(required = true, num_args = 2..)]
+    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
     /// Use this seed for every scenario (default: each scenario's own seed).
     #[arg(long)]

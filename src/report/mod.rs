@@ -24,7 +24,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub enum Format {
     /// A readable table.
     Table,
-    /// The summary as JSON (the same document as summary.json).
+    /// JSON (for simulate, the same document as summary.json; see docs/outputs.md).
     Json,
 }
 
