@@ -119,15 +119,18 @@ pub fn load(path: &Path) -> Result<Scenario, InputError> {
     validate::validate(raw, path, sources)
 }
 
-/// Reads `path` and everything it extends, child first, and returns the merged table.
+/// Reads `path` and everything it extends, child first, and returns the merged table. `chain` holds the files
+/// read so far (as written, and canonical), to refuse loops.
 fn read_chain(
     path: &Path,
     sources: &mut Sources,
-    seen: &mut Vec<PathBuf>,
+    chain: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<toml::Table, InputError> {
+    const NEEDED: &str =
+        "a scenario needs at least name, seed, start, end, municipalities, staffing and groups";
     let text = read_text(path)?;
     if text.trim().is_empty() {
-        return Err(InputError::file(path, "is empty; a scenario needs at least name, seed, start, end, municipalities, staffing and groups"));
+        return Err(InputError::file(path, format!("is empty; {NEEDED}")));
     }
     let doc = ImDocument::parse(text.clone()).map_err(|e| syntax_error(path, &text, &e))?;
     let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
@@ -140,68 +143,83 @@ fn read_chain(
             e.message().to_string(),
         )
     })?;
-    sources.hasher.update(text.as_bytes());
-    let extends = table.remove("extends");
-    let key_location = |sources: &Sources| {
-        let source = Source {
-            path: path.to_path_buf(),
-            doc: doc.clone(),
-        };
-        let found = locate::span(&source.doc, &[Segment::Key("extends".into())])
-            .map(|(span, _)| locate::line_col(&text, span.start));
-        let _ = sources;
-        Some(Location {
-            file: path.to_path_buf(),
-            line_col: found,
-        })
-    };
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if seen.contains(&canonical) {
-        let chain: Vec<String> = seen
-            .iter()
-            .chain(std::iter::once(&canonical))
-            .map(|p| p.display().to_string())
-            .collect();
-        return Err(InputError::one(
-            key_location(sources),
-            "extends",
-            format!("extends itself in a loop: {}", chain.join(" -> ")),
+    if table.is_empty() {
+        return Err(InputError::file(
+            path,
+            format!("has only comments and blank lines; {NEEDED}"),
         ));
     }
-    seen.push(canonical);
+    sources.hasher.update(text.as_bytes());
+    let extends = table.remove("extends");
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    chain.push((path.to_path_buf(), canonical));
     sources.files.push(Source {
         path: path.to_path_buf(),
-        doc: doc.clone(),
+        doc,
     });
     let Some(extends) = extends else {
         return Ok(table);
     };
-    let toml::Value::String(parent) = extends else {
-        return Err(InputError::one(
-            key_location(sources),
+    // Problems with `extends` point at the key in this file.
+    let extends_problem = |sources: &Sources, message: String| {
+        let source = sources.files.last().expect("this file was just pushed");
+        let line_col = locate::span(&source.doc, &[Segment::Key("extends".into())])
+            .map(|(span, _)| locate::line_col(&text, span.start));
+        InputError::one(
+            Some(Location {
+                file: path.to_path_buf(),
+                line_col,
+            }),
             "extends",
-            "must be a string: the path of another scenario file",
+            message,
+        )
+    };
+    let toml::Value::String(parent) = extends else {
+        return Err(extends_problem(
+            sources,
+            "must be a string: the path of another scenario file".to_string(),
         ));
     };
-    if seen.len() > MAX_EXTENDS_DEPTH {
-        return Err(InputError::one(
-            key_location(sources),
-            "extends",
-            format!("chain is deeper than {MAX_EXTENDS_DEPTH} files"),
+    let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
+    if parent_path.is_dir() {
+        return Err(extends_problem(
+            sources,
+            format!(
+                "`{parent}` is a directory, not a scenario file ({})",
+                parent_path.display()
+            ),
         ));
     }
-    let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
     if !parent_path.is_file() {
-        return Err(InputError::one(
-            key_location(sources),
-            "extends",
+        return Err(extends_problem(
+            sources,
             format!(
                 "`{parent}` does not exist (looked for {})",
                 parent_path.display()
             ),
         ));
     }
-    let mut base = read_chain(&parent_path, sources, seen)?;
+    let parent_canonical = parent_path
+        .canonicalize()
+        .unwrap_or_else(|_| parent_path.clone());
+    if chain.iter().any(|(_, seen)| *seen == parent_canonical) {
+        let files: Vec<String> = chain
+            .iter()
+            .map(|(written, _)| written.display().to_string())
+            .chain(std::iter::once(parent_path.display().to_string()))
+            .collect();
+        return Err(extends_problem(
+            sources,
+            format!("`{parent}` closes a loop: {}", files.join(" -> ")),
+        ));
+    }
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(extends_problem(
+            sources,
+            format!("the chain of extended files is deeper than {MAX_EXTENDS_DEPTH} files"),
+        ));
+    }
+    let mut base = read_chain(&parent_path, sources, chain)?;
     merge(&mut base, table);
     Ok(base)
 }
@@ -255,6 +273,23 @@ pub fn merge(base: &mut toml::Table, child: toml::Table) {
     }
 }
 
+/// Says what serde expected in the words of the file, not of the Rust types behind it.
+fn plain_types(message: &str) -> String {
+    let Some((before, expected)) = message.split_once("; expected ") else {
+        return message.to_string();
+    };
+    let plain = match expected {
+        "u64" => "a whole number, 0 or more".to_string(),
+        "u32" => format!("a whole number from 0 to {}", u32::MAX),
+        "f64" => "a number".to_string(),
+        "a sequence" => "an array".to_string(),
+        "a map" => "a table".to_string(),
+        other if other.starts_with("struct ") => "a table".to_string(),
+        other => other.to_string(),
+    };
+    format!("{before}; expected {plain}")
+}
+
 fn id_of(value: &toml::Value) -> Option<&str> {
     value.as_table()?.get("id")?.as_str()
 }
@@ -290,7 +325,7 @@ fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario
                 path.push(Segment::Key(unknown.to_string()));
             }
         }
-        let message = message.replace(", expected", "; expected");
+        let message = plain_types(&message.replace(", expected", "; expected"));
         InputError {
             problems: vec![sources.locate(&locate::render(&path), message)],
         }
