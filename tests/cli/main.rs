@@ -3,4 +3,6 @@
 mod common;
 mod corpus;
 mod engine;
+mod fuzz;
+mod properties;
 mod simulate;
