@@ -3,6 +3,7 @@ use crate::error::InputError;
 use crate::report::{self, Format, ScenarioInfo};
 use crate::run;
 use crate::scenario;
+use anyhow::Context;
 use std::io::Write;
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
@@ -41,11 +42,20 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             })?;
         }
     }
+    print(&args, &scenario, &info, &outcome).context("cannot write to standard output")
+}
+
+fn print(
+    args: &SimulateArgs,
+    scenario: &scenario::Scenario,
+    info: &ScenarioInfo,
+    outcome: &run::Outcome,
+) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
-        Format::Table => report::table::write(&mut out, &scenario, &info, &outcome)?,
-        Format::Json => report::json::write(&mut out, &scenario, &info, &outcome)?,
+        Format::Table => report::table::write(&mut out, scenario, info, outcome)?,
+        Format::Json => report::json::write(&mut out, scenario, info, outcome)?,
     }
     if let (Some(dir), Format::Table) = (&args.out, args.format) {
         let daily = if outcome.first.is_some() {
@@ -55,6 +65,5 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         };
         writeln!(out, "wrote {}{daily}", dir.join("summary.json").display())?;
     }
-    out.flush()?;
-    Ok(())
+    out.flush()
 }

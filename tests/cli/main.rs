@@ -4,6 +4,7 @@ mod atomic;
 mod common;
 mod corpus;
 mod engine;
+mod exit_codes;
 mod fuzz;
 mod properties;
 mod simulate;
