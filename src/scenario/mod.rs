@@ -23,6 +23,9 @@ use toml_edit::ImDocument;
 const MAX_EXTENDS_DEPTH: usize = 16;
 /// Largest scenario or data file read (bytes).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest scenario file (bytes). Real scenarios are a few kilobytes; parsing takes memory and time in
+/// proportion (some 60 times the file's size), so the limit is far lower than for data files.
+pub const MAX_SCENARIO_BYTES: usize = 1024 * 1024;
 
 /// A file read for a scenario, kept so that problems can be located in it.
 pub(crate) struct Source {
@@ -129,6 +132,15 @@ fn read_chain(
     const NEEDED: &str =
         "a scenario needs at least name, seed, start, end, municipalities, staffing and groups";
     let text = read_text(path)?;
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(InputError::file(
+            path,
+            format!(
+                "is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes (put large data in a CSV)",
+                text.len()
+            ),
+        ));
+    }
     if text.trim().is_empty() {
         return Err(InputError::file(path, format!("is empty; {NEEDED}")));
     }

@@ -6,6 +6,7 @@ use super::{read_text, Sources};
 use crate::error::{InputError, Location, Problem};
 use chrono::NaiveDate;
 use sha2::Digest;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Longest period (and longest warm-up) a scenario may have, in days: ten years.
@@ -24,6 +25,16 @@ pub const MAX_CELLS: f64 = 10_000_000.0;
 /// Most statutory meetings a scenario may expect to fall due (an upper bound from inflow, stock, spell length
 /// and the meeting rules); it bounds the run time and keeps the engine's 32-bit meeting indices in range.
 pub const MAX_MEETINGS: f64 = 500_000_000.0;
+/// Most suspension windows.
+pub const MAX_SUSPENSIONS: usize = 100;
+/// Most dated entries in one list (closed days, staffing, inflow and duration changes): two a simulated day.
+const MAX_DATED_ENTRIES: usize = 2 * MAX_PERIOD_DAYS as usize;
+/// Most meeting rules in one schedule, rule sets, and expectations.
+const MAX_LIST_ENTRIES: usize = 1000;
+/// Most rows read from a municipality file.
+const MAX_CSV_ROWS: usize = 100_000;
+/// Most problems reported at once; a file with thousands of mistakes gets the first ones and a count.
+const MAX_PROBLEMS: usize = 100;
 /// Largest spell-day offset in a meeting rule.
 const MAX_RULE_DAYS: u32 = 3660;
 /// Smallest duration parameter (days, shape): smaller values make the distributions numerically degenerate.
@@ -119,6 +130,11 @@ pub(super) fn validate(
     mut sources: Sources,
 ) -> Result<Scenario, InputError> {
     let mut check = Checker::new();
+    // Lists longer than any scenario needs are refused before the checks that compare entries pairwise.
+    too_many(&raw, &mut check);
+    if !check.problems.is_empty() {
+        return Err(report(check, &sources));
+    }
     if raw.name.trim().is_empty() {
         check.err("name", "must not be empty");
     }
@@ -196,14 +212,7 @@ pub(super) fn validate(
     }
 
     if !check.problems.is_empty() || !check.extra.is_empty() {
-        let mut problems = std::mem::take(&mut check.extra);
-        problems.extend(
-            check
-                .problems
-                .into_iter()
-                .map(|(key, message)| sources.locate(&key, message)),
-        );
-        return Err(InputError { problems });
+        return Err(report(check, &sources));
     }
     let sha256 = format!("{:x}", sources.hasher.finalize_reset());
     Ok(Scenario {
@@ -225,6 +234,143 @@ pub(super) fn validate(
         suspensions,
         expectations,
     })
+}
+
+/// Locates the problems found, at most [`MAX_PROBLEMS`] of them.
+fn report(check: Checker, sources: &Sources) -> InputError {
+    let total = check.extra.len() + check.problems.len();
+    let mut problems = check.extra;
+    problems.extend(
+        check
+            .problems
+            .into_iter()
+            .take(MAX_PROBLEMS.saturating_sub(problems.len()))
+            .map(|(key, message)| sources.locate(&key, message)),
+    );
+    problems.truncate(MAX_PROBLEMS);
+    if total > problems.len() {
+        problems.push(Problem {
+            location: sources.files.first().map(|source| Location {
+                file: source.path.clone(),
+                line_col: None,
+            }),
+            key: String::new(),
+            message: format!("... and {} more problems", total - problems.len()),
+        });
+    }
+    InputError { problems }
+}
+
+/// Reports every list longer than its limit, at the first entry past it.
+fn too_many(raw: &RawScenario, check: &mut Checker) {
+    let m = &raw.municipalities;
+    let include = m.include.as_ref().map_or(0, Vec::len);
+    let lists = [
+        ("groups", raw.groups.len(), MAX_GROUPS, "benefit groups"),
+        (
+            "suspensions",
+            raw.suspensions.len(),
+            MAX_SUSPENSIONS,
+            "suspensions",
+        ),
+        (
+            "municipalities.list",
+            m.list.len(),
+            MAX_MUNICIPALITIES,
+            "municipalities",
+        ),
+        (
+            "municipalities.adjust",
+            m.adjust.len(),
+            MAX_MUNICIPALITIES,
+            "adjustments",
+        ),
+        (
+            "municipalities.include",
+            include,
+            MAX_MUNICIPALITIES,
+            "codes",
+        ),
+        (
+            "calendar.closed",
+            raw.calendar.closed.len(),
+            MAX_DATED_ENTRIES,
+            "closed days",
+        ),
+        (
+            "staffing.changes",
+            raw.staffing.changes.len(),
+            MAX_DATED_ENTRIES,
+            "changes",
+        ),
+        ("expect", raw.expect.len(), MAX_LIST_ENTRIES, "expectations"),
+    ];
+    for (key, len, max, what) in lists {
+        check_len(check, key, len, max, what);
+    }
+    if raw.rules.len() > MAX_LIST_ENTRIES {
+        check.err(
+            "rules",
+            format!(
+                "{} rule sets; the limit is {MAX_LIST_ENTRIES}",
+                raw.rules.len()
+            ),
+        );
+    }
+    for (name, rules) in raw.rules.iter().take(MAX_LIST_ENTRIES) {
+        let key = format!("rules.{name}.meetings");
+        check_len(
+            check,
+            &key,
+            rules.meetings.len(),
+            MAX_LIST_ENTRIES,
+            "meetings",
+        );
+    }
+    for (i, g) in raw.groups.iter().enumerate().take(MAX_GROUPS) {
+        let key = format!("groups[{i}]");
+        let lists = [
+            (
+                "inflow_changes",
+                g.inflow_changes.len(),
+                MAX_DATED_ENTRIES,
+                "changes",
+            ),
+            (
+                "duration_changes",
+                g.duration_changes.len(),
+                MAX_DATED_ENTRIES,
+                "changes",
+            ),
+            ("meetings", g.meetings.len(), MAX_LIST_ENTRIES, "meetings"),
+            (
+                "initial_age_buckets",
+                g.initial_age_buckets.len(),
+                MAX_RULE_DAYS as usize,
+                "buckets",
+            ),
+        ];
+        for (list, len, max, what) in lists {
+            check_len(check, &format!("{key}.{list}"), len, max, what);
+        }
+    }
+    for (i, s) in raw.suspensions.iter().enumerate().take(MAX_SUSPENSIONS) {
+        if s.groups.len() > MAX_GROUPS {
+            check.err(
+                format!("suspensions[{i}].groups"),
+                format!("{} group rules; the limit is {MAX_GROUPS}", s.groups.len()),
+            );
+        }
+    }
+}
+
+fn check_len(check: &mut Checker, key: &str, len: usize, max: usize, what: &str) {
+    if len > max {
+        check.err(
+            format!("{key}[{max}]"),
+            format!("{len} {what}; the limit is {max}"),
+        );
+    }
 }
 
 /// Refuses scenarios too large to simulate before anyone allocates for them: memory for the daily cells, and
@@ -417,6 +563,12 @@ fn read_municipality_csv(path: &Path, text: &str) -> Result<Vec<CsvMunicipality>
             ));
         }
         rows.push(row);
+        if rows.len() > MAX_CSV_ROWS {
+            return Err(problem(
+                Some(field_position(&record, None)),
+                format!("has more than {MAX_CSV_ROWS} rows"),
+            ));
+        }
     }
     if rows.is_empty() {
         return Err(problem(None, "has no rows".to_string()));
@@ -449,10 +601,14 @@ fn municipalities(
             });
         match read {
             Ok(rows) => {
-                let include = raw.include.as_deref();
-                if let Some(codes) = include {
+                let in_file: HashSet<u32> = rows.iter().map(|r| r.code).collect();
+                let include: Option<HashSet<u32>> = raw
+                    .include
+                    .as_ref()
+                    .map(|codes| codes.iter().copied().collect());
+                if let Some(codes) = &raw.include {
                     for (i, code) in codes.iter().enumerate() {
-                        if !rows.iter().any(|r| r.code == *code) {
+                        if !in_file.contains(code) {
                             check.err(
                                 format!("municipalities.include[{i}]"),
                                 format!("municipality {code} is not in {}", path.display()),
@@ -461,7 +617,10 @@ fn municipalities(
                     }
                 }
                 for (row_index, row) in rows.into_iter().enumerate() {
-                    if include.is_none_or(|codes| codes.contains(&row.code)) {
+                    if include
+                        .as_ref()
+                        .is_none_or(|codes| codes.contains(&row.code))
+                    {
                         all.push((
                             format!("municipalities.file (row {})", row_index + 2),
                             Municipality {
@@ -509,6 +668,17 @@ fn municipalities(
         }
         all.push((key, municipality));
     }
+    if all.len() > MAX_MUNICIPALITIES {
+        check.err(
+            "municipalities",
+            format!(
+                "{} municipalities; the limit is {MAX_MUNICIPALITIES}",
+                all.len()
+            ),
+        );
+        check.municipalities_complete = false;
+        return Vec::new();
+    }
     for (i, adjust) in raw.adjust.iter().enumerate() {
         let key = format!("municipalities.adjust[{i}]");
         let Some((_, m)) = all.iter_mut().find(|(_, m)| m.code == adjust.code) else {
@@ -537,15 +707,6 @@ fn municipalities(
     }
     if all.is_empty() && check.extra.is_empty() {
         check.err("municipalities", "no municipalities: give `file` or `list`");
-    }
-    if all.len() > MAX_MUNICIPALITIES {
-        check.err(
-            "municipalities",
-            format!(
-                "{} municipalities; the limit is {MAX_MUNICIPALITIES}",
-                all.len()
-            ),
-        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for (key, m) in &all {
@@ -777,15 +938,7 @@ fn groups(
     if raw.groups.is_empty() {
         check.err("groups", "at least one benefit group is needed");
     }
-    if raw.groups.len() > MAX_GROUPS {
-        check.err(
-            format!("groups[{MAX_GROUPS}]"),
-            format!(
-                "{} benefit groups; the limit is {MAX_GROUPS}",
-                raw.groups.len()
-            ),
-        );
-    }
+
     for (name, rules) in &raw.rules {
         meeting_rules(
             check,
