@@ -16,6 +16,7 @@ pub use raw::{HolidayRule, Order};
 use crate::error::{InputError, Location, Problem};
 use locate::Segment;
 use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use toml_edit::ImDocument;
 
@@ -90,8 +91,18 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path)
+    // Read at most one byte past the limit: a device such as /dev/zero (or a pipe, which has no length) would
+    // otherwise be read for ever.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(InputError::file(
+            path,
+            format!("is larger than {MAX_FILE_BYTES} bytes, the limit for input files"),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         InputError::file(
             path,
@@ -202,7 +213,7 @@ fn read_chain(
             ),
         ));
     }
-    if !parent_path.is_file() {
+    if !parent_path.exists() {
         return Err(extends_problem(
             sources,
             format!(

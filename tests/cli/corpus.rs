@@ -143,3 +143,16 @@ fn thousands_of_problems_are_reported_as_the_first_hundred_and_a_count() {
     assert!(stderr.contains("... and 400 more problems"), "{stderr}");
     assert_eq!(stderr.lines().count(), 101);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_device_is_refused_not_read_for_ever() {
+    backlog()
+        .args(["validate", "/dev/zero"])
+        .timeout(TIMEOUT)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "/dev/zero: is larger than 16777216 bytes, the limit for input files",
+        ));
+}
