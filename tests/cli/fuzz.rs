@@ -5,7 +5,10 @@
 //! comes out, loading must return a scenario or an error, never panic, and do so quickly; a scenario that
 //! validates is simulated (when small) and its books must balance.
 //!
-//! `BACKLOG_FUZZ_CASES` sets the number of cases (default 48, for a quick `cargo test`); CI runs many more.
+//! The municipality CSV gets the same treatment, read through a fixed scenario.
+//!
+//! `BACKLOG_FUZZ_CASES` sets the number of scenario cases (default 48, for a quick `cargo test`; the CSV gets a
+//! quarter as many); CI runs many more, for about a minute. Failures print the mutated file.
 
 use backlog::engine::Simulation;
 use backlog::summary::{summarise, Selection};
@@ -331,4 +334,43 @@ fn mutated_scenarios_never_panic_or_hang() {
         })
         .unwrap_or_else(|failure| panic!("{failure}"));
     eprintln!("fuzz: {tally:?}");
+}
+
+#[test]
+fn mutated_municipality_files_never_panic_or_hang() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let csv = std::fs::read(root.join("data/municipalities.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = std::fs::read_to_string(root.join("tests/fixtures/small.toml"))
+        .unwrap()
+        .replace(
+            "reference_population = 1000",
+            "reference_population = 100000",
+        )
+        .replace(
+            "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
+            "file = \"municipalities.csv\"\ninclude = [101, 147, 151]",
+        );
+    let config = Config {
+        cases: cases(48) / 4,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let tally = Tally::default();
+    TestRunner::new(config)
+        .run(&prop::collection::vec(mutation(), 1..4), |mutations| {
+            let mut text = csv.clone();
+            for mutation in &mutations {
+                apply(&mut text, mutation);
+            }
+            std::fs::write(dir.path().join("municipalities.csv"), &text).unwrap();
+            check_one(dir.path(), scenario.as_bytes(), &tally).map_err(|error| {
+                TestCaseError::fail(format!(
+                    "{error}\n--- municipalities.csv ---\n{}",
+                    String::from_utf8_lossy(&text)
+                ))
+            })
+        })
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    eprintln!("fuzz (municipality file): {tally:?}");
 }
