@@ -348,6 +348,17 @@ fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario
                 path.push(Segment::Key(unknown.to_string()));
             }
         }
+        // For a missing key, name it in the path, so the message reads like the others.
+        if let Some(missing) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            path.push(Segment::Key(missing.to_string()));
+            let problem = sources.locate(&locate::render(&path), "is required but missing".into());
+            return InputError {
+                problems: vec![problem],
+            };
+        }
         let message = plain_types(&message.replace(", expected", "; expected"));
         InputError {
             problems: vec![sources.locate(&locate::render(&path), message)],
