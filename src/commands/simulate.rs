@@ -24,7 +24,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     }
     // Fail on a bad output path now, not after the run.
     if let Some(dir) = &args.out {
-        report::prepare_dir(dir)?;
+        report::prepare_outputs(dir, &["summary.json", "daily.csv"])?;
     }
     let seed = args.seed.unwrap_or(scenario.seed);
     let keep_series = args.out.is_some() && !args.summary_only;

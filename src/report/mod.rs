@@ -83,6 +83,7 @@ pub fn write_atomically(
         .sync_all()
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path)
+        .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
@@ -112,6 +113,18 @@ pub fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
     tempfile::tempfile_in(dir)
         .with_context(|| format!("output directory {} is not writable", dir.display()))?;
     remove_stale_temporaries(dir);
+    Ok(())
+}
+
+/// [`prepare_dir`], and makes sure none of `files` in it is a directory, which could not be replaced.
+pub fn prepare_outputs(dir: &Path, files: &[&str]) -> anyhow::Result<()> {
+    prepare_dir(dir)?;
+    for file in files {
+        let path = dir.join(file);
+        if path.is_dir() {
+            anyhow::bail!("cannot write {}: it is a directory", path.display());
+        }
+    }
     Ok(())
 }
 

@@ -131,3 +131,26 @@ fn an_output_path_under_a_file_fails_at_once_with_exit_code_3() {
         assert!(started.elapsed() < Duration::from_secs(20));
     }
 }
+
+#[test]
+fn an_output_file_that_is_a_directory_fails_at_once_with_exit_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("daily.csv")).unwrap();
+    let started = Instant::now();
+    backlog()
+        .args([
+            "simulate",
+            fixture("long.toml").to_str().unwrap(),
+            "--reps",
+            "1000",
+        ])
+        .args(["--out", dir.path().to_str().unwrap()])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "cannot write {}: it is a directory",
+            dir.path().join("daily.csv").display()
+        )));
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
