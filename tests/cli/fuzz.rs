@@ -8,7 +8,7 @@
 //! The municipality CSV gets the same treatment, read through a fixed scenario.
 //!
 //! `BACKLOG_FUZZ_CASES` sets the number of scenario cases (default 48, for a quick `cargo test`; the CSV gets a
-//! quarter as many); CI runs many more, for about a minute. Failures print the mutated file.
+//! quarter as many); CI runs 20000, for about a minute. Failures print the mutated file.
 
 use backlog::engine::Simulation;
 use backlog::summary::{summarise, Selection};
