@@ -4,10 +4,13 @@
 //! checks meaning and builds the ready-to-run [`Scenario`]. Every problem is reported with the file, the key path
 //! and the line, and `validate` collects all of them rather than stopping at the first.
 
+mod limits;
 pub mod locate;
 pub mod model;
+mod municipality_file;
 pub mod raw;
 mod validate;
+pub use limits::{MAX_CELLS, MAX_GROUPS, MAX_MEETINGS, MAX_SUSPENSIONS};
 pub use validate::{MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS};
 
 pub use model::*;
