@@ -3,6 +3,7 @@ use crate::error::InputError;
 use crate::report::{self, Format, ScenarioInfo};
 use crate::run;
 use crate::scenario;
+use anyhow::Context;
 use std::io::Write;
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
@@ -23,7 +24,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     }
     // Fail on a bad output path now, not after the run.
     if let Some(dir) = &args.out {
-        report::prepare_dir(dir)?;
+        report::prepare_outputs(dir, &["summary.json", "daily.csv"])?;
     }
     if let Some(plot) = &args.plot {
         report::check_output_file("--plot", plot, "svg")?;
@@ -47,11 +48,20 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let (Some(plot), Some(series)) = (&args.plot, &outcome.first) {
         report::plot::series_chart(plot, &scenario, series)?;
     }
+    print(&args, &scenario, &info, &outcome).context("cannot write to standard output")
+}
+
+fn print(
+    args: &SimulateArgs,
+    scenario: &scenario::Scenario,
+    info: &ScenarioInfo,
+    outcome: &run::Outcome,
+) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
-        Format::Table => report::table::write(&mut out, &scenario, &info, &outcome)?,
-        Format::Json => report::json::write(&mut out, &scenario, &info, &outcome)?,
+        Format::Table => report::table::write(&mut out, scenario, info, outcome)?,
+        Format::Json => report::json::write(&mut out, scenario, info, outcome)?,
     }
     if let (Some(dir), Format::Table) = (&args.out, args.format) {
         let daily = if !args.summary_only {
@@ -64,6 +74,5 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let (Some(plot), Format::Table) = (&args.plot, args.format) {
         writeln!(out, "wrote {}", plot.display())?;
     }
-    out.flush()?;
-    Ok(())
+    out.flush()
 }

@@ -4,10 +4,13 @@
 //! checks meaning and builds the ready-to-run [`Scenario`]. Every problem is reported with the file, the key path
 //! and the line, and `validate` collects all of them rather than stopping at the first.
 
+mod limits;
 pub mod locate;
 pub mod model;
+mod municipality_file;
 pub mod raw;
 mod validate;
+pub use limits::{MAX_CELLS, MAX_GROUPS, MAX_MEETINGS, MAX_SUSPENSIONS};
 pub use validate::{MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS};
 
 pub use model::*;
@@ -16,6 +19,7 @@ pub use raw::{HolidayRule, Order};
 use crate::error::{InputError, Location, Problem};
 use locate::Segment;
 use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use toml_edit::ImDocument;
 
@@ -23,6 +27,9 @@ use toml_edit::ImDocument;
 const MAX_EXTENDS_DEPTH: usize = 16;
 /// Largest scenario or data file read (bytes).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest scenario file (bytes). Real scenarios are a few kilobytes; parsing takes memory and time in
+/// proportion (some 60 times the file's size), so the limit is far lower than for data files.
+pub const MAX_SCENARIO_BYTES: usize = 1024 * 1024;
 
 /// A file read for a scenario, kept so that problems can be located in it.
 pub(crate) struct Source {
@@ -87,8 +94,18 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path)
+    // Read at most one byte past the limit: a device such as /dev/zero (or a pipe, which has no length) would
+    // otherwise be read for ever.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(InputError::file(
+            path,
+            format!("is larger than {MAX_FILE_BYTES} bytes, the limit for input files"),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         InputError::file(
             path,
@@ -119,15 +136,27 @@ pub fn load(path: &Path) -> Result<Scenario, InputError> {
     validate::validate(raw, path, sources)
 }
 
-/// Reads `path` and everything it extends, child first, and returns the merged table.
+/// Reads `path` and everything it extends, child first, and returns the merged table. `chain` holds the files
+/// read so far (as written, and canonical), to refuse loops.
 fn read_chain(
     path: &Path,
     sources: &mut Sources,
-    seen: &mut Vec<PathBuf>,
+    chain: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<toml::Table, InputError> {
+    const NEEDED: &str =
+        "a scenario needs at least name, seed, start, end, municipalities, staffing and groups";
     let text = read_text(path)?;
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(InputError::file(
+            path,
+            format!(
+                "is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes (put large data in a CSV)",
+                text.len()
+            ),
+        ));
+    }
     if text.trim().is_empty() {
-        return Err(InputError::file(path, "is empty; a scenario needs at least name, seed, start, end, municipalities, staffing and groups"));
+        return Err(InputError::file(path, format!("is empty; {NEEDED}")));
     }
     let doc = ImDocument::parse(text.clone()).map_err(|e| syntax_error(path, &text, &e))?;
     let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
@@ -140,68 +169,83 @@ fn read_chain(
             e.message().to_string(),
         )
     })?;
-    sources.hasher.update(text.as_bytes());
-    let extends = table.remove("extends");
-    let key_location = |sources: &Sources| {
-        let source = Source {
-            path: path.to_path_buf(),
-            doc: doc.clone(),
-        };
-        let found = locate::span(&source.doc, &[Segment::Key("extends".into())])
-            .map(|(span, _)| locate::line_col(&text, span.start));
-        let _ = sources;
-        Some(Location {
-            file: path.to_path_buf(),
-            line_col: found,
-        })
-    };
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if seen.contains(&canonical) {
-        let chain: Vec<String> = seen
-            .iter()
-            .chain(std::iter::once(&canonical))
-            .map(|p| p.display().to_string())
-            .collect();
-        return Err(InputError::one(
-            key_location(sources),
-            "extends",
-            format!("extends itself in a loop: {}", chain.join(" -> ")),
+    if table.is_empty() {
+        return Err(InputError::file(
+            path,
+            format!("has only comments and blank lines; {NEEDED}"),
         ));
     }
-    seen.push(canonical);
+    sources.hasher.update(text.as_bytes());
+    let extends = table.remove("extends");
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    chain.push((path.to_path_buf(), canonical));
     sources.files.push(Source {
         path: path.to_path_buf(),
-        doc: doc.clone(),
+        doc,
     });
     let Some(extends) = extends else {
         return Ok(table);
     };
-    let toml::Value::String(parent) = extends else {
-        return Err(InputError::one(
-            key_location(sources),
+    // Problems with `extends` point at the key in this file.
+    let extends_problem = |sources: &Sources, message: String| {
+        let source = sources.files.last().expect("this file was just pushed");
+        let line_col = locate::span(&source.doc, &[Segment::Key("extends".into())])
+            .map(|(span, _)| locate::line_col(&text, span.start));
+        InputError::one(
+            Some(Location {
+                file: path.to_path_buf(),
+                line_col,
+            }),
             "extends",
-            "must be a string: the path of another scenario file",
+            message,
+        )
+    };
+    let toml::Value::String(parent) = extends else {
+        return Err(extends_problem(
+            sources,
+            "must be a string: the path of another scenario file".to_string(),
         ));
     };
-    if seen.len() > MAX_EXTENDS_DEPTH {
-        return Err(InputError::one(
-            key_location(sources),
-            "extends",
-            format!("chain is deeper than {MAX_EXTENDS_DEPTH} files"),
+    let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
+    if parent_path.is_dir() {
+        return Err(extends_problem(
+            sources,
+            format!(
+                "`{parent}` is a directory, not a scenario file ({})",
+                parent_path.display()
+            ),
         ));
     }
-    let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
-    if !parent_path.is_file() {
-        return Err(InputError::one(
-            key_location(sources),
-            "extends",
+    if !parent_path.exists() {
+        return Err(extends_problem(
+            sources,
             format!(
                 "`{parent}` does not exist (looked for {})",
                 parent_path.display()
             ),
         ));
     }
-    let mut base = read_chain(&parent_path, sources, seen)?;
+    let parent_canonical = parent_path
+        .canonicalize()
+        .unwrap_or_else(|_| parent_path.clone());
+    if chain.iter().any(|(_, seen)| *seen == parent_canonical) {
+        let files: Vec<String> = chain
+            .iter()
+            .map(|(written, _)| written.display().to_string())
+            .chain(std::iter::once(parent_path.display().to_string()))
+            .collect();
+        return Err(extends_problem(
+            sources,
+            format!("`{parent}` closes a loop: {}", files.join(" -> ")),
+        ));
+    }
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(extends_problem(
+            sources,
+            format!("the chain of extended files is deeper than {MAX_EXTENDS_DEPTH} files"),
+        ));
+    }
+    let mut base = read_chain(&parent_path, sources, chain)?;
     merge(&mut base, table);
     Ok(base)
 }
@@ -255,6 +299,23 @@ pub fn merge(base: &mut toml::Table, child: toml::Table) {
     }
 }
 
+/// Says what serde expected in the words of the file, not of the Rust types behind it.
+fn plain_types(message: &str) -> String {
+    let Some((before, expected)) = message.split_once("; expected ") else {
+        return message.to_string();
+    };
+    let plain = match expected {
+        "u64" => "a whole number, 0 or more".to_string(),
+        "u32" => format!("a whole number from 0 to {}", u32::MAX),
+        "f64" => "a number".to_string(),
+        "a sequence" => "an array".to_string(),
+        "a map" => "a table".to_string(),
+        other if other.starts_with("struct ") => "a table".to_string(),
+        other => other.to_string(),
+    };
+    format!("{before}; expected {plain}")
+}
+
 fn id_of(value: &toml::Value) -> Option<&str> {
     value.as_table()?.get("id")?.as_str()
 }
@@ -290,7 +351,18 @@ fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario
                 path.push(Segment::Key(unknown.to_string()));
             }
         }
-        let message = message.replace(", expected", "; expected");
+        // For a missing key, name it in the path, so the message reads like the others.
+        if let Some(missing) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            path.push(Segment::Key(missing.to_string()));
+            let problem = sources.locate(&locate::render(&path), "is required but missing".into());
+            return InputError {
+                problems: vec![problem],
+            };
+        }
+        let message = plain_types(&message.replace(", expected", "; expected"));
         InputError {
             problems: vec![sources.locate(&locate::render(&path), message)],
         }

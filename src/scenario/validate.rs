@@ -1,11 +1,14 @@
 //! Checks a [`RawScenario`] for meaning and builds the [`Scenario`], collecting every problem it finds.
 
+use super::limits::{check_size, report, too_many};
 use super::model::*;
+use super::municipality_file::read_municipality_csv;
 use super::raw::*;
 use super::{read_text, Sources};
-use crate::error::{InputError, Location, Problem};
+use crate::error::{InputError, Problem};
 use chrono::NaiveDate;
 use sha2::Digest;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Longest period (and longest warm-up) a scenario may have, in days: ten years.
@@ -17,15 +20,31 @@ pub const MAX_MUNICIPALITIES: usize = 2000;
 /// Most replications.
 pub const MAX_REPLICATIONS: u32 = 100_000;
 /// Largest spell-day offset in a meeting rule.
-const MAX_RULE_DAYS: u32 = 3660;
+pub(super) const MAX_RULE_DAYS: u32 = 3660;
+/// Smallest duration parameter (days, shape): smaller values make the distributions numerically degenerate.
+const MIN_DURATION_PARAMETER: f64 = 0.001;
 
-struct Checker {
-    problems: Vec<(String, String)>,
-    extra: Vec<Problem>,
+pub(super) struct Checker {
+    pub problems: Vec<(String, String)>,
+    pub extra: Vec<Problem>,
+    /// False once the period itself is wrong (reversed, too long): dates are then not checked against it, since
+    /// every one of them would be reported for the same mistake.
+    pub period_ok: bool,
+    /// False when the municipality file could not be read: references to its codes are then not checked.
+    pub municipalities_complete: bool,
 }
 
 impl Checker {
-    fn err(&mut self, key: impl Into<String>, message: impl Into<String>) {
+    fn new() -> Self {
+        Checker {
+            problems: Vec::new(),
+            extra: Vec::new(),
+            period_ok: true,
+            municipalities_complete: true,
+        }
+    }
+
+    pub fn err(&mut self, key: impl Into<String>, message: impl Into<String>) {
         self.problems.push((key.into(), message.into()));
     }
 
@@ -35,7 +54,10 @@ impl Checker {
             self.err(key, format!("must be a finite number, got {value}"));
             false
         } else if value < min || value > max {
-            self.err(key, format!("must be between {min} and {max}, got {value}"));
+            self.err(
+                key,
+                format!("must be between {min} and {max}, got {}", show(value)),
+            );
             false
         } else {
             true
@@ -44,7 +66,7 @@ impl Checker {
 
     fn positive(&mut self, key: &str, value: f64, max: f64) -> bool {
         if value.is_finite() && value <= 0.0 {
-            self.err(key, format!("must be greater than 0, got {value}"));
+            self.err(key, format!("must be greater than 0, got {}", show(value)));
             return false;
         }
         self.number(key, value, 0.0, max)
@@ -62,6 +84,9 @@ impl Checker {
         if from > to {
             return false;
         }
+        if !self.period_ok {
+            return true;
+        }
         if date < from || date > to {
             self.err(
                 key,
@@ -74,15 +99,26 @@ impl Checker {
     }
 }
 
+/// A number as a message shows it: plain when of ordinary size, else in exponent form (not 300 digits).
+fn show(value: f64) -> String {
+    if value == 0.0 || (1e-4..1e15).contains(&value.abs()) {
+        value.to_string()
+    } else {
+        format!("{value:e}")
+    }
+}
+
 pub(super) fn validate(
     raw: RawScenario,
     file: &Path,
     mut sources: Sources,
 ) -> Result<Scenario, InputError> {
-    let mut check = Checker {
-        problems: Vec::new(),
-        extra: Vec::new(),
-    };
+    let mut check = Checker::new();
+    // Lists longer than any scenario needs are refused before the checks that compare entries pairwise.
+    too_many(&raw, &mut check);
+    if !check.problems.is_empty() {
+        return Err(report(check, &sources));
+    }
     if raw.name.trim().is_empty() {
         check.err("name", "must not be empty");
     }
@@ -118,8 +154,13 @@ pub(super) fn validate(
         );
         period_ok = false;
     }
-    let sim_start =
-        start - chrono::Days::new(u64::from(raw.warmup.days.min(MAX_PERIOD_DAYS as u32)));
+    // Dates written as strings may lie at the very edge of chrono's range; never step past it.
+    let sim_start = start
+        .checked_sub_days(chrono::Days::new(u64::from(
+            raw.warmup.days.min(MAX_PERIOD_DAYS as u32),
+        )))
+        .unwrap_or(start);
+    check.period_ok = period_ok;
     let replications = raw.replications.unwrap_or(1);
     if replications == 0 || replications > MAX_REPLICATIONS {
         check.err(
@@ -130,15 +171,13 @@ pub(super) fn validate(
 
     let mut closed_days = Vec::new();
     for (i, day) in raw.calendar.closed.iter().enumerate() {
-        if !period_ok
-            || check.date_in(
-                &format!("calendar.closed[{i}]"),
-                day.0,
-                sim_start,
-                end,
-                "simulated period",
-            )
-        {
+        if check.date_in(
+            &format!("calendar.closed[{i}]"),
+            day.0,
+            sim_start,
+            end,
+            "simulated period",
+        ) {
             closed_days.push(day.0);
         }
     }
@@ -152,37 +191,12 @@ pub(super) fn validate(
     let suspensions = suspensions(&raw, &groups, &mut check, start, end);
     let expectations = expectations(&raw, &municipalities, &groups, &mut check, start, end);
 
-    // Refuse scenarios too large to simulate before anyone allocates for them.
-    if period_ok && check.problems.is_empty() {
-        let days = (end - sim_start).num_days() as f64 + 1.0;
-        let mut persons = 0.0;
-        for group in &groups {
-            let peak_inflow = group
-                .inflow_per_day
-                .changes
-                .iter()
-                .map(|(_, v)| *v)
-                .fold(group.inflow_per_day.base, f64::max);
-            let scale: f64 = municipalities.iter().map(|m| m.inflow_scale).sum();
-            persons += scale * (group.initial_stock + peak_inflow * days);
-        }
-        if persons > MAX_PERSONS {
-            check.err(
-                "groups",
-                format!("the scenario would create about {persons:.3e} persons; the limit is {MAX_PERSONS:.0} (check inflow_per_day, initial_stock and the period)"),
-            );
-        }
+    if period_ok && check.problems.is_empty() && check.extra.is_empty() {
+        check_size(&mut check, &municipalities, &groups, sim_start, end);
     }
 
     if !check.problems.is_empty() || !check.extra.is_empty() {
-        let mut problems = std::mem::take(&mut check.extra);
-        problems.extend(
-            check
-                .problems
-                .into_iter()
-                .map(|(key, message)| sources.locate(&key, message)),
-        );
-        return Err(InputError { problems });
+        return Err(report(check, &sources));
     }
     let sha256 = format!("{:x}", sources.hasher.finalize_reset());
     Ok(Scenario {
@@ -224,73 +238,6 @@ fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> Pa
     dir.join(written)
 }
 
-#[derive(serde::Deserialize)]
-struct CsvMunicipality {
-    code: u32,
-    name: String,
-    population: f64,
-}
-
-fn read_municipality_csv(
-    path: &Path,
-    sources: &mut Sources,
-) -> Result<Vec<CsvMunicipality>, Problem> {
-    let file_problem = |line: Option<u64>, message: String| Problem {
-        location: Some(Location {
-            file: path.to_path_buf(),
-            line_col: line.map(|l| (l as usize, 1)),
-        }),
-        key: String::new(),
-        message,
-    };
-    let text = read_text(path).map_err(|mut e| e.problems.remove(0))?;
-    sources.hasher.update(text.as_bytes());
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| file_problem(Some(1), format!("cannot read the header: {e}")))?
-        .clone();
-    for needed in ["code", "name", "population"] {
-        if !headers.iter().any(|h| h == needed) {
-            return Err(file_problem(
-                Some(1),
-                format!("has no `{needed}` column (columns needed: code, name, population)"),
-            ));
-        }
-    }
-    let mut rows = Vec::new();
-    for record in reader.deserialize::<CsvMunicipality>() {
-        match record {
-            Ok(row) => {
-                if !(row.population.is_finite() && row.population > 0.0) {
-                    return Err(file_problem(
-                        Some(rows.len() as u64 + 2),
-                        format!(
-                            "population of {} must be a number greater than 0, got {}",
-                            row.code, row.population
-                        ),
-                    ));
-                }
-                rows.push(row);
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line());
-                let reason = match e.kind() {
-                    csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
-                    _ => e.to_string(),
-                };
-                return Err(file_problem(line, format!("bad row: {reason}")));
-            }
-        }
-    }
-    if rows.is_empty() {
-        return Err(file_problem(None, "has no rows".to_string()));
-    }
-    Ok(rows)
-}
-
 fn municipalities(
     raw: &RawMunicipalities,
     staffing: &RawStaffing,
@@ -298,16 +245,32 @@ fn municipalities(
     sources: &mut Sources,
 ) -> Vec<Municipality> {
     let reference = raw.reference_population;
-    let reference_ok = check.positive("municipalities.reference_population", reference, 1e10);
+    // A count of inhabitants: below 1 the population shares (and so inflow and staffing) explode.
+    let reference_ok = check.number("municipalities.reference_population", reference, 1.0, 1e10);
     let mut all: Vec<(String, Municipality)> = Vec::new();
     if let Some(file) = &raw.file {
         let path = relative_to_declaring_file(sources, "municipalities.file", file);
-        match read_municipality_csv(&path, sources) {
+        // A file that cannot be read at all is reported at the key that names it.
+        let read = read_text(&path)
+            .map_err(|e| {
+                let reason = e.problems.into_iter().next().map(|p| p.message);
+                let message = format!("{}: {}", path.display(), reason.unwrap_or_default());
+                sources.locate("municipalities.file", message)
+            })
+            .and_then(|text| {
+                sources.hasher.update(text.as_bytes());
+                read_municipality_csv(&path, &text)
+            });
+        match read {
             Ok(rows) => {
-                let include = raw.include.as_deref();
-                if let Some(codes) = include {
+                let in_file: HashSet<u32> = rows.iter().map(|r| r.code).collect();
+                let include: Option<HashSet<u32>> = raw
+                    .include
+                    .as_ref()
+                    .map(|codes| codes.iter().copied().collect());
+                if let Some(codes) = &raw.include {
                     for (i, code) in codes.iter().enumerate() {
-                        if !rows.iter().any(|r| r.code == *code) {
+                        if !in_file.contains(code) {
                             check.err(
                                 format!("municipalities.include[{i}]"),
                                 format!("municipality {code} is not in {}", path.display()),
@@ -316,7 +279,10 @@ fn municipalities(
                     }
                 }
                 for (row_index, row) in rows.into_iter().enumerate() {
-                    if include.is_none_or(|codes| codes.contains(&row.code)) {
+                    if include
+                        .as_ref()
+                        .is_none_or(|codes| codes.contains(&row.code))
+                    {
                         all.push((
                             format!("municipalities.file (row {})", row_index + 2),
                             Municipality {
@@ -330,7 +296,10 @@ fn municipalities(
                     }
                 }
             }
-            Err(problem) => check.extra.push(problem),
+            Err(problem) => {
+                check.extra.push(problem);
+                check.municipalities_complete = false;
+            }
         }
     } else if raw.include.is_some() {
         check.err(
@@ -361,9 +330,23 @@ fn municipalities(
         }
         all.push((key, municipality));
     }
+    if all.len() > MAX_MUNICIPALITIES {
+        check.err(
+            "municipalities",
+            format!(
+                "{} municipalities; the limit is {MAX_MUNICIPALITIES}",
+                all.len()
+            ),
+        );
+        check.municipalities_complete = false;
+        return Vec::new();
+    }
     for (i, adjust) in raw.adjust.iter().enumerate() {
         let key = format!("municipalities.adjust[{i}]");
         let Some((_, m)) = all.iter_mut().find(|(_, m)| m.code == adjust.code) else {
+            if !check.municipalities_complete {
+                continue;
+            }
             check.err(
                 format!("{key}.code"),
                 format!(
@@ -386,15 +369,6 @@ fn municipalities(
     }
     if all.is_empty() && check.extra.is_empty() {
         check.err("municipalities", "no municipalities: give `file` or `list`");
-    }
-    if all.len() > MAX_MUNICIPALITIES {
-        check.err(
-            "municipalities",
-            format!(
-                "{} municipalities; the limit is {MAX_MUNICIPALITIES}",
-                all.len()
-            ),
-        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for (key, m) in &all {
@@ -528,7 +502,9 @@ fn duration(
         let param_key = format!("{key}.{name}");
         match (needed.contains(name), value) {
             (true, Some(v)) => {
-                if check.positive(&param_key, *v, 1e5) {
+                if check.positive(&param_key, *v, 1e5)
+                    && check.number(&param_key, *v, MIN_DURATION_PARAMETER, 1e5)
+                {
                     values[slot] = *v;
                 }
             }
@@ -624,12 +600,7 @@ fn groups(
     if raw.groups.is_empty() {
         check.err("groups", "at least one benefit group is needed");
     }
-    if raw.groups.len() > 64 {
-        check.err(
-            "groups",
-            format!("{} groups; the limit is 64", raw.groups.len()),
-        );
-    }
+
     for (name, rules) in &raw.rules {
         meeting_rules(
             check,
@@ -749,10 +720,8 @@ fn groups(
                 }
                 match raw.rules.get(name) {
                     Some(rules) => meeting_rules(
-                        &mut Checker {
-                            problems: Vec::new(),
-                            extra: Vec::new(),
-                        },
+                        // Checked once, under `rules.<name>`, above.
+                        &mut Checker::new(),
                         "",
                         &rules.meetings,
                         &rules.followup,
@@ -842,9 +811,11 @@ fn suspensions(
             );
         }
         check.number(&format!("{key}.capacity_share"), s.capacity_share, 0.0, 1.0);
+        let mut overlapping = Vec::new();
         for (other_index, other) in suspensions.iter().enumerate() {
             if s_start <= other.end && other.start <= s_end {
                 check.err(format!("{key}.start"), format!("window {s_start} to {s_end} overlaps suspensions[{other_index}] ({} to {})", other.start, other.end));
+                overlapping.push(other_index);
             }
         }
         for id in s.groups.keys() {
@@ -873,7 +844,8 @@ fn suspensions(
                     if a.to.is_some() {
                         check.date_in(&format!("{gkey}.to"), to, start, end, "period");
                     }
-                    if to < from {
+                    // With the suspension's own window as default, a reversed window is reported once, above.
+                    if to < from && (s_start <= s_end || (a.from.is_some() && a.to.is_some())) {
                         check.err(format!("{gkey}.to"), format!("{to} is before from {from}"));
                     }
                     let kind = match a.action {
@@ -910,6 +882,12 @@ fn suspensions(
             };
             for (other_index, other) in suspensions.iter().enumerate() {
                 let o = other.actions[actions.len()];
+                let same_as_windows = (action.from, action.to) == (s_start, s_end)
+                    && (o.from, o.to) == (other.start, other.end);
+                // Overlapping rule windows that are just the suspensions' own windows were reported above.
+                if same_as_windows && overlapping.contains(&other_index) {
+                    continue;
+                }
                 if action.from <= o.to && o.from <= action.to {
                     check.err(format!("{gkey}.from"), format!("the rule window {} to {} for `{}` overlaps suspensions[{other_index}]'s ({} to {})", action.from, action.to, group.id, o.from, o.to));
                 }
@@ -953,7 +931,7 @@ fn expectations(
             );
         }
         if let Some(code) = e.municipality {
-            if !municipalities.iter().any(|m| m.code == code) {
+            if check.municipalities_complete && !municipalities.iter().any(|m| m.code == code) {
                 check.err(
                     format!("{key}.municipality"),
                     format!("municipality {code} is not in this scenario"),
@@ -974,7 +952,8 @@ fn expectations(
         let to = e.to.map_or(end, |d| d.0);
         check.date_in(&format!("{key}.from"), from, start, end, "period");
         check.date_in(&format!("{key}.to"), to, start, end, "period");
-        if to < from {
+        // With the defaults, a reversed range is the period's own mistake, reported once on `end`.
+        if to < from && (check.period_ok || (e.from.is_some() && e.to.is_some())) {
             check.err(format!("{key}.to"), format!("{to} is before from {from}"));
         }
         check.number(&format!("{key}.value"), e.value, -1e12, 1e12);

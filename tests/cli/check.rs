@@ -125,7 +125,7 @@ fn bad_expectations_and_extends_exit_2() {
         .args(["validate", looped.to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("extends itself in a loop"));
+        .stderr(predicate::str::contains("closes a loop"));
 }
 
 #[test]

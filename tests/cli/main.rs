@@ -1,7 +1,12 @@
 //! All integration tests, in one test binary (one link, one run).
 
+mod atomic;
 mod charts;
 mod check;
 mod common;
+mod corpus;
 mod engine;
+mod exit_codes;
+mod fuzz;
+mod properties;
 mod simulate;
