@@ -206,7 +206,7 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
         return Err(bad(
             path,
             format!(
-                "is incomplete: shard {} has {} grid points, the file {}",
+                "is incomplete: shard {} has {} grid points, the file holds {}",
                 file.shard,
                 expected_points.len(),
                 file.rows.len()
