@@ -268,6 +268,49 @@ fn target_bisection_finds_the_same_staffing_as_a_fine_grid() {
     }
 }
 
+/// The scarce fixture split over two municipalities, written into `dir`.
+fn two_municipalities(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("two.toml");
+    let text = std::fs::read_to_string(fixture("scarce.toml")).unwrap().replace(
+        "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
+        "list = [{ code = 1, name = \"A\", population = 600 }, { code = 2, name = \"B\", population = 400 }]",
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn target_bisection_over_the_staffing_factor_matches_a_grid_of_hundredths() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = two_municipalities(dir.path());
+    let run = |extra: &[&str]| {
+        let output = backlog()
+            .arg("sweep")
+            .arg(&two)
+            .args([
+                "--target",
+                "overdue_end<=0",
+                "--confidence",
+                "0.9",
+                "--reps",
+                "8",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        output.stdout
+    };
+    let found = run(&[]);
+    let answer = records(&found)[0][column(&found, "caseworkers_factor")].to_string();
+    let grid = run(&["--vary", "caseworkers_factor=0.5..1.5:0.01"]);
+    let smallest = records(&grid)
+        .iter()
+        .find(|r| &r[column(&grid, "target_met")] == "true")
+        .map(|r| r[column(&grid, "caseworkers_factor")].to_string());
+    assert_eq!(Some(answer), smallest);
+}
+
 /// Runs `backlog` with `args`, expects exit code 2 with exactly `message` on stderr and nothing on stdout.
 fn refuses(args: &[&str], message: &str) {
     let output = backlog().args(args).output().unwrap();
@@ -311,12 +354,7 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
     }
     // A key that does not fit the scenario.
     let dir = tempfile::tempdir().unwrap();
-    let two = dir.path().join("two.toml");
-    let text = std::fs::read_to_string(fixture("scarce.toml")).unwrap().replace(
-        "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
-        "list = [{ code = 1, name = \"A\", population = 600 }, { code = 2, name = \"B\", population = 400 }]",
-    );
-    std::fs::write(&two, text).unwrap();
+    let two = two_municipalities(dir.path());
     refuses(
         &["sweep", two.to_str().unwrap(), "--vary", "caseworkers=1,2"],
         "--vary: caseworkers sets the staff of a one-municipality scenario, but `scarce` has 2 municipalities; vary caseworkers_factor instead",
