@@ -73,13 +73,6 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn number(self) -> f64 {
-        match self {
-            Value::Number(v) => v,
-            Value::Date(_) => f64::NAN,
-        }
-    }
-
     /// Reads a value as [`Display`](fmt::Display) wrote it; the round trip is exact.
     pub fn parse(key: Key, text: &str) -> Option<Value> {
         if key.is_date() {

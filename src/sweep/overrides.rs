@@ -8,15 +8,15 @@ use super::grid::{Grid, Key, Value};
 use crate::error::{InputError, Problem};
 use crate::scenario::{Scenario, MAX_PERSONS};
 
-/// The range each numeric key accepts, as the scenario loader accepts it.
-fn bounds(key: Key) -> (f64, f64) {
+/// The range a numeric key accepts, as the scenario loader accepts it, and whether 0 is excluded.
+fn bounds(key: Key) -> (f64, f64, bool) {
     match key {
-        Key::Caseworkers => (0.0, 1e6),
-        Key::CaseworkersFactor => (0.0, 1000.0),
-        Key::MeetingsPerCaseworkerDay => (0.0, 200.0),
-        Key::PhoneShare => (0.0, 1.0),
-        Key::InflowFactor => (0.0, 1000.0),
-        Key::SuspensionEnd => (f64::NAN, f64::NAN),
+        Key::Caseworkers => (0.0, 1e6, false),
+        Key::CaseworkersFactor | Key::InflowFactor => (0.0, 1000.0, false),
+        Key::MeetingsPerCaseworkerDay => (0.0, 200.0, true),
+        Key::PhoneShare => (0.0, 1.0, false),
+        // Dates are checked against the suspension, not a range.
+        Key::SuspensionEnd => (f64::NEG_INFINITY, f64::INFINITY, false),
     }
 }
 
@@ -69,13 +69,12 @@ pub fn check_key(scenario: &Scenario, key: Key) -> Option<String> {
 
 /// What is wrong with one value, if anything.
 pub fn check_value(scenario: &Scenario, key: Key, value: Value) -> Option<String> {
-    if let Value::Date(end) = value {
-        return check_suspension_end(scenario, end);
-    }
-    let v = value.number();
-    let (min, max) = bounds(key);
-    let positive = key == Key::MeetingsPerCaseworkerDay;
-    if v < min || v > max || (positive && v <= 0.0) {
+    let v = match value {
+        Value::Date(end) => return check_suspension_end(scenario, end),
+        Value::Number(v) => v,
+    };
+    let (min, max, positive) = bounds(key);
+    if v < min || v > max || (positive && v <= min) {
         let low = if positive {
             format!("greater than {min}")
         } else {
@@ -162,36 +161,9 @@ pub fn apply(scenario: &Scenario, keys: &[Key], values: &[Value]) -> Scenario {
 }
 
 fn set(scenario: &mut Scenario, key: Key, value: Value) {
-    let v = value.number();
     let level = &mut scenario.staffing.level;
-    match (key, value) {
-        (Key::Caseworkers, _) => scenario.municipalities[0].caseworkers = v,
-        (Key::CaseworkersFactor, _) => {
-            for municipality in &mut scenario.municipalities {
-                municipality.caseworkers *= v;
-            }
-        }
-        (Key::MeetingsPerCaseworkerDay, _) => {
-            level.base.meetings_per_caseworker_day = v;
-            for (_, change) in &mut level.changes {
-                change.meetings_per_caseworker_day = v;
-            }
-        }
-        (Key::PhoneShare, _) => {
-            level.base.phone_share = v;
-            for (_, change) in &mut level.changes {
-                change.phone_share = v;
-            }
-        }
-        (Key::InflowFactor, _) => {
-            for group in &mut scenario.groups {
-                group.inflow_per_day.base *= v;
-                for (_, inflow) in &mut group.inflow_per_day.changes {
-                    *inflow *= v;
-                }
-            }
-        }
-        (Key::SuspensionEnd, Value::Date(end)) => {
+    match value {
+        Value::Date(end) => {
             let suspension = &mut scenario.suspensions[0];
             // Group rules that ran to the window's end follow it; rules with their own dates keep them.
             for action in &mut suspension.actions {
@@ -201,6 +173,34 @@ fn set(scenario: &mut Scenario, key: Key, value: Value) {
             }
             suspension.end = end;
         }
-        (Key::SuspensionEnd, Value::Number(_)) => unreachable!("suspension_end takes dates"),
+        Value::Number(v) => match key {
+            Key::Caseworkers => scenario.municipalities[0].caseworkers = v,
+            Key::CaseworkersFactor => {
+                for municipality in &mut scenario.municipalities {
+                    municipality.caseworkers *= v;
+                }
+            }
+            Key::MeetingsPerCaseworkerDay => {
+                level.base.meetings_per_caseworker_day = v;
+                for (_, change) in &mut level.changes {
+                    change.meetings_per_caseworker_day = v;
+                }
+            }
+            Key::PhoneShare => {
+                level.base.phone_share = v;
+                for (_, change) in &mut level.changes {
+                    change.phone_share = v;
+                }
+            }
+            Key::InflowFactor => {
+                for group in &mut scenario.groups {
+                    group.inflow_per_day.base *= v;
+                    for (_, inflow) in &mut group.inflow_per_day.changes {
+                        *inflow *= v;
+                    }
+                }
+            }
+            Key::SuspensionEnd => {}
+        },
     }
 }
