@@ -409,3 +409,35 @@ fn bad_shard_sets_are_refused_by_merge_with_exit_code_2() {
         &format!("{plain}: is not a shard file of `backlog sweep --shard` (its columns do not start with sweep,points,format,shard,point)"),
     );
 }
+
+#[test]
+fn a_point_that_changes_nothing_reproduces_simulate() {
+    let output = backlog()
+        .args(["simulate", &scarce(), "--reps", "4", "--format", "json"])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for vary in ["caseworkers_factor=1", "caseworkers=2", "inflow_factor=1"] {
+        let out = sweep(&["--vary", vary, "--reps", "4"]);
+        let row = &records(&out)[0];
+        for metric in [
+            "backlog_peak",
+            "overdue_end",
+            "days_to_clear",
+            "on_time_share",
+            "utilisation",
+            "meetings_per_caseworker_day",
+        ] {
+            for part in ["mean", "p5", "p95"] {
+                let swept: f64 = row[column(&out, &format!("{metric}_{part}"))]
+                    .parse()
+                    .unwrap();
+                let simulated = summary["bands"][metric][part].as_f64().unwrap();
+                assert!(
+                    (swept - simulated).abs() <= 1e-9 * simulated.abs().max(1.0),
+                    "{vary}: {metric}_{part} is {swept}, simulate says {simulated}"
+                );
+            }
+        }
+    }
+}
