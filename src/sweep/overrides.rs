@@ -204,3 +204,64 @@ fn set(scenario: &mut Scenario, key: Key, value: Value) {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn scarce() -> Scenario {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scarce.toml");
+        crate::scenario::load(&path).unwrap()
+    }
+
+    #[test]
+    fn overrides_change_only_their_field() {
+        let base = scarce();
+        let end = NaiveDate::from_ymd_opt(2021, 5, 20).unwrap();
+        let keys = [
+            Key::SuspensionEnd,
+            Key::CaseworkersFactor,
+            Key::PhoneShare,
+            Key::InflowFactor,
+        ];
+        let values = [
+            Value::Date(end),
+            Value::Number(1.5),
+            Value::Number(0.4),
+            Value::Number(2.0),
+        ];
+        let changed = apply(&base, &keys, &values);
+        assert_eq!(changed.suspensions[0].end, end);
+        assert_eq!(changed.suspensions[0].actions[0].to, end);
+        assert_eq!(changed.suspensions[0].start, base.suspensions[0].start);
+        assert_eq!(changed.municipalities[0].caseworkers, 3.0);
+        assert_eq!(changed.staffing.level.base.phone_share, 0.4);
+        assert_eq!(changed.groups[0].inflow_per_day.base, 6.0);
+        assert_eq!(changed.groups[0].duration, base.groups[0].duration);
+        assert_eq!(
+            apply(&base, &[Key::Caseworkers], &[Value::Number(7.0)]).municipalities[0].caseworkers,
+            7.0
+        );
+    }
+
+    #[test]
+    fn values_the_scenario_cannot_take_are_named() {
+        let base = scarce();
+        assert_eq!(
+            check_value(&base, Key::PhoneShare, Value::Number(0.5)),
+            None
+        );
+        let early = Value::Date(NaiveDate::from_ymd_opt(2021, 2, 1).unwrap());
+        assert!(check_value(&base, Key::SuspensionEnd, early)
+            .unwrap()
+            .contains("before the suspension's start"));
+        assert!(
+            check_value(&base, Key::MeetingsPerCaseworkerDay, Value::Number(0.0))
+                .unwrap()
+                .contains("greater than 0")
+        );
+        assert!(check_value(&base, Key::Caseworkers, Value::Number(-1.0)).is_some());
+    }
+}
