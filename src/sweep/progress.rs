@@ -19,13 +19,13 @@ impl Progress {
         let bar = std::io::stderr().is_terminal().then(|| match total {
             Some(total) => ProgressBar::new(total).with_style(
                 ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)",
+                    "{elapsed_precise} [{bar:30}] {pos}/{len} runs, {eta} left",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
             ),
             None => ProgressBar::new_spinner().with_style(
-                ProgressStyle::with_template("{elapsed_precise} {spinner} {pos} runs ({per_sec})")
+                ProgressStyle::with_template("{elapsed_precise} {spinner} {pos} runs")
                     .expect("valid template"),
             ),
         });
