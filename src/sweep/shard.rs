@@ -6,7 +6,7 @@
 //! the columns of the unsharded CSV. Numbers are written as the shortest text that reads back exactly, so
 //! reading the rows back and writing them again reproduces the unsharded output byte for byte.
 
-use super::grid::{Grid, Value};
+use super::grid::{Grid, Value, MAX_POINTS};
 use super::output::{
     self, Header, Row, Search, SweepFormat, TargetHeader, TargetOutcome, IDENTITY_COLUMNS,
     REPORTED, TARGET_COLUMNS,
@@ -83,17 +83,14 @@ pub fn write(
     writer.flush()
 }
 
-/// What must be the same in every row of every shard of one sweep.
-#[derive(Debug, Clone, PartialEq)]
-struct Identity {
-    /// (column name, value) pairs: shard columns but `shard` and `point`, then the identity and target columns.
-    fields: Vec<(String, String)>,
-    columns: Vec<String>,
-}
+/// What must be the same in every row of every shard of one sweep: (column name, value) pairs of the shard
+/// columns but `point`, then the identity and target columns. `shard` differs between files, `K/N` by `K`.
+type Identity = Vec<(String, String)>;
 
 /// One shard file, read and checked on its own.
 struct ShardFile {
     path: PathBuf,
+    columns: Vec<String>,
     identity: Identity,
     shard: ShardSpec,
     format: SweepFormat,
@@ -149,10 +146,7 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
             let first = columns.len() - TARGET_COLUMNS.len();
             fields.extend((first..first + 3).map(|i| (columns[i].clone(), field(i).to_string())));
         }
-        let identity = Identity {
-            fields,
-            columns: columns.clone(),
-        };
+        let identity = fields;
         let point: usize = field(4)
             .parse()
             .map_err(|_| damaged(format!("point `{}` is not a grid index", field(4))))?;
@@ -161,10 +155,13 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
                 let parsed = parse_header(field, &columns, has_target).map_err(&damaged)?;
                 let points: usize = field(1)
                     .parse()
-                    .map_err(|_| damaged(format!("points `{}` is not a count", field(1))))?;
+                    .ok()
+                    .filter(|&n| n <= MAX_POINTS)
+                    .ok_or_else(|| damaged(format!("points `{}` is not a grid size", field(1))))?;
                 expected_points = shard.points(points).collect();
                 file = Some(ShardFile {
                     path: path.to_path_buf(),
+                    columns: columns.clone(),
                     identity,
                     shard,
                     format: parsed.0,
@@ -322,13 +319,10 @@ fn parse_row<'a>(
 
 /// The first field in which two identities differ, as a message.
 fn difference(a: &Identity, b: &Identity) -> Option<String> {
-    let field = a
-        .fields
-        .iter()
-        .zip(&b.fields)
+    a.iter()
+        .zip(b)
         .find(|(x, y)| x != y && x.0 != "shard")
-        .map(|((name, x), (_, y))| format!("{name} is `{y}`, not `{x}`"));
-    field.or_else(|| (a.columns != b.columns).then(|| "the columns differ".to_string()))
+        .map(|((name, x), (_, y))| format!("{name} is `{y}`, not `{x}`"))
 }
 
 /// Reads and checks shard files: all from one sweep, every shard exactly once. Returns the output format, the
@@ -338,7 +332,10 @@ pub fn merge(paths: &[PathBuf]) -> Result<(SweepFormat, Header, Vec<Row>), Input
     for path in paths {
         let file = read(path)?;
         if let Some(first) = files.first() {
-            if let Some(difference) = difference(&first.identity, &file.identity) {
+            let difference = difference(&first.identity, &file.identity).or_else(|| {
+                (first.columns != file.columns).then(|| "the columns differ".to_string())
+            });
+            if let Some(difference) = difference {
                 return Err(bad(
                     path,
                     format!(
