@@ -1,3 +1,5 @@
+//! `backlog merge`: shard files of one sweep in, the unsharded output out.
+
 use crate::cli::MergeArgs;
 use crate::sweep::{output, shard};
 

@@ -1,3 +1,5 @@
+//! `backlog sweep`: check every input against the scenario, run the grid (or the target search), write the rows.
+
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::report::VERSION;
