@@ -93,6 +93,16 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
     super::check_output(&args.out)?;
     if let Some(path) = &args.per_rep {
+        if path == &args.out {
+            return Err(InputError::argument(
+                "--per-rep",
+                format!(
+                    "`{}` is also the --out destination; give each its own file",
+                    path.display()
+                ),
+            )
+            .into());
+        }
         super::check_output(path)?;
     }
 
@@ -127,6 +137,19 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     })??;
 
     let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
+    if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
+        // A one-key grid answers the target question directly; say so next to the progress lines.
+        match rows.iter().find(|row| row.target.is_some_and(|t| t.met)) {
+            Some(row) => eprintln!(
+                "target: first {} in the grid meeting {} by {} with confidence {}: {}",
+                axis.key, target.condition, target.by, target.confidence, row.values[0]
+            ),
+            None => eprintln!(
+                "target: no {} in the grid meets {} by {} with confidence {}",
+                axis.key, target.condition, target.by, target.confidence
+            ),
+        }
+    }
     match shard {
         Some(shard) => super::write_output(&args.out, |out| {
             shard::write(out, &header, &grid, args.format, shard, &rows)
