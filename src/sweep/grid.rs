@@ -196,8 +196,14 @@ fn number_range(start: &str, end: &str, step: &str) -> Result<Vec<Value>, String
     };
     let (start, end, step) = (parse(start)?, parse(end)?, parse(step)?);
     let decimals = start.1.max(end.1).max(step.1);
-    let scale = |(mantissa, places): (i64, u32)| mantissa * 10_i64.pow(decimals - places);
-    let (first, last, by) = (scale(start), scale(end), scale(step));
+    let scale = |(mantissa, places): (i64, u32)| {
+        10_i64
+            .checked_pow(decimals - places)
+            .and_then(|factor| mantissa.checked_mul(factor))
+            .filter(|v| v.unsigned_abs() < 1 << 53)
+            .ok_or_else(|| "too many digits for a range; give a list instead".to_string())
+    };
+    let (first, last, by) = (scale(start)?, scale(end)?, scale(step)?);
     let unit = 10_f64.powi(decimals as i32);
     let show = |v: i64| v as f64 / unit;
     if by <= 0 {
@@ -352,6 +358,9 @@ mod tests {
         assert_eq!(numbers(&axis), ["2020-05-01", "2020-05-08", "2020-05-15"]);
         let axis = Axis::parse("inflow_factor=1,1.5, 2").unwrap();
         assert_eq!(numbers(&axis), ["1", "1.5", "2"]);
+        assert!(
+            Axis::parse("caseworkers=100000000000000..100000000000001:0.000000000000001").is_err()
+        );
     }
 
     #[test]
