@@ -1,6 +1,7 @@
 //! Command-line arguments, declared with clap's derive; no logic lives here.
 
 use crate::report::Format;
+use crate::sweep::output::SweepFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -28,6 +29,12 @@ pub enum Command {
     /// figure misses its tolerance.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Run a scenario over a grid of staffing and other inputs, or search for the staffing that meets a target.
+    #[command(after_help = EXIT_CODES)]
+    Sweep(SweepArgs),
+    /// Combine the shard files of a sharded sweep into the output one unsharded run writes.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -106,4 +113,58 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// KEY=SPEC: a range START..END:STEP (inclusive) or a list A,B,C. Keys: caseworkers, caseworkers_factor,
+    /// meetings_per_caseworker_day, phone_share, suspension_end (dates, step in days), inflow_factor. Several
+    /// --vary make a grid; the first varies slowest.
+    #[arg(long = "vary", value_name = "KEY=SPEC")]
+    pub vary: Vec<String>,
+    /// Replications per grid point (default: the scenario's `replications`).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Where to write the results; `-` is stdout.
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub out: PathBuf,
+    /// Format of the results.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Csv)]
+    pub format: SweepFormat,
+    /// Also write one CSV row per grid point and replication to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub per_rep: Option<PathBuf>,
+    /// A condition on a metric, e.g. "overdue_end<=0"; without --vary, bisects for the smallest staffing meeting it.
+    #[arg(long, value_name = "EXPR")]
+    pub target: Option<String>,
+    /// The target is evaluated on the period up to this date (default: the scenario's end).
+    #[arg(long, value_name = "DATE", requires = "target")]
+    pub by: Option<String>,
+    /// Share of replications that must meet the target (default 0.95).
+    #[arg(long, value_name = "P", requires = "target")]
+    pub confidence: Option<f64>,
+    /// Run only the grid points with index = K mod N and write a shard file for `backlog merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Run grids larger than the default limit of points x replications.
+    #[arg(long)]
+    pub force: bool,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard files written by `backlog sweep --shard K/N`, all N of them, in any order.
+    #[arg(required = true, value_name = "SHARD_FILE")]
+    pub shards: Vec<PathBuf>,
+    /// Where to write the merged results; `-` is stdout.
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub out: PathBuf,
 }

@@ -21,3 +21,4 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod summary;
+pub mod sweep;

@@ -2,11 +2,15 @@
 
 mod check;
 mod compare;
+mod merge;
 mod simulate;
+mod sweep;
 mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{exit_code, InputError};
+use std::io::Write;
+use std::path::Path;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -15,6 +19,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Compare(args) => compare::run(args).map(|()| exit_code::OK),
         Command::Validate(args) => validate::run(args).map(|()| exit_code::OK),
         Command::Check(args) => check::run(args),
+        Command::Sweep(args) => sweep::run(args).map(|()| exit_code::OK),
+        Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
     }
 }
 
@@ -30,4 +36,45 @@ pub fn with_jobs<T: Send>(
         .num_threads(jobs.unwrap_or(0))
         .build()?;
     Ok(pool.install(work))
+}
+
+/// Writes an output to a file atomically, or to stdout for `-`.
+pub fn write_output(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    if path == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        write(&mut out).and_then(|()| out.flush())?;
+        Ok(())
+    } else {
+        crate::report::write_atomically(path, write)
+    }
+}
+
+/// Fails now, not after the long work, when an output file cannot be created (`-`, stdout, always can).
+pub fn check_output(path: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if path == Path::new("-") {
+        return Ok(());
+    }
+    if path.is_dir() {
+        return Err(anyhow::anyhow!(
+            "cannot write {}: it is a directory",
+            path.display()
+        ));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    tempfile::tempfile_in(dir).with_context(|| {
+        format!(
+            "cannot write {}: directory {} is not writable",
+            path.display(),
+            dir.display()
+        )
+    })?;
+    Ok(())
 }

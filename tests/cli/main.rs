@@ -10,3 +10,4 @@ mod exit_codes;
 mod fuzz;
 mod properties;
 mod simulate;
+mod sweep;

@@ -1,0 +1,237 @@
+//! `backlog sweep`: check every input against the scenario, run the grid (or the target search), write the rows.
+
+use crate::cli::SweepArgs;
+use crate::error::InputError;
+use crate::report::VERSION;
+use crate::scenario::{self, Scenario};
+use crate::sweep::grid::{Grid, Key};
+use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
+use crate::sweep::progress::Progress;
+use crate::sweep::shard::{self, ShardSpec};
+use crate::sweep::target::{self, Condition, Staffing, Target};
+use crate::sweep::{overrides, RepOutcome, Sweep, MAX_RUNS};
+use std::collections::BTreeMap;
+
+pub fn run(args: SweepArgs) -> anyhow::Result<()> {
+    // Everything that can be checked without the scenario, first.
+    let grid = Grid::parse(&args.vary)?;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(|text| ShardSpec::parse(text).map_err(|m| InputError::argument("--shard", m)))
+        .transpose()?;
+    let condition = args.target.as_deref().map(Condition::parse).transpose()?;
+    if grid.axes.is_empty() && condition.is_none() {
+        return Err(InputError::argument(
+            "--vary",
+            "nothing to sweep; give at least one --vary KEY=SPEC, or --target to search for the staffing",
+        )
+        .into());
+    }
+    if args.jobs == Some(0) {
+        return Err(InputError::argument("--jobs", "must be at least 1").into());
+    }
+
+    let scenario = scenario::load(&args.scenario)?;
+    let reps = args.reps.unwrap_or(scenario.replications);
+    if reps == 0 || reps > scenario::MAX_REPLICATIONS {
+        return Err(InputError::argument(
+            "--reps",
+            format!(
+                "must be between 1 and {}, got {reps}",
+                scenario::MAX_REPLICATIONS
+            ),
+        )
+        .into());
+    }
+    overrides::check(&scenario, &grid)?;
+    let target = condition
+        .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))
+        .transpose()?;
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let bisection = grid.axes.is_empty();
+    if bisection {
+        if shard.is_some() {
+            return Err(InputError::argument(
+                "--shard",
+                "splits a grid; a --target search without --vary runs as one job",
+            )
+            .into());
+        }
+    } else {
+        let runs = grid.len() as u64 * u64::from(reps);
+        if runs > MAX_RUNS && !args.force {
+            return Err(InputError::argument(
+                "--vary",
+                format!(
+                    "the grid has {} points x {reps} replications = {runs} runs, more than the limit of {MAX_RUNS}; pass --force to run it anyway",
+                    grid.len()
+                ),
+            )
+            .into());
+        }
+        if let Some(shard) = shard {
+            if shard.count > grid.len() {
+                return Err(InputError::argument(
+                    "--shard",
+                    format!(
+                        "{shard}: the grid has only {} points, so some shards would be empty; use at most {} shards",
+                        grid.len(),
+                        grid.len()
+                    ),
+                )
+                .into());
+            }
+            if args.per_rep.is_some() {
+                return Err(InputError::argument(
+                    "--per-rep",
+                    "cannot be combined with --shard; shard files hold one row per grid point",
+                )
+                .into());
+            }
+        }
+    }
+    super::check_output(&args.out)?;
+    if let Some(path) = &args.per_rep {
+        if path == &args.out {
+            return Err(InputError::argument(
+                "--per-rep",
+                format!(
+                    "`{}` is also the --out destination; give each its own file",
+                    path.display()
+                ),
+            )
+            .into());
+        }
+        super::check_output(path)?;
+    }
+
+    let sweep = Sweep {
+        scenario: &scenario,
+        seed,
+        reps,
+        target: target.as_ref(),
+    };
+    let mut header = Header {
+        scenario: scenario.name.clone(),
+        sha256: scenario.sha256.clone(),
+        seed,
+        replications: reps,
+        version: VERSION.to_string(),
+        keys: grid.keys(),
+        vary: grid.axes.iter().map(|a| (a.key, a.spec.clone())).collect(),
+        target: target.as_ref().map(|t| TargetHeader {
+            condition: t.condition.to_string(),
+            by: t.by,
+            confidence: t.confidence,
+            search: if bisection {
+                Search::Bisection
+            } else {
+                Search::Grid
+            },
+        }),
+    };
+    let results = super::with_jobs(args.jobs, || match (&target, bisection) {
+        (Some(target), true) => search(&sweep, &scenario, target, &mut header),
+        _ => run_grid(&sweep, &grid, shard, reps),
+    })??;
+
+    let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
+    if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
+        // A one-key grid answers the target question directly; say so next to the progress lines.
+        match rows.iter().find(|row| row.target.is_some_and(|t| t.met)) {
+            Some(row) => eprintln!(
+                "target: first {} in the grid meeting {} by {} with confidence {}: {}",
+                axis.key, target.condition, target.by, target.confidence, row.values[0]
+            ),
+            None => eprintln!(
+                "target: no {} in the grid meets {} by {} with confidence {}",
+                axis.key, target.condition, target.by, target.confidence
+            ),
+        }
+    }
+    match shard {
+        Some(shard) => super::write_output(&args.out, |out| {
+            shard::write(out, &header, &grid, args.format, shard, &rows)
+        })?,
+        None => super::write_output(&args.out, |out| {
+            output::write(out, args.format, &header, &rows)
+        })?,
+    }
+    if let Some(path) = &args.per_rep {
+        let points: Vec<(&Row, &[RepOutcome])> = results
+            .iter()
+            .map(|(row, reps)| (row, reps.as_slice()))
+            .collect();
+        super::write_output(path, |out| output::write_per_rep(out, &header, &points))?;
+    }
+    Ok(())
+}
+
+fn run_grid(
+    sweep: &Sweep,
+    grid: &Grid,
+    shard: Option<ShardSpec>,
+    reps: u32,
+) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
+    let indices: Vec<usize> = match shard {
+        Some(shard) => shard.points(grid.len()).collect(),
+        None => (0..grid.len()).collect(),
+    };
+    let points: Vec<_> = indices.iter().map(|&i| (i, grid.point(i))).collect();
+    let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
+    let results = sweep.run_points(&grid.keys(), &points, &progress);
+    progress.finish();
+    Ok(results)
+}
+
+/// Bisects for the smallest staffing meeting the target; returns its one row and sets the header's key.
+fn search(
+    sweep: &Sweep,
+    scenario: &Scenario,
+    target: &Target,
+    header: &mut Header,
+) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
+    let staffing = Staffing::of(scenario);
+    header.keys = vec![staffing.key];
+    let progress = Progress::new(None);
+    let mut tried: BTreeMap<u64, (Row, Vec<RepOutcome>)> = BTreeMap::new();
+    let found = target::bisect(&staffing, |steps| {
+        let value = staffing.value(steps);
+        let mut results = sweep.run_points(&[staffing.key], &[(0, vec![value])], &progress);
+        let (row, reps) = results.pop().expect("one point run");
+        let outcome = row.target.expect("a target is set");
+        progress.note(&format!(
+            "target: {}={value}: {} of {} replications meet {} by {} ({})",
+            staffing.key,
+            reps.iter()
+                .filter(|r| r.target.is_some_and(|(_, holds)| holds))
+                .count(),
+            reps.len(),
+            target.condition,
+            target.by,
+            if outcome.met { "met" } else { "not met" }
+        ));
+        tried.insert(steps, (row, reps));
+        Ok(outcome.met)
+    })?;
+    progress.finish();
+    let value = staffing.value(found.steps);
+    if found.met {
+        progress.note(&format!(
+            "target: smallest {} meeting {} by {} with confidence {}: {value}",
+            staffing.key, target.condition, target.by, target.confidence
+        ));
+    } else {
+        let limit = match staffing.key {
+            Key::Caseworkers => "FTE",
+            _ => "(the largest factor allowed)",
+        };
+        progress.note(&format!(
+            "target: no {} up to {value} {limit} meets {} by {} with confidence {}",
+            staffing.key, target.condition, target.by, target.confidence
+        ));
+    }
+    let best = tried.remove(&found.steps).expect("the answer was tried");
+    Ok(vec![best])
+}

@@ -1,0 +1,122 @@
+//! Staffing sweeps: grid -> runs -> rayon -> results in run order.
+//!
+//! A sweep varies scenario inputs over a [`grid::Grid`] and runs every point for replications `0..reps`.
+//! Replication `r` uses the seed [`replication_seed`]`(seed, r)` at every grid point (common random numbers): the
+//! engine draws random numbers only for people, so two points see the same people and differ only in what was
+//! varied. The (point, replication) pairs run on the current rayon pool and are collected in grid order, so the
+//! output is the same byte for byte whatever the number of threads or shards.
+
+pub mod grid;
+pub mod output;
+pub mod overrides;
+pub mod progress;
+pub mod shard;
+pub mod target;
+
+use crate::engine::{replication_seed, Simulation};
+use crate::scenario::Scenario;
+use crate::summary::{band, day_index, summarise, Selection};
+use grid::{Key, Value};
+use output::{Row, TargetOutcome, REPORTED};
+use progress::Progress;
+use rayon::prelude::*;
+use target::Target;
+
+/// Default limit on grid points x replications; `--force` lifts it.
+pub const MAX_RUNS: u64 = 10_000;
+
+/// Grid points whose scenarios are built at a time; bounds memory on large grids.
+const CHUNK_POINTS: usize = 64;
+
+/// One replication of one grid point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepOutcome {
+    pub replication: u32,
+    pub seed: u64,
+    /// One value per [`REPORTED`] metric, over the whole period.
+    pub reported: [Option<f64>; REPORTED.len()],
+    /// The target metric on the period up to `--by`, and whether it met the condition.
+    pub target: Option<(Option<f64>, bool)>,
+}
+
+/// What every point of a sweep shares: the base scenario, seed, replications and target.
+pub struct Sweep<'a> {
+    pub scenario: &'a Scenario,
+    pub seed: u64,
+    pub reps: u32,
+    pub target: Option<&'a Target>,
+}
+
+impl Sweep<'_> {
+    fn run_one(&self, scenario: &Scenario, replication: u32) -> RepOutcome {
+        let seed = replication_seed(self.seed, replication);
+        let series = Simulation::new(scenario, seed).run();
+        let whole = Selection::whole(&series);
+        let metrics = summarise(scenario, &series, whole);
+        let target = self.target.map(|target| {
+            let to = day_index(&series, target.by).unwrap_or(whole.to);
+            let value = summarise(scenario, &series, Selection { to, ..whole })
+                .get(target.condition.metric);
+            (value, target.condition.holds(value))
+        });
+        RepOutcome {
+            replication,
+            seed,
+            reported: REPORTED.map(|name| metrics.get(name)),
+            target,
+        }
+    }
+
+    /// Runs the given points (index in grid order and values for `keys`), all replications each, in parallel;
+    /// returns each point's row and its replications, in the order given.
+    pub fn run_points(
+        &self,
+        keys: &[Key],
+        points: &[(usize, Vec<Value>)],
+        progress: &Progress,
+    ) -> Vec<(Row, Vec<RepOutcome>)> {
+        let reps = self.reps as usize;
+        let mut results = Vec::with_capacity(points.len());
+        for chunk in points.chunks(CHUNK_POINTS) {
+            let scenarios: Vec<Scenario> = chunk
+                .iter()
+                .map(|(_, values)| overrides::apply(self.scenario, keys, values))
+                .collect();
+            let outcomes: Vec<RepOutcome> = (0..chunk.len() * reps)
+                .into_par_iter()
+                .map(|run| {
+                    let outcome = self.run_one(&scenarios[run / reps], (run % reps) as u32);
+                    progress.run_done();
+                    outcome
+                })
+                .collect();
+            for ((index, values), reps) in chunk.iter().zip(outcomes.chunks(reps)) {
+                results.push((self.row(*index, values.clone(), reps), reps.to_vec()));
+            }
+        }
+        results
+    }
+
+    fn row(&self, index: usize, values: Vec<Value>, reps: &[RepOutcome]) -> Row {
+        let bands = (0..REPORTED.len())
+            .map(|m| band(reps.iter().map(|r| r.reported[m])))
+            .collect();
+        let target = self.target.map(|target| {
+            let meeting = reps
+                .iter()
+                .filter(|r| r.target.is_some_and(|(_, holds)| holds))
+                .count();
+            let share = meeting as f64 / reps.len() as f64;
+            TargetOutcome {
+                share,
+                met: target.met(share),
+            }
+        });
+        Row {
+            index,
+            values,
+            bands,
+            target,
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Progress on stderr: a bar when stderr is a terminal, otherwise a plain line at every tenth of the runs, so
+//! that batch logs stay short and readable. Nothing here touches stdout, which may carry the results.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    /// Runs expected, when known in advance (a bisection does not know).
+    total: Option<u64>,
+    done: AtomicU64,
+    started: Instant,
+}
+
+impl Progress {
+    pub fn new(total: Option<u64>) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| match total {
+            Some(total) => ProgressBar::new(total).with_style(
+                ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:30}] {pos}/{len} runs, {eta} left",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            ),
+            None => ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{elapsed_precise} {spinner} {pos} runs")
+                    .expect("valid template"),
+            ),
+        });
+        Progress {
+            bar,
+            total,
+            done: AtomicU64::new(0),
+            started: Instant::now(),
+        }
+    }
+
+    /// Hidden: for library callers and benches.
+    pub fn hidden() -> Self {
+        Progress {
+            bar: None,
+            total: None,
+            done: AtomicU64::new(0),
+            started: Instant::now(),
+        }
+    }
+
+    /// Counts one finished run; called from worker threads.
+    pub fn run_done(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            return;
+        }
+        if let Some(total) = self.total.filter(|&t| t > 0) {
+            if done * 10 / total > (done - 1) * 10 / total {
+                eprintln!(
+                    "sweep: {done}/{total} runs ({}%) after {:.1} s",
+                    done * 100 / total,
+                    self.started.elapsed().as_secs_f64()
+                );
+            }
+        }
+    }
+
+    /// Prints a line without breaking the bar.
+    pub fn note(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

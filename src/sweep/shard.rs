@@ -1,0 +1,411 @@
+//! Sharded sweeps: `--shard K/N` runs the grid points whose index is K mod N and writes a shard file; `merge`
+//! checks a set of shard files and writes exactly what one unsharded run writes.
+//!
+//! A shard file is CSV: five columns that identify the sweep and place the row (`sweep` is the grid spec,
+//! `points` the grid size, `format` the output format asked for, `shard` is `K/N`, `point` the grid index), then
+//! the columns of the unsharded CSV. Numbers are written as the shortest text that reads back exactly, so
+//! reading the rows back and writing them again reproduces the unsharded output byte for byte.
+
+use super::grid::{Grid, Value, MAX_POINTS};
+use super::output::{
+    self, Header, Row, Search, SweepFormat, TargetHeader, TargetOutcome, IDENTITY_COLUMNS,
+    REPORTED, TARGET_COLUMNS,
+};
+use crate::error::InputError;
+use crate::summary::Band;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+pub const SHARD_COLUMNS: [&str; 5] = ["sweep", "points", "format", "shard", "point"];
+
+/// `K/N`: this is shard K of N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardSpec {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl ShardSpec {
+    pub fn parse(text: &str) -> Result<ShardSpec, String> {
+        let syntax =
+            || format!("expected K/N such as 3/16 (shard K of N, K from 0 to N-1), got `{text}`");
+        let (k, n) = text.split_once('/').ok_or_else(syntax)?;
+        let index: usize = k.trim().parse().map_err(|_| syntax())?;
+        let count: usize = n.trim().parse().map_err(|_| syntax())?;
+        if count == 0 {
+            return Err(format!("N must be at least 1, got `{text}`"));
+        }
+        if index >= count {
+            return Err(format!(
+                "K must be less than N (shards are numbered 0 to {}), got `{text}`",
+                count - 1
+            ));
+        }
+        Ok(ShardSpec { index, count })
+    }
+
+    /// Indices of this shard's points in a grid of `points`.
+    pub fn points(&self, points: usize) -> impl Iterator<Item = usize> {
+        (self.index..points).step_by(self.count)
+    }
+}
+
+impl std::fmt::Display for ShardSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Writes a shard file: the shard columns, then the unsharded CSV columns.
+pub fn write(
+    out: &mut dyn Write,
+    header: &Header,
+    grid: &Grid,
+    format: SweepFormat,
+    shard: ShardSpec,
+    rows: &[Row],
+) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    let mut columns: Vec<String> = SHARD_COLUMNS.iter().map(|c| c.to_string()).collect();
+    columns.extend(header.csv_columns());
+    writer.write_record(&columns)?;
+    for row in rows {
+        let mut fields = vec![
+            grid.spec(),
+            grid.len().to_string(),
+            format.name().to_string(),
+            shard.to_string(),
+            row.index.to_string(),
+        ];
+        fields.extend(header.csv_fields(row));
+        writer.write_record(&fields)?;
+    }
+    writer.flush()
+}
+
+/// What must be the same in every row of every shard of one sweep: (column name, value) pairs of the shard
+/// columns but `point`, then the identity and target columns. `shard` differs between files, `K/N` by `K`.
+type Identity = Vec<(String, String)>;
+
+/// One shard file, read and checked on its own.
+struct ShardFile {
+    path: PathBuf,
+    columns: Vec<String>,
+    identity: Identity,
+    shard: ShardSpec,
+    format: SweepFormat,
+    header: Header,
+    rows: Vec<Row>,
+}
+
+fn bad(path: &Path, message: impl Into<String>) -> InputError {
+    InputError::file(path, message)
+}
+
+fn read(path: &Path) -> Result<ShardFile, InputError> {
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| bad(path, format!("cannot read: {e}")))?;
+    let columns: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(path, format!("cannot read: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if columns.len() < SHARD_COLUMNS.len() || columns[..SHARD_COLUMNS.len()] != SHARD_COLUMNS {
+        return Err(bad(
+            path,
+            format!(
+                "is not a shard file of `backlog sweep --shard` (its columns do not start with {})",
+                SHARD_COLUMNS.join(",")
+            ),
+        ));
+    }
+    let output_columns = &columns[SHARD_COLUMNS.len()..];
+    let has_target = output_columns.last().map(String::as_str) == Some("target_met");
+    let mut file: Option<ShardFile> = None;
+    let mut expected_points: Vec<usize> = Vec::new();
+    for (line, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(path, format!("cannot read: {e}")))?;
+        let field = |i: usize| record.get(i).unwrap_or("");
+        let damaged = |what: String| bad(path, format!("row {}: {what}", line + 2));
+        if record.len() != columns.len() {
+            return Err(damaged(format!(
+                "has {} fields, the header {}",
+                record.len(),
+                columns.len()
+            )));
+        }
+        let shard = ShardSpec::parse(field(3)).map_err(|e| damaged(format!("shard: {e}")))?;
+        let identity_end = SHARD_COLUMNS.len() + IDENTITY_COLUMNS.len();
+        let mut fields: Vec<(String, String)> = [0, 1, 2, 3]
+            .into_iter()
+            .chain(SHARD_COLUMNS.len()..identity_end)
+            .map(|i| (columns[i].clone(), field(i).to_string()))
+            .collect();
+        if has_target {
+            let first = columns.len() - TARGET_COLUMNS.len();
+            fields.extend((first..first + 3).map(|i| (columns[i].clone(), field(i).to_string())));
+        }
+        let identity = fields;
+        let point: usize = field(4)
+            .parse()
+            .map_err(|_| damaged(format!("point `{}` is not a grid index", field(4))))?;
+        match &mut file {
+            None => {
+                let parsed = parse_header(field, &columns, has_target).map_err(&damaged)?;
+                let points: usize = field(1)
+                    .parse()
+                    .ok()
+                    .filter(|&n| n <= MAX_POINTS)
+                    .ok_or_else(|| damaged(format!("points `{}` is not a grid size", field(1))))?;
+                expected_points = shard.points(points).collect();
+                file = Some(ShardFile {
+                    path: path.to_path_buf(),
+                    columns: columns.clone(),
+                    identity,
+                    shard,
+                    format: parsed.0,
+                    header: parsed.1,
+                    rows: Vec::new(),
+                });
+            }
+            Some(file) => {
+                if shard != file.shard {
+                    return Err(damaged(format!(
+                        "is shard {shard}, row 2 shard {}",
+                        file.shard
+                    )));
+                }
+                if let Some(difference) = difference(&file.identity, &identity) {
+                    return Err(damaged(format!(
+                        "belongs to another sweep than row 2: {difference}"
+                    )));
+                }
+            }
+        }
+        let file = file.as_mut().expect("set above");
+        let position = file.rows.len();
+        if expected_points.get(position) != Some(&point) {
+            return Err(damaged(format!(
+                "holds grid point {point}, but shard {} has {}",
+                file.shard,
+                expected_points
+                    .get(position)
+                    .map_or("no more points".to_string(), |p| format!("point {p} next"))
+            )));
+        }
+        let row = parse_row(field, &file.header, point).map_err(damaged)?;
+        file.rows.push(row);
+    }
+    let file =
+        file.ok_or_else(|| bad(path, "has no rows; a shard holds at least one grid point"))?;
+    if file.rows.len() != expected_points.len() {
+        return Err(bad(
+            path,
+            format!(
+                "is incomplete: shard {} has {} grid points, the file holds {}",
+                file.shard,
+                expected_points.len(),
+                file.rows.len()
+            ),
+        ));
+    }
+    Ok(file)
+}
+
+/// The output format and header of a sweep, from the first row of a shard.
+fn parse_header<'a>(
+    field: impl Fn(usize) -> &'a str,
+    columns: &[String],
+    has_target: bool,
+) -> Result<(SweepFormat, Header), String> {
+    let vary = Grid::parse_spec(field(0))
+        .ok_or_else(|| format!("sweep `{}` is not a grid spec", field(0)))?;
+    let format = SweepFormat::parse(field(2))
+        .ok_or_else(|| format!("format `{}` is not csv or json", field(2)))?;
+    let base = SHARD_COLUMNS.len();
+    let expected = base
+        + IDENTITY_COLUMNS.len()
+        + vary.len()
+        + 3 * REPORTED.len()
+        + if has_target { TARGET_COLUMNS.len() } else { 0 };
+    if columns.len() != expected {
+        return Err(format!(
+            "has {} columns; a sweep of {} keys has {expected}",
+            columns.len(),
+            vary.len()
+        ));
+    }
+    let target = if has_target {
+        let first = columns.len() - TARGET_COLUMNS.len();
+        Some(TargetHeader {
+            condition: field(first).to_string(),
+            by: field(first + 1)
+                .parse()
+                .map_err(|_| format!("by `{}` is not a date", field(first + 1)))?,
+            confidence: field(first + 2)
+                .parse()
+                .map_err(|_| format!("confidence `{}` is not a number", field(first + 2)))?,
+            search: Search::Grid,
+        })
+    } else {
+        None
+    };
+    let header = Header {
+        scenario: field(base).to_string(),
+        sha256: field(base + 1).to_string(),
+        seed: field(base + 2)
+            .parse()
+            .map_err(|_| format!("seed `{}` is not a number", field(base + 2)))?,
+        replications: field(base + 3)
+            .parse()
+            .map_err(|_| format!("reps `{}` is not a number", field(base + 3)))?,
+        version: field(base + 4).to_string(),
+        keys: vary.iter().map(|(key, _)| *key).collect(),
+        vary,
+        target,
+    };
+    Ok((format, header))
+}
+
+fn parse_row<'a>(
+    field: impl Fn(usize) -> &'a str,
+    header: &Header,
+    index: usize,
+) -> Result<Row, String> {
+    let number = |i: usize| -> Result<Option<f64>, String> {
+        let text = field(i);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse::<f64>()
+            .map(Some)
+            .map_err(|_| format!("`{text}` is not a number"))
+    };
+    let mut at = SHARD_COLUMNS.len() + IDENTITY_COLUMNS.len();
+    let mut values = Vec::new();
+    for &key in &header.keys {
+        values.push(
+            Value::parse(key, field(at))
+                .ok_or_else(|| format!("`{}` is not a value of {key}", field(at)))?,
+        );
+        at += 1;
+    }
+    let mut bands = Vec::new();
+    for _ in REPORTED {
+        bands.push(Band {
+            mean: number(at)?,
+            p5: number(at + 1)?,
+            p95: number(at + 2)?,
+        });
+        at += 3;
+    }
+    let target = if header.target.is_some() {
+        let share = number(at + 3)?.ok_or("target_share is empty")?;
+        let met = field(at + 4)
+            .parse::<bool>()
+            .map_err(|_| format!("target_met `{}` is not true or false", field(at + 4)))?;
+        Some(TargetOutcome { share, met })
+    } else {
+        None
+    };
+    Ok(Row {
+        index,
+        values,
+        bands,
+        target,
+    })
+}
+
+/// The first field in which two identities differ, as a message.
+fn difference(a: &Identity, b: &Identity) -> Option<String> {
+    a.iter()
+        .zip(b)
+        .find(|(x, y)| x != y && x.0 != "shard")
+        .map(|((name, x), (_, y))| format!("{name} is `{y}`, not `{x}`"))
+}
+
+/// Reads and checks shard files: all from one sweep, every shard exactly once. Returns the output format, the
+/// header and every row in grid order.
+pub fn merge(paths: &[PathBuf]) -> Result<(SweepFormat, Header, Vec<Row>), InputError> {
+    let mut files: Vec<ShardFile> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let file = read(path)?;
+        if let Some(first) = files.first() {
+            let difference = difference(&first.identity, &file.identity).or_else(|| {
+                (first.columns != file.columns).then(|| "the columns differ".to_string())
+            });
+            if let Some(difference) = difference {
+                return Err(bad(
+                    path,
+                    format!(
+                        "comes from a different sweep than {}: {difference}",
+                        first.path.display()
+                    ),
+                ));
+            }
+        }
+        if let Some(first) = files.first().filter(|f| f.shard.count != file.shard.count) {
+            return Err(bad(
+                path,
+                format!(
+                    "is shard {} of a sweep split {} ways, but {} is shard {}",
+                    file.shard,
+                    file.shard.count,
+                    first.path.display(),
+                    first.shard
+                ),
+            ));
+        }
+        if let Some(other) = files.iter().find(|f| f.shard == file.shard) {
+            return Err(bad(
+                path,
+                format!(
+                    "is shard {} again; {} is that shard already",
+                    file.shard,
+                    other.path.display()
+                ),
+            ));
+        }
+        files.push(file);
+    }
+    let Some(first) = files.first() else {
+        return Err(InputError::argument(
+            "SHARD_FILE",
+            "give at least one shard file",
+        ));
+    };
+    let count = first.shard.count;
+    let missing: Vec<String> = (0..count)
+        .filter(|k| !files.iter().any(|f| f.shard.index == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        let (noun, verb) = if missing.len() == 1 {
+            ("shard", "is")
+        } else {
+            ("shards", "are")
+        };
+        return Err(InputError::argument(
+            "SHARD_FILE",
+            format!(
+                "{noun} {} {verb} missing; merge needs all {count} shards of the sweep",
+                missing.join(", ")
+            ),
+        ));
+    }
+    let (format, header) = (first.format, first.header.clone());
+    let mut rows: Vec<Row> = files.into_iter().flat_map(|f| f.rows).collect();
+    rows.sort_by_key(|r| r.index);
+    Ok((format, header, rows))
+}
+
+/// Writes merged rows as the unsharded run would.
+pub fn write_merged(
+    out: &mut dyn Write,
+    format: SweepFormat,
+    header: &Header,
+    rows: &[Row],
+) -> io::Result<()> {
+    output::write(out, format, header, rows)
+}
