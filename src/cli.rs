@@ -157,6 +157,9 @@ pub struct SweepArgs {
     /// Override the scenario's seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Draw the varied staffing against the days to clear the backlog, with its 5 %-95 % band (one numeric --vary).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -91,6 +91,19 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             }
         }
     }
+    if let Some(plot) = &args.plot {
+        match grid.axes.as_slice() {
+            [axis] if !axis.key.is_date() && shard.is_none() => {}
+            _ => {
+                return Err(InputError::argument(
+                    "--plot",
+                    "draws one numeric --vary key against the days to clear; give exactly one (and no --shard)",
+                )
+                .into())
+            }
+        }
+        crate::report::check_output_file("--plot", plot, "svg")?;
+    }
     super::check_output(&args.out)?;
     if let Some(path) = &args.per_rep {
         if path == &args.out {
@@ -157,6 +170,20 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         None => super::write_output(&args.out, |out| {
             output::write(out, args.format, &header, &rows)
         })?,
+    }
+    if let (Some(plot), [axis]) = (&args.plot, grid.axes.as_slice()) {
+        let days_to_clear = output::REPORTED
+            .iter()
+            .position(|m| *m == "days_to_clear")
+            .expect("days_to_clear is reported");
+        let points: Vec<(f64, crate::summary::Band)> = rows
+            .iter()
+            .filter_map(|row| match row.values[0] {
+                crate::sweep::grid::Value::Number(x) => Some((x, row.bands[days_to_clear])),
+                crate::sweep::grid::Value::Date(_) => None,
+            })
+            .collect();
+        crate::report::plot::sweep_chart(plot, axis.key.name(), &points)?;
     }
     if let Some(path) = &args.per_rep {
         let points: Vec<(&Row, &[RepOutcome])> = results

@@ -442,3 +442,38 @@ fn a_point_that_changes_nothing_reproduces_simulate() {
         }
     }
 }
+
+#[test]
+fn sweep_plot_draws_days_to_clear_against_the_varied_staffing() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("sweep.svg");
+    let csv = sweep(&[
+        "--vary",
+        "caseworkers=1..3:0.5",
+        "--reps",
+        "4",
+        "--plot",
+        chart.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&chart).unwrap();
+    let document = roxmltree::Document::parse(&text).expect("well-formed SVG");
+    let texts: Vec<&str> = document.descendants().filter_map(|n| n.text()).collect();
+    assert!(texts.iter().any(|t| t.contains("caseworkers")), "x label");
+    // One dot per grid point whose backlog cleared in every replication (the others are crosses on the top edge).
+    let dots = document
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    let mean = column(&csv, "days_to_clear_mean");
+    let cleared = records(&csv).iter().filter(|r| !r[mean].is_empty()).count();
+    assert!(cleared > 0);
+    assert_eq!(dots, cleared);
+    // The 5 %-95 % band is a filled polygon.
+    assert!(document.descendants().any(|n| n.has_tag_name("polygon")));
+    // Several keys cannot be drawn on one axis.
+    let scenario = scarce();
+    refuses(
+        &["sweep", &scenario, "--vary", "caseworkers=1,2", "--vary", "phone_share=0,0.5", "--plot", chart.to_str().unwrap()],
+        "--plot: draws one numeric --vary key against the days to clear; give exactly one (and no --shard)",
+    );
+}
