@@ -5,6 +5,11 @@ use crate::sweep::output::SweepFormat;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// `--reps` is checked here, once for every command: 1 to the scenario limit.
+fn reps_in_range() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(1..=i64::from(crate::scenario::MAX_REPLICATIONS))
+}
+
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage; 3 an I/O error while writing outputs.";
 
 #[derive(Debug, Parser)]
@@ -45,7 +50,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Number of replications (default: the scenario's `replications`, else 1).
-    #[arg(long)]
+    #[arg(long, value_parser = reps_in_range())]
     pub reps: Option<u32>,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -73,7 +78,7 @@ pub struct CompareArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Number of replications of each scenario (default: each scenario's `replications`, else 1).
-    #[arg(long)]
+    #[arg(long, value_parser = reps_in_range())]
     pub reps: Option<u32>,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -99,7 +104,7 @@ pub struct CheckArgs {
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
     /// Replications per scenario (default: each scenario's `replications`).
-    #[arg(long)]
+    #[arg(long, value_parser = reps_in_range())]
     pub reps: Option<u32>,
     /// Override every scenario's seed.
     #[arg(long)]
@@ -125,7 +130,7 @@ pub struct SweepArgs {
     #[arg(long = "vary", value_name = "KEY=SPEC")]
     pub vary: Vec<String>,
     /// Replications per grid point (default: the scenario's `replications`).
-    #[arg(long)]
+    #[arg(long, value_parser = reps_in_range())]
     pub reps: Option<u32>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]

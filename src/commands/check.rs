@@ -1,35 +1,13 @@
 use crate::check;
 use crate::cli::CheckArgs;
-use crate::error::{exit_code, InputError};
+use crate::error::exit_code;
 use crate::report::{self, Format};
 use crate::scenario;
 use std::io::Write;
 
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
-    // Load every scenario first: one bad file fails the whole check before anything runs.
-    let mut scenarios = Vec::new();
-    let mut problems = Vec::new();
-    for path in &args.scenarios {
-        match scenario::load(path) {
-            Ok(s) => scenarios.push(s),
-            Err(e) => problems.extend(e.problems),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(InputError { problems }.into());
-    }
-    if let Some(reps) = args.reps {
-        if reps == 0 || reps > scenario::MAX_REPLICATIONS {
-            return Err(InputError::argument(
-                "--reps",
-                format!(
-                    "must be between 1 and {}, got {reps}",
-                    scenario::MAX_REPLICATIONS
-                ),
-            )
-            .into());
-        }
-    }
+    // Every scenario is loaded first; the problems of all of them are reported together.
+    let scenarios = scenario::load_all(&args.scenarios)?;
     if let Some(path) = &args.junit {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             report::prepare_dir(dir)?;

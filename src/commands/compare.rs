@@ -1,5 +1,4 @@
 use crate::cli::CompareArgs;
-use crate::error::InputError;
 use crate::report::compare::{self, Entry};
 use crate::report::plot::{self, OverlayLine};
 use crate::report::{self, Format, ScenarioInfo};
@@ -8,33 +7,9 @@ use crate::scenario::{self, Scenario};
 use std::io::Write;
 
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
-    // Load every scenario first and report all their problems together.
-    let mut scenarios = Vec::new();
-    let mut problems = Vec::new();
-    for path in &args.scenarios {
-        match scenario::load(path) {
-            Ok(s) => scenarios.push(s),
-            Err(error) => problems.extend(error.problems),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(InputError { problems }.into());
-    }
+    // Every scenario is loaded first; the problems of all of them are reported together.
+    let scenarios = scenario::load_all(&args.scenarios)?;
     let reps_of = |s: &Scenario| args.reps.unwrap_or(s.replications);
-    for s in &scenarios {
-        let reps = reps_of(s);
-        if reps == 0 || reps > scenario::MAX_REPLICATIONS {
-            return Err(InputError::argument(
-                "--reps",
-                format!(
-                    "must be between 1 and {} for {}, got {reps}",
-                    scenario::MAX_REPLICATIONS,
-                    s.file.display()
-                ),
-            )
-            .into());
-        }
-    }
     if let Some(plot) = &args.plot {
         report::check_output_file("--plot", plot, "svg")?;
     }

@@ -9,16 +9,6 @@ use std::io::Write;
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     let scenario = scenario::load(&args.scenario)?;
     let reps = args.reps.unwrap_or(scenario.replications);
-    if reps == 0 || reps > scenario::MAX_REPLICATIONS {
-        return Err(InputError::argument(
-            "--reps",
-            format!(
-                "must be between 1 and {}, got {reps}",
-                scenario::MAX_REPLICATIONS
-            ),
-        )
-        .into());
-    }
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }

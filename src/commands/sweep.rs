@@ -34,16 +34,6 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
 
     let scenario = scenario::load(&args.scenario)?;
     let reps = args.reps.unwrap_or(scenario.replications);
-    if reps == 0 || reps > scenario::MAX_REPLICATIONS {
-        return Err(InputError::argument(
-            "--reps",
-            format!(
-                "must be between 1 and {}, got {reps}",
-                scenario::MAX_REPLICATIONS
-            ),
-        )
-        .into());
-    }
     overrides::check(&scenario, &grid)?;
     let target = condition
         .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))

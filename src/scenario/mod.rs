@@ -125,6 +125,23 @@ fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
+/// Loads several scenarios; the problems of all of them are reported together, so one run shows every fix needed.
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, InputError> {
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match load(path) {
+            Ok(scenario) => scenarios.push(scenario),
+            Err(error) => problems.extend(error.problems),
+        }
+    }
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(InputError { problems })
+    }
+}
+
 /// Loads, resolves and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, InputError> {
     let mut sources = Sources {

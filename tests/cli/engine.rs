@@ -170,19 +170,19 @@ groups.g = { action = "waive" }
     assert_eq!(metrics.suspended, 14.0 * 40.0);
 }
 
-#[test]
-fn shift_resumes_the_schedule_later_by_the_length_of_the_window() {
-    // 25 persons start on day 0 with meetings due on spell days 10 and 40; days 20-29 are a dead period.
-    let (_dir, scenario) = scenario_from(
+/// 25 persons who start on 1 March 2021 (day 0) and never leave, owing `meetings`; days 20-29 (21-30 March) are a
+/// dead period for their group.
+fn shifted_cohort(meetings: &str) -> String {
+    format!(
         r#"
 name = "shift"
 seed = 3
 start = 2021-03-01
 end = 2021-05-31
-calendar = { holidays = "none" }
+calendar = {{ holidays = "none" }}
 [municipalities]
 reference_population = 1
-list = [{ code = 1, name = "A", population = 1 }]
+list = [{{ code = 1, name = "A", population = 1 }}]
 [staffing]
 caseworkers = 100
 meetings_per_caseworker_day = 10
@@ -190,16 +190,24 @@ meetings_per_caseworker_day = 10
 id = "g"
 inflow_per_day = 0
 initial_stock = 25
-initial_age_buckets = [{ up_to_days = 1, share = 1.0 }]
-duration = { distribution = "never" }
-meetings = [{ due_day = 10, deadline_day = 12 }, { due_day = 40, deadline_day = 45 }]
+initial_age_buckets = [{{ up_to_days = 1, share = 1.0 }}]
+duration = {{ distribution = "never" }}
+meetings = {meetings}
 [[suspensions]]
 start = 2021-03-21
 end = 2021-03-30
 capacity_share = 0
-groups.g = { action = "shift" }
-"#,
-    );
+groups.g = {{ action = "shift" }}
+"#
+    )
+}
+
+#[test]
+fn shift_resumes_the_schedule_later_by_the_length_of_the_window() {
+    // 25 persons start on day 0 with meetings due on spell days 10 and 40; days 20-29 are a dead period.
+    let (_dir, scenario) = scenario_from(&shifted_cohort(
+        "[{ due_day = 10, deadline_day = 12 }, { due_day = 40, deadline_day = 45 }]",
+    ));
     let series = Simulation::new(&scenario, scenario.seed).run();
     let due: Vec<(usize, i64)> = (0..series.days)
         .map(|d| (d, total(&series, d, |r| r.due)))
@@ -215,33 +223,7 @@ groups.g = { action = "shift" }
 
 #[test]
 fn shift_counts_meetings_that_would_have_fallen_due_inside_the_window() {
-    let (_dir, scenario) = scenario_from(
-        r#"
-name = "shift inside"
-seed = 3
-start = 2021-03-01
-end = 2021-05-31
-calendar = { holidays = "none" }
-[municipalities]
-reference_population = 1
-list = [{ code = 1, name = "A", population = 1 }]
-[staffing]
-caseworkers = 100
-meetings_per_caseworker_day = 10
-[[groups]]
-id = "g"
-inflow_per_day = 0
-initial_stock = 25
-initial_age_buckets = [{ up_to_days = 1, share = 1.0 }]
-duration = { distribution = "never" }
-meetings = [{ due_day = 25, deadline_day = 27 }]
-[[suspensions]]
-start = 2021-03-21
-end = 2021-03-30
-capacity_share = 0
-groups.g = { action = "shift" }
-"#,
-    );
+    let (_dir, scenario) = scenario_from(&shifted_cohort("[{ due_day = 25, deadline_day = 27 }]"));
     let series = Simulation::new(&scenario, scenario.seed).run();
     // Spell day 25 is 26 March, inside the dead period (days 20-29): it falls due on day 35 instead, and counts
     // as suspended on 26 March.
