@@ -25,7 +25,7 @@ use calendar::{Calendar, Day};
 use metrics::{GroupDay, Levels, MunicipalityDay, Series, Workload};
 use plan::{DueAction, GroupPlan};
 use prefetch::prefetch;
-use queue::{DeadlineQueue, Node, Nodes, NIL};
+use queue::{DeadlineQueue, Node, Nodes, NIL, PERSON};
 use rand::distributions::WeightedIndex;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
@@ -51,18 +51,23 @@ struct Event {
     generation: u32,
     /// Index of the meeting in the group's schedule, or [`EXIT`].
     meeting: u32,
+    /// The person's exit day, which decides whether the next meeting is scheduled; carried here (the event
+    /// list is read in order) so that a person fits in 16 bytes.
+    exit: Day,
 }
 
+/// 16 bytes, so a person never straddles two cache lines.
 #[derive(Debug, Clone, Copy)]
 struct Person {
     arrival: Day,
-    exit: Day,
     generation: u32,
     /// First node of the person's pending meetings.
     pending_head: u32,
     municipality: u16,
     group: u8,
 }
+
+const _: () = assert!(std::mem::size_of::<Person>() == 16);
 
 /// Per-day capacity inputs shared by all municipalities.
 #[derive(Debug, Clone, Copy, Default)]
@@ -366,7 +371,6 @@ impl<'a> Simulation<'a> {
         let exit = remaining.map_or(NEVER, |r| today.saturating_add(r as Day));
         let person = Person {
             arrival,
-            exit,
             generation: 0,
             pending_head: NIL,
             municipality: m as u16,
@@ -382,6 +386,11 @@ impl<'a> Simulation<'a> {
                 index
             }
             None => {
+                // Node links tag a person index with the top bit.
+                assert!(
+                    self.persons.len() < PERSON as usize,
+                    "too many persons for one run"
+                );
                 self.persons.push(person);
                 (self.persons.len() - 1) as u32
             }
@@ -396,6 +405,7 @@ impl<'a> Simulation<'a> {
                     person: index,
                     generation,
                     meeting: EXIT,
+                    exit,
                 },
             );
         }
@@ -454,6 +464,7 @@ impl<'a> Simulation<'a> {
                         person,
                         generation,
                         meeting: k,
+                        exit,
                     },
                 );
             }
@@ -486,7 +497,7 @@ impl<'a> Simulation<'a> {
                 if event.meeting == EXIT {
                     self.exit(event.person, day);
                 } else {
-                    self.meeting_due(event.person, event.meeting, day);
+                    self.meeting_due(event.person, event.meeting, event.exit, day);
                 }
             }
             self.recycle_events(batch);
@@ -545,7 +556,7 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn meeting_due(&mut self, index: u32, k: u32, day: Day) {
+    fn meeting_due(&mut self, index: u32, k: u32, exit: Day, day: Day) {
         let person = self.persons[index as usize];
         let (g, m) = (person.group as usize, person.municipality as usize);
         let mg = m * self.group_count() + g;
@@ -570,12 +581,11 @@ impl<'a> Simulation<'a> {
         }
         if action != DueAction::Waive {
             let node = self.nodes.alloc(Node {
-                person: index,
                 deadline,
+                prev: PERSON | index,
+                next: person.pending_head,
                 group: g as u8,
                 alive: true,
-                prev: NIL,
-                next: person.pending_head,
             });
             if person.pending_head != NIL {
                 self.nodes.get_mut(person.pending_head).prev = node;
@@ -586,7 +596,7 @@ impl<'a> Simulation<'a> {
             self.levels[mg].pending += 1;
             self.queues[m * self.classes + self.class_of_group[g]].push(bucket, node);
         }
-        self.schedule_meeting(index, person.generation, k + 1, person.exit);
+        self.schedule_meeting(index, person.generation, k + 1, exit);
     }
 
     fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
@@ -612,8 +622,8 @@ impl<'a> Simulation<'a> {
                     // a few places on (its node was asked for by the queue, further ahead).
                     if let Some(ahead) = queue.peek(NEIGHBOUR_LOOKAHEAD) {
                         let node = self.nodes.get(ahead);
-                        if node.prev == NIL {
-                            prefetch(&self.persons, node.person as usize);
+                        if node.prev & PERSON != 0 {
+                            prefetch(&self.persons, (node.prev & !PERSON) as usize);
                         } else {
                             self.nodes.prefetch(node.prev);
                         }
@@ -628,10 +638,10 @@ impl<'a> Simulation<'a> {
                         self.today[mg].held_on_time += 1;
                     }
                     // Unlink from the person's list.
-                    if node.prev != NIL {
-                        self.nodes.get_mut(node.prev).next = node.next;
+                    if node.prev & PERSON != 0 {
+                        self.persons[(node.prev & !PERSON) as usize].pending_head = node.next;
                     } else {
-                        self.persons[node.person as usize].pending_head = node.next;
+                        self.nodes.get_mut(node.prev).next = node.next;
                     }
                     if node.next != NIL {
                         self.nodes.get_mut(node.next).prev = node.prev;

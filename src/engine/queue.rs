@@ -9,16 +9,21 @@ use super::prefetch::prefetch;
 
 pub const NIL: u32 = u32::MAX;
 
+/// Tags a [`Node::prev`] that names the person owning the list rather than a node.
+pub const PERSON: u32 = 1 << 31;
+
+/// 16 bytes, so a node never straddles two cache lines.
 #[derive(Debug, Clone, Copy)]
 pub struct Node {
-    pub person: u32,
     pub deadline: Day,
-    pub group: u8,
-    pub alive: bool,
-    /// Neighbours on the person's list of pending meetings.
+    /// The previous node on the person's list of pending meetings, or `PERSON | person` for the first one.
     pub prev: u32,
     pub next: u32,
+    pub group: u8,
+    pub alive: bool,
 }
+
+const _: () = assert!(std::mem::size_of::<Node>() == 16);
 
 /// All pending-meeting nodes of a run.
 #[derive(Debug, Default)]
@@ -127,7 +132,7 @@ impl DeadlineQueue {
                 // A bucket is left only once every deadline in it has been served: keep a few for later days
                 // and give the rest of the memory back.
                 let mut done = std::mem::take(bucket);
-                if self.spare.len() < SPARE_BUCKETS {
+                if done.capacity() > 0 && self.spare.len() < SPARE_BUCKETS {
                     done.clear();
                     self.spare.push(done);
                 }
