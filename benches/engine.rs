@@ -6,14 +6,18 @@
 //! that fell due, were held, waived or dropped. Each tier runs the same work twice, once per unit, because a
 //! criterion benchmark reports a single throughput.
 //!
+//! The last group times writing the national daily.csv into a sink, in bytes per second.
+//!
 //! `cargo bench --bench engine` runs everything; `cargo bench --bench engine -- cph2020` one tier.
 
 use backlog::engine::metrics::Workload;
 use backlog::engine::Simulation;
+use backlog::report::{daily, ScenarioInfo};
 use backlog::run::{replicate, RunSummary};
 use backlog::scenario::Scenario;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
+use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -111,5 +115,26 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, small, copenhagen, national, sweep);
+/// Writing daily.csv for the national scenario (one run's series) into a sink: the formatting cost alone.
+fn daily_csv(c: &mut Criterion) {
+    let scenario = load("scenarios/dk2020.toml");
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    let info = ScenarioInfo::new(&scenario, scenario.seed, 1);
+    let write = |out: &mut dyn Write| daily::write(out, &scenario, &info, &series);
+    let mut bytes = Vec::new();
+    write(&mut bytes).expect("writing to memory");
+    let rows = series.days * series.municipalities * series.groups;
+    eprintln!("daily.csv dk2020: {rows} rows, {} bytes", bytes.len());
+    let mut group = c.benchmark_group("report");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("daily_csv_dk2020", |b| {
+        b.iter(|| write(&mut std::io::sink()).expect("writing to a sink"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, small, copenhagen, national, sweep, daily_csv);
 criterion_main!(benches);
