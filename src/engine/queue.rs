@@ -65,7 +65,7 @@ impl Nodes {
 /// How many queued nodes ahead `pop` asks for a node.
 const LOOKAHEAD: usize = 16;
 /// Emptied buckets kept per queue for reuse.
-const SPARE_BUCKETS: usize = 4;
+const SPARE_BUCKETS: usize = 64;
 
 /// Pending meetings of one municipality (or one priority class of it) by deadline day.
 #[derive(Debug, Default)]
