@@ -115,6 +115,7 @@ impl DeadlineQueue {
 
     /// The live node with the earliest deadline (ties: the one queued first), removed from the queue.
     /// Dead nodes met on the way are released.
+    #[inline]
     pub fn pop(&mut self, nodes: &mut Nodes) -> Option<u32> {
         while self.head < self.buckets.len() {
             let bucket = &mut self.buckets[self.head];
