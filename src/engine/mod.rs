@@ -376,14 +376,14 @@ impl<'a> Simulation<'a> {
             municipality: m as u16,
             group: g as u8,
         };
-        let index = match self.free_persons.pop() {
+        let (index, person) = match self.free_persons.pop() {
             Some(index) => {
-                let generation = self.persons[index as usize].generation;
-                self.persons[index as usize] = Person {
-                    generation,
+                let person = Person {
+                    generation: self.persons[index as usize].generation,
                     ..person
                 };
-                index
+                self.persons[index as usize] = person;
+                (index, person)
             }
             None => {
                 // Node links tag a person index with the top bit.
@@ -392,10 +392,10 @@ impl<'a> Simulation<'a> {
                     "too many persons for one run"
                 );
                 self.persons.push(person);
-                (self.persons.len() - 1) as u32
+                ((self.persons.len() - 1) as u32, person)
             }
         };
-        let generation = self.persons[index as usize].generation;
+        let generation = person.generation;
         let mg = m * self.group_count() + g;
         self.levels[mg].active += 1;
         if exit < self.horizon() {
@@ -419,7 +419,7 @@ impl<'a> Simulation<'a> {
             k += 1;
         }
         self.count_shifted(g, m, arrival, exit, today);
-        self.schedule_meeting(index, generation, k, exit);
+        self.schedule_meeting(index, person, k, exit);
     }
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
@@ -452,8 +452,9 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn schedule_meeting(&mut self, person: u32, generation: u32, k: u32, exit: Day) {
-        let p = self.persons[person as usize];
+    /// Puts meeting `k` of a person in the calendar, unless it falls on or after their exit or the horizon.
+    fn schedule_meeting(&mut self, person: u32, p: Person, k: u32, exit: Day) {
+        let generation = p.generation;
         let plan = &self.plans[p.group as usize];
         if let Some((due, _)) = plan.schedule.offsets(k) {
             let day = plan.day_of(p.arrival, due);
@@ -596,7 +597,7 @@ impl<'a> Simulation<'a> {
             self.levels[mg].pending += 1;
             self.queues[m * self.classes + self.class_of_group[g]].push(bucket, node);
         }
-        self.schedule_meeting(index, person.generation, k + 1, exit);
+        self.schedule_meeting(index, person, k + 1, exit);
     }
 
     fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
