@@ -33,6 +33,46 @@ pub struct Levels {
     pub overdue: u32,
 }
 
+/// The work a run has done so far, over every simulated day, warm-up included: what benchmarks divide by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Workload {
+    /// Days simulated.
+    pub days: u64,
+    /// Persons on benefit at the end of each day, summed over days.
+    pub person_days: u64,
+    pub arrivals: u64,
+    pub exits: u64,
+    pub due: u64,
+    pub held: u64,
+    pub waived: u64,
+    pub dropped: u64,
+}
+
+impl Workload {
+    /// Meetings falling due, held, waived or dropped: each is one step of the engine's meeting bookkeeping.
+    pub fn meeting_events(&self) -> u64 {
+        self.due + self.held + self.waived + self.dropped
+    }
+
+    fn add(&mut self, day: &GroupDay) {
+        self.arrivals += u64::from(day.arrivals);
+        self.exits += u64::from(day.exits);
+        self.due += u64::from(day.due);
+        self.held += u64::from(day.held);
+        self.waived += u64::from(day.waived);
+        self.dropped += u64::from(day.dropped);
+    }
+
+    /// Adds one simulated day: its flows per municipality and group, and the persons active at its end.
+    pub(crate) fn add_day(&mut self, flows: &[GroupDay], active: u64) {
+        self.days += 1;
+        self.person_days += active;
+        for day in flows {
+            self.add(day);
+        }
+    }
+}
+
 /// Staff and capacity of one municipality on one day.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct MunicipalityDay {

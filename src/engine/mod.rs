@@ -16,14 +16,16 @@
 pub mod calendar;
 pub mod metrics;
 mod plan;
+mod prefetch;
 mod queue;
 mod sampling;
 
 use crate::scenario::{InitialAge, Order, Scenario};
 use calendar::{Calendar, Day};
-use metrics::{GroupDay, Levels, MunicipalityDay, Series};
+use metrics::{GroupDay, Levels, MunicipalityDay, Series, Workload};
 use plan::{DueAction, GroupPlan};
-use queue::{DeadlineQueue, Node, Nodes, NIL};
+use prefetch::prefetch;
+use queue::{DeadlineQueue, Node, Nodes, NIL, PERSON};
 use rand::distributions::WeightedIndex;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
@@ -34,6 +36,14 @@ use sampling::DurationSampler;
 const EXIT: u32 = u32::MAX;
 /// A person who never leaves.
 const NEVER: Day = Day::MAX;
+/// How many events ahead the event loop asks for a person, and for the person's newest pending meeting (found
+/// through the person, so nearer). Far enough to cover a trip to memory, near enough to stay in the cache.
+const PERSON_LOOKAHEAD: usize = 32;
+const NODE_LOOKAHEAD: usize = 16;
+/// How many queued meetings ahead holding asks for the neighbours of a meeting on its person's list.
+const NEIGHBOUR_LOOKAHEAD: usize = 8;
+/// Emptied day lists kept for reuse.
+const SPARE_EVENT_LISTS: usize = 4;
 
 #[derive(Debug, Clone, Copy)]
 struct Event {
@@ -41,18 +51,23 @@ struct Event {
     generation: u32,
     /// Index of the meeting in the group's schedule, or [`EXIT`].
     meeting: u32,
+    /// The person's exit day, which decides whether the next meeting is scheduled; carried here (the event
+    /// list is read in order) so that a person fits in 16 bytes.
+    exit: Day,
 }
 
+/// 16 bytes, so a person never straddles two cache lines.
 #[derive(Debug, Clone, Copy)]
 struct Person {
     arrival: Day,
-    exit: Day,
     generation: u32,
     /// First node of the person's pending meetings.
     pending_head: u32,
     municipality: u16,
     group: u8,
 }
+
+const _: () = assert!(std::mem::size_of::<Person>() == 16);
 
 /// Per-day capacity inputs shared by all municipalities.
 #[derive(Debug, Clone, Copy, Default)]
@@ -75,22 +90,28 @@ pub struct Simulation<'a> {
     staffing: Vec<DayStaffing>,
     persons: Vec<Person>,
     free_persons: Vec<u32>,
+    /// Per simulated day, in the order scheduled.
     events: Vec<Vec<Event>>,
-    scratch: Vec<Event>,
+    /// Emptied lists of past days, for days that have none yet.
+    spare_events: Vec<Vec<Event>>,
     nodes: Nodes,
     /// `municipalities x classes`, where a class is all groups (earliest deadline) or one priority level.
     queues: Vec<DeadlineQueue>,
     class_of_group: Vec<usize>,
     classes: usize,
-    /// `(municipality x groups + group) x buckets`: live pending meetings by deadline day.
+    /// `buckets x (municipality x groups + group)`: live pending meetings by deadline day. Day-major, so the
+    /// counts one day touches (deadlines a few weeks ahead, and today's at the close) sit together.
     pending_at_deadline: Vec<u32>,
     buckets: usize,
     levels: Vec<Levels>,
+    /// `municipalities x groups`: the arrival distribution last used, with its rate.
+    arrival_distributions: Vec<(f64, Option<Poisson<f64>>)>,
     today: Vec<GroupDay>,
     carry: Vec<f64>,
     /// First day of the first suspension (`Day::MAX` without one): who was on benefit before it.
     suspension_origin: Day,
     series: Series,
+    workload: Workload,
 }
 
 impl<'a> Simulation<'a> {
@@ -161,7 +182,7 @@ impl<'a> Simulation<'a> {
             persons: Vec::new(),
             free_persons: Vec::new(),
             events: (0..days).map(|_| Vec::new()).collect(),
-            scratch: Vec::new(),
+            spare_events: Vec::new(),
             nodes: Nodes::default(),
             queues: (0..municipalities * classes)
                 .map(|_| DeadlineQueue::with_days(buckets))
@@ -171,9 +192,11 @@ impl<'a> Simulation<'a> {
             pending_at_deadline: vec![0; municipalities * groups * buckets],
             buckets,
             levels: vec![Levels::default(); municipalities * groups],
+            arrival_distributions: vec![(f64::NAN, None); municipalities * groups],
             today: vec![GroupDay::default(); municipalities * groups],
             carry: vec![0.0; municipalities],
             suspension_origin,
+            workload: Workload::default(),
             series: Series::new(
                 scenario.start,
                 scenario.period_days(),
@@ -209,6 +232,11 @@ impl<'a> Simulation<'a> {
             pending: sum.pending + l.pending,
             overdue: sum.overdue + l.overdue,
         })
+    }
+
+    /// The work done so far, warm-up included.
+    pub fn workload(&self) -> Workload {
+        self.workload
     }
 
     /// Simulates one day; returns false when the run is over.
@@ -315,12 +343,19 @@ impl<'a> Simulation<'a> {
                 if lambda <= 0.0 {
                     continue;
                 }
-                let count = Poisson::new(lambda).map_or(0.0, |p| p.sample(&mut self.rng)) as u64;
+                let mg = m * self.group_count() + g;
+                // Rates change on a few dates only; building the distribution costs a log-gamma, so keep it
+                // while the rate is the same (same rate, same distribution, same draws).
+                let (rate, poisson) = &mut self.arrival_distributions[mg];
+                if rate.to_bits() != lambda.to_bits() {
+                    *rate = lambda;
+                    *poisson = Poisson::new(lambda).ok();
+                }
+                let count = poisson.map_or(0.0, |p| p.sample(&mut self.rng)) as u64;
                 if count == 0 {
                     continue;
                 }
                 let sampler = self.duration_sampler(g, day);
-                let mg = m * self.group_count() + g;
                 self.today[mg].arrivals += count as u32;
                 for _ in 0..count {
                     let duration = sampler.sample(&mut self.rng);
@@ -336,35 +371,43 @@ impl<'a> Simulation<'a> {
         let exit = remaining.map_or(NEVER, |r| today.saturating_add(r as Day));
         let person = Person {
             arrival,
-            exit,
             generation: 0,
             pending_head: NIL,
             municipality: m as u16,
             group: g as u8,
         };
-        let index = match self.free_persons.pop() {
+        let (index, person) = match self.free_persons.pop() {
             Some(index) => {
-                let generation = self.persons[index as usize].generation;
-                self.persons[index as usize] = Person {
-                    generation,
+                let person = Person {
+                    generation: self.persons[index as usize].generation,
                     ..person
                 };
-                index
+                self.persons[index as usize] = person;
+                (index, person)
             }
             None => {
+                // Node links tag a person index with the top bit.
+                assert!(
+                    self.persons.len() < PERSON as usize,
+                    "too many persons for one run"
+                );
                 self.persons.push(person);
-                (self.persons.len() - 1) as u32
+                ((self.persons.len() - 1) as u32, person)
             }
         };
-        let generation = self.persons[index as usize].generation;
+        let generation = person.generation;
         let mg = m * self.group_count() + g;
         self.levels[mg].active += 1;
         if exit < self.horizon() {
-            self.events[exit as usize].push(Event {
-                person: index,
-                generation,
-                meeting: EXIT,
-            });
+            self.schedule(
+                exit,
+                Event {
+                    person: index,
+                    generation,
+                    meeting: EXIT,
+                    exit,
+                },
+            );
         }
         let plan = &self.plans[g];
         // The first meeting due on or after today; earlier ones belong to the time before the run.
@@ -376,7 +419,7 @@ impl<'a> Simulation<'a> {
             k += 1;
         }
         self.count_shifted(g, m, arrival, exit, today);
-        self.schedule_meeting(index, generation, k, exit);
+        self.schedule_meeting(index, person, k, exit);
     }
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
@@ -409,29 +452,45 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn schedule_meeting(&mut self, person: u32, generation: u32, k: u32, exit: Day) {
-        let p = self.persons[person as usize];
+    /// Puts meeting `k` of a person in the calendar, unless it falls on or after their exit or the horizon.
+    fn schedule_meeting(&mut self, person: u32, p: Person, k: u32, exit: Day) {
+        let generation = p.generation;
         let plan = &self.plans[p.group as usize];
         if let Some((due, _)) = plan.schedule.offsets(k) {
             let day = plan.day_of(p.arrival, due);
             if day < exit && day < self.horizon() {
-                self.events[day as usize].push(Event {
-                    person,
-                    generation,
-                    meeting: k,
-                });
+                self.schedule(
+                    day,
+                    Event {
+                        person,
+                        generation,
+                        meeting: k,
+                        exit,
+                    },
+                );
             }
         }
     }
 
     fn process_events(&mut self, day: Day) {
+        // Events scheduled for today while today's run (a meeting due on the day of the one before) form the
+        // next batch.
         loop {
-            std::mem::swap(&mut self.events[day as usize], &mut self.scratch);
-            if self.scratch.is_empty() {
+            let batch = std::mem::take(&mut self.events[day as usize]);
+            if batch.is_empty() {
                 break;
             }
-            let mut batch = std::mem::take(&mut self.scratch);
-            for event in batch.drain(..) {
+            for (i, event) in batch.iter().enumerate() {
+                // Each event reads its person, and most then touch the person's newest pending meeting; both are
+                // random reads into large slabs, so ask for them a few events ahead.
+                if let Some(ahead) = batch.get(i + PERSON_LOOKAHEAD) {
+                    prefetch(&self.persons, ahead.person as usize);
+                }
+                if let Some(ahead) = batch.get(i + NODE_LOOKAHEAD) {
+                    if let Some(person) = self.persons.get(ahead.person as usize) {
+                        self.nodes.prefetch(person.pending_head);
+                    }
+                }
                 let person = self.persons[event.person as usize];
                 if person.generation != event.generation {
                     continue;
@@ -439,11 +498,30 @@ impl<'a> Simulation<'a> {
                 if event.meeting == EXIT {
                     self.exit(event.person, day);
                 } else {
-                    self.meeting_due(event.person, event.meeting, day);
+                    self.meeting_due(event.person, event.meeting, event.exit, day);
                 }
             }
-            self.scratch = batch;
+            self.recycle_events(batch);
         }
+    }
+
+    /// Keeps a processed day's list for a later day, so the calendar does not grow each day's list from
+    /// nothing; a few spares are enough, the rest are freed so memory does not grow with the days simulated.
+    fn recycle_events(&mut self, mut list: Vec<Event>) {
+        if self.spare_events.len() < SPARE_EVENT_LISTS {
+            list.clear();
+            self.spare_events.push(list);
+        }
+    }
+
+    fn schedule(&mut self, day: Day, event: Event) {
+        let list = &mut self.events[day as usize];
+        if list.capacity() == 0 {
+            if let Some(spare) = self.spare_events.pop() {
+                *list = spare;
+            }
+        }
+        list.push(event);
     }
 
     fn exit(&mut self, index: u32, day: Day) {
@@ -472,14 +550,14 @@ impl<'a> Simulation<'a> {
     /// Removes one pending meeting from the counts (it was held or dropped on `day`).
     fn forget_pending(&mut self, mg: usize, deadline: Day, day: Day) {
         let bucket = self.bucket(deadline);
-        self.pending_at_deadline[mg * self.buckets + bucket] -= 1;
+        self.pending_at_deadline[bucket * self.levels.len() + mg] -= 1;
         self.levels[mg].pending -= 1;
         if deadline < day {
             self.levels[mg].overdue -= 1;
         }
     }
 
-    fn meeting_due(&mut self, index: u32, k: u32, day: Day) {
+    fn meeting_due(&mut self, index: u32, k: u32, exit: Day, day: Day) {
         let person = self.persons[index as usize];
         let (g, m) = (person.group as usize, person.municipality as usize);
         let mg = m * self.group_count() + g;
@@ -504,23 +582,22 @@ impl<'a> Simulation<'a> {
         }
         if action != DueAction::Waive {
             let node = self.nodes.alloc(Node {
-                person: index,
                 deadline,
+                prev: PERSON | index,
+                next: person.pending_head,
                 group: g as u8,
                 alive: true,
-                prev: NIL,
-                next: person.pending_head,
             });
             if person.pending_head != NIL {
                 self.nodes.get_mut(person.pending_head).prev = node;
             }
             self.persons[index as usize].pending_head = node;
             let bucket = self.bucket(deadline);
-            self.pending_at_deadline[mg * self.buckets + bucket] += 1;
+            self.pending_at_deadline[bucket * self.levels.len() + mg] += 1;
             self.levels[mg].pending += 1;
             self.queues[m * self.classes + self.class_of_group[g]].push(bucket, node);
         }
-        self.schedule_meeting(index, person.generation, k + 1, person.exit);
+        self.schedule_meeting(index, person, k + 1, exit);
     }
 
     fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
@@ -538,11 +615,21 @@ impl<'a> Simulation<'a> {
             self.carry[m] = available - slots as f64;
             for class in 0..self.classes {
                 while slots > 0 {
-                    let Some(node_index) =
-                        self.queues[m * self.classes + class].pop(&mut self.nodes)
-                    else {
+                    let queue = &mut self.queues[m * self.classes + class];
+                    let Some(node_index) = queue.pop(&mut self.nodes) else {
                         break;
                     };
+                    // Holding a meeting unlinks it from its person's list: ask for the neighbours of a meeting
+                    // a few places on (its node was asked for by the queue, further ahead).
+                    if let Some(ahead) = queue.peek(NEIGHBOUR_LOOKAHEAD) {
+                        let node = self.nodes.get(ahead);
+                        if node.prev & PERSON != 0 {
+                            prefetch(&self.persons, (node.prev & !PERSON) as usize);
+                        } else {
+                            self.nodes.prefetch(node.prev);
+                        }
+                        self.nodes.prefetch(node.next);
+                    }
                     slots -= 1;
                     let node = *self.nodes.get(node_index);
                     let mg = m * groups + node.group as usize;
@@ -552,10 +639,10 @@ impl<'a> Simulation<'a> {
                         self.today[mg].held_on_time += 1;
                     }
                     // Unlink from the person's list.
-                    if node.prev != NIL {
-                        self.nodes.get_mut(node.prev).next = node.next;
+                    if node.prev & PERSON != 0 {
+                        self.persons[(node.prev & !PERSON) as usize].pending_head = node.next;
                     } else {
-                        self.persons[node.person as usize].pending_head = node.next;
+                        self.nodes.get_mut(node.prev).next = node.next;
                     }
                     if node.next != NIL {
                         self.nodes.get_mut(node.next).prev = node.prev;
@@ -570,9 +657,13 @@ impl<'a> Simulation<'a> {
         let groups = self.group_count();
         let municipalities = self.scenario.municipalities.len();
         let bucket = self.bucket(day);
-        for mg in 0..municipalities * groups {
-            self.levels[mg].overdue += self.pending_at_deadline[mg * self.buckets + bucket];
+        let cells = municipalities * groups;
+        let falling_overdue = &self.pending_at_deadline[bucket * cells..(bucket + 1) * cells];
+        for (levels, &count) in self.levels.iter_mut().zip(falling_overdue) {
+            levels.overdue += count;
         }
+        let active = self.levels.iter().map(|l| u64::from(l.active)).sum();
+        self.workload.add_day(&self.today, active);
         if (day as usize) < self.warmup {
             self.today.fill(GroupDay::default());
             return;

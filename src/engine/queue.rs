@@ -5,19 +5,25 @@
 //! their buckets, marked dead, and are recycled when the queue reaches them.
 
 use super::calendar::Day;
+use super::prefetch::prefetch;
 
 pub const NIL: u32 = u32::MAX;
 
+/// Tags a [`Node::prev`] that names the person owning the list rather than a node.
+pub const PERSON: u32 = 1 << 31;
+
+/// 16 bytes, so a node never straddles two cache lines.
 #[derive(Debug, Clone, Copy)]
 pub struct Node {
-    pub person: u32,
     pub deadline: Day,
-    pub group: u8,
-    pub alive: bool,
-    /// Neighbours on the person's list of pending meetings.
+    /// The previous node on the person's list of pending meetings, or `PERSON | person` for the first one.
     pub prev: u32,
     pub next: u32,
+    pub group: u8,
+    pub alive: bool,
 }
+
+const _: () = assert!(std::mem::size_of::<Node>() == 16);
 
 /// All pending-meeting nodes of a run.
 #[derive(Debug, Default)]
@@ -48,7 +54,18 @@ impl Nodes {
     pub fn get_mut(&mut self, index: u32) -> &mut Node {
         &mut self.nodes[index as usize]
     }
+
+    /// Hints that node `index` will be read soon (nothing for [`NIL`]).
+    #[inline(always)]
+    pub fn prefetch(&self, index: u32) {
+        prefetch(&self.nodes, index as usize);
+    }
 }
+
+/// How many queued nodes ahead `pop` asks for a node.
+const LOOKAHEAD: usize = 16;
+/// Emptied buckets kept per queue for reuse.
+const SPARE_BUCKETS: usize = 64;
 
 /// Pending meetings of one municipality (or one priority class of it) by deadline day.
 #[derive(Debug, Default)]
@@ -57,6 +74,8 @@ pub struct DeadlineQueue {
     /// Lowest bucket that may hold a node, and the read position inside it.
     head: usize,
     position: usize,
+    /// Emptied buckets, so a new deadline day does not grow its bucket from nothing.
+    spare: Vec<Vec<u32>>,
 }
 
 impl DeadlineQueue {
@@ -65,6 +84,7 @@ impl DeadlineQueue {
             buckets: (0..days).map(|_| Vec::new()).collect(),
             head: days,
             position: 0,
+            spare: Vec::new(),
         }
     }
 
@@ -78,15 +98,31 @@ impl DeadlineQueue {
             self.head = bucket;
             self.position = 0;
         }
-        self.buckets[bucket].push(node);
+        let list = &mut self.buckets[bucket];
+        if list.capacity() == 0 {
+            if let Some(spare) = self.spare.pop() {
+                *list = spare;
+            }
+        }
+        list.push(node);
+    }
+
+    /// The node `ahead` places after the next one to pop, if it has the same deadline day (it may be dead).
+    pub fn peek(&self, ahead: usize) -> Option<u32> {
+        let bucket = self.buckets.get(self.head)?;
+        bucket.get(self.position + ahead).copied()
     }
 
     /// The live node with the earliest deadline (ties: the one queued first), removed from the queue.
     /// Dead nodes met on the way are released.
+    #[inline]
     pub fn pop(&mut self, nodes: &mut Nodes) -> Option<u32> {
         while self.head < self.buckets.len() {
             let bucket = &mut self.buckets[self.head];
             if self.position < bucket.len() {
+                if let Some(&ahead) = bucket.get(self.position + LOOKAHEAD) {
+                    nodes.prefetch(ahead);
+                }
                 let node = bucket[self.position];
                 self.position += 1;
                 if nodes.get(node).alive {
@@ -94,8 +130,13 @@ impl DeadlineQueue {
                 }
                 nodes.release(node);
             } else {
-                // Give the memory back: a bucket is left only once every deadline in it has been served.
-                *bucket = Vec::new();
+                // A bucket is left only once every deadline in it has been served: keep a few for later days
+                // and give the rest of the memory back.
+                let mut done = std::mem::take(bucket);
+                if done.capacity() > 0 && self.spare.len() < SPARE_BUCKETS {
+                    done.clear();
+                    self.spare.push(done);
+                }
                 self.head += 1;
                 self.position = 0;
             }

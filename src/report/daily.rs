@@ -6,6 +6,7 @@
 use super::ScenarioInfo;
 use crate::engine::metrics::Series;
 use crate::scenario::Scenario;
+use std::fmt::Write as _;
 use std::io::Write;
 
 pub const COLUMNS: &[&str] = &[
@@ -33,28 +34,62 @@ pub const COLUMNS: &[&str] = &[
     "version",
 ];
 
+/// Rows are assembled in a buffer of about this size and handed to `out` whole.
+const CHUNK: usize = 1 << 16;
+
+/// Writes the rows. The text fields (names, ids, the run's identity) are quoted once, the same way the csv crate
+/// quotes them, and every row is assembled from those pieces and the day's numbers, so a row costs no
+/// allocation and the output is the same bytes a csv writer would produce.
 pub fn write(
     out: &mut dyn Write,
     scenario: &Scenario,
     info: &ScenarioInfo,
     series: &Series,
 ) -> std::io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(COLUMNS)?;
-    let seed = info.seed.to_string();
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(COLUMNS)?;
+    out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
+
+    let groups: Vec<Vec<u8>> = scenario.groups.iter().map(|g| field(&g.id)).collect();
+    let municipalities: Vec<Vec<u8>> = scenario
+        .municipalities
+        .iter()
+        .map(|m| {
+            let mut prefix = field(&m.code.to_string());
+            prefix.push(b',');
+            prefix.extend(field(&m.name));
+            prefix
+        })
+        .collect();
+    let mut run = Vec::new();
+    for text in [
+        info.name.as_str(),
+        info.sha256.as_str(),
+        &info.seed.to_string(),
+        info.version.as_str(),
+    ] {
+        run.push(b',');
+        run.extend(field(text));
+    }
+    run.push(b'\n');
+
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 1024);
     let mut numbers = itoa::Buffer::new();
+    let mut staff = String::new();
     for day in 0..series.days {
         let date = series.date(day).to_string();
-        for (m, municipality) in scenario.municipalities.iter().enumerate() {
-            let code = municipality.code.to_string();
-            let staff = series.municipality_row(day, m);
-            let capacity = format!("{:.3}", staff.capacity);
-            let caseworkers = format!("{:.3}", staff.caseworkers);
+        for (m, prefix) in municipalities.iter().enumerate() {
+            let row = series.municipality_row(day, m);
+            staff.clear();
+            // Capacity and caseworkers are written with three decimals, as `{:.3}` does.
+            write!(staff, ",{:.3},{:.3}", row.capacity, row.caseworkers)
+                .expect("writing to a String cannot fail");
             for (g, row) in series.group_rows(day, m).iter().enumerate() {
-                writer.write_field(&date)?;
-                writer.write_field(&code)?;
-                writer.write_field(&municipality.name)?;
-                writer.write_field(&scenario.groups[g].id)?;
+                buffer.extend_from_slice(date.as_bytes());
+                buffer.push(b',');
+                buffer.extend_from_slice(prefix);
+                buffer.push(b',');
+                buffer.extend_from_slice(&groups[g]);
                 for value in [
                     row.arrivals,
                     row.exits,
@@ -69,17 +104,44 @@ pub fn write(
                     row.suspended,
                     row.suspended_existing,
                 ] {
-                    writer.write_field(numbers.format(value))?;
+                    buffer.push(b',');
+                    buffer.extend_from_slice(numbers.format(value).as_bytes());
                 }
-                writer.write_field(&capacity)?;
-                writer.write_field(&caseworkers)?;
-                writer.write_field(&info.name)?;
-                writer.write_field(&info.sha256)?;
-                writer.write_field(&seed)?;
-                writer.write_field(&info.version)?;
-                writer.write_record(None::<&[u8]>)?;
+                buffer.extend_from_slice(staff.as_bytes());
+                buffer.extend_from_slice(&run);
+            }
+            if buffer.len() >= CHUNK {
+                out.write_all(&buffer)?;
+                buffer.clear();
             }
         }
     }
-    writer.flush()
+    out.write_all(&buffer)?;
+    out.flush()
+}
+
+/// One field as the csv crate writes it inside a record of several fields (quoted only where needed).
+fn field(text: &str) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // A second, empty field: the crate quotes an empty field only when it is alone in its record.
+    writer
+        .write_record([text, ""])
+        .expect("writing to memory cannot fail");
+    let mut bytes = writer.into_inner().expect("writing to memory cannot fail");
+    // Drop the separator before the empty field and the record terminator.
+    bytes.truncate(bytes.len() - 2);
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn fields_are_quoted_like_the_csv_crate_does() {
+        assert_eq!(field("Testby"), b"Testby");
+        assert_eq!(field("Ærø, Marstal"), "\"Ærø, Marstal\"".as_bytes());
+        assert_eq!(field("say \"hi\""), b"\"say \"\"hi\"\"\"");
+        assert_eq!(field(""), b"");
+    }
 }
