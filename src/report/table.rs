@@ -20,16 +20,17 @@ fn band_text(band: &Band) -> String {
 /// `staffed` is false for group rows: staff and capacity belong to municipalities, not to groups.
 fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::io::Result<()> {
     let m = &a.mean;
-    let peak = format!(
-        "{} {}",
-        thousands(m.backlog_peak),
-        m.backlog_peak_date
-            .map_or("-".to_string(), |d| d.format("%d %b").to_string())
-    );
-    let cleared = match (m.backlog_cleared_date, m.days_to_clear) {
-        (Some(date), _) => date.to_string(),
-        (None, _) if m.backlog_peak > 0.0 => "not cleared".to_string(),
-        _ => "-".to_string(),
+    // Without a backlog there is no peak date and nothing to clear.
+    let (peak, cleared) = if m.backlog_peak > 0.0 {
+        let date = m
+            .backlog_peak_date
+            .map_or("-".to_string(), |d| d.format("%d %b").to_string());
+        let cleared = m
+            .backlog_cleared_date
+            .map_or("not cleared".to_string(), |d| d.to_string());
+        (format!("{} {date}", thousands(m.backlog_peak)), cleared)
+    } else {
+        ("0".to_string(), "-".to_string())
     };
     let (per_caseworker, persons_per_caseworker) = if staffed {
         (
