@@ -59,6 +59,10 @@ pub fn check_output(path: &Path) -> anyhow::Result<()> {
     if path == Path::new("-") {
         return Ok(());
     }
+    // A device or a pipe is written in place (see report::write_atomically); opening it is the only check.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Ok(());
+    }
     if path.is_dir() {
         return Err(anyhow::anyhow!(
             "cannot write {}: it is a directory",

@@ -65,6 +65,18 @@ pub fn write_atomically(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
+    // A device or a pipe (`--out /dev/null`, a FIFO read by another program) is written in place: renaming a
+    // temporary file over it would replace the device node with an ordinary file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut writer = std::io::BufWriter::with_capacity(1 << 16, file);
+        return write(&mut writer)
+            .and_then(|_| writer.flush())
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -154,3 +154,48 @@ fn an_output_file_that_is_a_directory_fails_at_once_with_exit_code_3() {
         )));
     assert!(started.elapsed() < Duration::from_secs(20));
 }
+
+/// `--out` naming a pipe or a device writes into it and leaves it what it was: renaming a temporary file over
+/// `/dev/null` would turn the device into an ordinary file for every program on the machine.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("results.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    crate::common::backlog()
+        .args([
+            "sweep",
+            crate::common::fixture("scarce.toml").to_str().unwrap(),
+            "--vary",
+            "caseworkers=1,2",
+            "--reps",
+            "2",
+            "--out",
+            fifo.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    // Checked before waiting for the reader: had the pipe been replaced, the reader would wait forever.
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let text = reader.join().unwrap();
+    assert!(
+        text.starts_with("scenario,sha256,seed,reps,version,caseworkers,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 3);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left beside it"
+    );
+}
