@@ -42,16 +42,24 @@ pub enum Command {
     Merge(MergeArgs),
 }
 
+/// How scenarios are run: shared by every command that runs them.
+#[derive(Debug, Args)]
+pub struct RunOptions {
+    /// Replications of each scenario (default: the scenario's `replications`, else 1).
+    #[arg(long, value_parser = reps_in_range())]
+    pub reps: Option<u32>,
+    /// Use this seed instead of each scenario's own.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Override the scenario's seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Number of replications (default: the scenario's `replications`, else 1).
-    #[arg(long, value_parser = reps_in_range())]
-    pub reps: Option<u32>,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -64,9 +72,8 @@ pub struct SimulateArgs {
     /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Worker threads for replications (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub run: RunOptions,
 }
 
 #[derive(Debug, Args)]
@@ -74,21 +81,14 @@ pub struct CompareArgs {
     /// Scenario files (TOML); the first is the baseline the others are compared with.
     #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
-    /// Use this seed for every scenario (default: each scenario's own seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Number of replications of each scenario (default: each scenario's `replications`, else 1).
-    #[arg(long, value_parser = reps_in_range())]
-    pub reps: Option<u32>,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Draw the total overdue meetings of every scenario over time on one chart, into FILE.svg.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-    /// Worker threads for replications (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub run: RunOptions,
 }
 
 #[derive(Debug, Args)]
@@ -103,21 +103,14 @@ pub struct CheckArgs {
     /// Scenario files (TOML) with `[[expect]]` tables.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// Replications per scenario (default: each scenario's `replications`).
-    #[arg(long, value_parser = reps_in_range())]
-    pub reps: Option<u32>,
-    /// Override every scenario's seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Also write the results as JUnit XML, one test case per figure.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub run: RunOptions,
 }
 
 #[derive(Debug, Args)]
@@ -129,12 +122,6 @@ pub struct SweepArgs {
     /// --vary make a grid; the first varies slowest.
     #[arg(long = "vary", value_name = "KEY=SPEC")]
     pub vary: Vec<String>,
-    /// Replications per grid point (default: the scenario's `replications`).
-    #[arg(long, value_parser = reps_in_range())]
-    pub reps: Option<u32>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub jobs: Option<usize>,
     /// Where to write the results; `-` is stdout.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
@@ -159,12 +146,11 @@ pub struct SweepArgs {
     /// Run grids larger than the default limit of points x replications.
     #[arg(long)]
     pub force: bool,
-    /// Override the scenario's seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
     /// Draw the varied staffing against the days to clear the backlog, with its 5 %-95 % band (one numeric --vary).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunOptions,
 }
 
 #[derive(Debug, Args)]

@@ -13,14 +13,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
             report::prepare_dir(dir)?;
         }
     }
-    let results: Vec<check::CheckResult> = super::with_jobs(args.jobs, || {
+    let results: Vec<check::CheckResult> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
             .flat_map(|s| {
                 check::check(
                     s,
-                    args.seed.unwrap_or(s.seed),
-                    args.reps.unwrap_or(s.replications),
+                    args.run.seed.unwrap_or(s.seed),
+                    args.run.reps.unwrap_or(s.replications),
                 )
             })
             .collect()

@@ -9,15 +9,15 @@ use std::io::Write;
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
-    let reps_of = |s: &Scenario| args.reps.unwrap_or(s.replications);
+    let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
     if let Some(plot) = &args.plot {
         report::check_output_file("--plot", plot, "svg")?;
     }
     let keep_series = args.plot.is_some();
-    let outcomes: Vec<Outcome> = super::with_jobs(args.jobs, || {
+    let outcomes: Vec<Outcome> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
-            .map(|s| run::simulate(s, args.seed.unwrap_or(s.seed), reps_of(s), keep_series))
+            .map(|s| run::simulate(s, args.run.seed.unwrap_or(s.seed), reps_of(s), keep_series))
             .collect()
     })?;
     let entries: Vec<Entry> = scenarios

@@ -8,7 +8,7 @@ use std::io::Write;
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     let scenario = scenario::load(&args.scenario)?;
-    let reps = args.reps.unwrap_or(scenario.replications);
+    let reps = args.run.reps.unwrap_or(scenario.replications);
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
@@ -19,9 +19,9 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let Some(plot) = &args.plot {
         report::check_output_file("--plot", plot, "svg")?;
     }
-    let seed = args.seed.unwrap_or(scenario.seed);
+    let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
-    let outcome = super::with_jobs(args.jobs, || {
+    let outcome = super::with_jobs(args.run.jobs, || {
         run::simulate(&scenario, seed, reps, keep_series)
     })?;
     let info = ScenarioInfo::new(&scenario, seed, reps);

@@ -28,17 +28,17 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         )
         .into());
     }
-    if args.jobs == Some(0) {
+    if args.run.jobs == Some(0) {
         return Err(InputError::argument("--jobs", "must be at least 1").into());
     }
 
     let scenario = scenario::load(&args.scenario)?;
-    let reps = args.reps.unwrap_or(scenario.replications);
+    let reps = args.run.reps.unwrap_or(scenario.replications);
     overrides::check(&scenario, &grid)?;
     let target = condition
         .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))
         .transpose()?;
-    let seed = args.seed.unwrap_or(scenario.seed);
+    let seed = args.run.seed.unwrap_or(scenario.seed);
     let bisection = grid.axes.is_empty();
     if bisection {
         if shard.is_some() {
@@ -134,7 +134,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             },
         }),
     };
-    let results = super::with_jobs(args.jobs, || match (&target, bisection) {
+    let results = super::with_jobs(args.run.jobs, || match (&target, bisection) {
         (Some(target), true) => search(&sweep, &scenario, target, &mut header),
         _ => run_grid(&sweep, &grid, shard, reps),
     })??;

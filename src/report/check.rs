@@ -3,22 +3,9 @@
 use crate::check::CheckResult;
 use std::io::Write;
 
+/// A rounded number with thousands separators, or `-` when there is none.
 fn number(value: Option<f64>) -> String {
-    value.map_or("-".to_string(), |v| {
-        let rounded = v.round() as i64;
-        let digits = rounded.unsigned_abs().to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        if rounded < 0 {
-            out.insert(0, '-');
-        }
-        out
-    })
+    value.map_or("-".to_string(), super::thousands)
 }
 
 pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()> {
