@@ -265,19 +265,7 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
         let mut total = GroupDay::default();
         for &m in &municipalities {
             for &g in &groups {
-                let row = series.row(day, m, g);
-                total.arrivals += row.arrivals;
-                total.exits += row.exits;
-                total.due += row.due;
-                total.held += row.held;
-                total.held_on_time += row.held_on_time;
-                total.waived += row.waived;
-                total.dropped += row.dropped;
-                total.suspended += row.suspended;
-                total.suspended_existing += row.suspended_existing;
-                total.active += row.active;
-                total.pending += row.pending;
-                total.overdue += row.overdue;
+                total += series.row(day, m, g);
             }
             let staff = series.municipality_row(day, m);
             // Capacity and staff belong to the municipality; a group's share of them is not defined.

@@ -25,6 +25,24 @@ pub struct GroupDay {
     pub overdue: u32,
 }
 
+impl std::ops::AddAssign<&GroupDay> for GroupDay {
+    /// Sums flows and levels, as when several municipalities or groups are reported as one.
+    fn add_assign(&mut self, other: &GroupDay) {
+        self.arrivals += other.arrivals;
+        self.exits += other.exits;
+        self.due += other.due;
+        self.held += other.held;
+        self.held_on_time += other.held_on_time;
+        self.waived += other.waived;
+        self.dropped += other.dropped;
+        self.suspended += other.suspended;
+        self.suspended_existing += other.suspended_existing;
+        self.active += other.active;
+        self.pending += other.pending;
+        self.overdue += other.overdue;
+    }
+}
+
 /// Levels carried into the first reported day (the end of the warm-up).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Levels {

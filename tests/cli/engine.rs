@@ -111,19 +111,22 @@ fn capacity_below_demand_grows_the_backlog_by_the_difference_each_working_day() 
     }
 }
 
-#[test]
-fn catch_up_leaves_a_backlog_of_what_fell_due_inside_the_window() {
-    let suspension = r#"
-[[suspensions]]
-start = 2021-04-05
-end = 2021-04-18
-capacity_share = 0
-groups.g = { action = "catch_up" }
-"#;
-    let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, suspension));
+/// The daily-meetings stock (40 persons, ample capacity) with a two-week suspension from Monday 5 April 2021 whose
+/// rule for the group is `action`: the run, and the reported days of Sunday 4 and Sunday 18 April.
+fn suspended_fortnight(action: &str) -> (backlog::scenario::Scenario, Series, usize, usize) {
+    let suspension = format!(
+        "\n[[suspensions]]\nstart = 2021-04-05\nend = 2021-04-18\ncapacity_share = 0\ngroups.g = {{ action = \"{action}\" }}\n"
+    );
+    let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, &suspension));
     let series = Simulation::new(&scenario, scenario.seed).run();
     let before = day_index(&series, date("2021-04-04")).unwrap();
     let end = day_index(&series, date("2021-04-18")).unwrap();
+    (scenario, series, before, end)
+}
+
+#[test]
+fn catch_up_leaves_a_backlog_of_what_fell_due_inside_the_window() {
+    let (scenario, series, before, end) = suspended_fortnight("catch_up");
     let pending = |day: usize| total(&series, day, |r| r.pending);
     // Sunday 4 April: the weekend's meetings wait for Monday.
     assert_eq!(pending(before), 80);
@@ -143,17 +146,7 @@ groups.g = { action = "catch_up" }
 
 #[test]
 fn waive_leaves_no_backlog() {
-    let suspension = r#"
-[[suspensions]]
-start = 2021-04-05
-end = 2021-04-18
-capacity_share = 0
-groups.g = { action = "waive" }
-"#;
-    let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, suspension));
-    let series = Simulation::new(&scenario, scenario.seed).run();
-    let before = day_index(&series, date("2021-04-04")).unwrap();
-    let end = day_index(&series, date("2021-04-18")).unwrap();
+    let (scenario, series, before, end) = suspended_fortnight("waive");
     let pending = |day: usize| total(&series, day, |r| r.pending);
     // The weekend's 80 were pending before the window and stay pending (no capacity); nothing is added.
     assert_eq!(pending(end), pending(before));
