@@ -72,7 +72,7 @@ impl Workload {
         self.due + self.held + self.waived + self.dropped
     }
 
-    fn add(&mut self, day: &GroupDay) {
+    fn add_flows(&mut self, day: &GroupDay) {
         self.arrivals += u64::from(day.arrivals);
         self.exits += u64::from(day.exits);
         self.due += u64::from(day.due);
@@ -81,12 +81,12 @@ impl Workload {
         self.dropped += u64::from(day.dropped);
     }
 
-    /// Adds one simulated day: its flows per municipality and group, and the persons active at its end.
-    pub(crate) fn add_day(&mut self, flows: &[GroupDay], active: u64) {
-        self.days += 1;
+    /// Adds one simulated day of one municipality: its flows per group, and the persons active at its end.
+    /// The days themselves are counted by the caller, once for all municipalities.
+    pub(crate) fn add(&mut self, flows: &[GroupDay], active: u64) {
         self.person_days += active;
         for day in flows {
-            self.add(day);
+            self.add_flows(day);
         }
     }
 }

@@ -1,17 +1,24 @@
 //! The discrete-event engine: one integer day at a time.
 //!
-//! Each simulated day runs in this order (documented in docs/model.md):
-//! 1. arrivals: Poisson draws per municipality and group; each new person gets a spell duration and their
-//!    first meeting is put in the calendar;
+//! Each municipality's jobcentre is simulated on its own: it has its own people, calendar, deadline queues and
+//! random stream, and shares only the read-only rules (schedules, suspensions, staffing, calendar). Each
+//! simulated day of a jobcentre runs in this order (documented in docs/model.md):
+//! 1. arrivals: Poisson draws per group; each new person gets a spell duration and their first meeting is put
+//!    in the calendar;
 //! 2. events of the day, in the order they were scheduled: exits (a leaver's pending meetings are dropped) and
 //!    meetings falling due (held over, waived or caught up according to the suspension rules; the next meeting
 //!    of the schedule is put in the calendar). No person has an exit and a meeting on the same day;
 //! 3. on working days, capacity is spent on pending meetings, earliest deadline first by default;
 //! 4. meetings still pending whose deadline was today become overdue, and the day is recorded.
 //!
+//! Because jobcentres share nothing that changes, [`Simulation::run`] simulates them one after the other, each
+//! from the first day to the last, so the state being worked on is one municipality's and stays in the cache;
+//! [`Simulation::step`] advances all of them by one day. Both give the same results.
+//!
 //! Future events live in a calendar indexed by day; per-event work allocates nothing (vectors grow amortised and
-//! slots are recycled). Random numbers are drawn only for arrivals and durations, from one seeded PCG stream, so
-//! a run depends on nothing but the scenario and the seed, and two staffing levels see the same people.
+//! slots are recycled). Random numbers are drawn only for arrivals, durations and the initial stock, from seeded
+//! PCG streams, so a run depends on nothing but the scenario and the seed, two staffing levels see the same
+//! people, and a municipality sees the same people whichever other municipalities are in the scenario.
 
 pub mod calendar;
 pub mod metrics;
@@ -44,6 +51,10 @@ const NODE_LOOKAHEAD: usize = 16;
 const NEIGHBOUR_LOOKAHEAD: usize = 8;
 /// Emptied day lists kept for reuse.
 const SPARE_EVENT_LISTS: usize = 4;
+/// Spell lengths drawn per group to approximate the length-biased distribution of a steady-state stock.
+const STOCK_REFERENCE_DRAWS: usize = 4096;
+/// The key of the random stream that draws those reference spells (municipality streams are keyed by code).
+const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct Event {
@@ -63,7 +74,6 @@ struct Person {
     generation: u32,
     /// First node of the person's pending meetings.
     pending_head: u32,
-    municipality: u16,
     group: u8,
 }
 
@@ -77,17 +87,38 @@ struct DayStaffing {
     meetings_per_fte: f64,
 }
 
-/// A run of one scenario with one seed.
-pub struct Simulation<'a> {
+/// What every jobcentre of a run reads and none changes.
+struct Rules<'a> {
     scenario: &'a Scenario,
     calendar: Calendar,
     warmup: usize,
-    /// The next day to simulate.
-    day: Day,
-    rng: Pcg64,
+    horizon: Day,
     plans: Vec<GroupPlan>,
     durations: Vec<Vec<(Day, DurationSampler)>>,
     staffing: Vec<DayStaffing>,
+    class_of_group: Vec<usize>,
+    classes: usize,
+    /// One per simulated day, plus one for deadlines beyond the horizon.
+    buckets: usize,
+    /// First day of the first suspension (`Day::MAX` without one): who was on benefit before it.
+    suspension_origin: Day,
+    /// Per group with a steady-state initial stock: spell lengths drawn once per run from their own stream, so
+    /// that every municipality samples the same distribution.
+    stock_reference: Vec<Option<StockReference>>,
+    /// Per group with an aged initial stock: which age bucket a person falls in.
+    stock_buckets: Vec<Option<WeightedIndex<f64>>>,
+}
+
+/// Spell lengths of a group and an index that picks one in proportion to its length.
+struct StockReference {
+    spells: Vec<u32>,
+    length_biased: WeightedIndex<f64>,
+}
+
+/// One municipality's jobcentre: its people, their pending meetings and its own random stream.
+struct Jobcentre {
+    municipality: usize,
+    rng: Pcg64,
     persons: Vec<Person>,
     free_persons: Vec<u32>,
     /// Per simulated day, in the order scheduled.
@@ -95,28 +126,124 @@ pub struct Simulation<'a> {
     /// Emptied lists of past days, for days that have none yet.
     spare_events: Vec<Vec<Event>>,
     nodes: Nodes,
-    /// `municipalities x classes`, where a class is all groups (earliest deadline) or one priority level.
+    /// One per class, where a class is all groups (earliest deadline) or one priority level.
     queues: Vec<DeadlineQueue>,
-    class_of_group: Vec<usize>,
-    classes: usize,
-    /// `buckets x (municipality x groups + group)`: live pending meetings by deadline day. Day-major, so the
-    /// counts one day touches (deadlines a few weeks ahead, and today's at the close) sit together.
+    /// `buckets x groups`: live pending meetings by deadline day. Day-major, so the counts one day touches
+    /// (deadlines a few weeks ahead, and today's at the close) sit together.
     pending_at_deadline: Vec<u32>,
-    buckets: usize,
+    /// Per group.
     levels: Vec<Levels>,
-    /// `municipalities x groups`: the arrival distribution last used, with its rate.
+    /// Per group: the arrival distribution last used, with its rate.
     arrival_distributions: Vec<(f64, Option<Poisson<f64>>)>,
+    /// Per group: today's flows.
     today: Vec<GroupDay>,
-    carry: Vec<f64>,
-    /// First day of the first suspension (`Day::MAX` without one): who was on benefit before it.
-    suspension_origin: Day,
+    /// Fractional capacity carried to the next working day.
+    carry: f64,
+}
+
+/// A run of one scenario with one seed.
+pub struct Simulation<'a> {
+    rules: Rules<'a>,
+    /// The next day to simulate (in step mode).
+    day: Day,
+    jobcentres: Vec<Jobcentre>,
     series: Series,
     workload: Workload,
 }
 
 impl<'a> Simulation<'a> {
-    /// Builds a run; nothing is simulated until [`step`](Self::step) or [`run`](Self::run).
+    /// Builds a run, with every municipality's initial stock; nothing is simulated until [`step`](Self::step) or
+    /// [`run`](Self::run).
     pub fn new(scenario: &'a Scenario, seed: u64) -> Self {
+        let rules = Rules::new(scenario, seed);
+        let groups = scenario.groups.len();
+        let municipalities = scenario.municipalities.len();
+        let mut series = Series::new(
+            scenario.start,
+            scenario.period_days(),
+            municipalities,
+            groups,
+        );
+        series.working = (0..scenario.period_days())
+            .map(|d| rules.calendar.is_working((rules.warmup + d) as Day))
+            .collect();
+        let jobcentres = (0..municipalities)
+            .map(|m| Jobcentre::new(&rules, m, seed, &mut series))
+            .collect();
+        Simulation {
+            rules,
+            day: 0,
+            jobcentres,
+            series,
+            workload: Workload::default(),
+        }
+    }
+
+    /// Number of simulated days, warm-up included.
+    pub fn horizon(&self) -> Day {
+        self.rules.horizon
+    }
+
+    /// The date of the next day to simulate.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.rules.calendar.date(self.day)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.day >= self.horizon()
+    }
+
+    /// Live totals over all municipalities and groups (after the last simulated day).
+    pub fn levels(&self) -> Levels {
+        self.jobcentres
+            .iter()
+            .flat_map(|j| &j.levels)
+            .fold(Levels::default(), |sum, l| Levels {
+                active: sum.active + l.active,
+                pending: sum.pending + l.pending,
+                overdue: sum.overdue + l.overdue,
+            })
+    }
+
+    /// The work done so far, warm-up included.
+    pub fn workload(&self) -> Workload {
+        self.workload
+    }
+
+    /// Simulates one day in every municipality; returns false when the run is over.
+    pub fn step(&mut self) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        for jobcentre in &mut self.jobcentres {
+            jobcentre.step(&self.rules, self.day, &mut self.series, &mut self.workload);
+        }
+        self.workload.days += 1;
+        self.day += 1;
+        true
+    }
+
+    /// Simulates up to and including `date` (or to the end of the run).
+    pub fn run_until(&mut self, date: chrono::NaiveDate) {
+        let last = self.rules.calendar.day(date);
+        while self.day <= last && self.step() {}
+    }
+
+    /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days before
+    /// the next starts, and its memory is given back when it is done.
+    pub fn run(mut self) -> Series {
+        for mut jobcentre in std::mem::take(&mut self.jobcentres) {
+            for day in self.day..self.rules.horizon {
+                jobcentre.step(&self.rules, day, &mut self.series, &mut self.workload);
+            }
+        }
+        self.workload.days += u64::from(self.rules.horizon.abs_diff(self.day));
+        self.series
+    }
+}
+
+impl<'a> Rules<'a> {
+    fn new(scenario: &'a Scenario, seed: u64) -> Self {
         let warmup = scenario.warmup_days as usize;
         let days = warmup + scenario.period_days();
         let calendar = Calendar::new(
@@ -126,7 +253,6 @@ impl<'a> Simulation<'a> {
             &scenario.closed_days,
         );
         let groups = scenario.groups.len();
-        let municipalities = scenario.municipalities.len();
         let plans: Vec<GroupPlan> = (0..groups)
             .map(|g| GroupPlan::new(scenario, g, &calendar))
             .collect();
@@ -168,110 +294,55 @@ impl<'a> Simulation<'a> {
             .map(|s| calendar.day(s.start))
             .min()
             .unwrap_or(Day::MAX);
-        // One bucket per simulated day, plus one for deadlines beyond the horizon.
-        let buckets = days + 1;
-        let mut simulation = Simulation {
+        let mut rules = Rules {
             scenario,
+            horizon: calendar.len() as Day,
             calendar,
             warmup,
-            day: 0,
-            rng: Pcg64::seed_from_u64(seed),
             plans,
             durations,
             staffing,
-            persons: Vec::new(),
-            free_persons: Vec::new(),
-            events: (0..days).map(|_| Vec::new()).collect(),
-            spare_events: Vec::new(),
-            nodes: Nodes::default(),
-            queues: (0..municipalities * classes)
-                .map(|_| DeadlineQueue::with_days(buckets))
-                .collect(),
             class_of_group,
             classes,
-            pending_at_deadline: vec![0; municipalities * groups * buckets],
-            buckets,
-            levels: vec![Levels::default(); municipalities * groups],
-            arrival_distributions: vec![(f64::NAN, None); municipalities * groups],
-            today: vec![GroupDay::default(); municipalities * groups],
-            carry: vec![0.0; municipalities],
+            buckets: days + 1,
             suspension_origin,
-            workload: Workload::default(),
-            series: Series::new(
-                scenario.start,
-                scenario.period_days(),
-                municipalities,
-                groups,
-            ),
+            stock_reference: Vec::new(),
+            stock_buckets: Vec::new(),
         };
-        simulation.series.working = (0..scenario.period_days())
-            .map(|d| simulation.calendar.is_working((warmup + d) as Day))
+        let mut rng = Pcg64::seed_from_u64(stream_seed(seed, STOCK_REFERENCE_STREAM));
+        rules.stock_reference = (0..groups)
+            .map(|g| {
+                let group = &scenario.groups[g];
+                if group.initial_stock <= 0.0 || group.initial_age != InitialAge::SteadyState {
+                    return None;
+                }
+                let sampler = rules.duration_sampler(g, 0);
+                let spells: Vec<u32> = (0..STOCK_REFERENCE_DRAWS)
+                    .map(|_| sampler.sample(&mut rng).unwrap_or(365))
+                    .collect();
+                let length_biased =
+                    WeightedIndex::new(spells.iter().map(|&d| f64::from(d))).ok()?;
+                Some(StockReference {
+                    spells,
+                    length_biased,
+                })
+            })
             .collect();
-        simulation.seed_initial_stock();
-        simulation
+        rules.stock_buckets = scenario
+            .groups
+            .iter()
+            .map(|group| match &group.initial_age {
+                InitialAge::Buckets(buckets) => {
+                    WeightedIndex::new(buckets.iter().map(|(_, share)| *share)).ok()
+                }
+                InitialAge::SteadyState => None,
+            })
+            .collect();
+        rules
     }
 
-    /// Number of simulated days, warm-up included.
-    pub fn horizon(&self) -> Day {
-        self.calendar.len() as Day
-    }
-
-    /// The date of the next day to simulate.
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.calendar.date(self.day)
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.day >= self.horizon()
-    }
-
-    /// Live totals over all municipalities and groups (after the last simulated day).
-    pub fn levels(&self) -> Levels {
-        self.levels.iter().fold(Levels::default(), |sum, l| Levels {
-            active: sum.active + l.active,
-            pending: sum.pending + l.pending,
-            overdue: sum.overdue + l.overdue,
-        })
-    }
-
-    /// The work done so far, warm-up included.
-    pub fn workload(&self) -> Workload {
-        self.workload
-    }
-
-    /// Simulates one day; returns false when the run is over.
-    pub fn step(&mut self) -> bool {
-        if self.is_finished() {
-            return false;
-        }
-        let day = self.day;
-        if day as usize == self.warmup {
-            self.series.initial.copy_from_slice(&self.levels);
-        }
-        self.arrivals(day);
-        self.process_events(day);
-        if self.calendar.is_working(day) {
-            self.hold_meetings(day);
-        }
-        self.close_day(day);
-        self.day += 1;
-        true
-    }
-
-    /// Simulates up to and including `date` (or to the end of the run).
-    pub fn run_until(&mut self, date: chrono::NaiveDate) {
-        let last = self.calendar.day(date);
-        while self.day <= last && self.step() {}
-    }
-
-    /// Simulates to the end and returns the recorded series.
-    pub fn run(mut self) -> Series {
-        while self.step() {}
-        self.series
-    }
-
-    fn group_count(&self) -> usize {
-        self.scenario.groups.len()
+    fn groups(&self) -> usize {
+        self.plans.len()
     }
 
     fn duration_sampler(&self, group: usize, day: Day) -> DurationSampler {
@@ -282,98 +353,145 @@ impl<'a> Simulation<'a> {
             .map_or(list[0].1, |(_, s)| *s)
     }
 
-    fn seed_initial_stock(&mut self) {
-        for g in 0..self.group_count() {
-            let group = &self.scenario.groups[g];
+    fn bucket(&self, deadline: Day) -> usize {
+        (deadline.max(0) as usize).min(self.buckets - 1)
+    }
+
+    /// Caseworkers and meeting capacity of municipality `m` on `day`.
+    fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
+        let staffing = self.staffing[day as usize];
+        let caseworkers = self.scenario.municipalities[m].caseworkers * staffing.caseworkers_factor;
+        (caseworkers, caseworkers * staffing.meetings_per_fte)
+    }
+}
+
+impl Jobcentre {
+    /// A jobcentre with its initial stock, its stream keyed by the municipality's code.
+    fn new(rules: &Rules, municipality: usize, seed: u64, series: &mut Series) -> Self {
+        let groups = rules.groups();
+        let code = rules.scenario.municipalities[municipality].code;
+        let mut jobcentre = Jobcentre {
+            municipality,
+            rng: Pcg64::seed_from_u64(stream_seed(seed, u64::from(code))),
+            persons: Vec::new(),
+            free_persons: Vec::new(),
+            events: (0..rules.horizon).map(|_| Vec::new()).collect(),
+            spare_events: Vec::new(),
+            nodes: Nodes::default(),
+            queues: (0..rules.classes)
+                .map(|_| DeadlineQueue::with_days(rules.buckets))
+                .collect(),
+            pending_at_deadline: vec![0; groups * rules.buckets],
+            levels: vec![Levels::default(); groups],
+            arrival_distributions: vec![(f64::NAN, None); groups],
+            today: vec![GroupDay::default(); groups],
+            carry: 0.0,
+        };
+        jobcentre.seed_initial_stock(rules, series);
+        jobcentre
+    }
+
+    /// Simulates `day`.
+    fn step(&mut self, rules: &Rules, day: Day, series: &mut Series, workload: &mut Workload) {
+        if day as usize == rules.warmup {
+            let groups = rules.groups();
+            let first = self.municipality * groups;
+            series.initial[first..first + groups].copy_from_slice(&self.levels);
+        }
+        self.arrivals(rules, day, series);
+        self.process_events(rules, day);
+        if rules.calendar.is_working(day) {
+            self.hold_meetings(rules, day);
+        }
+        self.close_day(rules, day, series, workload);
+    }
+
+    fn seed_initial_stock(&mut self, rules: &Rules, series: &mut Series) {
+        let m = self.municipality;
+        for g in 0..rules.groups() {
+            let group = &rules.scenario.groups[g];
             if group.initial_stock <= 0.0 {
                 continue;
             }
-            let sampler = self.duration_sampler(g, 0);
-            // Steady state: a stock member sits in a spell drawn length-biased, at a uniform point of it.
-            let reference: Vec<u32> = match group.initial_age {
-                InitialAge::SteadyState => (0..4096)
-                    .map(|_| sampler.sample(&mut self.rng).unwrap_or(365))
-                    .collect(),
-                InitialAge::Buckets(_) => Vec::new(),
-            };
-            let length_biased = WeightedIndex::new(reference.iter().map(|&d| f64::from(d))).ok();
+            let sampler = rules.duration_sampler(g, 0);
             let buckets = match &group.initial_age {
-                InitialAge::Buckets(b) => b.clone(),
-                InitialAge::SteadyState => Vec::new(),
+                InitialAge::Buckets(b) => b.as_slice(),
+                InitialAge::SteadyState => &[],
             };
-            let bucket_index = WeightedIndex::new(buckets.iter().map(|(_, share)| *share)).ok();
-            for m in 0..self.scenario.municipalities.len() {
-                let expected = group.initial_stock * self.scenario.municipalities[m].inflow_scale;
-                let count =
-                    expected.floor() as u64 + u64::from(self.rng.gen_bool(expected.fract()));
-                for _ in 0..count {
-                    let (age, remaining) = match (&length_biased, &bucket_index) {
-                        (Some(index), _) => {
-                            let spell = reference[index.sample(&mut self.rng)];
-                            let age = self.rng.gen_range(0..spell);
-                            let remaining = match sampler {
-                                DurationSampler::Never => None,
-                                _ => Some(spell - age),
-                            };
-                            (age, remaining)
-                        }
-                        (None, Some(index)) => {
-                            let bucket = index.sample(&mut self.rng);
-                            let low = if bucket == 0 {
-                                0
-                            } else {
-                                buckets[bucket - 1].0
-                            };
-                            let age = self.rng.gen_range(low..buckets[bucket].0);
-                            (age, sampler.sample(&mut self.rng))
-                        }
-                        (None, None) => (0, sampler.sample(&mut self.rng)),
-                    };
-                    self.add_person(m, g, -(age as Day), remaining, 0);
-                }
+            let expected = group.initial_stock * rules.scenario.municipalities[m].inflow_scale;
+            let count = expected.floor() as u64 + u64::from(self.rng.gen_bool(expected.fract()));
+            for _ in 0..count {
+                let (age, remaining) = match (&rules.stock_reference[g], &rules.stock_buckets[g]) {
+                    // Steady state: a stock member sits in a spell drawn length-biased, at a uniform point of it.
+                    (Some(reference), _) => {
+                        let spell = reference.spells[reference.length_biased.sample(&mut self.rng)];
+                        let age = self.rng.gen_range(0..spell);
+                        let remaining = match sampler {
+                            DurationSampler::Never => None,
+                            _ => Some(spell - age),
+                        };
+                        (age, remaining)
+                    }
+                    (None, Some(index)) => {
+                        let bucket = index.sample(&mut self.rng);
+                        let low = if bucket == 0 {
+                            0
+                        } else {
+                            buckets[bucket - 1].0
+                        };
+                        let age = self.rng.gen_range(low..buckets[bucket].0);
+                        (age, sampler.sample(&mut self.rng))
+                    }
+                    (None, None) => (0, sampler.sample(&mut self.rng)),
+                };
+                self.add_person(rules, series, g, -(age as Day), remaining, 0);
             }
         }
     }
 
-    fn arrivals(&mut self, day: Day) {
-        for m in 0..self.scenario.municipalities.len() {
-            let scale = self.scenario.municipalities[m].inflow_scale;
-            for g in 0..self.group_count() {
-                let lambda = self.plans[g].inflow[day as usize] * scale;
-                if lambda <= 0.0 {
-                    continue;
-                }
-                let mg = m * self.group_count() + g;
-                // Rates change on a few dates only; building the distribution costs a log-gamma, so keep it
-                // while the rate is the same (same rate, same distribution, same draws).
-                let (rate, poisson) = &mut self.arrival_distributions[mg];
-                if rate.to_bits() != lambda.to_bits() {
-                    *rate = lambda;
-                    *poisson = Poisson::new(lambda).ok();
-                }
-                let count = poisson.map_or(0.0, |p| p.sample(&mut self.rng)) as u64;
-                if count == 0 {
-                    continue;
-                }
-                let sampler = self.duration_sampler(g, day);
-                self.today[mg].arrivals += count as u32;
-                for _ in 0..count {
-                    let duration = sampler.sample(&mut self.rng);
-                    self.add_person(m, g, day, duration, day);
-                }
+    fn arrivals(&mut self, rules: &Rules, day: Day, series: &mut Series) {
+        let scale = rules.scenario.municipalities[self.municipality].inflow_scale;
+        for g in 0..rules.groups() {
+            let lambda = rules.plans[g].inflow[day as usize] * scale;
+            if lambda <= 0.0 {
+                continue;
+            }
+            // Rates change on a few dates only; building the distribution costs a log-gamma, so keep it while
+            // the rate is the same (same rate, same distribution, same draws).
+            let (rate, poisson) = &mut self.arrival_distributions[g];
+            if rate.to_bits() != lambda.to_bits() {
+                *rate = lambda;
+                *poisson = Poisson::new(lambda).ok();
+            }
+            let count = poisson.map_or(0.0, |p| p.sample(&mut self.rng)) as u64;
+            if count == 0 {
+                continue;
+            }
+            let sampler = rules.duration_sampler(g, day);
+            self.today[g].arrivals += count as u32;
+            for _ in 0..count {
+                let duration = sampler.sample(&mut self.rng);
+                self.add_person(rules, series, g, day, duration, day);
             }
         }
     }
 
     /// Creates a person who arrived on `arrival` (negative for the initial stock) and leaves `remaining` days
     /// after `today`; schedules their exit and their first meeting on or after `today`.
-    fn add_person(&mut self, m: usize, g: usize, arrival: Day, remaining: Option<u32>, today: Day) {
+    fn add_person(
+        &mut self,
+        rules: &Rules,
+        series: &mut Series,
+        g: usize,
+        arrival: Day,
+        remaining: Option<u32>,
+        today: Day,
+    ) {
         let exit = remaining.map_or(NEVER, |r| today.saturating_add(r as Day));
         let person = Person {
             arrival,
             generation: 0,
             pending_head: NIL,
-            municipality: m as u16,
             group: g as u8,
         };
         let (index, person) = match self.free_persons.pop() {
@@ -389,16 +507,15 @@ impl<'a> Simulation<'a> {
                 // Node links tag a person index with the top bit.
                 assert!(
                     self.persons.len() < PERSON as usize,
-                    "too many persons for one run"
+                    "too many persons for one municipality"
                 );
                 self.persons.push(person);
                 ((self.persons.len() - 1) as u32, person)
             }
         };
         let generation = person.generation;
-        let mg = m * self.group_count() + g;
-        self.levels[mg].active += 1;
-        if exit < self.horizon() {
+        self.levels[g].active += 1;
+        if exit < rules.horizon {
             self.schedule(
                 exit,
                 Event {
@@ -409,7 +526,7 @@ impl<'a> Simulation<'a> {
                 },
             );
         }
-        let plan = &self.plans[g];
+        let plan = &rules.plans[g];
         // The first meeting due on or after today; earlier ones belong to the time before the run.
         let mut k = 0;
         while let Some((due, _)) = plan.schedule.offsets(k) {
@@ -418,33 +535,42 @@ impl<'a> Simulation<'a> {
             }
             k += 1;
         }
-        self.count_shifted(g, m, arrival, exit, today);
-        self.schedule_meeting(index, person, k, exit);
+        self.count_shifted(rules, series, g, arrival, exit, today);
+        self.schedule_meeting(rules, index, person, k, exit);
     }
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
     /// on the day they would have fallen due.
-    fn count_shifted(&mut self, g: usize, m: usize, arrival: Day, exit: Day, today: Day) {
-        let Some(clock) = &self.plans[g].shift else {
+    fn count_shifted(
+        &self,
+        rules: &Rules,
+        series: &mut Series,
+        g: usize,
+        arrival: Day,
+        exit: Day,
+        today: Day,
+    ) {
+        let plan = &rules.plans[g];
+        let Some(clock) = &plan.shift else {
             return;
         };
-        let groups = self.group_count();
         let mut k = 0;
-        while let Some((due, _)) = self.plans[g].schedule.offsets(k) {
+        while let Some((due, _)) = plan.schedule.offsets(k) {
             let unshifted = i64::from(arrival) + i64::from(due);
-            if unshifted >= i64::from(exit.min(self.horizon())) {
+            if unshifted >= i64::from(exit.min(rules.horizon)) {
                 break;
             }
             let unshifted = unshifted as Day;
             if unshifted >= today && clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
-                if reported >= self.warmup {
-                    let row = (reported - self.warmup) * self.series.municipalities * groups
-                        + m * groups
-                        + g;
-                    self.series.rows[row].suspended += 1;
-                    if arrival < self.suspension_origin {
-                        self.series.rows[row].suspended_existing += 1;
+                if reported >= rules.warmup {
+                    let row = &mut series.rows[((reported - rules.warmup) * series.municipalities
+                        + self.municipality)
+                        * series.groups
+                        + g];
+                    row.suspended += 1;
+                    if arrival < rules.suspension_origin {
+                        row.suspended_existing += 1;
                     }
                 }
             }
@@ -453,12 +579,12 @@ impl<'a> Simulation<'a> {
     }
 
     /// Puts meeting `k` of a person in the calendar, unless it falls on or after their exit or the horizon.
-    fn schedule_meeting(&mut self, person: u32, p: Person, k: u32, exit: Day) {
+    fn schedule_meeting(&mut self, rules: &Rules, person: u32, p: Person, k: u32, exit: Day) {
         let generation = p.generation;
-        let plan = &self.plans[p.group as usize];
+        let plan = &rules.plans[p.group as usize];
         if let Some((due, _)) = plan.schedule.offsets(k) {
             let day = plan.day_of(p.arrival, due);
-            if day < exit && day < self.horizon() {
+            if day < exit && day < rules.horizon {
                 self.schedule(
                     day,
                     Event {
@@ -472,7 +598,7 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn process_events(&mut self, day: Day) {
+    fn process_events(&mut self, rules: &Rules, day: Day) {
         // Events scheduled for today while today's run (a meeting due on the day of the one before) form the
         // next batch.
         loop {
@@ -496,9 +622,9 @@ impl<'a> Simulation<'a> {
                     continue;
                 }
                 if event.meeting == EXIT {
-                    self.exit(event.person, day);
+                    self.exit(rules, event.person, day);
                 } else {
-                    self.meeting_due(event.person, event.meeting, event.exit, day);
+                    self.meeting_due(rules, event.person, event.meeting, event.exit, day);
                 }
             }
             self.recycle_events(batch);
@@ -524,59 +650,55 @@ impl<'a> Simulation<'a> {
         list.push(event);
     }
 
-    fn exit(&mut self, index: u32, day: Day) {
+    fn exit(&mut self, rules: &Rules, index: u32, day: Day) {
         let person = self.persons[index as usize];
-        let mg = person.municipality as usize * self.group_count() + person.group as usize;
+        let g = person.group as usize;
         let mut node_index = person.pending_head;
         while node_index != NIL {
             let node = *self.nodes.get(node_index);
             self.nodes.get_mut(node_index).alive = false;
-            self.forget_pending(mg, node.deadline, day);
-            self.today[mg].dropped += 1;
+            self.forget_pending(rules, g, node.deadline, day);
+            self.today[g].dropped += 1;
             node_index = node.next;
         }
-        self.levels[mg].active -= 1;
-        self.today[mg].exits += 1;
+        self.levels[g].active -= 1;
+        self.today[g].exits += 1;
         let slot = &mut self.persons[index as usize];
         slot.generation = slot.generation.wrapping_add(1);
         slot.pending_head = NIL;
         self.free_persons.push(index);
     }
 
-    fn bucket(&self, deadline: Day) -> usize {
-        (deadline.max(0) as usize).min(self.buckets - 1)
-    }
-
-    /// Removes one pending meeting from the counts (it was held or dropped on `day`).
-    fn forget_pending(&mut self, mg: usize, deadline: Day, day: Day) {
-        let bucket = self.bucket(deadline);
-        self.pending_at_deadline[bucket * self.levels.len() + mg] -= 1;
-        self.levels[mg].pending -= 1;
+    /// Removes one pending meeting of group `g` from the counts (it was held or dropped on `day`).
+    fn forget_pending(&mut self, rules: &Rules, g: usize, deadline: Day, day: Day) {
+        let bucket = rules.bucket(deadline);
+        self.pending_at_deadline[bucket * self.levels.len() + g] -= 1;
+        self.levels[g].pending -= 1;
         if deadline < day {
-            self.levels[mg].overdue -= 1;
+            self.levels[g].overdue -= 1;
         }
     }
 
-    fn meeting_due(&mut self, index: u32, k: u32, exit: Day, day: Day) {
+    fn meeting_due(&mut self, rules: &Rules, index: u32, k: u32, exit: Day, day: Day) {
         let person = self.persons[index as usize];
-        let (g, m) = (person.group as usize, person.municipality as usize);
-        let mg = m * self.group_count() + g;
-        let plan = &self.plans[g];
+        let g = person.group as usize;
+        let plan = &rules.plans[g];
         let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
         let mut deadline = plan.day_of(person.arrival, deadline_offset);
         let action = plan.action[day as usize];
-        self.today[mg].due += 1;
-        if action != DueAction::Normal && person.arrival < self.suspension_origin {
-            self.today[mg].suspended_existing += 1;
+        let today = &mut self.today[g];
+        today.due += 1;
+        if action != DueAction::Normal && person.arrival < rules.suspension_origin {
+            today.suspended_existing += 1;
         }
         match action {
             DueAction::Normal => {}
             DueAction::Waive => {
-                self.today[mg].waived += 1;
-                self.today[mg].suspended += 1;
+                today.waived += 1;
+                today.suspended += 1;
             }
             DueAction::CatchUp(by) => {
-                self.today[mg].suspended += 1;
+                today.suspended += 1;
                 deadline = deadline.max(by);
             }
         }
@@ -592,96 +714,85 @@ impl<'a> Simulation<'a> {
                 self.nodes.get_mut(person.pending_head).prev = node;
             }
             self.persons[index as usize].pending_head = node;
-            let bucket = self.bucket(deadline);
-            self.pending_at_deadline[bucket * self.levels.len() + mg] += 1;
-            self.levels[mg].pending += 1;
-            self.queues[m * self.classes + self.class_of_group[g]].push(bucket, node);
+            let bucket = rules.bucket(deadline);
+            self.pending_at_deadline[bucket * self.levels.len() + g] += 1;
+            self.levels[g].pending += 1;
+            self.queues[rules.class_of_group[g]].push(bucket, node);
         }
-        self.schedule_meeting(index, person, k + 1, exit);
+        self.schedule_meeting(rules, index, person, k + 1, exit);
     }
 
-    fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
-        let staffing = self.staffing[day as usize];
-        let caseworkers = self.scenario.municipalities[m].caseworkers * staffing.caseworkers_factor;
-        (caseworkers, caseworkers * staffing.meetings_per_fte)
-    }
-
-    fn hold_meetings(&mut self, day: Day) {
-        let groups = self.group_count();
-        for m in 0..self.scenario.municipalities.len() {
-            let (_, capacity) = self.capacity(m, day);
-            let available = capacity + self.carry[m];
-            let mut slots = available.floor() as u64;
-            self.carry[m] = available - slots as f64;
-            for class in 0..self.classes {
-                while slots > 0 {
-                    let queue = &mut self.queues[m * self.classes + class];
-                    let Some(node_index) = queue.pop(&mut self.nodes) else {
-                        break;
-                    };
-                    // Holding a meeting unlinks it from its person's list: ask for the neighbours of a meeting
-                    // a few places on (its node was asked for by the queue, further ahead).
-                    if let Some(ahead) = queue.peek(NEIGHBOUR_LOOKAHEAD) {
-                        let node = self.nodes.get(ahead);
-                        if node.prev & PERSON != 0 {
-                            prefetch(&self.persons, (node.prev & !PERSON) as usize);
-                        } else {
-                            self.nodes.prefetch(node.prev);
-                        }
-                        self.nodes.prefetch(node.next);
-                    }
-                    slots -= 1;
-                    let node = *self.nodes.get(node_index);
-                    let mg = m * groups + node.group as usize;
-                    self.forget_pending(mg, node.deadline, day);
-                    self.today[mg].held += 1;
-                    if day <= node.deadline {
-                        self.today[mg].held_on_time += 1;
-                    }
-                    // Unlink from the person's list.
+    fn hold_meetings(&mut self, rules: &Rules, day: Day) {
+        let (_, capacity) = rules.capacity(self.municipality, day);
+        let available = capacity + self.carry;
+        let mut slots = available.floor() as u64;
+        self.carry = available - slots as f64;
+        for class in 0..rules.classes {
+            while slots > 0 {
+                let queue = &mut self.queues[class];
+                let Some(node_index) = queue.pop(&mut self.nodes) else {
+                    break;
+                };
+                // Holding a meeting unlinks it from its person's list: ask for the neighbours of a meeting a few
+                // places on (its node was asked for by the queue, further ahead).
+                if let Some(ahead) = queue.peek(NEIGHBOUR_LOOKAHEAD) {
+                    let node = self.nodes.get(ahead);
                     if node.prev & PERSON != 0 {
-                        self.persons[(node.prev & !PERSON) as usize].pending_head = node.next;
+                        prefetch(&self.persons, (node.prev & !PERSON) as usize);
                     } else {
-                        self.nodes.get_mut(node.prev).next = node.next;
+                        self.nodes.prefetch(node.prev);
                     }
-                    if node.next != NIL {
-                        self.nodes.get_mut(node.next).prev = node.prev;
-                    }
-                    self.nodes.release(node_index);
+                    self.nodes.prefetch(node.next);
                 }
+                slots -= 1;
+                let node = *self.nodes.get(node_index);
+                let g = node.group as usize;
+                self.forget_pending(rules, g, node.deadline, day);
+                self.today[g].held += 1;
+                if day <= node.deadline {
+                    self.today[g].held_on_time += 1;
+                }
+                // Unlink from the person's list.
+                if node.prev & PERSON != 0 {
+                    self.persons[(node.prev & !PERSON) as usize].pending_head = node.next;
+                } else {
+                    self.nodes.get_mut(node.prev).next = node.next;
+                }
+                if node.next != NIL {
+                    self.nodes.get_mut(node.next).prev = node.prev;
+                }
+                self.nodes.release(node_index);
             }
         }
     }
 
-    fn close_day(&mut self, day: Day) {
-        let groups = self.group_count();
-        let municipalities = self.scenario.municipalities.len();
-        let bucket = self.bucket(day);
-        let cells = municipalities * groups;
-        let falling_overdue = &self.pending_at_deadline[bucket * cells..(bucket + 1) * cells];
+    fn close_day(&mut self, rules: &Rules, day: Day, series: &mut Series, workload: &mut Workload) {
+        let groups = rules.groups();
+        let m = self.municipality;
+        let bucket = rules.bucket(day);
+        let falling_overdue = &self.pending_at_deadline[bucket * groups..(bucket + 1) * groups];
         for (levels, &count) in self.levels.iter_mut().zip(falling_overdue) {
             levels.overdue += count;
         }
         let active = self.levels.iter().map(|l| u64::from(l.active)).sum();
-        self.workload.add_day(&self.today, active);
-        if (day as usize) < self.warmup {
-            self.today.fill(GroupDay::default());
-            return;
-        }
-        let reported = day as usize - self.warmup;
-        let base = reported * municipalities * groups;
-        for mg in 0..municipalities * groups {
-            let mut row = self.today[mg];
-            row.suspended += self.series.rows[base + mg].suspended;
-            row.suspended_existing += self.series.rows[base + mg].suspended_existing;
-            row.active = self.levels[mg].active;
-            row.pending = self.levels[mg].pending;
-            row.overdue = self.levels[mg].overdue;
-            self.series.rows[base + mg] = row;
-        }
-        for m in 0..municipalities {
-            let (caseworkers, capacity) = self.capacity(m, day);
-            self.series.municipality_rows[reported * municipalities + m] = MunicipalityDay {
+        workload.add(&self.today, active);
+        if (day as usize) >= rules.warmup {
+            let reported = day as usize - rules.warmup;
+            let base = (reported * series.municipalities + m) * groups;
+            for (g, today) in self.today.iter().enumerate() {
+                let row = &mut series.rows[base + g];
+                // `suspended` may already hold meetings a `shift` group counted ahead of time.
+                *row = GroupDay {
+                    suspended: today.suspended + row.suspended,
+                    suspended_existing: today.suspended_existing + row.suspended_existing,
+                    active: self.levels[g].active,
+                    pending: self.levels[g].pending,
+                    overdue: self.levels[g].overdue,
+                    ..*today
+                };
+            }
+            let (caseworkers, capacity) = rules.capacity(m, day);
+            series.municipality_rows[reported * series.municipalities + m] = MunicipalityDay {
                 caseworkers,
                 capacity,
             };
@@ -727,7 +838,12 @@ pub fn replication_seed(seed: u64, replication: u32) -> u64 {
     if replication == 0 {
         return seed;
     }
-    let mut z = seed ^ u64::from(replication).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    stream_seed(seed, u64::from(replication))
+}
+
+/// A SplitMix64 mix of a seed and a key: the seed of an independent stream, the same on every machine.
+fn stream_seed(seed: u64, key: u64) -> u64 {
+    let mut z = seed ^ key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)

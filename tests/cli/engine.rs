@@ -319,3 +319,101 @@ fn run_until_stops_on_the_given_day() {
     assert_eq!(simulation.levels().pending, 20 - 10);
     assert_eq!(simulation.levels().active, 10);
 }
+
+/// Three towns with a steady-state stock in one group and aged buckets in the other, a `shift` group, and both
+/// orders of holding: `municipalities` is the inline list, `order` the holding order.
+fn towns(municipalities: &str, order: &str) -> String {
+    format!(
+        r#"
+name = "towns"
+seed = 5
+start = 2021-01-01
+end = 2021-09-30
+order = "{order}"
+[warmup]
+days = 120
+[municipalities]
+reference_population = 1000
+list = [{municipalities}]
+[staffing]
+caseworkers = 3
+meetings_per_caseworker_day = 5
+[[groups]]
+id = "dp"
+priority = 2
+inflow_per_day = 2
+initial_stock = 150
+duration = {{ distribution = "lognormal", mean_days = 120, sd_days = 90 }}
+meetings = [{{ due_day = 0, deadline_day = 14 }}, {{ due_day = 60, deadline_day = 90 }}]
+[[groups]]
+id = "kh"
+priority = 1
+inflow_per_day = 1
+initial_stock = 80
+initial_age_buckets = [{{ up_to_days = 90, share = 0.5 }}, {{ up_to_days = 365, share = 0.5 }}]
+duration = {{ distribution = "exponential", mean_days = 200 }}
+meetings = [{{ due_day = 0, deadline_day = 7 }}]
+followup = {{ every_days = 60, deadline_days = 30 }}
+[[suspensions]]
+name = "spring"
+start = 2021-03-01
+end = 2021-04-30
+default_action = "catch_up"
+groups.dp = {{ action = "shift" }}
+"#
+    )
+}
+
+const STORBY: &str = r#"{ code = 1, name = "Storby", population = 3000 }"#;
+const MELLEMBY: &str = r#"{ code = 2, name = "Mellemby", population = 1500 }"#;
+const LILLEBY: &str = r#"{ code = 3, name = "Lilleby", population = 500 }"#;
+
+#[test]
+fn a_municipality_sees_the_same_people_whichever_others_are_in_the_scenario() {
+    for order in ["earliest_deadline", "group_priority"] {
+        let (_a, all) = scenario_from(&towns(&[STORBY, MELLEMBY, LILLEBY].join(", "), order));
+        let (_b, alone) = scenario_from(&towns(MELLEMBY, order));
+        let (_c, reordered) = scenario_from(&towns(&[LILLEBY, MELLEMBY].join(", "), order));
+        let runs = [(&all, 1), (&alone, 0), (&reordered, 1)]
+            .map(|(scenario, m)| (Simulation::new(scenario, 9).run(), m));
+        let (reference, m) = &runs[1];
+        assert!(total(reference, reference.days - 1, |r| r.held) > 0);
+        for (series, index) in &runs {
+            for day in 0..series.days {
+                assert_eq!(
+                    series.group_rows(day, *index),
+                    reference.group_rows(day, *m),
+                    "{order}, day {day}"
+                );
+                assert_eq!(
+                    series.municipality_row(day, *index),
+                    reference.municipality_row(day, *m)
+                );
+            }
+            assert_eq!(
+                series.initial[index * 2..index * 2 + 2],
+                reference.initial[..2]
+            );
+        }
+        // The others differ from Mellemby and from each other: each has a stream of its own.
+        let (series, _) = &runs[0];
+        assert_ne!(series.group_rows(40, 0), series.group_rows(40, 2));
+    }
+}
+
+#[test]
+fn stepping_every_municipality_a_day_at_a_time_gives_the_same_run() {
+    let (_dir, scenario) = scenario_from(&towns(
+        &[STORBY, MELLEMBY, LILLEBY].join(", "),
+        "earliest_deadline",
+    ));
+    let whole = Simulation::new(&scenario, 3).run();
+    for stop in ["2020-11-01", "2021-01-01", "2021-03-15", "2021-09-29"] {
+        let mut simulation = Simulation::new(&scenario, 3);
+        simulation.run_until(date(stop));
+        let series = simulation.run();
+        assert_eq!(series.rows, whole.rows, "stepped to {stop}");
+        assert_eq!(series.initial, whole.initial, "stepped to {stop}");
+        assert_eq!(series.municipality_rows, whole.municipality_rows);
+    }
+}
