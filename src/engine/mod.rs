@@ -20,6 +20,7 @@
 //! PCG streams, so a run depends on nothing but the scenario and the seed, two staffing levels see the same
 //! people, and a municipality sees the same people whichever other municipalities are in the scenario.
 
+mod agenda;
 pub mod calendar;
 pub mod metrics;
 mod plan;
@@ -28,6 +29,7 @@ mod queue;
 mod sampling;
 
 use crate::scenario::{InitialAge, Order, Scenario};
+use agenda::Agenda;
 use calendar::{Calendar, Day};
 use metrics::{GroupDay, Levels, MunicipalityDay, Series, Workload};
 use plan::{DueAction, GroupPlan};
@@ -49,8 +51,6 @@ const PERSON_LOOKAHEAD: usize = 32;
 const NODE_LOOKAHEAD: usize = 16;
 /// How many queued meetings ahead holding asks for the neighbours of a meeting on its person's list.
 const NEIGHBOUR_LOOKAHEAD: usize = 8;
-/// Emptied day lists kept for reuse.
-const SPARE_EVENT_LISTS: usize = 4;
 /// Spell lengths drawn per group to approximate the length-biased distribution of a steady-state stock.
 const STOCK_REFERENCE_DRAWS: usize = 4096;
 /// The key of the random stream that draws those reference spells (municipality streams are keyed by code).
@@ -121,10 +121,8 @@ struct Jobcentre {
     rng: Pcg64,
     persons: Vec<Person>,
     free_persons: Vec<u32>,
-    /// Per simulated day, in the order scheduled.
-    events: Vec<Vec<Event>>,
-    /// Emptied lists of past days, for days that have none yet.
-    spare_events: Vec<Vec<Event>>,
+    /// Future exits and meetings falling due, by day.
+    agenda: Agenda<Event>,
     nodes: Nodes,
     /// One per class, where a class is all groups (earliest deadline) or one priority level.
     queues: Vec<DeadlineQueue>,
@@ -144,16 +142,19 @@ struct Jobcentre {
 /// A run of one scenario with one seed.
 pub struct Simulation<'a> {
     rules: Rules<'a>,
+    seed: u64,
     /// The next day to simulate (in step mode).
     day: Day,
+    /// Every municipality's jobcentre, built by the first [`step`](Self::step); [`run`](Self::run) without a
+    /// step before builds one at a time instead.
     jobcentres: Vec<Jobcentre>,
     series: Series,
     workload: Workload,
 }
 
 impl<'a> Simulation<'a> {
-    /// Builds a run, with every municipality's initial stock; nothing is simulated until [`step`](Self::step) or
-    /// [`run`](Self::run).
+    /// Prepares a run; the municipalities and their initial stock are built by the first [`step`](Self::step)
+    /// or by [`run`](Self::run).
     pub fn new(scenario: &'a Scenario, seed: u64) -> Self {
         let rules = Rules::new(scenario, seed);
         let groups = scenario.groups.len();
@@ -167,13 +168,11 @@ impl<'a> Simulation<'a> {
         series.working = (0..scenario.period_days())
             .map(|d| rules.calendar.is_working((rules.warmup + d) as Day))
             .collect();
-        let jobcentres = (0..municipalities)
-            .map(|m| Jobcentre::new(&rules, m, seed, &mut series))
-            .collect();
         Simulation {
             rules,
+            seed,
             day: 0,
-            jobcentres,
+            jobcentres: Vec::new(),
             series,
             workload: Workload::default(),
         }
@@ -193,7 +192,7 @@ impl<'a> Simulation<'a> {
         self.day >= self.horizon()
     }
 
-    /// Live totals over all municipalities and groups (after the last simulated day).
+    /// Live totals over all municipalities and groups after the last simulated day (zero before the first).
     pub fn levels(&self) -> Levels {
         self.jobcentres
             .iter()
@@ -215,6 +214,15 @@ impl<'a> Simulation<'a> {
         if self.is_finished() {
             return false;
         }
+        if self.day == 0 {
+            self.jobcentres = (0..self.rules.scenario.municipalities.len())
+                .map(|m| {
+                    let mut jobcentre = Jobcentre::new(&self.rules);
+                    jobcentre.start(&self.rules, m, self.seed, &mut self.series);
+                    jobcentre
+                })
+                .collect();
+        }
         for jobcentre in &mut self.jobcentres {
             jobcentre.step(&self.rules, self.day, &mut self.series, &mut self.workload);
         }
@@ -230,11 +238,21 @@ impl<'a> Simulation<'a> {
     }
 
     /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days before
-    /// the next starts, and its memory is given back when it is done.
+    /// the next starts; from the first day, one jobcentre's memory serves each municipality in turn.
     pub fn run(mut self) -> Series {
-        for mut jobcentre in std::mem::take(&mut self.jobcentres) {
-            for day in self.day..self.rules.horizon {
-                jobcentre.step(&self.rules, day, &mut self.series, &mut self.workload);
+        let rules = &self.rules;
+        if self.day == 0 {
+            let mut jobcentre = Jobcentre::new(rules);
+            for m in 0..rules.scenario.municipalities.len() {
+                jobcentre.start(rules, m, self.seed, &mut self.series);
+                for day in 0..rules.horizon {
+                    jobcentre.step(rules, day, &mut self.series, &mut self.workload);
+                }
+            }
+        }
+        for jobcentre in &mut self.jobcentres {
+            for day in self.day..rules.horizon {
+                jobcentre.step(rules, day, &mut self.series, &mut self.workload);
             }
         }
         self.workload.days += u64::from(self.rules.horizon.abs_diff(self.day));
@@ -366,17 +384,15 @@ impl<'a> Rules<'a> {
 }
 
 impl Jobcentre {
-    /// A jobcentre with its initial stock, its stream keyed by the municipality's code.
-    fn new(rules: &Rules, municipality: usize, seed: u64, series: &mut Series) -> Self {
+    /// An empty jobcentre; [`start`](Self::start) gives it a municipality.
+    fn new(rules: &Rules) -> Self {
         let groups = rules.groups();
-        let code = rules.scenario.municipalities[municipality].code;
-        let mut jobcentre = Jobcentre {
-            municipality,
-            rng: Pcg64::seed_from_u64(stream_seed(seed, u64::from(code))),
+        Jobcentre {
+            municipality: 0,
+            rng: Pcg64::seed_from_u64(0),
             persons: Vec::new(),
             free_persons: Vec::new(),
-            events: (0..rules.horizon).map(|_| Vec::new()).collect(),
-            spare_events: Vec::new(),
+            agenda: Agenda::new(rules.horizon as usize),
             nodes: Nodes::default(),
             queues: (0..rules.classes)
                 .map(|_| DeadlineQueue::with_days(rules.buckets))
@@ -386,9 +402,28 @@ impl Jobcentre {
             arrival_distributions: vec![(f64::NAN, None); groups],
             today: vec![GroupDay::default(); groups],
             carry: 0.0,
-        };
-        jobcentre.seed_initial_stock(rules, series);
-        jobcentre
+        }
+    }
+
+    /// Makes this the jobcentre of `municipality` on the day before the first, with its initial stock and its
+    /// stream keyed by the municipality's code; whatever it held before is forgotten, its memory kept.
+    fn start(&mut self, rules: &Rules, municipality: usize, seed: u64, series: &mut Series) {
+        let code = rules.scenario.municipalities[municipality].code;
+        self.municipality = municipality;
+        self.rng = Pcg64::seed_from_u64(stream_seed(seed, u64::from(code)));
+        self.persons.clear();
+        self.free_persons.clear();
+        self.agenda.reset(rules.horizon as usize);
+        self.nodes.clear();
+        for queue in &mut self.queues {
+            queue.clear();
+        }
+        self.pending_at_deadline.fill(0);
+        self.levels.fill(Levels::default());
+        self.arrival_distributions.fill((f64::NAN, None));
+        self.today.fill(GroupDay::default());
+        self.carry = 0.0;
+        self.seed_initial_stock(rules, series);
     }
 
     /// Simulates `day`.
@@ -398,6 +433,7 @@ impl Jobcentre {
             let first = self.municipality * groups;
             series.initial[first..first + groups].copy_from_slice(&self.levels);
         }
+        self.agenda.open(day);
         self.arrivals(rules, day, series);
         self.process_events(rules, day);
         if rules.calendar.is_working(day) {
@@ -516,7 +552,7 @@ impl Jobcentre {
         let generation = person.generation;
         self.levels[g].active += 1;
         if exit < rules.horizon {
-            self.schedule(
+            self.agenda.schedule(
                 exit,
                 Event {
                     person: index,
@@ -585,7 +621,7 @@ impl Jobcentre {
         if let Some((due, _)) = plan.schedule.offsets(k) {
             let day = plan.day_of(p.arrival, due);
             if day < exit && day < rules.horizon {
-                self.schedule(
+                self.agenda.schedule(
                     day,
                     Event {
                         person,
@@ -602,8 +638,9 @@ impl Jobcentre {
         // Events scheduled for today while today's run (a meeting due on the day of the one before) form the
         // next batch.
         loop {
-            let batch = std::mem::take(&mut self.events[day as usize]);
+            let batch = self.agenda.take(day);
             if batch.is_empty() {
+                self.agenda.recycle(batch);
                 break;
             }
             for (i, event) in batch.iter().enumerate() {
@@ -627,27 +664,8 @@ impl Jobcentre {
                     self.meeting_due(rules, event.person, event.meeting, event.exit, day);
                 }
             }
-            self.recycle_events(batch);
+            self.agenda.recycle(batch);
         }
-    }
-
-    /// Keeps a processed day's list for a later day, so the calendar does not grow each day's list from
-    /// nothing; a few spares are enough, the rest are freed so memory does not grow with the days simulated.
-    fn recycle_events(&mut self, mut list: Vec<Event>) {
-        if self.spare_events.len() < SPARE_EVENT_LISTS {
-            list.clear();
-            self.spare_events.push(list);
-        }
-    }
-
-    fn schedule(&mut self, day: Day, event: Event) {
-        let list = &mut self.events[day as usize];
-        if list.capacity() == 0 {
-            if let Some(spare) = self.spare_events.pop() {
-                *list = spare;
-            }
-        }
-        list.push(event);
     }
 
     fn exit(&mut self, rules: &Rules, index: u32, day: Day) {

@@ -43,6 +43,12 @@ impl Nodes {
         }
     }
 
+    /// Forgets every node, keeping the memory.
+    pub fn clear(&mut self) {
+        self.nodes.clear();
+        self.free.clear();
+    }
+
     pub fn release(&mut self, index: u32) {
         self.free.push(index);
     }
@@ -86,6 +92,15 @@ impl DeadlineQueue {
             position: 0,
             spare: Vec::new(),
         }
+    }
+
+    /// Forgets every node, keeping the buckets' memory.
+    pub fn clear(&mut self) {
+        for bucket in &mut self.buckets {
+            bucket.clear();
+        }
+        self.head = self.buckets.len();
+        self.position = 0;
     }
 
     /// Adds a node; `bucket` is its deadline day, clamped by the caller to the last bucket.
