@@ -563,13 +563,20 @@ impl Jobcentre {
             );
         }
         let plan = &rules.plans[g];
-        // The first meeting due on or after today; earlier ones belong to the time before the run.
-        let mut k = 0;
-        while let Some((due, _)) = plan.schedule.offsets(k) {
-            if plan.day_of(arrival, due) >= today {
-                break;
+        // The first meeting due on or after today; earlier ones belong to the time before the run. Dead days
+        // only delay a meeting, so with a shift clock an earlier one may fall on or after today as well.
+        let mut k = plan
+            .schedule
+            .first_due_from(i64::from(today) - i64::from(arrival));
+        if plan.shift.is_some() {
+            while k > 0
+                && plan
+                    .schedule
+                    .offsets(k - 1)
+                    .is_some_and(|(due, _)| plan.day_of(arrival, due) >= today)
+            {
+                k -= 1;
             }
-            k += 1;
         }
         self.count_shifted(rules, series, g, arrival, exit, today);
         self.schedule_meeting(rules, index, person, k, exit);
@@ -587,17 +594,24 @@ impl Jobcentre {
         today: Day,
     ) {
         let plan = &rules.plans[g];
-        let Some(clock) = &plan.shift else {
+        let Some((clock, (first_dead, last_dead))) = plan
+            .shift
+            .as_ref()
+            .and_then(|clock| Some((clock, clock.dead_span()?)))
+        else {
             return;
         };
-        let mut k = 0;
+        // Only meetings that would have fallen due from today, inside the dead days, before the exit.
+        let end = i64::from(exit.min(rules.horizon)).min(i64::from(last_dead) + 1);
+        let from = i64::from(today.max(first_dead));
+        let mut k = plan.schedule.first_due_from(from - i64::from(arrival));
         while let Some((due, _)) = plan.schedule.offsets(k) {
             let unshifted = i64::from(arrival) + i64::from(due);
-            if unshifted >= i64::from(exit.min(rules.horizon)) {
+            if unshifted >= end {
                 break;
             }
             let unshifted = unshifted as Day;
-            if unshifted >= today && clock.is_dead(unshifted) {
+            if clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
                 if reported >= rules.warmup {
                     let row = &mut series.rows[((reported - rules.warmup) * series.municipalities

@@ -41,6 +41,29 @@ impl Schedule {
         }
         Some((due as u32, due as u32 + followup.deadline_days))
     }
+
+    /// The first meeting due on or after spell-day `offset` (past the end of the schedule if there is none):
+    /// due days never decrease along a schedule, so this is where a scan from meeting 0 would stop.
+    pub fn first_due_from(&self, offset: i64) -> u32 {
+        if let Some(k) = self
+            .meetings
+            .iter()
+            .position(|&(due, _)| i64::from(due) >= offset)
+        {
+            return k as u32;
+        }
+        let fixed = self.meetings.len() as u32;
+        match self.followup {
+            None => fixed,
+            Some(followup) => {
+                // Follow-up n (from 1) is due on `last_due + n * every_days`.
+                let every = i64::from(followup.every_days);
+                let n = (offset - i64::from(self.last_due) + every - 1) / every;
+                let beyond = i64::from(MAX_OFFSET / followup.every_days + 1);
+                fixed + n.clamp(1, beyond) as u32 - 1
+            }
+        }
+    }
 }
 
 /// The spell clock of a group whose meetings `shift`: dead days do not count, so a schedule freezes inside a
@@ -52,6 +75,8 @@ pub struct ShiftClock {
     /// Live days in `[0, horizon)`, in order.
     live_days: Vec<Day>,
     dead: Vec<bool>,
+    /// The first and last dead day, if any.
+    dead_span: Option<(Day, Day)>,
 }
 
 impl ShiftClock {
@@ -68,11 +93,19 @@ impl ShiftClock {
             }
             dead_before.push(count);
         }
+        let first = dead.iter().position(|&d| d);
+        let last = dead.iter().rposition(|&d| d);
         ShiftClock {
             dead_before,
             live_days,
+            dead_span: first.zip(last).map(|(f, l)| (f as Day, l as Day)),
             dead,
         }
+    }
+
+    /// The first and last dead day, if any.
+    pub fn dead_span(&self) -> Option<(Day, Day)> {
+        self.dead_span
     }
 
     pub fn is_dead(&self, day: Day) -> bool {
@@ -206,5 +239,44 @@ mod tests {
         assert_eq!(schedule.offsets(1), Some((30, 60)));
         assert_eq!(schedule.offsets(2), Some((120, 134)));
         assert_eq!(schedule.offsets(3), Some((210, 224)));
+    }
+
+    #[test]
+    fn first_due_from_is_where_a_scan_from_the_first_meeting_stops() {
+        let followup = Followup {
+            every_days: 90,
+            deadline_days: 14,
+        };
+        let schedules = [
+            (vec![(0, 7), (30, 60), (30, 45)], Some(followup)),
+            (vec![(0, 7), (30, 60)], None),
+            (vec![], Some(followup)),
+            (vec![], None),
+        ];
+        for (meetings, followup) in schedules {
+            let schedule = Schedule {
+                last_due: meetings.last().map_or(0, |m| m.0),
+                meetings,
+                followup,
+            };
+            for offset in -100..45_000 {
+                let mut k = 0;
+                while schedule
+                    .offsets(k)
+                    .is_some_and(|(due, _)| i64::from(due) < offset)
+                {
+                    k += 1;
+                }
+                let found = schedule.first_due_from(offset);
+                assert_eq!(
+                    schedule.offsets(found),
+                    schedule.offsets(k),
+                    "offset {offset}"
+                );
+                if schedule.offsets(k).is_some() {
+                    assert_eq!(found, k, "offset {offset}");
+                }
+            }
+        }
     }
 }
