@@ -80,6 +80,9 @@ pub struct DeadlineQueue {
     /// Lowest bucket that may hold a node, and the read position inside it.
     head: usize,
     position: usize,
+    /// One past the highest bucket pushed to: the buckets from here on are empty, so an empty queue is found
+    /// empty without reading them.
+    end: usize,
     /// Emptied buckets, so a new deadline day does not grow its bucket from nothing.
     spare: Vec<Vec<u32>>,
 }
@@ -90,6 +93,7 @@ impl DeadlineQueue {
             buckets: (0..days).map(|_| Vec::new()).collect(),
             head: days,
             position: 0,
+            end: 0,
             spare: Vec::new(),
         }
     }
@@ -101,6 +105,7 @@ impl DeadlineQueue {
         }
         self.head = self.buckets.len();
         self.position = 0;
+        self.end = 0;
     }
 
     /// Adds a node; `bucket` is its deadline day, clamped by the caller to the last bucket.
@@ -113,6 +118,7 @@ impl DeadlineQueue {
             self.head = bucket;
             self.position = 0;
         }
+        self.end = self.end.max(bucket + 1);
         let list = &mut self.buckets[bucket];
         if list.capacity() == 0 {
             if let Some(spare) = self.spare.pop() {
@@ -132,7 +138,7 @@ impl DeadlineQueue {
     /// Dead nodes met on the way are released.
     #[inline]
     pub fn pop(&mut self, nodes: &mut Nodes) -> Option<u32> {
-        while self.head < self.buckets.len() {
+        while self.head < self.end {
             let bucket = &mut self.buckets[self.head];
             if self.position < bucket.len() {
                 if let Some(&ahead) = bucket.get(self.position + LOOKAHEAD) {
