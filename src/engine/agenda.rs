@@ -10,7 +10,7 @@
 use super::calendar::Day;
 
 /// Days per block: a power of two.
-pub const BLOCK: usize = 64;
+pub const BLOCK: usize = 256;
 
 #[derive(Debug)]
 pub struct Agenda<T> {
