@@ -144,7 +144,20 @@ impl Series {
         &self.rows[base..base + self.groups]
     }
 
+    pub fn group_rows_mut(&mut self, day: usize, municipality: usize) -> &mut [GroupDay] {
+        let base = (day * self.municipalities + municipality) * self.groups;
+        &mut self.rows[base..base + self.groups]
+    }
+
     pub fn municipality_row(&self, day: usize, municipality: usize) -> &MunicipalityDay {
         &self.municipality_rows[day * self.municipalities + municipality]
+    }
+
+    pub fn municipality_row_mut(
+        &mut self,
+        day: usize,
+        municipality: usize,
+    ) -> &mut MunicipalityDay {
+        &mut self.municipality_rows[day * self.municipalities + municipality]
     }
 }

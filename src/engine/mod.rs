@@ -255,7 +255,6 @@ impl<'a> Simulation<'a> {
                 jobcentre.step(rules, day, &mut self.series, &mut self.workload);
             }
         }
-        self.workload.days += u64::from(self.rules.horizon.abs_diff(self.day));
         self.series
     }
 }
@@ -614,10 +613,8 @@ impl Jobcentre {
             if clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
                 if reported >= rules.warmup {
-                    let row = &mut series.rows[((reported - rules.warmup) * series.municipalities
-                        + self.municipality)
-                        * series.groups
-                        + g];
+                    let row =
+                        &mut series.group_rows_mut(reported - rules.warmup, self.municipality)[g];
                     row.suspended += 1;
                     if arrival < rules.suspension_origin {
                         row.suspended_existing += 1;
@@ -810,21 +807,20 @@ impl Jobcentre {
         workload.add(&self.today, active);
         if (day as usize) >= rules.warmup {
             let reported = day as usize - rules.warmup;
-            let base = (reported * series.municipalities + m) * groups;
-            for (g, today) in self.today.iter().enumerate() {
-                let row = &mut series.rows[base + g];
+            let rows = series.group_rows_mut(reported, m);
+            for ((row, today), levels) in rows.iter_mut().zip(&self.today).zip(&self.levels) {
                 // `suspended` may already hold meetings a `shift` group counted ahead of time.
                 *row = GroupDay {
                     suspended: today.suspended + row.suspended,
                     suspended_existing: today.suspended_existing + row.suspended_existing,
-                    active: self.levels[g].active,
-                    pending: self.levels[g].pending,
-                    overdue: self.levels[g].overdue,
+                    active: levels.active,
+                    pending: levels.pending,
+                    overdue: levels.overdue,
                     ..*today
                 };
             }
             let (caseworkers, capacity) = rules.capacity(m, day);
-            series.municipality_rows[reported * series.municipalities + m] = MunicipalityDay {
+            *series.municipality_row_mut(reported, m) = MunicipalityDay {
                 caseworkers,
                 capacity,
             };
