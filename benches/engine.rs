@@ -120,7 +120,13 @@ fn daily_csv(c: &mut Criterion) {
     let scenario = load("scenarios/dk2020.toml");
     let series = Simulation::new(&scenario, scenario.seed).run();
     let info = ScenarioInfo::new(&scenario, scenario.seed, 1);
-    let write = |out: &mut dyn Write| daily::write(out, &scenario, &info, &series);
+    let layout = daily::Layout::new(
+        &scenario,
+        &series,
+        daily::Grain::default(),
+        daily::Period::default(),
+    );
+    let write = |out: &mut dyn Write| daily::write(out, &series, &layout);
     let mut bytes = Vec::new();
     write(&mut bytes).expect("writing to memory");
     let rows = series.days * series.municipalities * series.groups;

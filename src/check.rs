@@ -48,7 +48,18 @@ impl CheckResult {
 
 /// Runs `reps` replications of `scenario` and evaluates each of its expectations.
 pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
+    check_with(scenario, seed, reps, &|| {})
+}
+
+/// [`check`], calling `run_done` as each replication finishes (from worker threads).
+pub fn check_with(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    run_done: &(dyn Fn() + Sync),
+) -> Vec<CheckResult> {
     let values: Vec<Vec<Option<f64>>> = replicate(scenario, seed, reps, |_, series| {
+        run_done();
         scenario
             .expectations
             .iter()

@@ -1,5 +1,6 @@
 //! Command-line arguments, declared with clap's derive; no logic lives here.
 
+use crate::report::daily::{Grain, Period};
 use crate::report::Format;
 use crate::sweep::output::SweepFormat;
 use clap::{Args, Parser, Subcommand};
@@ -15,6 +16,10 @@ const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check fail
 #[derive(Debug, Parser)]
 #[command(name = "backlog", version, about = "Simulates the statutory meeting backlog at Danish jobcentres", after_help = EXIT_CODES)]
 pub struct Cli {
+    /// Print nothing but errors: no table, no progress, no "wrote" lines (files, and JSON asked for with
+    /// --format, are still written).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -40,6 +45,10 @@ pub enum Command {
     /// Combine the shard files of a sharded sweep into the output one unsharded run writes.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
+    /// Print a shell completion script: `backlog completions bash > /etc/bash_completion.d/backlog`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `backlog man | man -l -`.
+    Man,
 }
 
 /// How scenarios are run: shared by every command that runs them.
@@ -60,15 +69,28 @@ pub struct RunOptions {
 pub struct SimulateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// What to print on stdout.
+    /// What `simulate` prints on stdout: the table, the table in Markdown, or summary.json's document.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write DIR/summary.json and DIR/daily.csv.
+    /// Write DIR/summary.json, municipalities.csv, groups.csv, run.json and the daily files (docs/outputs.md).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// With --out: write summary.json only, and skip recording the daily rows.
-    #[arg(long)]
+    /// With --out: no daily files, and the daily rows are not recorded.
+    #[arg(long, conflicts_with_all = ["daily", "period", "daily_bands"])]
     pub summary_only: bool,
+    /// With --out: what one row of daily.csv sums [default: municipality-group].
+    #[arg(long, value_enum, value_name = "GRAIN", requires = "out")]
+    pub daily: Option<Grain>,
+    /// With --out: the days one row of the daily files covers [default: day].
+    #[arg(long, value_enum, requires = "out")]
+    pub period: Option<Period>,
+    /// With --out: also write daily_bands.csv, the 5th, 50th and 95th percentiles over replications of the
+    /// meetings pending and overdue, at the grain and period of daily.csv.
+    #[arg(long, requires = "out")]
+    pub daily_bands: bool,
+    /// Write the summary, municipalities, groups and daily totals as an Excel workbook.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
     /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
@@ -81,7 +103,7 @@ pub struct CompareArgs {
     /// Scenario files (TOML); the first is the baseline the others are compared with.
     #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
-    /// What to print on stdout.
+    /// What `compare` prints on stdout: the side-by-side table, the same in Markdown, or JSON with differences.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Draw the total overdue meetings of every scenario over time on one chart, into FILE.svg.
@@ -103,12 +125,15 @@ pub struct CheckArgs {
     /// Scenario files (TOML) with `[[expect]]` tables.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
-    /// What to print on stdout.
+    /// What `check` prints on stdout: one line per figure, a Markdown table, or the results as JSON.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Also write the results as JUnit XML, one test case per figure.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Also write the results as an Excel workbook with one sheet, Checks.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -161,4 +186,11 @@ pub struct MergeArgs {
     /// Where to write the merged results; `-` is stdout.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

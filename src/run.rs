@@ -80,16 +80,34 @@ pub struct Outcome {
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
 pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) -> Outcome {
+    simulate_with(scenario, seed, reps, keep_series, |_| ()).0
+}
+
+/// [`simulate`], and also maps the series of every replication through `extract`; the extracts come back in
+/// replication order.
+pub fn simulate_with<T, F>(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    keep_series: bool,
+    extract: F,
+) -> (Outcome, Vec<T>)
+where
+    T: Send,
+    F: Fn(&Series) -> T + Sync + Send,
+{
     let mut runs = replicate(scenario, seed, reps, |r, series| {
         let summary = RunSummary::of(scenario, &series);
-        (summary, (r == 0 && keep_series).then_some(series))
+        let extract = extract(&series);
+        (summary, extract, (r == 0 && keep_series).then_some(series))
     });
-    let first = runs.first_mut().and_then(|(_, series)| series.take());
-    let summaries: Vec<RunSummary> = runs.into_iter().map(|(s, _)| s).collect();
+    let first = runs.first_mut().and_then(|(_, _, series)| series.take());
+    let (summaries, extracts): (Vec<RunSummary>, Vec<T>) =
+        runs.into_iter().map(|(s, x, _)| (s, x)).unzip();
     let collect = |pick: &dyn Fn(&RunSummary) -> Metrics| {
         aggregate(&summaries.iter().map(pick).collect::<Vec<_>>())
     };
-    Outcome {
+    let outcome = Outcome {
         seed,
         replications: reps,
         total: collect(&|s| s.total.clone()),
@@ -100,5 +118,6 @@ pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) ->
             .map(|g| collect(&|s| s.groups[g].clone()))
             .collect(),
         first,
-    }
+    };
+    (outcome, extracts)
 }

@@ -3,9 +3,11 @@ use crate::cli::CheckArgs;
 use crate::error::exit_code;
 use crate::report::{self, Format};
 use crate::scenario;
+use crate::sweep::progress::Progress;
+use anyhow::Context;
 use std::io::Write;
 
-pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
+pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
     if let Some(path) = &args.junit {
@@ -13,28 +15,41 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
             report::prepare_dir(dir)?;
         }
     }
+    if let Some(path) = &args.xlsx {
+        super::check_output(path)?;
+    }
+    let reps_of = |s: &scenario::Scenario| args.run.reps.unwrap_or(s.replications);
+    let total: u64 = scenarios.iter().map(|s| u64::from(reps_of(s))).sum();
+    let progress = Progress::unless(quiet, || Progress::after_a_second("check", total));
     let results: Vec<check::CheckResult> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
             .flat_map(|s| {
-                check::check(
-                    s,
-                    args.run.seed.unwrap_or(s.seed),
-                    args.run.reps.unwrap_or(s.replications),
-                )
+                check::check_with(s, args.run.seed.unwrap_or(s.seed), reps_of(s), &|| {
+                    progress.run_done()
+                })
             })
             .collect()
     })?;
+    progress.finish();
     if let Some(path) = &args.junit {
         report::write_atomically(path, |out| report::check::junit(out, &results))?;
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Table => report::check::table(&mut out, &results)?,
-        Format::Json => report::check::json(&mut out, &results)?,
+    if let Some(path) = &args.xlsx {
+        let workbook = report::xlsx::checks(&results)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        super::write_output(path, |out| out.write_all(&workbook))?;
     }
-    out.flush()?;
+    if !quiet || args.format == Format::Json {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        match args.format {
+            Format::Table => report::check::table(&mut out, &results)?,
+            Format::Markdown => report::check::markdown(&mut out, &results)?,
+            Format::Json => report::check::json(&mut out, &results)?,
+        }
+        out.flush()?;
+    }
     Ok(if results.iter().any(|r| r.failed()) {
         exit_code::CHECK_FAILED
     } else {

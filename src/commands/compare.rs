@@ -4,9 +4,10 @@ use crate::report::plot::{self, OverlayLine};
 use crate::report::{self, Format, ScenarioInfo};
 use crate::run::{self, Outcome};
 use crate::scenario::{self, Scenario};
+use crate::sweep::progress::Progress;
 use std::io::Write;
 
-pub fn run(args: CompareArgs) -> anyhow::Result<()> {
+pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
@@ -14,12 +15,18 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         report::check_output_file("--plot", plot, "svg")?;
     }
     let keep_series = args.plot.is_some();
+    let total: u64 = scenarios.iter().map(|s| u64::from(reps_of(s))).sum();
+    let progress = Progress::unless(quiet, || Progress::after_a_second("compare", total));
     let outcomes: Vec<Outcome> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
-            .map(|s| run::simulate(s, args.run.seed.unwrap_or(s.seed), reps_of(s), keep_series))
+            .map(|s| {
+                let seed = args.run.seed.unwrap_or(s.seed);
+                run::simulate_with(s, seed, reps_of(s), keep_series, |_| progress.run_done()).0
+            })
             .collect()
     })?;
+    progress.finish();
     let entries: Vec<Entry> = scenarios
         .iter()
         .zip(&outcomes)
@@ -62,13 +69,17 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             &shade,
         )?;
     }
+    if quiet && args.format != Format::Json {
+        return Ok(());
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
         Format::Table => compare::write_table(&mut out, &entries)?,
+        Format::Markdown => compare::write_markdown(&mut out, &entries)?,
         Format::Json => compare::write_json(&mut out, &entries)?,
     }
-    if let (Some(plot), Format::Table) = (&args.plot, args.format) {
+    if let (Some(plot), Format::Table | Format::Markdown) = (&args.plot, args.format) {
         writeln!(out, "wrote {}", plot.display())?;
     }
     out.flush()?;

@@ -14,13 +14,26 @@ use std::path::Path;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Simulate(args) => simulate::run(args).map(|()| exit_code::OK),
-        Command::Compare(args) => compare::run(args).map(|()| exit_code::OK),
-        Command::Validate(args) => validate::run(args).map(|()| exit_code::OK),
-        Command::Check(args) => check::run(args),
-        Command::Sweep(args) => sweep::run(args).map(|()| exit_code::OK),
+        Command::Simulate(args) => simulate::run(args, quiet).map(|()| exit_code::OK),
+        Command::Compare(args) => compare::run(args, quiet).map(|()| exit_code::OK),
+        Command::Validate(args) => validate::run(args, quiet).map(|()| exit_code::OK),
+        Command::Check(args) => check::run(args, quiet),
+        Command::Sweep(args) => sweep::run(args, quiet).map(|()| exit_code::OK),
         Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "backlog", &mut std::io::stdout());
+            Ok(exit_code::OK)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            write_output(Path::new("-"), |out| {
+                clap_mangen::Man::new(command).render(out)
+            })?;
+            Ok(exit_code::OK)
+        }
     }
 }
 

@@ -1,44 +1,144 @@
 use crate::cli::SimulateArgs;
 use crate::error::InputError;
+use crate::report::daily::{self, Layout};
+use crate::report::run_record::{DailyOptions, RunRecord};
 use crate::report::{self, Format, ScenarioInfo};
 use crate::run;
 use crate::scenario;
+use crate::sweep::progress::Progress;
 use anyhow::Context;
 use std::io::Write;
+use std::path::Path;
 
-pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
+pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let scenario = scenario::load(&args.scenario)?;
     let reps = args.run.reps.unwrap_or(scenario.replications);
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
+    let daily = (!args.summary_only).then(|| DailyOptions {
+        grain: args.daily.unwrap_or_default(),
+        period: args.period.unwrap_or_default(),
+        bands: args.daily_bands,
+    });
+    let files = args
+        .out
+        .as_ref()
+        .map(|_| output_files(daily.as_ref()))
+        .unwrap_or_default();
     // Fail on a bad output path now, not after the run.
     if let Some(dir) = &args.out {
-        report::prepare_outputs(dir, &["summary.json", "daily.csv"])?;
+        report::prepare_outputs(dir, &files)?;
     }
     if let Some(plot) = &args.plot {
         report::check_output_file("--plot", plot, "svg")?;
     }
+    if let Some(xlsx) = &args.xlsx {
+        super::check_output(xlsx)?;
+    }
     let seed = args.run.seed.unwrap_or(scenario.seed);
-    let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
-    let outcome = super::with_jobs(args.run.jobs, || {
-        run::simulate(&scenario, seed, reps, keep_series)
+    let keep_series =
+        (args.out.is_some() && !args.summary_only) || args.plot.is_some() || args.xlsx.is_some();
+    let bands = daily.as_ref().filter(|d| d.bands);
+    let progress = Progress::unless(quiet, || Progress::after_a_second("simulate", reps.into()));
+    let (outcome, levels) = super::with_jobs(args.run.jobs, || {
+        run::simulate_with(&scenario, seed, reps, keep_series, |series| {
+            let levels =
+                bands.map(|d| Layout::new(&scenario, series, d.grain, d.period).levels(series));
+            progress.run_done();
+            levels
+        })
     })?;
+    progress.finish();
     let info = ScenarioInfo::new(&scenario, seed, reps);
     if let Some(dir) = &args.out {
-        report::write_atomically(&dir.join("summary.json"), |out| {
-            report::json::write(out, &scenario, &info, &outcome)
-        })?;
-        if let (Some(series), false) = (&outcome.first, args.summary_only) {
-            report::write_atomically(&dir.join("daily.csv"), |out| {
-                report::daily::write(out, &scenario, &info, series)
-            })?;
-        }
+        write_directory(
+            dir, &args, &scenario, &info, &outcome, daily, levels, &files,
+        )?;
     }
     if let (Some(plot), Some(series)) = (&args.plot, &outcome.first) {
         report::plot::series_chart(plot, &scenario, series)?;
     }
-    print(&args, &scenario, &info, &outcome).context("cannot write to standard output")
+    if let Some(path) = &args.xlsx {
+        let workbook = report::xlsx::simulation(&scenario, &info, &outcome, outcome.first.as_ref())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        super::write_output(path, |out| out.write_all(&workbook))?;
+    }
+    if quiet && args.format != Format::Json {
+        return Ok(());
+    }
+    print(&args, &scenario, &info, &outcome, &files).context("cannot write to standard output")
+}
+
+/// The files `--out DIR` holds, in the order they are written.
+fn output_files(daily: Option<&DailyOptions>) -> Vec<&'static str> {
+    let mut files = vec!["summary.json", "municipalities.csv", "groups.csv"];
+    if let Some(daily) = daily {
+        files.push("daily.csv");
+        if daily.grain.has_groups() {
+            files.push("capacity.csv");
+        }
+        if daily.bands {
+            files.push("daily_bands.csv");
+        }
+    }
+    files.push("run.json");
+    files
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_directory(
+    dir: &Path,
+    args: &SimulateArgs,
+    scenario: &scenario::Scenario,
+    info: &ScenarioInfo,
+    outcome: &run::Outcome,
+    daily: Option<DailyOptions>,
+    levels: Vec<Option<Vec<[u32; 2]>>>,
+    files: &[&str],
+) -> anyhow::Result<()> {
+    report::write_atomically(&dir.join("summary.json"), |out| {
+        report::json::write(out, scenario, info, outcome)
+    })?;
+    report::write_atomically(&dir.join("municipalities.csv"), |out| {
+        report::tidy::write_municipalities(out, scenario, outcome)
+    })?;
+    report::write_atomically(&dir.join("groups.csv"), |out| {
+        report::tidy::write_groups(out, scenario, outcome)
+    })?;
+    if let (Some(options), Some(series)) = (&daily, &outcome.first) {
+        let layout = Layout::new(scenario, series, options.grain, options.period);
+        report::write_atomically(&dir.join("daily.csv"), |out| {
+            daily::write(out, series, &layout)
+        })?;
+        if options.grain.has_groups() {
+            report::write_atomically(&dir.join("capacity.csv"), |out| {
+                daily::write_capacity(out, scenario, series, &layout)
+            })?;
+        }
+        if options.bands {
+            let levels: Vec<Vec<[u32; 2]>> = levels.into_iter().flatten().collect();
+            report::write_atomically(&dir.join("daily_bands.csv"), |out| {
+                daily::write_bands(out, series, &layout, &levels)
+            })?;
+        }
+    }
+    let mut overrides = serde_json::Map::new();
+    if let Some(seed) = args.run.seed {
+        overrides.insert("seed".into(), seed.into());
+    }
+    if let Some(reps) = args.run.reps {
+        overrides.insert("replications".into(), reps.into());
+    }
+    let record = RunRecord {
+        scenario: info,
+        overrides,
+        daily,
+        files: files.iter().map(|f| f.to_string()).collect(),
+    };
+    report::write_atomically(&dir.join("run.json"), |out| {
+        report::run_record::write(out, &record)
+    })
 }
 
 fn print(
@@ -46,23 +146,22 @@ fn print(
     scenario: &scenario::Scenario,
     info: &ScenarioInfo,
     outcome: &run::Outcome,
+    files: &[&str],
 ) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
         Format::Table => report::table::write(&mut out, scenario, info, outcome)?,
+        Format::Markdown => report::table::write_markdown(&mut out, scenario, info, outcome)?,
         Format::Json => report::json::write(&mut out, scenario, info, outcome)?,
     }
-    if let (Some(dir), Format::Table) = (&args.out, args.format) {
-        let daily = if !args.summary_only {
-            " and daily.csv"
-        } else {
-            ""
-        };
-        writeln!(out, "wrote {}{daily}", dir.join("summary.json").display())?;
-    }
-    if let (Some(plot), Format::Table) = (&args.plot, args.format) {
-        writeln!(out, "wrote {}", plot.display())?;
+    if args.format != Format::Json {
+        if let Some(dir) = &args.out {
+            writeln!(out, "wrote {} in {}", files.join(", "), dir.display())?;
+        }
+        for path in [&args.plot, &args.xlsx].into_iter().flatten() {
+            writeln!(out, "wrote {}", path.display())?;
+        }
     }
     out.flush()
 }

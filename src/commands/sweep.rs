@@ -12,7 +12,7 @@ use crate::sweep::target::{self, Condition, Staffing, Target};
 use crate::sweep::{overrides, RepOutcome, Sweep, MAX_RUNS};
 use std::collections::BTreeMap;
 
-pub fn run(args: SweepArgs) -> anyhow::Result<()> {
+pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
     // Everything that can be checked without the scenario, first.
     let grid = Grid::parse(&args.vary)?;
     let shard = args
@@ -135,12 +135,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         }),
     };
     let results = super::with_jobs(args.run.jobs, || match (&target, bisection) {
-        (Some(target), true) => search(&sweep, &scenario, target, &mut header),
-        _ => run_grid(&sweep, &grid, shard, reps),
+        (Some(target), true) => search(&sweep, &scenario, target, &mut header, quiet),
+        _ => run_grid(&sweep, &grid, shard, reps, quiet),
     })??;
 
     let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
-    if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
+    if let (Some(target), [axis], false) = (&target, grid.axes.as_slice(), quiet) {
         // A one-key grid answers the target question directly; say so next to the progress lines.
         match rows.iter().find(|row| row.target.is_some_and(|t| t.met)) {
             Some(row) => eprintln!(
@@ -190,13 +190,16 @@ fn run_grid(
     grid: &Grid,
     shard: Option<ShardSpec>,
     reps: u32,
+    quiet: bool,
 ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
     let indices: Vec<usize> = match shard {
         Some(shard) => shard.points(grid.len()).collect(),
         None => (0..grid.len()).collect(),
     };
     let points: Vec<_> = indices.iter().map(|&i| (i, grid.point(i))).collect();
-    let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
+    let progress = Progress::unless(quiet, || {
+        Progress::new(Some(points.len() as u64 * u64::from(reps)))
+    });
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
     Ok(results)
@@ -208,10 +211,11 @@ fn search(
     scenario: &Scenario,
     target: &Target,
     header: &mut Header,
+    quiet: bool,
 ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
     let staffing = Staffing::of(scenario);
     header.keys = vec![staffing.key];
-    let progress = Progress::new(None);
+    let progress = Progress::unless(quiet, || Progress::new(None));
     let mut tried: BTreeMap<u64, (Row, Vec<RepOutcome>)> = BTreeMap::new();
     let found = target::bisect(&staffing, |steps| {
         let value = staffing.value(steps);

@@ -2,10 +2,11 @@ use crate::cli::ValidateArgs;
 use crate::error::InputError;
 use crate::scenario;
 
-pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
+pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
     let mut problems = Vec::new();
     for path in &args.scenarios {
         match scenario::load(path) {
+            Ok(_) if quiet => {}
             Ok(s) => println!(
                 "{}: ok: \"{}\", {} to {}, {} municipalit{}, {} group{}, {} suspension{}",
                 path.display(),

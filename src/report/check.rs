@@ -45,6 +45,54 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
     )
 }
 
+/// The check table as Markdown: one row per figure, then the known misses' reasons and the count.
+pub fn markdown(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()> {
+    use super::table::markdown_text;
+    writeln!(
+        out,
+        "| status | scenario | figure | published | simulated (mean) | 5 %-95 % | error | tolerance |"
+    )?;
+    writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|")?;
+    for r in results {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {}-{} | {} | {:.0}% |",
+            r.status(),
+            markdown_text(&r.scenario),
+            markdown_text(&r.figure),
+            number(Some(r.value)),
+            number(r.simulated.mean),
+            number(r.simulated.p5),
+            number(r.simulated.p95),
+            r.error
+                .map_or("-".to_string(), |e| format!("{:+.1}%", e * 100.0)),
+            r.tolerance * 100.0,
+        )?;
+    }
+    writeln!(out)?;
+    for r in results {
+        writeln!(
+            out,
+            "- {}: {}",
+            markdown_text(&r.figure),
+            markdown_text(&r.source)
+        )?;
+        if let (Some(reason), false) = (&r.known_miss, r.pass) {
+            writeln!(out, "  known miss: {}", markdown_text(reason))?;
+        }
+    }
+    let failed = results.iter().filter(|r| r.failed()).count();
+    let missed = results.iter().filter(|r| !r.pass && !r.failed()).count();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} passed, {} failed, {} known misses",
+        results.len() - failed - missed,
+        failed,
+        missed
+    )
+}
+
 pub fn json(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, results)?;
     writeln!(out)

@@ -160,13 +160,13 @@ const ROWS: &[(&str, &str, Kind)] = &[
     ("backlog_peak", "backlog peak (overdue)", Kind::Count),
     (
         "backlog_peak_date",
-        "backlog peak date",
+        "backlog peak date (median)",
         Kind::Date(peak_date),
     ),
     ("days_to_clear", "days to clear", Kind::Decimal(0)),
     (
         "backlog_cleared_date",
-        "backlog cleared on",
+        "backlog cleared on (median)",
         Kind::Date(|m| m.backlog_cleared_date),
     ),
     ("overdue_end", "overdue at end", Kind::Count),
@@ -186,7 +186,21 @@ const ROWS: &[(&str, &str, Kind)] = &[
     ),
 ];
 
+/// Whether a run had no backlog at all: then there is nothing to clear, and its clearing date is only the day
+/// its suspension began.
+fn no_backlog(metrics: &Metrics) -> bool {
+    metrics.backlog_peak <= 0.0
+}
+
+/// The rows that tell when the backlog was cleared: "no backlog" for a run without one.
+fn about_clearing(name: &str) -> bool {
+    matches!(name, "days_to_clear" | "backlog_cleared_date")
+}
+
 fn show(kind: Kind, metrics: &Metrics, name: &str) -> String {
+    if about_clearing(name) && no_backlog(metrics) {
+        return "no backlog".to_string();
+    }
     match kind {
         Kind::Date(pick) => pick(metrics).map_or("-".to_string(), |d| d.to_string()),
         _ => match metrics.get(name) {
@@ -250,75 +264,123 @@ pub fn letter(index: usize) -> String {
     }
 }
 
+/// The legend lines naming each run by letter.
+fn legend(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|entry| {
+            let info = &entry.info;
+            format!(
+                "{} ({}): {} to {}, seed {}, {} replication{}",
+                info.name,
+                info.file,
+                info.start,
+                info.end,
+                info.seed,
+                info.replications,
+                if info.replications == 1 { "" } else { "s" }
+            )
+        })
+        .collect()
+}
+
+/// The header and the rows of the table: label, the baseline's value, then value and difference of each other run.
+fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec!["metric".to_string(), letter(0)];
+    for i in 1..entries.len() {
+        header.push(letter(i));
+        header.push(format!("{} - {}", letter(i), letter(0)));
+    }
+    let baseline = &entries[0].outcome.total.mean;
+    let rows = ROWS
+        .iter()
+        .map(|&(name, label, kind)| {
+            let mut row = vec![label.to_string(), show(kind, baseline, name)];
+            for entry in &entries[1..] {
+                let mean = &entry.outcome.total.mean;
+                let d = match kind {
+                    // A date of clearing that is only a suspension's start says nothing against another run.
+                    Kind::Date(_)
+                        if about_clearing(name) && (no_backlog(baseline) || no_backlog(mean)) =>
+                    {
+                        Difference {
+                            absolute: None,
+                            relative: None,
+                        }
+                    }
+                    Kind::Date(pick) => date_difference(pick(baseline), pick(mean)),
+                    _ => difference(baseline.get(name), mean.get(name)),
+                };
+                row.push(show(kind, mean, name));
+                row.push(show_difference(kind, d));
+            }
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+fn footnotes() -> [String; 2] {
+    [
+        format!(
+            "Totals over all municipalities; numbers are means over replications, dates medians; differences are against {} (pp: percentage points).",
+            letter(0)
+        ),
+        "meetings per caseworker-day: meetings held per caseworker FTE per working day.".to_string(),
+    ]
+}
+
 /// The side-by-side table: a legend naming each run by letter, then one row per metric with the baseline's
 /// value, and for every other run its value and its difference from the baseline.
 pub fn write_table(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()> {
-    let Some(first) = entries.first() else {
+    if entries.is_empty() {
         return Ok(());
-    };
-    for (i, entry) in entries.iter().enumerate() {
-        let info = &entry.info;
-        writeln!(
-            out,
-            "{:<3} {} ({}): {} to {}, seed {}, {} replication{}",
-            letter(i),
-            info.name,
-            info.file,
-            info.start,
-            info.end,
-            info.seed,
-            info.replications,
-            if info.replications == 1 { "" } else { "s" }
-        )?;
+    }
+    for (i, line) in legend(entries).iter().enumerate() {
+        writeln!(out, "{:<3} {line}", letter(i))?;
     }
     writeln!(out)?;
-    write!(
-        out,
-        "{:<LABEL_WIDTH$} {:>VALUE_WIDTH$}",
-        "metric",
-        letter(0)
-    )?;
-    for i in 1..entries.len() {
-        write!(
-            out,
-            " {:>VALUE_WIDTH$} {:>DIFFERENCE_WIDTH$}",
-            letter(i),
-            format!("{} - {}", letter(i), letter(0))
-        )?;
-    }
-    writeln!(out)?;
-    let baseline = &first.outcome.total.mean;
-    for &(name, label, kind) in ROWS {
-        write!(
-            out,
-            "{label:<LABEL_WIDTH$} {:>VALUE_WIDTH$}",
-            show(kind, baseline, name)
-        )?;
-        for entry in &entries[1..] {
-            let mean = &entry.outcome.total.mean;
-            let d = match kind {
-                Kind::Date(pick) => date_difference(pick(baseline), pick(mean)),
-                _ => difference(baseline.get(name), mean.get(name)),
-            };
+    let (header, rows) = grid(entries);
+    for row in std::iter::once(&header).chain(&rows) {
+        write!(out, "{:<LABEL_WIDTH$} {:>VALUE_WIDTH$}", row[0], row[1])?;
+        for pair in row[2..].chunks(2) {
             write!(
                 out,
                 " {:>VALUE_WIDTH$} {:>DIFFERENCE_WIDTH$}",
-                show(kind, mean, name),
-                show_difference(kind, d)
+                pair[0], pair[1]
             )?;
         }
         writeln!(out)?;
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "Totals over all municipalities, means over replications; differences are against {} (pp: percentage points).",
-        letter(0)
-    )?;
-    writeln!(
-        out,
-        "meetings per caseworker-day: meetings held per caseworker FTE per working day."
-    )
+    for note in footnotes() {
+        writeln!(out, "{note}")?;
+    }
+    Ok(())
+}
+
+/// The same table in Markdown, for pasting into a report.
+pub fn write_markdown(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()> {
+    use super::table::markdown_text;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    for (i, line) in legend(entries).iter().enumerate() {
+        writeln!(out, "- **{}**: {}", letter(i), markdown_text(line))?;
+    }
+    writeln!(out)?;
+    let (header, rows) = grid(entries);
+    writeln!(out, "| {} |", header.join(" | "))?;
+    writeln!(out, "|---|{}", "---:|".repeat(header.len() - 1))?;
+    for row in &rows {
+        let cells: Vec<String> = row.iter().map(|c| markdown_text(c)).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    writeln!(out)?;
+    for note in footnotes() {
+        writeln!(out, "{note}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,19 +1,68 @@
-//! daily.csv: one row per date x municipality x group, streamed from the series through a buffered writer.
+//! The daily files of `--out DIR`: daily.csv at the grain asked for (the total, per municipality, per group, or
+//! per municipality and group), per day, week or month; capacity.csv where the grain has groups, so that the
+//! capacity of a municipality is never repeated on its group rows; daily_bands.csv, the 5th, 50th and 95th
+//! percentiles over replications of the meetings pending and overdue at the end of each period.
 //!
-//! `capacity` and `caseworkers` belong to the municipality and are repeated on each of its group rows; sum them
-//! over municipalities, not over groups. The last four columns identify the run.
+//! Every file is laid out by one [`Layout`]: its periods (runs of consecutive days) and its entities (the sets of
+//! municipalities and groups a row sums). Text fields are quoted once, the way the csv crate quotes them, and the
+//! rows are assembled from those pieces and the numbers, so a row costs no allocation.
 
-use super::ScenarioInfo;
-use crate::engine::metrics::Series;
+use crate::engine::metrics::{GroupDay, Series};
 use crate::scenario::Scenario;
+use crate::summary::percentile;
+use chrono::Datelike;
+use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write;
 
-pub const COLUMNS: &[&str] = &[
-    "date",
-    "municipality_code",
-    "municipality",
-    "group",
+/// The UTF-8 byte-order mark every CSV of `--out DIR` starts with, so that Excel reads the Danish letters as
+/// UTF-8 (pandas, R's readr and Python's `utf-8-sig` codec skip it).
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What one row of daily.csv sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grain {
+    /// One row per period: all municipalities and groups.
+    Total,
+    /// One row per period and municipality, all groups.
+    Municipality,
+    /// One row per period and group, all municipalities.
+    Group,
+    /// One row per period, municipality and group.
+    #[default]
+    MunicipalityGroup,
+}
+
+impl Grain {
+    /// Whether rows are per group, so that capacity (a municipality's) goes to capacity.csv.
+    pub fn has_groups(self) -> bool {
+        matches!(self, Grain::Group | Grain::MunicipalityGroup)
+    }
+
+    /// The grain of capacity.csv: this one without the groups.
+    fn without_groups(self) -> Grain {
+        match self {
+            Grain::Group | Grain::Total => Grain::Total,
+            Grain::Municipality | Grain::MunicipalityGroup => Grain::Municipality,
+        }
+    }
+}
+
+/// How many days one row covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Period {
+    #[default]
+    Day,
+    /// ISO weeks, Monday to Sunday.
+    Week,
+    /// Calendar months.
+    Month,
+}
+
+/// The flow columns, summed over a period, and the level columns, at the end of its last day, in file order.
+pub const VALUE_COLUMNS: &[&str] = &[
     "arrivals",
     "exits",
     "active",
@@ -26,90 +75,256 @@ pub const COLUMNS: &[&str] = &[
     "overdue",
     "suspended",
     "suspended_existing",
-    "capacity",
-    "caseworkers",
-    "scenario",
-    "sha256",
-    "seed",
-    "version",
 ];
+
+/// The columns of daily_bands.csv after the keys.
+pub const BAND_COLUMNS: &[&str] = &[
+    "pending_p5",
+    "pending_p50",
+    "pending_p95",
+    "overdue_p5",
+    "overdue_p50",
+    "overdue_p95",
+];
+
+fn values(row: &GroupDay) -> [u32; 12] {
+    [
+        row.arrivals,
+        row.exits,
+        row.active,
+        row.due,
+        row.held,
+        row.held_on_time,
+        row.waived,
+        row.dropped,
+        row.pending,
+        row.overdue,
+        row.suspended,
+        row.suspended_existing,
+    ]
+}
+
+/// What one row sums: municipality indices (`None`: all) and a group index (`None`: all).
+#[derive(Debug, Clone)]
+struct Entity {
+    municipality: Option<usize>,
+    group: Option<usize>,
+    /// The row's key fields after the period, quoted, each preceded by a comma.
+    key: Vec<u8>,
+}
+
+/// The rows of one daily file: periods by entities, periods first.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    grain: Grain,
+    period: Period,
+    /// First and last day index of each period.
+    periods: Vec<(usize, usize)>,
+    entities: Vec<Entity>,
+}
+
+impl Layout {
+    pub fn new(scenario: &Scenario, series: &Series, grain: Grain, period: Period) -> Self {
+        Layout {
+            grain,
+            period,
+            periods: periods(series, period),
+            entities: entities(scenario, grain),
+        }
+    }
+
+    /// Rows in the file.
+    pub fn rows(&self) -> usize {
+        self.periods.len() * self.entities.len()
+    }
+
+    fn header(&self, values: &[&str]) -> Vec<u8> {
+        let mut columns: Vec<&str> = match self.period {
+            Period::Day => vec!["date"],
+            Period::Week | Period::Month => vec!["period_start", "period_end"],
+        };
+        columns.extend(match self.grain {
+            Grain::Total => &[][..],
+            Grain::Municipality => &["municipality_code", "municipality"][..],
+            Grain::Group => &["group"][..],
+            Grain::MunicipalityGroup => &["municipality_code", "municipality", "group"][..],
+        });
+        columns.extend(values);
+        let mut bytes = BOM.to_vec();
+        bytes.extend(columns.join(",").as_bytes());
+        bytes.push(b'\n');
+        bytes
+    }
+
+    fn period_key(&self, series: &Series, (first, last): (usize, usize)) -> String {
+        match self.period {
+            Period::Day => series.date(first).to_string(),
+            Period::Week | Period::Month => {
+                format!("{},{}", series.date(first), series.date(last))
+            }
+        }
+    }
+
+    /// The flows of `entity` summed over the period and its levels at the end of the period's last day.
+    fn cell(&self, series: &Series, (first, last): (usize, usize), entity: &Entity) -> GroupDay {
+        let sum_day = |day: usize| {
+            let mut sum = GroupDay::default();
+            let municipalities = match entity.municipality {
+                Some(m) => m..m + 1,
+                None => 0..series.municipalities,
+            };
+            for m in municipalities {
+                match entity.group {
+                    Some(g) => sum += series.row(day, m, g),
+                    None => series.group_rows(day, m).iter().for_each(|r| sum += r),
+                }
+            }
+            sum
+        };
+        let mut total = GroupDay::default();
+        for day in first..=last {
+            total += &sum_day(day);
+        }
+        let end = sum_day(last);
+        total.active = end.active;
+        total.pending = end.pending;
+        total.overdue = end.overdue;
+        total
+    }
+
+    /// Capacity summed over the period and the mean caseworker FTE over its days, for `entity`'s municipalities.
+    fn staff(&self, series: &Series, (first, last): (usize, usize), entity: &Entity) -> (f64, f64) {
+        let (mut capacity, mut caseworkers) = (0.0, 0.0);
+        for day in first..=last {
+            let municipalities = match entity.municipality {
+                Some(m) => m..m + 1,
+                None => 0..series.municipalities,
+            };
+            for m in municipalities {
+                let row = series.municipality_row(day, m);
+                capacity += row.capacity;
+                caseworkers += row.caseworkers;
+            }
+        }
+        (capacity, caseworkers / (last + 1 - first) as f64)
+    }
+
+    /// Pending and overdue at the end of each period, for every row in file order: what daily_bands.csv takes the
+    /// percentiles of.
+    pub fn levels(&self, series: &Series) -> Vec<[u32; 2]> {
+        let mut levels = Vec::with_capacity(self.rows());
+        for &period in &self.periods {
+            for entity in &self.entities {
+                let cell = self.cell(series, (period.1, period.1), entity);
+                levels.push([cell.pending, cell.overdue]);
+            }
+        }
+        levels
+    }
+}
+
+/// Consecutive days with the same date key form one period.
+fn periods(series: &Series, period: Period) -> Vec<(usize, usize)> {
+    let key = |day: usize| {
+        let date = series.date(day);
+        match period {
+            Period::Day => (date.year(), date.ordinal()),
+            Period::Week => (date.iso_week().year(), date.iso_week().week()),
+            Period::Month => (date.year(), date.month()),
+        }
+    };
+    let mut periods: Vec<(usize, usize)> = Vec::new();
+    for day in 0..series.days {
+        match periods.last_mut() {
+            Some((first, last)) if key(*first) == key(day) => *last = day,
+            _ => periods.push((day, day)),
+        }
+    }
+    periods
+}
+
+fn entities(scenario: &Scenario, grain: Grain) -> Vec<Entity> {
+    let municipality_key = |m: usize| {
+        let municipality = &scenario.municipalities[m];
+        let mut key = vec![b','];
+        key.extend(field(&municipality.code.to_string()));
+        key.push(b',');
+        key.extend(field(&municipality.name));
+        key
+    };
+    let group_key = |g: usize| {
+        let mut key = vec![b','];
+        key.extend(field(&scenario.groups[g].id));
+        key
+    };
+    let (municipalities, groups) = (scenario.municipalities.len(), scenario.groups.len());
+    match grain {
+        Grain::Total => vec![Entity {
+            municipality: None,
+            group: None,
+            key: Vec::new(),
+        }],
+        Grain::Municipality => (0..municipalities)
+            .map(|m| Entity {
+                municipality: Some(m),
+                group: None,
+                key: municipality_key(m),
+            })
+            .collect(),
+        Grain::Group => (0..groups)
+            .map(|g| Entity {
+                municipality: None,
+                group: Some(g),
+                key: group_key(g),
+            })
+            .collect(),
+        Grain::MunicipalityGroup => (0..municipalities)
+            .flat_map(|m| (0..groups).map(move |g| (m, g)))
+            .map(|(m, g)| {
+                let mut key = municipality_key(m);
+                key.extend(group_key(g));
+                Entity {
+                    municipality: Some(m),
+                    group: Some(g),
+                    key,
+                }
+            })
+            .collect(),
+    }
+}
 
 /// Rows are assembled in a buffer of about this size and handed to `out` whole.
 const CHUNK: usize = 1 << 16;
 
-/// Writes the rows. The text fields (names, ids, the run's identity) are quoted once, the same way the csv crate
-/// quotes them, and every row is assembled from those pieces and the day's numbers, so a row costs no
-/// allocation and the output is the same bytes a csv writer would produce.
-pub fn write(
-    out: &mut dyn Write,
-    scenario: &Scenario,
-    info: &ScenarioInfo,
-    series: &Series,
-) -> std::io::Result<()> {
-    let mut header = csv::Writer::from_writer(Vec::new());
-    header.write_record(COLUMNS)?;
-    out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
-
-    let groups: Vec<Vec<u8>> = scenario.groups.iter().map(|g| field(&g.id)).collect();
-    let municipalities: Vec<Vec<u8>> = scenario
-        .municipalities
-        .iter()
-        .map(|m| {
-            let mut prefix = field(&m.code.to_string());
-            prefix.push(b',');
-            prefix.extend(field(&m.name));
-            prefix
-        })
-        .collect();
-    let mut run = Vec::new();
-    for text in [
-        info.name.as_str(),
-        info.sha256.as_str(),
-        &info.seed.to_string(),
-        info.version.as_str(),
-    ] {
-        run.push(b',');
-        run.extend(field(text));
+/// Writes daily.csv: the flows and levels of every row, and, where the grain has no groups, the capacity summed
+/// over the period and the mean caseworker FTE (three decimals).
+pub fn write(out: &mut dyn Write, series: &Series, layout: &Layout) -> std::io::Result<()> {
+    let staffed = !layout.grain.has_groups();
+    let mut columns = VALUE_COLUMNS.to_vec();
+    if staffed {
+        columns.extend(["capacity", "caseworkers"]);
     }
-    run.push(b'\n');
-
+    out.write_all(&layout.header(&columns))?;
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 1024);
     let mut numbers = itoa::Buffer::new();
     let mut staff = String::new();
-    for day in 0..series.days {
-        let date = series.date(day).to_string();
-        for (m, prefix) in municipalities.iter().enumerate() {
-            let row = series.municipality_row(day, m);
-            staff.clear();
-            // Capacity and caseworkers are written with three decimals, as `{:.3}` does.
-            write!(staff, ",{:.3},{:.3}", row.capacity, row.caseworkers)
-                .expect("writing to a String cannot fail");
-            for (g, row) in series.group_rows(day, m).iter().enumerate() {
-                buffer.extend_from_slice(date.as_bytes());
+    for &period in &layout.periods {
+        let key = layout.period_key(series, period);
+        for entity in &layout.entities {
+            buffer.extend_from_slice(key.as_bytes());
+            buffer.extend_from_slice(&entity.key);
+            for value in values(&layout.cell(series, period, entity)) {
                 buffer.push(b',');
-                buffer.extend_from_slice(prefix);
-                buffer.push(b',');
-                buffer.extend_from_slice(&groups[g]);
-                for value in [
-                    row.arrivals,
-                    row.exits,
-                    row.active,
-                    row.due,
-                    row.held,
-                    row.held_on_time,
-                    row.waived,
-                    row.dropped,
-                    row.pending,
-                    row.overdue,
-                    row.suspended,
-                    row.suspended_existing,
-                ] {
-                    buffer.push(b',');
-                    buffer.extend_from_slice(numbers.format(value).as_bytes());
-                }
-                buffer.extend_from_slice(staff.as_bytes());
-                buffer.extend_from_slice(&run);
+                buffer.extend_from_slice(numbers.format(value).as_bytes());
             }
+            if staffed {
+                let (capacity, caseworkers) = layout.staff(series, period, entity);
+                staff.clear();
+                write!(staff, ",{capacity:.3},{caseworkers:.3}")
+                    .expect("writing to a String cannot fail");
+                buffer.extend_from_slice(staff.as_bytes());
+            }
+            buffer.push(b'\n');
             if buffer.len() >= CHUNK {
                 out.write_all(&buffer)?;
                 buffer.clear();
@@ -120,8 +335,76 @@ pub fn write(
     out.flush()
 }
 
+/// Writes capacity.csv for a grain with groups: the capacity and mean caseworker FTE of the same periods, per
+/// municipality (grain `municipality-group`) or in total (grain `group`).
+pub fn write_capacity(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    series: &Series,
+    layout: &Layout,
+) -> std::io::Result<()> {
+    let staff_layout = Layout {
+        grain: layout.grain.without_groups(),
+        period: layout.period,
+        periods: layout.periods.clone(),
+        entities: entities(scenario, layout.grain.without_groups()),
+    };
+    out.write_all(&staff_layout.header(&["capacity", "caseworkers", "working_days"]))?;
+    let mut text = String::new();
+    for &period in &staff_layout.periods {
+        let key = staff_layout.period_key(series, period);
+        let working = (period.0..=period.1).filter(|&d| series.working[d]).count();
+        for entity in &staff_layout.entities {
+            let (capacity, caseworkers) = staff_layout.staff(series, period, entity);
+            text.clear();
+            write!(text, ",{capacity:.3},{caseworkers:.3},{working}\n")
+                .expect("writing to a String cannot fail");
+            out.write_all(key.as_bytes())?;
+            out.write_all(&entity.key)?;
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    out.flush()
+}
+
+/// Writes daily_bands.csv: for every row of `layout`, the 5th, 50th and 95th percentiles (linear interpolation)
+/// of pending and overdue meetings at the end of the period over the replications; `levels` holds one
+/// [`Layout::levels`] per replication.
+pub fn write_bands(
+    out: &mut dyn Write,
+    series: &Series,
+    layout: &Layout,
+    levels: &[Vec<[u32; 2]>],
+) -> std::io::Result<()> {
+    out.write_all(&layout.header(BAND_COLUMNS))?;
+    let mut text = String::new();
+    let mut values: Vec<Option<f64>> = Vec::with_capacity(levels.len());
+    let mut row = 0;
+    for &period in &layout.periods {
+        let key = layout.period_key(series, period);
+        for entity in &layout.entities {
+            text.clear();
+            text.push_str(&key);
+            text.push_str(std::str::from_utf8(&entity.key).expect("keys are UTF-8"));
+            for level in 0..2 {
+                values.clear();
+                values.extend(levels.iter().map(|rep| Some(f64::from(rep[row][level]))));
+                values.sort_by(|a, b| a.partial_cmp(b).expect("counts are never NaN"));
+                for q in [0.05, 0.5, 0.95] {
+                    let value = percentile(&values, q).expect("every replication has a level");
+                    write!(text, ",{value}").expect("writing to a String cannot fail");
+                }
+            }
+            text.push('\n');
+            out.write_all(text.as_bytes())?;
+            row += 1;
+        }
+    }
+    out.flush()
+}
+
 /// One field as the csv crate writes it inside a record of several fields (quoted only where needed).
-fn field(text: &str) -> Vec<u8> {
+pub(crate) fn field(text: &str) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // A second, empty field: the crate quotes an empty field only when it is alone in its record.
     writer

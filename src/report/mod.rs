@@ -11,7 +11,10 @@ pub mod compare;
 pub mod daily;
 pub mod json;
 pub mod plot;
+pub mod run_record;
 pub mod table;
+pub mod tidy;
+pub mod xlsx;
 
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -29,6 +32,8 @@ pub enum Format {
     Table,
     /// JSON (for simulate, the same document as summary.json; see docs/outputs.md).
     Json,
+    /// The table as Markdown, to paste into a report.
+    Markdown,
 }
 
 /// Identifies the scenario and run in every output.

@@ -17,8 +17,24 @@ fn band_text(band: &Band) -> String {
     }
 }
 
-/// `staffed` is false for group rows: staff and capacity belong to municipalities, not to groups.
-fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::io::Result<()> {
+/// The column headers of the table.
+const HEADERS: [&str; 11] = [
+    "due",
+    "held",
+    "on time",
+    "waived",
+    "dropped",
+    "suspended",
+    "backlog peak",
+    "cleared (median)",
+    "mtg/cw",
+    "pers/cw",
+    "",
+];
+
+/// The cells of one row after its label. `staffed` is false for group rows: staff and capacity belong to
+/// municipalities, not to groups.
+fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
     let m = &a.mean;
     // Without a backlog there is no peak date and nothing to clear.
     let (peak, cleared) = if m.backlog_peak > 0.0 {
@@ -30,7 +46,7 @@ fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::i
             .map_or("not cleared".to_string(), |d| d.to_string());
         (format!("{} {date}", thousands(m.backlog_peak)), cleared)
     } else {
-        ("0".to_string(), "-".to_string())
+        ("0".to_string(), "no backlog".to_string())
     };
     let (per_caseworker, persons_per_caseworker) = if staffed {
         (
@@ -40,20 +56,150 @@ fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::i
     } else {
         ("-".to_string(), "-".to_string())
     };
-    writeln!(
-        out,
-        "{label:<30} {:>10} {:>10} {:>7.1}% {:>9} {:>9} {:>10} {:>16} {:>12} {:>7} {:>7}",
+    let suspended = if m.suspended > m.due {
+        format!("{}*", thousands(m.suspended))
+    } else {
+        thousands(m.suspended)
+    };
+    [
         thousands(m.due),
         thousands(m.held),
-        m.on_time_share * 100.0,
+        format!("{:.1}%", m.on_time_share * 100.0),
         thousands(m.waived),
         thousands(m.dropped),
-        thousands(m.suspended),
+        suspended,
         peak,
         cleared,
         per_caseworker,
         persons_per_caseworker,
+    ]
+}
+
+fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::io::Result<()> {
+    let c = cells(a, staffed);
+    writeln!(
+        out,
+        "{label:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>16} {:>7} {:>7}",
+        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9],
     )
+}
+
+/// Municipalities in the order shown: scenario order, or the largest backlog peaks first when there are many.
+fn shown_municipalities(scenario: &Scenario, outcome: &Outcome) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..scenario.municipalities.len()).collect();
+    if order.len() > MAX_ROWS {
+        order.sort_by(|&a, &b| {
+            outcome.municipalities[b]
+                .mean
+                .backlog_peak
+                .total_cmp(&outcome.municipalities[a].mean.backlog_peak)
+                .then(a.cmp(&b))
+        });
+    }
+    order
+}
+
+/// The notes under the table: what `*` on `suspended` means, when it appears, and the column legend.
+fn notes(outcome: &Outcome) -> Vec<String> {
+    let mut notes = Vec::new();
+    let starred = std::iter::once(&outcome.total)
+        .chain(&outcome.municipalities)
+        .chain(&outcome.groups)
+        .any(|a| a.mean.suspended > a.mean.due);
+    if starred {
+        notes.push("*: more meetings fell due in a suspension than fell due at all: a `shift` rule counts the meetings it moves out of the dead period under `suspended` by the date they would have fallen due, and under `due` only when they fall due, after the period or after the run".to_string());
+    }
+    notes.push("on time, mtg/cw, pers/cw and the counts are means over replications; backlog peak date and cleared are medians".to_string());
+    notes.push(
+        "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker"
+            .to_string(),
+    );
+    notes
+}
+
+/// The table as Markdown: the run's identity, a table of municipalities (and the total), a table of groups, the
+/// books and the notes.
+pub fn write_markdown(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    info: &ScenarioInfo,
+    outcome: &Outcome,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "**{}** ({} to {}), seed {}, {} replication{}; scenario `{}` sha256 `{}`, backlog {}",
+        info.name,
+        info.start,
+        info.end,
+        info.seed,
+        info.replications,
+        if info.replications == 1 { "" } else { "s" },
+        info.file,
+        &info.sha256[..12.min(info.sha256.len())],
+        info.version
+    )?;
+    let table = |out: &mut dyn Write, first: &str, rows: Vec<(String, [String; 10])>| {
+        writeln!(out)?;
+        writeln!(out, "| {first} | {} |", HEADERS[..10].join(" | "))?;
+        writeln!(out, "|---|{}", "---:|".repeat(10))?;
+        for (label, cells) in rows {
+            writeln!(out, "| {} | {} |", markdown_text(&label), cells.join(" | "))?;
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    let order = shown_municipalities(scenario, outcome);
+    let mut rows: Vec<(String, [String; 10])> = order
+        .iter()
+        .take(MAX_ROWS)
+        .map(|&m| {
+            (
+                scenario.municipalities[m].name.clone(),
+                cells(&outcome.municipalities[m], true),
+            )
+        })
+        .collect();
+    if scenario.municipalities.len() > 1 {
+        rows.push(("**total**".to_string(), cells(&outcome.total, true)));
+    }
+    table(out, "municipality", rows)?;
+    if order.len() > MAX_ROWS {
+        writeln!(
+            out,
+            "\n{} more municipalities (largest backlog peaks shown; all are in summary.json)",
+            order.len() - MAX_ROWS
+        )?;
+    }
+    let groups = scenario
+        .groups
+        .iter()
+        .zip(&outcome.groups)
+        .map(|(g, a)| (g.id.clone(), cells(a, false)))
+        .collect();
+    table(out, "group (all municipalities)", groups)?;
+    let t = &outcome.total.mean;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Books: pending at start {} + due {} = held {} + waived {} + dropped {} + pending at end {}. Capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}.",
+        thousands(t.pending_start),
+        thousands(t.due),
+        thousands(t.held),
+        thousands(t.waived),
+        thousands(t.dropped),
+        thousands(t.pending_end),
+        t.utilisation * 100.0,
+        t.caseworkers
+    )?;
+    writeln!(out)?;
+    for note in notes(outcome) {
+        writeln!(out, "- {}", markdown_text(&note))?;
+    }
+    Ok(())
+}
+
+/// Text safe inside a Markdown table cell.
+pub fn markdown_text(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 pub fn write(
@@ -82,29 +228,20 @@ pub fn write(
     writeln!(out)?;
     writeln!(
         out,
-        "{:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>12} {:>7} {:>7}",
+        "{:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>16} {:>7} {:>7}",
         "municipality",
-        "due",
-        "held",
-        "on time",
-        "waived",
-        "dropped",
-        "suspended",
-        "backlog peak",
-        "cleared",
-        "mtg/cw",
-        "pers/cw"
+        HEADERS[0],
+        HEADERS[1],
+        HEADERS[2],
+        HEADERS[3],
+        HEADERS[4],
+        HEADERS[5],
+        HEADERS[6],
+        HEADERS[7],
+        HEADERS[8],
+        HEADERS[9],
     )?;
-    let mut order: Vec<usize> = (0..scenario.municipalities.len()).collect();
-    if order.len() > MAX_ROWS {
-        order.sort_by(|&a, &b| {
-            outcome.municipalities[b]
-                .mean
-                .backlog_peak
-                .total_cmp(&outcome.municipalities[a].mean.backlog_peak)
-                .then(a.cmp(&b))
-        });
-    }
+    let order = shown_municipalities(scenario, outcome);
     for &m in order.iter().take(MAX_ROWS) {
         row(
             out,
@@ -164,5 +301,8 @@ pub fn write(
             band("overdue_end")
         )?;
     }
-    writeln!(out, "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker")
+    for note in notes(outcome) {
+        writeln!(out, "{note}")?;
+    }
+    Ok(())
 }

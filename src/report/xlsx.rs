@@ -1,0 +1,308 @@
+//! Excel workbooks: `simulate --xlsx` (sheets Summary, Municipalities, Groups, Daily totals) and `check --xlsx`
+//! (sheet Checks). Numbers are stored as numbers with a display format (counts with thousands separators, shares
+//! as percentages, dates as dates), text as shared strings, which keeps the Danish letters intact.
+//!
+//! The workbook's creation time is fixed (1 January 2000, UTC), so the same run gives the same bytes.
+
+use super::tidy::STAFF_METRICS;
+use super::ScenarioInfo;
+use crate::check::CheckResult;
+use crate::engine::metrics::{GroupDay, Series};
+use crate::run::Outcome;
+use crate::scenario::Scenario;
+use crate::summary::{Aggregate, NUMERIC_METRICS};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+/// The display format of a metric's values.
+fn number_format(metric: &str) -> &'static str {
+    match metric {
+        "utilisation" | "on_time_share" => "0.0%",
+        "meetings_per_caseworker_day" => "0.00",
+        "caseworkers" | "active_per_caseworker" | "days_to_clear" => "#,##0.0",
+        _ => "#,##0",
+    }
+}
+
+struct Formats {
+    header: Format,
+    date: Format,
+    text: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            header: Format::new().set_bold(),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            text: Format::new(),
+        }
+    }
+
+    fn number(metric: &str) -> Format {
+        Format::new().set_num_format(number_format(metric))
+    }
+}
+
+fn workbook() -> Result<Workbook, XlsxError> {
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    Ok(workbook)
+}
+
+fn headers(sheet: &mut Worksheet, formats: &Formats, names: &[&str]) -> Result<(), XlsxError> {
+    for (col, name) in names.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, &formats.header)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn optional_number(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<f64>,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if let Some(value) = value {
+        sheet.write_number_with_format(row, col, value, format)?;
+    }
+    Ok(())
+}
+
+fn optional_date(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    date: Option<chrono::NaiveDate>,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    if let Some(date) = date {
+        sheet.write_datetime_with_format(row, col, date, &formats.date)?;
+    }
+    Ok(())
+}
+
+/// Summary: the run's identity, then one row per metric of the total with its mean and band.
+fn summary_sheet(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    info: &ScenarioInfo,
+    total: &Aggregate,
+) -> Result<(), XlsxError> {
+    sheet.set_name("Summary")?;
+    let identity = [
+        ("scenario", info.name.clone()),
+        ("file", info.file.clone()),
+        ("sha256", info.sha256.clone()),
+        ("seed", info.seed.to_string()),
+        ("replications", info.replications.to_string()),
+        ("start", info.start.clone()),
+        ("end", info.end.clone()),
+        ("version", info.version.clone()),
+    ];
+    for (row, (key, value)) in identity.iter().enumerate() {
+        sheet.write_string_with_format(row as u32, 0, *key, &formats.header)?;
+        sheet.write_string(row as u32, 1, value)?;
+    }
+    let top = identity.len() as u32 + 1;
+    for (col, name) in ["metric", "mean", "p5", "p95"].iter().enumerate() {
+        sheet.write_string_with_format(top, col as u16, *name, &formats.header)?;
+    }
+    for (i, (name, band)) in total.bands.iter().enumerate() {
+        let row = top + 1 + i as u32;
+        let format = Formats::number(name);
+        sheet.write_string(row, 0, *name)?;
+        optional_number(sheet, row, 1, total.mean.get(name), &format)?;
+        optional_number(sheet, row, 2, band.p5, &format)?;
+        optional_number(sheet, row, 3, band.p95, &format)?;
+    }
+    let row = top + 1 + total.bands.len() as u32;
+    sheet.write_string(row, 0, "backlog_peak_date (median)")?;
+    optional_date(sheet, row, 1, total.mean.backlog_peak_date, formats)?;
+    sheet.write_string(row + 1, 0, "backlog_cleared_date (median)")?;
+    optional_date(sheet, row + 1, 1, total.mean.backlog_cleared_date, formats)?;
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 16)?;
+    Ok(())
+}
+
+/// Municipalities or Groups: the keys, then every metric's mean, p5 and p95 and the two dates, as in the CSVs.
+fn entity_sheet<'a>(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    name: &str,
+    keys: [&str; 2],
+    rows: impl Iterator<Item = ([String; 2], &'a Aggregate)>,
+    staffed: bool,
+) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    let columns = super::tidy::metric_columns();
+    let mut names: Vec<&str> = keys.to_vec();
+    names.extend(columns.iter().map(String::as_str));
+    headers(sheet, formats, &names)?;
+    let number_formats: Vec<Format> = NUMERIC_METRICS.iter().map(|m| Formats::number(m)).collect();
+    for (i, (key, aggregate)) in rows.enumerate() {
+        let row = i as u32 + 1;
+        match key[0].parse::<f64>() {
+            Ok(code) => sheet.write_number(row, 0, code)?,
+            Err(_) => sheet.write_string_with_format(row, 0, &key[0], &formats.text)?,
+        };
+        sheet.write_string(row, 1, &key[1])?;
+        let mut col = 2;
+        for ((metric, band), format) in aggregate.bands.iter().zip(&number_formats) {
+            if staffed || !STAFF_METRICS.contains(metric) {
+                optional_number(sheet, row, col, aggregate.mean.get(metric), format)?;
+                optional_number(sheet, row, col + 1, band.p5, format)?;
+                optional_number(sheet, row, col + 2, band.p95, format)?;
+            }
+            col += 3;
+        }
+        optional_date(sheet, row, col, aggregate.mean.backlog_peak_date, formats)?;
+        optional_date(
+            sheet,
+            row,
+            col + 1,
+            aggregate.mean.backlog_cleared_date,
+            formats,
+        )?;
+    }
+    sheet.set_column_width(1, 24)?;
+    sheet.set_freeze_panes(1, 2)?;
+    Ok(())
+}
+
+/// Daily totals: replication 0 summed over municipalities and groups, one row per day.
+fn daily_sheet(sheet: &mut Worksheet, formats: &Formats, series: &Series) -> Result<(), XlsxError> {
+    sheet.set_name("Daily totals")?;
+    let mut names = vec!["date"];
+    names.extend(super::daily::VALUE_COLUMNS);
+    names.extend(["capacity", "caseworkers"]);
+    headers(sheet, formats, &names)?;
+    let count = Formats::number("held");
+    let fte = Formats::number("caseworkers");
+    for day in 0..series.days {
+        let row = day as u32 + 1;
+        sheet.write_datetime_with_format(row, 0, series.date(day), &formats.date)?;
+        let mut total = GroupDay::default();
+        let (mut capacity, mut caseworkers) = (0.0, 0.0);
+        for m in 0..series.municipalities {
+            series.group_rows(day, m).iter().for_each(|r| total += r);
+            let staff = series.municipality_row(day, m);
+            capacity += staff.capacity;
+            caseworkers += staff.caseworkers;
+        }
+        let values = [
+            total.arrivals,
+            total.exits,
+            total.active,
+            total.due,
+            total.held,
+            total.held_on_time,
+            total.waived,
+            total.dropped,
+            total.pending,
+            total.overdue,
+            total.suspended,
+            total.suspended_existing,
+        ];
+        for (col, value) in values.iter().enumerate() {
+            sheet.write_number_with_format(row, col as u16 + 1, f64::from(*value), &count)?;
+        }
+        let col = values.len() as u16 + 1;
+        sheet.write_number_with_format(row, col, capacity, &count)?;
+        sheet.write_number_with_format(row, col + 1, caseworkers, &fte)?;
+    }
+    sheet.set_column_width(0, 12)?;
+    Ok(())
+}
+
+/// The workbook of `simulate`; `series` (replication 0) gives the Daily totals sheet.
+pub fn simulation(
+    scenario: &Scenario,
+    info: &ScenarioInfo,
+    outcome: &Outcome,
+    series: Option<&Series>,
+) -> Result<Vec<u8>, XlsxError> {
+    let formats = Formats::new();
+    let mut workbook = workbook()?;
+    summary_sheet(workbook.add_worksheet(), &formats, info, &outcome.total)?;
+    entity_sheet(
+        workbook.add_worksheet(),
+        &formats,
+        "Municipalities",
+        ["code", "name"],
+        scenario
+            .municipalities
+            .iter()
+            .zip(&outcome.municipalities)
+            .map(|(m, a)| ([m.code.to_string(), m.name.clone()], a)),
+        true,
+    )?;
+    entity_sheet(
+        workbook.add_worksheet(),
+        &formats,
+        "Groups",
+        ["id", "name"],
+        scenario
+            .groups
+            .iter()
+            .zip(&outcome.groups)
+            .map(|(g, a)| ([g.id.clone(), g.name.clone()], a)),
+        false,
+    )?;
+    if let Some(series) = series {
+        daily_sheet(workbook.add_worksheet(), &formats, series)?;
+    }
+    workbook.save_to_buffer()
+}
+
+/// The workbook of `check`: one row per published figure.
+pub fn checks(results: &[CheckResult]) -> Result<Vec<u8>, XlsxError> {
+    let formats = Formats::new();
+    let mut workbook = workbook()?;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Checks")?;
+    headers(
+        sheet,
+        &formats,
+        &[
+            "status",
+            "scenario",
+            "file",
+            "figure",
+            "metric",
+            "published",
+            "simulated mean",
+            "simulated p5",
+            "simulated p95",
+            "error",
+            "tolerance",
+            "source",
+            "known miss",
+        ],
+    )?;
+    let count = Format::new().set_num_format("#,##0");
+    let share = Format::new().set_num_format("0.0%");
+    for (i, r) in results.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, r.status())?;
+        sheet.write_string(row, 1, &r.scenario)?;
+        sheet.write_string(row, 2, &r.file)?;
+        sheet.write_string(row, 3, &r.figure)?;
+        sheet.write_string(row, 4, &r.metric)?;
+        sheet.write_number_with_format(row, 5, r.value, &count)?;
+        optional_number(sheet, row, 6, r.simulated.mean, &count)?;
+        optional_number(sheet, row, 7, r.simulated.p5, &count)?;
+        optional_number(sheet, row, 8, r.simulated.p95, &count)?;
+        optional_number(sheet, row, 9, r.error, &share)?;
+        sheet.write_number_with_format(row, 10, r.tolerance, &share)?;
+        sheet.write_string(row, 11, &r.source)?;
+        if let Some(reason) = &r.known_miss {
+            sheet.write_string(row, 12, reason)?;
+        }
+    }
+    sheet.set_column_width(3, 60)?;
+    workbook.save_to_buffer()
+}
