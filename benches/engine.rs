@@ -12,7 +12,7 @@
 
 use backlog::engine::metrics::Workload;
 use backlog::engine::Simulation;
-use backlog::report::{daily, ScenarioInfo};
+use backlog::report::daily;
 use backlog::run::{replicate, RunSummary};
 use backlog::scenario::Scenario;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -119,7 +119,6 @@ fn sweep(c: &mut Criterion) {
 fn daily_csv(c: &mut Criterion) {
     let scenario = load("scenarios/dk2020.toml");
     let series = Simulation::new(&scenario, scenario.seed).run();
-    let info = ScenarioInfo::new(&scenario, scenario.seed, 1);
     let layout = daily::Layout::new(
         &scenario,
         &series,

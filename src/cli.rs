@@ -46,8 +46,10 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
     /// Print a shell completion script: `backlog completions bash > /etc/bash_completion.d/backlog`.
+    #[command(after_help = EXIT_CODES)]
     Completions(CompletionsArgs),
     /// Print the manual page (roff): `backlog man | man -l -`.
+    #[command(after_help = EXIT_CODES)]
     Man,
 }
 

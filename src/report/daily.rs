@@ -357,7 +357,7 @@ pub fn write_capacity(
         for entity in &staff_layout.entities {
             let (capacity, caseworkers) = staff_layout.staff(series, period, entity);
             text.clear();
-            write!(text, ",{capacity:.3},{caseworkers:.3},{working}\n")
+            writeln!(text, ",{capacity:.3},{caseworkers:.3},{working}")
                 .expect("writing to a String cannot fail");
             out.write_all(key.as_bytes())?;
             out.write_all(&entity.key)?;

@@ -7,7 +7,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const OUTPUTS: [&str; 2] = ["summary.json", "daily.csv"];
+const OUTPUTS: [&str; 6] = [
+    "capacity.csv",
+    "daily.csv",
+    "groups.csv",
+    "municipalities.csv",
+    "run.json",
+    "summary.json",
+];
 
 /// Starts a long `simulate --out dir`, waits until it has prepared `dir` and is busy, and kills it (SIGKILL).
 fn kill_midway(dir: &Path) {
@@ -77,7 +84,7 @@ fn a_run_killed_midway_leaves_earlier_outputs_intact() {
     }
     let mut files = visible_files(dir.path());
     files.sort();
-    assert_eq!(files, ["daily.csv", "summary.json"]);
+    assert_eq!(files, OUTPUTS);
 }
 
 #[test]

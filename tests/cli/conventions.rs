@@ -1,0 +1,186 @@
+//! Command-line conventions: --quiet, Markdown output, shell completions and the man page, and the wording of
+//! runs without a backlog.
+
+use crate::common::{backlog, fixture};
+use predicates::prelude::*;
+
+/// small.toml whose suspension keeps all capacity open: meetings fall due in it but none goes overdue.
+fn without_backlog(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    assert!(text.contains("end = 2021-04-30\n"));
+    let path = dir.join("open.toml");
+    std::fs::write(
+        &path,
+        text.replace(
+            "end = 2021-04-30\n",
+            "end = 2021-04-30\ncapacity_share = 1.0\n",
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_run_without_a_backlog_says_so_instead_of_a_clearing_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = without_backlog(dir.path());
+    let output = backlog()
+        .args(["compare", fixture("small.toml").to_str().unwrap()])
+        .arg(&open)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let line = |label: &str| {
+        text.lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} row in\n{text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        line("backlog peak (overdue)").ends_with(" 0 -200 (-100.0%)"),
+        "{text}"
+    );
+    assert_eq!(
+        line("backlog cleared on (median)"),
+        "backlog cleared on (median) 2021-05-07 no backlog -"
+    );
+    assert!(line("days to clear").contains("no backlog"));
+    backlog()
+        .arg("simulate")
+        .arg(&open)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0       no backlog"));
+}
+
+#[test]
+fn quiet_prints_nothing_but_still_writes_files_and_asked_for_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert!(out.join("summary.json").is_file());
+    backlog()
+        .args(["-q", "check", fixture("expect-fail.toml").to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("");
+    let output = backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "-q",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["scenario"]["name"], "small");
+}
+
+#[test]
+fn markdown_tables_for_simulate_compare_and_check() {
+    let small = fixture("small.toml");
+    backlog()
+        .args(["simulate", small.to_str().unwrap(), "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "| municipality | due | held | on time | waived | dropped | suspended | backlog peak | cleared (median) | mtg/cw | pers/cw |\n|---|---:|",
+        ))
+        .stdout(predicate::str::contains("| Testby | 2,373 | 2,259 | 90.0% |"));
+    backlog()
+        .args([
+            "compare",
+            small.to_str().unwrap(),
+            small.to_str().unwrap(),
+            "--format",
+            "markdown",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "| metric | A | B | B - A |\n|---|---:|---:|---:|",
+        ))
+        .stdout(predicate::str::contains(
+            "| meetings held | 2,259 | 2,259 | 0 (0.0%) |",
+        ));
+    backlog()
+        .args([
+            "check",
+            fixture("expect-fail.toml").to_str().unwrap(),
+            "--format",
+            "markdown",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| FAIL | small with expectations | an impossible figure | 1 |",
+        ))
+        .stdout(predicate::str::contains(
+            "\n1 passed, 1 failed, 0 known misses\n",
+        ));
+}
+
+#[test]
+fn bash_loads_the_completion_script() {
+    let output = backlog().args(["completions", "bash"]).output().unwrap();
+    assert!(output.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("backlog.bash");
+    std::fs::write(&script, &output.stdout).unwrap();
+    let Ok(bash) = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("source \"$1\" && complete -p backlog")
+        .arg("bash")
+        .arg(&script)
+        .output()
+    else {
+        eprintln!("bash not found: skipped");
+        return;
+    };
+    assert!(
+        bash.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+    assert!(String::from_utf8(bash.stdout).unwrap().contains("backlog"));
+    for shell in ["zsh", "fish", "powershell"] {
+        backlog()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("simulate"));
+    }
+}
+
+#[test]
+fn the_man_page_is_roff_naming_every_command() {
+    let output = backlog().arg("man").output().unwrap();
+    assert!(output.status.success());
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.starts_with(".TH"),
+        "{}",
+        &page[..80]
+    );
+    assert!(page.contains(".TH backlog 1"));
+    for command in ["simulate", "compare", "check", "sweep", "completions"] {
+        assert!(page.contains(command), "{command}");
+    }
+}
