@@ -13,7 +13,7 @@ pub struct CheckResult {
     pub figure: String,
     pub source: String,
     pub published: Option<String>,
-    pub metric: String,
+    pub metric: crate::metric::Metric,
     pub municipality: Option<u32>,
     pub groups: Vec<String>,
     pub from: String,
@@ -77,7 +77,7 @@ pub fn check_with(
                     to: day_index(&series, e.to).expect("validated inside the period"),
                 };
                 summarise(scenario, &series, selection)
-                    .get(&e.metric)
+                    .get(e.metric)
                     .map(|v| v * e.scale)
             })
             .collect()
@@ -98,7 +98,7 @@ fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult 
         figure: e.figure.clone(),
         source: e.source.clone(),
         published: e.published.clone(),
-        metric: e.metric.clone(),
+        metric: e.metric,
         municipality: e.municipality,
         groups: e
             .groups

@@ -2,42 +2,10 @@
 //! and the mean and 5 %-95 % band of each metric over replications.
 
 use crate::engine::metrics::{GroupDay, Levels, Series};
+use crate::metric::Metric;
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
 use serde::Serialize;
-
-/// Every numeric summary metric, in report order. Expectations and sweeps name metrics from this list.
-pub const NUMERIC_METRICS: &[&str] = &[
-    "arrivals",
-    "exits",
-    "due",
-    "held",
-    "held_on_time",
-    "waived",
-    "dropped",
-    "suspended",
-    "suspended_existing",
-    "owed",
-    "active_start",
-    "active_end",
-    "active_mean",
-    "pending_start",
-    "pending_end",
-    "overdue_start",
-    "overdue_end",
-    "backlog_peak",
-    "capacity",
-    "caseworkers",
-    "utilisation",
-    "on_time_share",
-    "meetings_per_caseworker_day",
-    "active_per_caseworker",
-    "days_to_clear",
-];
-
-pub fn is_numeric_metric(name: &str) -> bool {
-    NUMERIC_METRICS.contains(&name)
-}
 
 /// A set of benefit groups, by index (scenarios have at most 64 groups).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,70 +94,68 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// A numeric metric by name; `None` for an unknown name or a value that does not exist (not cleared).
-    pub fn get(&self, name: &str) -> Option<f64> {
-        Some(match name {
-            "arrivals" => self.arrivals,
-            "exits" => self.exits,
-            "due" => self.due,
-            "held" => self.held,
-            "held_on_time" => self.held_on_time,
-            "waived" => self.waived,
-            "dropped" => self.dropped,
-            "suspended" => self.suspended,
-            "suspended_existing" => self.suspended_existing,
-            "owed" => self.owed,
-            "active_start" => self.active_start,
-            "active_end" => self.active_end,
-            "active_mean" => self.active_mean,
-            "pending_start" => self.pending_start,
-            "pending_end" => self.pending_end,
-            "overdue_start" => self.overdue_start,
-            "overdue_end" => self.overdue_end,
-            "backlog_peak" => self.backlog_peak,
-            "capacity" => self.capacity,
-            "caseworkers" => self.caseworkers,
-            "utilisation" => self.utilisation,
-            "on_time_share" => self.on_time_share,
-            "meetings_per_caseworker_day" => self.meetings_per_caseworker_day,
-            "active_per_caseworker" => self.active_per_caseworker,
-            "days_to_clear" => return self.days_to_clear,
-            _ => return None,
+    /// A metric's value; `None` for a value that does not exist (a backlog not cleared).
+    pub fn get(&self, metric: Metric) -> Option<f64> {
+        Some(match metric {
+            Metric::Arrivals => self.arrivals,
+            Metric::Exits => self.exits,
+            Metric::Due => self.due,
+            Metric::Held => self.held,
+            Metric::HeldOnTime => self.held_on_time,
+            Metric::Waived => self.waived,
+            Metric::Dropped => self.dropped,
+            Metric::Suspended => self.suspended,
+            Metric::SuspendedExisting => self.suspended_existing,
+            Metric::Owed => self.owed,
+            Metric::ActiveStart => self.active_start,
+            Metric::ActiveEnd => self.active_end,
+            Metric::ActiveMean => self.active_mean,
+            Metric::PendingStart => self.pending_start,
+            Metric::PendingEnd => self.pending_end,
+            Metric::OverdueStart => self.overdue_start,
+            Metric::OverdueEnd => self.overdue_end,
+            Metric::BacklogPeak => self.backlog_peak,
+            Metric::Capacity => self.capacity,
+            Metric::Caseworkers => self.caseworkers,
+            Metric::Utilisation => self.utilisation,
+            Metric::OnTimeShare => self.on_time_share,
+            Metric::MeetingsPerCaseworkerDay => self.meetings_per_caseworker_day,
+            Metric::ActivePerCaseworker => self.active_per_caseworker,
+            Metric::DaysToClear => return self.days_to_clear,
         })
     }
 
-    /// Sets a numeric metric by name (a missing value is 0, except for `days_to_clear`).
-    pub fn set(&mut self, name: &str, value: Option<f64>) {
-        let slot = match name {
-            "days_to_clear" => {
+    /// Sets a metric (a missing value is 0, except for `days_to_clear`).
+    pub fn set(&mut self, metric: Metric, value: Option<f64>) {
+        let slot = match metric {
+            Metric::DaysToClear => {
                 self.days_to_clear = value;
                 return;
             }
-            "arrivals" => &mut self.arrivals,
-            "exits" => &mut self.exits,
-            "due" => &mut self.due,
-            "held" => &mut self.held,
-            "held_on_time" => &mut self.held_on_time,
-            "waived" => &mut self.waived,
-            "dropped" => &mut self.dropped,
-            "suspended" => &mut self.suspended,
-            "suspended_existing" => &mut self.suspended_existing,
-            "owed" => &mut self.owed,
-            "active_start" => &mut self.active_start,
-            "active_end" => &mut self.active_end,
-            "active_mean" => &mut self.active_mean,
-            "pending_start" => &mut self.pending_start,
-            "pending_end" => &mut self.pending_end,
-            "overdue_start" => &mut self.overdue_start,
-            "overdue_end" => &mut self.overdue_end,
-            "backlog_peak" => &mut self.backlog_peak,
-            "capacity" => &mut self.capacity,
-            "caseworkers" => &mut self.caseworkers,
-            "utilisation" => &mut self.utilisation,
-            "on_time_share" => &mut self.on_time_share,
-            "meetings_per_caseworker_day" => &mut self.meetings_per_caseworker_day,
-            "active_per_caseworker" => &mut self.active_per_caseworker,
-            _ => return,
+            Metric::Arrivals => &mut self.arrivals,
+            Metric::Exits => &mut self.exits,
+            Metric::Due => &mut self.due,
+            Metric::Held => &mut self.held,
+            Metric::HeldOnTime => &mut self.held_on_time,
+            Metric::Waived => &mut self.waived,
+            Metric::Dropped => &mut self.dropped,
+            Metric::Suspended => &mut self.suspended,
+            Metric::SuspendedExisting => &mut self.suspended_existing,
+            Metric::Owed => &mut self.owed,
+            Metric::ActiveStart => &mut self.active_start,
+            Metric::ActiveEnd => &mut self.active_end,
+            Metric::ActiveMean => &mut self.active_mean,
+            Metric::PendingStart => &mut self.pending_start,
+            Metric::PendingEnd => &mut self.pending_end,
+            Metric::OverdueStart => &mut self.overdue_start,
+            Metric::OverdueEnd => &mut self.overdue_end,
+            Metric::BacklogPeak => &mut self.backlog_peak,
+            Metric::Capacity => &mut self.capacity,
+            Metric::Caseworkers => &mut self.caseworkers,
+            Metric::Utilisation => &mut self.utilisation,
+            Metric::OnTimeShare => &mut self.on_time_share,
+            Metric::MeetingsPerCaseworkerDay => &mut self.meetings_per_caseworker_day,
+            Metric::ActivePerCaseworker => &mut self.active_per_caseworker,
         };
         *slot = value.unwrap_or(0.0);
     }
@@ -375,13 +341,13 @@ pub fn band(values: impl IntoIterator<Item = Option<f64>>) -> Band {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Aggregate {
     pub mean: Metrics,
-    pub bands: Vec<(&'static str, Band)>,
+    pub bands: Vec<(Metric, Band)>,
 }
 
 pub fn aggregate(runs: &[Metrics]) -> Aggregate {
-    let bands: Vec<(&'static str, Band)> = NUMERIC_METRICS
-        .iter()
-        .map(|&name| (name, band(runs.iter().map(|r| r.get(name)))))
+    let bands: Vec<(Metric, Band)> = Metric::ALL
+        .into_iter()
+        .map(|metric| (metric, band(runs.iter().map(|r| r.get(metric)))))
         .collect();
     let median_date = |pick: fn(&Metrics) -> Option<NaiveDate>| {
         let mut dates: Vec<Option<NaiveDate>> = runs.iter().map(pick).collect();
@@ -401,8 +367,8 @@ pub fn aggregate(runs: &[Metrics]) -> Aggregate {
         backlog_cleared_date: median_date(|m| m.backlog_cleared_date),
         ..Metrics::default()
     };
-    for (name, band) in &bands {
-        mean.set(name, band.mean);
+    for &(metric, band) in &bands {
+        mean.set(metric, band.mean);
     }
     Aggregate { mean, bands }
 }

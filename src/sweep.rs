@@ -62,7 +62,7 @@ impl Sweep<'_> {
         RepOutcome {
             replication,
             seed,
-            reported: REPORTED.map(|name| metrics.get(name)),
+            reported: REPORTED.map(|metric| metrics.get(metric)),
             target,
         }
     }

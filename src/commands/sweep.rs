@@ -164,7 +164,7 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
     if let (Some(plot), [axis]) = (&args.plot, grid.axes.as_slice()) {
         let days_to_clear = output::REPORTED
             .iter()
-            .position(|m| *m == "days_to_clear")
+            .position(|m| *m == crate::metric::Metric::DaysToClear)
             .expect("days_to_clear is reported");
         let points: Vec<(f64, crate::summary::Band)> = rows
             .iter()

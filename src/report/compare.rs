@@ -6,8 +6,9 @@
 //! differ by a number of days; a run without a backlog has no peak date.
 
 use super::{thousands, ScenarioInfo};
+use crate::metric::Metric;
 use crate::run::Outcome;
-use crate::summary::{Metrics, NUMERIC_METRICS};
+use crate::summary::Metrics;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -73,9 +74,14 @@ const DATE_METRICS: &[(&str, DatePick)] = &[
 
 /// Differences of every numeric metric and of the dates, by metric name.
 pub fn differences(baseline: &Metrics, metrics: &Metrics) -> Vec<(&'static str, Difference)> {
-    NUMERIC_METRICS
-        .iter()
-        .map(|&name| (name, difference(baseline.get(name), metrics.get(name))))
+    Metric::ALL
+        .into_iter()
+        .map(|metric| {
+            (
+                metric.name(),
+                difference(baseline.get(metric), metrics.get(metric)),
+            )
+        })
         .chain(
             DATE_METRICS
                 .iter()
@@ -149,38 +155,86 @@ enum Kind {
     Date(DatePick),
 }
 
-/// Rows of the table: metric name, label, how to show it.
-const ROWS: &[(&str, &str, Kind)] = &[
-    ("due", "meetings due", Kind::Count),
-    ("held", "meetings held", Kind::Count),
-    ("on_time_share", "held on time", Kind::Share),
-    ("waived", "waived", Kind::Count),
-    ("dropped", "dropped (person left)", Kind::Count),
-    ("suspended", "fell due in a suspension", Kind::Count),
-    ("backlog_peak", "backlog peak (overdue)", Kind::Count),
+/// What a row of the table shows: a metric, or one of the two dates.
+#[derive(Clone, Copy, PartialEq)]
+enum Item {
+    Metric(Metric),
+    PeakDate,
+    ClearedDate,
+}
+
+/// Rows of the table: what, label, how to show it.
+const ROWS: &[(Item, &str, Kind)] = &[
+    (Item::Metric(Metric::Due), "meetings due", Kind::Count),
+    (Item::Metric(Metric::Held), "meetings held", Kind::Count),
     (
-        "backlog_peak_date",
+        Item::Metric(Metric::OnTimeShare),
+        "held on time",
+        Kind::Share,
+    ),
+    (Item::Metric(Metric::Waived), "waived", Kind::Count),
+    (
+        Item::Metric(Metric::Dropped),
+        "dropped (person left)",
+        Kind::Count,
+    ),
+    (
+        Item::Metric(Metric::Suspended),
+        "fell due in a suspension",
+        Kind::Count,
+    ),
+    (
+        Item::Metric(Metric::BacklogPeak),
+        "backlog peak (overdue)",
+        Kind::Count,
+    ),
+    (
+        Item::PeakDate,
         "backlog peak date (median)",
         Kind::Date(peak_date),
     ),
-    ("days_to_clear", "days to clear", Kind::Decimal(0)),
     (
-        "backlog_cleared_date",
+        Item::Metric(Metric::DaysToClear),
+        "days to clear",
+        Kind::Decimal(0),
+    ),
+    (
+        Item::ClearedDate,
         "backlog cleared on (median)",
         Kind::Date(|m| m.backlog_cleared_date),
     ),
-    ("overdue_end", "overdue at end", Kind::Count),
-    ("pending_end", "pending at end", Kind::Count),
-    ("capacity", "capacity (meetings)", Kind::Count),
-    ("utilisation", "capacity used", Kind::Share),
-    ("caseworkers", "caseworkers (FTE, mean)", Kind::Decimal(1)),
     (
-        "meetings_per_caseworker_day",
+        Item::Metric(Metric::OverdueEnd),
+        "overdue at end",
+        Kind::Count,
+    ),
+    (
+        Item::Metric(Metric::PendingEnd),
+        "pending at end",
+        Kind::Count,
+    ),
+    (
+        Item::Metric(Metric::Capacity),
+        "capacity (meetings)",
+        Kind::Count,
+    ),
+    (
+        Item::Metric(Metric::Utilisation),
+        "capacity used",
+        Kind::Share,
+    ),
+    (
+        Item::Metric(Metric::Caseworkers),
+        "caseworkers (FTE, mean)",
+        Kind::Decimal(1),
+    ),
+    (
+        Item::Metric(Metric::MeetingsPerCaseworkerDay),
         "meetings per caseworker-day",
         Kind::Decimal(2),
     ),
     (
-        "active_per_caseworker",
+        Item::Metric(Metric::ActivePerCaseworker),
         "persons per caseworker",
         Kind::Decimal(1),
     ),
@@ -193,28 +247,28 @@ fn no_backlog(metrics: &Metrics) -> bool {
 }
 
 /// The rows that tell when the backlog was cleared: "no backlog" for a run without one.
-fn about_clearing(name: &str) -> bool {
-    matches!(name, "days_to_clear" | "backlog_cleared_date")
+fn about_clearing(item: Item) -> bool {
+    matches!(item, Item::Metric(Metric::DaysToClear) | Item::ClearedDate)
 }
 
-fn show(kind: Kind, metrics: &Metrics, name: &str) -> String {
-    if about_clearing(name) && no_backlog(metrics) {
+fn show(kind: Kind, metrics: &Metrics, item: Item) -> String {
+    if about_clearing(item) && no_backlog(metrics) {
         return "no backlog".to_string();
     }
-    match kind {
-        Kind::Date(pick) => pick(metrics).map_or("-".to_string(), |d| d.to_string()),
-        _ => match metrics.get(name) {
-            // No value: a backlog that was never cleared, or none to clear (no suspension, or no backlog).
-            None if name == "days_to_clear" && metrics.backlog_peak > 0.0 => {
-                "not cleared".to_string()
-            }
-            None => "-".to_string(),
-            Some(v) => match kind {
-                Kind::Count => thousands(v),
-                Kind::Share => format!("{:.1}%", v * 100.0),
-                Kind::Decimal(places) => format!("{v:.places$}"),
-                Kind::Date(_) => unreachable!("handled above"),
-            },
+    let value = match (kind, item) {
+        (Kind::Date(pick), _) => return pick(metrics).map_or("-".to_string(), |d| d.to_string()),
+        (_, Item::Metric(metric)) => metrics.get(metric),
+        _ => None,
+    };
+    match value {
+        // No value: a backlog that was never cleared.
+        None if item == Item::Metric(Metric::DaysToClear) => "not cleared".to_string(),
+        None => "-".to_string(),
+        Some(v) => match kind {
+            Kind::Count => thousands(v),
+            Kind::Share => format!("{:.1}%", v * 100.0),
+            Kind::Decimal(places) => format!("{v:.places$}"),
+            Kind::Date(_) => unreachable!("handled above"),
         },
     }
 }
@@ -294,14 +348,14 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
     let baseline = &entries[0].outcome.total.mean;
     let rows = ROWS
         .iter()
-        .map(|&(name, label, kind)| {
-            let mut row = vec![label.to_string(), show(kind, baseline, name)];
+        .map(|&(item, label, kind)| {
+            let mut row = vec![label.to_string(), show(kind, baseline, item)];
             for entry in &entries[1..] {
                 let mean = &entry.outcome.total.mean;
                 let d = match kind {
                     // A date of clearing that is only a suspension's start says nothing against another run.
                     Kind::Date(_)
-                        if about_clearing(name) && (no_backlog(baseline) || no_backlog(mean)) =>
+                        if about_clearing(item) && (no_backlog(baseline) || no_backlog(mean)) =>
                     {
                         Difference {
                             absolute: None,
@@ -309,9 +363,12 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
                         }
                     }
                     Kind::Date(pick) => date_difference(pick(baseline), pick(mean)),
-                    _ => difference(baseline.get(name), mean.get(name)),
+                    _ => match item {
+                        Item::Metric(metric) => difference(baseline.get(metric), mean.get(metric)),
+                        _ => unreachable!("dates are shown as dates"),
+                    },
                 };
-                row.push(show(kind, mean, name));
+                row.push(show(kind, mean, item));
                 row.push(show_difference(kind, d));
             }
             row

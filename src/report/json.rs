@@ -3,9 +3,10 @@
 //! is byte-identical for the same scenario and seed.
 
 use super::ScenarioInfo;
+use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, Metrics, NUMERIC_METRICS};
+use crate::summary::{Aggregate, Metrics};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -39,8 +40,8 @@ fn number(value: Option<f64>) -> Value {
 /// The metric map of one selection: every numeric metric plus the backlog dates.
 pub fn metrics_map(metrics: &Metrics) -> Map<String, Value> {
     let mut map = Map::new();
-    for name in NUMERIC_METRICS {
-        map.insert(name.to_string(), number(metrics.get(name)));
+    for metric in Metric::ALL {
+        map.insert(metric.name().to_string(), number(metrics.get(metric)));
     }
     let date =
         |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
@@ -56,12 +57,12 @@ pub fn bands_map(aggregate: &Aggregate) -> Map<String, Value> {
     aggregate
         .bands
         .iter()
-        .map(|(name, band)| {
+        .map(|(metric, band)| {
             let mut entry = Map::new();
             entry.insert("mean".into(), number(band.mean));
             entry.insert("p5".into(), number(band.p5));
             entry.insert("p95".into(), number(band.p95));
-            (name.to_string(), Value::Object(entry))
+            (metric.name().to_string(), Value::Object(entry))
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! are many) and the total.
 
 use super::{thousands, ScenarioInfo};
+use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
 use crate::summary::{Aggregate, Band};
@@ -284,21 +285,21 @@ pub fn write(
         t.caseworkers
     )?;
     if outcome.replications > 1 {
-        let band = |name: &str| {
+        let band = |metric: Metric| {
             outcome
                 .total
                 .bands
                 .iter()
-                .find(|(n, _)| *n == name)
+                .find(|(m, _)| *m == metric)
                 .map(|(_, b)| band_text(b))
                 .unwrap_or_default()
         };
         writeln!(
             out,
             "5%-95% over replications: held {}, backlog peak {}, overdue at end {}",
-            band("held"),
-            band("backlog_peak"),
-            band("overdue_end")
+            band(Metric::Held),
+            band(Metric::BacklogPeak),
+            band(Metric::OverdueEnd)
         )?;
     }
     for note in notes(outcome) {

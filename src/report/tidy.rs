@@ -5,23 +5,15 @@
 //! script reading either file gets the same figures. A value that does not exist is an empty field.
 
 use super::daily::BOM;
+use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, NUMERIC_METRICS};
+use crate::summary::Aggregate;
 use std::io::Write;
-
-/// Metrics of a municipality's staff, not defined for a group: empty in groups.csv.
-pub const STAFF_METRICS: &[&str] = &[
-    "capacity",
-    "caseworkers",
-    "utilisation",
-    "meetings_per_caseworker_day",
-    "active_per_caseworker",
-];
 
 /// The metric columns after the keys: each numeric metric with its band, then the two dates.
 pub fn metric_columns() -> Vec<String> {
-    NUMERIC_METRICS
+    Metric::ALL
         .iter()
         .flat_map(|m| [m.to_string(), format!("{m}_p5"), format!("{m}_p95")])
         .chain(["backlog_peak_date".into(), "backlog_cleared_date".into()])
@@ -34,12 +26,12 @@ fn number(value: Option<f64>) -> String {
 
 /// The metric fields of one row; `staffed` is false for a group.
 fn metric_fields(aggregate: &Aggregate, staffed: bool) -> Vec<String> {
-    let mut fields = Vec::with_capacity(NUMERIC_METRICS.len() * 3 + 2);
-    for (name, band) in &aggregate.bands {
-        if !staffed && STAFF_METRICS.contains(name) {
+    let mut fields = Vec::with_capacity(Metric::ALL.len() * 3 + 2);
+    for &(metric, band) in &aggregate.bands {
+        if !staffed && metric.is_staff() {
             fields.extend([String::new(), String::new(), String::new()]);
         } else {
-            fields.push(number(aggregate.mean.get(name)));
+            fields.push(number(aggregate.mean.get(metric)));
             fields.push(number(band.p5));
             fields.push(number(band.p95));
         }

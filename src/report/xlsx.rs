@@ -4,22 +4,22 @@
 //!
 //! The workbook's creation time is fixed (1 January 2000, UTC), so the same run gives the same bytes.
 
-use super::tidy::STAFF_METRICS;
 use super::ScenarioInfo;
 use crate::check::CheckResult;
 use crate::engine::metrics::{GroupDay, Series};
+use crate::metric::{Kind, Metric};
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, NUMERIC_METRICS};
+use crate::summary::Aggregate;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// The display format of a metric's values.
-fn number_format(metric: &str) -> &'static str {
-    match metric {
-        "utilisation" | "on_time_share" => "0.0%",
-        "meetings_per_caseworker_day" => "0.00",
-        "caseworkers" | "active_per_caseworker" | "days_to_clear" => "#,##0.0",
-        _ => "#,##0",
+fn number_format(metric: Metric) -> &'static str {
+    match metric.kind() {
+        Kind::Share => "0.0%",
+        Kind::Ratio if metric == Metric::MeetingsPerCaseworkerDay => "0.00",
+        Kind::Ratio | Kind::Fte | Kind::Days => "#,##0.0",
+        Kind::Count => "#,##0",
     }
 }
 
@@ -38,7 +38,7 @@ impl Formats {
         }
     }
 
-    fn number(metric: &str) -> Format {
+    fn number(metric: Metric) -> Format {
         Format::new().set_num_format(number_format(metric))
     }
 }
@@ -110,11 +110,11 @@ fn summary_sheet(
     for (col, name) in ["metric", "mean", "p5", "p95"].iter().enumerate() {
         sheet.write_string_with_format(top, col as u16, *name, &formats.header)?;
     }
-    for (i, (name, band)) in total.bands.iter().enumerate() {
+    for (i, &(metric, band)) in total.bands.iter().enumerate() {
         let row = top + 1 + i as u32;
-        let format = Formats::number(name);
-        sheet.write_string(row, 0, *name)?;
-        optional_number(sheet, row, 1, total.mean.get(name), &format)?;
+        let format = Formats::number(metric);
+        sheet.write_string(row, 0, metric.name())?;
+        optional_number(sheet, row, 1, total.mean.get(metric), &format)?;
         optional_number(sheet, row, 2, band.p5, &format)?;
         optional_number(sheet, row, 3, band.p95, &format)?;
     }
@@ -142,7 +142,7 @@ fn entity_sheet<'a>(
     let mut names: Vec<&str> = keys.to_vec();
     names.extend(columns.iter().map(String::as_str));
     headers(sheet, formats, &names)?;
-    let number_formats: Vec<Format> = NUMERIC_METRICS.iter().map(|m| Formats::number(m)).collect();
+    let number_formats: Vec<Format> = Metric::ALL.map(Formats::number).to_vec();
     for (i, (key, aggregate)) in rows.enumerate() {
         let row = i as u32 + 1;
         match key[0].parse::<f64>() {
@@ -151,8 +151,8 @@ fn entity_sheet<'a>(
         };
         sheet.write_string(row, 1, &key[1])?;
         let mut col = 2;
-        for ((metric, band), format) in aggregate.bands.iter().zip(&number_formats) {
-            if staffed || !STAFF_METRICS.contains(metric) {
+        for (&(metric, band), format) in aggregate.bands.iter().zip(&number_formats) {
+            if staffed || !metric.is_staff() {
                 optional_number(sheet, row, col, aggregate.mean.get(metric), format)?;
                 optional_number(sheet, row, col + 1, band.p5, format)?;
                 optional_number(sheet, row, col + 2, band.p95, format)?;
@@ -180,8 +180,8 @@ fn daily_sheet(sheet: &mut Worksheet, formats: &Formats, series: &Series) -> Res
     names.extend(super::daily::VALUE_COLUMNS);
     names.extend(["capacity", "caseworkers"]);
     headers(sheet, formats, &names)?;
-    let count = Formats::number("held");
-    let fte = Formats::number("caseworkers");
+    let count = Formats::number(Metric::Held);
+    let fte = Formats::number(Metric::Caseworkers);
     for day in 0..series.days {
         let row = day as u32 + 1;
         sheet.write_datetime_with_format(row, 0, series.date(day), &formats.date)?;
@@ -291,7 +291,7 @@ pub fn checks(results: &[CheckResult]) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(row, 1, &r.scenario)?;
         sheet.write_string(row, 2, &r.file)?;
         sheet.write_string(row, 3, &r.figure)?;
-        sheet.write_string(row, 4, &r.metric)?;
+        sheet.write_string(row, 4, r.metric.name())?;
         sheet.write_number_with_format(row, 5, r.value, &count)?;
         optional_number(sheet, row, 6, r.simulated.mean, &count)?;
         optional_number(sheet, row, 7, r.simulated.p5, &count)?;

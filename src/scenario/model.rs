@@ -190,7 +190,7 @@ pub struct Expectation {
     pub published: Option<String>,
     pub value: f64,
     pub tolerance: f64,
-    pub metric: String,
+    pub metric: crate::metric::Metric,
     pub municipality: Option<u32>,
     /// Group indices; empty for all groups.
     pub groups: Vec<usize>,

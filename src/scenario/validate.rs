@@ -6,6 +6,7 @@ use super::municipality_file::read_municipality_csv;
 use super::raw::*;
 use super::{read_text, Sources};
 use crate::error::{InputError, Problem};
+use crate::metric::Metric;
 use chrono::NaiveDate;
 use sha2::Digest;
 use std::collections::HashSet;
@@ -920,13 +921,14 @@ fn expectations(
     let mut out = Vec::new();
     for (i, e) in raw.expect.iter().enumerate() {
         let key = format!("expect[{i}]");
-        if !crate::summary::is_numeric_metric(&e.metric) {
+        let metric = Metric::from_name(&e.metric);
+        if metric.is_none() {
             check.err(
                 format!("{key}.metric"),
                 format!(
                     "unknown metric `{}` (metrics: {})",
                     e.metric,
-                    crate::summary::NUMERIC_METRICS.join(", ")
+                    Metric::names()
                 ),
             );
         }
@@ -959,13 +961,17 @@ fn expectations(
         check.number(&format!("{key}.value"), e.value, -1e12, 1e12);
         check.positive(&format!("{key}.tolerance"), e.tolerance, 1.0);
         check.positive(&format!("{key}.scale"), e.scale, 1e6);
+        // An unknown metric is reported above; the scenario is refused, so the expectation is not needed.
+        let Some(metric) = metric else {
+            continue;
+        };
         out.push(Expectation {
             figure: e.figure.clone(),
             source: e.source.clone(),
             published: e.published.clone(),
             value: e.value,
             tolerance: e.tolerance,
-            metric: e.metric.clone(),
+            metric,
             municipality: e.municipality,
             groups: group_indices,
             from,

@@ -6,6 +6,7 @@
 
 use super::grid::{Key, Value};
 use super::RepOutcome;
+use crate::metric::Metric;
 use crate::summary::Band;
 use chrono::NaiveDate;
 use serde::ser::SerializeMap;
@@ -13,13 +14,13 @@ use serde::{Serialize, Serializer};
 use std::io::{self, Write};
 
 /// The metrics reported for each grid point, in column order.
-pub const REPORTED: [&str; 6] = [
-    "backlog_peak",
-    "overdue_end",
-    "days_to_clear",
-    "on_time_share",
-    "utilisation",
-    "meetings_per_caseworker_day",
+pub const REPORTED: [Metric; 6] = [
+    Metric::BacklogPeak,
+    Metric::OverdueEnd,
+    Metric::DaysToClear,
+    Metric::OnTimeShare,
+    Metric::Utilisation,
+    Metric::MeetingsPerCaseworkerDay,
 ];
 
 /// Columns that identify the scenario and run on every CSV row.

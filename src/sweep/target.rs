@@ -6,8 +6,8 @@
 
 use super::grid::{Key, Value};
 use crate::error::InputError;
+use crate::metric::Metric;
 use crate::scenario::Scenario;
-use crate::summary::NUMERIC_METRICS;
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -33,7 +33,7 @@ impl Operator {
 /// `METRIC OP VALUE`, e.g. `overdue_end<=0`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
-    pub metric: &'static str,
+    pub metric: Metric,
     pub operator: Operator,
     pub threshold: f64,
 }
@@ -57,10 +57,10 @@ impl Condition {
         };
         let name = text[..position].trim();
         let threshold_text = text[position + operator.symbol().len()..].trim();
-        let Some(&metric) = NUMERIC_METRICS.iter().find(|&&m| m == name) else {
+        let Some(metric) = Metric::from_name(name) else {
             return Err(bad(format!(
                 "unknown metric `{name}`; metrics: {}",
-                NUMERIC_METRICS.join(", ")
+                Metric::names()
             )));
         };
         let threshold = threshold_text
@@ -237,7 +237,7 @@ mod tests {
         let c = Condition::parse("overdue_end<=0").unwrap();
         assert_eq!(
             (c.metric, c.operator, c.threshold),
-            ("overdue_end", Operator::AtMost, 0.0)
+            (Metric::OverdueEnd, Operator::AtMost, 0.0)
         );
         let c = Condition::parse("days_to_clear < 60").unwrap();
         assert!(c.holds(Some(59.0)) && !c.holds(None));
