@@ -152,7 +152,7 @@ pub struct SweepArgs {
     /// Where to write the results; `-` is stdout.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
-    /// Format of the results.
+    /// What `sweep` writes to --out: CSV rows per grid point, or one JSON document.
     #[arg(long, value_enum, default_value_t = SweepFormat::Csv)]
     pub format: SweepFormat,
     /// Also write one CSV row per grid point and replication to FILE.

@@ -377,14 +377,27 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-fn footnotes() -> [String; 2] {
-    [
+fn footnotes(entries: &[Entry]) -> Vec<String> {
+    let mut notes = vec![
         format!(
             "Totals over all municipalities; numbers are means over replications, dates medians; differences are against {} (pp: percentage points).",
             letter(0)
         ),
         "meetings per caseworker-day: meetings held per caseworker FTE per working day.".to_string(),
-    ]
+    ];
+    let shifted: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.outcome.total.mean.suspended > e.outcome.total.mean.due)
+        .map(|(i, _)| letter(i))
+        .collect();
+    if !shifted.is_empty() {
+        notes.push(format!(
+            "In {}, meetings that fell due in a suspension exceed those due: a `shift` rule counts every meeting it moves out of the dead period by the date it would have fallen due, and as due only when it does fall due after the period (never if the person leaves first or the run ends).",
+            shifted.join(", ")
+        ));
+    }
+    notes
 }
 
 /// The side-by-side table: a legend naming each run by letter, then one row per metric with the baseline's
@@ -410,7 +423,7 @@ pub fn write_table(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()
         writeln!(out)?;
     }
     writeln!(out)?;
-    for note in footnotes() {
+    for note in footnotes(entries) {
         writeln!(out, "{note}")?;
     }
     Ok(())
@@ -434,8 +447,8 @@ pub fn write_markdown(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     writeln!(out)?;
-    for note in footnotes() {
-        writeln!(out, "{note}")?;
+    for note in footnotes(entries) {
+        writeln!(out, "{}", markdown_text(&note))?;
     }
     Ok(())
 }

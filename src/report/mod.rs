@@ -28,9 +28,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
-    /// A readable table.
+    /// A table to read in a terminal.
     Table,
-    /// JSON (for simulate, the same document as summary.json; see docs/outputs.md).
+    /// JSON for scripts: `simulate` prints summary.json's document, `compare` the runs with their differences,
+    /// `check` one object per figure (docs/outputs.md).
     Json,
     /// The table as Markdown, to paste into a report.
     Markdown,

@@ -108,7 +108,7 @@ fn notes(outcome: &Outcome) -> Vec<String> {
         .chain(&outcome.groups)
         .any(|a| a.mean.suspended > a.mean.due);
     if starred {
-        notes.push("*: more meetings fell due in a suspension than fell due at all: a `shift` rule counts the meetings it moves out of the dead period under `suspended` by the date they would have fallen due, and under `due` only when they fall due, after the period or after the run".to_string());
+        notes.push("*: suspended exceeds due: a `shift` rule counts under `suspended` every meeting it moves out of the dead period, by the date it would have fallen due, and under `due` only when it does fall due after the period (never if the person leaves first or the run ends)".to_string());
     }
     notes.push("on time, mtg/cw, pers/cw and the counts are means over replications; backlog peak date and cleared are medians".to_string());
     notes.push(

@@ -184,3 +184,43 @@ fn the_man_page_is_roff_naming_every_command() {
         assert!(page.contains(command), "{command}");
     }
 }
+
+#[test]
+fn suspended_above_due_under_shift_is_marked_and_explained() {
+    let text = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    let catch_up = "groups.kh = { action = \"catch_up\" }";
+    assert!(text.contains(catch_up));
+    let dir = tempfile::tempdir().unwrap();
+    let shifted = dir.path().join("shift.toml");
+    std::fs::write(
+        &shifted,
+        text.replace(
+            catch_up,
+            "groups.kh = { action = \"shift\", from = 2021-03-01, to = 2021-10-31 }",
+        ),
+    )
+    .unwrap();
+    let table = |path: &std::path::Path| {
+        let output = backlog().arg("simulate").arg(path).output().unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let note = "*: suspended exceeds due: a `shift` rule counts";
+    let shown = table(&shifted);
+    let row = shown.lines().find(|l| l.starts_with("Testby")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let count = |cell: &str| {
+        cell.trim_end_matches('*')
+            .replace(',', "")
+            .parse::<f64>()
+            .unwrap()
+    };
+    // due is the second cell, suspended the seventh: marked because it is the larger.
+    assert!(
+        cells[6].ends_with('*') && count(cells[6]) > count(cells[1]),
+        "{row}"
+    );
+    assert!(shown.contains(note), "{shown}");
+    let plain = table(&fixture("small.toml"));
+    assert!(!plain.contains(note) && !plain.contains("*"), "{plain}");
+}
