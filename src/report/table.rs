@@ -1,5 +1,5 @@
-//! The terminal table: the run's identity, then one line per municipality (the largest backlogs first when there
-//! are many) and the total.
+//! The table of `simulate`, for a terminal or as Markdown: the run's identity, then one line per municipality
+//! (the largest backlogs first when there are many), the total, one line per group, the books and the notes.
 
 use super::{thousands, ScenarioInfo};
 use crate::metric::Metric;
@@ -18,8 +18,8 @@ fn band_text(band: &Band) -> String {
     }
 }
 
-/// The column headers of the table.
-const HEADERS: [&str; 11] = [
+/// The column headers of the table after the label.
+const HEADERS: [&str; 10] = [
     "due",
     "held",
     "on time",
@@ -30,7 +30,6 @@ const HEADERS: [&str; 11] = [
     "cleared (median)",
     "mtg/cw",
     "pers/cw",
-    "",
 ];
 
 /// The cells of one row after its label. `staffed` is false for group rows: staff and capacity belong to
@@ -141,7 +140,7 @@ pub fn write_markdown(
     )?;
     let table = |out: &mut dyn Write, first: &str, rows: Vec<(String, [String; 10])>| {
         writeln!(out)?;
-        writeln!(out, "| {first} | {} |", HEADERS[..10].join(" | "))?;
+        writeln!(out, "| {first} | {} |", HEADERS.join(" | "))?;
         writeln!(out, "|---|{}", "---:|".repeat(10))?;
         for (label, cells) in rows {
             writeln!(out, "| {} | {} |", markdown_text(&label), cells.join(" | "))?;

@@ -344,6 +344,14 @@ assert [r["name"] for r in rows] == [m["name"] for m in summary["municipalities"
 for row, m in zip(rows, summary["municipalities"]):
     assert float(row["held"]) == m["metrics"]["held"]
     assert float(row["backlog_peak_p95"]) == m["bands"]["backlog_peak"]["p95"]
+try:
+    import pandas
+except ImportError:
+    pandas = None
+if pandas is not None:
+    frame = pandas.read_csv(sys.argv[1] + "/municipalities.csv")
+    assert list(frame.columns[:2]) == ["code", "name"], list(frame.columns[:3])
+    assert list(frame["name"]) == [r["name"] for r in rows]
 print(rows[0]["name"], rows[0]["held"])
 "#;
     let output = std::process::Command::new("python3")
