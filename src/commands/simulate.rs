@@ -16,11 +16,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
-    let daily = (!args.summary_only).then(|| DailyOptions {
-        grain: args.daily.unwrap_or_default(),
-        period: args.period.unwrap_or_default(),
-        bands: args.daily_bands,
-    });
+    let daily = daily_options(&args);
     let files = args
         .out
         .as_ref()
@@ -52,9 +48,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     progress.finish();
     let info = ScenarioInfo::new(&scenario, seed, reps);
     if let Some(dir) = &args.out {
-        write_directory(
-            dir, &args, &scenario, &info, &outcome, daily, levels, &files,
-        )?;
+        write_directory(dir, &args, &scenario, &info, &outcome, levels)?;
     }
     if let (Some(plot), Some(series)) = (&args.plot, &outcome.first) {
         report::plot::series_chart(plot, &scenario, series)?;
@@ -68,6 +62,15 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     print(&args, &scenario, &info, &outcome, &files).context("cannot write to standard output")
+}
+
+/// How the daily files are cut; `None` with `--summary-only`.
+fn daily_options(args: &SimulateArgs) -> Option<DailyOptions> {
+    (!args.summary_only).then(|| DailyOptions {
+        grain: args.daily.unwrap_or_default(),
+        period: args.period.unwrap_or_default(),
+        bands: args.daily_bands,
+    })
 }
 
 /// The files `--out DIR` holds, in the order they are written.
@@ -86,17 +89,17 @@ fn output_files(daily: Option<&DailyOptions>) -> Vec<&'static str> {
     files
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Writes every file of `--out DIR`; `levels` are the daily bands' levels of each replication, if asked for.
 fn write_directory(
     dir: &Path,
     args: &SimulateArgs,
     scenario: &scenario::Scenario,
     info: &ScenarioInfo,
     outcome: &run::Outcome,
-    daily: Option<DailyOptions>,
     levels: Vec<Option<Vec<[u32; 2]>>>,
-    files: &[&str],
 ) -> anyhow::Result<()> {
+    let daily = daily_options(args);
+    let files = output_files(daily.as_ref());
     report::write_atomically(&dir.join("summary.json"), |out| {
         report::json::write(out, scenario, info, outcome)
     })?;

@@ -224,3 +224,26 @@ fn suspended_above_due_under_shift_is_marked_and_explained() {
     let plain = table(&fixture("small.toml"));
     assert!(!plain.contains(note) && !plain.contains("*"), "{plain}");
 }
+
+#[test]
+fn quiet_sweep_writes_its_results_and_nothing_on_stderr() {
+    let scarce = fixture("scarce.toml");
+    let args = [
+        "sweep",
+        scarce.to_str().unwrap(),
+        "--vary",
+        "caseworkers=2,8",
+        "--target",
+        "overdue_end<=0",
+        "--reps",
+        "2",
+    ];
+    let loud = backlog().args(args).output().unwrap();
+    assert!(loud.status.success());
+    let told = String::from_utf8(loud.stderr).unwrap();
+    assert!(told.contains("target: "), "{told}");
+    let quiet = backlog().args(args).arg("--quiet").output().unwrap();
+    assert!(quiet.status.success());
+    assert_eq!(String::from_utf8(quiet.stderr).unwrap(), "");
+    assert_eq!(quiet.stdout, loud.stdout);
+}
