@@ -103,8 +103,22 @@ fn summary_sheet(
         ("version", info.version.clone()),
     ];
     for (row, (key, value)) in identity.iter().enumerate() {
-        sheet.write_string_with_format(row as u32, 0, *key, &formats.header)?;
-        sheet.write_string(row as u32, 1, value)?;
+        let row = row as u32;
+        sheet.write_string_with_format(row, 0, *key, &formats.header)?;
+        // Numbers and dates as such, where they are exact: a seed above 2^53 stays text.
+        let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok();
+        let number = value.parse::<u64>().ok().filter(|&n| n < 1 << 53);
+        match (*key, date, number) {
+            ("start" | "end", Some(date), _) => {
+                sheet.write_datetime_with_format(row, 1, date, &formats.date)?;
+            }
+            ("seed" | "replications", _, Some(number)) => {
+                sheet.write_number(row, 1, number as f64)?;
+            }
+            _ => {
+                sheet.write_string(row, 1, value)?;
+            }
+        }
     }
     let top = identity.len() as u32 + 1;
     for (col, name) in ["metric", "mean", "p5", "p95"].iter().enumerate() {

@@ -450,6 +450,8 @@ fn the_workbook_has_its_sheets_the_danish_letters_and_the_summary_numbers() {
     // Summary: identity, then metric | mean | p5 | p95 from row 10, in the order of summary.json's metrics.
     let cells = xlsx_cells(&bytes, 1);
     assert_eq!(cell(&cells, "B1"), "three towns");
+    assert_eq!(cell(&cells, "B4"), "5", "the seed, as a number");
+    assert_eq!(cell(&cells, "B6"), "44197", "the start, as a date");
     assert_eq!(cell(&cells, "A10"), "metric");
     assert_eq!(cell(&cells, "A14"), "held");
     assert_eq!(
