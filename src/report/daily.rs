@@ -53,6 +53,7 @@ impl Grain {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Period {
+    /// Days.
     #[default]
     Day,
     /// ISO weeks, Monday to Sunday.

@@ -30,8 +30,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub enum Format {
     /// A table to read in a terminal.
     Table,
-    /// JSON for scripts: `simulate` prints summary.json's document, `compare` the runs with their differences,
-    /// `check` one object per figure (docs/outputs.md).
+    /// JSON for scripts (each command's document is in docs/outputs.md).
     Json,
     /// The table as Markdown, to paste into a report.
     Markdown,
