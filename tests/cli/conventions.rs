@@ -53,7 +53,7 @@ fn a_run_without_a_backlog_says_so_instead_of_a_clearing_date() {
         .arg(&open)
         .assert()
         .success()
-        .stdout(predicate::str::contains("0       no backlog"));
+        .stdout(predicate::str::contains("0         no backlog"));
 }
 
 #[test]
