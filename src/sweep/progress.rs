@@ -60,7 +60,16 @@ impl Progress {
             ),
         });
         if let Some(bar) = bar.as_ref().filter(|_| !delay.is_zero()) {
+            // Hidden for the first `delay`, then drawn and ticking, even while no run has finished yet.
             bar.set_draw_target(ProgressDrawTarget::hidden());
+            let bar = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                if !bar.is_finished() {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(200));
+                }
+            });
         }
         Progress {
             bar,
@@ -91,9 +100,6 @@ impl Progress {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         let shown = self.started.elapsed() >= self.delay;
         if let Some(bar) = &self.bar {
-            if shown && bar.is_hidden() && !self.delay.is_zero() {
-                bar.set_draw_target(ProgressDrawTarget::stderr());
-            }
             bar.inc(1);
             return;
         }
