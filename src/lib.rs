@@ -2,7 +2,8 @@
 //!
 //! A [`Scenario`](scenario::Scenario) (read from TOML and validated) describes municipalities, benefit groups
 //! with their meeting rules, staffing and suspension windows. The [`engine`] advances it day by day and records a
-//! [`Series`](engine::metrics::Series); [`summary`] folds a series into metrics; [`report`] writes them.
+//! [`Series`](engine::metrics::Series); [`summary`] folds a series into metrics, each named by a
+//! [`Metric`](metric::Metric); [`report`] writes them (tables, JSON, CSV, Excel, charts).
 //!
 //! ```no_run
 //! let scenario = backlog::scenario::load(std::path::Path::new("scenarios/cph2020.toml")).unwrap();
