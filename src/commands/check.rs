@@ -16,7 +16,7 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
         }
     }
     if let Some(path) = &args.xlsx {
-        super::check_output(path)?;
+        super::check_workbook_output(path)?;
     }
     let reps_of = |s: &scenario::Scenario| args.run.reps.unwrap_or(s.replications);
     let total: u64 = scenarios.iter().map(|s| u64::from(reps_of(s))).sum();

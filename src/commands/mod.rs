@@ -66,6 +66,15 @@ pub fn write_output(
     }
 }
 
+/// Checks `--xlsx FILE.xlsx` before the work starts: stdout (`-`), or a file ending in .xlsx that can be written
+/// (Excel refuses a workbook under another extension).
+pub fn check_workbook_output(path: &Path) -> anyhow::Result<()> {
+    if path == Path::new("-") {
+        return Ok(());
+    }
+    crate::report::check_output_file("--xlsx", path, "xlsx")
+}
+
 /// Fails now, not after the long work, when an output file cannot be created (`-`, stdout, always can).
 pub fn check_output(path: &Path) -> anyhow::Result<()> {
     use anyhow::Context;

@@ -30,7 +30,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         report::check_output_file("--plot", plot, "svg")?;
     }
     if let Some(xlsx) = &args.xlsx {
-        super::check_output(xlsx)?;
+        super::check_workbook_output(xlsx)?;
     }
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series =

@@ -509,3 +509,24 @@ fn check_writes_a_checks_sheet() {
     assert!(cells.iter().any(|(r, v)| r == "A1" && v == "status"));
     assert!(cells.iter().any(|(r, v)| r.starts_with('A') && v == "FAIL"));
 }
+
+#[test]
+fn a_workbook_path_without_xlsx_fails_before_the_run_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.csv");
+    backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "--xlsx",
+        ])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: --xlsx: `{}` must end in .xlsx (that is the only format written)\n",
+            path.display()
+        ));
+    assert!(!path.exists());
+}
