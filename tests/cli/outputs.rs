@@ -530,3 +530,46 @@ fn a_workbook_path_without_xlsx_fails_before_the_run_with_exit_code_2() {
         ));
     assert!(!path.exists());
 }
+
+#[test]
+fn daily_options_need_out_and_no_summary_only() {
+    let small = fixture("small.toml");
+    backlog()
+        .args(["simulate", small.to_str().unwrap(), "--daily", "total"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "error: the following required arguments were not provided:\n  --out <DIR>",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    backlog()
+        .args([
+            "simulate",
+            small.to_str().unwrap(),
+            "--summary-only",
+            "--period",
+            "week",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "error: the argument '--summary-only' cannot be used with '--period <PERIOD>'",
+        ));
+    backlog()
+        .args([
+            "simulate",
+            small.to_str().unwrap(),
+            "--daily",
+            "county",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "invalid value 'county' for '--daily <GRAIN>'",
+        ));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
