@@ -37,14 +37,20 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         (args.out.is_some() && !args.summary_only) || args.plot.is_some() || args.xlsx.is_some();
     let bands = daily.as_ref().filter(|d| d.bands);
     let progress = Progress::unless(quiet, || Progress::after_a_second("simulate", reps.into()));
-    let (outcome, levels) = super::with_jobs(args.run.jobs, || {
+    let (outcome, extracts) = super::with_jobs(args.run.jobs, || {
         run::simulate_with(&scenario, seed, reps, keep_series, |series| {
             let levels =
                 bands.map(|d| Layout::new(&scenario, series, d.grain, d.period).levels(series));
+            // The workbook's daily totals carry their own band: per day, all municipalities and groups.
+            let total_levels = args.xlsx.as_ref().map(|_| {
+                Layout::new(&scenario, series, daily::Grain::Total, daily::Period::Day)
+                    .levels(series)
+            });
             progress.run_done();
-            levels
+            (levels, total_levels)
         })
     })?;
+    let (levels, total_levels): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
     progress.finish();
     let info = ScenarioInfo::new(&scenario, seed, reps);
     if let Some(dir) = &args.out {
@@ -54,8 +60,15 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         report::plot::series_chart(plot, &scenario, series)?;
     }
     if let Some(path) = &args.xlsx {
-        let workbook = report::xlsx::simulation(&scenario, &info, &outcome, outcome.first.as_ref())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let total_levels: Vec<Vec<[u32; 2]>> = total_levels.into_iter().flatten().collect();
+        let workbook = report::xlsx::simulation(
+            &scenario,
+            &info,
+            &outcome,
+            outcome.first.as_ref(),
+            &total_levels,
+        )
+        .with_context(|| format!("cannot write {}", path.display()))?;
         super::write_output(path, |out| out.write_all(&workbook))?;
     }
     if quiet && args.format != Format::Json {

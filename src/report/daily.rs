@@ -379,7 +379,6 @@ pub fn write_bands(
 ) -> std::io::Result<()> {
     out.write_all(&layout.header(BAND_COLUMNS))?;
     let mut text = String::new();
-    let mut values: Vec<Option<f64>> = Vec::with_capacity(levels.len());
     let mut row = 0;
     for &period in &layout.periods {
         let key = layout.period_key(series, period);
@@ -387,14 +386,8 @@ pub fn write_bands(
             text.clear();
             text.push_str(&key);
             text.push_str(std::str::from_utf8(&entity.key).expect("keys are UTF-8"));
-            for level in 0..2 {
-                values.clear();
-                values.extend(levels.iter().map(|rep| Some(f64::from(rep[row][level]))));
-                values.sort_by(|a, b| a.partial_cmp(b).expect("counts are never NaN"));
-                for q in [0.05, 0.5, 0.95] {
-                    let value = percentile(&values, q).expect("every replication has a level");
-                    write!(text, ",{value}").expect("writing to a String cannot fail");
-                }
+            for value in band_values(levels, row) {
+                write!(text, ",{value}").expect("writing to a String cannot fail");
             }
             text.push('\n');
             out.write_all(text.as_bytes())?;
@@ -402,6 +395,23 @@ pub fn write_bands(
         }
     }
     out.flush()
+}
+
+/// The values of [`BAND_COLUMNS`] for row `row`: the 5th, 50th and 95th percentiles over the replications of
+/// pending, then of overdue meetings.
+pub fn band_values(levels: &[Vec<[u32; 2]>], row: usize) -> [f64; 6] {
+    let mut result = [0.0; 6];
+    for level in 0..2 {
+        let mut values: Vec<Option<f64>> = levels
+            .iter()
+            .map(|rep| Some(f64::from(rep[row][level])))
+            .collect();
+        values.sort_by(|a, b| a.partial_cmp(b).expect("counts are never NaN"));
+        for (i, q) in [0.05, 0.5, 0.95].into_iter().enumerate() {
+            result[level * 3 + i] = percentile(&values, q).expect("every replication has a level");
+        }
+    }
+    result
 }
 
 /// One field as the csv crate writes it inside a record of several fields (quoted only where needed).

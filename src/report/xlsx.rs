@@ -187,12 +187,21 @@ fn entity_sheet<'a>(
     Ok(())
 }
 
-/// Daily totals: replication 0 summed over municipalities and groups, one row per day.
-fn daily_sheet(sheet: &mut Worksheet, formats: &Formats, series: &Series) -> Result<(), XlsxError> {
+/// Daily totals: replication 0 summed over municipalities and groups, one row per day, then the percentiles
+/// over replications of pending and overdue meetings (`levels`: one per replication, a row per day).
+fn daily_sheet(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    series: &Series,
+    levels: &[Vec<[u32; 2]>],
+) -> Result<(), XlsxError> {
     sheet.set_name("Daily totals")?;
     let mut names = vec!["date"];
     names.extend(super::daily::VALUE_COLUMNS);
     names.extend(["capacity", "caseworkers"]);
+    if !levels.is_empty() {
+        names.extend(super::daily::BAND_COLUMNS);
+    }
     headers(sheet, formats, &names)?;
     let count = Formats::number(Metric::Held);
     let fte = Formats::number(Metric::Caseworkers);
@@ -227,17 +236,24 @@ fn daily_sheet(sheet: &mut Worksheet, formats: &Formats, series: &Series) -> Res
         let col = values.len() as u16 + 1;
         sheet.write_number_with_format(row, col, capacity, &count)?;
         sheet.write_number_with_format(row, col + 1, caseworkers, &fte)?;
+        if !levels.is_empty() {
+            for (i, value) in super::daily::band_values(levels, day).iter().enumerate() {
+                sheet.write_number_with_format(row, col + 2 + i as u16, *value, &count)?;
+            }
+        }
     }
     sheet.set_column_width(0, 12)?;
     Ok(())
 }
 
-/// The workbook of `simulate`; `series` (replication 0) gives the Daily totals sheet.
+/// The workbook of `simulate`; `series` (replication 0) gives the Daily totals sheet, `levels` (the total
+/// pending and overdue of each day, one per replication) its percentile columns.
 pub fn simulation(
     scenario: &Scenario,
     info: &ScenarioInfo,
     outcome: &Outcome,
     series: Option<&Series>,
+    levels: &[Vec<[u32; 2]>],
 ) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::new();
     let mut workbook = workbook()?;
@@ -267,7 +283,7 @@ pub fn simulation(
         false,
     )?;
     if let Some(series) = series {
-        daily_sheet(workbook.add_worksheet(), &formats, series)?;
+        daily_sheet(workbook.add_worksheet(), &formats, series, levels)?;
     }
     workbook.save_to_buffer()
 }

@@ -477,6 +477,23 @@ fn the_workbook_has_its_sheets_the_danish_letters_and_the_summary_numbers() {
     assert_eq!(cell(&cells, "A2"), "44197");
     assert!(cells.iter().any(|(r, _)| r == "A366"));
     assert!(!cells.iter().any(|(r, _)| r == "A367"));
+    // After capacity and caseworkers, the percentiles over the two replications, in order.
+    assert_eq!(cell(&cells, "J1"), "pending");
+    assert_eq!(cell(&cells, "P1"), "pending_p5");
+    assert_eq!(cell(&cells, "U1"), "overdue_p95");
+    for row in 2..=366 {
+        let v: Vec<f64> = ["P", "Q", "R", "S", "T", "U"]
+            .iter()
+            .map(|c| number(&cell(&cells, &format!("{c}{row}"))))
+            .collect();
+        assert!(
+            v[0] <= v[1] && v[1] <= v[2] && v[3] <= v[4] && v[4] <= v[5],
+            "row {row}: {v:?}"
+        );
+    }
+    let spread =
+        (2..=366).any(|row| cell(&cells, &format!("P{row}")) != cell(&cells, &format!("R{row}")));
+    assert!(spread, "two replications never differ");
     // Numbers carry display formats.
     let styles = xlsx_part(&bytes, "xl/styles.xml");
     assert!(styles.contains("#,##0") && styles.contains("0.0%") && styles.contains("yyyy-mm-dd"));
