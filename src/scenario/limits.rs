@@ -186,7 +186,6 @@ pub(super) fn check_size(
         );
         return;
     }
-    let scale: f64 = municipalities.iter().map(|m| m.inflow_scale).sum();
     let mut persons = 0.0;
     let mut meetings = 0.0;
     // The group that contributes most, to point the message at.
@@ -198,7 +197,8 @@ pub(super) fn check_size(
             .iter()
             .map(|(_, v)| *v)
             .fold(group.inflow_per_day.base, f64::max);
-        let stock = scale * group.initial_stock;
+        let stock: f64 = municipalities.iter().map(|m| m.initial_stock[i]).sum();
+        let scale: f64 = municipalities.iter().map(|m| m.peak_inflow_scale(i)).sum();
         let inflow = scale * peak_inflow * days;
         // A spell is seen for at most its mean length (or the horizon); E[min(D, H)] <= min(E[D], H).
         let longest_mean = std::iter::once(&group.duration.base)

@@ -55,10 +55,33 @@ pub struct Municipality {
     pub code: u32,
     pub name: String,
     pub population: f64,
-    /// Multiplies the reference inflow and initial stock: population share times any local factor.
-    pub inflow_scale: f64,
+    /// Per group: persons on benefit expected on the first simulated day.
+    pub initial_stock: Vec<f64>,
+    /// Per group: multiplies the group's national inflow (population share, data share or count, times any
+    /// local factor).
+    pub inflow_scale: Vec<f64>,
+    /// Per group: how much of the national rise of the inflow in the group's surge window this municipality
+    /// sees, relative to its share (1 = the national shape).
+    pub surge: Vec<f64>,
     /// Caseworker FTE before any dated change.
     pub caseworkers: f64,
+}
+
+impl Municipality {
+    /// New spells per day in group `g` when the national rate is `national`. Inside the group's surge window
+    /// the rise over the rate in force before it, `base`, is scaled by the local surge factor (never below 0).
+    pub fn inflow_rate(&self, g: usize, national: f64, surge_base: Option<f64>) -> f64 {
+        let rate = match surge_base {
+            Some(base) => (base + self.surge[g] * (national - base)).max(0.0),
+            None => national,
+        };
+        rate * self.inflow_scale[g]
+    }
+
+    /// The largest multiple of the national inflow this municipality can see, for size estimates.
+    pub fn peak_inflow_scale(&self, g: usize) -> f64 {
+        self.inflow_scale[g] * self.surge[g].max(1.0)
+    }
 }
 
 /// A value with dated changes: `base` until the first change, then each change from its date on.
@@ -155,6 +178,9 @@ pub struct Group {
     pub followup: Option<Followup>,
     pub initial_stock: f64,
     pub initial_age: InitialAge,
+    /// The window in which each municipality's surge factor applies to the rise of the inflow over the rate in
+    /// force the day before it; `None` when no municipality column gives a surge for this group.
+    pub surge: Option<(NaiveDate, NaiveDate)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -275,18 +275,24 @@ fn check_one(dir: &Path, text: &[u8], tally: &Tally) -> Result<(), TestCaseError
     };
     bump(&tally.valid);
     let days = scenario.warmup_days as usize + scenario.period_days();
-    let scale: f64 = scenario.municipalities.iter().map(|m| m.inflow_scale).sum();
     let persons: f64 = scenario
         .groups
         .iter()
-        .map(|g| {
+        .enumerate()
+        .map(|(i, g)| {
+            let stock: f64 = scenario.municipalities.iter().map(|m| m.initial_stock[i]).sum();
+            let scale: f64 = scenario
+                .municipalities
+                .iter()
+                .map(|m| m.peak_inflow_scale(i))
+                .sum();
             let peak = g
                 .inflow_per_day
                 .changes
                 .iter()
                 .map(|(_, v)| *v)
                 .fold(g.inflow_per_day.base, f64::max);
-            scale * (g.initial_stock + peak * days as f64)
+            stock + scale * peak * days as f64
         })
         .sum();
     if days > MAX_FUZZ_DAYS || persons > MAX_FUZZ_PERSONS {
