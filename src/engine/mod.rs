@@ -346,7 +346,10 @@ impl<'a> Rules<'a> {
         rules.stock_reference = (0..groups)
             .map(|g| {
                 let group = &scenario.groups[g];
-                let stocked = scenario.municipalities.iter().any(|m| m.initial_stock[g] > 0.0);
+                let stocked = scenario
+                    .municipalities
+                    .iter()
+                    .any(|m| m.initial_stock[g] > 0.0);
                 if !stocked || group.initial_age != InitialAge::SteadyState {
                     return None;
                 }
@@ -507,7 +510,8 @@ impl Jobcentre {
             let surge_base = rules.surges[g]
                 .filter(|(from, to, _)| (*from..=*to).contains(&day))
                 .map(|(_, _, base)| base);
-            let lambda = municipality.inflow_rate(g, rules.plans[g].inflow[day as usize], surge_base);
+            let lambda =
+                municipality.inflow_rate(g, rules.plans[g].inflow[day as usize], surge_base);
             if lambda <= 0.0 {
                 continue;
             }

@@ -13,8 +13,8 @@ use super::raw::{CaseworkersBy, ColumnUse, RawColumn, RawMunicipalities, RawStaf
 use super::validate::{relative_to_declaring_file, Checker, MAX_MUNICIPALITIES};
 use super::{read_text, Sources};
 use crate::error::Problem;
-use sha2::Digest;
 use chrono::NaiveDate;
+use sha2::Digest;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One municipality before allocation, from the file (all rows, selected or not) or from `list`.
@@ -90,7 +90,7 @@ pub(super) fn municipalities(
         }
         if members.iter().any(|other| other.code == m.code) {
             check.err(
-                format!("{key}.code"),
+                key.clone(),
                 format!("municipality code {} appears twice", m.code),
             );
         }
@@ -265,10 +265,7 @@ fn file_members(
             if !first_line.contains_key(code) && check.municipalities_complete {
                 check.err(
                     format!("municipalities.include[{i}]"),
-                    format!(
-                        "municipality {code} is not in {}",
-                        table.path.display()
-                    ),
+                    format!("municipality {code} is not in {}", table.path.display()),
                 );
             }
         }
@@ -336,8 +333,9 @@ fn declared_columns<'a>(
                     line_col: Some((1, 1)),
                 }),
                 key: file_key.clone(),
-                message: "has no `code` column (the municipality code joins it to the municipalities)"
-                    .to_string(),
+                message:
+                    "has no `code` column (the municipality code joins it to the municipalities)"
+                        .to_string(),
             });
             continue;
         }
@@ -369,7 +367,11 @@ fn declared_columns<'a>(
                 continue;
             }
             let mut ok = true;
-            for (what, column) in [("", Some(name)), (".times", spec.times.as_ref()), (".over", spec.over.as_ref())] {
+            for (what, column) in [
+                ("", Some(name)),
+                (".times", spec.times.as_ref()),
+                (".over", spec.over.as_ref()),
+            ] {
                 if let Some(column) = column {
                     if table.column(column).is_none() {
                         check.err(
@@ -411,10 +413,14 @@ fn declared_columns<'a>(
             match (surge, spec.from, spec.to) {
                 (true, Some(from), Some(to)) => {
                     let (start, end) = period;
-                    let inside = check.date_in(&format!("{key}.from"), from.0, start, end, "period")
-                        & check.date_in(&format!("{key}.to"), to.0, start, end, "period");
+                    let inside =
+                        check.date_in(&format!("{key}.from"), from.0, start, end, "period")
+                            & check.date_in(&format!("{key}.to"), to.0, start, end, "period");
                     if inside && to.0 < from.0 {
-                        check.err(format!("{key}.to"), format!("{} is before from {}", to.0, from.0));
+                        check.err(
+                            format!("{key}.to"),
+                            format!("{} is before from {}", to.0, from.0),
+                        );
                         ok = false;
                     }
                     if ok && inside {
@@ -434,7 +440,10 @@ fn declared_columns<'a>(
                 (false, _, _) => {
                     check.err(
                         &key,
-                        format!("`from` and `to` apply only to use = \"surge\", not \"{}\"", use_name(spec.use_as)),
+                        format!(
+                            "`from` and `to` apply only to use = \"surge\", not \"{}\"",
+                            use_name(spec.use_as)
+                        ),
                     );
                     ok = false;
                 }
@@ -444,7 +453,10 @@ fn declared_columns<'a>(
                     if let Some(other) = drivers.insert((g, what), key.clone()) {
                         check.err(
                             &key,
-                            format!("the {what} of group `{}` is already driven by `{other}`", groups[g].id),
+                            format!(
+                                "the {what} of group `{}` is already driven by `{other}`",
+                                groups[g].id
+                            ),
                         );
                         ok = false;
                     }
@@ -508,7 +520,9 @@ fn read_values(
 ) -> bool {
     let key = column.key.clone();
     let code_field = table.column("code").expect("checked by declared_columns");
-    let field = table.column(&column.name).expect("checked by declared_columns");
+    let field = table
+        .column(&column.name)
+        .expect("checked by declared_columns");
     let times = column.spec.times.as_deref().and_then(|c| table.column(c));
     let over = column.spec.over.as_deref().and_then(|c| table.column(c));
     let mut ok = true;
@@ -649,7 +663,10 @@ fn allocate(
             None,
             field,
             &column.key,
-            format!("the {what} in column `{}` sum to zero: nothing to share out by", column.name),
+            format!(
+                "the {what} in column `{}` sum to zero: nothing to share out by",
+                column.name
+            ),
         ));
     };
 
@@ -741,7 +758,10 @@ fn allocate(
                 if !complete(column, check) {
                     continue;
                 }
-                let rise: Vec<f64> = members.iter().map(|m| column.values[&m.code] - 1.0).collect();
+                let rise: Vec<f64> = members
+                    .iter()
+                    .map(|m| column.values[&m.code] - 1.0)
+                    .collect();
                 for &g in &column.groups {
                     // Normalised so that the municipalities' rises, each weighted by its inflow, add up to the
                     // national rise: sum(scale * factor) = sum(scale).

@@ -140,7 +140,11 @@ fn expected_persons(scenario: &Scenario) -> f64 {
         .iter()
         .enumerate()
         .map(|(g, group)| {
-            let stock: f64 = scenario.municipalities.iter().map(|m| m.initial_stock[g]).sum();
+            let stock: f64 = scenario
+                .municipalities
+                .iter()
+                .map(|m| m.initial_stock[g])
+                .sum();
             let scale: f64 = scenario
                 .municipalities
                 .iter()
