@@ -77,6 +77,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "adjustments",
         ),
         (
+            "municipalities.data",
+            m.data.len(),
+            MAX_LIST_ENTRIES,
+            "data files",
+        ),
+        (
             "municipalities.include",
             include,
             MAX_MUNICIPALITIES,
@@ -95,6 +101,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "changes",
         ),
         ("expect", raw.expect.len(), MAX_LIST_ENTRIES, "expectations"),
+        (
+            "expect_municipalities",
+            raw.expect_municipalities.len(),
+            MAX_LIST_ENTRIES,
+            "expectations",
+        ),
     ];
     for (key, len, max, what) in lists {
         check_len(check, key, len, max, what);

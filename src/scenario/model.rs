@@ -28,6 +28,7 @@ pub struct Scenario {
     pub groups: Vec<Group>,
     pub suspensions: Vec<Suspension>,
     pub expectations: Vec<Expectation>,
+    pub municipality_expectations: Vec<MunicipalityExpectation>,
 }
 
 impl Scenario {
@@ -223,5 +224,26 @@ pub struct Expectation {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub scale: f64,
+    pub known_miss: Option<String>,
+}
+
+/// A published per-municipality series: the simulated metric of each municipality is compared with it after
+/// the series is scaled to the simulated total, so that the check measures how the metric is spread over the
+/// municipalities, not its national level (which `[[expect]]` checks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MunicipalityExpectation {
+    pub figure: String,
+    pub source: String,
+    pub published: Option<String>,
+    pub file: PathBuf,
+    pub column: String,
+    /// Per municipality of the scenario, in its order: the published value (times the population if asked).
+    pub values: Vec<f64>,
+    pub metric: String,
+    pub groups: Vec<usize>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Largest mean absolute percentage error.
+    pub tolerance: f64,
     pub known_miss: Option<String>,
 }

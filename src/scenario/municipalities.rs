@@ -151,7 +151,7 @@ pub(super) fn municipalities(
     )
 }
 
-fn read_table(
+pub(super) fn read_table(
     sources: &mut Sources,
     check: &mut Checker,
     key: &str,

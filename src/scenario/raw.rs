@@ -72,6 +72,9 @@ pub struct RawScenario {
     pub suspensions: Vec<RawSuspension>,
     #[serde(default)]
     pub expect: Vec<RawExpectation>,
+    /// Published per-municipality series to compare a metric with, municipality by municipality.
+    #[serde(default)]
+    pub expect_municipalities: Vec<RawMunicipalityExpectation>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -450,4 +453,36 @@ pub struct RawExpectation {
     /// Scale the simulated value before comparing (for example to express a metric per year).
     #[serde(default = "one")]
     pub scale: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMunicipalityExpectation {
+    /// Short name of the published series.
+    pub figure: String,
+    pub source: String,
+    pub published: Option<String>,
+    /// CSV with the series (relative to the scenario file that names it).
+    pub file: String,
+    /// The column of `file` holding the municipality code.
+    #[serde(default = "code_column")]
+    pub code_column: String,
+    /// The column of `file` holding the published value.
+    pub column: String,
+    /// Multiply each published value by the municipality's population (for a rate).
+    #[serde(default)]
+    pub times_population: bool,
+    /// A summary metric name such as `active_mean`.
+    pub metric: String,
+    /// Group ids to sum over; omit for all groups.
+    pub groups: Option<Vec<String>>,
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+    /// Largest mean absolute percentage error over the municipalities, e.g. 0.10 for 10 %.
+    pub tolerance: f64,
+    pub known_miss: Option<String>,
+}
+
+fn code_column() -> String {
+    "code".to_string()
 }

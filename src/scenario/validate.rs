@@ -194,6 +194,14 @@ pub(super) fn validate(
     );
     let suspensions = suspensions(&raw, &groups, &mut check, start, end);
     let expectations = expectations(&raw, &municipalities, &groups, &mut check, start, end);
+    let municipality_expectations = super::expect_municipalities::municipality_expectations(
+        &raw,
+        &municipalities,
+        &groups,
+        &mut check,
+        &mut sources,
+        (start, end),
+    );
 
     if period_ok && check.problems.is_empty() && check.extra.is_empty() {
         check_size(&mut check, &municipalities, &groups, sim_start, end);
@@ -221,6 +229,7 @@ pub(super) fn validate(
         groups,
         suspensions,
         expectations,
+        municipality_expectations,
     })
 }
 
