@@ -50,59 +50,67 @@ impl CheckResult {
     }
 }
 
+/// The simulated values of one replication: per expectation, and per municipality expectation and municipality.
+struct Replication {
+    figures: Vec<Option<f64>>,
+    by_municipality: Vec<Vec<Option<f64>>>,
+}
+
 /// Runs `reps` replications of `scenario` and evaluates each of its expectations, then each of its
 /// per-municipality expectations.
 pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
-    let runs: Vec<(Vec<Option<f64>>, Vec<Vec<Option<f64>>>)> =
-        replicate(scenario, seed, reps, |_, series| {
-            let figures = scenario
-                .expectations
-                .iter()
-                .map(|e| {
-                    let selection = Selection {
-                        municipality: e
-                            .municipality
-                            .and_then(|code| scenario.municipality_index(code)),
-                        groups: group_set(&e.groups),
-                        from: day_index(&series, e.from).expect("validated inside the period"),
-                        to: day_index(&series, e.to).expect("validated inside the period"),
-                    };
-                    summarise(scenario, &series, selection)
-                        .get(&e.metric)
-                        .map(|v| v * e.scale)
-                })
-                .collect();
-            let by_municipality = scenario
-                .municipality_expectations
-                .iter()
-                .map(|e| {
-                    (0..scenario.municipalities.len())
-                        .map(|m| {
-                            let selection = Selection {
-                                municipality: Some(m),
-                                groups: group_set(&e.groups),
-                                from: day_index(&series, e.from)
-                                    .expect("validated inside the period"),
-                                to: day_index(&series, e.to).expect("validated inside the period"),
-                            };
-                            summarise(scenario, &series, selection).get(&e.metric)
-                        })
-                        .collect()
-                })
-                .collect();
-            (figures, by_municipality)
-        });
+    let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
+        let figures = scenario
+            .expectations
+            .iter()
+            .map(|e| {
+                let selection = Selection {
+                    municipality: e
+                        .municipality
+                        .and_then(|code| scenario.municipality_index(code)),
+                    groups: group_set(&e.groups),
+                    from: day_index(&series, e.from).expect("validated inside the period"),
+                    to: day_index(&series, e.to).expect("validated inside the period"),
+                };
+                summarise(scenario, &series, selection)
+                    .get(&e.metric)
+                    .map(|v| v * e.scale)
+            })
+            .collect();
+        let by_municipality = scenario
+            .municipality_expectations
+            .iter()
+            .map(|e| {
+                (0..scenario.municipalities.len())
+                    .map(|m| {
+                        let selection = Selection {
+                            municipality: Some(m),
+                            groups: group_set(&e.groups),
+                            from: day_index(&series, e.from).expect("validated inside the period"),
+                            to: day_index(&series, e.to).expect("validated inside the period"),
+                        };
+                        summarise(scenario, &series, selection).get(&e.metric)
+                    })
+                    .collect()
+            })
+            .collect();
+        Replication {
+            figures,
+            by_municipality,
+        }
+    });
     let figures = scenario
         .expectations
         .iter()
         .enumerate()
-        .map(|(i, e)| result(scenario, e, band(runs.iter().map(|run| run.0[i]))));
+        .map(|(i, e)| result(scenario, e, band(runs.iter().map(|run| run.figures[i]))));
     let spreads = scenario
         .municipality_expectations
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let runs: Vec<&Vec<Option<f64>>> = runs.iter().map(|run| &run.1[i]).collect();
+            let runs: Vec<&Vec<Option<f64>>> =
+                runs.iter().map(|run| &run.by_municipality[i]).collect();
             municipality_result(scenario, e, &runs)
         });
     figures.chain(spreads).collect()
