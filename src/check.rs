@@ -257,3 +257,16 @@ fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult 
         spread: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentage_errors_compare_with_the_series_scaled_to_the_simulated_total() {
+        let (scale, errors) = percentage_errors(&[1.0, 2.0, 3.0], &[20.0, 20.0, 20.0]);
+        assert_eq!(scale, 0.1);
+        assert_eq!(errors, vec![-0.5, 0.0, 0.5]);
+        assert_eq!(mape(&errors), 1.0 / 3.0);
+    }
+}

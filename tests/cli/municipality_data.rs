@@ -341,3 +341,130 @@ fn a_surge_without_any_rise_is_refused() {
 fn ymd(year: i32, month: u32, day: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap()
 }
+
+/// Three municipalities with 100, 200 and 300 persons who never leave and no inflow: every replication has the
+/// same active stock, so the check's numbers are exact.
+const FIXED: &str = r#"
+name = "fixed"
+seed = 3
+start = 2021-01-01
+end = 2021-03-31
+replications = 2
+
+[municipalities]
+reference_population = 600
+file = "m.csv"
+columns = { stock = { use = "stock", groups = ["g"] } }
+
+[staffing]
+caseworkers = 10
+meetings_per_caseworker_day = 5
+
+[[groups]]
+id = "g"
+initial_stock = 600
+inflow_per_day = 0
+duration = { distribution = "never" }
+meetings = [{ due_day = 0, deadline_day = 30 }]
+
+[[expect_municipalities]]
+figure = "persons by municipality"
+source = "a table"
+file = "published.csv"
+column = "value"
+metric = "active_mean"
+tolerance = 0.5
+"#;
+
+const FIXED_FILE: &str =
+    "code,name,population,stock\n1,Aby,100,100\n2,Bby,200,200\n3,Cby,300,300\n";
+
+fn fixed(published: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.csv"), FIXED_FILE).unwrap();
+    std::fs::write(dir.path().join("published.csv"), published).unwrap();
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(&path, FIXED).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn the_municipality_check_reports_the_mape_and_the_worst_municipalities() {
+    // Published 1, 2, 6 scaled to the simulated 600: 66.7, 133.3, 400; errors +50 %, +50 %, -25 %.
+    let (_dir, path) = fixed("code,value\n1,1\n2,2\n3,6\n");
+    let output = backlog()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let spread = &results[0]["spread"];
+    assert_eq!(spread["municipalities"], 3);
+    assert!(close(spread["scaled_by"].as_f64().unwrap(), 600.0 / 9.0));
+    assert!(close(spread["mape"].as_f64().unwrap(), 1.25 / 3.0));
+    let worst: Vec<(u64, f64)> = spread["worst"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["code"].as_u64().unwrap(), w["error"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(worst.len(), 3);
+    assert_eq!((worst[0].0, worst[1].0, worst[2].0), (1, 2, 3));
+    assert!(close(worst[0].1, 0.5) && close(worst[2].1, -0.25));
+    assert_eq!(results[0]["pass"], true);
+
+    let table = backlog().arg("check").arg(&path).output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains(
+            "MAPE  41.7% over 3 municipalities [41.7%-41.7% per replication]  tolerance   50%"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("worst: Aby                      1  simulated       100  published        67  error   +50.0%"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_municipality_check_outside_its_tolerance_fails() {
+    let (_dir, path) = fixed("code,value\n1,1\n2,1\n3,10\n");
+    let output = backlog().arg("check").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8(output.stdout)
+        .unwrap()
+        .contains("  FAIL persons by municipality"));
+}
+
+#[test]
+fn a_bad_published_series_is_refused_with_file_line_and_column() {
+    let cases = [
+        (
+            "code,value\n1,1\n2,2\n",
+            "expect_municipalities[0].file: DIR/published.csv has no row for municipality 3",
+        ),
+        (
+            "code,value\n1,1\n2,0\n3,2\n",
+            "DIR/published.csv:3:3: expect_municipalities[0].file: column `value`: 0 leaves the percentage error of municipality 2 undefined",
+        ),
+        (
+            "code,value\n1,1\n2,x\n3,2\n",
+            "DIR/published.csv:3:3: expect_municipalities[0].file: column `value`: `x` is not a number",
+        ),
+        (
+            "code,v\n1,1\n2,1\n3,2\n",
+            "expect_municipalities[0].column: DIR/published.csv has no column `value`",
+        ),
+    ];
+    for (published, expected) in cases {
+        let (dir, path) = fixed(published);
+        let output = backlog().arg("validate").arg(&path).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let message = String::from_utf8(output.stderr)
+            .unwrap()
+            .replace(&dir.path().display().to_string(), "DIR");
+        assert!(message.contains(expected), "{published}: {message}");
+    }
+}
