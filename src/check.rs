@@ -59,6 +59,12 @@ struct Replication {
 /// Runs `reps` replications of `scenario` and evaluates each of its expectations, then each of its
 /// per-municipality expectations.
 pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
+    check_showing(scenario, seed, reps, &[])
+}
+
+/// As [`check`], leaving out the figures of municipalities not in `shown` (national figures stay) and giving
+/// the errors of the municipalities in `shown` in per-municipality checks. Empty `shown`: everything.
+pub fn check_showing(scenario: &Scenario, seed: u64, reps: u32, shown: &[u32]) -> Vec<CheckResult> {
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
         let figures = scenario
             .expectations
@@ -111,9 +117,12 @@ pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
         .map(|(i, e)| {
             let runs: Vec<&Vec<Option<f64>>> =
                 runs.iter().map(|run| &run.by_municipality[i]).collect();
-            municipality_result(scenario, e, &runs)
+            municipality_result(scenario, e, &runs, shown)
         });
-    figures.chain(spreads).collect()
+    figures
+        .filter(|r| shown.is_empty() || r.municipality.is_none_or(|code| shown.contains(&code)))
+        .chain(spreads)
+        .collect()
 }
 
 fn group_set(groups: &[usize]) -> GroupSet {
@@ -136,6 +145,9 @@ pub struct Spread {
     pub mape: f64,
     /// The five largest absolute percentage errors, largest first.
     pub worst: Vec<MunicipalityError>,
+    /// The municipalities chosen with `--municipality`, in the scenario's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shown: Vec<MunicipalityError>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +182,7 @@ fn municipality_result(
     scenario: &Scenario,
     e: &MunicipalityExpectation,
     runs: &[&Vec<Option<f64>>],
+    shown: &[u32],
 ) -> CheckResult {
     let count = scenario.municipalities.len();
     // A municipality whose metric has no value in some replication leaves the comparison undefined.
@@ -188,20 +201,21 @@ fn municipality_result(
         let mut order: Vec<usize> = (0..count).collect();
         // Largest error first; ties by the scenario's order, so the report is the same on every run.
         order.sort_by(|&a, &b| errors[b].abs().total_cmp(&errors[a].abs()).then(a.cmp(&b)));
+        let error_of = |m: usize| MunicipalityError {
+            code: scenario.municipalities[m].code,
+            name: scenario.municipalities[m].name.clone(),
+            simulated: means[m],
+            published: e.values[m] * scale,
+            error: errors[m],
+        };
         Spread {
             municipalities: count,
             scaled_by: scale,
             mape: mape(&errors),
-            worst: order
-                .iter()
-                .take(5)
-                .map(|&m| MunicipalityError {
-                    code: scenario.municipalities[m].code,
-                    name: scenario.municipalities[m].name.clone(),
-                    simulated: means[m],
-                    published: e.values[m] * scale,
-                    error: errors[m],
-                })
+            worst: order.iter().take(5).map(|&m| error_of(m)).collect(),
+            shown: (0..count)
+                .filter(|&m| shown.contains(&scenario.municipalities[m].code))
+                .map(error_of)
                 .collect(),
         }
     });

@@ -63,17 +63,19 @@ fn spread_lines(out: &mut dyn Write, r: &CheckResult, spread: &Spread) -> std::i
         r.tolerance * 100.0,
     )?;
     writeln!(out, "        source: {}", r.source)?;
-    for (i, worst) in spread.worst.iter().enumerate() {
-        writeln!(
-            out,
-            "        {:<6} {:<20} {:>5}  simulated {:>9}  published {:>9}  error {:>+7.1}%",
-            if i == 0 { "worst:" } else { "" },
-            worst.name,
-            worst.code,
-            super::thousands(worst.simulated),
-            super::thousands(worst.published),
-            worst.error * 100.0
-        )?;
+    for (label, list) in [("worst:", &spread.worst), ("shown:", &spread.shown)] {
+        for (i, m) in list.iter().enumerate() {
+            writeln!(
+                out,
+                "        {:<6} {:<20} {:>5}  simulated {:>9}  published {:>9}  error {:>+7.1}%",
+                if i == 0 { label } else { "" },
+                m.name,
+                m.code,
+                super::thousands(m.simulated),
+                super::thousands(m.published),
+                m.error * 100.0
+            )?;
+        }
     }
     known_miss_line(out, r)
 }

@@ -10,5 +10,6 @@ mod exit_codes;
 mod fuzz;
 mod municipality_data;
 mod properties;
+mod select;
 mod simulate;
 mod sweep;
