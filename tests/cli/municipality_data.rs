@@ -468,3 +468,29 @@ fn a_bad_published_series_is_refused_with_file_line_and_column() {
         assert!(message.contains(expected), "{published}: {message}");
     }
 }
+
+#[test]
+fn the_aarhus_example_is_dk2020s_aarhus_with_its_own_caseworkers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example =
+        backlog::scenario::load(&root.join("scenarios/examples/aarhus2020.toml")).unwrap();
+    let national = backlog::scenario::load(&root.join("scenarios/dk2020.toml")).unwrap();
+    assert_eq!(example.municipalities.len(), 1);
+    let aarhus = &example.municipalities[0];
+    let in_dk2020 = &national.municipalities[national.municipality_index(751).unwrap()];
+    assert_eq!(aarhus.code, 751);
+    assert_eq!(aarhus.caseworkers, 150.0);
+    assert_eq!(aarhus.initial_stock, in_dk2020.initial_stock);
+    assert_eq!(aarhus.inflow_scale, in_dk2020.inflow_scale);
+    assert_eq!(aarhus.surge, in_dk2020.surge);
+    let output = backlog()
+        .args([
+            "simulate",
+            "scenarios/examples/aarhus2020.toml",
+            "--reps",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}
