@@ -127,6 +127,10 @@ pub(super) fn municipalities(
         check.err("municipalities", "no municipalities: give `file` or `list`");
     }
 
+    if !check.municipalities_complete {
+        // Without the municipality file every code of a data file would be reported as unknown.
+        return Vec::new();
+    }
     let columns = declared_columns(&tables, groups, check, period);
     let codes: HashSet<u32> = members.iter().map(|m| m.code).collect();
     let mut columns_with_values = Vec::new();

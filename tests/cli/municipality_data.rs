@@ -414,7 +414,19 @@ fn the_municipality_check_reports_the_mape_and_the_worst_municipalities() {
     assert!(close(worst[0].1, 0.5) && close(worst[2].1, -0.25));
     assert_eq!(results[0]["pass"], true);
 
-    let table = backlog().arg("check").arg(&path).output().unwrap();
+    let junit = path.with_file_name("check.xml");
+    let table = backlog()
+        .arg("check")
+        .arg(&path)
+        .arg("--junit")
+        .arg(&junit)
+        .output()
+        .unwrap();
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("MAPE 41.7% over 3 municipalities (a table); worst: Aby +50.0%, Bby +50.0%, Cby -25.0%; tolerance 50%"),
+        "{xml}"
+    );
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(
         text.contains(
