@@ -9,6 +9,7 @@ mod limits;
 pub mod locate;
 pub mod model;
 mod municipalities;
+mod municipality_columns;
 mod municipality_file;
 pub mod raw;
 mod validate;
