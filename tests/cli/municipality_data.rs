@@ -506,3 +506,34 @@ fn the_aarhus_example_is_dk2020s_aarhus_with_its_own_caseworkers() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
+
+#[test]
+fn an_inflow_count_scales_the_national_rate_and_its_dated_changes() {
+    let counts = "code,dp_inflow,kh_inflow\n3,12,1\n";
+    let data = |columns: &str| {
+        format!("{COLUMNS}\n[[municipalities.data]]\nfile = \"counts.csv\"\ncolumns = {{ {columns} }}\n")
+    };
+    let (_dir, scenario) = load(
+        &data(
+            "dp_inflow = { use = \"inflow\", groups = [\"dp\"] }, kh_inflow = { use = \"ignore\" }",
+        ),
+        &[("m.csv", FILE), ("counts.csv", counts)],
+    );
+    let cby = &scenario.municipalities[2];
+    // 12 a day against the national 30: 0.4 of the national rate on every date.
+    assert!(close(cby.inflow_scale[0], 0.4));
+    assert!(close(cby.inflow_rate(0, 30.0, None), 12.0));
+    // The stock keeps its allocation.
+    assert!(close(cby.initial_stock[0], 3000.0 * 6.0 / 17.0));
+    // kh has no inflow before its dated changes: a local count cannot scale it.
+    let message = error(
+        &data(
+            "dp_inflow = { use = \"ignore\" }, kh_inflow = { use = \"inflow\", groups = [\"kh\"] }",
+        ),
+        &[("m.csv", FILE), ("counts.csv", counts)],
+    );
+    assert!(
+        message.contains("municipalities.data[0].columns.kh_inflow: group `kh` has inflow_per_day = 0: a local inflow cannot scale its dated changes"),
+        "{message}"
+    );
+}
