@@ -15,23 +15,39 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         report::check_output_file("--plot", plot, "svg")?;
     }
     let keep_series = args.plot.is_some();
+    let views = scenarios
+        .iter()
+        .map(|s| run::View::of(s, &args.municipalities))
+        .collect::<Result<Vec<_>, _>>()?;
     let total: u64 = scenarios.iter().map(|s| u64::from(reps_of(s))).sum();
     let progress = Progress::unless(quiet, || Progress::after_a_second("compare", total));
     let outcomes: Vec<Outcome> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
-            .map(|s| {
+            .zip(&views)
+            .map(|(s, view)| {
                 let seed = args.run.seed.unwrap_or(s.seed);
-                run::simulate_with(s, seed, reps_of(s), keep_series, |_| progress.run_done()).0
+                let reps = reps_of(s);
+                run::simulate_with(s, view.as_ref(), seed, reps, keep_series, |_| {
+                    progress.run_done()
+                })
+                .0
             })
             .collect()
     })?;
     progress.finish();
+    // Everything below reports the municipalities shown.
+    let scenarios: Vec<Scenario> = scenarios
+        .into_iter()
+        .zip(views)
+        .map(|(s, view)| view.map_or(s, |view| view.scenario))
+        .collect();
     let entries: Vec<Entry> = scenarios
         .iter()
         .zip(&outcomes)
         .map(|(s, outcome)| Entry {
-            info: ScenarioInfo::new(s, outcome.seed, outcome.replications),
+            info: ScenarioInfo::new(s, outcome.seed, outcome.replications)
+                .showing(&args.municipalities),
             outcome,
         })
         .collect();

@@ -32,27 +32,39 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(xlsx) = &args.xlsx {
         super::check_workbook_output(xlsx)?;
     }
+    let view = run::View::of(&scenario, &args.municipalities)?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series =
         (args.out.is_some() && !args.summary_only) || args.plot.is_some() || args.xlsx.is_some();
     let bands = daily.as_ref().filter(|d| d.bands);
+    // The series handed to the extracts are those of the municipalities shown.
+    let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
     let progress = Progress::unless(quiet, || Progress::after_a_second("simulate", reps.into()));
     let (outcome, extracts) = super::with_jobs(args.run.jobs, || {
-        run::simulate_with(&scenario, seed, reps, keep_series, |series| {
-            let levels =
-                bands.map(|d| Layout::new(&scenario, series, d.grain, d.period).levels(series));
-            // The workbook's daily totals carry their own band: per day, all municipalities and groups.
-            let total_levels = args.xlsx.as_ref().map(|_| {
-                Layout::new(&scenario, series, daily::Grain::Total, daily::Period::Day)
-                    .levels(series)
-            });
-            progress.run_done();
-            (levels, total_levels)
-        })
+        run::simulate_with(
+            &scenario,
+            view.as_ref(),
+            seed,
+            reps,
+            keep_series,
+            |series| {
+                let levels =
+                    bands.map(|d| Layout::new(shown, series, d.grain, d.period).levels(series));
+                // The workbook's daily totals carry their own band: per day, all municipalities and groups.
+                let total_levels = args.xlsx.as_ref().map(|_| {
+                    Layout::new(shown, series, daily::Grain::Total, daily::Period::Day)
+                        .levels(series)
+                });
+                progress.run_done();
+                (levels, total_levels)
+            },
+        )
     })?;
     let (levels, total_levels): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
     progress.finish();
-    let info = ScenarioInfo::new(&scenario, seed, reps);
+    // Everything below reports the municipalities shown.
+    let scenario = view.map_or(scenario, |view| view.scenario);
+    let info = ScenarioInfo::new(&scenario, seed, reps).showing(&args.municipalities);
     if let Some(dir) = &args.out {
         write_directory(dir, &args, &scenario, &info, &outcome, levels)?;
     }

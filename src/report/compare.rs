@@ -378,9 +378,23 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn footnotes(entries: &[Entry]) -> Vec<String> {
+    let over = match entries
+        .iter()
+        .find_map(|e| e.info.municipalities_shown.as_ref())
+    {
+        Some(codes) => format!(
+            "the municipalities shown ({})",
+            codes
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "all municipalities".to_string(),
+    };
     let mut notes = vec![
         format!(
-            "Totals over all municipalities; numbers are means over replications, dates medians; differences are against {} (pp: percentage points).",
+            "Totals over {over}; numbers are means over replications, dates medians; differences are against {} (pp: percentage points).",
             letter(0)
         ),
         "meetings per caseworker-day: meetings held per caseworker FTE per working day.".to_string(),

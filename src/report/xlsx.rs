@@ -322,10 +322,17 @@ pub fn checks(results: &[CheckResult]) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(row, 2, &r.file)?;
         sheet.write_string(row, 3, &r.figure)?;
         sheet.write_string(row, 4, r.metric.name())?;
-        sheet.write_number_with_format(row, 5, r.value, &count)?;
-        optional_number(sheet, row, 6, r.simulated.mean, &count)?;
-        optional_number(sheet, row, 7, r.simulated.p5, &count)?;
-        optional_number(sheet, row, 8, r.simulated.p95, &count)?;
+        // A per-municipality series is compared by its mean absolute percentage error, a share.
+        let simulated = if r.spread.is_some() {
+            sheet.write_string(row, 5, "by municipality (MAPE)")?;
+            &share
+        } else {
+            sheet.write_number_with_format(row, 5, r.value, &count)?;
+            &count
+        };
+        optional_number(sheet, row, 6, r.simulated.mean, simulated)?;
+        optional_number(sheet, row, 7, r.simulated.p5, simulated)?;
+        optional_number(sheet, row, 8, r.simulated.p95, simulated)?;
         optional_number(sheet, row, 9, r.error, &share)?;
         sheet.write_number_with_format(row, 10, r.tolerance, &share)?;
         sheet.write_string(row, 11, &r.source)?;
