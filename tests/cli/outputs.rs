@@ -590,3 +590,36 @@ fn daily_options_need_out_and_no_summary_only() {
         ));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn the_tidy_tables_and_run_json_follow_the_municipalities_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    simulate(
+        &fixture("three.toml"),
+        &out,
+        &[
+            "--municipality",
+            "2",
+            "--daily",
+            "municipality",
+            "--daily-bands",
+        ],
+    );
+    let (_, rows) = read_csv(&out.join("municipalities.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][..2], ["2", "Mellemby"]);
+    for file in ["daily.csv", "daily_bands.csv"] {
+        let (header, rows) = read_csv(&out.join(file));
+        let codes: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .map(|r| r[column(&header, "municipality_code")].as_str())
+            .collect();
+        assert_eq!(codes.into_iter().collect::<Vec<_>>(), ["2"], "{file}");
+    }
+    let run: Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        run["scenario"]["municipalities_shown"],
+        serde_json::json!([2])
+    );
+}
