@@ -9,5 +9,6 @@ mod engine;
 mod exit_codes;
 mod fuzz;
 mod properties;
+mod report;
 mod simulate;
 mod sweep;

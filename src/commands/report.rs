@@ -1,0 +1,80 @@
+//! `backlog report`: run every scenario (keeping replication 0's series), evaluate the `[[expect]]` figures of
+//! those that have them, and write one self-contained HTML file.
+
+use crate::check;
+use crate::cli::ReportArgs;
+use crate::report::compare::Entry;
+use crate::report::html::{self, Report, ReportScenario};
+use crate::report::{self, ScenarioInfo};
+use crate::run::{self, Outcome};
+use crate::scenario::{self, Scenario};
+use std::io::Write;
+
+pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+    // Every scenario is loaded first; the problems of all of them are reported together.
+    let scenarios = scenario::load_all(&args.scenarios)?;
+    report::check_output_file("--out", &args.out, &["html", "htm"])?;
+    let chosen = super::municipality_indices(&scenarios[0], &args.plot_municipality)?;
+    let seed_of = |s: &Scenario| args.run.seed.unwrap_or(s.seed);
+    let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
+    let (outcomes, checks): (Vec<Outcome>, Vec<check::CheckResult>) =
+        super::with_jobs(args.run.jobs, || {
+            let outcomes = scenarios
+                .iter()
+                .map(|s| run::simulate(s, seed_of(s), reps_of(s), true))
+                .collect();
+            let checks = scenarios
+                .iter()
+                .filter(|s| !s.expectations.is_empty())
+                .flat_map(|s| check::check(s, seed_of(s), reps_of(s)))
+                .collect();
+            (outcomes, checks)
+        })?;
+    let overlay = if scenarios.len() > 1 {
+        super::compare::overlay_lines(&scenarios, &outcomes)
+    } else {
+        Vec::new()
+    };
+    let report = Report {
+        scenarios: scenarios
+            .iter()
+            .zip(&outcomes)
+            .map(|(s, outcome)| ReportScenario {
+                scenario: s,
+                entry: Entry {
+                    info: ScenarioInfo::new(s, outcome.seed, outcome.replications),
+                    outcome,
+                },
+            })
+            .collect(),
+        overlay,
+        checks,
+        chosen,
+        command: command_line(),
+        lang: args.lang,
+    };
+    report::write_atomically(&args.out, |out| html::write(out, &report))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "wrote {}", args.out.display())?;
+    Ok(())
+}
+
+/// The command line as typed, for the report's provenance: `backlog` and the arguments, quoted where needed.
+fn command_line() -> String {
+    let quote = |arg: String| {
+        let plain = !arg.is_empty()
+            && arg
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_./=:,+@%".contains(c));
+        if plain {
+            arg
+        } else {
+            format!("'{}'", arg.replace('\'', r"'\''"))
+        }
+    };
+    std::iter::once("backlog".to_string())
+        .chain(std::env::args().skip(1).map(quote))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
