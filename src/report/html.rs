@@ -98,7 +98,8 @@ code { font-size: 0.95em; word-break: break-all; }
 }
 "#;
 
-/// Sorts a table by the column whose heading is clicked, by each cell's `data-sort` (a number when both are).
+/// Sorts a table by the column whose heading is clicked, by each cell's `data-sort` (a number when both are);
+/// when it has run, marks the document with the number of sortable tables (scripts/check-report.sh looks).
 const SCRIPT: &str = r#"
 document.querySelectorAll('table.sortable').forEach(function (table) {
   var heads = table.querySelectorAll('thead th');
@@ -120,6 +121,8 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
     });
   });
 });
+document.documentElement.setAttribute('data-sortable',
+  String(document.querySelectorAll('table.sortable').length));
 "#;
 
 /// The band of metric `name` in an outcome's total.
@@ -153,8 +156,11 @@ fn figure(html: &mut String, id: &str, svg: &str, caption: &str) {
     );
 }
 
+/// Width of the charts in the report: narrower than a chart file, so that their text reads at page width.
+const REPORT_CHART_WIDTH: u32 = 1000;
+
 fn panel_svg(panel: &TimePanel, height: u32) -> std::io::Result<String> {
-    svg(|out| plot::write_panel(out, panel, height))
+    svg(|out| plot::write_panel(out, panel, (REPORT_CHART_WIDTH, height)))
 }
 
 /// Writes the whole report to `out`.
@@ -180,15 +186,26 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let _ = writeln!(
         html,
         "<p class=\"lead\">{}</p>",
-        escape(&lang.fill(
-            "report_lead",
-            &[
-                &lang.date(scenario.start),
-                &lang.date(scenario.end),
-                &outcome.replications.to_string(),
-                &outcome.seed.to_string(),
-            ],
-        ))
+        escape(&if outcome.replications == 1 {
+            lang.fill(
+                "report_lead_one",
+                &[
+                    &lang.date(scenario.start),
+                    &lang.date(scenario.end),
+                    &outcome.seed.to_string(),
+                ],
+            )
+        } else {
+            lang.fill(
+                "report_lead",
+                &[
+                    &lang.date(scenario.start),
+                    &lang.date(scenario.end),
+                    &outcome.replications.to_string(),
+                    &outcome.seed.to_string(),
+                ],
+            )
+        })
     );
     if !scenario.description.is_empty() {
         let _ = writeln!(
@@ -212,7 +229,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             &mut html,
             "chart-backlog",
             &panel_svg(&panel, 420)?,
-            &panel.title,
+            lang.text("caption_series"),
         );
         html.push_str("</section>\n");
         let _ = writeln!(
@@ -225,7 +242,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             &mut html,
             "chart-capacity",
             &panel_svg(&panel, 420)?,
-            &panel.title,
+            lang.text("caption_capacity"),
         );
         html.push_str("</section>\n");
     }
@@ -443,7 +460,7 @@ fn municipalities_section(
                 html,
                 &format!("chart-municipality-{}", scenario.municipalities[m].code),
                 &panel_svg(&panel, 340)?,
-                &panel.title,
+                lang.text("caption_series"),
             );
         }
     }
@@ -506,7 +523,12 @@ fn groups_section(html: &mut String, first: &ReportScenario, lang: Lang) -> std:
     );
     if let Some(series) = &outcome.first {
         let panel = plot::groups_panel(scenario, series, lang);
-        figure(html, "chart-groups", &panel_svg(&panel, 440)?, &panel.title);
+        figure(
+            html,
+            "chart-groups",
+            &panel_svg(&panel, 440)?,
+            lang.text("caption_series"),
+        );
     }
     html.push_str("<table class=\"sortable\" id=\"table-groups\">\n");
     header_row(

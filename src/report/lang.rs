@@ -32,14 +32,14 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("all_municipalities", "All municipalities", "Alle kommuner"),
     ("series_title", "{}: statutory meetings, {} to {}", "{}: lovpligtige samtaler, {} til {}"),
     ("series_subtitle", "Shaded: suspension windows. Capacity and meetings due: 7-day means. One replication (the scenario's seed).", "Skraveret: suspension. Kapacitet og forfaldne samtaler: 7-dages gennemsnit. Én replikation (scenariets seed)."),
-    ("series_largest", " Below the total: the {} municipalities with the largest backlog peaks.", " Under totalen: de {} kommuner med de største pukler."),
-    ("series_chosen", " Below the total: the municipalities asked for.", " Under totalen: de valgte kommuner."),
+    ("series_largest", "Below the total: the {} municipalities with the largest backlog peaks.", "Under totalen: de {} kommuner med de største pukler."),
+    ("series_chosen", "Below the total: the municipalities asked for.", "Under totalen: de valgte kommuner."),
     ("event_suspension", "suspended {}", "suspenderet {}"),
     ("event_reopening", "reopened {}", "genåbnet {}"),
     ("event_dead_period", "dead period ends {}", "død periode slutter {}"),
     ("groups_title", "{}: overdue meetings by benefit group", "{}: overskredne samtaler pr. ydelsesgruppe"),
     ("overlay_title", "Overdue statutory meetings (the backlog), all municipalities of each scenario", "Overskredne lovpligtige samtaler (puklen), alle kommuner i hvert scenarie"),
-    ("overlay_subtitle", "Shaded: each scenario's suspension windows, in its colour. One replication each. Markers tell the lines apart.", "Skraveret: hvert scenaries suspension i dets farve. Én replikation hver. Markørerne skelner linjerne."),
+    ("overlay_subtitle", "Shaded: suspension windows (grey: every scenario's; in a scenario's colour: its own). One replication each. Markers tell the lines apart.", "Skraveret: suspension (grå: alle scenariers; i et scenaries farve: dets egen). Én replikation hver. Markørerne skelner linjerne."),
     ("sweep_title", "{}: days to clear the backlog against {}", "{}: dage til puklen er væk mod {}"),
     ("sweep_subtitle", "Line: mean over replications; shaded: 5 %-95 % band; x on the top edge: not cleared in every replication.", "Linje: gennemsnit over replikationer; skraveret: 5 %-95 %-bånd; x i toppen: ikke væk i alle replikationer."),
     ("sweep_y", "days to clear (from the end of the suspension)", "dage til puklen er væk (fra suspensionens slutning)"),
@@ -53,6 +53,9 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     // The report.
     ("report_title", "Statutory meeting backlog: {}", "Pukkel af lovpligtige samtaler: {}"),
     ("report_lead", "{} to {}, {} replications, seed {}.", "{} til {}, {} replikationer, seed {}."),
+    ("report_lead_one", "{} to {}, one replication, seed {}.", "{} til {}, én replikation, seed {}."),
+    ("caption_series", "Shaded: suspension windows; vertical lines: dated events. One replication (the scenario's seed).", "Skraveret: suspension; lodrette linjer: datoer. Én replikation (scenariets seed)."),
+    ("caption_capacity", "Capacity: meetings the caseworkers could hold; meetings due: the demand. 7-day means.", "Kapacitet: samtaler sagsbehandlerne kunne holde; forfaldne samtaler: efterspørgslen. 7-dages gennemsnit."),
     ("headline", "Headline", "Hovedtal"),
     ("peak_backlog", "Peak backlog", "Største pukkel"),
     ("peak_on", "overdue meetings on {}", "overskredne samtaler den {}"),
@@ -123,7 +126,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("m_caseworkers", "caseworkers (FTE, mean)", "sagsbehandlere (årsværk, gennemsnit)"),
     ("m_meetings_per_caseworker_day", "meetings per caseworker-day", "samtaler pr. sagsbehandlerdag"),
     ("m_active_per_caseworker", "persons per caseworker", "personer pr. sagsbehandler"),
-    ("municipality_charts", "Selected municipalities", "Udvalgte kommuner"),
 ];
 
 /// Month names, January first.

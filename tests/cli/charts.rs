@@ -436,19 +436,20 @@ fn compare_plot_overlays_the_total_overdue_of_each_scenario() {
     for label in ["A: small", "B: three towns", "C: small", "overdue meetings"] {
         assert!(svg.has_text(label), "no text `{label}` in {:?}", svg.texts);
     }
-    // Each scenario's own suspension windows, shaded in its colour: one for small (A and C), two for three (B).
-    let shades = |color| {
+    // The spring window (1 Mar - 30 Apr 2021) is every scenario's: shaded grey once. The winter window is only
+    // B's: shaded in B's colour.
+    let shades = |color, opacity: &str| {
         svg.rects
             .iter()
-            .filter(|(fill, opacity)| *fill == hex(color) && opacity == "0.1")
+            .filter(|(fill, o)| *fill == hex(color) && o == opacity)
             .count()
     };
-    assert_eq!(shades(plot::PALETTE[0]), 1);
-    assert_eq!(shades(plot::PALETTE[1]), 2);
-    assert_eq!(shades(plot::PALETTE[2]), 1);
-    // Each reopening is marked with the scenario's letter.
-    assert!(svg.has_text_containing("A reopened"), "{:?}", svg.texts);
-    assert!(svg.has_text_containing("B reopened"), "{:?}", svg.texts);
+    assert_eq!(shades(SHADE_COLOR, "0.22"), 1);
+    assert_eq!(shades(plot::PALETTE[1], "0.1"), 1);
+    assert_eq!(shades(plot::PALETTE[0], "0.1"), 0);
+    // Each reopening is marked with the letters of the scenarios that reopen then.
+    assert!(svg.has_text("A, B, C reopened 1 May"), "{:?}", svg.texts);
+    assert!(svg.has_text("B reopened 21 Dec"), "{:?}", svg.texts);
 }
 
 #[test]
@@ -513,9 +514,56 @@ fn the_charts_in_the_docs_hold_their_series() {
             svg.has_text("May 2020") || svg.has_text("Mar 2020"),
             "{file}"
         );
-        assert!(
-            img.join(file.replace(".svg", ".png")).is_file(),
-            "{file} is rendered"
-        );
+        assert_png_of_svg(&img.join(file));
     }
+    // The README's staffing question: the target line and the answer on the sweep chart.
+    let sweep = parse_svg(&img.join("sweep-cph2020.svg"));
+    assert!(sweep.has_text("København 2020: days to clear the backlog against caseworkers"));
+    assert!(sweep.has_text("target: days_to_clear<=30"));
+    assert!(
+        sweep
+            .texts
+            .iter()
+            .any(|t| t.starts_with("answer: ") && t.ends_with(" FTE")),
+        "{:?}",
+        sweep.texts
+    );
+    assert!(sweep.has_text("250 FTE"));
+    assert_png_of_svg(&img.join("sweep-cph2020.svg"));
+    // The report screenshot is a real picture of a page.
+    let shot = resvg::tiny_skia::Pixmap::decode_png(
+        &std::fs::read(img.join("report-cph2020.png")).unwrap(),
+    )
+    .expect("the report screenshot is a PNG");
+    assert_eq!(shot.width(), 1280);
+    assert!(shot.height() >= 800);
+}
+
+/// The PNG beside an SVG chart is a PNG of the SVG's size, with ink on it.
+fn assert_png_of_svg(svg_path: &Path) {
+    let text = std::fs::read_to_string(svg_path).unwrap();
+    let document = roxmltree::Document::parse(&text).unwrap();
+    let size = |name: &str| -> u32 {
+        document
+            .root_element()
+            .attribute(name)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let png = svg_path.with_extension("png");
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+    assert_eq!(
+        (pixmap.width(), pixmap.height()),
+        (size("width"), size("height")),
+        "{}",
+        png.display()
+    );
+    let dark = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.red() < 80 && p.green() < 80 && p.blue() < 80)
+        .count();
+    assert!(dark > 5000, "{}: {dark} dark pixels", png.display());
 }

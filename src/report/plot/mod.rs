@@ -78,7 +78,7 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0x99, 0x88, 0x00),
 ];
 /// Colour of event lines and their labels.
-const EVENT_COLOR: RGBColor = RGBColor(0x33, 0x33, 0x33);
+pub const EVENT_COLOR: RGBColor = RGBColor(0x33, 0x33, 0x33);
 
 const TITLE_HEIGHT: u32 = 56;
 const FONT: &str = "sans-serif";

@@ -1,11 +1,12 @@
 //! Several runs on one date axis: the total overdue of each scenario in `backlog compare --plot`.
 //!
-//! Each run has its colour and its marker, and its own suspension windows are shaded in its colour, with its
-//! reopening marked: two runs that differ only in when they reopen show two shaded windows and two dates.
+//! Each run has its colour and its marker, and its own suspension windows are shaded, with its reopening marked:
+//! two runs that differ only in when they reopen show two shaded windows and two dates. A window every run
+//! shares is shaded grey once, and runs that reopen on the same day share one label ("A, B reopened 26 May").
 
 use super::{
-    draw_title, render, time_panel, Event, Line, Shade, TimePanel, MARKERS, OVERLAY_SHADE_OPACITY,
-    PALETTE, TITLE_HEIGHT, WIDTH,
+    draw_title, render, time_panel, Event, Line, Shade, TimePanel, EVENT_COLOR, MARKERS,
+    OVERLAY_SHADE_OPACITY, PALETTE, SHADE_COLOR, SHADE_OPACITY, TITLE_HEIGHT, WIDTH,
 };
 use crate::report::lang::Lang;
 use chrono::NaiveDate;
@@ -35,39 +36,72 @@ pub fn overlay_panel(lines: &[OverlayLine], y_label: &str, lang: Lang) -> Option
         .unwrap_or(start);
     let days = (end - start).num_days() as usize + 1;
     let offset = |date: NaiveDate| (date - start).num_days();
-    let mut shades = Vec::new();
-    let mut events = Vec::new();
+    // Each window once, with the runs it belongs to: a window all runs share is shaded grey and named once;
+    // a window of only some runs is shaded in the colour of the first of them.
+    let mut windows: Vec<((i64, i64), Vec<usize>)> = Vec::new();
     let mut panel_lines = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let color = PALETTE[i % PALETTE.len()];
         for &(from, to) in &line.suspensions {
-            let (first, last) = (offset(from).max(0), offset(to).min(days as i64 - 1));
-            if first <= last {
-                shades.push(Shade {
-                    from: first as usize,
-                    to: last as usize,
-                    color,
-                    opacity: OVERLAY_SHADE_OPACITY,
-                });
-            }
-            let reopening = offset(to) + 1;
-            if (0..days as i64).contains(&reopening) {
-                let date = lang.short_date(to + chrono::Days::new(1));
-                events.push(Event {
-                    day: reopening as usize,
-                    label: format!("{} {}", line.tag, lang.fill("event_reopening", &[&date])),
-                    color,
-                });
+            let window = (offset(from), offset(to));
+            match windows.iter_mut().find(|(w, _)| *w == window) {
+                Some((_, runs)) => runs.push(i),
+                None => windows.push((window, vec![i])),
             }
         }
         // Runs that coincide are told apart by width as well: the earlier, the wider.
         panel_lines.push(Line {
             label: line.label.clone(),
-            color,
+            color: PALETTE[i % PALETTE.len()],
             width: overlay_width(i, lines.len()),
             marker: MARKERS[i % MARKERS.len()],
             first_day: offset(line.start) as i32,
             values: line.values.clone(),
+        });
+    }
+    let mut shades = Vec::new();
+    let mut reopenings: Vec<(i64, Vec<usize>)> = Vec::new();
+    for ((first, last), runs) in &windows {
+        let shared = runs.len() == lines.len() && lines.len() > 1;
+        let (color, opacity) = if shared {
+            (SHADE_COLOR, SHADE_OPACITY)
+        } else {
+            (PALETTE[runs[0] % PALETTE.len()], OVERLAY_SHADE_OPACITY)
+        };
+        let (from, to) = ((*first).max(0), (*last).min(days as i64 - 1));
+        if from <= to {
+            shades.push(Shade {
+                from: from as usize,
+                to: to as usize,
+                color,
+                opacity,
+            });
+        }
+        let reopening = last + 1;
+        match reopenings.iter_mut().find(|(day, _)| *day == reopening) {
+            Some((_, all)) => all.extend(runs),
+            None => reopenings.push((reopening, runs.clone())),
+        }
+    }
+    let mut events = Vec::new();
+    for (day, mut runs) in reopenings {
+        if !(0..days as i64).contains(&day) {
+            continue;
+        }
+        runs.sort_unstable();
+        runs.dedup();
+        let tags: Vec<&str> = runs.iter().map(|&i| lines[i].tag.as_str()).collect();
+        let date = lang.short_date(start + chrono::Days::new(day as u64));
+        events.push(Event {
+            day: day as usize,
+            label: format!(
+                "{} {}",
+                tags.join(", "),
+                lang.fill("event_reopening", &[&date])
+            ),
+            color: match runs.as_slice() {
+                [only] => PALETTE[only % PALETTE.len()],
+                _ => EVENT_COLOR,
+            },
         });
     }
     events.sort_by_key(|e| e.day);

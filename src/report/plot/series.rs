@@ -47,6 +47,7 @@ pub fn write_series(
         let (title, body) = root.split_vertically(TITLE_HEIGHT);
         let mut subtitle = lang.text("series_subtitle").to_string();
         if !shown.is_empty() {
+            subtitle.push(' ');
             match options.municipalities {
                 Some(_) => subtitle.push_str(lang.text("series_chosen")),
                 None => {
@@ -114,9 +115,13 @@ pub fn series_chart(
     super::write_chart(path, |out| write_series(out, scenario, series, options))
 }
 
-/// One panel as a chart of its own, `height` pixels high.
-pub fn write_panel(out: &mut dyn Write, panel: &TimePanel, height: u32) -> std::io::Result<()> {
-    render(out, (WIDTH, height), |root| time_panel(root, panel))
+/// One panel as a chart of its own, of `size` pixels.
+pub fn write_panel(
+    out: &mut dyn Write,
+    panel: &TimePanel,
+    size: (u32, u32),
+) -> std::io::Result<()> {
+    render(out, size, |root| time_panel(root, panel))
 }
 
 /// Daily sums over `municipalities` and every group of one field.
