@@ -79,6 +79,7 @@ table { border-collapse: collapse; width: 100%; font-size: 0.88em; margin: 8px 0
 th, td { padding: 3px 6px; border-bottom: 1px solid var(--rule); text-align: right; vertical-align: top; }
 th { background: #f2f2f2; }
 td.text, th.text { text-align: left; }
+td:not(.text) { white-space: nowrap; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[aria-sort="ascending"]::after { content: " \25B2"; }
 table.sortable th[aria-sort="descending"]::after { content: " \25BC"; }
@@ -390,10 +391,11 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
         Some(d) => (d.to_string(), d.to_string()),
         None => ("-".to_string(), String::new()),
     };
-    let peak_date = metrics
-        .backlog_peak_date
-        .filter(|_| metrics.backlog_peak > 0.0);
-    let days_to_clear = match metrics.days_to_clear {
+    // Without a backlog there is no peak to date and nothing to clear.
+    let had_backlog = metrics.backlog_peak > 0.0;
+    let peak_date = metrics.backlog_peak_date.filter(|_| had_backlog);
+    let cleared_date = metrics.backlog_cleared_date.filter(|_| had_backlog);
+    let days_to_clear = match metrics.days_to_clear.filter(|_| had_backlog) {
         Some(days) => (format!("{days:.0}"), format!("{days:.0}")),
         // Not cleared sorts after every number of days; no backlog before them.
         None if metrics.backlog_peak > 0.0 => (
@@ -411,7 +413,7 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
         ),
         count(metrics.backlog_peak),
         date(peak_date),
-        date(metrics.backlog_cleared_date),
+        date(cleared_date),
         days_to_clear,
     ]
 }
