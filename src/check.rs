@@ -1,5 +1,6 @@
 //! Published figures against the model: each expectation of a scenario evaluated over its replications.
 
+use crate::engine::metrics::Series;
 use crate::run::replicate;
 use crate::scenario::{Expectation, Scenario};
 use crate::summary::{band, day_index, summarise, Band, GroupSet, Selection};
@@ -48,29 +49,40 @@ impl CheckResult {
 
 /// Runs `reps` replications of `scenario` and evaluates each of its expectations.
 pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
-    let values: Vec<Vec<Option<f64>>> = replicate(scenario, seed, reps, |_, series| {
-        scenario
-            .expectations
-            .iter()
-            .map(|e| {
-                let selection = Selection {
-                    municipality: e
-                        .municipality
-                        .and_then(|code| scenario.municipality_index(code)),
-                    groups: if e.groups.is_empty() {
-                        GroupSet::ALL
-                    } else {
-                        GroupSet::of(e.groups.iter().copied())
-                    },
-                    from: day_index(&series, e.from).expect("validated inside the period"),
-                    to: day_index(&series, e.to).expect("validated inside the period"),
-                };
-                summarise(scenario, &series, selection)
-                    .get(&e.metric)
-                    .map(|v| v * e.scale)
-            })
-            .collect()
+    let values = replicate(scenario, seed, reps, |_, series| {
+        expectation_values(scenario, &series)
     });
+    results(scenario, &values)
+}
+
+/// The simulated value of each of the scenario's expectations in one run (times the expectation's scale).
+pub fn expectation_values(scenario: &Scenario, series: &Series) -> Vec<Option<f64>> {
+    scenario
+        .expectations
+        .iter()
+        .map(|e| {
+            let selection = Selection {
+                municipality: e
+                    .municipality
+                    .and_then(|code| scenario.municipality_index(code)),
+                groups: if e.groups.is_empty() {
+                    GroupSet::ALL
+                } else {
+                    GroupSet::of(e.groups.iter().copied())
+                },
+                from: day_index(series, e.from).expect("validated inside the period"),
+                to: day_index(series, e.to).expect("validated inside the period"),
+            };
+            summarise(scenario, series, selection)
+                .get(&e.metric)
+                .map(|v| v * e.scale)
+        })
+        .collect()
+}
+
+/// The results of the scenario's expectations from their values in each replication
+/// ([`expectation_values`] of every run, in replication order).
+pub fn results(scenario: &Scenario, values: &[Vec<Option<f64>>]) -> Vec<CheckResult> {
     scenario
         .expectations
         .iter()

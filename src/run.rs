@@ -80,16 +80,38 @@ pub struct Outcome {
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
 pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) -> Outcome {
+    simulate_and(scenario, seed, reps, keep_series, |_| ()).0
+}
+
+/// [`simulate`], and `also` of every replication's series, in replication order: what else a caller needs from
+/// the same runs (the `[[expect]]` values of the HTML report), without running them twice.
+pub fn simulate_and<T, F>(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    keep_series: bool,
+    also: F,
+) -> (Outcome, Vec<T>)
+where
+    T: Send,
+    F: Fn(&Series) -> T + Sync + Send,
+{
     let mut runs = replicate(scenario, seed, reps, |r, series| {
         let summary = RunSummary::of(scenario, &series);
-        (summary, (r == 0 && keep_series).then_some(series))
+        let extra = also(&series);
+        (summary, extra, (r == 0 && keep_series).then_some(series))
     });
-    let first = runs.first_mut().and_then(|(_, series)| series.take());
-    let summaries: Vec<RunSummary> = runs.into_iter().map(|(s, _)| s).collect();
+    let first = runs.first_mut().and_then(|(_, _, series)| series.take());
+    let mut extras = Vec::with_capacity(runs.len());
+    let mut summaries: Vec<RunSummary> = Vec::with_capacity(runs.len());
+    for (summary, extra, _) in runs {
+        summaries.push(summary);
+        extras.push(extra);
+    }
     let collect = |pick: &dyn Fn(&RunSummary) -> Metrics| {
         aggregate(&summaries.iter().map(pick).collect::<Vec<_>>())
     };
-    Outcome {
+    let outcome = Outcome {
         seed,
         replications: reps,
         total: collect(&|s| s.total.clone()),
@@ -100,5 +122,6 @@ pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) ->
             .map(|g| collect(&|s| s.groups[g].clone()))
             .collect(),
         first,
-    }
+    };
+    (outcome, extras)
 }

@@ -19,15 +19,17 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
     let (outcomes, checks): (Vec<Outcome>, Vec<check::CheckResult>) =
         super::with_jobs(args.run.jobs, || {
-            let outcomes = scenarios
-                .iter()
-                .map(|s| run::simulate(s, seed_of(s), reps_of(s), true))
-                .collect();
-            let checks = scenarios
-                .iter()
-                .filter(|s| !s.expectations.is_empty())
-                .flat_map(|s| check::check(s, seed_of(s), reps_of(s)))
-                .collect();
+            // The [[expect]] values come from the same replications as the rest of the report.
+            let mut outcomes = Vec::new();
+            let mut checks = Vec::new();
+            for s in &scenarios {
+                let (outcome, values) =
+                    run::simulate_and(s, seed_of(s), reps_of(s), true, |series| {
+                        check::expectation_values(s, series)
+                    });
+                outcomes.push(outcome);
+                checks.extend(check::results(s, &values));
+            }
             (outcomes, checks)
         })?;
     let overlay = if scenarios.len() > 1 {

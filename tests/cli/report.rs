@@ -368,3 +368,62 @@ fn docs_outputs_lists_every_label_in_both_languages() {
         assert!(docs.contains(&row), "docs/outputs.md lacks: {row}");
     }
 }
+
+#[test]
+fn the_checks_in_a_report_are_those_of_backlog_check_from_the_same_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("checks.html");
+    let scenario = fixture("expect-fail.toml");
+    // A figure that misses is shown, not an error: the report is written and the command succeeds.
+    backlog()
+        .arg("report")
+        .arg(&scenario)
+        .args(["--reps", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let json = backlog()
+        .arg("check")
+        .arg(&scenario)
+        .args(["--reps", "3", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let expected: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let expected = expected.as_array().unwrap();
+    let text = read(&out);
+    let document = parse(&text);
+    let rows = body_rows(by_id(&document, "table-checks"));
+    assert_eq!(rows.len(), expected.len());
+    for (row, check) in rows.iter().zip(expected) {
+        let cells = cells(*row);
+        let status = if check["pass"].as_bool().unwrap() {
+            "PASS"
+        } else {
+            "FAIL"
+        };
+        assert_eq!(cells[0].text(), Some(status));
+        let simulated = cells[3].text().unwrap();
+        let mean: String = simulated
+            .split(' ')
+            .next()
+            .unwrap()
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
+        assert_eq!(
+            mean,
+            format!("{:.0}", check["simulated"]["mean"].as_f64().unwrap()),
+            "{simulated}"
+        );
+        let figure = check["figure"].as_str().unwrap();
+        assert!(
+            cells[1]
+                .descendants()
+                .any(|n| n.text().is_some_and(|t| t.starts_with(figure))),
+            "{figure}"
+        );
+    }
+}
