@@ -336,10 +336,7 @@ fn headline(html: &mut String, scenario: &Scenario, outcome: &Outcome, lang: Lan
         lang.text("load"),
         &lang.decimal(mean.meetings_per_caseworker_day, 2),
         &[
-            lang.fill(
-                "load_value",
-                &[&lang.decimal(mean.meetings_per_caseworker_day, 2)],
-            ),
+            lang.text("load_value").to_string(),
             lang.fill(
                 "load_persons",
                 &[&lang.decimal(mean.active_per_caseworker, 1)],

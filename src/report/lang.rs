@@ -66,7 +66,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("on_time", "Held on time", "Holdt til tiden"),
     ("on_time_of", "of {} meetings held", "af {} holdte samtaler"),
     ("load", "Load per caseworker", "Belastning pr. sagsbehandler"),
-    ("load_value", "{} meetings a day", "{} samtaler om dagen"),
+    ("load_value", "meetings held per caseworker per working day", "holdte samtaler pr. sagsbehandler pr. arbejdsdag"),
     ("load_persons", "{} persons per caseworker", "{} personer pr. sagsbehandler"),
     ("band", "5-95 %: {}", "5-95 %: {}"),
     ("section_backlog", "The backlog", "Puklen"),
