@@ -86,6 +86,14 @@ fn assert_self_contained(document: &roxmltree::Document) {
     assert!(style.contains("@page { size: A4"));
 }
 
+/// The sorting script is inline, in a CDATA section, and starts on its own line (a `//` before it would comment
+/// its first line out); scripts/check-report.sh runs it in a browser.
+fn assert_script_inline(text: &str) {
+    assert_eq!(text.matches("<script>").count(), 1);
+    assert!(text.contains("<script>//<![CDATA[\ndocument.querySelectorAll('table.sortable')"));
+    assert!(text.contains("//]]></script>"));
+}
+
 #[test]
 fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality() {
     let dir = tempfile::tempdir().unwrap();
@@ -104,6 +112,7 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
     let document = parse(&text);
     assert_eq!(document.root_element().attribute("lang"), Some("en"));
     assert_self_contained(&document);
+    assert_script_inline(&text);
     for section in [
         "headline",
         "backlog",
