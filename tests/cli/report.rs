@@ -143,6 +143,15 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
             "no `{label}` in {labels:?}"
         );
     }
+    let svg = backlog_chart
+        .descendants()
+        .find(|n| n.has_tag_name("svg"))
+        .unwrap();
+    assert_eq!(svg.attribute("role"), Some("img"));
+    assert_eq!(
+        svg.attribute("aria-label"),
+        Some("All municipalities: meetings pending and overdue")
+    );
     assert_eq!(daily_lines(by_id(&document, "chart-capacity"), days), 2);
     let groups = by_id(&document, "chart-groups");
     assert_eq!(daily_lines(groups, days), scenario.groups.len());

@@ -86,7 +86,13 @@ fn svg(draw: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Res
     String::from_utf8(bytes).map_err(std::io::Error::other)
 }
 
-fn figure(html: &mut String, id: &str, svg: &str, caption: &str) {
+/// A chart in a `figure`, the SVG marked as one image named `title` for screen readers.
+fn figure(html: &mut String, id: &str, title: &str, svg: &str, caption: &str) {
+    let svg = svg.replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(title)),
+        1,
+    );
     let _ = write!(
         html,
         "<figure class=\"chart\" id=\"{id}\">\n{}<figcaption>{}</figcaption>\n</figure>\n",
@@ -167,6 +173,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         figure(
             &mut html,
             "chart-backlog",
+            &panel.title,
             &panel_svg(&panel, 420)?,
             lang.text("caption_series"),
         );
@@ -180,6 +187,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         figure(
             &mut html,
             "chart-capacity",
+            &panel.title,
             &panel_svg(&panel, 420)?,
             lang.text("caption_capacity"),
         );

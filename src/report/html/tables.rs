@@ -87,6 +87,7 @@ pub(super) fn municipalities_section(
             figure(
                 html,
                 &format!("chart-municipality-{}", scenario.municipalities[m].code),
+                &panel.title,
                 &panel_svg(&panel, 340)?,
                 lang.text("caption_series"),
             );
@@ -158,6 +159,7 @@ pub(super) fn groups_section(
         figure(
             html,
             "chart-groups",
+            &panel.title,
             &panel_svg(&panel, 440)?,
             lang.text("caption_series"),
         );
@@ -276,7 +278,13 @@ pub(super) fn compare_section(html: &mut String, report: &Report) -> std::io::Re
                 lang,
             )
         })?;
-        figure(html, "chart-compare", &chart, lang.text("overlay_title"));
+        figure(
+            html,
+            "chart-compare",
+            lang.text("overlay_title"),
+            &chart,
+            lang.text("overlay_title"),
+        );
     }
     html.push_str("</section>\n");
     Ok(())
