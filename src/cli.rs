@@ -83,6 +83,10 @@ pub struct SimulateArgs {
     /// Language of the chart's labels.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+    /// Show only this municipality (its code; repeat for several): the table, JSON, CSV and charts are taken
+    /// over the municipalities given. The run itself is the whole scenario's.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -120,6 +124,10 @@ pub struct CompareArgs {
     /// Language of the chart's labels.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+    /// Show only this municipality (its code; repeat for several): the table, JSON, CSV and charts are taken
+    /// over the municipalities given. The run itself is the whole scenario's.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -142,6 +150,10 @@ pub struct CheckArgs {
     /// Also write the results as JUnit XML, one test case per figure.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Show only the figures of this municipality (its code; repeat for several) besides the national ones, and
+    /// its own error in per-municipality checks. The runs are the whole scenarios'.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
     #[command(flatten)]
     pub run: RunOptions,
 }

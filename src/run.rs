@@ -5,6 +5,7 @@
 
 use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
+use crate::error::InputError;
 use crate::scenario::Scenario;
 use crate::summary::{aggregate, summarise, Aggregate, GroupSet, Metrics, Selection};
 use rayon::prelude::*;
@@ -80,13 +81,87 @@ pub struct Outcome {
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
 pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) -> Outcome {
-    simulate_and(scenario, seed, reps, keep_series, |_| ()).0
+    simulate_showing(scenario, None, seed, reps, keep_series)
 }
 
-/// [`simulate`], and `also` of every replication's series, in replication order: what else a caller needs from
-/// the same runs (the `[[expect]]` values of the HTML report), without running them twice.
-pub fn simulate_and<T, F>(
+/// The municipalities an output shows (`--municipality`): a copy of the scenario that holds only them, and
+/// their indices in the scenario that is run.
+pub struct View {
+    pub scenario: Scenario,
+    pub indices: Vec<usize>,
+}
+
+impl View {
+    /// The view of `codes` (in the scenario's order); `None` for no codes, i.e. everything.
+    pub fn of(scenario: &Scenario, codes: &[u32]) -> Result<Option<View>, InputError> {
+        if codes.is_empty() {
+            return Ok(None);
+        }
+        for code in codes {
+            if scenario.municipality_index(*code).is_none() {
+                return Err(InputError::argument(
+                    "--municipality",
+                    format!(
+                        "{code} is not a municipality of {} ({})",
+                        scenario.file.display(),
+                        scenario.name
+                    ),
+                ));
+            }
+        }
+        let indices: Vec<usize> = (0..scenario.municipalities.len())
+            .filter(|&m| codes.contains(&scenario.municipalities[m].code))
+            .collect();
+        let mut shown = scenario.clone();
+        shown.municipalities = indices
+            .iter()
+            .map(|&m| scenario.municipalities[m].clone())
+            .collect();
+        Ok(Some(View {
+            scenario: shown,
+            indices,
+        }))
+    }
+}
+
+/// The days of `series` for the municipalities `shown` only, in that order.
+pub fn select_municipalities(series: &Series, shown: &[usize]) -> Series {
+    let groups = series.groups;
+    let mut selected = Series::new(series.start, series.days, shown.len(), groups);
+    selected.working = series.working.clone();
+    for day in 0..series.days {
+        for (i, &m) in shown.iter().enumerate() {
+            selected
+                .group_rows_mut(day, i)
+                .copy_from_slice(series.group_rows(day, m));
+            *selected.municipality_row_mut(day, i) = *series.municipality_row(day, m);
+        }
+    }
+    for (i, &m) in shown.iter().enumerate() {
+        selected.initial[i * groups..(i + 1) * groups]
+            .copy_from_slice(&series.initial[m * groups..(m + 1) * groups]);
+    }
+    selected
+}
+
+/// As [`simulate`], with every summary (total and groups included) and the kept series taken over the
+/// municipalities of `view` only. The run itself is the whole scenario's.
+pub fn simulate_showing(
     scenario: &Scenario,
+    view: Option<&View>,
+    seed: u64,
+    reps: u32,
+    keep_series: bool,
+) -> Outcome {
+    simulate_showing_and(scenario, view, seed, reps, keep_series, |_| ()).0
+}
+
+/// [`simulate_showing`], and `also` of every replication's whole series (before any view), in replication
+/// order: what else a caller needs from the same runs (the `[[expect]]` values of the HTML report), without
+/// running them twice.
+pub fn simulate_showing_and<T, F>(
+    scenario: &Scenario,
+    view: Option<&View>,
     seed: u64,
     reps: u32,
     keep_series: bool,
@@ -97,8 +172,15 @@ where
     F: Fn(&Series) -> T + Sync + Send,
 {
     let mut runs = replicate(scenario, seed, reps, |r, series| {
-        let summary = RunSummary::of(scenario, &series);
         let extra = also(&series);
+        let (scenario, series) = match view {
+            Some(view) => (
+                &view.scenario,
+                select_municipalities(&series, &view.indices),
+            ),
+            None => (scenario, series),
+        };
+        let summary = RunSummary::of(scenario, &series);
         (summary, extra, (r == 0 && keep_series).then_some(series))
     });
     let first = runs.first_mut().and_then(|(_, _, series)| series.take());
@@ -115,7 +197,7 @@ where
         seed,
         replications: reps,
         total: collect(&|s| s.total.clone()),
-        municipalities: (0..scenario.municipalities.len())
+        municipalities: (0..view.map_or(scenario.municipalities.len(), |v| v.indices.len()))
             .map(|m| collect(&|s| s.municipalities[m].clone()))
             .collect(),
         groups: (0..scenario.groups.len())

@@ -24,11 +24,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
             let mut checks = Vec::new();
             for s in &scenarios {
                 let (outcome, values) =
-                    run::simulate_and(s, seed_of(s), reps_of(s), true, |series| {
-                        check::expectation_values(s, series)
+                    run::simulate_showing_and(s, None, seed_of(s), reps_of(s), true, |series| {
+                        check::replication_values(s, series)
                     });
                 outcomes.push(outcome);
-                checks.extend(check::results(s, &values));
+                checks.extend(check::results(s, &values, &[]));
             }
             (outcomes, checks)
         })?;

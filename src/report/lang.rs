@@ -97,6 +97,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("col_error", "error", "afvigelse"),
     ("col_tolerance", "tolerance", "tolerance"),
     ("col_source", "source", "kilde"),
+    ("mape", "MAPE {}", "MAPE {}"),
+    ("worst", "furthest off: {}", "længst fra: {}"),
     ("known_miss", "known miss: {}", "kendt afvigelse: {}"),
     ("compare_note", "Totals over all municipalities, means over replications; differences against A (pp: percentage points).", "Totaler over alle kommuner, gennemsnit over replikationer; forskelle i forhold til A (pp: procentpoint)."),
     ("prov_scenario", "scenario", "scenarie"),

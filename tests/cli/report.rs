@@ -206,7 +206,10 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
 
     // Every [[expect]] figure of the scenario, with its status.
     let checks = body_rows(by_id(&document, "table-checks"));
-    assert_eq!(checks.len(), scenario.expectations.len());
+    assert_eq!(
+        checks.len(),
+        scenario.expectations.len() + scenario.municipality_expectations.len()
+    );
     for row in checks {
         let status = cells(row)[0].text().unwrap();
         assert!(

@@ -311,19 +311,54 @@ pub(super) fn checks_section(html: &mut String, checks: &[CheckResult], lang: La
     html.push_str("<tbody>\n");
     for check in checks {
         let status = check.status();
-        let simulated = match check.simulated.mean {
-            Some(mean) => format!(
-                "{} ({})",
-                lang.thousands(mean),
-                band_text(&check.simulated, |v| lang.thousands(v))
+        // A per-municipality series is judged by the mean absolute percentage error over the municipalities:
+        // its "simulated" band is that error in each replication.
+        let (published, simulated, error) = match (&check.spread, check.simulated.mean) {
+            (Some(_), Some(mean)) => (
+                "-".to_string(),
+                lang.fill(
+                    "mape",
+                    &[&format!(
+                        "{} ({})",
+                        lang.percent(mean),
+                        band_text(&check.simulated, |v| lang.percent(v))
+                    )],
+                ),
+                check
+                    .error
+                    .map_or("-".to_string(), |e| lang.fill("mape", &[&lang.percent(e)])),
             ),
-            None => "-".to_string(),
+            (_, mean) => (
+                lang.thousands(check.value),
+                mean.map_or("-".to_string(), |mean| {
+                    format!(
+                        "{} ({})",
+                        lang.thousands(mean),
+                        band_text(&check.simulated, |v| lang.thousands(v))
+                    )
+                }),
+                check.error.map_or("-".to_string(), |e| {
+                    let sign = if e > 0.0 { "+" } else { "" };
+                    format!("{sign}{}", lang.percent(e))
+                }),
+            ),
         };
-        let error = check.error.map_or("-".to_string(), |e| {
-            let sign = if e > 0.0 { "+" } else { "" };
-            format!("{sign}{}", lang.percent(e))
-        });
         let mut figure = format!("{} ({})", escape(&check.figure), escape(&check.scenario));
+        if let Some(spread) = &check.spread {
+            let worst: Vec<String> = spread
+                .worst
+                .iter()
+                .map(|w| {
+                    let sign = if w.error > 0.0 { "+" } else { "" };
+                    format!("{} {sign}{}", w.name, lang.percent(w.error))
+                })
+                .collect();
+            let _ = write!(
+                figure,
+                "<br/><small>{}</small>",
+                escape(&lang.fill("worst", &[&worst.join(", ")]))
+            );
+        }
         let _ = write!(
             figure,
             "<br/><small>{}: {}</small>",
@@ -340,7 +375,7 @@ pub(super) fn checks_section(html: &mut String, checks: &[CheckResult], lang: La
         let _ = writeln!(
             html,
             "<tr><td class=\"text status-{status}\">{status}</td><td class=\"text\">{figure}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&lang.thousands(check.value)),
+            escape(&published),
             escape(&simulated),
             escape(&error),
             escape(&lang.percent(check.tolerance)).replace(",0 %", " %").replace(".0 %", " %")
