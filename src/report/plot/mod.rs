@@ -568,6 +568,66 @@ mod tests {
         }
     }
 
+    /// The y pixel of each polyline of `svg` with `points` points, if it is flat.
+    fn flat_lines(svg: &str, points: usize) -> Vec<f64> {
+        svg.lines()
+            .filter(|l| l.starts_with("<polyline"))
+            .filter_map(|l| {
+                let coords: Vec<f64> = l
+                    .split("points=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .split_whitespace()
+                    .map(|p| p.split(',').nth(1).unwrap().parse().unwrap())
+                    .collect();
+                (coords.len() == points && coords.iter().all(|y| *y == coords[0]))
+                    .then_some(coords[0])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_on_zero_is_drawn_above_the_x_axis() {
+        let line = |label: &str, value: f64| Line {
+            label: label.to_string(),
+            color: BLUE,
+            width: 2,
+            marker: Marker::Circle,
+            first_day: 0,
+            values: vec![value; 30],
+        };
+        let panel = TimePanel {
+            title: String::new(),
+            y_label: "meetings".to_string(),
+            start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            days: 30,
+            lines: vec![line("zero", 0.0), line("ten", 10.0)],
+            shades: Vec::new(),
+            shade_label: None,
+            events: Vec::new(),
+            legend: true,
+            font_size: 13,
+            lang: Lang::En,
+        };
+        let mut svg = Vec::new();
+        render(&mut svg, (600, 300), |root| time_panel(root, &panel)).unwrap();
+        let svg = String::from_utf8(svg).unwrap();
+        let lines = flat_lines(&svg, 30);
+        assert_eq!(lines.len(), 2, "{svg}");
+        let (zero, ten) = (lines[0], lines[1]);
+        // The x axis is the lowest flat two-point line (the legend's swatches sit at the top).
+        let axis = flat_lines(&svg, 2).into_iter().fold(0.0, f64::max);
+        assert!(ten < zero, "ten is drawn higher up than zero");
+        assert!(zero < axis - 2.0, "zero at y={zero}, axis at y={axis}");
+        // The axis still ends just above the data: 10 is nearer the top than the middle.
+        let top = flat_lines(&svg, 2).into_iter().fold(f64::MAX, f64::min);
+        assert!(
+            ten - top < (axis - top) / 2.0,
+            "top {top}, ten {ten}, axis {axis}"
+        );
+    }
+
     #[test]
     fn the_legend_wraps_to_a_new_row_when_the_width_is_used_up() {
         let line = |label: &str| Line {
