@@ -106,6 +106,10 @@ pub struct ReportArgs {
     /// backlog peaks.
     #[arg(long, value_name = "CODE")]
     pub plot_municipality: Vec<u32>,
+    /// Report only this municipality (its code; repeat for several): headline, charts and tables are taken over
+    /// the municipalities given, as `simulate --municipality`. The runs are the whole scenarios'.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
     #[command(flatten)]
     pub run: RunOptions,
 }

@@ -14,24 +14,43 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
     report::check_output_file("--out", &args.out, &["html", "htm"])?;
-    let chosen = super::municipality_indices(&scenarios[0], &args.plot_municipality)?;
+    let views = scenarios
+        .iter()
+        .map(|s| run::View::of(s, &args.municipalities))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The municipalities to chart are among those shown; their indices are in the series shown.
+    let chosen = super::municipality_indices(
+        views[0].as_ref().map_or(&scenarios[0], |v| &v.scenario),
+        &args.plot_municipality,
+    )?;
     let seed_of = |s: &Scenario| args.run.seed.unwrap_or(s.seed);
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
     let (outcomes, checks): (Vec<Outcome>, Vec<check::CheckResult>) =
         super::with_jobs(args.run.jobs, || {
-            // The [[expect]] values come from the same replications as the rest of the report.
+            // The [[expect]] values come from the same replications as the rest of the report, taken over the
+            // whole scenario; with --municipality, as `check --municipality` shows them.
             let mut outcomes = Vec::new();
             let mut checks = Vec::new();
-            for s in &scenarios {
-                let (outcome, values) =
-                    run::simulate_showing_and(s, None, seed_of(s), reps_of(s), true, |series| {
-                        check::replication_values(s, series)
-                    });
+            for (s, view) in scenarios.iter().zip(&views) {
+                let (outcome, values) = run::simulate_showing_and(
+                    s,
+                    view.as_ref(),
+                    seed_of(s),
+                    reps_of(s),
+                    true,
+                    |series| check::replication_values(s, series),
+                );
                 outcomes.push(outcome);
-                checks.extend(check::results(s, &values, &[]));
+                checks.extend(check::results(s, &values, &args.municipalities));
             }
             (outcomes, checks)
         })?;
+    // Everything below reports the municipalities shown.
+    let scenarios: Vec<Scenario> = scenarios
+        .into_iter()
+        .zip(views)
+        .map(|(s, view)| view.map_or(s, |view| view.scenario))
+        .collect();
     let overlay = if scenarios.len() > 1 {
         super::compare::overlay_lines(&scenarios, &outcomes)
     } else {
@@ -44,7 +63,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
             .map(|(s, outcome)| ReportScenario {
                 scenario: s,
                 entry: Entry {
-                    info: ScenarioInfo::new(s, outcome.seed, outcome.replications),
+                    info: ScenarioInfo::new(s, outcome.seed, outcome.replications)
+                        .showing(&args.municipalities),
                     outcome,
                 },
             })

@@ -203,7 +203,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
                 &[
                     &t.condition.to_string(),
                     &t.by.to_string(),
-                    &lang.percent(t.confidence),
+                    &AxisUnit::Share.format(t.confidence, lang),
                 ],
             )
         });

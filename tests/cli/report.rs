@@ -448,3 +448,64 @@ fn the_checks_in_a_report_are_those_of_backlog_check_from_the_same_runs() {
         );
     }
 }
+
+#[test]
+fn a_report_of_chosen_municipalities_shows_their_numbers_from_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mellemby.html");
+    let three = fixture("three.toml");
+    backlog()
+        .arg("report")
+        .arg(&three)
+        .args(["--municipality", "2", "--reps", "2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = read(&out);
+    let document = parse(&text);
+    let rows = body_rows(by_id(&document, "table-municipalities"));
+    assert_eq!(rows.len(), 1);
+    let cells = cells(rows[0]);
+    assert_eq!(cells[1].text(), Some("Mellemby"));
+    // The numbers are Mellemby's in the run of all three towns.
+    let json = backlog()
+        .arg("simulate")
+        .arg(&three)
+        .args(["--reps", "2", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let mellemby = &json["municipalities"][1];
+    assert_eq!(mellemby["name"], "Mellemby");
+    let held = mellemby["metrics"]["held"].as_f64().unwrap();
+    assert_eq!(
+        cells[3].attribute("data-sort"),
+        Some(format!("{held:.0}").as_str())
+    );
+    // The total is Mellemby alone, and the provenance says which municipalities are shown.
+    let detail = by_id(&document, "card-on-time")
+        .descendants()
+        .find(|n| n.attribute("class") == Some("detail"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert_eq!(
+        detail,
+        format!("of {} meetings held", backlog::report::thousands(held))
+    );
+    assert!(text.contains("<td class=\"text\"><code>2</code></td>"));
+    // An unknown code is bad input, before the run.
+    backlog()
+        .arg("report")
+        .arg(&three)
+        .args(["--municipality", "9", "--out"])
+        .arg(dir.path().join("none.html"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--municipality: 9 is not a municipality",
+        ));
+    assert!(!dir.path().join("none.html").exists());
+}

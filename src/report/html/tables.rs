@@ -407,6 +407,17 @@ pub(super) fn provenance_section(html: &mut String, report: &Report) {
             ("prov_reps", info.replications.to_string()),
             ("prov_period", format!("{} - {}", info.start, info.end)),
         ];
+        let shown = info.municipalities_shown.as_ref().map(|codes| {
+            (
+                "prov_shown",
+                codes
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        });
+        let rows = rows.into_iter().chain(shown);
         for (key, value) in rows {
             let _ = writeln!(
                 html,
