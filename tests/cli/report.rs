@@ -124,6 +124,24 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
     ] {
         assert!(by_id(&document, section).has_tag_name("section"));
     }
+    // The contents link to every section there is, and only to those.
+    let links: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("a"))
+        .filter_map(|n| n.attribute("href"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "#headline",
+            "#backlog",
+            "#capacity",
+            "#municipalities",
+            "#groups",
+            "#checks",
+            "#provenance"
+        ]
+    );
     // One scenario: nothing to compare.
     assert!(!text.contains("id=\"compare\""));
     let days = 366;

@@ -159,6 +159,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             escape(&scenario.description)
         );
     }
+    contents(&mut html, report);
     headline(&mut html, scenario, outcome, lang);
 
     if let Some(series) = &outcome.first {
@@ -208,6 +209,33 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         "</main>\n<script>//<![CDATA[\n{SCRIPT}//]]></script>\n</body>\n</html>\n"
     );
     out.write_all(html.as_bytes())
+}
+
+/// Links to the sections below, in their order (left out in print).
+fn contents(html: &mut String, report: &Report) {
+    let lang = report.lang;
+    let mut sections = vec![
+        ("headline", "headline"),
+        ("backlog", "section_backlog"),
+        ("capacity", "section_capacity"),
+    ];
+    if report.scenarios.len() > 1 {
+        sections.push(("compare", "section_compare"));
+    }
+    sections.push(("municipalities", "section_municipalities"));
+    sections.push(("groups", "section_groups"));
+    if !report.checks.is_empty() {
+        sections.push(("checks", "section_checks"));
+    }
+    sections.push(("provenance", "section_provenance"));
+    html.push_str("<nav>");
+    for (i, (id, key)) in sections.iter().enumerate() {
+        if i > 0 {
+            html.push_str(" · ");
+        }
+        let _ = write!(html, "<a href=\"#{id}\">{}</a>", escape(lang.text(key)));
+    }
+    html.push_str("</nav>\n");
 }
 
 fn card(html: &mut String, id: &str, heading: &str, value: &str, details: &[String]) {
