@@ -2,13 +2,13 @@
 //!
 //! The SVG is the chart: text is written as SVG `<text>` elements, and a `.png` path renders that same SVG with
 //! resvg (pure Rust, no system libraries) using the DejaVu Sans font shipped inside the binary, so a PNG needs no
-//! browser and no installed fonts. Four charts:
+//! browser and no installed fonts ([`png`]). Three kinds of chart:
 //! - [`series`]: one run over time. For the total and for chosen municipalities (or those with the largest
 //!   backlog peaks), a row of two panels: pending and overdue meetings (left) and capacity against meetings
 //!   falling due, as 7-day means (right); suspensions shaded and dated events marked in every panel. Also the
 //!   single panels and the per-group chart the HTML report embeds.
 //! - [`overlay`]: the total overdue of several runs on one time axis (`backlog compare --plot`), each run's own
-//!   suspensions shaded in its colour.
+//!   suspensions shaded (a window all runs share in grey, the others in the run's colour).
 //! - [`sweep`]: days to clear the backlog against a swept input, with the target line and the answer.
 //!
 //! This file holds what they share: colours and markers, the SVG document, titles, legends and the date panel.
