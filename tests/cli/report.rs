@@ -297,6 +297,33 @@ fn a_report_of_several_scenarios_compares_them_in_danish_and_draws_the_chosen_mu
     // Danish labels in the charts and the tables.
     assert!(texts(by_id(&document, "chart-backlog")).contains(&"afventende".to_string()));
     assert_eq!(body_rows(by_id(&document, "table-municipalities")).len(), 3);
+    // Every inline chart is an SVG document of its own that renders: as a PNG of its size, with ink on it.
+    let mut rest = text.as_str();
+    let mut charts = 0;
+    while let Some(start) = rest.find("<svg ") {
+        let end = rest[start..].find("</svg>").unwrap() + start + "</svg>".len();
+        let svg = &rest[start..end];
+        let width: u32 = svg
+            .split("width=\"")
+            .nth(1)
+            .and_then(|w| w.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let png = backlog::report::plot::svg_to_png(svg).unwrap();
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        assert_eq!(pixmap.width(), width);
+        let dark = pixmap
+            .pixels()
+            .iter()
+            .filter(|p| p.red() < 80 && p.green() < 80 && p.blue() < 80)
+            .count();
+        assert!(dark > 2000, "chart {charts}: {dark} dark pixels");
+        charts += 1;
+        rest = &rest[end..];
+    }
+    // Backlog, capacity, overlay, Lilleby, groups.
+    assert_eq!(charts, 5);
     // Neither fixture has [[expect]]: no checks section.
     assert!(!text.contains("id=\"checks\""));
     // The same report whatever the number of threads.
