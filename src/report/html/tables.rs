@@ -1,7 +1,7 @@
 //! The report's tables: municipalities and benefit groups (sortable), scenarios compared, published figures,
 //! provenance.
 
-use super::{band_text, escape, figure, panel_svg, svg, Report, ReportScenario};
+use super::{band_text, escape, figure, panel_svg, Report, ReportScenario};
 use crate::check::CheckResult;
 use crate::report::compare::{self, Entry};
 use crate::report::lang::Lang;
@@ -268,22 +268,16 @@ pub(super) fn compare_section(html: &mut String, report: &Report) -> std::io::Re
         "</tbody>\n</table>\n<p class=\"note\">{}</p>",
         escape(lang.text("compare_note"))
     );
-    if !report.overlay.is_empty() {
-        let chart = svg(|out| {
-            plot::write_overlay(
-                out,
-                lang.text("overlay_title"),
-                lang.text("overdue_meetings"),
-                &report.overlay,
-                lang,
-            )
-        })?;
+    if let Some(mut panel) =
+        plot::overlay_panel(&report.overlay, lang.text("overdue_meetings"), lang)
+    {
+        panel.title = lang.text("overlay_title").to_string();
         figure(
             html,
             "chart-compare",
-            lang.text("overlay_title"),
-            &chart,
-            lang.text("overlay_title"),
+            &panel.title,
+            &panel_svg(&panel, 480)?,
+            lang.text("overlay_subtitle"),
         );
     }
     html.push_str("</section>\n");
