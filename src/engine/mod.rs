@@ -27,8 +27,10 @@ mod plan;
 mod prefetch;
 mod queue;
 mod sampling;
+#[cfg(test)]
+mod stationary_tests;
 
-use crate::scenario::{InitialAge, Order, Scenario};
+use crate::scenario::{InitialAge, Order, Scenario, StartState};
 use agenda::Agenda;
 use calendar::{Calendar, Day};
 use metrics::{GroupDay, Levels, MunicipalityDay, Series, Workload};
@@ -39,7 +41,7 @@ use rand::distributions::WeightedIndex;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64;
-use sampling::DurationSampler;
+use sampling::{DurationSampler, StationarySpells};
 
 /// Marks an exit in [`Event::meeting`].
 const EXIT: u32 = u32::MAX;
@@ -107,6 +109,8 @@ struct Rules<'a> {
     stock_reference: Vec<Option<StockReference>>,
     /// Per group with an aged initial stock: which age bucket a person falls in.
     stock_buckets: Vec<Option<WeightedIndex<f64>>>,
+    /// Per group, for a stationary start: the spells of the persons present before the first day.
+    stationary: Vec<Option<StationarySpells>>,
 }
 
 /// Spell lengths of a group and an index that picks one in proportion to its length.
@@ -325,7 +329,16 @@ impl<'a> Rules<'a> {
             suspension_origin,
             stock_reference: Vec::new(),
             stock_buckets: Vec::new(),
+            stationary: Vec::new(),
         };
+        if scenario.start_state == StartState::Stationary {
+            rules.stationary = scenario
+                .groups
+                .iter()
+                .map(|group| StationarySpells::new(&group.duration.base))
+                .collect();
+            return rules;
+        }
         let mut rng = Pcg64::seed_from_u64(stream_seed(seed, STOCK_REFERENCE_STREAM));
         rules.stock_reference = (0..groups)
             .map(|g| {
@@ -394,7 +407,7 @@ impl Jobcentre {
             agenda: Agenda::new(rules.horizon as usize),
             nodes: Nodes::default(),
             queues: (0..rules.classes)
-                .map(|_| DeadlineQueue::with_days(rules.buckets))
+                .map(|_| DeadlineQueue::with_days(rules.horizon as usize))
                 .collect(),
             pending_at_deadline: vec![0; groups * rules.buckets],
             levels: vec![Levels::default(); groups],
@@ -442,6 +455,10 @@ impl Jobcentre {
     }
 
     fn seed_initial_stock(&mut self, rules: &Rules, series: &mut Series) {
+        if !rules.stationary.is_empty() {
+            self.seed_stationary(rules, series);
+            return;
+        }
         let m = self.municipality;
         for g in 0..rules.groups() {
             let group = &rules.scenario.groups[g];
@@ -480,6 +497,30 @@ impl Jobcentre {
                     (None, None) => (0, sampler.sample(&mut self.rng)),
                 };
                 self.add_person(rules, series, g, -(age as Day), remaining, 0);
+            }
+        }
+    }
+
+    /// The persons on benefit at the end of the day before the first, drawn from the stationary state of each
+    /// group's first-day inflow and duration ([`StationarySpells`]): a person present arrived `age + 1` days
+    /// before day 0 on a spell of `spell` whole days, `age` uniform in `0..spell`, and leaves on day
+    /// `spell - 1 - age`. Their next meetings follow from their arrival, as for anyone.
+    fn seed_stationary(&mut self, rules: &Rules, series: &mut Series) {
+        let scale = rules.scenario.municipalities[self.municipality].inflow_scale;
+        for g in 0..rules.groups() {
+            let Some(spells) = &rules.stationary[g] else {
+                continue;
+            };
+            let lambda = rules.plans[g].inflow[0] * scale * spells.candidates_per_inflow();
+            let candidates = match Poisson::new(lambda) {
+                Ok(poisson) if lambda > 0.0 => poisson.sample(&mut self.rng) as u64,
+                _ => 0,
+            };
+            for _ in 0..candidates {
+                if let Some(spell) = spells.candidate(&mut self.rng) {
+                    let age = self.rng.gen_range(0..spell);
+                    self.add_person(rules, series, g, -1 - age as Day, Some(spell - 1 - age), 0);
+                }
             }
         }
     }
@@ -746,7 +787,7 @@ impl Jobcentre {
             let bucket = rules.bucket(deadline);
             self.pending_at_deadline[bucket * self.levels.len() + g] += 1;
             self.levels[g].pending += 1;
-            self.queues[rules.class_of_group[g]].push(bucket, node);
+            self.queues[rules.class_of_group[g]].push(deadline, node);
         }
         self.schedule_meeting(rules, index, person, k + 1, exit);
     }
