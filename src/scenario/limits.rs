@@ -170,6 +170,7 @@ pub(super) fn check_size(
     check: &mut Checker,
     municipalities: &[Municipality],
     groups: &[Group],
+    start_state: StartState,
     sim_start: NaiveDate,
     end: NaiveDate,
 ) {
@@ -198,7 +199,14 @@ pub(super) fn check_size(
             .iter()
             .map(|(_, v)| *v)
             .fold(group.inflow_per_day.base, f64::max);
-        let stock = scale * group.initial_stock;
+        let stock = scale
+            * match start_state {
+                StartState::Stock => group.initial_stock,
+                // The stationary stock: the first day's inflow times the mean whole-day spell.
+                StartState::Stationary => {
+                    group.inflow_per_day.base * (mean_days(&group.duration.base) + 1.0)
+                }
+            };
         let inflow = scale * peak_inflow * days;
         // A spell is seen for at most its mean length (or the horizon); E[min(D, H)] <= min(E[D], H).
         let longest_mean = std::iter::once(&group.duration.base)
@@ -241,6 +249,7 @@ fn mean_days(duration: &Duration) -> f64 {
         Duration::Exponential { mean } | Duration::Lognormal { mean, .. } => mean,
         Duration::Fixed { days } => days,
         Duration::Gamma { shape, scale } => shape * scale,
-        Duration::Weibull { .. } | Duration::Never => f64::INFINITY,
+        Duration::Weibull { shape, scale } => scale * libm::tgamma(1.0 + 1.0 / shape),
+        Duration::Never => f64::INFINITY,
     }
 }

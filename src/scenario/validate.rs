@@ -192,7 +192,14 @@ pub(super) fn validate(
     let expectations = expectations(&raw, &municipalities, &groups, &mut check, start, end);
 
     if period_ok && check.problems.is_empty() && check.extra.is_empty() {
-        check_size(&mut check, &municipalities, &groups, sim_start, end);
+        check_size(
+            &mut check,
+            &municipalities,
+            &groups,
+            raw.warmup.start,
+            sim_start,
+            end,
+        );
     }
 
     if !check.problems.is_empty() || !check.extra.is_empty() {
