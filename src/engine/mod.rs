@@ -11,9 +11,10 @@
 //! 3. on working days, capacity is spent on pending meetings, earliest deadline first by default;
 //! 4. meetings still pending whose deadline was today become overdue, and the day is recorded.
 //!
-//! Because jobcentres share nothing that changes, [`Simulation::run`] simulates them one after the other, each
-//! from the first day to the last, so the state being worked on is one municipality's and stays in the cache;
-//! [`Simulation::step`] advances all of them by one day. Both give the same results.
+//! Because jobcentres share nothing that changes, [`Simulation::run`] simulates each from the first day to the
+//! last on its own, in parallel on the current rayon pool (each writing its own part of the series), so the
+//! state a thread works on is one municipality's and stays in the cache; [`Simulation::step`] advances all of
+//! them by one day. Both give the same results, whatever the number of threads.
 //!
 //! Future events live in a calendar indexed by day; per-event work allocates nothing (vectors grow amortised and
 //! slots are recycled). Random numbers are drawn only for arrivals, durations and the initial stock, from seeded
@@ -33,7 +34,7 @@ mod stationary_tests;
 use crate::scenario::{InitialAge, Order, Scenario, StartState};
 use agenda::Agenda;
 use calendar::{Calendar, Day};
-use metrics::{GroupDay, Levels, MunicipalityDay, Series, Workload};
+use metrics::{GroupDay, Levels, MunicipalityDay, MunicipalitySeries, Series, Workload};
 use plan::{DueAction, GroupPlan};
 use prefetch::prefetch;
 use queue::{DeadlineQueue, Node, Nodes, NIL, PERSON};
@@ -41,6 +42,7 @@ use rand::distributions::WeightedIndex;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64;
+use rayon::prelude::*;
 use sampling::{DurationSampler, StationarySpells};
 
 /// Marks an exit in [`Event::meeting`].
@@ -219,16 +221,18 @@ impl<'a> Simulation<'a> {
             return false;
         }
         if self.day == 0 {
-            self.jobcentres = (0..self.rules.scenario.municipalities.len())
-                .map(|m| {
-                    let mut jobcentre = Jobcentre::new(&self.rules);
-                    jobcentre.start(&self.rules, m, self.seed, &mut self.series);
+            let rules = &self.rules;
+            self.jobcentres = (self.series.municipalities_mut().into_iter().enumerate())
+                .map(|(m, mut series)| {
+                    let mut jobcentre = Jobcentre::new(rules);
+                    jobcentre.start(rules, m, self.seed, &mut series);
                     jobcentre
                 })
                 .collect();
         }
-        for jobcentre in &mut self.jobcentres {
-            jobcentre.step(&self.rules, self.day, &mut self.series, &mut self.workload);
+        let parts = self.series.municipalities_mut();
+        for (jobcentre, mut series) in self.jobcentres.iter_mut().zip(parts) {
+            jobcentre.step(&self.rules, self.day, &mut series, &mut self.workload);
         }
         self.workload.days += 1;
         self.day += 1;
@@ -241,22 +245,30 @@ impl<'a> Simulation<'a> {
         while self.day <= last && self.step() {}
     }
 
-    /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days before
-    /// the next starts; from the first day, one jobcentre's memory serves each municipality in turn.
+    /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days on its
+    /// own. From the first day, the municipalities run in parallel on the current rayon pool, each writing its
+    /// own part of the series, and one jobcentre's memory serves the municipalities a thread takes in turn; the
+    /// series is the same for any number of threads.
     pub fn run(mut self) -> Series {
         let rules = &self.rules;
+        let seed = self.seed;
+        let parts = self.series.municipalities_mut();
         if self.day == 0 {
-            let mut jobcentre = Jobcentre::new(rules);
-            for m in 0..rules.scenario.municipalities.len() {
-                jobcentre.start(rules, m, self.seed, &mut self.series);
-                for day in 0..rules.horizon {
-                    jobcentre.step(rules, day, &mut self.series, &mut self.workload);
+            parts.into_par_iter().enumerate().for_each_init(
+                || Jobcentre::new(rules),
+                |jobcentre, (m, mut series)| {
+                    jobcentre.start(rules, m, seed, &mut series);
+                    let mut workload = Workload::default();
+                    for day in 0..rules.horizon {
+                        jobcentre.step(rules, day, &mut series, &mut workload);
+                    }
+                },
+            );
+        } else {
+            for (jobcentre, mut series) in self.jobcentres.iter_mut().zip(parts) {
+                for day in self.day..rules.horizon {
+                    jobcentre.step(rules, day, &mut series, &mut self.workload);
                 }
-            }
-        }
-        for jobcentre in &mut self.jobcentres {
-            for day in self.day..rules.horizon {
-                jobcentre.step(rules, day, &mut self.series, &mut self.workload);
             }
         }
         self.series
@@ -419,7 +431,13 @@ impl Jobcentre {
 
     /// Makes this the jobcentre of `municipality` on the day before the first, with its initial stock and its
     /// stream keyed by the municipality's code; whatever it held before is forgotten, its memory kept.
-    fn start(&mut self, rules: &Rules, municipality: usize, seed: u64, series: &mut Series) {
+    fn start(
+        &mut self,
+        rules: &Rules,
+        municipality: usize,
+        seed: u64,
+        series: &mut MunicipalitySeries,
+    ) {
         let code = rules.scenario.municipalities[municipality].code;
         self.municipality = municipality;
         self.rng = Pcg64::seed_from_u64(stream_seed(seed, u64::from(code)));
@@ -439,11 +457,15 @@ impl Jobcentre {
     }
 
     /// Simulates `day`.
-    fn step(&mut self, rules: &Rules, day: Day, series: &mut Series, workload: &mut Workload) {
+    fn step(
+        &mut self,
+        rules: &Rules,
+        day: Day,
+        series: &mut MunicipalitySeries,
+        workload: &mut Workload,
+    ) {
         if day as usize == rules.warmup {
-            let groups = rules.groups();
-            let first = self.municipality * groups;
-            series.initial[first..first + groups].copy_from_slice(&self.levels);
+            series.initial_mut().copy_from_slice(&self.levels);
         }
         self.agenda.open(day);
         self.arrivals(rules, day, series);
@@ -454,7 +476,7 @@ impl Jobcentre {
         self.close_day(rules, day, series, workload);
     }
 
-    fn seed_initial_stock(&mut self, rules: &Rules, series: &mut Series) {
+    fn seed_initial_stock(&mut self, rules: &Rules, series: &mut MunicipalitySeries) {
         if !rules.stationary.is_empty() {
             self.seed_stationary(rules, series);
             return;
@@ -505,7 +527,7 @@ impl Jobcentre {
     /// group's first-day inflow and duration ([`StationarySpells`]): a person present arrived `age + 1` days
     /// before day 0 on a spell of `spell` whole days, `age` uniform in `0..spell`, and leaves on day
     /// `spell - 1 - age`. Their next meetings follow from their arrival, as for anyone.
-    fn seed_stationary(&mut self, rules: &Rules, series: &mut Series) {
+    fn seed_stationary(&mut self, rules: &Rules, series: &mut MunicipalitySeries) {
         let scale = rules.scenario.municipalities[self.municipality].inflow_scale;
         for g in 0..rules.groups() {
             let Some(spells) = &rules.stationary[g] else {
@@ -525,7 +547,7 @@ impl Jobcentre {
         }
     }
 
-    fn arrivals(&mut self, rules: &Rules, day: Day, series: &mut Series) {
+    fn arrivals(&mut self, rules: &Rules, day: Day, series: &mut MunicipalitySeries) {
         let scale = rules.scenario.municipalities[self.municipality].inflow_scale;
         for g in 0..rules.groups() {
             let lambda = rules.plans[g].inflow[day as usize] * scale;
@@ -557,7 +579,7 @@ impl Jobcentre {
     fn add_person(
         &mut self,
         rules: &Rules,
-        series: &mut Series,
+        series: &mut MunicipalitySeries,
         g: usize,
         arrival: Day,
         remaining: Option<u32>,
@@ -627,7 +649,7 @@ impl Jobcentre {
     fn count_shifted(
         &self,
         rules: &Rules,
-        series: &mut Series,
+        series: &mut MunicipalitySeries,
         g: usize,
         arrival: Day,
         exit: Day,
@@ -654,8 +676,7 @@ impl Jobcentre {
             if clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
                 if reported >= rules.warmup {
-                    let row =
-                        &mut series.group_rows_mut(reported - rules.warmup, self.municipality)[g];
+                    let row = &mut series.group_rows_mut(reported - rules.warmup)[g];
                     row.suspended += 1;
                     if arrival < rules.suspension_origin {
                         row.suspended_existing += 1;
@@ -836,7 +857,13 @@ impl Jobcentre {
         }
     }
 
-    fn close_day(&mut self, rules: &Rules, day: Day, series: &mut Series, workload: &mut Workload) {
+    fn close_day(
+        &mut self,
+        rules: &Rules,
+        day: Day,
+        series: &mut MunicipalitySeries,
+        workload: &mut Workload,
+    ) {
         let groups = rules.groups();
         let m = self.municipality;
         let bucket = rules.bucket(day);
@@ -848,7 +875,7 @@ impl Jobcentre {
         workload.add(&self.today, active);
         if (day as usize) >= rules.warmup {
             let reported = day as usize - rules.warmup;
-            let rows = series.group_rows_mut(reported, m);
+            let rows = series.group_rows_mut(reported);
             for ((row, today), levels) in rows.iter_mut().zip(&self.today).zip(&self.levels) {
                 // `suspended` may already hold meetings a `shift` group counted ahead of time.
                 *row = GroupDay {
@@ -861,7 +888,7 @@ impl Jobcentre {
                 };
             }
             let (caseworkers, capacity) = rules.capacity(m, day);
-            *series.municipality_row_mut(reported, m) = MunicipalityDay {
+            *series.municipality_row_mut(reported) = MunicipalityDay {
                 caseworkers,
                 capacity,
             };
