@@ -57,6 +57,9 @@ const NODE_LOOKAHEAD: usize = 16;
 const NEIGHBOUR_LOOKAHEAD: usize = 8;
 /// Spell lengths drawn per group to approximate the length-biased distribution of a steady-state stock.
 const STOCK_REFERENCE_DRAWS: usize = 4096;
+/// Most deadline days after the horizon the queues keep buckets for (24 bytes each); the rare deadline beyond
+/// waits in order in a heap.
+const MAX_QUEUE_DAYS_BEYOND: u64 = 20_000;
 /// The key of the random stream that draws those reference spells (municipality streams are keyed by code).
 const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
 
@@ -104,6 +107,9 @@ struct Rules<'a> {
     classes: usize,
     /// One per simulated day, plus one for deadlines beyond the horizon.
     buckets: usize,
+    /// Deadline days the queues keep a bucket for: every deadline a meeting falling due inside the run can
+    /// have, so that later ones (kept in order all the same) are an exception.
+    queue_days: usize,
     /// First day of the first suspension (`Day::MAX` without one): who was on benefit before it.
     suspension_origin: Day,
     /// Per group with a steady-state initial stock: spell lengths drawn once per run from their own stream, so
@@ -338,11 +344,25 @@ impl<'a> Rules<'a> {
             class_of_group,
             classes,
             buckets: days + 1,
+            queue_days: 0,
             suspension_origin,
             stock_reference: Vec::new(),
             stock_buckets: Vec::new(),
             stationary: Vec::new(),
         };
+        let longest_wait = rules.plans.iter().map(GroupPlan::longest_wait).max();
+        let catch_up_by = rules
+            .plans
+            .iter()
+            .flat_map(|plan| &plan.action)
+            .filter_map(|action| match action {
+                DueAction::CatchUp(by) => Some(*by),
+                _ => None,
+            })
+            .max();
+        rules.queue_days = (days as u64 + longest_wait.unwrap_or(0) as u64 + 1)
+            .max(catch_up_by.map_or(0, |by| by.max(0) as u64 + 1))
+            .min(days as u64 + MAX_QUEUE_DAYS_BEYOND) as usize;
         if scenario.start_state == StartState::Stationary {
             rules.stationary = scenario
                 .groups
@@ -419,7 +439,7 @@ impl Jobcentre {
             agenda: Agenda::new(rules.horizon as usize),
             nodes: Nodes::default(),
             queues: (0..rules.classes)
-                .map(|_| DeadlineQueue::with_days(rules.horizon as usize))
+                .map(|_| DeadlineQueue::with_days(rules.queue_days))
                 .collect(),
             pending_at_deadline: vec![0; groups * rules.buckets],
             levels: vec![Levels::default(); groups],

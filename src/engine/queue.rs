@@ -1,9 +1,10 @@
 //! Pending meetings: a slab of nodes, each on its person's list and in its municipality's deadline queue.
 //!
 //! The queue is a bucket queue indexed by deadline day, so "earliest deadline first" costs O(1) per meeting.
-//! Deadlines after the last simulated day have no bucket: they wait in a binary heap ordered by deadline and
-//! then by the order they were queued, so the order is strict at any horizon (a meeting due in the last weeks
-//! of a run may well have its deadline after it). A person who leaves has their pending meetings unlinked at
+//! The engine gives the queue a bucket for every deadline a meeting can have, the days after the last simulated
+//! one included (a meeting due in the last weeks of a run may well have its deadline after it). Any deadline
+//! past the last bucket waits in a binary heap ordered by deadline and then by the order queued, and is served
+//! after the buckets: the order is strict at any horizon. A person who leaves has their pending meetings unlinked at
 //! once (so the counts are exact); the nodes stay in the queue, marked dead, and are recycled when the queue
 //! reaches them.
 
@@ -127,9 +128,7 @@ impl DeadlineQueue {
         debug_assert!(deadline >= 0, "a deadline before the first day");
         let bucket = deadline.max(0) as usize;
         if bucket >= self.buckets.len() {
-            self.beyond
-                .push(Reverse((deadline, self.beyond_queued, node)));
-            self.beyond_queued += 1;
+            self.push_beyond(deadline, node);
             return;
         }
         if bucket < self.head {
@@ -148,6 +147,14 @@ impl DeadlineQueue {
             }
         }
         list.push(node);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_beyond(&mut self, deadline: Day, node: u32) {
+        self.beyond
+            .push(Reverse((deadline, self.beyond_queued, node)));
+        self.beyond_queued += 1;
     }
 
     /// The node `ahead` places after the next one to pop, if it has the same deadline day inside the buckets (it
