@@ -686,6 +686,10 @@ impl Jobcentre {
         // Only meetings that would have fallen due from today, inside the dead days, before the exit.
         let end = i64::from(exit.min(rules.horizon)).min(i64::from(last_dead) + 1);
         let from = i64::from(today.max(first_dead));
+        if from >= end {
+            // Most spells end before the dead days or begin after them.
+            return;
+        }
         let mut k = plan.schedule.first_due_from(from - i64::from(arrival));
         while let Some((due, _)) = plan.schedule.offsets(k) {
             let unshifted = i64::from(arrival) + i64::from(due);
