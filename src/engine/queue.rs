@@ -124,6 +124,7 @@ impl DeadlineQueue {
     }
 
     /// Adds a node with deadline day `deadline` (not before the first day: meetings fall due inside the run).
+    #[inline(always)]
     pub fn push(&mut self, deadline: Day, node: u32) {
         debug_assert!(deadline >= 0, "a deadline before the first day");
         let bucket = deadline.max(0) as usize;
