@@ -119,6 +119,8 @@ struct Rules<'a> {
     stock_buckets: Vec<Option<WeightedIndex<f64>>>,
     /// Per group, for a stationary start: the spells of the persons present before the first day.
     stationary: Vec<Option<StationarySpells>>,
+    /// Per group with a local surge: its first and last day, and the national inflow the day before it.
+    surges: Vec<Option<(Day, Day, f64)>>,
 }
 
 /// Spell lengths of a group and an index that picks one in proportion to its length.
@@ -327,6 +329,19 @@ impl<'a> Rules<'a> {
                 (classes, priorities.len())
             }
         };
+        let surges = scenario
+            .groups
+            .iter()
+            .map(|group| {
+                let (from, to) = group.surge?;
+                let before = from.pred_opt().unwrap_or(from);
+                Some((
+                    calendar.day(from),
+                    calendar.day(to),
+                    *group.inflow_per_day.at(before),
+                ))
+            })
+            .collect();
         let suspension_origin = scenario
             .suspensions
             .iter()
@@ -349,6 +364,7 @@ impl<'a> Rules<'a> {
             stock_reference: Vec::new(),
             stock_buckets: Vec::new(),
             stationary: Vec::new(),
+            surges,
         };
         let longest_wait = rules.plans.iter().map(GroupPlan::longest_wait).max();
         let catch_up_by = rules
@@ -375,7 +391,11 @@ impl<'a> Rules<'a> {
         rules.stock_reference = (0..groups)
             .map(|g| {
                 let group = &scenario.groups[g];
-                if group.initial_stock <= 0.0 || group.initial_age != InitialAge::SteadyState {
+                let stocked = scenario
+                    .municipalities
+                    .iter()
+                    .any(|m| m.initial_stock[g] > 0.0);
+                if !stocked || group.initial_age != InitialAge::SteadyState {
                     return None;
                 }
                 let sampler = rules.duration_sampler(g, 0);
@@ -504,7 +524,7 @@ impl Jobcentre {
         let m = self.municipality;
         for g in 0..rules.groups() {
             let group = &rules.scenario.groups[g];
-            if group.initial_stock <= 0.0 {
+            if rules.scenario.municipalities[m].initial_stock[g] <= 0.0 {
                 continue;
             }
             let sampler = rules.duration_sampler(g, 0);
@@ -512,7 +532,7 @@ impl Jobcentre {
                 InitialAge::Buckets(b) => b.as_slice(),
                 InitialAge::SteadyState => &[],
             };
-            let expected = group.initial_stock * rules.scenario.municipalities[m].inflow_scale;
+            let expected = rules.scenario.municipalities[m].initial_stock[g];
             let count = expected.floor() as u64 + u64::from(self.rng.gen_bool(expected.fract()));
             for _ in 0..count {
                 let (age, remaining) = match (&rules.stock_reference[g], &rules.stock_buckets[g]) {
@@ -548,12 +568,11 @@ impl Jobcentre {
     /// before day 0 on a spell of `spell` whole days, `age` uniform in `0..spell`, and leaves on day
     /// `spell - 1 - age`. Their next meetings follow from their arrival, as for anyone.
     fn seed_stationary(&mut self, rules: &Rules, series: &mut MunicipalitySeries) {
-        let scale = rules.scenario.municipalities[self.municipality].inflow_scale;
         for g in 0..rules.groups() {
             let Some(spells) = &rules.stationary[g] else {
                 continue;
             };
-            let lambda = rules.plans[g].inflow[0] * scale * spells.candidates_per_inflow();
+            let lambda = self.inflow_rate(rules, g, 0) * spells.candidates_per_inflow();
             let candidates = match Poisson::new(lambda) {
                 Ok(poisson) if lambda > 0.0 => poisson.sample(&mut self.rng) as u64,
                 _ => 0,
@@ -567,10 +586,21 @@ impl Jobcentre {
         }
     }
 
+    /// New spells per day in group `g` on `day` in this municipality.
+    fn inflow_rate(&self, rules: &Rules, g: usize, day: Day) -> f64 {
+        let surge_base = rules.surges[g]
+            .filter(|(from, to, _)| (*from..=*to).contains(&day))
+            .map(|(_, _, base)| base);
+        rules.scenario.municipalities[self.municipality].inflow_rate(
+            g,
+            rules.plans[g].inflow[day as usize],
+            surge_base,
+        )
+    }
+
     fn arrivals(&mut self, rules: &Rules, day: Day, series: &mut MunicipalitySeries) {
-        let scale = rules.scenario.municipalities[self.municipality].inflow_scale;
         for g in 0..rules.groups() {
-            let lambda = rules.plans[g].inflow[day as usize] * scale;
+            let lambda = self.inflow_rate(rules, g, day);
             if lambda <= 0.0 {
                 continue;
             }

@@ -77,6 +77,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "adjustments",
         ),
         (
+            "municipalities.data",
+            m.data.len(),
+            MAX_LIST_ENTRIES,
+            "data files",
+        ),
+        (
             "municipalities.include",
             include,
             MAX_MUNICIPALITIES,
@@ -95,6 +101,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "changes",
         ),
         ("expect", raw.expect.len(), MAX_LIST_ENTRIES, "expectations"),
+        (
+            "expect_municipalities",
+            raw.expect_municipalities.len(),
+            MAX_LIST_ENTRIES,
+            "expectations",
+        ),
     ];
     for (key, len, max, what) in lists {
         check_len(check, key, len, max, what);
@@ -187,7 +199,6 @@ pub(super) fn check_size(
         );
         return;
     }
-    let scale: f64 = municipalities.iter().map(|m| m.inflow_scale).sum();
     let mut persons = 0.0;
     let mut meetings = 0.0;
     // The group that contributes most, to point the message at.
@@ -199,14 +210,15 @@ pub(super) fn check_size(
             .iter()
             .map(|(_, v)| *v)
             .fold(group.inflow_per_day.base, f64::max);
-        let stock = scale
-            * match start_state {
-                StartState::Stock => group.initial_stock,
-                // The stationary stock: the first day's inflow times the mean whole-day spell.
-                StartState::Stationary => {
-                    group.inflow_per_day.base * (mean_days(&group.duration.base) + 1.0)
-                }
-            };
+        let scale: f64 = municipalities.iter().map(|m| m.peak_inflow_scale(i)).sum();
+        let stock: f64 = match start_state {
+            StartState::Stock => municipalities.iter().map(|m| m.initial_stock[i]).sum(),
+            // The stationary stock: the first day's inflow times the mean whole-day spell.
+            StartState::Stationary => {
+                let first_day: f64 = municipalities.iter().map(|m| m.inflow_scale[i]).sum();
+                first_day * group.inflow_per_day.base * (mean_days(&group.duration.base) + 1.0)
+            }
+        };
         let inflow = scale * peak_inflow * days;
         // A spell is seen for at most its mean length (or the horizon); E[min(D, H)] <= min(E[D], H).
         let longest_mean = std::iter::once(&group.duration.base)
