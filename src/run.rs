@@ -153,24 +153,26 @@ pub fn simulate_showing(
     reps: u32,
     keep_series: bool,
 ) -> Outcome {
-    simulate_with(scenario, view, seed, reps, keep_series, |_| ()).0
+    simulate_showing_and(scenario, view, seed, reps, keep_series, |_| ()).0
 }
 
-/// [`simulate_showing`], and also maps the (shown part of the) series of every replication through `extract`;
-/// the extracts come back in replication order.
-pub fn simulate_with<T, F>(
+/// [`simulate_showing`], and `also` of every replication's whole series (before any view), in replication
+/// order: what else a caller needs from the same runs (the `[[expect]]` values of the HTML report), without
+/// running them twice.
+pub fn simulate_showing_and<T, F>(
     scenario: &Scenario,
     view: Option<&View>,
     seed: u64,
     reps: u32,
     keep_series: bool,
-    extract: F,
+    also: F,
 ) -> (Outcome, Vec<T>)
 where
     T: Send,
     F: Fn(&Series) -> T + Sync + Send,
 {
     let mut runs = replicate(scenario, seed, reps, |r, series| {
+        let extra = also(&series);
         let (scenario, series) = match view {
             Some(view) => (
                 &view.scenario,
@@ -179,12 +181,15 @@ where
             None => (scenario, series),
         };
         let summary = RunSummary::of(scenario, &series);
-        let extract = extract(&series);
-        (summary, extract, (r == 0 && keep_series).then_some(series))
+        (summary, extra, (r == 0 && keep_series).then_some(series))
     });
     let first = runs.first_mut().and_then(|(_, _, series)| series.take());
-    let (summaries, extracts): (Vec<RunSummary>, Vec<T>) =
-        runs.into_iter().map(|(s, x, _)| (s, x)).unzip();
+    let mut extras = Vec::with_capacity(runs.len());
+    let mut summaries: Vec<RunSummary> = Vec::with_capacity(runs.len());
+    for (summary, extra, _) in runs {
+        summaries.push(summary);
+        extras.push(extra);
+    }
     let collect = |pick: &dyn Fn(&RunSummary) -> Metrics| {
         aggregate(&summaries.iter().map(pick).collect::<Vec<_>>())
     };
@@ -200,5 +205,5 @@ where
             .collect(),
         first,
     };
-    (outcome, extracts)
+    (outcome, extras)
 }

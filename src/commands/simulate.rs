@@ -27,38 +27,46 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         report::prepare_outputs(dir, &files)?;
     }
     if let Some(plot) = &args.plot {
-        report::check_output_file("--plot", plot, "svg")?;
+        report::check_output_file("--plot", plot, report::plot::CHART_EXTENSIONS)?;
     }
     if let Some(xlsx) = &args.xlsx {
         super::check_workbook_output(xlsx)?;
     }
     let view = run::View::of(&scenario, &args.municipalities)?;
+    // The municipalities to chart are among those shown; their indices are in the series shown.
+    let chosen = super::municipality_indices(
+        view.as_ref().map_or(&scenario, |v| &v.scenario),
+        &args.plot_municipality,
+    )?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series =
         (args.out.is_some() && !args.summary_only) || args.plot.is_some() || args.xlsx.is_some();
     let bands = daily.as_ref().filter(|d| d.bands);
-    // The series handed to the extracts are those of the municipalities shown.
+    // The bands are taken over the municipalities shown.
     let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
     let progress = Progress::unless(quiet, || Progress::after_a_second("simulate", reps.into()));
     let (outcome, extracts) = super::with_jobs(args.run.jobs, || {
-        run::simulate_with(
-            &scenario,
-            view.as_ref(),
-            seed,
-            reps,
-            keep_series,
-            |series| {
-                let levels =
-                    bands.map(|d| Layout::new(shown, series, d.grain, d.period).levels(series));
-                // The workbook's daily totals carry their own band: per day, all municipalities and groups.
-                let total_levels = args.xlsx.as_ref().map(|_| {
-                    Layout::new(shown, series, daily::Grain::Total, daily::Period::Day)
-                        .levels(series)
-                });
-                progress.run_done();
-                (levels, total_levels)
-            },
-        )
+        run::simulate_showing_and(&scenario, view.as_ref(), seed, reps, keep_series, |whole| {
+            progress.run_done();
+            if bands.is_none() && args.xlsx.is_none() {
+                return (None, None);
+            }
+            let selected;
+            let series = match &view {
+                Some(view) => {
+                    selected = run::select_municipalities(whole, &view.indices);
+                    &selected
+                }
+                None => whole,
+            };
+            let levels =
+                bands.map(|d| Layout::new(shown, series, d.grain, d.period).levels(series));
+            // The workbook's daily totals carry their own band: per day, all municipalities and groups.
+            let total_levels = args.xlsx.as_ref().map(|_| {
+                Layout::new(shown, series, daily::Grain::Total, daily::Period::Day).levels(series)
+            });
+            (levels, total_levels)
+        })
     })?;
     let (levels, total_levels): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
     progress.finish();
@@ -69,7 +77,11 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         write_directory(dir, &args, &scenario, &info, &outcome, levels)?;
     }
     if let (Some(plot), Some(series)) = (&args.plot, &outcome.first) {
-        report::plot::series_chart(plot, &scenario, series)?;
+        let options = report::plot::SeriesOptions {
+            municipalities: (!chosen.is_empty()).then_some(chosen),
+            lang: args.lang,
+        };
+        report::plot::series_chart(plot, &scenario, series, &options)?;
     }
     if let Some(path) = &args.xlsx {
         let total_levels: Vec<Vec<[u32; 2]>> = total_levels.into_iter().flatten().collect();

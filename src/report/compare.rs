@@ -163,6 +163,17 @@ enum Item {
     ClearedDate,
 }
 
+impl Item {
+    /// The name of the metric or date, as in summary.json.
+    fn name(self) -> &'static str {
+        match self {
+            Item::Metric(metric) => metric.name(),
+            Item::PeakDate => "backlog_peak_date",
+            Item::ClearedDate => "backlog_cleared_date",
+        }
+    }
+}
+
 /// Rows of the table: what, label, how to show it.
 const ROWS: &[(Item, &str, Kind)] = &[
     (Item::Metric(Metric::Due), "meetings due", Kind::Count),
@@ -302,6 +313,22 @@ fn show_difference(kind: Kind, d: Difference) -> String {
         ),
         None => absolute_text,
     }
+}
+
+/// The rows of the side-by-side table: metric name, label, and the cells: the baseline's value, then for every
+/// other run its value and its difference from the baseline.
+pub fn rows(entries: &[Entry]) -> Vec<(&'static str, &'static str, Vec<String>)> {
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    let (_, cells) = grid(entries);
+    ROWS.iter()
+        .zip(cells)
+        .map(|(&(item, label, _), mut row)| {
+            row.remove(0);
+            (item.name(), label, row)
+        })
+        .collect()
 }
 
 const LABEL_WIDTH: usize = 28;

@@ -12,6 +12,7 @@ mod fuzz;
 mod municipality_data;
 mod outputs;
 mod properties;
+mod report;
 mod select;
 mod simulate;
 mod sweep;
