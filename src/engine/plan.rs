@@ -2,7 +2,8 @@
 //! happens on each day to meetings that fall due.
 
 use super::calendar::{Calendar, Day};
-use crate::scenario::{ActionKind, Followup, Group, Scenario};
+use crate::scenario::{ActionKind, CatchUp, Followup, Group, Pacing, Scenario};
+use chrono::NaiveDate;
 
 /// Largest spell-day offset followed; later follow-ups are beyond any horizon we allow.
 const MAX_OFFSET: u32 = 40_000;
@@ -145,8 +146,18 @@ impl ShiftClock {
 pub enum DueAction {
     Normal,
     Waive,
-    /// Still owed; the deadline is at least this day (or unchanged when `Day::MIN`).
-    CatchUp(Day),
+    CatchUp(CatchUpPlan),
+}
+
+/// A caught-up meeting: still owed, with its own deadline and the day from which it may be held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUpPlan {
+    /// The deadline is at least this day (`Day::MIN`: unchanged).
+    pub by: Day,
+    /// Not held before this day (`Day::MIN`: from when it falls due).
+    pub from: Day,
+    /// Even pacing: index into [`GroupPlan::release_days`], whose days the meetings are dealt out to in turn.
+    pub even: Option<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +168,9 @@ pub struct GroupPlan {
     pub action: Vec<DueAction>,
     /// Inflow per day for the reference population, per simulated day.
     pub inflow: Vec<f64>,
+    /// Per evenly paced catch-up rule: the days its meetings are released on, dealt out in turn (the working days
+    /// of the catch-up window inside the horizon; every day of it if none is a working day).
+    pub release_days: Vec<Vec<Day>>,
 }
 
 impl GroupPlan {
@@ -166,16 +180,23 @@ impl GroupPlan {
         let mut action = vec![DueAction::Normal; days];
         let mut dead = vec![false; days];
         let mut any_shift = false;
+        let mut release_days = Vec::new();
         for suspension in &scenario.suspensions {
             let rule = suspension.actions[group_index];
             let from = calendar.day(rule.from).max(0);
             let to = calendar.day(rule.to).min(days as Day - 1);
+            let catch_up = match rule.kind {
+                ActionKind::CatchUp(catch_up) => {
+                    Some(catch_up_plan(&catch_up, calendar, &mut release_days))
+                }
+                _ => None,
+            };
             for day in from..=to {
                 let day = day as usize;
                 match rule.kind {
                     ActionKind::Waive => action[day] = DueAction::Waive,
-                    ActionKind::CatchUp { by } => {
-                        action[day] = DueAction::CatchUp(by.map_or(Day::MIN, |d| calendar.day(d)))
+                    ActionKind::CatchUp(_) => {
+                        action[day] = DueAction::CatchUp(catch_up.expect("a catch-up rule"))
                     }
                     ActionKind::Shift => {
                         dead[day] = true;
@@ -192,6 +213,7 @@ impl GroupPlan {
             shift: any_shift.then(|| ShiftClock::new(dead)),
             action,
             inflow,
+            release_days,
         }
     }
 
@@ -203,6 +225,33 @@ impl GroupPlan {
         };
         day.min(i64::from(Day::MAX)) as Day
     }
+}
+
+/// The day plan of a catch-up rule; an evenly paced one adds its release days to `release_days`.
+fn catch_up_plan(
+    catch_up: &CatchUp,
+    calendar: &Calendar,
+    release_days: &mut Vec<Vec<Day>>,
+) -> CatchUpPlan {
+    let day = |date: Option<NaiveDate>| date.map_or(Day::MIN, |d| calendar.day(d));
+    let (by, from) = (day(catch_up.by), day(catch_up.from));
+    let even = match catch_up.pacing {
+        Pacing::EarliestDeadline => None,
+        // A window wholly beyond the horizon releases nothing inside the run.
+        Pacing::Even if from >= calendar.len() as Day => None,
+        Pacing::Even => {
+            let last = by.min(calendar.len() as Day - 1);
+            let window: Vec<Day> = (from.max(0)..=last).collect();
+            let working: Vec<Day> = window
+                .iter()
+                .copied()
+                .filter(|&d| calendar.is_working(d))
+                .collect();
+            release_days.push(if working.is_empty() { window } else { working });
+            Some((release_days.len() - 1) as u16)
+        }
+    };
+    CatchUpPlan { by, from, even }
 }
 
 #[cfg(test)]

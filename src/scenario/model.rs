@@ -3,6 +3,7 @@
 //! Everything here has been checked: dates are in order and inside the period, rates are finite and in range,
 //! references resolve. The engine can therefore index and unwrap freely.
 
+pub use super::raw::Pacing;
 use super::raw::{HolidayRule, Order};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -160,8 +161,19 @@ pub struct Group {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionKind {
     Waive,
-    CatchUp { by: Option<NaiveDate> },
+    CatchUp(CatchUp),
     Shift,
+}
+
+/// How a group's meetings that fall due in a `catch_up` rule window are caught up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The deadline is at least this date.
+    pub by: Option<NaiveDate>,
+    /// Not held before this date.
+    pub from: Option<NaiveDate>,
+    /// `Even`: released evenly over the working days from `from` to `by` (both set, validated).
+    pub pacing: Pacing,
 }
 
 /// What happens to one group's meetings that fall due in `[from, to]`.

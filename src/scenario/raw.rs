@@ -353,6 +353,21 @@ pub struct RawGroupAction {
     pub to: Option<DateValue>,
     /// `catch_up` only: the date by which the caught-up meetings should be held.
     pub catch_up_by: Option<DateValue>,
+    /// `catch_up` only: caught-up meetings are not held before this date.
+    pub catch_up_from: Option<DateValue>,
+    /// `catch_up` only: how the caught-up meetings are spread over the catch-up window.
+    pub catch_up_pacing: Option<Pacing>,
+}
+
+/// How caught-up meetings are released to be held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pacing {
+    /// All at once (from `catch_up_from`, or when they fall due), served earliest deadline first with the rest.
+    #[default]
+    EarliestDeadline,
+    /// Spread evenly over the working days from `catch_up_from` to `catch_up_by`, in the order they fell due.
+    Even,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -848,33 +848,24 @@ fn suspensions(
                     if to < from && (s_start <= s_end || (a.from.is_some() && a.to.is_some())) {
                         check.err(format!("{gkey}.to"), format!("{to} is before from {from}"));
                     }
+                    let catch_up = CatchUp {
+                        by: a.catch_up_by.map(|d| d.0),
+                        from: a.catch_up_from.map(|d| d.0),
+                        pacing: a.catch_up_pacing.unwrap_or_default(),
+                    };
                     let kind = match a.action {
                         RawAction::Waive => ActionKind::Waive,
                         RawAction::Shift => ActionKind::Shift,
-                        RawAction::CatchUp => ActionKind::CatchUp {
-                            by: a.catch_up_by.map(|d| d.0),
-                        },
+                        RawAction::CatchUp => ActionKind::CatchUp(catch_up),
                     };
-                    if let Some(by) = a.catch_up_by {
-                        if a.action != RawAction::CatchUp {
-                            check.err(
-                                format!("{gkey}.catch_up_by"),
-                                "only applies to action = \"catch_up\"",
-                            );
-                        } else if by.0 < from {
-                            check.err(
-                                format!("{gkey}.catch_up_by"),
-                                format!("{} is before the window starts ({from})", by.0),
-                            );
-                        }
-                    }
+                    check_catch_up(check, &gkey, a, from, start, end);
                     GroupAction { kind, from, to }
                 }
                 None => GroupAction {
                     kind: match default_action {
                         RawAction::Waive => ActionKind::Waive,
                         RawAction::Shift => ActionKind::Shift,
-                        RawAction::CatchUp => ActionKind::CatchUp { by: None },
+                        RawAction::CatchUp => ActionKind::CatchUp(CatchUp::default()),
                     },
                     from: s_start,
                     to: s_end,
@@ -907,6 +898,65 @@ fn suspensions(
         });
     }
     suspensions
+}
+
+/// The `catch_up_*` keys of one group's rule: only for `catch_up`, dates inside the period and in order, and
+/// even pacing with a window to spread over.
+fn check_catch_up(
+    check: &mut Checker,
+    gkey: &str,
+    rule: &RawGroupAction,
+    window_start: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+) {
+    let keys = [
+        ("catch_up_by", rule.catch_up_by.is_some()),
+        ("catch_up_from", rule.catch_up_from.is_some()),
+        ("catch_up_pacing", rule.catch_up_pacing.is_some()),
+    ];
+    if rule.action != RawAction::CatchUp {
+        for (name, given) in keys {
+            if given {
+                check.err(
+                    format!("{gkey}.{name}"),
+                    "only applies to action = \"catch_up\"",
+                );
+            }
+        }
+        return;
+    }
+    if let Some(by) = rule.catch_up_by {
+        if by.0 < window_start {
+            check.err(
+                format!("{gkey}.catch_up_by"),
+                format!("{} is before the window starts ({window_start})", by.0),
+            );
+        }
+    }
+    if let Some(from) = rule.catch_up_from {
+        check.date_in(
+            &format!("{gkey}.catch_up_from"),
+            from.0,
+            start,
+            end,
+            "period",
+        );
+        if let Some(by) = rule.catch_up_by.filter(|by| by.0 < from.0) {
+            check.err(
+                format!("{gkey}.catch_up_by"),
+                format!("{} is before catch_up_from ({})", by.0, from.0),
+            );
+        }
+    }
+    if rule.catch_up_pacing == Some(Pacing::Even)
+        && (rule.catch_up_from.is_none() || rule.catch_up_by.is_none())
+    {
+        check.err(
+            format!("{gkey}.catch_up_pacing"),
+            "\"even\" spreads the meetings from catch_up_from to catch_up_by: give both dates",
+        );
+    }
 }
 
 fn expectations(
