@@ -8,6 +8,8 @@ use std::io::Write;
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
+    // And the scenarios their like-for-like figures are computed on, before any long work.
+    let counterfactuals = check::load_counterfactuals(&scenarios)?;
     if let Some(path) = &args.junit {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             report::prepare_dir(dir)?;
@@ -19,6 +21,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
             .flat_map(|s| {
                 check::check(
                     s,
+                    &counterfactuals,
                     args.run.seed.unwrap_or(s.seed),
                     args.run.reps.unwrap_or(s.replications),
                 )

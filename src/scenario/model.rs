@@ -210,4 +210,16 @@ pub struct Expectation {
     pub to: NaiveDate,
     pub scale: f64,
     pub known_miss: Option<String>,
+    /// What the model's figure counts.
+    pub definition: Option<String>,
+    pub like_for_like: Option<LikeForLike>,
+}
+
+/// The model's figure on the published figure's own definition, reported beside the test (never instead of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LikeForLike {
+    pub definition: String,
+    pub metric: String,
+    /// Another scenario to compute it on (resolved path, checked to be a file); `None`: this one.
+    pub scenario: Option<PathBuf>,
 }

@@ -396,4 +396,20 @@ pub struct RawExpectation {
     /// Scale the simulated value before comparing (for example to express a metric per year).
     #[serde(default = "one")]
     pub scale: f64,
+    /// What the model's figure counts, in words (shown beside the published figure).
+    pub definition: Option<String>,
+    /// The model's figure computed on the published figure's own definition, shown beside the test.
+    pub like_for_like: Option<RawLikeForLike>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLikeForLike {
+    /// The published figure's definition, in words.
+    pub definition: String,
+    /// The metric on that definition (default: the expectation's).
+    pub metric: Option<String>,
+    /// Compute it on this scenario instead (relative to the file that names it), such as the counterfactual
+    /// without the crisis; same municipality, groups, dates and seed.
+    pub scenario: Option<String>,
 }

@@ -189,7 +189,14 @@ pub(super) fn validate(
     let staffing = staffing(&raw.staffing, &mut check, sim_start, end);
     let groups = groups(&raw, &mut check, sim_start, end);
     let suspensions = suspensions(&raw, &groups, &mut check, start, end);
-    let expectations = expectations(&raw, &municipalities, &groups, &mut check, start, end);
+    let expectations = expectations(
+        &raw,
+        &municipalities,
+        &groups,
+        &mut check,
+        &sources,
+        (start, end),
+    );
 
     if period_ok && check.problems.is_empty() && check.extra.is_empty() {
         check_size(&mut check, &municipalities, &groups, sim_start, end);
@@ -964,8 +971,8 @@ fn expectations(
     municipalities: &[Municipality],
     groups: &[Group],
     check: &mut Checker,
-    start: NaiveDate,
-    end: NaiveDate,
+    sources: &Sources,
+    (start, end): (NaiveDate, NaiveDate),
 ) -> Vec<Expectation> {
     let mut out = Vec::new();
     for (i, e) in raw.expect.iter().enumerate() {
@@ -1009,6 +1016,31 @@ fn expectations(
         check.number(&format!("{key}.value"), e.value, -1e12, 1e12);
         check.positive(&format!("{key}.tolerance"), e.tolerance, 1.0);
         check.positive(&format!("{key}.scale"), e.scale, 1e6);
+        let like_for_like = e.like_for_like.as_ref().map(|l| {
+            let metric = l.metric.clone().unwrap_or_else(|| e.metric.clone());
+            if l.metric.is_some() && !crate::summary::is_numeric_metric(&metric) {
+                check.err(
+                    format!("{key}.like_for_like.metric"),
+                    format!(
+                        "unknown metric `{metric}` (metrics: {})",
+                        crate::summary::NUMERIC_METRICS.join(", ")
+                    ),
+                );
+            }
+            let scenario = l.scenario.as_ref().map(|written| {
+                let skey = format!("{key}.like_for_like.scenario");
+                let path = relative_to_declaring_file(sources, &skey, written);
+                if !path.is_file() {
+                    check.err(skey, format!("{} is not a file", path.display()));
+                }
+                path
+            });
+            LikeForLike {
+                definition: l.definition.clone(),
+                metric,
+                scenario,
+            }
+        });
         out.push(Expectation {
             figure: e.figure.clone(),
             source: e.source.clone(),
@@ -1022,6 +1054,8 @@ fn expectations(
             to,
             scale: e.scale,
             known_miss: e.known_miss.clone(),
+            definition: e.definition.clone(),
+            like_for_like,
         });
     }
     out

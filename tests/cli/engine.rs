@@ -290,6 +290,8 @@ groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_
         ] {
             let metrics = summarise(&scenario, &series, selection);
             assert!(metrics.books_balance(), "seed {seed}: {metrics:?}");
+            // What was owed and not dropped was held or is still pending.
+            assert_eq!(metrics.owed_kept, metrics.held + metrics.pending_end);
         }
         let metrics = summarise(&scenario, &series, whole);
         assert!(metrics.dropped > 0.0 && metrics.suspended > 0.0 && metrics.backlog_peak > 0.0);
