@@ -245,6 +245,25 @@ fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> Pa
     dir.join(written)
 }
 
+/// `a/b/../c` as `a/c`, without touching the file system, so that one file reached through different
+/// `extends` chains has one name.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn municipalities(
     raw: &RawMunicipalities,
     staffing: &RawStaffing,
@@ -1029,7 +1048,7 @@ fn expectations(
             }
             let scenario = l.scenario.as_ref().map(|written| {
                 let skey = format!("{key}.like_for_like.scenario");
-                let path = relative_to_declaring_file(sources, &skey, written);
+                let path = lexically_normal(&relative_to_declaring_file(sources, &skey, written));
                 if !path.is_file() {
                     check.err(skey, format!("{} is not a file", path.display()));
                 }
@@ -1059,4 +1078,28 @@ fn expectations(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexically_normal;
+    use std::path::Path;
+
+    #[test]
+    fn lexically_normal_folds_parent_and_current_components() {
+        let cases = [
+            ("scenarios/readings/../dk2020.toml", "scenarios/dk2020.toml"),
+            ("./a/./b.toml", "a/b.toml"),
+            ("../a/b.toml", "../a/b.toml"),
+            ("a/../../b.toml", "../b.toml"),
+            ("/x/../y.toml", "/y.toml"),
+        ];
+        for (written, normal) in cases {
+            assert_eq!(
+                lexically_normal(Path::new(written)),
+                Path::new(normal),
+                "{written}"
+            );
+        }
+    }
 }
