@@ -257,6 +257,62 @@ fn catch_up_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::HolidayRule;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn even_catch_up_deals_to_the_working_days_of_its_window_inside_the_horizon() {
+        // Day 0 is Monday 30 March 2020; 30 days, Danish holidays (Easter: 9, 10, 13 April).
+        let calendar = Calendar::new(date("2020-03-30"), 30, HolidayRule::Denmark, &[]);
+        let even = |from: &str, by: &str| CatchUp {
+            by: Some(date(by)),
+            from: Some(date(from)),
+            pacing: Pacing::Even,
+        };
+        let mut release_days = Vec::new();
+        let plan = catch_up_plan(
+            &even("2020-04-06", "2020-04-17"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!((plan.from, plan.by, plan.even), (7, 18, Some(0)));
+        // 6-17 April without the weekend and Maundy Thursday, Good Friday and Easter Monday.
+        assert_eq!(release_days[0], vec![7, 8, 9, 15, 16, 17, 18]);
+        // A window running past the horizon is cut at its last day.
+        catch_up_plan(
+            &even("2020-04-24", "2020-12-31"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!(release_days[1], vec![25, 28, 29]);
+        // Only closed days: every day of the window.
+        catch_up_plan(
+            &even("2020-04-11", "2020-04-12"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!(release_days[2], vec![12, 13]);
+        // Beyond the horizon: nothing to deal out inside the run.
+        let late = catch_up_plan(
+            &even("2021-01-04", "2021-01-29"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!(late.even, None);
+        assert_eq!(release_days.len(), 3);
+        // Earliest deadline first needs no days.
+        let plain = CatchUp {
+            pacing: Pacing::EarliestDeadline,
+            ..even("2020-04-06", "2020-04-17")
+        };
+        assert_eq!(
+            catch_up_plan(&plain, &calendar, &mut release_days).even,
+            None
+        );
+    }
 
     #[test]
     fn shift_clock_freezes_inside_a_dead_period() {
