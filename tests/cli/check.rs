@@ -262,10 +262,14 @@ fn like_for_like_on_a_counterfactual_runs_it_with_the_same_seed() {
     assert_eq!(like["simulated"], without[0]["simulated"]);
     assert!(like["simulated"]["mean"].as_f64().unwrap() > 0.0);
     assert_ne!(like["simulated"], results[0]["simulated"]);
+    let junit = dir.path().join("check.xml");
     let table = backlog()
-        .args(["check", with.to_str().unwrap(), "--reps", "3"])
+        .args(["check", with.to_str().unwrap(), "--reps", "3", "--junit"])
+        .arg(&junit)
         .output()
         .unwrap();
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("; like-for-like (held without it) mean "), "{xml}");
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.contains("like-for-like"), "{text}");
     assert!(
