@@ -269,7 +269,10 @@ fn like_for_like_on_a_counterfactual_runs_it_with_the_same_seed() {
         .output()
         .unwrap();
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert!(xml.contains("; like-for-like (held without it) mean "), "{xml}");
+    assert!(
+        xml.contains("; like-for-like (held without it) mean "),
+        "{xml}"
+    );
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.contains("like-for-like"), "{text}");
     assert!(
