@@ -135,18 +135,28 @@ fn check_suspension_end(scenario: &Scenario, end: chrono::NaiveDate) -> Option<S
 /// Persons the scenario creates per unit of inflow, as the loader estimates it.
 fn expected_persons(scenario: &Scenario) -> f64 {
     let days = (scenario.end - scenario.sim_start()).num_days() as f64 + 1.0;
-    let scale: f64 = scenario.municipalities.iter().map(|m| m.inflow_scale).sum();
     scenario
         .groups
         .iter()
-        .map(|group| {
+        .enumerate()
+        .map(|(g, group)| {
+            let stock: f64 = scenario
+                .municipalities
+                .iter()
+                .map(|m| m.initial_stock[g])
+                .sum();
+            let scale: f64 = scenario
+                .municipalities
+                .iter()
+                .map(|m| m.peak_inflow_scale(g))
+                .sum();
             let peak_inflow = group
                 .inflow_per_day
                 .changes
                 .iter()
                 .map(|(_, v)| *v)
                 .fold(group.inflow_per_day.base, f64::max);
-            scale * (group.initial_stock + peak_inflow * days)
+            stock + scale * peak_inflow * days
         })
         .sum()
 }

@@ -8,6 +8,8 @@ mod corpus;
 mod engine;
 mod exit_codes;
 mod fuzz;
+mod municipality_data;
 mod properties;
+mod select;
 mod simulate;
 mod sweep;
