@@ -73,7 +73,8 @@ impl CheckResult {
 
 /// The simulated values of one replication: per expectation, its figure and its like-for-like figure on the same
 /// run; per municipality expectation and municipality.
-struct Replication {
+#[derive(Debug, Clone)]
+pub struct Replication {
     figures: Vec<Option<f64>>,
     like_for_like: Vec<Option<f64>>,
     by_municipality: Vec<Vec<Option<f64>>>,
@@ -199,55 +200,80 @@ pub fn check_showing(
     reps: u32,
     shown: &[u32],
 ) -> Vec<CheckResult> {
-    let expectations = &scenario.expectations;
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
-        let (figures, like_for_like) = expectations
-            .iter()
-            .map(|e| {
-                let metrics = summarise(scenario, &series, own_selection(scenario, e, &series));
-                let like = e
-                    .like_for_like
-                    .as_ref()
-                    .filter(|l| l.scenario.is_none())
-                    .and_then(|l| metrics.get(&l.metric));
-                (
-                    metrics.get(&e.metric).map(|v| v * e.scale),
-                    like.map(|v| v * e.scale),
-                )
-            })
-            .unzip();
-        let by_municipality = scenario
-            .municipality_expectations
-            .iter()
-            .map(|e| {
-                (0..scenario.municipalities.len())
-                    .map(|m| {
-                        let selection = Selection {
-                            municipality: Some(m),
-                            groups: group_set(&e.groups),
-                            from: day_index(&series, e.from).expect("validated inside the period"),
-                            to: day_index(&series, e.to).expect("validated inside the period"),
-                        };
-                        summarise(scenario, &series, selection).get(&e.metric)
-                    })
-                    .collect()
-            })
-            .collect();
-        Replication {
-            figures,
-            like_for_like,
-            by_municipality,
-        }
+        replication_values(scenario, &series)
     });
-    let like_for_like = like_for_like_bands(scenario, counterfactuals, seed, reps, &runs);
-    let figures = expectations.iter().enumerate().map(|(i, e)| {
+    let other = counterfactual_bands(scenario, counterfactuals, seed, reps);
+    results_with(scenario, &runs, shown, &other)
+}
+
+/// The simulated values of every expectation of `scenario` in one run (the whole scenario's series), like-for-like
+/// figures on the same run included.
+pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
+    let (figures, like_for_like) = scenario
+        .expectations
+        .iter()
+        .map(|e| {
+            let metrics = summarise(scenario, series, own_selection(scenario, e, series));
+            let like = e
+                .like_for_like
+                .as_ref()
+                .filter(|l| l.scenario.is_none())
+                .and_then(|l| metrics.get(&l.metric));
+            (
+                metrics.get(&e.metric).map(|v| v * e.scale),
+                like.map(|v| v * e.scale),
+            )
+        })
+        .unzip();
+    let by_municipality = scenario
+        .municipality_expectations
+        .iter()
+        .map(|e| {
+            (0..scenario.municipalities.len())
+                .map(|m| {
+                    let selection = Selection {
+                        municipality: Some(m),
+                        groups: group_set(&e.groups),
+                        from: day_index(series, e.from).expect("validated inside the period"),
+                        to: day_index(series, e.to).expect("validated inside the period"),
+                    };
+                    summarise(scenario, series, selection).get(&e.metric)
+                })
+                .collect()
+        })
+        .collect();
+    Replication {
+        figures,
+        like_for_like,
+        by_municipality,
+    }
+}
+
+/// The results of the scenario's expectations from the [`replication_values`] of each run, in replication
+/// order; `shown` as for [`check_showing`]. Like-for-like figures on another scenario are left out (they need
+/// runs of that scenario: [`check_showing`] makes them).
+pub fn results(scenario: &Scenario, runs: &[Replication], shown: &[u32]) -> Vec<CheckResult> {
+    results_with(scenario, runs, shown, &[])
+}
+
+/// As [`results`], with the bands of like-for-like figures on other scenarios, by expectation.
+fn results_with(
+    scenario: &Scenario,
+    runs: &[Replication],
+    shown: &[u32],
+    other: &[Option<Band>],
+) -> Vec<CheckResult> {
+    let figures = scenario.expectations.iter().enumerate().map(|(i, e)| {
         let simulated = band(runs.iter().map(|run| run.figures[i]));
-        result(
-            scenario,
-            e,
-            simulated,
-            e.like_for_like.as_ref().zip(like_for_like[i]),
-        )
+        let like = match &e.like_for_like {
+            Some(l) if l.scenario.is_none() => {
+                Some(band(runs.iter().map(|run| run.like_for_like[i])))
+            }
+            Some(_) => other.get(i).copied().flatten(),
+            None => None,
+        };
+        result(scenario, e, simulated, e.like_for_like.as_ref().zip(like))
     });
     let spreads = scenario
         .municipality_expectations
@@ -264,26 +290,16 @@ pub fn check_showing(
         .collect()
 }
 
-/// Per expectation: the band of its like-for-like figure, from this scenario's `runs` or from a run of the
-/// counterfactual it names.
-fn like_for_like_bands(
+/// Per expectation: the band of its like-for-like figure on the counterfactual it names, from runs of that
+/// scenario with the same seed and replications; `None` for the others.
+fn counterfactual_bands(
     scenario: &Scenario,
     counterfactuals: &Counterfactuals,
     seed: u64,
     reps: u32,
-    runs: &[Replication],
 ) -> Vec<Option<Band>> {
     let expectations = &scenario.expectations;
-    let mut bands: Vec<Option<Band>> = expectations
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            e.like_for_like
-                .as_ref()
-                .filter(|l| l.scenario.is_none())
-                .map(|_| band(runs.iter().map(|run| run.like_for_like[i])))
-        })
-        .collect();
+    let mut bands: Vec<Option<Band>> = vec![None; expectations.len()];
     for (path, other) in counterfactuals {
         let wanted: Vec<usize> = (0..expectations.len())
             .filter(|&i| {

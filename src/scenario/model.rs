@@ -4,6 +4,7 @@
 //! references resolve. The engine can therefore index and unwrap freely.
 
 pub use super::raw::Pacing;
+pub use super::raw::StartState;
 use super::raw::{HolidayRule, Order};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ pub struct Scenario {
     pub replications: u32,
     pub order: Order,
     pub warmup_days: u32,
+    pub start_state: StartState,
     pub holidays: HolidayRule,
     pub closed_days: Vec<NaiveDate>,
     pub municipalities: Vec<Municipality>,

@@ -485,3 +485,26 @@ fn even_pacing_spreads_the_caught_up_meetings_over_the_window() {
     assert_eq!(caught_up, 560);
     assert_eq!(total(&series, day("2021-04-30"), |r| r.pending), 0);
 }
+
+#[test]
+fn one_replication_gives_the_same_series_on_any_number_of_threads() {
+    let (_dir, scenario) = scenario_from(&towns(
+        &[STORBY, MELLEMBY, LILLEBY].join(", "),
+        "group_priority",
+    ));
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| Simulation::new(&scenario, 4).run())
+    };
+    let one = on(1);
+    assert!(total(&one, one.days - 1, |r| r.active) > 0);
+    for threads in [2, 3, 8] {
+        let many = on(threads);
+        assert_eq!(many.rows, one.rows, "{threads} threads");
+        assert_eq!(many.initial, one.initial, "{threads} threads");
+        assert_eq!(many.municipality_rows, one.municipality_rows);
+    }
+}

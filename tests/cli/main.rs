@@ -10,6 +10,7 @@ mod exit_codes;
 mod fuzz;
 mod municipality_data;
 mod properties;
+mod report;
 mod select;
 mod simulate;
 mod sweep;
