@@ -47,7 +47,11 @@ impl CheckResult {
 }
 
 /// Runs `reps` replications of `scenario` and evaluates each of its expectations.
-pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
+pub fn check(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
     let values: Vec<Vec<Option<f64>>> = replicate(scenario, seed, reps, |_, series| {
         scenario
             .expectations
@@ -70,13 +74,13 @@ pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
                     .map(|v| v * e.scale)
             })
             .collect()
-    });
-    scenario
+    })?;
+    Ok(scenario
         .expectations
         .iter()
         .enumerate()
         .map(|(i, e)| result(scenario, e, band(values.iter().map(|run| run[i]))))
-        .collect()
+        .collect())
 }
 
 fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult {

@@ -6,12 +6,19 @@
 use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
 use crate::scenario::Scenario;
+use crate::signals::{self, Interrupted};
 use crate::summary::{aggregate, summarise, Aggregate, GroupSet, Metrics, Selection};
 use rayon::prelude::*;
 
 /// Runs replications `0..reps` of `scenario` with base seed `seed` and maps each finished series through `f`,
-/// in parallel on the current rayon pool; results come back in replication order.
-pub fn replicate<T, F>(scenario: &Scenario, seed: u64, reps: u32, f: F) -> Vec<T>
+/// in parallel on the current rayon pool; results come back in replication order. After SIGINT or SIGTERM no
+/// further replication starts, and the result is `Err`.
+pub fn replicate<T, F>(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    f: F,
+) -> Result<Vec<T>, Interrupted>
 where
     T: Send,
     F: Fn(u32, Series) -> T + Sync + Send,
@@ -19,8 +26,9 @@ where
     (0..reps)
         .into_par_iter()
         .map(|r| {
+            signals::check()?;
             let series = Simulation::new(scenario, replication_seed(seed, r)).run();
-            f(r, series)
+            Ok(f(r, series))
         })
         .collect()
 }
@@ -79,17 +87,22 @@ pub struct Outcome {
 }
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
-pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) -> Outcome {
+pub fn simulate(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    keep_series: bool,
+) -> Result<Outcome, Interrupted> {
     let mut runs = replicate(scenario, seed, reps, |r, series| {
         let summary = RunSummary::of(scenario, &series);
         (summary, (r == 0 && keep_series).then_some(series))
-    });
+    })?;
     let first = runs.first_mut().and_then(|(_, series)| series.take());
     let summaries: Vec<RunSummary> = runs.into_iter().map(|(s, _)| s).collect();
     let collect = |pick: &dyn Fn(&RunSummary) -> Metrics| {
         aggregate(&summaries.iter().map(pick).collect::<Vec<_>>())
     };
-    Outcome {
+    Ok(Outcome {
         seed,
         replications: reps,
         total: collect(&|s| s.total.clone()),
@@ -100,5 +113,5 @@ pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) ->
             .map(|g| collect(&|s| s.groups[g].clone()))
             .collect(),
         first,
-    }
+    })
 }

@@ -1,40 +1,40 @@
+use super::Output;
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::error::exit_code;
 use crate::report::{self, Format};
 use crate::scenario;
-use std::io::Write;
 
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
-    if let Some(path) = &args.junit {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            report::prepare_dir(dir)?;
-        }
-    }
+    let junit = args
+        .junit
+        .as_deref()
+        .map(|path| Output::file("--junit", path, None))
+        .transpose()?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
+    super::one_on_stdout(&[Some(&stdout), junit.as_ref()])?;
     let results: Vec<check::CheckResult> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
-            .flat_map(|s| {
+            .map(|s| {
                 check::check(
                     s,
                     args.run.seed.unwrap_or(s.seed),
                     args.run.reps.unwrap_or(s.replications),
                 )
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|results| results.into_iter().flatten().collect::<Vec<_>>())
+    })??;
+    if let Some(junit) = &junit {
+        junit.write(|out| report::check::junit(out, &results))?;
+    }
+    stdout.write(|out| match args.format {
+        Format::Table => report::check::table(out, &results),
+        Format::Json => report::check::json(out, &results),
     })?;
-    if let Some(path) = &args.junit {
-        report::write_atomically(path, |out| report::check::junit(out, &results))?;
-    }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Table => report::check::table(&mut out, &results)?,
-        Format::Json => report::check::json(&mut out, &results)?,
-    }
-    out.flush()?;
     Ok(if results.iter().any(|r| r.failed()) {
         exit_code::CHECK_FAILED
     } else {

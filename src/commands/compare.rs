@@ -1,25 +1,29 @@
+use super::Output;
 use crate::cli::CompareArgs;
 use crate::report::compare::{self, Entry};
 use crate::report::plot::{self, OverlayLine};
-use crate::report::{self, Format, ScenarioInfo};
+use crate::report::{Format, ScenarioInfo};
 use crate::run::{self, Outcome};
 use crate::scenario::{self, Scenario};
-use std::io::Write;
 
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
-    if let Some(plot) = &args.plot {
-        report::check_output_file("--plot", plot, "svg")?;
-    }
+    let plot_output = args
+        .plot
+        .as_deref()
+        .map(|path| Output::file("--plot", path, Some("svg")))
+        .transpose()?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
+    super::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();
     let outcomes: Vec<Outcome> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
             .map(|s| run::simulate(s, args.run.seed.unwrap_or(s.seed), reps_of(s), keep_series))
-            .collect()
-    })?;
+            .collect::<Result<Vec<_>, _>>()
+    })??;
     let entries: Vec<Entry> = scenarios
         .iter()
         .zip(&outcomes)
@@ -28,7 +32,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             outcome,
         })
         .collect();
-    if let Some(path) = &args.plot {
+    if let Some(plot_output) = &plot_output {
         let lines: Vec<OverlayLine> = scenarios
             .iter()
             .zip(&outcomes)
@@ -54,23 +58,24 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             .iter()
             .map(|s| (s.start, s.end))
             .collect();
-        plot::overlay_chart(
-            path,
-            "Overdue statutory meetings (the backlog), all municipalities of each scenario",
-            "overdue meetings",
-            &lines,
-            &shade,
-        )?;
+        plot_output.write(|out| {
+            plot::write_overlay(
+                out,
+                "Overdue statutory meetings (the backlog), all municipalities of each scenario",
+                "overdue meetings",
+                &lines,
+                &shade,
+            )
+        })?;
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Table => compare::write_table(&mut out, &entries)?,
-        Format::Json => compare::write_json(&mut out, &entries)?,
-    }
-    if let (Some(plot), Format::Table) = (&args.plot, args.format) {
-        writeln!(out, "wrote {}", plot.display())?;
-    }
-    out.flush()?;
-    Ok(())
+    stdout.write(|out| {
+        match args.format {
+            Format::Table => compare::write_table(out, &entries)?,
+            Format::Json => compare::write_json(out, &entries)?,
+        }
+        if let (Some(plot), Format::Table) = (&args.plot, args.format) {
+            writeln!(out, "wrote {}", plot.display())?;
+        }
+        Ok(())
+    })
 }

@@ -3,14 +3,14 @@
 mod check;
 mod compare;
 mod merge;
+pub mod output;
 mod simulate;
 mod sweep;
 mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{exit_code, InputError};
-use std::io::Write;
-use std::path::Path;
+pub use output::{one_on_stdout, Output, Transaction};
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -24,61 +24,32 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-/// Runs `work` on a pool of `jobs` threads (all cores when `None`).
+/// Runs `work` on a pool of `jobs` threads (all cores when `None`). More threads than cores only slow a run
+/// down (and tens of thousands of them exhaust the system), so `--jobs` is capped at the available
+/// parallelism, with a note.
 pub fn with_jobs<T: Send>(
     jobs: Option<usize>,
     work: impl FnOnce() -> T + Send,
 ) -> anyhow::Result<T> {
-    if jobs == Some(0) {
-        return Err(InputError::argument("--jobs", "must be at least 1").into());
-    }
+    let threads = threads(jobs)?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
+        .num_threads(threads)
         .build()?;
     Ok(pool.install(work))
 }
 
-/// Writes an output to a file atomically, or to stdout for `-`.
-pub fn write_output(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    if path == Path::new("-") {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        write(&mut out).and_then(|()| out.flush())?;
-        Ok(())
-    } else {
-        crate::report::write_atomically(path, write)
+/// The number of worker threads for `--jobs`: at least 1, at most the available parallelism.
+pub fn threads(jobs: Option<usize>) -> anyhow::Result<usize> {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match jobs {
+        Some(0) => Err(InputError::argument("--jobs", "must be at least 1").into()),
+        None => Ok(available),
+        Some(jobs) if jobs > available => {
+            crate::streams::note(&format!(
+                "note: --jobs {jobs} is more than the {available} threads this machine runs at once; using {available}"
+            ));
+            Ok(available)
+        }
+        Some(jobs) => Ok(jobs),
     }
-}
-
-/// Fails now, not after the long work, when an output file cannot be created (`-`, stdout, always can).
-pub fn check_output(path: &Path) -> anyhow::Result<()> {
-    use anyhow::Context;
-    if path == Path::new("-") {
-        return Ok(());
-    }
-    // A device or a pipe is written in place (see report::write_atomically); opening it is the only check.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return Ok(());
-    }
-    if path.is_dir() {
-        return Err(anyhow::anyhow!(
-            "cannot write {}: it is a directory",
-            path.display()
-        ));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    tempfile::tempfile_in(dir).with_context(|| {
-        format!(
-            "cannot write {}: directory {} is not writable",
-            path.display(),
-            dir.display()
-        )
-    })?;
-    Ok(())
 }

@@ -1,9 +1,11 @@
 //! `backlog sweep`: check every input against the scenario, run the grid (or the target search), write the rows.
 
+use super::Output;
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::report::VERSION;
 use crate::scenario::{self, Scenario};
+use crate::streams::note;
 use crate::sweep::grid::{Grid, Key};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
 use crate::sweep::progress::Progress;
@@ -81,7 +83,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             }
         }
     }
-    if let Some(plot) = &args.plot {
+    if args.plot.is_some() {
         match grid.axes.as_slice() {
             [axis] if !axis.key.is_date() && shard.is_none() => {}
             _ => {
@@ -92,11 +94,15 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
                 .into())
             }
         }
-        crate::report::check_output_file("--plot", plot, "svg")?;
     }
-    super::check_output(&args.out)?;
-    if let Some(path) = &args.per_rep {
-        if path == &args.out {
+    let plot = args
+        .plot
+        .as_deref()
+        .map(|path| Output::file("--plot", path, Some("svg")))
+        .transpose()?;
+    let out = Output::file("--out", &args.out, None)?;
+    let per_rep = match &args.per_rep {
+        Some(path) if path == &args.out && path.as_path() != std::path::Path::new("-") => {
             return Err(InputError::argument(
                 "--per-rep",
                 format!(
@@ -106,8 +112,10 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             )
             .into());
         }
-        super::check_output(path)?;
-    }
+        Some(path) => Some(Output::file("--per-rep", path, None)?),
+        None => None,
+    };
+    super::one_on_stdout(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
 
     let sweep = Sweep {
         scenario: &scenario,
@@ -143,25 +151,21 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
         // A one-key grid answers the target question directly; say so next to the progress lines.
         match rows.iter().find(|row| row.target.is_some_and(|t| t.met)) {
-            Some(row) => eprintln!(
+            Some(row) => note(&format!(
                 "target: first {} in the grid meeting {} by {} with confidence {}: {}",
                 axis.key, target.condition, target.by, target.confidence, row.values[0]
-            ),
-            None => eprintln!(
+            )),
+            None => note(&format!(
                 "target: no {} in the grid meets {} by {} with confidence {}",
                 axis.key, target.condition, target.by, target.confidence
-            ),
+            )),
         }
     }
     match shard {
-        Some(shard) => super::write_output(&args.out, |out| {
-            shard::write(out, &header, &grid, args.format, shard, &rows)
-        })?,
-        None => super::write_output(&args.out, |out| {
-            output::write(out, args.format, &header, &rows)
-        })?,
+        Some(shard) => out.write(|w| shard::write(w, &header, &grid, args.format, shard, &rows))?,
+        None => out.write(|w| output::write(w, args.format, &header, &rows))?,
     }
-    if let (Some(plot), [axis]) = (&args.plot, grid.axes.as_slice()) {
+    if let (Some(plot), [axis]) = (&plot, grid.axes.as_slice()) {
         let days_to_clear = output::REPORTED
             .iter()
             .position(|m| *m == "days_to_clear")
@@ -173,14 +177,14 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
                 crate::sweep::grid::Value::Date(_) => None,
             })
             .collect();
-        crate::report::plot::sweep_chart(plot, axis.key.name(), &points)?;
+        plot.write(|w| crate::report::plot::write_sweep(w, axis.key.name(), &points))?;
     }
-    if let Some(path) = &args.per_rep {
+    if let Some(per_rep) = &per_rep {
         let points: Vec<(&Row, &[RepOutcome])> = results
             .iter()
             .map(|(row, reps)| (row, reps.as_slice()))
             .collect();
-        super::write_output(path, |out| output::write_per_rep(out, &header, &points))?;
+        per_rep.write(|w| output::write_per_rep(w, &header, &points))?;
     }
     Ok(())
 }
@@ -199,7 +203,7 @@ fn run_grid(
     let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
-    Ok(results)
+    Ok(results?)
 }
 
 /// Bisects for the smallest staffing meeting the target; returns its one row and sets the header's key.
@@ -215,7 +219,7 @@ fn search(
     let mut tried: BTreeMap<u64, (Row, Vec<RepOutcome>)> = BTreeMap::new();
     let found = target::bisect(&staffing, |steps| {
         let value = staffing.value(steps);
-        let mut results = sweep.run_points(&[staffing.key], &[(0, vec![value])], &progress);
+        let mut results = sweep.run_points(&[staffing.key], &[(0, vec![value])], &progress)?;
         let (row, reps) = results.pop().expect("one point run");
         let outcome = row.target.expect("a target is set");
         progress.note(&format!(

@@ -56,11 +56,11 @@ impl Progress {
         }
         if let Some(total) = self.total.filter(|&t| t > 0) {
             if done * 10 / total > (done - 1) * 10 / total {
-                eprintln!(
+                crate::streams::note(&format!(
                     "sweep: {done}/{total} runs ({}%) after {:.1} s",
                     done * 100 / total,
                     self.started.elapsed().as_secs_f64()
-                );
+                ));
             }
         }
     }
@@ -69,7 +69,7 @@ impl Progress {
     pub fn note(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            None => crate::streams::note(line),
         }
     }
 

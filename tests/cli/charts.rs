@@ -251,7 +251,9 @@ fn sweep_chart_draws_the_mean_the_band_and_the_points_not_cleared() {
         ),
         (70.0, band(70.0)),
     ];
-    plot::sweep_chart(&chart, "caseworkers per 100,000 inhabitants", &points).unwrap();
+    let mut svg = Vec::new();
+    plot::write_sweep(&mut svg, "caseworkers per 100,000 inhabitants", &points).unwrap();
+    std::fs::write(&chart, svg).unwrap();
     let svg = parse_svg(&chart);
     // The mean line joins the four points that have a mean, in x order.
     assert_eq!(svg.lines_with(4).len(), 1, "{:?}", svg.polylines);

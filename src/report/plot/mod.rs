@@ -15,9 +15,9 @@ mod overlay;
 mod series;
 mod sweep;
 
-pub use overlay::{overlay_chart, write_overlay, OverlayLine};
-pub use series::{largest_backlogs, series_chart, suspension_days, trailing_mean, write_series};
-pub use sweep::{sweep_chart, write_sweep};
+pub use overlay::{write_overlay, OverlayLine};
+pub use series::{largest_backlogs, suspension_days, trailing_mean, write_series};
+pub use sweep::write_sweep;
 
 use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;

@@ -3,7 +3,6 @@
 use super::{draw_title, render, time_panel, Line, TimePanel, PALETTE, TITLE_HEIGHT, WIDTH};
 use chrono::NaiveDate;
 use std::io::Write;
-use std::path::Path;
 
 /// One run's daily values in an overlay chart.
 #[derive(Debug, Clone)]
@@ -81,15 +80,4 @@ pub fn write_overlay(
 /// Stroke width of line `index` of `count` in an overlay: 2 for the last, 2 more for each earlier one, at most 8.
 fn overlay_width(index: usize, count: usize) -> u32 {
     (2 + 2 * (count - 1 - index) as u32).min(8)
-}
-
-/// Writes an overlay chart to `path` atomically.
-pub fn overlay_chart(
-    path: &Path,
-    title: &str,
-    y_label: &str,
-    lines: &[OverlayLine],
-    shade: &[(NaiveDate, NaiveDate)],
-) -> anyhow::Result<()> {
-    crate::report::write_atomically(path, |out| write_overlay(out, title, y_label, lines, shade))
 }

@@ -10,7 +10,6 @@ use crate::scenario::Scenario;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::io::Write;
-use std::path::Path;
 
 /// The chart of one run (see the module comment), written to `out`.
 pub fn write_series(
@@ -61,11 +60,6 @@ pub fn write_series(
         }
         Ok(())
     })
-}
-
-/// Writes the chart of one run to `path` atomically.
-pub fn series_chart(path: &Path, scenario: &Scenario, series: &Series) -> anyhow::Result<()> {
-    crate::report::write_atomically(path, |out| write_series(out, scenario, series))
 }
 
 /// One row: backlog on the left, capacity against demand on the right, for the sum over `municipalities`.

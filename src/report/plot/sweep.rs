@@ -7,7 +7,6 @@ use crate::summary::Band;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::io::Write;
-use std::path::Path;
 
 /// Days to clear against a swept input: the mean as a line with a dot per point, the 5 %-95 % band shaded
 /// around it, and a cross on the top edge where the backlog was not cleared in every replication.
@@ -138,9 +137,4 @@ fn sweep_panel(
         .border_style(BLACK.mix(0.25))
         .draw()?;
     Ok(())
-}
-
-/// Writes the sweep chart to `out_path` atomically.
-pub fn sweep_chart(out_path: &Path, x_label: &str, points: &[(f64, Band)]) -> anyhow::Result<()> {
-    crate::report::write_atomically(out_path, |out| write_sweep(out, x_label, points))
 }
