@@ -10,4 +10,5 @@ mod exit_codes;
 mod fuzz;
 mod properties;
 mod simulate;
+mod streams;
 mod sweep;

@@ -346,7 +346,7 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
         (&["--target", "overdue_end<=0", "--by", "2022-01-01"], "--by: 2022-01-01 is outside the scenario's period (2021-01-01 to 2021-09-30)"),
         (&["--target", "overdue_end<=0", "--confidence", "1.5"], "--confidence: must be greater than 0 and at most 1, got 1.5"),
         (&["--target", "overdue_end<=0", "--shard", "0/2"], "--shard: splits a grid; a --target search without --vary runs as one job"),
-        (&["--vary", "caseworkers=1,2", "--per-rep", "-"], "--per-rep: `-` is also the --out destination; give each its own file"),
+        (&["--vary", "caseworkers=1,2", "--per-rep", "-"], "--per-rep: `-` is standard output, which --out already writes; give a file"),
     ];
     for (args, message) in cases {
         let mut all = vec!["sweep", scenario.as_str()];
