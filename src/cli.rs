@@ -51,9 +51,17 @@ pub struct RunOptions {
     /// Use this seed instead of each scenario's own.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads (default and most: all cores). Results do not depend on it.
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Most memory one run may need, estimated from the scenario before it starts (`validate` shows the
+    /// estimate); larger runs are refused. Accepts bytes or K, M, G, T (powers of 1000) and KiB, MiB, GiB, TiB.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = memory_size)]
+    pub max_memory: u64,
+}
+
+fn memory_size(text: &str) -> Result<u64, String> {
+    crate::scenario::parse_bytes(text)
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +104,9 @@ pub struct ValidateArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    /// Report scenarios whose runs would need more memory than this, as `simulate` would refuse them.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = memory_size)]
+    pub max_memory: u64,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,9 @@ where
         .map(|r| {
             signals::check()?;
             let series = Simulation::new(scenario, replication_seed(seed, r)).run();
+            // A run stopped by a signal is cut short: never summarised.
+            signals::check()?;
+            crate::sweep::progress::announced_run_done();
             Ok(f(r, series))
         })
         .collect()

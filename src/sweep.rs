@@ -89,6 +89,8 @@ impl Sweep<'_> {
                 .map(|run| {
                     signals::check()?;
                     let outcome = self.run_one(&scenarios[run / reps], (run % reps) as u32);
+                    // A run stopped by a signal is cut short: never counted.
+                    signals::check()?;
                     progress.run_done();
                     Ok(outcome)
                 })

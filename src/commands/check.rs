@@ -15,7 +15,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
         .transpose()?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
     super::one_on_stdout(&[Some(&stdout), junit.as_ref()])?;
-    let results: Vec<check::CheckResult> = super::with_jobs(args.run.jobs, || {
+    let runs: Vec<(&scenario::Scenario, u64)> = scenarios
+        .iter()
+        .map(|s| (s, u64::from(args.run.reps.unwrap_or(s.replications))))
+        .collect();
+    let threads = super::plan("check", &runs, &args.run)?;
+    let results: Vec<check::CheckResult> = super::with_threads(threads, || {
         scenarios
             .iter()
             .map(|s| {

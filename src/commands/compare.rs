@@ -18,7 +18,12 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
     super::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();
-    let outcomes: Vec<Outcome> = super::with_jobs(args.run.jobs, || {
+    let runs: Vec<(&Scenario, u64)> = scenarios
+        .iter()
+        .map(|s| (s, u64::from(reps_of(s))))
+        .collect();
+    let threads = super::plan("compare", &runs, &args.run)?;
+    let outcomes: Vec<Outcome> = super::with_threads(threads, || {
         scenarios
             .iter()
             .map(|s| run::simulate(s, args.run.seed.unwrap_or(s.seed), reps_of(s), keep_series))

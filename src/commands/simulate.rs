@@ -30,7 +30,8 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     super::one_on_stdout(&[Some(&stdout), plot.as_ref()])?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
-    let outcome = super::with_jobs(args.run.jobs, || {
+    let threads = super::plan("simulate", &[(&scenario, u64::from(reps))], &args.run)?;
+    let outcome = super::with_threads(threads, || {
         run::simulate(&scenario, seed, reps, keep_series)
     })??;
     let info = ScenarioInfo::new(&scenario, seed, reps);

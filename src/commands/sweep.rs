@@ -4,7 +4,7 @@ use super::Output;
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::report::VERSION;
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Scenario, SizeEstimate};
 use crate::streams::note;
 use crate::sweep::grid::{Grid, Key};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
@@ -117,6 +117,30 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     };
     super::one_on_stdout(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
 
+    // Every scenario that will be simulated passes the size checks: each grid point, with its values applied.
+    let mut work = super::Work::default();
+    if bisection {
+        // The search runs the base scenario at other staffing levels, which change no size.
+        work.add(&super::estimate(&scenario, &args.run)?, u64::from(reps));
+    } else {
+        let keys = grid.keys();
+        for index in point_indices(&grid, shard) {
+            let values = grid.point(index);
+            let point = overrides::apply(&scenario, &keys, &values);
+            let estimate =
+                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
+                    let at: Vec<String> = keys
+                        .iter()
+                        .zip(&values)
+                        .map(|(key, value)| format!("{key}={value}"))
+                        .collect();
+                    InputError::argument("--vary", format!("at {}: {message}", at.join(", ")))
+                })?;
+            work.add(&estimate, u64::from(reps));
+        }
+    }
+    let threads = super::plan_work(&work, &args.run)?;
+
     let sweep = Sweep {
         scenario: &scenario,
         seed,
@@ -142,7 +166,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             },
         }),
     };
-    let results = super::with_jobs(args.run.jobs, || match (&target, bisection) {
+    let results = super::with_threads(threads, || match (&target, bisection) {
         (Some(target), true) => search(&sweep, &scenario, target, &mut header),
         _ => run_grid(&sweep, &grid, shard, reps),
     })??;
@@ -195,15 +219,20 @@ fn run_grid(
     shard: Option<ShardSpec>,
     reps: u32,
 ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
-    let indices: Vec<usize> = match shard {
-        Some(shard) => shard.points(grid.len()).collect(),
-        None => (0..grid.len()).collect(),
-    };
+    let indices = point_indices(grid, shard);
     let points: Vec<_> = indices.iter().map(|&i| (i, grid.point(i))).collect();
     let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
     Ok(results?)
+}
+
+/// The grid points this run simulates: all, or those of its shard.
+fn point_indices(grid: &Grid, shard: Option<ShardSpec>) -> Vec<usize> {
+    match shard {
+        Some(shard) => shard.points(grid.len()).collect(),
+        None => (0..grid.len()).collect(),
+    }
 }
 
 /// Bisects for the smallest staffing meeting the target; returns its one row and sets the header's key.

@@ -238,7 +238,9 @@ impl<'a> Simulation<'a> {
     }
 
     /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days before
-    /// the next starts; from the first day, one jobcentre's memory serves each municipality in turn.
+    /// the next starts; from the first day, one jobcentre's memory serves each municipality in turn. After
+    /// SIGINT or SIGTERM it stops within a few simulated days and returns the series cut short, which the
+    /// caller discards (see `crate::signals`).
     pub fn run(mut self) -> Series {
         let rules = &self.rules;
         if self.day == 0 {
@@ -246,6 +248,9 @@ impl<'a> Simulation<'a> {
             for m in 0..rules.scenario.municipalities.len() {
                 jobcentre.start(rules, m, self.seed, &mut self.series);
                 for day in 0..rules.horizon {
+                    if day % 16 == 0 && crate::signals::received().is_some() {
+                        return self.series;
+                    }
                     jobcentre.step(rules, day, &mut self.series, &mut self.workload);
                 }
             }

@@ -10,7 +10,10 @@ pub mod model;
 mod municipality_file;
 pub mod raw;
 mod validate;
-pub use limits::{MAX_CELLS, MAX_GROUPS, MAX_MEETINGS, MAX_SUSPENSIONS};
+pub use limits::{
+    bytes, parse_bytes, SizeEstimate, DEFAULT_MAX_MEMORY, MAX_CELLS, MAX_GROUPS, MAX_MEETINGS,
+    MAX_SUSPENSIONS,
+};
 pub use validate::{MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS};
 
 pub use model::*;
