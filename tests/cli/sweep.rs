@@ -362,6 +362,10 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
     );
 }
 
+fn columns_of(line: &str) -> Vec<&str> {
+    line.split(',').collect()
+}
+
 #[test]
 fn bad_shard_sets_are_refused_by_merge_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
@@ -402,12 +406,43 @@ fn bad_shard_sets_are_refused_by_merge_with_exit_code_2() {
         &["merge", &truncated, &s1, &s2],
         &format!("{truncated}: is incomplete: shard 0/3 has 2 grid points, the file holds 1"),
     );
+    // Edited after it was written: a grid value, a result, the scenario's hash, the digest of one row.
+    let lines: Vec<&str> = text.lines().collect();
+    let columns: Vec<&str> = lines[0].split(',').collect();
+    for (column, value) in [
+        ("caseworkers", "7"),
+        ("overdue_end_mean", "0"),
+        ("sha256", "0000"),
+        ("digest", "0000"),
+    ] {
+        let at = columns.iter().position(|c| *c == column).unwrap();
+        let mut fields: Vec<&str> = lines[1].split(',').collect();
+        assert_ne!(fields[at], value);
+        fields[at] = value;
+        let edited_row = fields.join(",");
+        let edited = dir.path().join(format!("edited-{column}.csv"));
+        let mut edited_lines = lines.clone();
+        edited_lines[1] = &edited_row;
+        std::fs::write(&edited, edited_lines.join("\n") + "\n").unwrap();
+        let edited = path(&edited);
+        let message = if column == "digest" {
+            format!("{edited}: row 3: digest differs from row 2's; the file was edited or damaged (run its shard again)")
+        } else if column == "sha256" {
+            format!(
+                "{edited}: row 3: belongs to another sweep than row 2: sha256 is `{}`, not `0000`",
+                columns_of(lines[2])[at]
+            )
+        } else {
+            format!("{edited}: does not match its digest: the file was edited or damaged after `backlog sweep --shard` wrote it (run its shard again)")
+        };
+        refuses(&["merge", &edited, &s1, &s2], &message);
+    }
     let plain = dir.path().join("plain.csv");
     std::fs::write(&plain, "a,b\n1,2\n").unwrap();
     let plain = path(&plain);
     refuses(
         &["merge", &plain],
-        &format!("{plain}: is not a shard file of `backlog sweep --shard` (its columns do not start with sweep,points,format,shard,point)"),
+        &format!("{plain}: is not a shard file of `backlog sweep --shard` (its columns do not start with sweep,points,format,shard,point,digest)"),
     );
 }
 
