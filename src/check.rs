@@ -21,8 +21,10 @@ pub struct CheckResult {
     pub value: f64,
     /// Mean and 5 %-95 % band of the simulated metric (times the expectation's scale) over replications.
     pub simulated: Band,
-    /// (mean - published) / published.
+    /// (mean - published) / published; for a published value of 0, mean - published (an absolute error).
     pub error: Option<f64>,
+    /// Whether `error` and `tolerance` are absolute (the published value is 0).
+    pub absolute: bool,
     pub tolerance: f64,
     /// Within tolerance.
     pub pass: bool,
@@ -84,7 +86,15 @@ pub fn check(
 }
 
 fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult {
-    let error = simulated.mean.map(|mean| (mean - e.value) / e.value);
+    // A relative error from 0 is undefined (it would be NaN or infinite): a value of 0 is checked absolutely.
+    let absolute = e.value == 0.0;
+    let error = simulated.mean.map(|mean| {
+        if absolute {
+            mean - e.value
+        } else {
+            (mean - e.value) / e.value
+        }
+    });
     CheckResult {
         scenario: scenario.name.clone(),
         file: scenario.file.display().to_string(),
@@ -103,6 +113,7 @@ fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult 
         value: e.value,
         simulated,
         error,
+        absolute,
         tolerance: e.tolerance,
         pass: error.is_some_and(|err| err.abs() <= e.tolerance),
         known_miss: e.known_miss.clone(),

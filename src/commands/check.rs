@@ -1,13 +1,40 @@
 use super::Output;
 use crate::check;
 use crate::cli::CheckArgs;
-use crate::error::exit_code;
+use crate::error::{exit_code, InputError};
 use crate::report::{self, Format};
 use crate::scenario;
 
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
+    // Scenarios without figures would pass without checking anything: with nothing to check at all, say so
+    // and stop; otherwise name those skipped.
+    let empty: Vec<&scenario::Scenario> = scenarios
+        .iter()
+        .filter(|s| s.expectations.is_empty())
+        .collect();
+    if empty.len() == scenarios.len() {
+        return Err(InputError {
+            problems: empty
+                .iter()
+                .flat_map(|s| {
+                    InputError::file(
+                        &s.file,
+                        "has no [[expect]] table, so there is nothing to check; add the published figures it should reproduce, or run it with `simulate`",
+                    )
+                    .problems
+                })
+                .collect(),
+        }
+        .into());
+    }
+    for s in empty {
+        crate::streams::note(&format!(
+            "note: {} has no [[expect]] table; nothing to check there",
+            s.file.display()
+        ));
+    }
     let junit = args
         .junit
         .as_deref()

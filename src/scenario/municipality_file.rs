@@ -50,6 +50,8 @@ pub(super) fn read_municipality_csv(
         super::locate::line_col(text, record_start + offset)
     };
     let mut rows = Vec::new();
+    // The line each code was first seen on, so that a duplicate is reported where it is.
+    let mut first_line = std::collections::HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -94,6 +96,17 @@ pub(super) fn read_municipality_csv(
                 format!(
                     "column `population`: the population of {} must be a number greater than 0, got {}",
                     row.code, row.population
+                ),
+            ));
+        }
+        let line = field_position(&record, None).0;
+        if let Some(first) = first_line.insert(row.code, line) {
+            let code = headers.iter().position(|h| h == "code");
+            return Err(problem(
+                Some(field_position(&record, code)),
+                format!(
+                    "column `code`: municipality code {} appears twice (first on line {first})",
+                    row.code
                 ),
             ));
         }
