@@ -10,7 +10,7 @@ fn reps_in_range() -> clap::builder::RangedI64ValueParser<u32> {
     clap::value_parser!(u32).range(1..=i64::from(crate::scenario::MAX_REPLICATIONS))
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage; 3 an I/O error while writing outputs.";
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage (including an unwritable output or a run over --max-memory); 3 an I/O error while writing outputs; 130 and 143 stopped by SIGINT or SIGTERM; 141 stdout closed by its reader.";
 
 #[derive(Debug, Parser)]
 #[command(name = "backlog", version, about = "Simulates the statutory meeting backlog at Danish jobcentres", after_help = EXIT_CODES)]

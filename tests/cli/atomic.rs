@@ -59,8 +59,9 @@ fn run_in(dir: &Path) -> u64 {
     seed
 }
 
-/// Kills `simulate --out` with SIGKILL, SIGTERM and SIGINT in turn, at delays spread over a whole run (so
-/// that many land in the write window), each run with its own seed. After every kill the directory holds the
+/// Kills `simulate --out` with SIGKILL, SIGTERM and SIGINT in turn, each run with its own seed: four in five
+/// in the write window (from the staging directory's appearance to a little past the commit), one in five at
+/// any point of the run. After every kill the directory holds the
 /// complete outputs of exactly one run that was started; after SIGTERM and SIGINT no temporary is left.
 /// `BACKLOG_KILLS` sets the number of kills (default 9; docs/outputs.md records a run of 240).
 #[cfg(unix)]
@@ -72,11 +73,26 @@ fn kills_at_any_point_never_leave_a_mixture_of_two_runs() {
         .unwrap_or(9);
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("out");
-    let started = Instant::now();
     let mut child = spawn_simulate("long.toml", &dir, &["--seed", "0"]);
     assert!(child.wait().unwrap().success());
-    let whole_run = started.elapsed();
     assert_eq!(run_in(&dir), 0);
+    // Find the write window: from the staging directory's appearance to the commit, watched every 0.2 ms.
+    let started = Instant::now();
+    let mut child = spawn_simulate("long.toml", &dir, &["--seed", "0"]);
+    let (mut staged, mut committed_at) = (None, None);
+    while child.try_wait().unwrap().is_none() {
+        let staging = names(parent.path()).len() > 1;
+        match (staged, staging) {
+            (None, true) => staged = Some(started.elapsed()),
+            (Some(_), false) if committed_at.is_none() => committed_at = Some(started.elapsed()),
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let whole_run = started.elapsed();
+    let window_start = staged.unwrap_or(whole_run / 2);
+    let window_end = committed_at.unwrap_or(whole_run);
+    let window = window_end.saturating_sub(window_start) + Duration::from_millis(2);
     // Kills that found this run's outputs committed, and SIGKILLs that left a staging directory with files in
     // it (they hit the write window).
     let (mut committed, mut mid_write) = (0, 0);
@@ -84,9 +100,21 @@ fn kills_at_any_point_never_leave_a_mixture_of_two_runs() {
         let signal = [libc::SIGKILL, libc::SIGTERM, libc::SIGINT][(kill % 3) as usize];
         let seed = kill.to_string();
         let mut child = spawn_simulate("long.toml", &dir, &["--seed", &seed]);
-        // Spread the kills from the start to a little past the end of a typical run.
-        let delay = whole_run.mul_f64(1.3 * (kill as f64 * 0.618_034).fract());
-        std::thread::sleep(delay);
+        let spread = (kill as f64 * 0.618_034).fract();
+        if kill % 5 == 0 {
+            // A fifth at any point of the run.
+            std::thread::sleep(whole_run.mul_f64(1.2 * spread));
+        } else {
+            // The rest in the write window: once the staging directory appears, after up to 1.5 windows.
+            let waiting = Instant::now();
+            while names(parent.path()).len() < 2
+                && child.try_wait().unwrap().is_none()
+                && waiting.elapsed() < Duration::from_secs(30)
+            {
+                std::thread::sleep(Duration::from_micros(100));
+            }
+            std::thread::sleep(window.mul_f64(1.5 * spread));
+        }
         send(&child, signal);
         let status = child.wait().unwrap();
         let found = run_in(&dir);
@@ -115,7 +143,7 @@ fn kills_at_any_point_never_leave_a_mixture_of_two_runs() {
     assert_eq!(names(parent.path()), ["out"]);
     assert_eq!(names(&dir), ["daily.csv", "summary.json"]);
     println!(
-        "{kills} kills: {committed} after the commit, {mid_write} SIGKILLs while the outputs were being written"
+        "{kills} kills (write window {window_start:?} to {window_end:?} of {whole_run:?}): {committed} after the commit, {mid_write} SIGKILLs while the outputs were being written"
     );
 }
 

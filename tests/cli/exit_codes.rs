@@ -5,7 +5,7 @@ use crate::common::{backlog, fixture};
 use clap::CommandFactory;
 use predicates::prelude::*;
 
-const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage; 3 an I/O error";
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage (including an unwritable output or a run over --max-memory); 3 an I/O error while writing outputs; 130 and 143 stopped by SIGINT or SIGTERM; 141";
 
 #[test]
 fn every_help_lists_the_exit_codes() {
