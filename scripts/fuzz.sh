@@ -10,7 +10,9 @@ seconds="${1:-60}"
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares -Cdebug-assertions -Coverflow-checks"
-cargo build --release --bin loaders
+# An explicit --target keeps RUSTFLAGS off the build scripts, which must not be instrumented.
+host="$(rustc -vV | sed -n 's/^host: //p')"
+cargo build --release --bin loaders --target "$host"
 
 mkdir -p corpus artifacts
 # Seeds: the shipped scenarios, the test fixtures and the bad-input corpus (each a scenario; see the target for
@@ -19,5 +21,5 @@ for file in ../scenarios/*.toml ../tests/fixtures/*.toml ../tests/corpus/*.toml 
     [ -f "$file" ] && cp "$file" "corpus/seed-$(basename "$file")"
 done
 
-./target/release/loaders corpus -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+"./target/$host/release/loaders" corpus -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
     -timeout=10 -artifact_prefix=artifacts/ -print_final_stats=1
