@@ -8,11 +8,23 @@ use crate::scenario;
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios)?;
+    for code in &args.municipalities {
+        if !scenarios
+            .iter()
+            .any(|s| s.municipality_index(*code).is_some())
+        {
+            return Err(InputError::argument(
+                "--municipality",
+                format!("{code} is not a municipality of any of the scenarios"),
+            )
+            .into());
+        }
+    }
     // Scenarios without figures would pass without checking anything: with nothing to check at all, say so
     // and stop; otherwise name those skipped.
     let empty: Vec<&scenario::Scenario> = scenarios
         .iter()
-        .filter(|s| s.expectations.is_empty())
+        .filter(|s| s.expectations.is_empty() && s.municipality_expectations.is_empty())
         .collect();
     if empty.len() == scenarios.len() {
         return Err(InputError {
@@ -51,10 +63,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
         scenarios
             .iter()
             .map(|s| {
-                check::check(
+                check::check_showing(
                     s,
                     args.run.seed.unwrap_or(s.seed),
                     args.run.reps.unwrap_or(s.replications),
+                    &args.municipalities,
                 )
             })
             .collect::<Result<Vec<_>, _>>()

@@ -18,6 +18,10 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
     super::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();
+    let views = scenarios
+        .iter()
+        .map(|s| run::View::of(s, &args.municipalities))
+        .collect::<Result<Vec<_>, _>>()?;
     let runs: Vec<(&Scenario, u64)> = scenarios
         .iter()
         .map(|s| (s, u64::from(reps_of(s))))
@@ -26,14 +30,25 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let outcomes: Vec<Outcome> = super::with_threads(threads, || {
         scenarios
             .iter()
-            .map(|s| run::simulate(s, args.run.seed.unwrap_or(s.seed), reps_of(s), keep_series))
+            .zip(&views)
+            .map(|(s, view)| {
+                let seed = args.run.seed.unwrap_or(s.seed);
+                run::simulate_showing(s, view.as_ref(), seed, reps_of(s), keep_series)
+            })
             .collect::<Result<Vec<_>, _>>()
     })??;
+    // Everything below reports the municipalities shown.
+    let scenarios: Vec<Scenario> = scenarios
+        .into_iter()
+        .zip(views)
+        .map(|(s, view)| view.map_or(s, |view| view.scenario))
+        .collect();
     let entries: Vec<Entry> = scenarios
         .iter()
         .zip(&outcomes)
         .map(|(s, outcome)| Entry {
-            info: ScenarioInfo::new(s, outcome.seed, outcome.replications),
+            info: ScenarioInfo::new(s, outcome.seed, outcome.replications)
+                .showing(&args.municipalities),
             outcome,
         })
         .collect();

@@ -28,13 +28,16 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         .transpose()?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
     super::one_on_stdout(&[Some(&stdout), plot.as_ref()])?;
+    let view = run::View::of(&scenario, &args.municipalities)?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
     let threads = super::plan("simulate", &[(&scenario, u64::from(reps))], &args.run)?;
     let outcome = super::with_threads(threads, || {
-        run::simulate(&scenario, seed, reps, keep_series)
+        run::simulate_showing(&scenario, view.as_ref(), seed, reps, keep_series)
     })??;
-    let info = ScenarioInfo::new(&scenario, seed, reps);
+    // Everything below reports the municipalities shown.
+    let scenario = view.map_or(scenario, |view| view.scenario);
+    let info = ScenarioInfo::new(&scenario, seed, reps).showing(&args.municipalities);
     if let Some(out) = &out {
         let run = out.begin()?;
         run.write("summary.json", |w| {

@@ -37,6 +37,9 @@ pub struct ScenarioInfo {
     pub end: String,
     pub version: String,
     pub replications: u32,
+    /// The municipality codes chosen with `--municipality`: every figure is then over these only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipalities_shown: Option<Vec<u32>>,
 }
 
 impl ScenarioInfo {
@@ -50,7 +53,19 @@ impl ScenarioInfo {
             end: scenario.end.to_string(),
             version: VERSION.to_string(),
             replications,
+            municipalities_shown: None,
         }
+    }
+
+    /// Records the municipalities chosen with `--municipality`, if any.
+    pub fn showing(mut self, codes: &[u32]) -> Self {
+        if !codes.is_empty() {
+            let mut codes = codes.to_vec();
+            codes.sort_unstable();
+            codes.dedup();
+            self.municipalities_shown = Some(codes);
+        }
+        self
     }
 }
 

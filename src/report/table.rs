@@ -79,6 +79,14 @@ pub fn write(
         &info.sha256[..12.min(info.sha256.len())],
         info.version
     )?;
+    if let Some(codes) = &info.municipalities_shown {
+        let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
+        writeln!(
+            out,
+            "showing municipalities {} of the run (--municipality); totals and groups are theirs",
+            codes.join(", ")
+        )?;
+    }
     writeln!(out)?;
     writeln!(
         out,
@@ -124,7 +132,12 @@ pub fn write(
         row(out, "total", &outcome.total, true)?;
     }
     writeln!(out)?;
-    writeln!(out, "by group (all municipalities):")?;
+    let over = if info.municipalities_shown.is_some() {
+        "municipalities shown"
+    } else {
+        "all municipalities"
+    };
+    writeln!(out, "by group ({over}):")?;
     for (g, group) in scenario.groups.iter().enumerate() {
         row(out, &group.id, &outcome.groups[g], false)?;
     }

@@ -77,6 +77,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "adjustments",
         ),
         (
+            "municipalities.data",
+            m.data.len(),
+            MAX_LIST_ENTRIES,
+            "data files",
+        ),
+        (
             "municipalities.include",
             include,
             MAX_MUNICIPALITIES,
@@ -95,6 +101,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "changes",
         ),
         ("expect", raw.expect.len(), MAX_LIST_ENTRIES, "expectations"),
+        (
+            "expect_municipalities",
+            raw.expect_municipalities.len(),
+            MAX_LIST_ENTRIES,
+            "expectations",
+        ),
     ];
     for (key, len, max, what) in lists {
         check_len(check, key, len, max, what);
@@ -212,11 +224,6 @@ impl SizeEstimate {
     ) -> SizeEstimate {
         let days = (end - sim_start).num_days() as f64 + 1.0;
         let cells = municipalities.len() as f64 * groups.len() as f64 * days;
-        let scale: f64 = municipalities.iter().map(|m| m.inflow_scale).sum();
-        let largest_scale = municipalities
-            .iter()
-            .map(|m| m.inflow_scale)
-            .fold(0.0, f64::max);
         let mut estimate = SizeEstimate {
             days,
             cells,
@@ -228,6 +235,8 @@ impl SizeEstimate {
             counts: (municipalities.len(), groups.len()),
             largest_group: (0, 0.0, 0.0),
         };
+        // Per municipality: persons on benefit and pending meetings at their largest, summed over groups.
+        let mut peaks = vec![(0.0, 0.0); municipalities.len()];
         for (i, group) in groups.iter().enumerate() {
             let peak_inflow = group
                 .inflow_per_day
@@ -247,20 +256,37 @@ impl SizeEstimate {
                         .followup
                         .map_or(0.0, |f| seen / f64::from(f.every_days.max(1)))
             };
-            // Per unit of inflow scale. Arrivals are spread over the horizon, so on average they see half of it.
-            let created = group.initial_stock + peak_inflow * days;
-            let due = group.initial_stock * per_spell(seen)
-                + peak_inflow * days * per_spell(seen.min(days / 2.0));
-            // On benefit at once: the stock and the inflow of one mean spell (Little's law), at most all created.
-            let alive = (group.initial_stock + peak_inflow * seen).min(created);
-            let pending = (alive * per_spell(seen)).min(due);
-            estimate.persons += scale * created;
-            estimate.meetings += scale * due;
-            estimate.peak_persons += largest_scale * alive;
-            estimate.peak_pending += largest_scale * pending;
-            if scale * created >= estimate.largest_group.1 {
-                estimate.largest_group = (i, scale * created, scale * due);
+            let (mut created, mut due) = (0.0, 0.0);
+            for (m, municipality) in municipalities.iter().enumerate() {
+                let stock = municipality.initial_stock[i];
+                let inflow = municipality.peak_inflow_scale(i) * peak_inflow;
+                // Arrivals are spread over the horizon, so on average they see half of it.
+                let here_created = stock + inflow * days;
+                let here_due =
+                    stock * per_spell(seen) + inflow * days * per_spell(seen.min(days / 2.0));
+                // On benefit at once: the stock and the inflow of one mean spell (Little's law), at most all
+                // created; pending: as if none were held, at most the meetings that can fall due.
+                let alive = (stock + inflow * seen).min(here_created);
+                let pending = (alive * per_spell(seen)).min(here_due);
+                peaks[m].0 += alive;
+                peaks[m].1 += pending;
+                created += here_created;
+                due += here_due;
             }
+            estimate.persons += created;
+            estimate.meetings += due;
+            if created >= estimate.largest_group.1 {
+                estimate.largest_group = (i, created, due);
+            }
+        }
+        // Municipalities are simulated one after the other: the largest sets the peak.
+        let bytes_of =
+            |(persons, pending): (f64, f64)| persons * PERSON_BYTES + pending * PENDING_BYTES;
+        if let Some(&largest) = peaks
+            .iter()
+            .max_by(|a, b| bytes_of(**a).total_cmp(&bytes_of(**b)))
+        {
+            (estimate.peak_persons, estimate.peak_pending) = largest;
         }
         let engine =
             GROWTH * (estimate.peak_persons * PERSON_BYTES + estimate.peak_pending * PENDING_BYTES);

@@ -4,9 +4,12 @@
 //! checks meaning and builds the ready-to-run [`Scenario`]. Every problem is reported with the file, the key path
 //! and the line, and `validate` collects all of them rather than stopping at the first.
 
+mod expect_municipalities;
 mod limits;
 pub mod locate;
 pub mod model;
+mod municipalities;
+mod municipality_columns;
 mod municipality_file;
 pub mod raw;
 mod validate;
