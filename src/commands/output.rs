@@ -412,7 +412,11 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 /// Without an atomic exchange: `b` is moved aside, `a` put in its place, and the old `b` moved to `a`. For a
 /// moment between the renames `b` does not exist (it never holds a mixture).
 fn exchange_in_two_steps(a: &Path, b: &Path) -> std::io::Result<()> {
-    let aside = a.with_extension("old");
+    // Still named like a temporary, so that a run killed between the renames leaves nothing the next run
+    // would not remove.
+    let mut aside = a.as_os_str().to_owned();
+    aside.push(format!(".old{TEMPORARY_SUFFIX}"));
+    let aside = PathBuf::from(aside);
     std::fs::rename(b, &aside)?;
     if let Err(e) = std::fs::rename(a, b) {
         let _ = std::fs::rename(&aside, b);
@@ -614,6 +618,22 @@ mod tests {
             "{message}"
         );
         assert_eq!(names(dir.path()), ["notes.txt"]);
+    }
+
+    #[test]
+    fn both_exchanges_swap_two_directories() {
+        let parent = tempfile::tempdir().unwrap();
+        let (a, b) = (parent.path().join("a"), parent.path().join("b"));
+        for (dir, text) in [(&a, "a"), (&b, "b")] {
+            std::fs::create_dir(dir).unwrap();
+            std::fs::write(dir.join("f"), text).unwrap();
+        }
+        exchange(&a, &b).unwrap();
+        assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "b");
+        exchange_in_two_steps(&a, &b).unwrap();
+        assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "a");
+        assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "b");
+        assert_eq!(names(parent.path()), ["a", "b"]);
     }
 
     #[test]
