@@ -1,5 +1,6 @@
 //! Published figures against the model: each expectation of a scenario evaluated over its replications.
 
+use crate::engine::metrics::Series;
 use crate::run::replicate;
 use crate::scenario::{Expectation, MunicipalityExpectation, Scenario};
 use crate::summary::{band, day_index, summarise, Band, GroupSet, Selection};
@@ -53,7 +54,8 @@ impl CheckResult {
 }
 
 /// The simulated values of one replication: per expectation, and per municipality expectation and municipality.
-struct Replication {
+#[derive(Debug, Clone)]
+pub struct Replication {
     figures: Vec<Option<f64>>,
     by_municipality: Vec<Vec<Option<f64>>>,
 }
@@ -77,45 +79,56 @@ pub fn check_showing(
     shown: &[u32],
 ) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
-        let figures = scenario
-            .expectations
-            .iter()
-            .map(|e| {
-                let selection = Selection {
-                    municipality: e
-                        .municipality
-                        .and_then(|code| scenario.municipality_index(code)),
-                    groups: group_set(&e.groups),
-                    from: day_index(&series, e.from).expect("validated inside the period"),
-                    to: day_index(&series, e.to).expect("validated inside the period"),
-                };
-                summarise(scenario, &series, selection)
-                    .get(&e.metric)
-                    .map(|v| v * e.scale)
-            })
-            .collect();
-        let by_municipality = scenario
-            .municipality_expectations
-            .iter()
-            .map(|e| {
-                (0..scenario.municipalities.len())
-                    .map(|m| {
-                        let selection = Selection {
-                            municipality: Some(m),
-                            groups: group_set(&e.groups),
-                            from: day_index(&series, e.from).expect("validated inside the period"),
-                            to: day_index(&series, e.to).expect("validated inside the period"),
-                        };
-                        summarise(scenario, &series, selection).get(&e.metric)
-                    })
-                    .collect()
-            })
-            .collect();
-        Replication {
-            figures,
-            by_municipality,
-        }
+        replication_values(scenario, &series)
     })?;
+    Ok(results(scenario, &runs, shown))
+}
+
+/// The simulated values of every expectation of `scenario` in one run (the whole scenario's series).
+pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
+    let figures = scenario
+        .expectations
+        .iter()
+        .map(|e| {
+            let selection = Selection {
+                municipality: e
+                    .municipality
+                    .and_then(|code| scenario.municipality_index(code)),
+                groups: group_set(&e.groups),
+                from: day_index(series, e.from).expect("validated inside the period"),
+                to: day_index(series, e.to).expect("validated inside the period"),
+            };
+            summarise(scenario, series, selection)
+                .get(&e.metric)
+                .map(|v| v * e.scale)
+        })
+        .collect();
+    let by_municipality = scenario
+        .municipality_expectations
+        .iter()
+        .map(|e| {
+            (0..scenario.municipalities.len())
+                .map(|m| {
+                    let selection = Selection {
+                        municipality: Some(m),
+                        groups: group_set(&e.groups),
+                        from: day_index(series, e.from).expect("validated inside the period"),
+                        to: day_index(series, e.to).expect("validated inside the period"),
+                    };
+                    summarise(scenario, series, selection).get(&e.metric)
+                })
+                .collect()
+        })
+        .collect();
+    Replication {
+        figures,
+        by_municipality,
+    }
+}
+
+/// The results of the scenario's expectations from the [`replication_values`] of each run, in replication
+/// order; `shown` as for [`check_showing`].
+pub fn results(scenario: &Scenario, runs: &[Replication], shown: &[u32]) -> Vec<CheckResult> {
     let figures = scenario
         .expectations
         .iter()
@@ -130,10 +143,10 @@ pub fn check_showing(
                 runs.iter().map(|run| &run.by_municipality[i]).collect();
             municipality_result(scenario, e, &runs, shown)
         });
-    Ok(figures
+    figures
         .filter(|r| shown.is_empty() || r.municipality.is_none_or(|code| shown.contains(&code)))
         .chain(spreads)
-        .collect())
+        .collect()
 }
 
 fn group_set(groups: &[usize]) -> GroupSet {

@@ -50,9 +50,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     let junit = args
         .junit
         .as_deref()
-        .map(|path| Output::file("--junit", path, None))
+        .map(|path| Output::file("--junit", path, &[]))
         .transpose()?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     super::one_on_stdout(&[Some(&stdout), junit.as_ref()])?;
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios
         .iter()

@@ -13,9 +13,9 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let plot_output = args
         .plot
         .as_deref()
-        .map(|path| Output::file("--plot", path, Some("svg")))
+        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
         .transpose()?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     super::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();
     let views = scenarios
@@ -53,40 +53,14 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         })
         .collect();
     if let Some(plot_output) = &plot_output {
-        let lines: Vec<OverlayLine> = scenarios
-            .iter()
-            .zip(&outcomes)
-            .enumerate()
-            .filter_map(|(i, (s, outcome))| {
-                let series = outcome.first.as_ref()?;
-                Some(OverlayLine {
-                    label: format!("{}: {}", compare::letter(i), s.name),
-                    start: series.start,
-                    values: (0..series.days)
-                        .map(|day| {
-                            (0..series.municipalities)
-                                .flat_map(|m| series.group_rows(day, m))
-                                .map(|row| f64::from(row.overdue))
-                                .sum()
-                        })
-                        .collect(),
-                })
-            })
-            .collect();
-        let shade: Vec<_> = scenarios[0]
-            .suspensions
-            .iter()
-            .map(|s| (s.start, s.end))
-            .collect();
-        plot_output.write(|out| {
-            plot::write_overlay(
-                out,
-                "Overdue statutory meetings (the backlog), all municipalities of each scenario",
-                "overdue meetings",
-                &lines,
-                &shade,
-            )
-        })?;
+        let lines = overlay_lines(&scenarios, &outcomes);
+        plot::overlay_chart(
+            plot_output,
+            args.lang.text("overlay_title"),
+            args.lang.text("overdue_meetings"),
+            &lines,
+            args.lang,
+        )?;
     }
     stdout.write(|out| {
         match args.format {
@@ -98,4 +72,30 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         }
         Ok(())
     })
+}
+
+/// The total overdue meetings of each scenario's replication 0, with its suspensions, for the overlay chart.
+pub fn overlay_lines(scenarios: &[Scenario], outcomes: &[Outcome]) -> Vec<OverlayLine> {
+    scenarios
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+        .filter_map(|(i, (s, outcome))| {
+            let series = outcome.first.as_ref()?;
+            Some(OverlayLine {
+                label: format!("{}: {}", compare::letter(i), s.name),
+                tag: compare::letter(i),
+                start: series.start,
+                values: (0..series.days)
+                    .map(|day| {
+                        (0..series.municipalities)
+                            .flat_map(|m| series.group_rows(day, m))
+                            .map(|row| f64::from(row.overdue))
+                            .sum()
+                    })
+                    .collect(),
+                suspensions: s.suspensions.iter().map(|s| (s.start, s.end)).collect(),
+            })
+        })
+        .collect()
 }

@@ -86,12 +86,9 @@ fn check_writable_dir(flag: &str, dir: &Path) -> anyhow::Result<()> {
 }
 
 impl Output {
-    /// A single-file output given with `flag`: `-` is stdout; with `extension`, the name must end in it.
-    pub fn file(
-        flag: &'static str,
-        path: &Path,
-        extension: Option<&str>,
-    ) -> anyhow::Result<Output> {
+    /// A single-file output given with `flag`: `-` is stdout; with `extensions`, the name must end in one of
+    /// them (none: any name).
+    pub fn file(flag: &'static str, path: &Path, extensions: &[&str]) -> anyhow::Result<Output> {
         if path == Path::new("-") {
             crate::streams::check_stdout().context("cannot write to standard output")?;
             return Ok(Output {
@@ -99,20 +96,24 @@ impl Output {
                 target: Target::Stdout,
             });
         }
-        if let Some(extension) = extension {
-            let has_extension = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case(extension));
-            if !has_extension {
-                return Err(bad(
-                    flag,
-                    format!(
-                        "`{}` must end in .{extension} (that is the only format written), or be `-` for standard output",
-                        path.display()
-                    ),
-                ));
-            }
+        let has_extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if !extensions.is_empty() && !has_extension {
+            let allowed: Vec<String> = extensions.iter().map(|x| format!(".{x}")).collect();
+            let message = match allowed.as_slice() {
+                [only] => format!(
+                    "`{}` must end in {only} (that is the only format written), or be `-` for standard output",
+                    path.display()
+                ),
+                _ => format!(
+                    "`{}` must end in {} (the formats written), or be `-` for standard output",
+                    path.display(),
+                    allowed.join(" or ")
+                ),
+            };
+            return Err(bad(flag, message));
         }
         let target = match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
@@ -198,6 +199,16 @@ impl Output {
     /// The flag this output was given with.
     pub fn flag(&self) -> &'static str {
         self.flag
+    }
+
+    /// Whether the file name ends in `.EXTENSION` (any case); false for standard output.
+    pub fn has_extension(&self, extension: &str) -> bool {
+        !self.is_stdout()
+            && self
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case(extension))
     }
 
     /// Whether this output is standard output.
@@ -543,7 +554,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("summary.json");
         std::fs::write(&path, "old and complete").unwrap();
-        let output = Output::file("--out", &path, None).unwrap();
+        let output = Output::file("--out", &path, &[]).unwrap();
         let result = output.write(|out| {
             out.write_all(b"half of the new")?;
             Err(std::io::Error::other("disk full"))

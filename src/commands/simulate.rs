@@ -24,11 +24,16 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     let plot = args
         .plot
         .as_deref()
-        .map(|path| Output::file("--plot", path, Some("svg")))
+        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
         .transpose()?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     super::one_on_stdout(&[Some(&stdout), plot.as_ref()])?;
     let view = run::View::of(&scenario, &args.municipalities)?;
+    // The municipalities to chart are among those shown; their indices are in the series shown.
+    let chosen = super::municipality_indices(
+        view.as_ref().map_or(&scenario, |v| &v.scenario),
+        &args.plot_municipality,
+    )?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
     let threads = super::plan("simulate", &[(&scenario, u64::from(reps))], &args.run)?;
@@ -51,7 +56,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         run.commit()?;
     }
     if let (Some(plot), Some(series)) = (&plot, &outcome.first) {
-        plot.write(|w| report::plot::write_series(w, &scenario, series))?;
+        let options = report::plot::SeriesOptions {
+            municipalities: (!chosen.is_empty()).then_some(chosen),
+            lang: args.lang,
+        };
+        report::plot::series_chart(plot, &scenario, series, &options)?;
     }
     stdout.write(|w| print(w, &args, &scenario, &info, &outcome))
 }

@@ -3,10 +3,11 @@
 use super::Output;
 use crate::cli::SweepArgs;
 use crate::error::InputError;
+use crate::report::plot::{AxisUnit, SweepChart};
 use crate::report::VERSION;
 use crate::scenario::{self, Scenario, SizeEstimate};
 use crate::streams::note;
-use crate::sweep::grid::{Grid, Key};
+use crate::sweep::grid::{Grid, Key, Value};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
 use crate::sweep::progress::Progress;
 use crate::sweep::shard::{self, ShardSpec};
@@ -86,10 +87,11 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     if args.plot.is_some() {
         match grid.axes.as_slice() {
             [axis] if !axis.key.is_date() && shard.is_none() => {}
+            [] if target.is_some() => {}
             _ => {
                 return Err(InputError::argument(
                     "--plot",
-                    "draws one numeric --vary key against the days to clear; give exactly one (and no --shard)",
+                    "draws one numeric --vary key, or the staffing a --target search tried, against the days to clear; give exactly one --vary (and no --shard), or none with --target",
                 )
                 .into())
             }
@@ -98,9 +100,9 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let plot = args
         .plot
         .as_deref()
-        .map(|path| Output::file("--plot", path, Some("svg")))
+        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
         .transpose()?;
-    let out = Output::file("--out", &args.out, None)?;
+    let out = Output::file("--out", &args.out, &[])?;
     let per_rep = match &args.per_rep {
         Some(path) if path == &args.out && path.as_path() != std::path::Path::new("-") => {
             return Err(InputError::argument(
@@ -112,7 +114,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             )
             .into());
         }
-        Some(path) => Some(Output::file("--per-rep", path, None)?),
+        Some(path) => Some(Output::file("--per-rep", path, &[])?),
         None => None,
     };
     super::one_on_stdout(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
@@ -166,8 +168,9 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             },
         }),
     };
+    let mut tried = Vec::new();
     let results = super::with_threads(threads, || match (&target, bisection) {
-        (Some(target), true) => search(&sweep, &scenario, target, &mut header),
+        (Some(target), true) => search(&sweep, &scenario, target, &mut header, &mut tried),
         _ => run_grid(&sweep, &grid, shard, reps),
     })??;
 
@@ -189,19 +192,69 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         Some(shard) => out.write(|w| shard::write(w, &header, &grid, args.format, shard, &rows))?,
         None => out.write(|w| output::write(w, args.format, &header, &rows))?,
     }
-    if let (Some(plot), [axis]) = (&plot, grid.axes.as_slice()) {
+    if let Some(plot) = &plot {
         let days_to_clear = output::REPORTED
             .iter()
             .position(|m| *m == "days_to_clear")
             .expect("days_to_clear is reported");
-        let points: Vec<(f64, crate::summary::Band)> = rows
-            .iter()
-            .filter_map(|row| match row.values[0] {
-                crate::sweep::grid::Value::Number(x) => Some((x, row.bands[days_to_clear])),
-                crate::sweep::grid::Value::Date(_) => None,
-            })
-            .collect();
-        plot.write(|w| crate::report::plot::write_sweep(w, axis.key.name(), &points))?;
+        let number = |value: &Value| match value {
+            Value::Number(x) => Some(*x),
+            Value::Date(_) => None,
+        };
+        // A grid: every point, and the first that meets the target; a search: the staffing it tried, and the
+        // smallest that met it.
+        let (key, points, answer) = match grid.axes.as_slice() {
+            [axis] => (
+                axis.key,
+                rows.iter()
+                    .filter_map(|row| Some((number(&row.values[0])?, row.bands[days_to_clear])))
+                    .collect::<Vec<_>>(),
+                rows.iter()
+                    .find(|row| row.target.is_some_and(|t| t.met))
+                    .and_then(|row| number(&row.values[0])),
+            ),
+            _ => (
+                header.keys[0],
+                tried
+                    .iter()
+                    .map(|(x, bands, _)| (*x, bands[days_to_clear]))
+                    .collect(),
+                rows.first()
+                    .filter(|row| row.target.is_some_and(|t| t.met))
+                    .and_then(|row| number(&row.values[0])),
+            ),
+        };
+        let lang = args.lang;
+        let target_text = target.as_ref().map(|t| {
+            lang.fill(
+                "sweep_target_text",
+                &[
+                    &t.condition.to_string(),
+                    &t.by.to_string(),
+                    &AxisUnit::Share.format(t.confidence, lang),
+                ],
+            )
+        });
+        let target_line = target
+            .as_ref()
+            .filter(|t| t.condition.metric == "days_to_clear")
+            .map(|t| {
+                (
+                    t.condition.threshold,
+                    lang.fill("sweep_target", &[&t.condition.to_string()]),
+                )
+            });
+        let chart = SweepChart {
+            scenario: &scenario.name,
+            x_label: key.name(),
+            unit: axis_unit(key),
+            points: &points,
+            target_line,
+            target: target_text,
+            answer,
+            lang,
+        };
+        crate::report::plot::sweep_chart(plot, &chart)?;
     }
     if let Some(per_rep) = &per_rep {
         let points: Vec<(&Row, &[RepOutcome])> = results
@@ -241,6 +294,7 @@ fn search(
     scenario: &Scenario,
     target: &Target,
     header: &mut Header,
+    plotted: &mut Vec<(f64, Vec<crate::summary::Band>, bool)>,
 ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
     let staffing = Staffing::of(scenario);
     header.keys = vec![staffing.key];
@@ -282,6 +336,21 @@ fn search(
             staffing.key, target.condition, target.by, target.confidence
         ));
     }
+    plotted.extend(tried.iter().map(|(&steps, (row, _))| {
+        let x = steps as f64 / f64::from(staffing.resolution_steps_per_unit);
+        (x, row.bands.clone(), row.target.is_some_and(|t| t.met))
+    }));
     let best = tried.remove(&found.steps).expect("the answer was tried");
     Ok(vec![best])
+}
+
+/// The unit of a swept key on the chart's x axis.
+fn axis_unit(key: Key) -> AxisUnit {
+    match key {
+        Key::Caseworkers => AxisUnit::Fte,
+        Key::CaseworkersFactor | Key::InflowFactor => AxisUnit::Factor,
+        Key::MeetingsPerCaseworkerDay => AxisUnit::PerDay,
+        Key::PhoneShare => AxisUnit::Share,
+        Key::SuspensionEnd => AxisUnit::Plain,
+    }
 }

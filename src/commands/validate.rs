@@ -4,7 +4,7 @@ use crate::error::InputError;
 use crate::scenario::{self, bytes, SizeEstimate};
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
-    let stdout = Output::file("stdout", std::path::Path::new("-"), None)?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     let mut problems = Vec::new();
     let mut lines = Vec::new();
     for path in &args.scenarios {

@@ -6,7 +6,9 @@
 pub mod check;
 pub mod compare;
 pub mod daily;
+pub mod html;
 pub mod json;
+pub mod lang;
 pub mod plot;
 pub mod table;
 

@@ -219,6 +219,7 @@ impl SizeEstimate {
     pub fn of(
         municipalities: &[Municipality],
         groups: &[Group],
+        start_state: StartState,
         sim_start: NaiveDate,
         end: NaiveDate,
     ) -> SizeEstimate {
@@ -258,7 +259,15 @@ impl SizeEstimate {
             };
             let (mut created, mut due) = (0.0, 0.0);
             for (m, municipality) in municipalities.iter().enumerate() {
-                let stock = municipality.initial_stock[i];
+                let stock = match start_state {
+                    StartState::Stock => municipality.initial_stock[i],
+                    // The stationary stock: the first day's inflow times the mean whole-day spell.
+                    StartState::Stationary => {
+                        municipality.inflow_scale[i]
+                            * group.inflow_per_day.base
+                            * (mean_days(&group.duration.base) + 1.0)
+                    }
+                };
                 let inflow = municipality.peak_inflow_scale(i) * peak_inflow;
                 // Arrivals are spread over the horizon, so on average they see half of it.
                 let here_created = stock + inflow * days;
@@ -301,6 +310,7 @@ impl SizeEstimate {
         SizeEstimate::of(
             &scenario.municipalities,
             &scenario.groups,
+            scenario.start_state,
             scenario.sim_start(),
             scenario.end,
         )
@@ -415,10 +425,12 @@ pub(super) fn check_size(
     check: &mut Checker,
     municipalities: &[Municipality],
     groups: &[Group],
+    start_state: StartState,
     sim_start: NaiveDate,
     end: NaiveDate,
 ) {
-    if let Some((key, message)) = SizeEstimate::of(municipalities, groups, sim_start, end).problem()
+    if let Some((key, message)) =
+        SizeEstimate::of(municipalities, groups, start_state, sim_start, end).problem()
     {
         check.err(key, message);
     }
@@ -431,6 +443,7 @@ fn mean_days(duration: &Duration) -> f64 {
         Duration::Exponential { mean } | Duration::Lognormal { mean, .. } => mean,
         Duration::Fixed { days } => days,
         Duration::Gamma { shape, scale } => shape * scale,
-        Duration::Weibull { .. } | Duration::Never => f64::INFINITY,
+        Duration::Weibull { shape, scale } => scale * libm::tgamma(1.0 + 1.0 / shape),
+        Duration::Never => f64::INFINITY,
     }
 }

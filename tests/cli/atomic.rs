@@ -289,7 +289,7 @@ fn every_output_flag_is_checked_before_the_run() {
         ),
         (
             vec!["simulate", small, "--plot", directory],
-            format!("--plot: `{directory}` must end in .svg (that is the only format written), or be `-` for standard output"),
+            format!("--plot: `{directory}` must end in .svg or .png (the formats written), or be `-` for standard output"),
         ),
         (
             vec!["compare", small, small, "--plot", &svg],

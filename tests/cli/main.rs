@@ -11,6 +11,7 @@ mod fuzz;
 mod limits;
 mod municipality_data;
 mod properties;
+mod report;
 mod select;
 mod simulate;
 mod streams;
