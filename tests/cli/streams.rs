@@ -29,6 +29,7 @@ fn every_command(dir: &Path) -> Vec<Vec<String>> {
         strings(&["simulate", &small]),
         strings(&["compare", &small, &small]),
         strings(&["validate", &small]),
+        strings(&["report", &small, "--out", "-"]),
         strings(&["check", &fixture("expect-fail.toml").display().to_string()]),
         strings(&["sweep", &scarce, "--vary", "caseworkers=1,2", "--reps", "2"]),
         strings(&[
