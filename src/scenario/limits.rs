@@ -200,8 +200,8 @@ pub struct SizeEstimate {
     pub persons: f64,
     /// Statutory meetings that may fall due (an upper bound in expectation).
     pub meetings: f64,
-    /// Persons on benefit at their largest, in the largest municipality (municipalities are simulated one
-    /// after the other, so the largest one sets the peak).
+    /// Persons on benefit at their largest, in the largest municipality (a thread simulates one municipality at
+    /// a time, so the largest one sets a thread's peak).
     pub peak_persons: f64,
     /// Pending meetings at their largest, in the largest municipality: as if none were held, bounded by the
     /// meetings that can fall due.
@@ -288,7 +288,7 @@ impl SizeEstimate {
                 estimate.largest_group = (i, created, due);
             }
         }
-        // Municipalities are simulated one after the other: the largest sets the peak.
+        // A thread simulates one municipality at a time: the largest sets the peak.
         let bytes_of =
             |(persons, pending): (f64, f64)| persons * PERSON_BYTES + pending * PENDING_BYTES;
         if let Some(&largest) = peaks
