@@ -163,23 +163,35 @@ impl Output {
             check_replaceable(flag, path, &real, files)?;
             real
         } else {
-            let parent = parent_of(path);
-            std::fs::create_dir_all(parent).map_err(|e| {
-                bad(
-                    flag,
-                    format!("cannot create directory `{}`: {e}", parent.display()),
-                )
-            })?;
-            let name = path.file_name().ok_or_else(|| {
-                bad(
+            if path.file_name().is_none() {
+                return Err(bad(
                     flag,
                     format!("`{}` does not name a directory", path.display()),
-                )
-            })?;
-            parent.canonicalize()?.join(name)
+                ));
+            }
+            // Missing directories are created when the outputs are written, not now: a run refused later
+            // leaves nothing behind. They will be made in the nearest directory that exists.
+            let existing = path
+                .ancestors()
+                .skip(1)
+                .find(|a| a.as_os_str().is_empty() || a.is_dir())
+                .unwrap_or(Path::new(""));
+            let base = if existing.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                existing
+            };
+            let rest = path.strip_prefix(existing).unwrap_or(path);
+            base.canonicalize()
+                .with_context(|| format!("cannot resolve output directory {}", path.display()))?
+                .join(rest)
         };
         let parent = real.parent().unwrap_or(Path::new("/"));
-        check_writable_dir(flag, parent).map_err(|e| {
+        let nearest = parent
+            .ancestors()
+            .find(|a| a.is_dir())
+            .unwrap_or(Path::new("/"));
+        check_writable_dir(flag, nearest).map_err(|e| {
             e.context(format!(
                 "the outputs are staged beside `{}` and swapped in whole",
                 path.display()
@@ -259,6 +271,8 @@ impl Output {
             unreachable!("begin() is for directory outputs")
         };
         let parent = real.parent().unwrap_or(Path::new("/"));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create directory {}", parent.display()))?;
         let name = real
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

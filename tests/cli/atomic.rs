@@ -405,3 +405,23 @@ fn an_output_that_is_a_pipe_is_written_in_place() {
         "no temporary file left beside it"
     );
 }
+
+/// A run refused after its outputs were checked (here by the memory estimate) leaves nothing on disk, not even
+/// the missing directories above `--out`; a run that goes ahead creates them.
+#[test]
+fn a_refused_run_creates_no_directory() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("deep/er/out");
+    backlog()
+        .args(["simulate", fixture("huge.toml").to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
+        .assert()
+        .code(2);
+    assert!(names(parent.path()).is_empty());
+    backlog()
+        .args(["simulate", fixture("small.toml").to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(names(&out), ["daily.csv", "summary.json"]);
+}
