@@ -425,3 +425,31 @@ fn a_refused_run_creates_no_directory() {
         .success();
     assert_eq!(names(&out), ["daily.csv", "summary.json"]);
 }
+
+/// A sweep stopped by SIGTERM writes no result file and leaves no temporary beside it.
+#[cfg(unix)]
+#[test]
+fn a_stopped_sweep_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results.csv");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("backlog"))
+        .args(["sweep", fixture("long.toml").to_str().unwrap()])
+        .args([
+            "--vary",
+            "caseworkers_factor=0.5..1.5:0.01",
+            "--reps",
+            "20",
+            "--jobs",
+            "1",
+        ])
+        .args(["--out", results.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(child.try_wait().unwrap().is_none(), "still running");
+    send(&child, libc::SIGTERM);
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+}
