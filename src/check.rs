@@ -28,8 +28,10 @@ pub struct CheckResult {
     pub value: f64,
     /// Mean and 5 %-95 % band of the simulated metric (times the expectation's scale) over replications.
     pub simulated: Band,
-    /// (mean - published) / published.
+    /// (mean - published) / published; for a published value of 0, mean - published (an absolute error).
     pub error: Option<f64>,
+    /// Whether `error` and `tolerance` are absolute (the published value is 0).
+    pub absolute: bool,
     pub tolerance: f64,
     /// Within tolerance.
     pub pass: bool,
@@ -187,7 +189,7 @@ pub fn check(
     counterfactuals: &Counterfactuals,
     seed: u64,
     reps: u32,
-) -> Vec<CheckResult> {
+) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
     check_showing(scenario, counterfactuals, seed, reps, &[])
 }
 
@@ -199,12 +201,12 @@ pub fn check_showing(
     seed: u64,
     reps: u32,
     shown: &[u32],
-) -> Vec<CheckResult> {
+) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
         replication_values(scenario, &series)
-    });
-    let other = counterfactual_bands(scenario, counterfactuals, seed, reps);
-    results_with(scenario, &runs, shown, &other)
+    })?;
+    let other = counterfactual_bands(scenario, counterfactuals, seed, reps)?;
+    Ok(results_with(scenario, &runs, shown, &other))
 }
 
 /// The simulated values of every expectation of `scenario` in one run (the whole scenario's series), like-for-like
@@ -297,7 +299,7 @@ fn counterfactual_bands(
     counterfactuals: &Counterfactuals,
     seed: u64,
     reps: u32,
-) -> Vec<Option<Band>> {
+) -> Result<Vec<Option<Band>>, crate::signals::Interrupted> {
     let expectations = &scenario.expectations;
     let mut bands: Vec<Option<Band>> = vec![None; expectations.len()];
     for (path, other) in counterfactuals {
@@ -328,12 +330,12 @@ fn counterfactual_bands(
                         .map(|v| v * e.scale)
                 })
                 .collect()
-        });
+        })?;
         for (k, &i) in wanted.iter().enumerate() {
             bands[i] = Some(band(other_values.iter().map(|run| run[k])));
         }
     }
-    bands
+    Ok(bands)
 }
 
 fn group_set(groups: &[usize]) -> GroupSet {
@@ -450,6 +452,7 @@ fn municipality_result(
         value: 0.0,
         simulated: per_run,
         error,
+        absolute: false,
         tolerance: e.tolerance,
         pass: error.is_some_and(|err| err <= e.tolerance),
         known_miss: e.known_miss.clone(),
@@ -464,7 +467,17 @@ fn result(
     simulated: Band,
     like_for_like: Option<(&LikeForLike, Band)>,
 ) -> CheckResult {
-    let error_of = |band: &Band| band.mean.map(|mean| (mean - e.value) / e.value);
+    // A relative error from 0 is undefined (it would be NaN or infinite): a value of 0 is checked absolutely.
+    let absolute = e.value == 0.0;
+    let error_of = |band: &Band| {
+        band.mean.map(|mean| {
+            if absolute {
+                mean - e.value
+            } else {
+                (mean - e.value) / e.value
+            }
+        })
+    };
     let error = error_of(&simulated);
     CheckResult {
         scenario: scenario.name.clone(),
@@ -485,6 +498,7 @@ fn result(
         value: e.value,
         simulated,
         error,
+        absolute,
         tolerance: e.tolerance,
         pass: error.is_some_and(|err| err.abs() <= e.tolerance),
         known_miss: e.known_miss.clone(),
