@@ -22,5 +22,7 @@ pub mod metric;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod signals;
+pub mod streams;
 pub mod summary;
 pub mod sweep;

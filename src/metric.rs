@@ -21,6 +21,7 @@ pub enum Metric {
     Suspended,
     SuspendedExisting,
     Owed,
+    OwedKept,
     ActiveStart,
     ActiveEnd,
     ActiveMean,
@@ -55,7 +56,7 @@ pub enum Kind {
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 25] = [
+    pub const ALL: [Metric; 26] = [
         Metric::Arrivals,
         Metric::Exits,
         Metric::Due,
@@ -66,6 +67,7 @@ impl Metric {
         Metric::Suspended,
         Metric::SuspendedExisting,
         Metric::Owed,
+        Metric::OwedKept,
         Metric::ActiveStart,
         Metric::ActiveEnd,
         Metric::ActiveMean,
@@ -96,6 +98,7 @@ impl Metric {
             Metric::Suspended => "suspended",
             Metric::SuspendedExisting => "suspended_existing",
             Metric::Owed => "owed",
+            Metric::OwedKept => "owed_kept",
             Metric::ActiveStart => "active_start",
             Metric::ActiveEnd => "active_end",
             Metric::ActiveMean => "active_mean",

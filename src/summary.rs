@@ -67,6 +67,9 @@ pub struct Metrics {
     pub suspended_existing: f64,
     /// Meetings to hold in the period: pending at its start plus those falling due, less those waived.
     pub owed: f64,
+    /// `owed` less the meetings dropped in the range (their person left first): the meetings that were held, or
+    /// are still pending at the end, for persons still on benefit.
+    pub owed_kept: f64,
     pub active_start: f64,
     pub active_end: f64,
     pub active_mean: f64,
@@ -107,6 +110,7 @@ impl Metrics {
             Metric::Suspended => self.suspended,
             Metric::SuspendedExisting => self.suspended_existing,
             Metric::Owed => self.owed,
+            Metric::OwedKept => self.owed_kept,
             Metric::ActiveStart => self.active_start,
             Metric::ActiveEnd => self.active_end,
             Metric::ActiveMean => self.active_mean,
@@ -142,6 +146,7 @@ impl Metrics {
             Metric::Suspended => &mut self.suspended,
             Metric::SuspendedExisting => &mut self.suspended_existing,
             Metric::Owed => &mut self.owed,
+            Metric::OwedKept => &mut self.owed_kept,
             Metric::ActiveStart => &mut self.active_start,
             Metric::ActiveEnd => &mut self.active_end,
             Metric::ActiveMean => &mut self.active_mean,
@@ -270,6 +275,7 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
     let days = (selection.to + 1 - selection.from) as f64;
     metrics.active_mean = active_sum / days;
     metrics.owed = metrics.pending_start + metrics.due - metrics.waived;
+    metrics.owed_kept = metrics.owed - metrics.dropped;
     metrics.backlog_peak = peak.0;
     metrics.backlog_peak_date = Some(series.date(peak.1));
     metrics.caseworkers = caseworker_sum / days;

@@ -15,6 +15,7 @@ pub mod target;
 
 use crate::engine::{replication_seed, Simulation};
 use crate::scenario::Scenario;
+use crate::signals::{self, Interrupted};
 use crate::summary::{band, day_index, summarise, Selection};
 use grid::{Key, Value};
 use output::{Row, TargetOutcome, REPORTED};
@@ -68,13 +69,14 @@ impl Sweep<'_> {
     }
 
     /// Runs the given points (index in grid order and values for `keys`), all replications each, in parallel;
-    /// returns each point's row and its replications, in the order given.
+    /// returns each point's row and its replications, in the order given. After SIGINT or SIGTERM no further
+    /// run starts, and the result is `Err`.
     pub fn run_points(
         &self,
         keys: &[Key],
         points: &[(usize, Vec<Value>)],
         progress: &Progress,
-    ) -> Vec<(Row, Vec<RepOutcome>)> {
+    ) -> Result<Vec<(Row, Vec<RepOutcome>)>, Interrupted> {
         let reps = self.reps as usize;
         let mut results = Vec::with_capacity(points.len());
         for chunk in points.chunks(CHUNK_POINTS) {
@@ -85,16 +87,19 @@ impl Sweep<'_> {
             let outcomes: Vec<RepOutcome> = (0..chunk.len() * reps)
                 .into_par_iter()
                 .map(|run| {
+                    signals::check()?;
                     let outcome = self.run_one(&scenarios[run / reps], (run % reps) as u32);
+                    // A run stopped by a signal is cut short: never counted.
+                    signals::check()?;
                     progress.run_done();
-                    outcome
+                    Ok(outcome)
                 })
-                .collect();
+                .collect::<Result<_, Interrupted>>()?;
             for ((index, values), reps) in chunk.iter().zip(outcomes.chunks(reps)) {
                 results.push((self.row(*index, values.clone(), reps), reps.to_vec()));
             }
         }
-        results
+        Ok(results)
     }
 
     fn row(&self, index: usize, values: Vec<Value>, reps: &[RepOutcome]) -> Row {

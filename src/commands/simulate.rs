@@ -1,3 +1,4 @@
+use super::Output;
 use crate::cli::SimulateArgs;
 use crate::error::InputError;
 use crate::report::daily::{self, Layout};
@@ -5,10 +6,18 @@ use crate::report::run_record::{DailyOptions, RunRecord};
 use crate::report::{self, Format, ScenarioInfo};
 use crate::run;
 use crate::scenario;
-use crate::sweep::progress::Progress;
-use anyhow::Context;
 use std::io::Write;
-use std::path::Path;
+
+/// Every file `simulate --out DIR` may write; DIR may hold nothing else.
+pub const OUT_FILES: [&str; 7] = [
+    "summary.json",
+    "municipalities.csv",
+    "groups.csv",
+    "daily.csv",
+    "capacity.csv",
+    "daily_bands.csv",
+    "run.json",
+];
 
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let scenario = scenario::load(&args.scenario)?;
@@ -17,21 +26,25 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
     let daily = daily_options(&args);
-    let files = args
-        .out
-        .as_ref()
-        .map(|_| output_files(daily.as_ref()))
-        .unwrap_or_default();
+    let files = output_files(daily.as_ref());
     // Fail on a bad output path now, not after the run.
-    if let Some(dir) = &args.out {
-        report::prepare_outputs(dir, &files)?;
-    }
-    if let Some(plot) = &args.plot {
-        report::check_output_file("--plot", plot, report::plot::CHART_EXTENSIONS)?;
-    }
-    if let Some(xlsx) = &args.xlsx {
-        super::check_workbook_output(xlsx)?;
-    }
+    let out = args
+        .out
+        .as_deref()
+        .map(|dir| Output::dir("--out", dir, &OUT_FILES))
+        .transpose()?;
+    let plot = args
+        .plot
+        .as_deref()
+        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
+        .transpose()?;
+    let xlsx = args
+        .xlsx
+        .as_deref()
+        .map(|path| Output::file("--xlsx", path, &["xlsx"]))
+        .transpose()?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
+    super::one_on_stdout(&[Some(&stdout), plot.as_ref(), xlsx.as_ref()])?;
     let view = run::View::of(&scenario, &args.municipalities)?;
     // The municipalities to chart are among those shown; their indices are in the series shown.
     let chosen = super::municipality_indices(
@@ -44,10 +57,9 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let bands = daily.as_ref().filter(|d| d.bands);
     // The bands are taken over the municipalities shown.
     let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
-    let progress = Progress::unless(quiet, || Progress::after_a_second("simulate", reps.into()));
-    let (outcome, extracts) = super::with_jobs(args.run.jobs, || {
+    let threads = super::plan("simulate", &[(&scenario, u64::from(reps))], &args.run)?;
+    let (outcome, extracts) = super::with_threads(threads, || {
         run::simulate_showing_and(&scenario, view.as_ref(), seed, reps, keep_series, |whole| {
-            progress.run_done();
             if bands.is_none() && args.xlsx.is_none() {
                 return (None, None);
             }
@@ -67,23 +79,22 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             });
             (levels, total_levels)
         })
-    })?;
+    })??;
     let (levels, total_levels): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
-    progress.finish();
     // Everything below reports the municipalities shown.
     let scenario = view.map_or(scenario, |view| view.scenario);
     let info = ScenarioInfo::new(&scenario, seed, reps).showing(&args.municipalities);
-    if let Some(dir) = &args.out {
-        write_directory(dir, &args, &scenario, &info, &outcome, levels)?;
+    if let Some(out) = &out {
+        write_directory(out, &args, &scenario, &info, &outcome, levels)?;
     }
-    if let (Some(plot), Some(series)) = (&args.plot, &outcome.first) {
+    if let (Some(plot), Some(series)) = (&plot, &outcome.first) {
         let options = report::plot::SeriesOptions {
             municipalities: (!chosen.is_empty()).then_some(chosen),
             lang: args.lang,
         };
         report::plot::series_chart(plot, &scenario, series, &options)?;
     }
-    if let Some(path) = &args.xlsx {
+    if let Some(xlsx) = &xlsx {
         let total_levels: Vec<Vec<[u32; 2]>> = total_levels.into_iter().flatten().collect();
         let workbook = report::xlsx::simulation(
             &scenario,
@@ -92,13 +103,13 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             outcome.first.as_ref(),
             &total_levels,
         )
-        .with_context(|| format!("cannot write {}", path.display()))?;
-        super::write_output(path, |out| out.write_all(&workbook))?;
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", xlsx.path().display()))?;
+        xlsx.write(|out| out.write_all(&workbook))?;
     }
     if quiet && args.format != Format::Json {
         return Ok(());
     }
-    print(&args, &scenario, &info, &outcome, &files).context("cannot write to standard output")
+    stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files))
 }
 
 /// How the daily files are cut; `None` with `--summary-only`.
@@ -126,9 +137,10 @@ fn output_files(daily: Option<&DailyOptions>) -> Vec<&'static str> {
     files
 }
 
-/// Writes every file of `--out DIR`; `levels` are the daily bands' levels of each replication, if asked for.
+/// Writes every file of `--out DIR` as one transaction; `levels` are the daily bands' levels of each
+/// replication, if asked for.
 fn write_directory(
-    dir: &Path,
+    out: &Output,
     args: &SimulateArgs,
     scenario: &scenario::Scenario,
     info: &ScenarioInfo,
@@ -137,29 +149,28 @@ fn write_directory(
 ) -> anyhow::Result<()> {
     let daily = daily_options(args);
     let files = output_files(daily.as_ref());
-    report::write_atomically(&dir.join("summary.json"), |out| {
-        report::json::write(out, scenario, info, outcome)
+    let run = out.begin()?;
+    run.write("summary.json", |w| {
+        report::json::write(w, scenario, info, outcome)
     })?;
-    report::write_atomically(&dir.join("municipalities.csv"), |out| {
-        report::tidy::write_municipalities(out, scenario, outcome)
+    run.write("municipalities.csv", |w| {
+        report::tidy::write_municipalities(w, scenario, outcome)
     })?;
-    report::write_atomically(&dir.join("groups.csv"), |out| {
-        report::tidy::write_groups(out, scenario, outcome)
+    run.write("groups.csv", |w| {
+        report::tidy::write_groups(w, scenario, outcome)
     })?;
     if let (Some(options), Some(series)) = (&daily, &outcome.first) {
         let layout = Layout::new(scenario, series, options.grain, options.period);
-        report::write_atomically(&dir.join("daily.csv"), |out| {
-            daily::write(out, series, &layout)
-        })?;
+        run.write("daily.csv", |w| daily::write(w, series, &layout))?;
         if options.grain.has_groups() {
-            report::write_atomically(&dir.join("capacity.csv"), |out| {
-                daily::write_capacity(out, scenario, series, &layout)
+            run.write("capacity.csv", |w| {
+                daily::write_capacity(w, scenario, series, &layout)
             })?;
         }
         if options.bands {
             let levels: Vec<Vec<[u32; 2]>> = levels.into_iter().flatten().collect();
-            report::write_atomically(&dir.join("daily_bands.csv"), |out| {
-                daily::write_bands(out, series, &layout, &levels)
+            run.write("daily_bands.csv", |w| {
+                daily::write_bands(w, series, &layout, &levels)
             })?;
         }
     }
@@ -176,24 +187,22 @@ fn write_directory(
         daily,
         files: files.iter().map(|f| f.to_string()).collect(),
     };
-    report::write_atomically(&dir.join("run.json"), |out| {
-        report::run_record::write(out, &record)
-    })
+    run.write("run.json", |w| report::run_record::write(w, &record))?;
+    run.commit()
 }
 
 fn print(
+    out: &mut dyn Write,
     args: &SimulateArgs,
     scenario: &scenario::Scenario,
     info: &ScenarioInfo,
     outcome: &run::Outcome,
     files: &[&str],
 ) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
-        Format::Table => report::table::write(&mut out, scenario, info, outcome)?,
-        Format::Markdown => report::table::write_markdown(&mut out, scenario, info, outcome)?,
-        Format::Json => report::json::write(&mut out, scenario, info, outcome)?,
+        Format::Table => report::table::write(out, scenario, info, outcome)?,
+        Format::Markdown => report::table::write_markdown(out, scenario, info, outcome)?,
+        Format::Json => report::json::write(out, scenario, info, outcome)?,
     }
     if args.format != Format::Json {
         if let Some(dir) = &args.out {
@@ -203,5 +212,5 @@ fn print(
             writeln!(out, "wrote {}", path.display())?;
         }
     }
-    out.flush()
+    Ok(())
 }

@@ -22,15 +22,50 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
         let band = format!("{}-{}", number(r.simulated.p5), number(r.simulated.p95));
         writeln!(
             out,
-            "  {:<4} {:<62} published {:>10}  simulated {:>10} [{:>21}]  error {:>7}  tolerance {:>4.0}%",
+            "  {:<4} {:<62} published {:>10}  simulated {:>10} [{:>21}]  error {:>7}  tolerance {:>5}",
             r.status(),
             r.figure,
             number(Some(r.value)),
             number(r.simulated.mean),
             band,
-            r.error.map_or("-".to_string(), |e| format!("{:+.1}%", e * 100.0)),
-            r.tolerance * 100.0,
+            r.error.map_or("-".to_string(), |e| if r.absolute {
+                format!("{e:+.1}")
+            } else {
+                format!("{:+.1}%", e * 100.0)
+            }),
+            if r.absolute {
+                format!("{}", r.tolerance)
+            } else {
+                format!("{:.0}%", r.tolerance * 100.0)
+            },
         )?;
+        if let Some(definition) = &r.definition {
+            writeln!(out, "        model's figure: {definition}")?;
+        }
+        if let Some(like) = &r.like_for_like {
+            let band = format!(
+                "{}-{}",
+                number(like.simulated.p5),
+                number(like.simulated.p95)
+            );
+            writeln!(
+                out,
+                "        like-for-like          {:>10} [{:>21}]  error {:>7}  (not the test)",
+                number(like.simulated.mean),
+                band,
+                like.error
+                    .map_or("-".to_string(), |e| format!("{:+.1}%", e * 100.0)),
+            )?;
+            let on = like
+                .scenario
+                .as_ref()
+                .map_or(String::new(), |s| format!(" (computed on {s})"));
+            writeln!(
+                out,
+                "          published figure's definition: {}{on}",
+                like.definition
+            )?;
+        }
         writeln!(out, "        source: {}", r.source)?;
         known_miss_line(out, r)?;
     }
@@ -209,15 +244,41 @@ pub fn junit(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
                     r.tolerance * 100.0
                 ),
                 None => format!(
-                "published {} ({}); simulated mean {} (5%-95% {} to {}); error {}; tolerance {:.0}%",
+                "published {} ({}); simulated mean {} (5%-95% {} to {}); error {}; tolerance {}",
                 r.value,
                 r.source,
                 r.simulated.mean.map_or("none".into(), |v| format!("{v:.1}")),
                 r.simulated.p5.map_or("none".into(), |v| format!("{v:.1}")),
                 r.simulated.p95.map_or("none".into(), |v| format!("{v:.1}")),
-                r.error.map_or("none".into(), |e| format!("{:+.2}%", e * 100.0)),
-                r.tolerance * 100.0
+                r.error.map_or("none".into(), |e| if r.absolute {
+                    format!("{e:+.2} (absolute)")
+                } else {
+                    format!("{:+.2}%", e * 100.0)
+                }),
+                if r.absolute {
+                    format!("{} (absolute)", r.tolerance)
+                } else {
+                    format!("{:.0}%", r.tolerance * 100.0)
+                }
                 ),
+            };
+            let detail = match &r.like_for_like {
+                Some(like) => format!(
+                    "{detail}; like-for-like ({}) mean {} (5%-95% {} to {}), error {}",
+                    like.definition,
+                    like.simulated
+                        .mean
+                        .map_or("none".into(), |v| format!("{v:.1}")),
+                    like.simulated
+                        .p5
+                        .map_or("none".into(), |v| format!("{v:.1}")),
+                    like.simulated
+                        .p95
+                        .map_or("none".into(), |v| format!("{v:.1}")),
+                    like.error
+                        .map_or("none".into(), |e| format!("{:+.2}%", e * 100.0)),
+                ),
+                None => detail,
             };
             if let (Some(reason), false) = (&r.known_miss, r.pass) {
                 writeln!(

@@ -2,11 +2,13 @@
 //! value can break before any run starts.
 //!
 //! The scenario loader has already checked everything else, so an override only needs the checks its own field
-//! takes in the loader: the same ranges, and for a suspension's end the same date rules.
+//! takes in the loader: the same ranges, and for a suspension's end the same date rules. The size of each
+//! point (persons, meetings, memory) is checked by the one estimate in `scenario::SizeEstimate`, on the
+//! scenario with the point's values applied.
 
 use super::grid::{Grid, Key, Value};
 use crate::error::{InputError, Problem};
-use crate::scenario::{Scenario, MAX_PERSONS};
+use crate::scenario::Scenario;
 
 /// The range a numeric key accepts, as the scenario loader accepts it, and whether 0 is excluded.
 fn bounds(key: Key) -> (f64, f64, bool) {
@@ -84,14 +86,6 @@ pub fn check_value(scenario: &Scenario, key: Key, value: Value) -> Option<String
             "{key} = {value} is out of range; it must be {low} and at most {max}"
         ));
     }
-    if key == Key::InflowFactor {
-        let persons = expected_persons(scenario) * v;
-        if persons > MAX_PERSONS {
-            return Some(format!(
-                "inflow_factor = {value} would create about {persons:.3e} persons; the limit is {MAX_PERSONS:.0}"
-            ));
-        }
-    }
     None
 }
 
@@ -130,35 +124,6 @@ fn check_suspension_end(scenario: &Scenario, end: chrono::NaiveDate) -> Option<S
         }
     }
     None
-}
-
-/// Persons the scenario creates per unit of inflow, as the loader estimates it.
-fn expected_persons(scenario: &Scenario) -> f64 {
-    let days = (scenario.end - scenario.sim_start()).num_days() as f64 + 1.0;
-    scenario
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(g, group)| {
-            let stock: f64 = scenario
-                .municipalities
-                .iter()
-                .map(|m| m.initial_stock[g])
-                .sum();
-            let scale: f64 = scenario
-                .municipalities
-                .iter()
-                .map(|m| m.peak_inflow_scale(g))
-                .sum();
-            let peak_inflow = group
-                .inflow_per_day
-                .changes
-                .iter()
-                .map(|(_, v)| *v)
-                .fold(group.inflow_per_day.base, f64::max);
-            stock + scale * peak_inflow * days
-        })
-        .sum()
 }
 
 /// A clone of `scenario` with each key set to its value. The values must have passed [`check`].

@@ -1,8 +1,9 @@
 //! Progress on stderr: a bar when stderr is a terminal, otherwise a plain line at every tenth of the runs, so
 //! that batch logs stay short and readable. Nothing here touches stdout, which may carry the results.
 //!
-//! `sweep` shows its progress from the start; `simulate`, `compare` and `check` only once their runs have taken
-//! a second, so that a quick run prints nothing on stderr.
+//! `sweep` shows its progress from the start; `simulate`, `compare`, `check` and `report` announce theirs (see
+//! `commands::plan`), which shows only once the runs have taken a second, so that a quick run prints nothing on
+//! stderr. With `--quiet` nothing is shown.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -10,42 +11,32 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 pub struct Progress {
+    /// What the plain lines start with: `sweep`, or `simulate` and the like.
+    label: &'static str,
     bar: Option<ProgressBar>,
     /// Runs expected, when known in advance (a bisection does not know).
     total: Option<u64>,
     done: AtomicU64,
     started: Instant,
-    /// The command named in the plain lines.
-    label: &'static str,
     /// Nothing is shown before this much time has passed.
     delay: Duration,
-    /// `--quiet`: not even the notes.
-    silent: bool,
 }
 
 impl Progress {
     pub fn new(total: Option<u64>) -> Self {
-        Self::labelled("sweep", total, Duration::ZERO)
+        Self::labelled("sweep", total)
     }
 
-    /// Progress of `label` that shows only once the runs have taken a second.
-    pub fn after_a_second(label: &'static str, total: u64) -> Self {
-        Self::labelled(label, Some(total), Duration::from_secs(1))
+    /// A progress display whose plain lines start with `label`; hidden with `--quiet`.
+    pub fn labelled(label: &'static str, total: Option<u64>) -> Self {
+        Self::delayed(label, total, Duration::ZERO)
     }
 
-    /// Progress, unless `quiet`.
-    pub fn unless(quiet: bool, progress: impl FnOnce() -> Self) -> Self {
-        if quiet {
-            Progress {
-                silent: true,
-                ..Self::hidden()
-            }
-        } else {
-            progress()
+    /// As [`Progress::labelled`], shown only once `delay` has passed.
+    pub fn delayed(label: &'static str, total: Option<u64>, delay: Duration) -> Self {
+        if crate::streams::quiet() {
+            return Self::hidden();
         }
-    }
-
-    fn labelled(label: &'static str, total: Option<u64>, delay: Duration) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| match total {
             Some(total) => ProgressBar::new(total).with_style(
                 ProgressStyle::with_template(
@@ -72,57 +63,52 @@ impl Progress {
             });
         }
         Progress {
+            label,
             bar,
             total,
             done: AtomicU64::new(0),
             started: Instant::now(),
-            label,
             delay,
-            silent: false,
         }
     }
 
     /// Hidden: for library callers and benches.
     pub fn hidden() -> Self {
         Progress {
+            label: "",
             bar: None,
             total: None,
             done: AtomicU64::new(0),
             started: Instant::now(),
-            label: "",
             delay: Duration::ZERO,
-            silent: false,
         }
     }
 
     /// Counts one finished run; called from worker threads.
     pub fn run_done(&self) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        let shown = self.started.elapsed() >= self.delay;
         if let Some(bar) = &self.bar {
             bar.inc(1);
             return;
         }
+        let shown = self.started.elapsed() >= self.delay;
         if let Some(total) = self.total.filter(|&t| t > 0 && shown) {
             if done * 10 / total > (done - 1) * 10 / total {
-                eprintln!(
+                crate::streams::note(&format!(
                     "{}: {done}/{total} runs ({}%) after {:.1} s",
                     self.label,
                     done * 100 / total,
                     self.started.elapsed().as_secs_f64()
-                );
+                ));
             }
         }
     }
 
     /// Prints a line without breaking the bar.
     pub fn note(&self, line: &str) {
-        if self.silent {
-            return;
-        }
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            None => crate::streams::note(line),
         }
     }
 
@@ -130,5 +116,31 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// The progress of a command whose runs were announced as long (see `commands::plan`); hidden otherwise.
+static ANNOUNCED: std::sync::OnceLock<Progress> = std::sync::OnceLock::new();
+
+/// Shows the progress of the `total` runs of a command under `label`, once they have taken a second.
+pub fn announce(label: &'static str, total: u64) {
+    let _ = ANNOUNCED.set(Progress::delayed(
+        label,
+        Some(total),
+        Duration::from_secs(1),
+    ));
+}
+
+/// Counts one finished run of an announced command; nothing otherwise.
+pub fn announced_run_done() {
+    if let Some(progress) = ANNOUNCED.get() {
+        progress.run_done();
+    }
+}
+
+/// Clears the bar of an announced command.
+pub fn announced_finish() {
+    if let Some(progress) = ANNOUNCED.get() {
+        progress.finish();
     }
 }

@@ -78,7 +78,7 @@ fn tidy_tables_have_one_row_per_entity_and_the_numbers_of_summary_json() {
     simulate(&scenario, &out, &["--reps", "3", "--summary-only"]);
     let summary = summary(&out);
     let (header, rows) = read_csv(&out.join("municipalities.csv"));
-    assert_eq!(header.len(), 2 + 25 * 3 + 2);
+    assert_eq!(header.len(), 2 + backlog::metric::Metric::ALL.len() * 3 + 2);
     assert_eq!(
         header[..8],
         [
@@ -542,7 +542,7 @@ fn a_workbook_path_without_xlsx_fails_before_the_run_with_exit_code_2() {
         .code(2)
         .stdout("")
         .stderr(format!(
-            "error: --xlsx: `{}` must end in .xlsx (that is the only format written)\n",
+            "error: --xlsx: `{}` must end in .xlsx (that is the only format written), or be `-` for standard output\n",
             path.display()
         ));
     assert!(!path.exists());
