@@ -56,6 +56,15 @@ pub struct RunOptions {
     pub jobs: Option<usize>,
 }
 
+/// Values laid over the scenario files: shared by every command that reads scenarios.
+#[derive(Debug, Args)]
+pub struct SetOptions {
+    /// Set one value of the scenario, by its path: staffing.caseworkers=300, suspensions.spring.end=2020-06-30,
+    /// groups.dagpenge.duration.mean_days=110 (docs/scenario.md). Repeatable; applied in order.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The scenario file (TOML).
@@ -73,6 +82,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 
@@ -88,6 +99,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 
@@ -96,6 +109,8 @@ pub struct ValidateArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub overrides: SetOptions,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +124,8 @@ pub struct CheckArgs {
     /// Also write the results as JUnit XML, one test case per figure.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: SetOptions,
     #[command(flatten)]
     pub run: RunOptions,
 }
@@ -149,6 +166,8 @@ pub struct SweepArgs {
     /// Draw the varied staffing against the days to clear the backlog, with its 5 %-95 % band (one numeric --vary).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: SetOptions,
     #[command(flatten)]
     pub run: RunOptions,
 }

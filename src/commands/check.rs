@@ -7,7 +7,7 @@ use std::io::Write;
 
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     if let Some(path) = &args.junit {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             report::prepare_dir(dir)?;

@@ -8,7 +8,7 @@ use std::io::Write;
 
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
     if let Some(plot) = &args.plot {
         report::check_output_file("--plot", plot, "svg")?;

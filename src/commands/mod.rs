@@ -9,6 +9,7 @@ mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{exit_code, InputError};
+use crate::scenario::Override;
 use std::io::Write;
 use std::path::Path;
 
@@ -22,6 +23,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Sweep(args) => sweep::run(args).map(|()| exit_code::OK),
         Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
     }
+}
+
+/// The `--set` arguments, parsed (their keys are checked against the scenario when it is loaded).
+pub fn overrides(options: &crate::cli::SetOptions) -> Result<Vec<Override>, InputError> {
+    options
+        .set
+        .iter()
+        .map(|argument| Override::parse("--set", argument))
+        .collect()
 }
 
 /// Runs `work` on a pool of `jobs` threads (all cores when `None`).

@@ -7,7 +7,7 @@ use anyhow::Context;
 use std::io::Write;
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
-    let scenario = scenario::load(&args.scenario)?;
+    let scenario = scenario::load_with(&args.scenario, &super::overrides(&args.overrides)?)?;
     let reps = args.run.reps.unwrap_or(scenario.replications);
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());

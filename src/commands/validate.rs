@@ -3,9 +3,10 @@ use crate::error::InputError;
 use crate::scenario;
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
+    let overrides = super::overrides(&args.overrides)?;
     let mut problems = Vec::new();
     for path in &args.scenarios {
-        match scenario::load(path) {
+        match scenario::load_with(path, &overrides) {
             Ok(s) => println!(
                 "{}: ok: \"{}\", {} to {}, {} municipalit{}, {} group{}, {} suspension{}",
                 path.display(),

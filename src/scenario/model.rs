@@ -15,6 +15,8 @@ pub struct Scenario {
     pub file: PathBuf,
     /// sha256 of every file the scenario reads (its `extends` chain, then data files), in that order.
     pub sha256: String,
+    /// The `--set` (and sweep) overrides laid over the files, as `KEY=VALUE`, in the order applied.
+    pub overrides: Vec<String>,
     pub seed: u64,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -59,6 +61,9 @@ pub struct Municipality {
     pub inflow_scale: f64,
     /// Caseworker FTE before any dated change.
     pub caseworkers: f64,
+    /// Population over the reference population: scales FTE given for the reference population, such as a
+    /// staffing change's `add_caseworkers`.
+    pub reference_share: f64,
 }
 
 /// A value with dated changes: `base` until the first change, then each change from its date on.
@@ -91,6 +96,8 @@ impl<T> Dated<T> {
 pub struct StaffingLevel {
     /// Multiplies each municipality's base FTE.
     pub caseworkers_factor: f64,
+    /// FTE added on top, for the reference population (each municipality gets its `reference_share`).
+    pub add_caseworkers: f64,
     pub meetings_per_caseworker_day: f64,
     pub phone_share: f64,
     pub phone_time: f64,
