@@ -134,9 +134,10 @@ pub struct CheckArgs {
 pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// KEY=SPEC: a range START..END:STEP (inclusive) or a list A,B,C. Keys: caseworkers, caseworkers_factor,
-    /// meetings_per_caseworker_day, phone_share, suspension_end (dates, step in days), inflow_factor. Several
-    /// --vary make a grid; the first varies slowest.
+    /// KEY=SPEC: a range START..END:STEP (inclusive) or a list A,B,C. KEY is any key --set takes
+    /// (staffing.changes.reopen.add_caseworkers, suspensions.spring.end with dates stepped in days,
+    /// groups.dagpenge.inflow_factor, ...) or caseworkers, caseworkers_factor, meetings_per_caseworker_day,
+    /// phone_share, suspension_end, inflow_factor. Several --vary make a grid; the first varies slowest.
     #[arg(long = "vary", value_name = "KEY=SPEC")]
     pub vary: Vec<String>,
     /// Where to write the results; `-` is stdout.
@@ -151,6 +152,15 @@ pub struct SweepArgs {
     /// A condition on a metric, e.g. "overdue_end<=0"; without --vary, bisects for the smallest staffing meeting it.
     #[arg(long, value_name = "EXPR")]
     pub target: Option<String>,
+    /// With --target and no --vary: bisect over this key's range instead of the staffing, e.g.
+    /// staffing.changes.reopen.add_caseworkers=0..2000:10 or suspensions.spring.end=2020-05-25..2020-08-31:1.
+    #[arg(
+        long,
+        value_name = "KEY=RANGE",
+        requires = "target",
+        conflicts_with = "vary"
+    )]
+    pub search: Option<String>,
     /// The target is evaluated on the period up to this date (default: the scenario's end).
     #[arg(long, value_name = "DATE", requires = "target")]
     pub by: Option<String>,

@@ -10,11 +10,13 @@ pub mod grid;
 pub mod output;
 pub mod overrides;
 pub mod progress;
+pub mod search;
 pub mod shard;
 pub mod target;
 
 use crate::engine::{replication_seed, Simulation};
-use crate::scenario::Scenario;
+use crate::error::InputError;
+use crate::scenario::{Base, Override, Scenario};
 use crate::summary::{band, day_index, summarise, Selection};
 use grid::{Key, Value};
 use output::{Row, TargetOutcome, REPORTED};
@@ -39,8 +41,11 @@ pub struct RepOutcome {
     pub target: Option<(Option<f64>, bool)>,
 }
 
-/// What every point of a sweep shares: the base scenario, seed, replications and target.
+/// What every point of a sweep shares: the scenario's merged files and the `--set` overrides each point starts
+/// from, the scenario they make, seed, replications and target.
 pub struct Sweep<'a> {
+    pub base: &'a Base,
+    pub set: &'a [Override],
     pub scenario: &'a Scenario,
     pub seed: u64,
     pub reps: u32,
@@ -68,20 +73,21 @@ impl Sweep<'_> {
     }
 
     /// Runs the given points (index in grid order and values for `keys`), all replications each, in parallel;
-    /// returns each point's row and its replications, in the order given.
+    /// returns each point's row and its replications, in the order given. A point the scenario cannot take (two
+    /// axes that are fine alone but not together) is bad input.
     pub fn run_points(
         &self,
         keys: &[Key],
         points: &[(usize, Vec<Value>)],
         progress: &Progress,
-    ) -> Vec<(Row, Vec<RepOutcome>)> {
+    ) -> Result<Vec<(Row, Vec<RepOutcome>)>, InputError> {
         let reps = self.reps as usize;
         let mut results = Vec::with_capacity(points.len());
         for chunk in points.chunks(CHUNK_POINTS) {
             let scenarios: Vec<Scenario> = chunk
                 .iter()
-                .map(|(_, values)| overrides::apply(self.scenario, keys, values))
-                .collect();
+                .map(|(_, values)| overrides::build(self.base, self.set, keys, values))
+                .collect::<Result<_, _>>()?;
             let outcomes: Vec<RepOutcome> = (0..chunk.len() * reps)
                 .into_par_iter()
                 .map(|run| {
@@ -94,7 +100,7 @@ impl Sweep<'_> {
                 results.push((self.row(*index, values.clone(), reps), reps.to_vec()));
             }
         }
-        results
+        Ok(results)
     }
 
     fn row(&self, index: usize, values: Vec<Value>, reps: &[RepOutcome]) -> Row {

@@ -36,7 +36,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             .filter_map(|(i, (s, outcome))| {
                 let series = outcome.first.as_ref()?;
                 Some(OverlayLine {
-                    label: format!("{}: {}", compare::letter(i), s.name),
+                    label: format!("{}: {}", compare::letter(i), s.label()),
                     start: series.start,
                     values: (0..series.days)
                         .map(|day| {

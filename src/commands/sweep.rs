@@ -3,18 +3,29 @@
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::report::VERSION;
-use crate::scenario::{self, Scenario};
-use crate::sweep::grid::{Grid, Key};
+use crate::scenario::Base;
+use crate::sweep::grid::{Axis, Grid};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
 use crate::sweep::progress::Progress;
+use crate::sweep::search::{self, Lever};
 use crate::sweep::shard::{self, ShardSpec};
-use crate::sweep::target::{self, Condition, Staffing, Target};
+use crate::sweep::target::{Condition, Staffing, Target};
 use crate::sweep::{overrides, RepOutcome, Sweep, MAX_RUNS};
-use std::collections::BTreeMap;
 
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     // Everything that can be checked without the scenario, first.
     let grid = Grid::parse(&args.vary)?;
+    let set = super::overrides(&args.overrides)?;
+    let range = args
+        .search
+        .as_deref()
+        .map(|text| {
+            Axis::parse(text).map_err(|error| {
+                let message = error.problems[0].message.clone();
+                InputError::argument("--search", message)
+            })
+        })
+        .transpose()?;
     let shard = args
         .shard
         .as_deref()
@@ -32,9 +43,29 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         return Err(InputError::argument("--jobs", "must be at least 1").into());
     }
 
-    let scenario = scenario::load(&args.scenario)?;
+    let base = Base::read(&args.scenario)?;
+    let scenario = base.build(&set)?;
     let reps = args.run.reps.unwrap_or(scenario.replications);
-    overrides::check(&scenario, &grid)?;
+    overrides::check(&base, &set, &grid)?;
+    if let Some(axis) = &range {
+        overrides::check(
+            &base,
+            &set,
+            &Grid {
+                axes: vec![axis.clone()],
+            },
+        )
+        .map_err(|error| InputError {
+            problems: error
+                .problems
+                .into_iter()
+                .map(|mut p| {
+                    p.key = p.key.replacen("--vary", "--search", 1);
+                    p
+                })
+                .collect(),
+        })?;
+    }
     let target = condition
         .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))
         .transpose()?;
@@ -110,6 +141,8 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
 
     let sweep = Sweep {
+        base: &base,
+        set: &set,
         scenario: &scenario,
         seed,
         reps,
@@ -121,8 +154,13 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         seed,
         replications: reps,
         version: VERSION.to_string(),
+        set: scenario.overrides.clone(),
         keys: grid.keys(),
-        vary: grid.axes.iter().map(|a| (a.key, a.spec.clone())).collect(),
+        vary: grid
+            .axes
+            .iter()
+            .map(|a| (a.key.clone(), a.spec.clone()))
+            .collect(),
         target: target.as_ref().map(|t| TargetHeader {
             condition: t.condition.to_string(),
             by: t.by,
@@ -135,7 +173,17 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         }),
     };
     let results = super::with_jobs(args.run.jobs, || match (&target, bisection) {
-        (Some(target), true) => search(&sweep, &scenario, target, &mut header),
+        (Some(target), true) => {
+            let lever = match range {
+                Some(axis) => Lever::Range(axis),
+                None => Lever::Staffing(Staffing::of(&scenario)),
+            };
+            header.keys = vec![lever.key().clone()];
+            let progress = Progress::new(None);
+            let best = search::search(&sweep, &lever, target, &progress);
+            progress.finish();
+            best.map(|best| vec![best])
+        }
         _ => run_grid(&sweep, &grid, shard, reps),
     })??;
 
@@ -173,7 +221,11 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
                 crate::sweep::grid::Value::Date(_) => None,
             })
             .collect();
-        crate::report::plot::sweep_chart(plot, axis.key.name(), &points)?;
+        let label = match scenario.overrides.as_slice() {
+            [] => axis.key.name().to_string(),
+            set => format!("{} (set {})", axis.key, set.join(", ")),
+        };
+        crate::report::plot::sweep_chart(plot, &label, &points)?;
     }
     if let Some(path) = &args.per_rep {
         let points: Vec<(&Row, &[RepOutcome])> = results
@@ -199,56 +251,5 @@ fn run_grid(
     let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
-    Ok(results)
-}
-
-/// Bisects for the smallest staffing meeting the target; returns its one row and sets the header's key.
-fn search(
-    sweep: &Sweep,
-    scenario: &Scenario,
-    target: &Target,
-    header: &mut Header,
-) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
-    let staffing = Staffing::of(scenario);
-    header.keys = vec![staffing.key];
-    let progress = Progress::new(None);
-    let mut tried: BTreeMap<u64, (Row, Vec<RepOutcome>)> = BTreeMap::new();
-    let found = target::bisect(&staffing, |steps| {
-        let value = staffing.value(steps);
-        let mut results = sweep.run_points(&[staffing.key], &[(0, vec![value])], &progress);
-        let (row, reps) = results.pop().expect("one point run");
-        let outcome = row.target.expect("a target is set");
-        progress.note(&format!(
-            "target: {}={value}: {} of {} replications meet {} by {} ({})",
-            staffing.key,
-            reps.iter()
-                .filter(|r| r.target.is_some_and(|(_, holds)| holds))
-                .count(),
-            reps.len(),
-            target.condition,
-            target.by,
-            if outcome.met { "met" } else { "not met" }
-        ));
-        tried.insert(steps, (row, reps));
-        Ok(outcome.met)
-    })?;
-    progress.finish();
-    let value = staffing.value(found.steps);
-    if found.met {
-        progress.note(&format!(
-            "target: smallest {} meeting {} by {} with confidence {}: {value}",
-            staffing.key, target.condition, target.by, target.confidence
-        ));
-    } else {
-        let limit = match staffing.key {
-            Key::Caseworkers => "FTE",
-            _ => "(the largest factor allowed)",
-        };
-        progress.note(&format!(
-            "target: no {} up to {value} {limit} meets {} by {} with confidence {}",
-            staffing.key, target.condition, target.by, target.confidence
-        ));
-    }
-    let best = tried.remove(&found.steps).expect("the answer was tried");
-    Ok(vec![best])
+    Ok(results?)
 }

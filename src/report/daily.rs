@@ -1,7 +1,7 @@
 //! daily.csv: one row per date x municipality x group, streamed from the series through a buffered writer.
 //!
 //! `capacity` and `caseworkers` belong to the municipality and are repeated on each of its group rows; sum them
-//! over municipalities, not over groups. The last four columns identify the run.
+//! over municipalities, not over groups. The last five columns identify the run (`set`: the `--set` overrides).
 
 use super::ScenarioInfo;
 use crate::engine::metrics::Series;
@@ -32,6 +32,7 @@ pub const COLUMNS: &[&str] = &[
     "sha256",
     "seed",
     "version",
+    "set",
 ];
 
 /// Rows are assembled in a buffer of about this size and handed to `out` whole.
@@ -67,6 +68,7 @@ pub fn write(
         info.sha256.as_str(),
         &info.seed.to_string(),
         info.version.as_str(),
+        &info.set.join(" "),
     ] {
         run.push(b',');
         run.extend(field(text));

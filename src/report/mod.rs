@@ -42,6 +42,8 @@ pub struct ScenarioInfo {
     pub end: String,
     pub version: String,
     pub replications: u32,
+    /// The `--set` overrides laid over the scenario files, `KEY=VALUE`, in the order applied.
+    pub set: Vec<String>,
 }
 
 impl ScenarioInfo {
@@ -55,6 +57,7 @@ impl ScenarioInfo {
             end: scenario.end.to_string(),
             version: VERSION.to_string(),
             replications,
+            set: scenario.overrides.clone(),
         }
     }
 }

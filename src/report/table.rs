@@ -79,6 +79,9 @@ pub fn write(
         &info.sha256[..12.min(info.sha256.len())],
         info.version
     )?;
+    if !info.set.is_empty() {
+        writeln!(out, "set {}", info.set.join(" "))?;
+    }
     writeln!(out)?;
     writeln!(
         out,

@@ -145,9 +145,21 @@ fn in_file(merged: &toml::Table, file: &toml::Table, path: &[Segment]) -> Vec<Se
                 let entry = merged_node.and_then(|n| n.get(*i));
                 match entry.and_then(layers::id_of) {
                     Some(id) => {
-                        let found = file_node
-                            .and_then(|n| n.as_array())
-                            .and_then(|items| items.iter().position(|e| layers::id_of(e) == Some(id)));
+                        // The n-th entry with this id (an id given twice is reported on its second entry).
+                        let earlier = merged_node.and_then(|n| n.as_array()).map_or(0, |items| {
+                            items[..*i]
+                                .iter()
+                                .filter(|e| layers::id_of(e) == Some(id))
+                                .count()
+                        });
+                        let found = file_node.and_then(|n| n.as_array()).and_then(|items| {
+                            items
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, e)| layers::id_of(e) == Some(id))
+                                .nth(earlier)
+                                .map(|(j, _)| j)
+                        });
                         let Some(j) = found else { return out };
                         out.push(Segment::Index(j));
                         file_node = file_node.and_then(|n| n.get(j));

@@ -43,6 +43,15 @@ impl Scenario {
         (self.end - self.start).num_days() as usize + 1
     }
 
+    /// The name with the overrides laid over the files, for titles: `København 2020 (set suspensions.spring.end=2020-06-30)`.
+    pub fn label(&self) -> String {
+        if self.overrides.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} (set {})", self.name, self.overrides.join(", "))
+        }
+    }
+
     pub fn group_index(&self, id: &str) -> Option<usize> {
         self.groups.iter().position(|g| g.id == id)
     }

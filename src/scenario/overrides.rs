@@ -236,9 +236,10 @@ fn one_municipality(table: &mut toml::Table) -> Result<String, String> {
             let Some(entries) = adjust.as_array_mut() else {
                 return Err("municipalities.adjust is not a list".into());
             };
-            let position = match entries.iter().position(|e| {
-                e.get("code").and_then(|c| c.as_integer()) == Some(*code)
-            }) {
+            let position = match entries
+                .iter()
+                .position(|e| e.get("code").and_then(|c| c.as_integer()) == Some(*code))
+            {
                 Some(position) => position,
                 None => {
                     let mut entry = toml::Table::new();
@@ -273,7 +274,9 @@ impl Walk<'_> {
                 Some(Step::Index(i)) => format!("[{i}]"),
                 _ => "*".to_string(),
             };
-            return Err(format!("`{shown}` is a table, not a list: `{wrong}` cannot follow it"));
+            return Err(format!(
+                "`{shown}` is a table, not a list: `{wrong}` cannot follow it"
+            ));
         };
         let shown = join(&shown, key);
         let mut path = path;
@@ -285,7 +288,9 @@ impl Walk<'_> {
                         "`{shown}` is a table, not a single value; name a key inside it"
                     ))
                 }
-                Some(toml::Value::Array(items)) if items.iter().any(|i| i.is_table()) => {
+                Some(toml::Value::Array(items))
+                    if items.iter().any(|i| i.is_table()) && !self.value.is_array() =>
+                {
                     return Err(format!(
                         "`{shown}` is a list of tables, not a single value; name an entry and a key, such as {shown}.ID.KEY"
                     ))
@@ -444,10 +449,7 @@ mod tests {
             t["municipalities"]["list"][0]["caseworkers"].as_integer(),
             Some(241)
         );
-        assert_eq!(
-            set(&mut t, "warmup.days=30").unwrap(),
-            ["warmup.days"]
-        );
+        assert_eq!(set(&mut t, "warmup.days=30").unwrap(), ["warmup.days"]);
         assert_eq!(t["warmup"]["days"].as_integer(), Some(30));
     }
 
@@ -463,7 +465,9 @@ mod tests {
 
     #[test]
     fn wrong_paths_say_what_is_there() {
-        let mut t = table("[[suspensions]]\nid = \"spring\"\nend = 2020-05-25\n[staffing]\ncaseworkers = 1\n");
+        let mut t = table(
+            "[[suspensions]]\nid = \"spring\"\nend = 2020-05-25\n[staffing]\ncaseworkers = 1\n",
+        );
         assert_eq!(
             set(&mut t, "suspensions.autumn.end=2020-10-01").unwrap_err(),
             "`suspensions` has no entry `autumn` (entries: spring)"

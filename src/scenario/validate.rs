@@ -441,7 +441,12 @@ fn staffing(
     if let Some(cap) = raw.max_meetings_per_caseworker_day {
         check.positive("staffing.max_meetings_per_caseworker_day", cap, 200.0);
     }
-    check.number("staffing.caseworkers_factor", raw.caseworkers_factor, 0.0, 1000.0);
+    check.number(
+        "staffing.caseworkers_factor",
+        raw.caseworkers_factor,
+        0.0,
+        1000.0,
+    );
     check_ids(
         check,
         "staffing.changes",

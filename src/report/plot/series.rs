@@ -36,7 +36,9 @@ pub fn write_series(
             &title,
             &format!(
                 "{}: statutory meetings, {} to {}",
-                scenario.name, scenario.start, scenario.end
+                scenario.label(),
+                scenario.start,
+                scenario.end
             ),
             &subtitle,
         )?;
