@@ -79,8 +79,9 @@ impl Sources {
         }
         let mut partial = None;
         for source in self.files.iter() {
-            let in_file = in_file(&self.merged, &source.table, &path);
+            let (in_file, complete) = in_file(&self.merged, &source.table, &path);
             if let Some((span, whole)) = locate::span(&source.doc, &in_file) {
+                let whole = whole && complete;
                 let location = Location {
                     file: source.path.clone(),
                     line_col: Some(locate::line_col(source.doc.raw(), span.start)),
@@ -114,16 +115,17 @@ impl Sources {
         self.files
             .iter()
             .find(|source| {
-                let in_file = in_file(&self.merged, &source.table, &path);
-                locate::span(&source.doc, &in_file).is_some_and(|(_, whole)| whole)
+                let (in_file, complete) = in_file(&self.merged, &source.table, &path);
+                complete && locate::span(&source.doc, &in_file).is_some_and(|(_, whole)| whole)
             })
             .or(self.files.first())
     }
 }
 
 /// Translates a key path of the merged table into the same key in one file: entries of lists merged by `id` sit
-/// at other positions in each file. Stops at a list entry the file does not have.
-fn in_file(merged: &toml::Table, file: &toml::Table, path: &[Segment]) -> Vec<Segment> {
+/// at other positions in each file. Stops at a list entry the file does not have, and then says the path is not
+/// whole.
+fn in_file(merged: &toml::Table, file: &toml::Table, path: &[Segment]) -> (Vec<Segment>, bool) {
     let mut out = Vec::new();
     let mut merged_node: Option<&toml::Value> = None;
     let mut file_node: Option<&toml::Value> = None;
@@ -160,7 +162,7 @@ fn in_file(merged: &toml::Table, file: &toml::Table, path: &[Segment]) -> Vec<Se
                                 .nth(earlier)
                                 .map(|(j, _)| j)
                         });
-                        let Some(j) = found else { return out };
+                        let Some(j) = found else { return (out, false) };
                         out.push(Segment::Index(j));
                         file_node = file_node.and_then(|n| n.get(j));
                     }
@@ -173,7 +175,7 @@ fn in_file(merged: &toml::Table, file: &toml::Table, path: &[Segment]) -> Vec<Se
             }
         }
     }
-    out
+    (out, true)
 }
 
 /// Reads a whole input file with the checks every input gets: exists, is a file, not too large, UTF-8 text.

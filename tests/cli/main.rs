@@ -8,6 +8,7 @@ mod corpus;
 mod engine;
 mod exit_codes;
 mod fuzz;
+mod overrides;
 mod properties;
 mod simulate;
 mod sweep;
