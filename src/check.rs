@@ -82,7 +82,7 @@ pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
 fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult {
     let error = simulated.mean.map(|mean| (mean - e.value) / e.value);
     CheckResult {
-        scenario: scenario.name.clone(),
+        scenario: scenario.label(),
         file: scenario.file.display().to_string(),
         figure: e.figure.clone(),
         source: e.source.clone(),

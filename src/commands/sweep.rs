@@ -19,11 +19,15 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let range = args
         .search
         .as_deref()
-        .map(|text| {
-            Axis::parse(text).map_err(|error| {
-                let message = error.problems[0].message.clone();
-                InputError::argument("--search", message)
-            })
+        .map(|text| match Axis::parse(text) {
+            Ok(axis) => Ok(Axis {
+                key: axis.key.given_to("--search"),
+                ..axis
+            }),
+            Err(error) => Err(InputError::argument(
+                "--search",
+                error.problems[0].message.clone(),
+            )),
         })
         .transpose()?;
     let shard = args
@@ -48,23 +52,16 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let reps = args.run.reps.unwrap_or(scenario.replications);
     overrides::check(&base, &set, &grid)?;
     if let Some(axis) = &range {
-        overrides::check(
-            &base,
-            &set,
-            &Grid {
-                axes: vec![axis.clone()],
-            },
-        )
-        .map_err(|error| InputError {
-            problems: error
-                .problems
-                .into_iter()
-                .map(|mut p| {
-                    p.key = p.key.replacen("--vary", "--search", 1);
-                    p
-                })
-                .collect(),
-        })?;
+        // The search tries both ends first; a value between them that the scenario cannot take stops it when
+        // it is built, with the same message.
+        let ends = [axis.values[0], axis.values[axis.values.len() - 1]];
+        let grid = Grid {
+            axes: vec![Axis {
+                values: ends.to_vec(),
+                ..axis.clone()
+            }],
+        };
+        overrides::check(&base, &set, &grid)?;
     }
     let target = condition
         .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))

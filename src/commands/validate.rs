@@ -10,7 +10,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
             Ok(s) => println!(
                 "{}: ok: \"{}\", {} to {}, {} municipalit{}, {} group{}, {} suspension{}",
                 path.display(),
-                s.name,
+                s.label(),
                 s.start,
                 s.end,
                 s.municipalities.len(),

@@ -15,29 +15,41 @@ pub const MAX_POINTS: usize = 1_000_000;
 /// A scenario input a sweep can vary: any key `--set` takes (docs/scenario.md, "Overrides"), such as
 /// `staffing.changes.reopen.add_caseworkers`, `suspensions.spring.end` or the short `caseworkers`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key(String);
+pub struct Key {
+    name: String,
+    /// The flag that gave it, named in messages: `--vary`, or `--search`.
+    flag: &'static str,
+}
 
 impl Key {
     pub fn name(&self) -> &str {
-        &self.0
+        &self.name
     }
 
     /// Checks the key's spelling (not yet against a scenario).
     pub fn parse(name: &str) -> Result<Key, String> {
         overrides::check_key(name)?;
-        Ok(Key(name.to_string()))
+        Ok(Key {
+            name: name.to_string(),
+            flag: "--vary",
+        })
+    }
+
+    /// The same key, as given to `flag`.
+    pub fn given_to(self, flag: &'static str) -> Key {
+        Key { flag, ..self }
     }
 
     /// Whether the key takes dates rather than numbers.
     pub fn is_date(&self) -> bool {
-        overrides::is_date_key(&self.0)
+        overrides::is_date_key(&self.name)
     }
 
-    /// The override that sets this key to `value`, as `--vary` gives it.
+    /// The override that sets this key to `value`.
     pub fn set(&self, value: Value) -> Override {
         Override {
-            flag: "--vary",
-            key: self.0.clone(),
+            flag: self.flag,
+            key: self.name.clone(),
             value: value.to_string(),
         }
     }

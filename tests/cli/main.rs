@@ -10,5 +10,6 @@ mod exit_codes;
 mod fuzz;
 mod overrides;
 mod properties;
+mod recipes;
 mod simulate;
 mod sweep;
