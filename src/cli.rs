@@ -60,7 +60,8 @@ pub struct RunOptions {
 #[derive(Debug, Args)]
 pub struct SetOptions {
     /// Set one value of the scenario, by its path: staffing.caseworkers=300, suspensions.spring.end=2020-06-30,
-    /// groups.dagpenge.duration.mean_days=110 (docs/scenario.md). Repeatable; applied in order.
+    /// groups.dagpenge.duration.mean_days=110 (docs/scenario.md). Repeatable; applied in order, after every
+    /// `extends` layer, to each scenario given.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 }

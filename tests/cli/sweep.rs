@@ -403,6 +403,15 @@ fn bad_shard_sets_are_refused_by_merge_with_exit_code_2() {
         &["merge", &s0, &other, &s2],
         &format!("{other}: comes from a different sweep than {s0}: seed is `12`, not `11`"),
     );
+    // A shard of the same grid over a scenario changed by --set.
+    let set_dir = tempfile::tempdir().unwrap();
+    let mut changed = grid.to_vec();
+    changed.extend(["--set", "staffing.phone_share=0.5"]);
+    let other = path(&shard(set_dir.path(), &changed, 1, 3));
+    refuses(
+        &["merge", &s0, &other, &s2],
+        &format!("{other}: comes from a different sweep than {s0}: set is `staffing.phone_share=0.5`, not ``"),
+    );
     // Split another number of ways.
     let halves = path(&shard(other_dir.path(), &grid, 1, 2));
     refuses(
