@@ -55,13 +55,16 @@ pub(crate) struct Sources {
 }
 
 impl Sources {
-    /// Attaches file and line to problems found by key path; a key an override wrote names the override.
+    /// Attaches file and line to problems found by key path. A key an override wrote (or a key inside it) names
+    /// the override instead; a problem with a table an override wrote into is found in the file and says so.
     pub fn locate(&self, key: &str, message: String) -> Problem {
         let path = locate::parse(key);
+        // The last override that wrote the key wins, as it does in the table.
         if let Some(applied) = self
             .overrides
             .iter()
-            .find(|a| !path.is_empty() && (a.path.starts_with(&path) || path.starts_with(&a.path)))
+            .rev()
+            .find(|a| !path.is_empty() && path.starts_with(&a.path))
         {
             let message = if applied.shown == applied.key {
                 message
@@ -77,6 +80,15 @@ impl Sources {
                 message,
             };
         }
+        let message = match self
+            .overrides
+            .iter()
+            .rev()
+            .find(|a| !path.is_empty() && a.path.starts_with(&path))
+        {
+            Some(inside) => format!("{message} (with {})", inside.label),
+            None => message,
+        };
         let mut partial = None;
         for source in self.files.iter() {
             let (in_file, complete) = in_file(&self.merged, &source.table, &path);

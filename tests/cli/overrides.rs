@@ -133,6 +133,15 @@ fn bad_set_values_name_the_argument_with_the_validators_message() {
             &["simulate", &small, "--set", "groups.kh.duration.distribution=weibull", "--set", "groups.kh.duration.shape=2", "--set", "groups.kh.duration.scale_days=100"],
             format!("{small}:21:44: groups[0].duration.mean_days: is not used by the weibull distribution"),
         ),
+        // A problem with the table an override wrote into is found in the file, and names the override.
+        (
+            &["simulate", &small, "--set", "groups.kh.duration.distribution=gamma", "--set", "groups.kh.duration.mean_days=[]"],
+            format!("{small}: --set groups.kh.duration.mean_days=[]: invalid type: sequence; expected a number"),
+        ),
+        (
+            &["simulate", &small, "--set", "groups.kh.duration.distribution=gamma"],
+            format!("{small}:21:44: groups[0].duration.mean_days: is not used by the gamma distribution\n{small}:21:1: groups[0].duration: the gamma distribution needs `shape` (with --set groups.kh.duration.distribution=gamma)\n{small}:21:1: groups[0].duration: the gamma distribution needs `scale_days` (with --set groups.kh.duration.distribution=gamma)"),
+        ),
     ];
     for (args, message) in cases {
         let (code, stdout, stderr) = run(args);
