@@ -121,9 +121,12 @@ impl Sources {
         }
     }
 
-    /// The file that wrote `key` (the last layer that has it), or the file given.
+    /// The file that wrote `key` (the last layer that has it), or the file given (also when `--set` wrote it).
     pub fn declaring(&self, key: &str) -> Option<&Source> {
         let path = locate::parse(key);
+        if self.overrides.iter().any(|a| path.starts_with(&a.path)) {
+            return self.files.first();
+        }
         self.files
             .iter()
             .find(|source| {

@@ -307,3 +307,28 @@ fn temporary_caseworkers_are_added_from_their_date_until_the_next_change_sets_th
         assert_eq!(caseworkers_on(&out, "2021-07-01"), 10.0);
     }
 }
+
+#[test]
+fn setting_a_value_to_what_the_files_say_changes_nothing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/dk2020.toml");
+    let plain = backlog::scenario::load(&path).unwrap();
+    for set in [
+        "staffing.caseworkers=2567",
+        "suspensions.spring.end=2020-05-25",
+        "suspension_end=2020-05-25",
+        "groups.dagpenge.duration.mean_days=120",
+        "groups.dagpenge.duration_changes.lockdown.mean_days=180",
+        "staffing.changes.reopen.phone_share=1.0",
+        "groups.dagpenge.inflow_changes.march.inflow_per_day=2400.0",
+        "caseworkers_factor=1",
+        "inflow_factor=1",
+        // A path given with --set is relative to the scenario file given, as a path written in it is.
+        "municipalities.file=\"../data/municipalities.csv\"",
+    ] {
+        let o = backlog::scenario::Override::parse("--set", set).unwrap();
+        let mut changed = backlog::scenario::load_with(&path, &[o]).unwrap();
+        assert_eq!(changed.overrides, [set]);
+        changed.overrides.clear();
+        assert_eq!(format!("{changed:?}"), format!("{plain:?}"), "{set}");
+    }
+}
