@@ -1,8 +1,11 @@
-//! Scenario files: read, resolve `extends`, check, and turn into a [`Scenario`].
+//! Scenario files: read, resolve `extends`, lay `--set` overrides over them, check, and turn into a [`Scenario`].
 //!
-//! Two levels, as in the tools we admire: [`raw`] is what serde reads (shapes and types only), [`validate`]
-//! checks meaning and builds the ready-to-run [`Scenario`]. Every problem is reported with the file, the key path
-//! and the line, and `validate` collects all of them rather than stopping at the first.
+//! Three steps: [`layers`] reads a file and the files it extends and merges their tables ([`Base`]);
+//! [`overrides`] writes `KEY=VALUE` overrides into the merged table; then [`raw`] is what serde reads (shapes and
+//! types only) and [`validate`] checks meaning and builds the ready-to-run [`Scenario`]. Overrides go through the
+//! same checks as the files, so `--set` and `--vary` need no rules of their own. Every problem is reported with
+//! the file that wrote the key (or the override), the key path and the line, and `validate` collects all of them
+//! rather than stopping at the first.
 
 mod layers;
 mod limits;
