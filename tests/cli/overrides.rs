@@ -332,3 +332,75 @@ fn setting_a_value_to_what_the_files_say_changes_nothing() {
         assert_eq!(format!("{changed:?}"), format!("{plain:?}"), "{set}");
     }
 }
+
+#[test]
+fn any_key_and_value_is_taken_or_refused_never_a_panic() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    const PARTS: &[&str] = &[
+        "staffing",
+        "groups",
+        "kh",
+        "*",
+        "[0]",
+        "[7]",
+        "changes",
+        "duration",
+        "mean_days",
+        "end",
+        "suspensions",
+        "municipalities",
+        "list",
+        "1",
+        "caseworkers",
+        "x",
+        "inflow_factor",
+        "meetings",
+        "followup",
+        "every_days",
+        "calendar",
+        "closed",
+    ];
+    const VALUES: &[&str] = &[
+        "1",
+        "-1",
+        "0",
+        "1e400",
+        "nan",
+        "inf",
+        "2021-05-01",
+        "true",
+        "[]",
+        "[1, 2]",
+        "{}",
+        "\"text\"",
+        "weibull",
+        "18446744073709551616",
+        "0.5",
+    ];
+    let path = fixture("small.toml");
+    let base = backlog::scenario::Base::read(&path).unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases: crate::fuzz::cases(48) * 4,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let key = proptest::collection::vec(proptest::sample::select(PARTS), 1..5);
+    runner
+        .run(
+            &(key, proptest::sample::select(VALUES)),
+            |(parts, value)| {
+                let key = parts.join(".").replace(".[", "[");
+                if let Ok(o) =
+                    backlog::scenario::Override::parse("--set", &format!("{key}={value}"))
+                {
+                    match base.build(&[o]) {
+                        Ok(scenario) => prop_assert_eq!(scenario.overrides.len(), 1),
+                        Err(error) => prop_assert!(!error.problems.is_empty()),
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
