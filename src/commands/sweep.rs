@@ -186,10 +186,21 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
 
     let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
     if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
-        // A one-key grid answers the target question directly; say so next to the progress lines.
-        match rows.iter().find(|row| row.target.is_some_and(|t| t.met)) {
-            Some(row) => eprintln!(
-                "target: first {} in the grid meeting {} by {} with confidence {}: {}",
+        // A one-key grid answers the target question directly; say so next to the progress lines. When the
+        // first value meets it and the last does not (a later suspension end), the answer is the last that does.
+        let meets = |row: &Row| row.target.is_some_and(|t| t.met);
+        let falling = rows.first().is_some_and(meets) && !rows.last().is_some_and(meets);
+        let answer = if falling {
+            rows.iter()
+                .rev()
+                .find(|row| meets(row))
+                .map(|row| ("last", row))
+        } else {
+            rows.iter().find(|row| meets(row)).map(|row| ("first", row))
+        };
+        match answer {
+            Some((which, row)) => eprintln!(
+                "target: {which} {} in the grid meeting {} by {} with confidence {}: {}",
                 axis.key, target.condition, target.by, target.confidence, row.values[0]
             ),
             None => eprintln!(

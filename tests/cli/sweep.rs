@@ -503,3 +503,44 @@ fn sweep_plot_draws_days_to_clear_against_the_varied_staffing() {
         "--plot: draws one numeric --vary key against the days to clear; give exactly one (and no --shard)",
     );
 }
+
+#[test]
+fn a_one_key_grid_names_the_boundary_on_the_side_that_meets_the_target() {
+    for (vary, which) in [
+        ("suspension_end=2021-03-10..2021-06-10:15", "last"),
+        ("caseworkers=1..6:1", "first"),
+    ] {
+        let output = backlog()
+            .args([
+                "sweep",
+                &scarce(),
+                "--vary",
+                vary,
+                "--target",
+                "overdue_end<=0",
+                "--reps",
+                "3",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        let key = vary.split('=').next().unwrap();
+        let met = column(&output.stdout, "target_met");
+        let rows = records(&output.stdout);
+        let flags: Vec<bool> = rows.iter().map(|r| &r[met] == "true").collect();
+        // The answer is where the target flips, on the side that meets it.
+        let at = match which {
+            "last" => flags.iter().rposition(|&m| m).unwrap(),
+            _ => flags.iter().position(|&m| m).unwrap(),
+        };
+        assert!(
+            flags.contains(&false),
+            "{vary}: the grid crosses the target"
+        );
+        assert!(stderr.contains(&format!(
+            "target: {which} {key} in the grid meeting overdue_end<=0 by 2021-09-30 with confidence 0.95: {}\n",
+            &rows[at][column(&output.stdout, key)]
+        )), "{stderr}");
+    }
+}
