@@ -82,6 +82,10 @@ pub struct SimulateArgs {
     /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Show only this municipality (its code; repeat for several): the table, JSON, CSV and charts are taken
+    /// over the municipalities given. The run itself is the whole scenario's.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -99,6 +103,10 @@ pub struct CompareArgs {
     /// Draw the total overdue meetings of every scenario over time on one chart, into FILE.svg.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Show only this municipality (its code; repeat for several): the table, JSON, CSV and charts are taken
+    /// over the municipalities given. The run itself is the whole scenario's.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -125,6 +133,10 @@ pub struct CheckArgs {
     /// Also write the results as JUnit XML, one test case per figure.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Show only the figures of this municipality (its code; repeat for several) besides the national ones, and
+    /// its own error in per-municipality checks. The runs are the whole scenarios'.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

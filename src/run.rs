@@ -5,6 +5,7 @@
 
 use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
+use crate::error::InputError;
 use crate::scenario::Scenario;
 use crate::summary::{aggregate, summarise, Aggregate, GroupSet, Metrics, Selection};
 use rayon::prelude::*;
@@ -80,7 +81,86 @@ pub struct Outcome {
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
 pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) -> Outcome {
+    simulate_showing(scenario, None, seed, reps, keep_series)
+}
+
+/// The municipalities an output shows (`--municipality`): a copy of the scenario that holds only them, and
+/// their indices in the scenario that is run.
+pub struct View {
+    pub scenario: Scenario,
+    pub indices: Vec<usize>,
+}
+
+impl View {
+    /// The view of `codes` (in the scenario's order); `None` for no codes, i.e. everything.
+    pub fn of(scenario: &Scenario, codes: &[u32]) -> Result<Option<View>, InputError> {
+        if codes.is_empty() {
+            return Ok(None);
+        }
+        for code in codes {
+            if scenario.municipality_index(*code).is_none() {
+                return Err(InputError::argument(
+                    "--municipality",
+                    format!(
+                        "{code} is not a municipality of {} ({})",
+                        scenario.file.display(),
+                        scenario.name
+                    ),
+                ));
+            }
+        }
+        let indices: Vec<usize> = (0..scenario.municipalities.len())
+            .filter(|&m| codes.contains(&scenario.municipalities[m].code))
+            .collect();
+        let mut shown = scenario.clone();
+        shown.municipalities = indices
+            .iter()
+            .map(|&m| scenario.municipalities[m].clone())
+            .collect();
+        Ok(Some(View {
+            scenario: shown,
+            indices,
+        }))
+    }
+}
+
+/// The days of `series` for the municipalities `shown` only, in that order.
+pub fn select_municipalities(series: &Series, shown: &[usize]) -> Series {
+    let groups = series.groups;
+    let mut selected = Series::new(series.start, series.days, shown.len(), groups);
+    selected.working = series.working.clone();
+    for day in 0..series.days {
+        for (i, &m) in shown.iter().enumerate() {
+            selected
+                .group_rows_mut(day, i)
+                .copy_from_slice(series.group_rows(day, m));
+            *selected.municipality_row_mut(day, i) = *series.municipality_row(day, m);
+        }
+    }
+    for (i, &m) in shown.iter().enumerate() {
+        selected.initial[i * groups..(i + 1) * groups]
+            .copy_from_slice(&series.initial[m * groups..(m + 1) * groups]);
+    }
+    selected
+}
+
+/// As [`simulate`], with every summary (total and groups included) and the kept series taken over the
+/// municipalities of `view` only. The run itself is the whole scenario's.
+pub fn simulate_showing(
+    scenario: &Scenario,
+    view: Option<&View>,
+    seed: u64,
+    reps: u32,
+    keep_series: bool,
+) -> Outcome {
     let mut runs = replicate(scenario, seed, reps, |r, series| {
+        let (scenario, series) = match view {
+            Some(view) => (
+                &view.scenario,
+                select_municipalities(&series, &view.indices),
+            ),
+            None => (scenario, series),
+        };
         let summary = RunSummary::of(scenario, &series);
         (summary, (r == 0 && keep_series).then_some(series))
     });
@@ -93,7 +173,7 @@ pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) ->
         seed,
         replications: reps,
         total: collect(&|s| s.total.clone()),
-        municipalities: (0..scenario.municipalities.len())
+        municipalities: (0..view.map_or(scenario.municipalities.len(), |v| v.indices.len()))
             .map(|m| collect(&|s| s.municipalities[m].clone()))
             .collect(),
         groups: (0..scenario.groups.len())

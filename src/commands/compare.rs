@@ -14,17 +14,32 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         report::check_output_file("--plot", plot, "svg")?;
     }
     let keep_series = args.plot.is_some();
+    let views = scenarios
+        .iter()
+        .map(|s| run::View::of(s, &args.municipalities))
+        .collect::<Result<Vec<_>, _>>()?;
     let outcomes: Vec<Outcome> = super::with_jobs(args.run.jobs, || {
         scenarios
             .iter()
-            .map(|s| run::simulate(s, args.run.seed.unwrap_or(s.seed), reps_of(s), keep_series))
+            .zip(&views)
+            .map(|(s, view)| {
+                let seed = args.run.seed.unwrap_or(s.seed);
+                run::simulate_showing(s, view.as_ref(), seed, reps_of(s), keep_series)
+            })
             .collect()
     })?;
+    // Everything below reports the municipalities shown.
+    let scenarios: Vec<Scenario> = scenarios
+        .into_iter()
+        .zip(views)
+        .map(|(s, view)| view.map_or(s, |view| view.scenario))
+        .collect();
     let entries: Vec<Entry> = scenarios
         .iter()
         .zip(&outcomes)
         .map(|(s, outcome)| Entry {
-            info: ScenarioInfo::new(s, outcome.seed, outcome.replications),
+            info: ScenarioInfo::new(s, outcome.seed, outcome.replications)
+                .showing(&args.municipalities),
             outcome,
         })
         .collect();

@@ -19,12 +19,15 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let Some(plot) = &args.plot {
         report::check_output_file("--plot", plot, "svg")?;
     }
+    let view = run::View::of(&scenario, &args.municipalities)?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
     let outcome = super::with_jobs(args.run.jobs, || {
-        run::simulate(&scenario, seed, reps, keep_series)
+        run::simulate_showing(&scenario, view.as_ref(), seed, reps, keep_series)
     })?;
-    let info = ScenarioInfo::new(&scenario, seed, reps);
+    // Everything below reports the municipalities shown.
+    let scenario = view.map_or(scenario, |view| view.scenario);
+    let info = ScenarioInfo::new(&scenario, seed, reps).showing(&args.municipalities);
     if let Some(dir) = &args.out {
         report::write_atomically(&dir.join("summary.json"), |out| {
             report::json::write(out, &scenario, &info, &outcome)

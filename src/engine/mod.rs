@@ -109,6 +109,8 @@ struct Rules<'a> {
     stock_reference: Vec<Option<StockReference>>,
     /// Per group with an aged initial stock: which age bucket a person falls in.
     stock_buckets: Vec<Option<WeightedIndex<f64>>>,
+    /// Per group with a local surge: its first and last day, and the national inflow the day before it.
+    surges: Vec<Option<(Day, Day, f64)>>,
 }
 
 /// Spell lengths of a group and an index that picks one in proportion to its length.
@@ -307,6 +309,19 @@ impl<'a> Rules<'a> {
                 (classes, priorities.len())
             }
         };
+        let surges = scenario
+            .groups
+            .iter()
+            .map(|group| {
+                let (from, to) = group.surge?;
+                let before = from.pred_opt().unwrap_or(from);
+                Some((
+                    calendar.day(from),
+                    calendar.day(to),
+                    *group.inflow_per_day.at(before),
+                ))
+            })
+            .collect();
         let suspension_origin = scenario
             .suspensions
             .iter()
@@ -327,12 +342,17 @@ impl<'a> Rules<'a> {
             suspension_origin,
             stock_reference: Vec::new(),
             stock_buckets: Vec::new(),
+            surges,
         };
         let mut rng = Pcg64::seed_from_u64(stream_seed(seed, STOCK_REFERENCE_STREAM));
         rules.stock_reference = (0..groups)
             .map(|g| {
                 let group = &scenario.groups[g];
-                if group.initial_stock <= 0.0 || group.initial_age != InitialAge::SteadyState {
+                let stocked = scenario
+                    .municipalities
+                    .iter()
+                    .any(|m| m.initial_stock[g] > 0.0);
+                if !stocked || group.initial_age != InitialAge::SteadyState {
                     return None;
                 }
                 let sampler = rules.duration_sampler(g, 0);
@@ -449,7 +469,7 @@ impl Jobcentre {
         let m = self.municipality;
         for g in 0..rules.groups() {
             let group = &rules.scenario.groups[g];
-            if group.initial_stock <= 0.0 {
+            if rules.scenario.municipalities[m].initial_stock[g] <= 0.0 {
                 continue;
             }
             let sampler = rules.duration_sampler(g, 0);
@@ -457,7 +477,7 @@ impl Jobcentre {
                 InitialAge::Buckets(b) => b.as_slice(),
                 InitialAge::SteadyState => &[],
             };
-            let expected = group.initial_stock * rules.scenario.municipalities[m].inflow_scale;
+            let expected = rules.scenario.municipalities[m].initial_stock[g];
             let count = expected.floor() as u64 + u64::from(self.rng.gen_bool(expected.fract()));
             for _ in 0..count {
                 let (age, remaining) = match (&rules.stock_reference[g], &rules.stock_buckets[g]) {
@@ -489,9 +509,13 @@ impl Jobcentre {
     }
 
     fn arrivals(&mut self, rules: &Rules, day: Day, series: &mut Series) {
-        let scale = rules.scenario.municipalities[self.municipality].inflow_scale;
+        let municipality = &rules.scenario.municipalities[self.municipality];
         for g in 0..rules.groups() {
-            let lambda = rules.plans[g].inflow[day as usize] * scale;
+            let surge_base = rules.surges[g]
+                .filter(|(from, to, _)| (*from..=*to).contains(&day))
+                .map(|(_, _, base)| base);
+            let lambda =
+                municipality.inflow_rate(g, rules.plans[g].inflow[day as usize], surge_base);
             if lambda <= 0.0 {
                 continue;
             }

@@ -1,6 +1,6 @@
 //! `backlog check` reports: a table for people, JSON for scripts, JUnit XML for CI dashboards.
 
-use crate::check::CheckResult;
+use crate::check::{CheckResult, Spread};
 use std::io::Write;
 
 /// A rounded number with thousands separators, or `-` when there is none.
@@ -15,6 +15,10 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
             writeln!(out, "{} ({})", r.scenario, r.file)?;
             current = &r.file;
         }
+        if let Some(spread) = &r.spread {
+            spread_lines(out, r, spread)?;
+            continue;
+        }
         let band = format!("{}-{}", number(r.simulated.p5), number(r.simulated.p95));
         writeln!(
             out,
@@ -28,11 +32,7 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
             r.tolerance * 100.0,
         )?;
         writeln!(out, "        source: {}", r.source)?;
-        match (&r.known_miss, r.pass) {
-            (Some(reason), false) => writeln!(out, "        known miss: {reason}")?,
-            (Some(_), true) => writeln!(out, "        now within tolerance: remove `known_miss` from the scenario and update docs/calibration.md")?,
-            _ => {}
-        }
+        known_miss_line(out, r)?;
     }
     let failed = results.iter().filter(|r| r.failed()).count();
     let missed = results.iter().filter(|r| !r.pass && !r.failed()).count();
@@ -43,6 +43,49 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
         failed,
         missed
     )
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// A per-municipality check: the MAPE with its band over replications, then the five municipalities furthest off.
+fn spread_lines(out: &mut dyn Write, r: &CheckResult, spread: &Spread) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  {:<4} {:<62} MAPE {:>6} over {} municipalities [{}-{} per replication]  tolerance {:>4.0}%",
+        r.status(),
+        r.figure,
+        percent(Some(spread.mape)),
+        spread.municipalities,
+        percent(r.simulated.p5),
+        percent(r.simulated.p95),
+        r.tolerance * 100.0,
+    )?;
+    writeln!(out, "        source: {}", r.source)?;
+    for (label, list) in [("worst:", &spread.worst), ("shown:", &spread.shown)] {
+        for (i, m) in list.iter().enumerate() {
+            writeln!(
+                out,
+                "        {:<6} {:<20} {:>5}  simulated {:>9}  published {:>9}  error {:>+7.1}%",
+                if i == 0 { label } else { "" },
+                m.name,
+                m.code,
+                super::thousands(m.simulated),
+                super::thousands(m.published),
+                m.error * 100.0
+            )?;
+        }
+    }
+    known_miss_line(out, r)
+}
+
+fn known_miss_line(out: &mut dyn Write, r: &CheckResult) -> std::io::Result<()> {
+    match (&r.known_miss, r.pass) {
+        (Some(reason), false) => writeln!(out, "        known miss: {reason}"),
+        (Some(_), true) => writeln!(out, "        now within tolerance: remove `known_miss` from the scenario and update docs/calibration.md"),
+        _ => Ok(()),
+    }
 }
 
 pub fn json(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()> {
@@ -85,7 +128,21 @@ pub fn junit(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
                 escape(&r.scenario),
                 escape(&r.figure)
             )?;
-            let detail = format!(
+            let detail = match &r.spread {
+                Some(spread) => format!(
+                    "MAPE {} over {} municipalities ({}); worst: {}; tolerance {:.0}%",
+                    percent(Some(spread.mape)),
+                    spread.municipalities,
+                    r.source,
+                    spread
+                        .worst
+                        .iter()
+                        .map(|w| format!("{} {:+.1}%", w.name, w.error * 100.0))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    r.tolerance * 100.0
+                ),
+                None => format!(
                 "published {} ({}); simulated mean {} (5%-95% {} to {}); error {}; tolerance {:.0}%",
                 r.value,
                 r.source,
@@ -94,7 +151,8 @@ pub fn junit(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
                 r.simulated.p95.map_or("none".into(), |v| format!("{v:.1}")),
                 r.error.map_or("none".into(), |e| format!("{:+.2}%", e * 100.0)),
                 r.tolerance * 100.0
-            );
+                ),
+            };
             if let (Some(reason), false) = (&r.known_miss, r.pass) {
                 writeln!(
                     out,

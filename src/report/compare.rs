@@ -310,9 +310,23 @@ pub fn write_table(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()
         writeln!(out)?;
     }
     writeln!(out)?;
+    let over = match entries
+        .iter()
+        .find_map(|e| e.info.municipalities_shown.as_ref())
+    {
+        Some(codes) => format!(
+            "the municipalities shown ({})",
+            codes
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "all municipalities".to_string(),
+    };
     writeln!(
         out,
-        "Totals over all municipalities, means over replications; differences are against {} (pp: percentage points).",
+        "Totals over {over}, means over replications; differences are against {} (pp: percentage points).",
         letter(0)
     )?;
     writeln!(

@@ -44,6 +44,9 @@ pub struct ScenarioInfo {
     pub replications: u32,
     /// The `--set` overrides laid over the scenario files, `KEY=VALUE`, in the order applied.
     pub set: Vec<String>,
+    /// The municipality codes chosen with `--municipality`: every figure is then over these only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipalities_shown: Option<Vec<u32>>,
 }
 
 impl ScenarioInfo {
@@ -58,7 +61,19 @@ impl ScenarioInfo {
             version: VERSION.to_string(),
             replications,
             set: scenario.overrides.clone(),
+            municipalities_shown: None,
         }
+    }
+
+    /// Records the municipalities chosen with `--municipality`, if any.
+    pub fn showing(mut self, codes: &[u32]) -> Self {
+        if !codes.is_empty() {
+            let mut codes = codes.to_vec();
+            codes.sort_unstable();
+            codes.dedup();
+            self.municipalities_shown = Some(codes);
+        }
+        self
     }
 }
 

@@ -82,6 +82,14 @@ pub fn write(
     if !info.set.is_empty() {
         writeln!(out, "set {}", info.set.join(" "))?;
     }
+    if let Some(codes) = &info.municipalities_shown {
+        let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
+        writeln!(
+            out,
+            "showing municipalities {} of the run (--municipality); totals and groups are theirs",
+            codes.join(", ")
+        )?;
+    }
     writeln!(out)?;
     writeln!(
         out,
@@ -127,7 +135,12 @@ pub fn write(
         row(out, "total", &outcome.total, true)?;
     }
     writeln!(out)?;
-    writeln!(out, "by group (all municipalities):")?;
+    let over = if info.municipalities_shown.is_some() {
+        "municipalities shown"
+    } else {
+        "all municipalities"
+    };
+    writeln!(out, "by group ({over}):")?;
     for (g, group) in scenario.groups.iter().enumerate() {
         row(out, &group.id, &outcome.groups[g], false)?;
     }

@@ -77,6 +77,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "adjustments",
         ),
         (
+            "municipalities.data",
+            m.data.len(),
+            MAX_LIST_ENTRIES,
+            "data files",
+        ),
+        (
             "municipalities.include",
             include,
             MAX_MUNICIPALITIES,
@@ -95,6 +101,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             "changes",
         ),
         ("expect", raw.expect.len(), MAX_LIST_ENTRIES, "expectations"),
+        (
+            "expect_municipalities",
+            raw.expect_municipalities.len(),
+            MAX_LIST_ENTRIES,
+            "expectations",
+        ),
     ];
     for (key, len, max, what) in lists {
         check_len(check, key, len, max, what);
@@ -186,7 +198,6 @@ pub(super) fn check_size(
         );
         return;
     }
-    let scale: f64 = municipalities.iter().map(|m| m.inflow_scale).sum();
     let mut persons = 0.0;
     let mut meetings = 0.0;
     // The group that contributes most, to point the message at.
@@ -198,7 +209,8 @@ pub(super) fn check_size(
             .iter()
             .map(|(_, v)| *v)
             .fold(group.inflow_per_day.base, f64::max);
-        let stock = scale * group.initial_stock;
+        let stock: f64 = municipalities.iter().map(|m| m.initial_stock[i]).sum();
+        let scale: f64 = municipalities.iter().map(|m| m.peak_inflow_scale(i)).sum();
         let inflow = scale * peak_inflow * days;
         // A spell is seen for at most its mean length (or the horizon); E[min(D, H)] <= min(E[D], H).
         let longest_mean = std::iter::once(&group.duration.base)

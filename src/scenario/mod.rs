@@ -7,10 +7,13 @@
 //! the file that wrote the key (or the override), the key path and the line, and `validate` collects all of them
 //! rather than stopping at the first.
 
+mod expect_municipalities;
 mod layers;
 mod limits;
 pub mod locate;
 pub mod model;
+mod municipalities;
+mod municipality_columns;
 mod municipality_file;
 pub mod overrides;
 pub mod raw;

@@ -30,6 +30,7 @@ pub struct Scenario {
     pub groups: Vec<Group>,
     pub suspensions: Vec<Suspension>,
     pub expectations: Vec<Expectation>,
+    pub municipality_expectations: Vec<MunicipalityExpectation>,
 }
 
 impl Scenario {
@@ -66,13 +67,36 @@ pub struct Municipality {
     pub code: u32,
     pub name: String,
     pub population: f64,
-    /// Multiplies the reference inflow and initial stock: population share times any local factor.
-    pub inflow_scale: f64,
+    /// Per group: persons on benefit expected on the first simulated day.
+    pub initial_stock: Vec<f64>,
+    /// Per group: multiplies the group's national inflow (population share, data share or count, times any
+    /// local factor).
+    pub inflow_scale: Vec<f64>,
+    /// Per group: how much of the national rise of the inflow in the group's surge window this municipality
+    /// sees, relative to its share (1 = the national shape).
+    pub surge: Vec<f64>,
     /// Caseworker FTE before any dated change.
     pub caseworkers: f64,
-    /// Population over the reference population: scales FTE given for the reference population, such as a
-    /// staffing change's `add_caseworkers`.
+    /// The municipality's share of FTE given for the whole reference population (its population share, or its
+    /// caseload share with `caseworkers_by = "caseload"`), such as a staffing change's `add_caseworkers`.
     pub reference_share: f64,
+}
+
+impl Municipality {
+    /// New spells per day in group `g` when the national rate is `national`. Inside the group's surge window
+    /// the rise over the rate in force before it, `base`, is scaled by the local surge factor (never below 0).
+    pub fn inflow_rate(&self, g: usize, national: f64, surge_base: Option<f64>) -> f64 {
+        let rate = match surge_base {
+            Some(base) => (base + self.surge[g] * (national - base)).max(0.0),
+            None => national,
+        };
+        rate * self.inflow_scale[g]
+    }
+
+    /// The largest multiple of the national inflow this municipality can see, for size estimates.
+    pub fn peak_inflow_scale(&self, g: usize) -> f64 {
+        self.inflow_scale[g] * self.surge[g].max(1.0)
+    }
 }
 
 /// A value with dated changes: `base` until the first change, then each change from its date on.
@@ -171,6 +195,9 @@ pub struct Group {
     pub followup: Option<Followup>,
     pub initial_stock: f64,
     pub initial_age: InitialAge,
+    /// The window in which each municipality's surge factor applies to the rise of the inflow over the rate in
+    /// force the day before it; `None` when no municipality column gives a surge for this group.
+    pub surge: Option<(NaiveDate, NaiveDate)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,5 +240,26 @@ pub struct Expectation {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub scale: f64,
+    pub known_miss: Option<String>,
+}
+
+/// A published per-municipality series: the simulated metric of each municipality is compared with it after
+/// the series is scaled to the simulated total, so that the check measures how the metric is spread over the
+/// municipalities, not its national level (which `[[expect]]` checks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MunicipalityExpectation {
+    pub figure: String,
+    pub source: String,
+    pub published: Option<String>,
+    pub file: PathBuf,
+    pub column: String,
+    /// Per municipality of the scenario, in its order: the published value (times the population if asked).
+    pub values: Vec<f64>,
+    pub metric: String,
+    pub groups: Vec<usize>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Largest mean absolute percentage error.
+    pub tolerance: f64,
     pub known_miss: Option<String>,
 }

@@ -1,112 +1,156 @@
-//! The municipality file: a CSV with columns `code,name,population`, read for `municipalities.file`.
+//! Municipality CSV files, read as text tables: the municipality file named by `municipalities.file` and the data
+//! files of `municipalities.data`. What the columns mean is decided in `municipalities`; this module only reads
+//! rows and points problems at the file's own line and column.
 
 use super::limits::MAX_CSV_ROWS;
 use crate::error::{Location, Problem};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-#[derive(serde::Deserialize)]
-pub(super) struct CsvMunicipality {
-    pub code: u32,
-    pub name: String,
-    pub population: f64,
+/// A CSV file with a header, every row as read.
+pub(super) struct CsvTable {
+    pub path: PathBuf,
+    text: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<csv::StringRecord>,
 }
 
-/// Reads the municipality CSV. Problems point at the CSV's own line and column and name the scenario key
-/// that refers to it.
-pub(super) fn read_municipality_csv(
-    path: &Path,
-    text: &str,
-) -> Result<Vec<CsvMunicipality>, Problem> {
-    let problem = |line_col: Option<(usize, usize)>, message: String| Problem {
-        location: Some(Location {
-            file: path.to_path_buf(),
-            line_col,
-        }),
-        key: "municipalities.file".to_string(),
-        message,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| problem(Some((1, 1)), format!("cannot read the header: {e}")))?
-        .clone();
-    for needed in ["code", "name", "population"] {
-        if !headers.iter().any(|h| h == needed) {
-            return Err(problem(
-                Some((1, 1)),
-                format!("has no `{needed}` column (columns needed: code, name, population)"),
-            ));
-        }
-    }
-    // 1-based line and column of field `field` of a record that starts at byte `record_start`.
-    let field_position = |record: &csv::StringRecord, field: Option<usize>| {
-        let record_start = record.position().map_or(0, |p| p.byte() as usize);
-        let offset = field
-            .and_then(|f| record.get(f))
-            .and_then(|value| text[record_start..].find(value))
-            .unwrap_or(0);
-        super::locate::line_col(text, record_start + offset)
-    };
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!("this row has {len} fields, the header has {expected_len}"),
-                    _ => format!("cannot read this row: {e}"),
-                };
-                return Err(problem(Some((line, 1)), message));
-            }
-        }
-        let row: CsvMunicipality = match record.deserialize(Some(&headers)) {
-            Ok(row) => row,
-            Err(e) => {
-                let field = match e.kind() {
-                    csv::ErrorKind::Deserialize { err, .. } => err.field().map(|f| f as usize),
-                    _ => None,
-                };
-                let column = field.and_then(|f| headers.get(f));
-                let value = field.and_then(|f| record.get(f)).unwrap_or("");
-                let expected = match column {
-                    Some("code") => "a municipality code (a whole number)",
-                    Some("population") => "a number",
-                    _ => "a value",
-                };
-                let message = match column {
-                    Some(column) => format!("column `{column}`: `{value}` is not {expected}"),
-                    None => format!("bad row: {e}"),
-                };
-                return Err(problem(Some(field_position(&record, field)), message));
-            }
+impl CsvTable {
+    /// Reads the header and every row; a row with the wrong number of fields is a problem at its line. `key` is
+    /// the scenario key that names the file, for messages.
+    pub fn read(path: &Path, key: &str, text: String) -> Result<Self, Problem> {
+        let problem = |line_col: Option<(usize, usize)>, message: String| Problem {
+            location: Some(Location {
+                file: path.to_path_buf(),
+                line_col,
+            }),
+            key: key.to_string(),
+            message,
         };
-        if !(row.population.is_finite() && row.population > 0.0) {
-            let population = headers.iter().position(|h| h == "population");
-            return Err(problem(
-                Some(field_position(&record, population)),
-                format!(
-                    "column `population`: the population of {} must be a number greater than 0, got {}",
-                    row.code, row.population
-                ),
-            ));
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| problem(Some((1, 1)), format!("cannot read the header: {e}")))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    let message = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => format!("this row has {len} fields, the header has {expected_len}"),
+                        _ => format!("cannot read this row: {e}"),
+                    };
+                    return Err(problem(Some((line, 1)), message));
+                }
+            }
+            rows.push(record.clone());
+            if rows.len() > MAX_CSV_ROWS {
+                let line = record.position().map_or(0, |p| p.line() as usize);
+                return Err(problem(
+                    Some((line, 1)),
+                    format!("has more than {MAX_CSV_ROWS} rows"),
+                ));
+            }
         }
-        rows.push(row);
-        if rows.len() > MAX_CSV_ROWS {
-            return Err(problem(
-                Some(field_position(&record, None)),
-                format!("has more than {MAX_CSV_ROWS} rows"),
-            ));
+        if rows.is_empty() {
+            return Err(problem(None, "has no rows".to_string()));
+        }
+        Ok(CsvTable {
+            path: path.to_path_buf(),
+            text,
+            headers,
+            rows,
+        })
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// 1-based line and column of field `field` of row `row` (the header is row `None`).
+    pub fn position(&self, row: Option<usize>, field: usize) -> (usize, usize) {
+        let start = match row {
+            Some(row) => self.rows[row].position().map_or(0, |p| p.byte() as usize),
+            None => 0,
+        };
+        let (line, _) = super::locate::line_col(&self.text, start);
+        // Walk the raw line to the field, skipping commas inside quotes.
+        let mut column = 1;
+        let mut fields_passed = 0;
+        let mut quoted = false;
+        for c in self.text[start..].chars() {
+            if fields_passed == field || c == '\n' || c == '\r' {
+                break;
+            }
+            match c {
+                '"' => quoted = !quoted,
+                ',' if !quoted => fields_passed += 1,
+                _ => {}
+            }
+            column += 1;
+        }
+        (line, column)
+    }
+
+    /// A problem at a cell (`row` `None` for the header cell), reported under the scenario key `key`.
+    pub fn problem(&self, row: Option<usize>, field: usize, key: &str, message: String) -> Problem {
+        Problem {
+            location: Some(Location {
+                file: self.path.clone(),
+                line_col: Some(self.position(row, field)),
+            }),
+            key: key.to_string(),
+            message,
         }
     }
-    if rows.is_empty() {
-        return Err(problem(None, "has no rows".to_string()));
+
+    pub fn get(&self, row: usize, field: usize) -> &str {
+        self.rows[row].get(field).unwrap_or("")
     }
-    Ok(rows)
+
+    /// The municipality code of a row, from the `code` column at `field`.
+    pub fn code(&self, row: usize, field: usize, key: &str) -> Result<u32, Problem> {
+        let value = self.get(row, field);
+        value.parse().map_err(|_| {
+            self.problem(
+                Some(row),
+                field,
+                key,
+                format!("column `code`: `{value}` is not a municipality code (a whole number)"),
+            )
+        })
+    }
+
+    /// A number of 0 or more from a cell.
+    pub fn number(&self, row: usize, field: usize, key: &str) -> Result<f64, Problem> {
+        let column = &self.headers[field];
+        let value = self.get(row, field);
+        let bad = |message: String| self.problem(Some(row), field, key, message);
+        if value.is_empty() {
+            return Err(bad(format!("column `{column}`: the value is missing")));
+        }
+        let number: f64 = value
+            .parse()
+            .map_err(|_| bad(format!("column `{column}`: `{value}` is not a number")))?;
+        if !number.is_finite() {
+            return Err(bad(format!(
+                "column `{column}`: `{value}` is not a finite number"
+            )));
+        }
+        if number < 0.0 {
+            return Err(bad(format!(
+                "column `{column}`: {value} is negative; municipality data must be 0 or more"
+            )));
+        }
+        Ok(number)
+    }
 }

@@ -226,7 +226,14 @@ fn one_municipality(table: &mut toml::Table) -> Result<String, String> {
     let included: Option<Vec<i64>> = municipalities
         .get("include")
         .and_then(|i| i.as_array())
-        .map(|codes| codes.iter().filter_map(|c| c.as_integer()).collect());
+        .map(|codes| {
+            codes
+                .iter()
+                .filter_map(|c| c.as_integer())
+                .collect::<Vec<i64>>()
+        })
+        // An empty `include` takes every row of the file.
+        .filter(|codes| !codes.is_empty());
     match (from_file, included.as_deref(), listed) {
         (false, _, 1) => Ok("municipalities.list[0].caseworkers".into()),
         (true, Some([code]), 0) => {

@@ -71,6 +71,9 @@ pub struct RawScenario {
     pub suspensions: Vec<RawSuspension>,
     #[serde(default)]
     pub expect: Vec<RawExpectation>,
+    /// Published per-municipality series to compare a metric with, municipality by municipality.
+    #[serde(default)]
+    pub expect_municipalities: Vec<RawMunicipalityExpectation>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -131,7 +134,7 @@ pub struct RawMunicipalities {
     pub reference_population: f64,
     /// CSV with columns `code,name,population` (relative to the scenario file).
     pub file: Option<String>,
-    /// Only these codes from `file` (default: all).
+    /// Only these codes from `file` (default, or an empty list: all).
     pub include: Option<Vec<u32>>,
     /// Municipalities written inline.
     #[serde(default)]
@@ -139,6 +142,75 @@ pub struct RawMunicipalities {
     /// Local adjustments of municipalities from `file` or `list`, by code.
     #[serde(default)]
     pub adjust: Vec<RawAdjustment>,
+    /// What each column of `file` other than `code`, `name` and `population` drives. A column neither declared
+    /// here nor named by a declared column (`times`, `over`) is an error.
+    #[serde(default)]
+    pub columns: BTreeMap<String, RawColumn>,
+    /// More CSV files joined on their `code` column, each with its own column declarations.
+    #[serde(default)]
+    pub data: Vec<RawDataFile>,
+    /// How caseworker FTE is shared out where no municipality gives its own: by population (the default) or by
+    /// caseload (each municipality's share of the national initial stock over all groups).
+    #[serde(default)]
+    pub caseworkers_by: CaseworkersBy,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseworkersBy {
+    #[default]
+    Population,
+    Caseload,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDataFile {
+    /// CSV with a `code` column (relative to the scenario file that names it).
+    pub file: String,
+    /// What each column other than `code` drives.
+    #[serde(default)]
+    pub columns: BTreeMap<String, RawColumn>,
+}
+
+/// What a municipality column drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnUse {
+    /// Read by no one (kept in the file for people).
+    Ignore,
+    /// Allocates the national initial stock and inflow of `groups` in proportion.
+    Weight,
+    /// Allocates the national initial stock of `groups` only.
+    StockWeight,
+    /// Allocates the national inflow of `groups` only.
+    InflowWeight,
+    /// Persons in each of `groups` on the first simulated day, in this municipality.
+    Stock,
+    /// New spells per day in each of `groups` before the first dated change, in this municipality.
+    Inflow,
+    /// The ratio of the level in the surge to the level before it; allocates the rise of the inflow of `groups`
+    /// between `from` and `to`.
+    Surge,
+    /// Caseworker FTE of this municipality.
+    Caseworkers,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawColumn {
+    #[serde(rename = "use")]
+    pub use_as: ColumnUse,
+    /// Group ids the column drives (weights, counts, surge).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Multiply by this column of the same file (e.g. a rate times the population).
+    pub times: Option<String>,
+    /// Divide by this column of the same file (e.g. one quarter's count over the previous one).
+    pub over: Option<String>,
+    /// `surge` only: the window in which the rise of the inflow is allocated.
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -394,4 +466,36 @@ pub struct RawExpectation {
     /// Scale the simulated value before comparing (for example to express a metric per year).
     #[serde(default = "one")]
     pub scale: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMunicipalityExpectation {
+    /// Short name of the published series.
+    pub figure: String,
+    pub source: String,
+    pub published: Option<String>,
+    /// CSV with the series (relative to the scenario file that names it).
+    pub file: String,
+    /// The column of `file` holding the municipality code.
+    #[serde(default = "code_column")]
+    pub code_column: String,
+    /// The column of `file` holding the published value.
+    pub column: String,
+    /// Multiply each published value by the municipality's population (for a rate).
+    #[serde(default)]
+    pub times_population: bool,
+    /// A summary metric name such as `active_mean`.
+    pub metric: String,
+    /// Group ids to sum over; omit for all groups.
+    pub groups: Option<Vec<String>>,
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+    /// Largest mean absolute percentage error over the municipalities, e.g. 0.10 for 10 %.
+    pub tolerance: f64,
+    pub known_miss: Option<String>,
+}
+
+fn code_column() -> String {
+    "code".to_string()
 }

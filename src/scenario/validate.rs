@@ -2,13 +2,11 @@
 
 use super::limits::{check_size, report, too_many};
 use super::model::*;
-use super::municipality_file::read_municipality_csv;
 use super::raw::*;
-use super::{read_text, Sources};
+use super::Sources;
 use crate::error::{InputError, Problem};
 use chrono::NaiveDate;
 use sha2::Digest;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Longest period (and longest warm-up) a scenario may have, in days: ten years.
@@ -49,7 +47,7 @@ impl Checker {
     }
 
     /// A finite number in `[min, max]`.
-    fn number(&mut self, key: &str, value: f64, min: f64, max: f64) -> bool {
+    pub(super) fn number(&mut self, key: &str, value: f64, min: f64, max: f64) -> bool {
         if !value.is_finite() {
             self.err(key, format!("must be a finite number, got {value}"));
             false
@@ -64,7 +62,7 @@ impl Checker {
         }
     }
 
-    fn positive(&mut self, key: &str, value: f64, max: f64) -> bool {
+    pub(super) fn positive(&mut self, key: &str, value: f64, max: f64) -> bool {
         if value.is_finite() && value <= 0.0 {
             self.err(key, format!("must be greater than 0, got {}", show(value)));
             return false;
@@ -73,7 +71,7 @@ impl Checker {
     }
 
     /// A date inside `[from, to]`; not checked when the range itself is reversed (that is reported once, on `end`).
-    fn date_in(
+    pub(super) fn date_in(
         &mut self,
         key: &str,
         date: NaiveDate,
@@ -184,12 +182,26 @@ pub(super) fn validate(
     closed_days.sort();
     closed_days.dedup();
 
-    let municipalities =
-        municipalities(&raw.municipalities, &raw.staffing, &mut check, &mut sources);
     let staffing = staffing(&raw.staffing, &mut check, sim_start, end);
-    let groups = groups(&raw, &mut check, sim_start, end);
+    let mut groups = groups(&raw, &mut check, sim_start, end);
+    let municipalities = super::municipalities::municipalities(
+        &raw.municipalities,
+        &raw.staffing,
+        &mut groups,
+        &mut check,
+        &mut sources,
+        (start, end),
+    );
     let suspensions = suspensions(&raw, &groups, &mut check, start, end);
     let expectations = expectations(&raw, &municipalities, &groups, &mut check, start, end);
+    let municipality_expectations = super::expect_municipalities::municipality_expectations(
+        &raw,
+        &municipalities,
+        &groups,
+        &mut check,
+        &mut sources,
+        (start, end),
+    );
 
     if period_ok && check.problems.is_empty() && check.extra.is_empty() {
         check_size(&mut check, &municipalities, &groups, sim_start, end);
@@ -218,6 +230,7 @@ pub(super) fn validate(
         groups,
         suspensions,
         expectations,
+        municipality_expectations,
     })
 }
 
@@ -236,7 +249,7 @@ fn check_ids<'a>(
     what: &str,
     ids: impl Iterator<Item = Option<&'a str>>,
 ) {
-    let mut seen = HashSet::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, id) in ids.enumerate() {
         let Some(id) = id else { continue };
         if !is_id(id) {
@@ -258,170 +271,12 @@ fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
 }
 
 /// Resolves a path written in the scenario relative to the file that wrote `key`.
-fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> PathBuf {
+pub(super) fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> PathBuf {
     let dir = sources
         .declaring(key)
         .and_then(|s| s.path.parent())
         .unwrap_or(Path::new(""));
     dir.join(written)
-}
-
-fn municipalities(
-    raw: &RawMunicipalities,
-    staffing: &RawStaffing,
-    check: &mut Checker,
-    sources: &mut Sources,
-) -> Vec<Municipality> {
-    let reference = raw.reference_population;
-    // A count of inhabitants: below 1 the population shares (and so inflow and staffing) explode.
-    let reference_ok = check.number("municipalities.reference_population", reference, 1.0, 1e10);
-    let mut all: Vec<(String, Municipality)> = Vec::new();
-    if let Some(file) = &raw.file {
-        let path = relative_to_declaring_file(sources, "municipalities.file", file);
-        // A file that cannot be read at all is reported at the key that names it.
-        let read = read_text(&path)
-            .map_err(|e| {
-                let reason = e.problems.into_iter().next().map(|p| p.message);
-                let message = format!("{}: {}", path.display(), reason.unwrap_or_default());
-                sources.locate("municipalities.file", message)
-            })
-            .and_then(|text| {
-                sources.hasher.update(text.as_bytes());
-                read_municipality_csv(&path, &text)
-            });
-        match read {
-            Ok(rows) => {
-                let in_file: HashSet<u32> = rows.iter().map(|r| r.code).collect();
-                let include: Option<HashSet<u32>> = raw
-                    .include
-                    .as_ref()
-                    .map(|codes| codes.iter().copied().collect());
-                if let Some(codes) = &raw.include {
-                    for (i, code) in codes.iter().enumerate() {
-                        if !in_file.contains(code) {
-                            check.err(
-                                format!("municipalities.include[{i}]"),
-                                format!("municipality {code} is not in {}", path.display()),
-                            );
-                        }
-                    }
-                }
-                for (row_index, row) in rows.into_iter().enumerate() {
-                    if include
-                        .as_ref()
-                        .is_none_or(|codes| codes.contains(&row.code))
-                    {
-                        all.push((
-                            format!("municipalities.file (row {})", row_index + 2),
-                            Municipality {
-                                code: row.code,
-                                name: row.name,
-                                population: row.population,
-                                inflow_scale: 1.0,
-                                caseworkers: f64::NAN,
-                                reference_share: 0.0,
-                            },
-                        ));
-                    }
-                }
-            }
-            Err(problem) => {
-                check.extra.push(problem);
-                check.municipalities_complete = false;
-            }
-        }
-    } else if raw.include.is_some() {
-        check.err(
-            "municipalities.include",
-            "needs `file`: it picks codes from the municipality file",
-        );
-    }
-    for (i, m) in raw.list.iter().enumerate() {
-        let key = format!("municipalities.list[{i}]");
-        if m.name.trim().is_empty() {
-            check.err(format!("{key}.name"), "must not be empty");
-        }
-        check.positive(&format!("{key}.population"), m.population, 1e9);
-        let mut municipality = Municipality {
-            code: m.code,
-            name: m.name.clone(),
-            population: m.population,
-            inflow_scale: 1.0,
-            caseworkers: f64::NAN,
-            reference_share: 0.0,
-        };
-        if let Some(factor) = m.inflow_factor {
-            check.number(&format!("{key}.inflow_factor"), factor, 0.0, 1000.0);
-            municipality.inflow_scale = factor;
-        }
-        if let Some(fte) = m.caseworkers {
-            check.number(&format!("{key}.caseworkers"), fte, 0.0, 1e6);
-            municipality.caseworkers = fte;
-        }
-        all.push((key, municipality));
-    }
-    if all.len() > MAX_MUNICIPALITIES {
-        check.err(
-            "municipalities",
-            format!(
-                "{} municipalities; the limit is {MAX_MUNICIPALITIES}",
-                all.len()
-            ),
-        );
-        check.municipalities_complete = false;
-        return Vec::new();
-    }
-    for (i, adjust) in raw.adjust.iter().enumerate() {
-        let key = format!("municipalities.adjust[{i}]");
-        let Some((_, m)) = all.iter_mut().find(|(_, m)| m.code == adjust.code) else {
-            if !check.municipalities_complete {
-                continue;
-            }
-            check.err(
-                format!("{key}.code"),
-                format!(
-                    "municipality {} does not exist in this scenario",
-                    adjust.code
-                ),
-            );
-            continue;
-        };
-        if let Some(factor) = adjust.inflow_factor {
-            if check.number(&format!("{key}.inflow_factor"), factor, 0.0, 1000.0) {
-                m.inflow_scale = factor;
-            }
-        }
-        if let Some(fte) = adjust.caseworkers {
-            if check.number(&format!("{key}.caseworkers"), fte, 0.0, 1e6) {
-                m.caseworkers = fte;
-            }
-        }
-    }
-    if all.is_empty() && check.extra.is_empty() {
-        check.err("municipalities", "no municipalities: give `file` or `list`");
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for (key, m) in &all {
-        if !seen.insert(m.code) {
-            check.err(
-                key.clone(),
-                format!("municipality code {} appears twice", m.code),
-            );
-        }
-    }
-    let reference = if reference_ok { reference } else { 1.0 };
-    all.into_iter()
-        .map(|(_, mut m)| {
-            let share = m.population / reference;
-            m.inflow_scale *= share;
-            if m.caseworkers.is_nan() {
-                m.caseworkers = staffing.caseworkers * share;
-            }
-            m.caseworkers *= staffing.caseworkers_factor;
-            m.reference_share = share;
-            m
-        })
-        .collect()
 }
 
 fn staffing(
@@ -847,6 +702,7 @@ fn groups(
             followup,
             initial_stock: g.initial_stock,
             initial_age,
+            surge: None,
         });
     }
     groups

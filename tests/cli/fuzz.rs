@@ -275,18 +275,28 @@ fn check_one(dir: &Path, text: &[u8], tally: &Tally) -> Result<(), TestCaseError
     };
     bump(&tally.valid);
     let days = scenario.warmup_days as usize + scenario.period_days();
-    let scale: f64 = scenario.municipalities.iter().map(|m| m.inflow_scale).sum();
     let persons: f64 = scenario
         .groups
         .iter()
-        .map(|g| {
+        .enumerate()
+        .map(|(i, g)| {
+            let stock: f64 = scenario
+                .municipalities
+                .iter()
+                .map(|m| m.initial_stock[i])
+                .sum();
+            let scale: f64 = scenario
+                .municipalities
+                .iter()
+                .map(|m| m.peak_inflow_scale(i))
+                .sum();
             let peak = g
                 .inflow_per_day
                 .changes
                 .iter()
                 .map(|(_, v)| *v)
                 .fold(g.inflow_per_day.base, f64::max);
-            scale * (g.initial_stock + peak * days as f64)
+            stock + scale * peak * days as f64
         })
         .sum();
     if days > MAX_FUZZ_DAYS || persons > MAX_FUZZ_PERSONS {
@@ -349,7 +359,11 @@ fn mutated_municipality_files_never_panic_or_hang() {
         )
         .replace(
             "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
-            "file = \"municipalities.csv\"\ninclude = [101, 147, 151]",
+            "file = \"municipalities.csv\"\ninclude = [101, 147, 151]\ncaseworkers_by = \"caseload\"\n\
+             [municipalities.columns]\nregion = { use = \"ignore\" }\nlandsdel = { use = \"ignore\" }\n\
+             unemployment_rate_2019 = { use = \"weight\", times = \"population\", groups = [\"kh\"] }\n\
+             kontanthjaelp_2019 = { use = \"ignore\" }\n\
+             kontanthjaelp_2020q2 = { use = \"surge\", over = \"kontanthjaelp_2020q1\", groups = [\"kh\"], from = 2021-03-01, to = 2021-04-30 }",
         );
     let config = Config {
         cases: cases(48) / 4,
