@@ -1,14 +1,15 @@
-//! Engine benchmarks in size tiers: one small municipality, Copenhagen, the whole country, and a sweep of 100
-//! Copenhagen replications on one thread and on every core.
+//! Engine benchmarks, one per target row of docs/performance.md: one small municipality, Copenhagen and the
+//! whole country on one thread, the whole country on every core, and sweeps of 100 and 10,000 Copenhagen
+//! replications on one thread and on every core. Peak memory is measured outside criterion
+//! (docs/performance.md).
 //!
 //! Throughput is counted from one run of each scenario before timing starts, over every simulated day, warm-up
-//! included: `person_days` is the number of persons on benefit summed over days, `meeting_events` the meetings
-//! that fell due, were held, waived or dropped. Each tier runs the same work twice, once per unit, because a
-//! criterion benchmark reports a single throughput.
+//! included: `meeting_events` is the meetings that fell due, were held, waived or dropped.
 //!
 //! The last group times writing the national daily.csv into a sink, in bytes per second.
 //!
-//! `cargo bench --bench engine` runs everything; `cargo bench --bench engine -- cph2020` one tier.
+//! `cargo bench --bench engine` runs everything (the 10,000-replication sweep takes several minutes);
+//! `cargo bench --bench engine -- '^dk2020/'` one tier.
 
 use backlog::engine::metrics::Workload;
 use backlog::engine::Simulation;
@@ -16,13 +17,11 @@ use backlog::report::{daily, ScenarioInfo};
 use backlog::run::{replicate, RunSummary};
 use backlog::scenario::Scenario;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use rayon::ThreadPool;
 use std::hint::black_box;
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
-
-/// Replications in the sweep tier.
-const SWEEP_RUNS: u32 = 100;
 
 fn load(path: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -41,7 +40,33 @@ fn one_run(scenario: &Scenario) -> u64 {
     series.rows.last().map_or(0, |row| u64::from(row.active))
 }
 
-fn tier(c: &mut Criterion, name: &str, path: &str, samples: usize, seconds: u64) {
+fn pool(threads: usize) -> ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool")
+}
+
+/// One thread, and every core when there are several.
+fn thread_counts() -> Vec<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores > 1 {
+        vec![1, cores]
+    } else {
+        vec![1]
+    }
+}
+
+/// One replication of a scenario, on a pool of each of `threads` (the municipalities of a replication run in
+/// parallel).
+fn tier(
+    c: &mut Criterion,
+    name: &str,
+    path: &str,
+    threads: &[usize],
+    samples: usize,
+    seconds: u64,
+) {
     let scenario = load(path);
     let work = workload(&scenario);
     eprintln!(
@@ -54,57 +79,58 @@ fn tier(c: &mut Criterion, name: &str, path: &str, samples: usize, seconds: u64)
     group
         .sample_size(samples)
         .measurement_time(Duration::from_secs(seconds));
-    for (unit, count) in [
-        ("meeting_events", work.meeting_events()),
-        ("person_days", work.person_days),
-    ] {
-        group.throughput(Throughput::Elements(count));
-        group.bench_function(unit, |b| b.iter(|| black_box(one_run(&scenario))));
+    group.throughput(Throughput::Elements(work.meeting_events()));
+    for &threads in threads {
+        let pool = pool(threads);
+        group.bench_with_input(
+            BenchmarkId::new("meeting_events_threads", threads),
+            &threads,
+            |b, _| b.iter(|| pool.install(|| black_box(one_run(&scenario)))),
+        );
     }
     group.finish();
 }
 
 fn small(c: &mut Criterion) {
-    tier(c, "small", "tests/fixtures/small.toml", 50, 3);
+    tier(c, "small", "tests/fixtures/small.toml", &[1], 50, 3);
 }
 
 fn copenhagen(c: &mut Criterion) {
-    tier(c, "cph2020", "scenarios/cph2020.toml", 20, 5);
+    tier(c, "cph2020", "scenarios/cph2020.toml", &[1], 20, 5);
 }
 
 fn national(c: &mut Criterion) {
-    tier(c, "dk2020", "scenarios/dk2020.toml", 10, 10);
+    tier(
+        c,
+        "dk2020",
+        "scenarios/dk2020.toml",
+        &thread_counts(),
+        10,
+        10,
+    );
 }
 
-/// 100 replications of Copenhagen through the replication runner, summarised as `simulate` does, on pools of one
-/// thread and of every core.
-fn sweep(c: &mut Criterion) {
+/// `runs` replications of Copenhagen through the replication runner, summarised as `simulate` does, on pools of
+/// one thread and of every core (or every core only).
+fn sweep(c: &mut Criterion, runs: u32, threads: &[usize], seconds: u64) {
     let scenario = load("scenarios/cph2020.toml");
     let work = workload(&scenario);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut group = c.benchmark_group("sweep100");
+    let mut group = c.benchmark_group(format!("sweep{runs}"));
     group
         .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
+        .measurement_time(Duration::from_secs(seconds));
     group.throughput(Throughput::Elements(
-        work.meeting_events() * u64::from(SWEEP_RUNS),
+        work.meeting_events() * u64::from(runs),
     ));
-    let mut threads = vec![1];
-    if cores > 1 {
-        threads.push(cores);
-    }
-    for threads in threads {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("thread pool");
+    for &threads in threads {
+        let pool = pool(threads);
         group.bench_with_input(
             BenchmarkId::new("meeting_events_threads", threads),
             &threads,
             |b, _| {
                 b.iter(|| {
                     pool.install(|| {
-                        replicate(&scenario, scenario.seed, SWEEP_RUNS, |_, series| {
+                        replicate(&scenario, scenario.seed, runs, |_, series| {
                             RunSummary::of(&scenario, &series).total.held
                         })
                     })
@@ -113,6 +139,15 @@ fn sweep(c: &mut Criterion) {
         );
     }
     group.finish();
+}
+
+fn sweep100(c: &mut Criterion) {
+    sweep(c, 100, &thread_counts(), 20);
+}
+
+fn sweep10000(c: &mut Criterion) {
+    let every_core = *thread_counts().last().unwrap_or(&1);
+    sweep(c, 10_000, &[every_core], 60);
 }
 
 /// Writing daily.csv for the national scenario (one run's series) into a sink: the formatting cost alone.
@@ -136,5 +171,5 @@ fn daily_csv(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, small, copenhagen, national, sweep, daily_csv);
+criterion_group!(benches, small, copenhagen, national, sweep100, sweep10000, daily_csv);
 criterion_main!(benches);

@@ -1,5 +1,6 @@
 //! Published figures against the model: each expectation of a scenario evaluated over its replications.
 
+use crate::engine::metrics::Series;
 use crate::run::replicate;
 use crate::scenario::{Expectation, MunicipalityExpectation, Scenario};
 use crate::summary::{band, day_index, summarise, Band, GroupSet, Selection};
@@ -51,7 +52,8 @@ impl CheckResult {
 }
 
 /// The simulated values of one replication: per expectation, and per municipality expectation and municipality.
-struct Replication {
+#[derive(Debug, Clone)]
+pub struct Replication {
     figures: Vec<Option<f64>>,
     by_municipality: Vec<Vec<Option<f64>>>,
 }
@@ -66,45 +68,56 @@ pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
 /// the errors of the municipalities in `shown` in per-municipality checks. Empty `shown`: everything.
 pub fn check_showing(scenario: &Scenario, seed: u64, reps: u32, shown: &[u32]) -> Vec<CheckResult> {
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
-        let figures = scenario
-            .expectations
-            .iter()
-            .map(|e| {
-                let selection = Selection {
-                    municipality: e
-                        .municipality
-                        .and_then(|code| scenario.municipality_index(code)),
-                    groups: group_set(&e.groups),
-                    from: day_index(&series, e.from).expect("validated inside the period"),
-                    to: day_index(&series, e.to).expect("validated inside the period"),
-                };
-                summarise(scenario, &series, selection)
-                    .get(&e.metric)
-                    .map(|v| v * e.scale)
-            })
-            .collect();
-        let by_municipality = scenario
-            .municipality_expectations
-            .iter()
-            .map(|e| {
-                (0..scenario.municipalities.len())
-                    .map(|m| {
-                        let selection = Selection {
-                            municipality: Some(m),
-                            groups: group_set(&e.groups),
-                            from: day_index(&series, e.from).expect("validated inside the period"),
-                            to: day_index(&series, e.to).expect("validated inside the period"),
-                        };
-                        summarise(scenario, &series, selection).get(&e.metric)
-                    })
-                    .collect()
-            })
-            .collect();
-        Replication {
-            figures,
-            by_municipality,
-        }
+        replication_values(scenario, &series)
     });
+    results(scenario, &runs, shown)
+}
+
+/// The simulated values of every expectation of `scenario` in one run (the whole scenario's series).
+pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
+    let figures = scenario
+        .expectations
+        .iter()
+        .map(|e| {
+            let selection = Selection {
+                municipality: e
+                    .municipality
+                    .and_then(|code| scenario.municipality_index(code)),
+                groups: group_set(&e.groups),
+                from: day_index(series, e.from).expect("validated inside the period"),
+                to: day_index(series, e.to).expect("validated inside the period"),
+            };
+            summarise(scenario, series, selection)
+                .get(&e.metric)
+                .map(|v| v * e.scale)
+        })
+        .collect();
+    let by_municipality = scenario
+        .municipality_expectations
+        .iter()
+        .map(|e| {
+            (0..scenario.municipalities.len())
+                .map(|m| {
+                    let selection = Selection {
+                        municipality: Some(m),
+                        groups: group_set(&e.groups),
+                        from: day_index(series, e.from).expect("validated inside the period"),
+                        to: day_index(series, e.to).expect("validated inside the period"),
+                    };
+                    summarise(scenario, series, selection).get(&e.metric)
+                })
+                .collect()
+        })
+        .collect();
+    Replication {
+        figures,
+        by_municipality,
+    }
+}
+
+/// The results of the scenario's expectations from the [`replication_values`] of each run, in replication
+/// order; `shown` as for [`check_showing`].
+pub fn results(scenario: &Scenario, runs: &[Replication], shown: &[u32]) -> Vec<CheckResult> {
     let figures = scenario
         .expectations
         .iter()

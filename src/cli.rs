@@ -1,5 +1,6 @@
 //! Command-line arguments, declared with clap's derive; no logic lives here.
 
+use crate::report::lang::Lang;
 use crate::report::Format;
 use crate::sweep::output::SweepFormat;
 use clap::{Args, Parser, Subcommand};
@@ -30,6 +31,9 @@ pub enum Command {
     /// Parse and check scenarios without running them; reports every problem found.
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
+    /// Write one self-contained HTML report of one or more scenarios: headline, charts, tables, checks.
+    #[command(after_help = EXIT_CODES)]
+    Report(ReportArgs),
     /// Run scenarios and compare them with the published figures in their `[[expect]]` tables; exits 1 if any
     /// figure misses its tolerance.
     #[command(after_help = EXIT_CODES)]
@@ -79,11 +83,43 @@ pub struct SimulateArgs {
     /// With --out: write summary.json only, and skip recording the daily rows.
     #[arg(long)]
     pub summary_only: bool,
-    /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg.
-    #[arg(long, value_name = "FILE.svg")]
+    /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub plot: Option<PathBuf>,
+    /// With --plot: draw this municipality (by code) below the total; repeat for several. Default: the four
+    /// largest backlog peaks.
+    #[arg(long, value_name = "CODE", requires = "plot")]
+    pub plot_municipality: Vec<u32>,
+    /// Language of the chart's labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     /// Show only this municipality (its code; repeat for several): the table, JSON, CSV and charts are taken
     /// over the municipalities given. The run itself is the whole scenario's.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
+    #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario files (TOML); with several, the first is the baseline the others are compared with.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
+    /// Language of the report's labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Draw this municipality (by code) of the first scenario; repeat for several. Default: the four largest
+    /// backlog peaks.
+    #[arg(long, value_name = "CODE")]
+    pub plot_municipality: Vec<u32>,
+    /// Report only this municipality (its code; repeat for several): headline, charts and tables are taken over
+    /// the municipalities given, as `simulate --municipality`. The runs are the whole scenarios'.
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
     #[command(flatten)]
@@ -100,9 +136,12 @@ pub struct CompareArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Draw the total overdue meetings of every scenario over time on one chart, into FILE.svg.
-    #[arg(long, value_name = "FILE.svg")]
+    /// Draw the total overdue meetings of every scenario over time on one chart, into FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub plot: Option<PathBuf>,
+    /// Language of the chart's labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     /// Show only this municipality (its code; repeat for several): the table, JSON, CSV and charts are taken
     /// over the municipalities given. The run itself is the whole scenario's.
     #[arg(long = "municipality", value_name = "CODE")]
@@ -186,9 +225,13 @@ pub struct SweepArgs {
     /// Run grids larger than the default limit of points x replications.
     #[arg(long)]
     pub force: bool,
-    /// Draw the varied staffing against the days to clear the backlog, with its 5 %-95 % band (one numeric --vary).
-    #[arg(long, value_name = "FILE.svg")]
+    /// Draw the varied input against the days to clear the backlog, with its 5 %-95 % band, the target and the
+    /// answer, into FILE.svg or FILE.png (one numeric --vary, or a --target search).
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub plot: Option<PathBuf>,
+    /// Language of the chart's labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

@@ -153,7 +153,26 @@ pub fn simulate_showing(
     reps: u32,
     keep_series: bool,
 ) -> Outcome {
+    simulate_showing_and(scenario, view, seed, reps, keep_series, |_| ()).0
+}
+
+/// [`simulate_showing`], and `also` of every replication's whole series (before any view), in replication
+/// order: what else a caller needs from the same runs (the `[[expect]]` values of the HTML report), without
+/// running them twice.
+pub fn simulate_showing_and<T, F>(
+    scenario: &Scenario,
+    view: Option<&View>,
+    seed: u64,
+    reps: u32,
+    keep_series: bool,
+    also: F,
+) -> (Outcome, Vec<T>)
+where
+    T: Send,
+    F: Fn(&Series) -> T + Sync + Send,
+{
     let mut runs = replicate(scenario, seed, reps, |r, series| {
+        let extra = also(&series);
         let (scenario, series) = match view {
             Some(view) => (
                 &view.scenario,
@@ -162,14 +181,19 @@ pub fn simulate_showing(
             None => (scenario, series),
         };
         let summary = RunSummary::of(scenario, &series);
-        (summary, (r == 0 && keep_series).then_some(series))
+        (summary, extra, (r == 0 && keep_series).then_some(series))
     });
-    let first = runs.first_mut().and_then(|(_, series)| series.take());
-    let summaries: Vec<RunSummary> = runs.into_iter().map(|(s, _)| s).collect();
+    let first = runs.first_mut().and_then(|(_, _, series)| series.take());
+    let mut extras = Vec::with_capacity(runs.len());
+    let mut summaries: Vec<RunSummary> = Vec::with_capacity(runs.len());
+    for (summary, extra, _) in runs {
+        summaries.push(summary);
+        extras.push(extra);
+    }
     let collect = |pick: &dyn Fn(&RunSummary) -> Metrics| {
         aggregate(&summaries.iter().map(pick).collect::<Vec<_>>())
     };
-    Outcome {
+    let outcome = Outcome {
         seed,
         replications: reps,
         total: collect(&|s| s.total.clone()),
@@ -180,5 +204,6 @@ pub fn simulate_showing(
             .map(|g| collect(&|s| s.groups[g].clone()))
             .collect(),
         first,
-    }
+    };
+    (outcome, extras)
 }

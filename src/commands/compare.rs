@@ -11,7 +11,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
     if let Some(plot) = &args.plot {
-        report::check_output_file("--plot", plot, "svg")?;
+        report::check_output_file("--plot", plot, plot::CHART_EXTENSIONS)?;
     }
     let keep_series = args.plot.is_some();
     let views = scenarios
@@ -44,37 +44,13 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
         })
         .collect();
     if let Some(path) = &args.plot {
-        let lines: Vec<OverlayLine> = scenarios
-            .iter()
-            .zip(&outcomes)
-            .enumerate()
-            .filter_map(|(i, (s, outcome))| {
-                let series = outcome.first.as_ref()?;
-                Some(OverlayLine {
-                    label: format!("{}: {}", compare::letter(i), s.label()),
-                    start: series.start,
-                    values: (0..series.days)
-                        .map(|day| {
-                            (0..series.municipalities)
-                                .flat_map(|m| series.group_rows(day, m))
-                                .map(|row| f64::from(row.overdue))
-                                .sum()
-                        })
-                        .collect(),
-                })
-            })
-            .collect();
-        let shade: Vec<_> = scenarios[0]
-            .suspensions
-            .iter()
-            .map(|s| (s.start, s.end))
-            .collect();
+        let lines = overlay_lines(&scenarios, &outcomes);
         plot::overlay_chart(
             path,
-            "Overdue statutory meetings (the backlog), all municipalities of each scenario",
-            "overdue meetings",
+            args.lang.text("overlay_title"),
+            args.lang.text("overdue_meetings"),
             &lines,
-            &shade,
+            args.lang,
         )?;
     }
     let stdout = std::io::stdout();
@@ -88,4 +64,30 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// The total overdue meetings of each scenario's replication 0, with its suspensions, for the overlay chart.
+pub fn overlay_lines(scenarios: &[Scenario], outcomes: &[Outcome]) -> Vec<OverlayLine> {
+    scenarios
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+        .filter_map(|(i, (s, outcome))| {
+            let series = outcome.first.as_ref()?;
+            Some(OverlayLine {
+                label: format!("{}: {}", compare::letter(i), s.label()),
+                tag: compare::letter(i),
+                start: series.start,
+                values: (0..series.days)
+                    .map(|day| {
+                        (0..series.municipalities)
+                            .flat_map(|m| series.group_rows(day, m))
+                            .map(|row| f64::from(row.overdue))
+                            .sum()
+                    })
+                    .collect(),
+                suspensions: s.suspensions.iter().map(|s| (s.start, s.end)).collect(),
+            })
+        })
+        .collect()
 }

@@ -1,8 +1,9 @@
 //! One function per subcommand: turn parsed arguments into work and output.
 
 mod check;
-mod compare;
+pub mod compare;
 mod merge;
+mod report;
 mod simulate;
 mod sweep;
 mod validate;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Compare(args) => compare::run(args).map(|()| exit_code::OK),
         Command::Validate(args) => validate::run(args).map(|()| exit_code::OK),
         Command::Check(args) => check::run(args),
+        Command::Report(args) => report::run(args).map(|()| exit_code::OK),
         Command::Sweep(args) => sweep::run(args).map(|()| exit_code::OK),
         Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
     }
@@ -91,4 +93,27 @@ pub fn check_output(path: &Path) -> anyhow::Result<()> {
         )
     })?;
     Ok(())
+}
+
+/// The indices of the municipalities with these codes, in the order given; an unknown code is bad input.
+pub fn municipality_indices(
+    scenario: &crate::scenario::Scenario,
+    codes: &[u32],
+) -> anyhow::Result<Vec<usize>> {
+    codes
+        .iter()
+        .map(|&code| {
+            scenario.municipality_index(code).ok_or_else(|| {
+                InputError::argument(
+                    "--plot-municipality",
+                    format!(
+                        "no municipality with code {code} in {} ({})",
+                        scenario.name,
+                        scenario.file.display()
+                    ),
+                )
+                .into()
+            })
+        })
+        .collect()
 }

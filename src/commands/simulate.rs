@@ -17,9 +17,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         report::prepare_outputs(dir, &["summary.json", "daily.csv"])?;
     }
     if let Some(plot) = &args.plot {
-        report::check_output_file("--plot", plot, "svg")?;
+        report::check_output_file("--plot", plot, report::plot::CHART_EXTENSIONS)?;
     }
     let view = run::View::of(&scenario, &args.municipalities)?;
+    // The municipalities to chart are among those shown; their indices are in the series shown.
+    let chosen = super::municipality_indices(
+        view.as_ref().map_or(&scenario, |v| &v.scenario),
+        &args.plot_municipality,
+    )?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let keep_series = (args.out.is_some() && !args.summary_only) || args.plot.is_some();
     let outcome = super::with_jobs(args.run.jobs, || {
@@ -39,7 +44,11 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         }
     }
     if let (Some(plot), Some(series)) = (&args.plot, &outcome.first) {
-        report::plot::series_chart(plot, &scenario, series)?;
+        let options = report::plot::SeriesOptions {
+            municipalities: (!chosen.is_empty()).then_some(chosen),
+            lang: args.lang,
+        };
+        report::plot::series_chart(plot, &scenario, series, &options)?;
     }
     print(&args, &scenario, &info, &outcome).context("cannot write to standard output")
 }

@@ -2,9 +2,10 @@
 
 use crate::cli::SweepArgs;
 use crate::error::InputError;
+use crate::report::plot::{AxisUnit, SweepChart};
 use crate::report::VERSION;
 use crate::scenario::Base;
-use crate::sweep::grid::{Axis, Grid};
+use crate::sweep::grid::{Axis, Grid, Key, Value};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
 use crate::sweep::progress::Progress;
 use crate::sweep::search::{self, Lever};
@@ -112,15 +113,16 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     if let Some(plot) = &args.plot {
         match grid.axes.as_slice() {
             [axis] if !axis.key.is_date() && shard.is_none() => {}
+            [] if target.is_some() && range.as_ref().is_none_or(|axis| !axis.key.is_date()) => {}
             _ => {
                 return Err(InputError::argument(
                     "--plot",
-                    "draws one numeric --vary key against the days to clear; give exactly one (and no --shard)",
+                    "draws one numeric --vary key, or the values a --target search tried (staffing, or a numeric --search key), against the days to clear; give exactly one --vary (and no --shard), or none with --target",
                 )
                 .into())
             }
         }
-        crate::report::check_output_file("--plot", plot, "svg")?;
+        crate::report::check_output_file("--plot", plot, crate::report::plot::CHART_EXTENSIONS)?;
     }
     super::check_output(&args.out)?;
     if let Some(path) = &args.per_rep {
@@ -169,6 +171,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             },
         }),
     };
+    let mut tried = Vec::new();
     let results = super::with_jobs(args.run.jobs, || match (&target, bisection) {
         (Some(target), true) => {
             let lever = match range {
@@ -177,28 +180,32 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             };
             header.keys = vec![lever.key().clone()];
             let progress = Progress::new(None);
-            let best = search::search(&sweep, &lever, target, &progress);
+            let searched = search::search(&sweep, &lever, target, &progress);
             progress.finish();
-            best.map(|best| vec![best])
+            searched.map(|searched| {
+                tried = searched.tried;
+                vec![searched.best]
+            })
         }
         _ => run_grid(&sweep, &grid, shard, reps),
     })??;
 
     let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
+    // A one-key grid answers the target question directly. When the first value meets it and the last does not
+    // (a later suspension end, a larger inflow), the answer is the last that does.
+    let meets = |row: &Row| row.target.is_some_and(|t| t.met);
+    let falling = rows.first().is_some_and(meets) && !rows.last().is_some_and(meets);
+    let grid_answer = if falling {
+        rows.iter()
+            .rev()
+            .find(|row| meets(row))
+            .map(|row| ("last", row))
+    } else {
+        rows.iter().find(|row| meets(row)).map(|row| ("first", row))
+    };
     if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
-        // A one-key grid answers the target question directly; say so next to the progress lines. When the
-        // first value meets it and the last does not (a later suspension end), the answer is the last that does.
-        let meets = |row: &Row| row.target.is_some_and(|t| t.met);
-        let falling = rows.first().is_some_and(meets) && !rows.last().is_some_and(meets);
-        let answer = if falling {
-            rows.iter()
-                .rev()
-                .find(|row| meets(row))
-                .map(|row| ("last", row))
-        } else {
-            rows.iter().find(|row| meets(row)).map(|row| ("first", row))
-        };
-        match answer {
+        // Say so next to the progress lines.
+        match grid_answer {
             Some((which, row)) => eprintln!(
                 "target: {which} {} in the grid meeting {} by {} with confidence {}: {}",
                 axis.key, target.condition, target.by, target.confidence, row.values[0]
@@ -217,23 +224,68 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             output::write(out, args.format, &header, &rows)
         })?,
     }
-    if let (Some(plot), [axis]) = (&args.plot, grid.axes.as_slice()) {
+    if let Some(plot) = &args.plot {
         let days_to_clear = output::REPORTED
             .iter()
             .position(|m| *m == "days_to_clear")
             .expect("days_to_clear is reported");
-        let points: Vec<(f64, crate::summary::Band)> = rows
-            .iter()
-            .filter_map(|row| match row.values[0] {
-                crate::sweep::grid::Value::Number(x) => Some((x, row.bands[days_to_clear])),
-                crate::sweep::grid::Value::Date(_) => None,
-            })
-            .collect();
-        let label = match scenario.overrides.as_slice() {
-            [] => axis.key.name().to_string(),
-            set => format!("{} (set {})", axis.key, set.join(", ")),
+        let number = |value: &Value| match value {
+            Value::Number(x) => Some(*x),
+            Value::Date(_) => None,
         };
-        crate::report::plot::sweep_chart(plot, &label, &points)?;
+        // A grid: every point, and the first that meets the target; a search: the staffing it tried, and the
+        // smallest that met it.
+        let (key, points, answer) = match grid.axes.as_slice() {
+            [axis] => (
+                &axis.key,
+                rows.iter()
+                    .filter_map(|row| Some((number(&row.values[0])?, row.bands[days_to_clear])))
+                    .collect::<Vec<_>>(),
+                grid_answer.and_then(|(_, row)| number(&row.values[0])),
+            ),
+            _ => (
+                &header.keys[0],
+                tried
+                    .iter()
+                    .filter_map(|(value, row)| Some((number(value)?, row.bands[days_to_clear])))
+                    .collect(),
+                rows.first()
+                    .filter(|row| row.target.is_some_and(|t| t.met))
+                    .and_then(|row| number(&row.values[0])),
+            ),
+        };
+        let lang = args.lang;
+        let target_text = target.as_ref().map(|t| {
+            lang.fill(
+                "sweep_target_text",
+                &[
+                    &t.condition.to_string(),
+                    &t.by.to_string(),
+                    &AxisUnit::Share.format(t.confidence, lang),
+                ],
+            )
+        });
+        let target_line = target
+            .as_ref()
+            .filter(|t| t.condition.metric == "days_to_clear")
+            .map(|t| {
+                (
+                    t.condition.threshold,
+                    lang.fill("sweep_target", &[&t.condition.to_string()]),
+                )
+            });
+        let title = scenario.label();
+        let chart = SweepChart {
+            scenario: &title,
+            x_label: key.name(),
+            unit: axis_unit(key),
+            points: &points,
+            target_line,
+            target: target_text,
+            answer,
+            lang,
+        };
+        crate::report::plot::sweep_chart(plot, &chart)?;
     }
     if let Some(path) = &args.per_rep {
         let points: Vec<(&Row, &[RepOutcome])> = results
@@ -260,4 +312,16 @@ fn run_grid(
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
     Ok(results?)
+}
+
+fn axis_unit(key: &Key) -> AxisUnit {
+    let name = key.name();
+    let last = name.rsplit(['.', ']']).next().unwrap_or(name);
+    match last {
+        "caseworkers" | "add_caseworkers" => AxisUnit::Fte,
+        "caseworkers_factor" | "inflow_factor" => AxisUnit::Factor,
+        "meetings_per_caseworker_day" | "max_meetings_per_caseworker_day" => AxisUnit::PerDay,
+        "phone_share" | "capacity_share" => AxisUnit::Share,
+        _ => AxisUnit::Plain,
+    }
 }

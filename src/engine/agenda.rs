@@ -58,21 +58,26 @@ impl<T> Agenda<T> {
     }
 
     /// Adds an event on `day`, which must be in the current block or a later one.
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, day: Day, event: T) {
         let block = day as usize / BLOCK;
         if block == self.block {
             self.near[day as usize % BLOCK].push(event);
         } else {
-            debug_assert!(block > self.block, "an event in a past block");
-            let list = &mut self.far[block];
-            if list.capacity() == 0 {
-                if let Some(spare) = self.spare_far.pop() {
-                    *list = spare;
-                }
-            }
-            list.push((day, event));
+            self.schedule_far(block, day, event);
         }
+    }
+
+    #[inline(never)]
+    fn schedule_far(&mut self, block: usize, day: Day, event: T) {
+        debug_assert!(block > self.block, "an event in a past block");
+        let list = &mut self.far[block];
+        if list.capacity() == 0 {
+            if let Some(spare) = self.spare_far.pop() {
+                *list = spare;
+            }
+        }
+        list.push((day, event));
     }
 
     /// Makes `day`'s block the current one, dealing out its events; days must be opened in order, none skipped.

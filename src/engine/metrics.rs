@@ -66,6 +66,20 @@ pub struct Workload {
     pub dropped: u64,
 }
 
+impl std::ops::AddAssign for Workload {
+    /// Sums the work of two parts of a run (municipalities simulated apart); `days` as well.
+    fn add_assign(&mut self, other: Workload) {
+        self.days += other.days;
+        self.person_days += other.person_days;
+        self.arrivals += other.arrivals;
+        self.exits += other.exits;
+        self.due += other.due;
+        self.held += other.held;
+        self.waived += other.waived;
+        self.dropped += other.dropped;
+    }
+}
+
 impl Workload {
     /// Meetings falling due, held, waived or dropped: each is one step of the engine's meeting bookkeeping.
     pub fn meeting_events(&self) -> u64 {
@@ -101,15 +115,18 @@ pub struct MunicipalityDay {
 }
 
 /// The reported days of one run.
+///
+/// Municipality-major: each municipality's days are one contiguous block, so the municipalities of a run can be
+/// simulated in parallel, each writing only its own block ([`Series::municipalities_mut`]).
 #[derive(Debug, Clone)]
 pub struct Series {
     pub start: NaiveDate,
     pub days: usize,
     pub municipalities: usize,
     pub groups: usize,
-    /// `days x municipalities x groups`, day-major.
+    /// `municipalities x days x groups`.
     pub rows: Vec<GroupDay>,
-    /// `days x municipalities`.
+    /// `municipalities x days`.
     pub municipality_rows: Vec<MunicipalityDay>,
     /// Whether each reported day was a working day.
     pub working: Vec<bool>,
@@ -136,21 +153,21 @@ impl Series {
     }
 
     pub fn row(&self, day: usize, municipality: usize, group: usize) -> &GroupDay {
-        &self.rows[(day * self.municipalities + municipality) * self.groups + group]
+        &self.rows[(municipality * self.days + day) * self.groups + group]
     }
 
     pub fn group_rows(&self, day: usize, municipality: usize) -> &[GroupDay] {
-        let base = (day * self.municipalities + municipality) * self.groups;
+        let base = (municipality * self.days + day) * self.groups;
         &self.rows[base..base + self.groups]
     }
 
     pub fn group_rows_mut(&mut self, day: usize, municipality: usize) -> &mut [GroupDay] {
-        let base = (day * self.municipalities + municipality) * self.groups;
+        let base = (municipality * self.days + day) * self.groups;
         &mut self.rows[base..base + self.groups]
     }
 
     pub fn municipality_row(&self, day: usize, municipality: usize) -> &MunicipalityDay {
-        &self.municipality_rows[day * self.municipalities + municipality]
+        &self.municipality_rows[municipality * self.days + day]
     }
 
     pub fn municipality_row_mut(
@@ -158,6 +175,50 @@ impl Series {
         day: usize,
         municipality: usize,
     ) -> &mut MunicipalityDay {
-        &mut self.municipality_rows[day * self.municipalities + municipality]
+        &mut self.municipality_rows[municipality * self.days + day]
+    }
+
+    /// Each municipality's part of the series, in order, to be written independently.
+    pub fn municipalities_mut(&mut self) -> Vec<MunicipalitySeries<'_>> {
+        let (days, groups) = (self.days, self.groups);
+        // Zero-sized chunks are not allowed; a series without days or groups has nothing to write.
+        let rows = self.rows.chunks_mut((days * groups).max(1));
+        let staff = self.municipality_rows.chunks_mut(days.max(1));
+        let initial = self.initial.chunks_mut(groups.max(1));
+        rows.zip(staff)
+            .zip(initial)
+            .map(|((rows, staff), initial)| MunicipalitySeries {
+                groups,
+                rows,
+                staff,
+                initial,
+            })
+            .collect()
+    }
+}
+
+/// One municipality's part of a [`Series`].
+#[derive(Debug)]
+pub struct MunicipalitySeries<'a> {
+    groups: usize,
+    /// `days x groups`.
+    rows: &'a mut [GroupDay],
+    /// `days`.
+    staff: &'a mut [MunicipalityDay],
+    /// `groups`.
+    initial: &'a mut [Levels],
+}
+
+impl MunicipalitySeries<'_> {
+    pub fn group_rows_mut(&mut self, day: usize) -> &mut [GroupDay] {
+        &mut self.rows[day * self.groups..(day + 1) * self.groups]
+    }
+
+    pub fn municipality_row_mut(&mut self, day: usize) -> &mut MunicipalityDay {
+        &mut self.staff[day]
+    }
+
+    pub fn initial_mut(&mut self) -> &mut [Levels] {
+        self.initial
     }
 }

@@ -11,9 +11,10 @@
 //! 3. on working days, capacity is spent on pending meetings, earliest deadline first by default;
 //! 4. meetings still pending whose deadline was today become overdue, and the day is recorded.
 //!
-//! Because jobcentres share nothing that changes, [`Simulation::run`] simulates them one after the other, each
-//! from the first day to the last, so the state being worked on is one municipality's and stays in the cache;
-//! [`Simulation::step`] advances all of them by one day. Both give the same results.
+//! Because jobcentres share nothing that changes, [`Simulation::run`] simulates each from the first day to the
+//! last on its own, in parallel on the current rayon pool (each writing its own part of the series), so the
+//! state a thread works on is one municipality's and stays in the cache; [`Simulation::step`] advances all of
+//! them by one day. Both give the same results, whatever the number of threads.
 //!
 //! Future events live in a calendar indexed by day; per-event work allocates nothing (vectors grow amortised and
 //! slots are recycled). Random numbers are drawn only for arrivals, durations and the initial stock, from seeded
@@ -27,11 +28,13 @@ mod plan;
 mod prefetch;
 mod queue;
 mod sampling;
+#[cfg(test)]
+mod stationary_tests;
 
-use crate::scenario::{InitialAge, Order, Scenario};
+use crate::scenario::{InitialAge, Order, Scenario, StartState};
 use agenda::Agenda;
 use calendar::{Calendar, Day};
-use metrics::{GroupDay, Levels, MunicipalityDay, Series, Workload};
+use metrics::{GroupDay, Levels, MunicipalityDay, MunicipalitySeries, Series, Workload};
 use plan::{DueAction, GroupPlan};
 use prefetch::prefetch;
 use queue::{DeadlineQueue, Node, Nodes, NIL, PERSON};
@@ -39,7 +42,8 @@ use rand::distributions::WeightedIndex;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64;
-use sampling::DurationSampler;
+use rayon::prelude::*;
+use sampling::{DurationSampler, StationarySpells};
 
 /// Marks an exit in [`Event::meeting`].
 const EXIT: u32 = u32::MAX;
@@ -53,6 +57,9 @@ const NODE_LOOKAHEAD: usize = 16;
 const NEIGHBOUR_LOOKAHEAD: usize = 8;
 /// Spell lengths drawn per group to approximate the length-biased distribution of a steady-state stock.
 const STOCK_REFERENCE_DRAWS: usize = 4096;
+/// Most deadline days after the horizon the queues keep buckets for (24 bytes each); the rare deadline beyond
+/// waits in order in a heap.
+const MAX_QUEUE_DAYS_BEYOND: u64 = 20_000;
 /// The key of the random stream that draws those reference spells (municipality streams are keyed by code).
 const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
 
@@ -102,6 +109,9 @@ struct Rules<'a> {
     classes: usize,
     /// One per simulated day, plus one for deadlines beyond the horizon.
     buckets: usize,
+    /// Deadline days the queues keep a bucket for: every deadline a meeting falling due inside the run can
+    /// have, so that later ones (kept in order all the same) are an exception.
+    queue_days: usize,
     /// First day of the first suspension (`Day::MAX` without one): who was on benefit before it.
     suspension_origin: Day,
     /// Per group with a steady-state initial stock: spell lengths drawn once per run from their own stream, so
@@ -109,6 +119,8 @@ struct Rules<'a> {
     stock_reference: Vec<Option<StockReference>>,
     /// Per group with an aged initial stock: which age bucket a person falls in.
     stock_buckets: Vec<Option<WeightedIndex<f64>>>,
+    /// Per group, for a stationary start: the spells of the persons present before the first day.
+    stationary: Vec<Option<StationarySpells>>,
     /// Per group with a local surge: its first and last day, and the national inflow the day before it.
     surges: Vec<Option<(Day, Day, f64)>>,
 }
@@ -219,16 +231,18 @@ impl<'a> Simulation<'a> {
             return false;
         }
         if self.day == 0 {
-            self.jobcentres = (0..self.rules.scenario.municipalities.len())
-                .map(|m| {
-                    let mut jobcentre = Jobcentre::new(&self.rules);
-                    jobcentre.start(&self.rules, m, self.seed, &mut self.series);
+            let rules = &self.rules;
+            self.jobcentres = (self.series.municipalities_mut().into_iter().enumerate())
+                .map(|(m, mut series)| {
+                    let mut jobcentre = Jobcentre::new(rules);
+                    jobcentre.start(rules, m, self.seed, &mut series);
                     jobcentre
                 })
                 .collect();
         }
-        for jobcentre in &mut self.jobcentres {
-            jobcentre.step(&self.rules, self.day, &mut self.series, &mut self.workload);
+        let parts = self.series.municipalities_mut();
+        for (jobcentre, mut series) in self.jobcentres.iter_mut().zip(parts) {
+            jobcentre.step(&self.rules, self.day, &mut series, &mut self.workload);
         }
         self.workload.days += 1;
         self.day += 1;
@@ -241,22 +255,30 @@ impl<'a> Simulation<'a> {
         while self.day <= last && self.step() {}
     }
 
-    /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days before
-    /// the next starts; from the first day, one jobcentre's memory serves each municipality in turn.
+    /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days on its
+    /// own. From the first day, the municipalities run in parallel on the current rayon pool, each writing its
+    /// own part of the series, and one jobcentre's memory serves the municipalities a thread takes in turn; the
+    /// series is the same for any number of threads.
     pub fn run(mut self) -> Series {
         let rules = &self.rules;
+        let seed = self.seed;
+        let parts = self.series.municipalities_mut();
         if self.day == 0 {
-            let mut jobcentre = Jobcentre::new(rules);
-            for m in 0..rules.scenario.municipalities.len() {
-                jobcentre.start(rules, m, self.seed, &mut self.series);
-                for day in 0..rules.horizon {
-                    jobcentre.step(rules, day, &mut self.series, &mut self.workload);
+            parts.into_par_iter().enumerate().for_each_init(
+                || Jobcentre::new(rules),
+                |jobcentre, (m, mut series)| {
+                    jobcentre.start(rules, m, seed, &mut series);
+                    let mut workload = Workload::default();
+                    for day in 0..rules.horizon {
+                        jobcentre.step(rules, day, &mut series, &mut workload);
+                    }
+                },
+            );
+        } else {
+            for (jobcentre, mut series) in self.jobcentres.iter_mut().zip(parts) {
+                for day in self.day..rules.horizon {
+                    jobcentre.step(rules, day, &mut series, &mut self.workload);
                 }
-            }
-        }
-        for jobcentre in &mut self.jobcentres {
-            for day in self.day..rules.horizon {
-                jobcentre.step(rules, day, &mut self.series, &mut self.workload);
             }
         }
         self.series
@@ -339,11 +361,34 @@ impl<'a> Rules<'a> {
             class_of_group,
             classes,
             buckets: days + 1,
+            queue_days: 0,
             suspension_origin,
             stock_reference: Vec::new(),
             stock_buckets: Vec::new(),
+            stationary: Vec::new(),
             surges,
         };
+        let longest_wait = rules.plans.iter().map(GroupPlan::longest_wait).max();
+        let catch_up_by = rules
+            .plans
+            .iter()
+            .flat_map(|plan| &plan.action)
+            .filter_map(|action| match action {
+                DueAction::CatchUp(by) => Some(*by),
+                _ => None,
+            })
+            .max();
+        rules.queue_days = (days as u64 + longest_wait.unwrap_or(0) as u64 + 1)
+            .max(catch_up_by.map_or(0, |by| by.max(0) as u64 + 1))
+            .min(days as u64 + MAX_QUEUE_DAYS_BEYOND) as usize;
+        if scenario.start_state == StartState::Stationary {
+            rules.stationary = scenario
+                .groups
+                .iter()
+                .map(|group| StationarySpells::new(&group.duration.base))
+                .collect();
+            return rules;
+        }
         let mut rng = Pcg64::seed_from_u64(stream_seed(seed, STOCK_REFERENCE_STREAM));
         rules.stock_reference = (0..groups)
             .map(|g| {
@@ -418,7 +463,7 @@ impl Jobcentre {
             agenda: Agenda::new(rules.horizon as usize),
             nodes: Nodes::default(),
             queues: (0..rules.classes)
-                .map(|_| DeadlineQueue::with_days(rules.buckets))
+                .map(|_| DeadlineQueue::with_days(rules.queue_days))
                 .collect(),
             pending_at_deadline: vec![0; groups * rules.buckets],
             levels: vec![Levels::default(); groups],
@@ -430,7 +475,13 @@ impl Jobcentre {
 
     /// Makes this the jobcentre of `municipality` on the day before the first, with its initial stock and its
     /// stream keyed by the municipality's code; whatever it held before is forgotten, its memory kept.
-    fn start(&mut self, rules: &Rules, municipality: usize, seed: u64, series: &mut Series) {
+    fn start(
+        &mut self,
+        rules: &Rules,
+        municipality: usize,
+        seed: u64,
+        series: &mut MunicipalitySeries,
+    ) {
         let code = rules.scenario.municipalities[municipality].code;
         self.municipality = municipality;
         self.rng = Pcg64::seed_from_u64(stream_seed(seed, u64::from(code)));
@@ -450,11 +501,15 @@ impl Jobcentre {
     }
 
     /// Simulates `day`.
-    fn step(&mut self, rules: &Rules, day: Day, series: &mut Series, workload: &mut Workload) {
+    fn step(
+        &mut self,
+        rules: &Rules,
+        day: Day,
+        series: &mut MunicipalitySeries,
+        workload: &mut Workload,
+    ) {
         if day as usize == rules.warmup {
-            let groups = rules.groups();
-            let first = self.municipality * groups;
-            series.initial[first..first + groups].copy_from_slice(&self.levels);
+            series.initial_mut().copy_from_slice(&self.levels);
         }
         self.agenda.open(day);
         self.arrivals(rules, day, series);
@@ -465,7 +520,11 @@ impl Jobcentre {
         self.close_day(rules, day, series, workload);
     }
 
-    fn seed_initial_stock(&mut self, rules: &Rules, series: &mut Series) {
+    fn seed_initial_stock(&mut self, rules: &Rules, series: &mut MunicipalitySeries) {
+        if !rules.stationary.is_empty() {
+            self.seed_stationary(rules, series);
+            return;
+        }
         let m = self.municipality;
         for g in 0..rules.groups() {
             let group = &rules.scenario.groups[g];
@@ -508,14 +567,44 @@ impl Jobcentre {
         }
     }
 
-    fn arrivals(&mut self, rules: &Rules, day: Day, series: &mut Series) {
-        let municipality = &rules.scenario.municipalities[self.municipality];
+    /// The persons on benefit at the end of the day before the first, drawn from the stationary state of each
+    /// group's first-day inflow and duration ([`StationarySpells`]): a person present arrived `age + 1` days
+    /// before day 0 on a spell of `spell` whole days, `age` uniform in `0..spell`, and leaves on day
+    /// `spell - 1 - age`. Their next meetings follow from their arrival, as for anyone.
+    fn seed_stationary(&mut self, rules: &Rules, series: &mut MunicipalitySeries) {
         for g in 0..rules.groups() {
-            let surge_base = rules.surges[g]
-                .filter(|(from, to, _)| (*from..=*to).contains(&day))
-                .map(|(_, _, base)| base);
-            let lambda =
-                municipality.inflow_rate(g, rules.plans[g].inflow[day as usize], surge_base);
+            let Some(spells) = &rules.stationary[g] else {
+                continue;
+            };
+            let lambda = self.inflow_rate(rules, g, 0) * spells.candidates_per_inflow();
+            let candidates = match Poisson::new(lambda) {
+                Ok(poisson) if lambda > 0.0 => poisson.sample(&mut self.rng) as u64,
+                _ => 0,
+            };
+            for _ in 0..candidates {
+                if let Some(spell) = spells.candidate(&mut self.rng) {
+                    let age = self.rng.gen_range(0..spell);
+                    self.add_person(rules, series, g, -1 - age as Day, Some(spell - 1 - age), 0);
+                }
+            }
+        }
+    }
+
+    /// New spells per day in group `g` on `day` in this municipality.
+    fn inflow_rate(&self, rules: &Rules, g: usize, day: Day) -> f64 {
+        let surge_base = rules.surges[g]
+            .filter(|(from, to, _)| (*from..=*to).contains(&day))
+            .map(|(_, _, base)| base);
+        rules.scenario.municipalities[self.municipality].inflow_rate(
+            g,
+            rules.plans[g].inflow[day as usize],
+            surge_base,
+        )
+    }
+
+    fn arrivals(&mut self, rules: &Rules, day: Day, series: &mut MunicipalitySeries) {
+        for g in 0..rules.groups() {
+            let lambda = self.inflow_rate(rules, g, day);
             if lambda <= 0.0 {
                 continue;
             }
@@ -544,7 +633,7 @@ impl Jobcentre {
     fn add_person(
         &mut self,
         rules: &Rules,
-        series: &mut Series,
+        series: &mut MunicipalitySeries,
         g: usize,
         arrival: Day,
         remaining: Option<u32>,
@@ -614,7 +703,7 @@ impl Jobcentre {
     fn count_shifted(
         &self,
         rules: &Rules,
-        series: &mut Series,
+        series: &mut MunicipalitySeries,
         g: usize,
         arrival: Day,
         exit: Day,
@@ -631,6 +720,10 @@ impl Jobcentre {
         // Only meetings that would have fallen due from today, inside the dead days, before the exit.
         let end = i64::from(exit.min(rules.horizon)).min(i64::from(last_dead) + 1);
         let from = i64::from(today.max(first_dead));
+        if from >= end {
+            // Most spells end before the dead days or begin after them.
+            return;
+        }
         let mut k = plan.schedule.first_due_from(from - i64::from(arrival));
         while let Some((due, _)) = plan.schedule.offsets(k) {
             let unshifted = i64::from(arrival) + i64::from(due);
@@ -641,8 +734,7 @@ impl Jobcentre {
             if clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
                 if reported >= rules.warmup {
-                    let row =
-                        &mut series.group_rows_mut(reported - rules.warmup, self.municipality)[g];
+                    let row = &mut series.group_rows_mut(reported - rules.warmup)[g];
                     row.suspended += 1;
                     if arrival < rules.suspension_origin {
                         row.suspended_existing += 1;
@@ -774,7 +866,7 @@ impl Jobcentre {
             let bucket = rules.bucket(deadline);
             self.pending_at_deadline[bucket * self.levels.len() + g] += 1;
             self.levels[g].pending += 1;
-            self.queues[rules.class_of_group[g]].push(bucket, node);
+            self.queues[rules.class_of_group[g]].push(deadline, node);
         }
         self.schedule_meeting(rules, index, person, k + 1, exit);
     }
@@ -823,7 +915,13 @@ impl Jobcentre {
         }
     }
 
-    fn close_day(&mut self, rules: &Rules, day: Day, series: &mut Series, workload: &mut Workload) {
+    fn close_day(
+        &mut self,
+        rules: &Rules,
+        day: Day,
+        series: &mut MunicipalitySeries,
+        workload: &mut Workload,
+    ) {
         let groups = rules.groups();
         let m = self.municipality;
         let bucket = rules.bucket(day);
@@ -835,7 +933,7 @@ impl Jobcentre {
         workload.add(&self.today, active);
         if (day as usize) >= rules.warmup {
             let reported = day as usize - rules.warmup;
-            let rows = series.group_rows_mut(reported, m);
+            let rows = series.group_rows_mut(reported);
             for ((row, today), levels) in rows.iter_mut().zip(&self.today).zip(&self.levels) {
                 // `suspended` may already hold meetings a `shift` group counted ahead of time.
                 *row = GroupDay {
@@ -848,7 +946,7 @@ impl Jobcentre {
                 };
             }
             let (caseworkers, capacity) = rules.capacity(m, day);
-            *series.municipality_row_mut(reported, m) = MunicipalityDay {
+            *series.municipality_row_mut(reported) = MunicipalityDay {
                 caseworkers,
                 capacity,
             };

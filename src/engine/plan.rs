@@ -160,6 +160,23 @@ pub struct GroupPlan {
 }
 
 impl GroupPlan {
+    /// An upper bound on how many days after it falls due a meeting of this group can have its deadline: the
+    /// longest gap of the schedule, plus the dead days a `shift` clock may add in between.
+    pub fn longest_wait(&self) -> Day {
+        let schedule = &self.schedule;
+        let gaps = schedule
+            .meetings
+            .iter()
+            .map(|&(due, deadline)| deadline - due);
+        let followup = schedule.followup.map_or(0, |f| f.deadline_days);
+        let gap = gaps.fold(followup, u32::max);
+        let dead = self
+            .shift
+            .as_ref()
+            .map_or(0, |clock| clock.dead_before.last().copied().unwrap_or(0));
+        Day::try_from(u64::from(gap) + u64::from(dead)).unwrap_or(Day::MAX)
+    }
+
     pub fn new(scenario: &Scenario, group_index: usize, calendar: &Calendar) -> Self {
         let group = &scenario.groups[group_index];
         let days = calendar.len();

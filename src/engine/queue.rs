@@ -1,11 +1,17 @@
 //! Pending meetings: a slab of nodes, each on its person's list and in its municipality's deadline queue.
 //!
 //! The queue is a bucket queue indexed by deadline day, so "earliest deadline first" costs O(1) per meeting.
-//! A person who leaves has their pending meetings unlinked at once (so the counts are exact); the nodes stay in
-//! their buckets, marked dead, and are recycled when the queue reaches them.
+//! The engine gives the queue a bucket for every deadline a meeting can have, the days after the last simulated
+//! one included (a meeting due in the last weeks of a run may well have its deadline after it). Any deadline
+//! past the last bucket waits in a binary heap ordered by deadline and then by the order queued, and is served
+//! after the buckets: the order is strict at any horizon. A person who leaves has their pending meetings unlinked at
+//! once (so the counts are exact); the nodes stay in the queue, marked dead, and are recycled when the queue
+//! reaches them.
 
 use super::calendar::Day;
 use super::prefetch::prefetch;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 pub const NIL: u32 = u32::MAX;
 
@@ -76,7 +82,12 @@ const SPARE_BUCKETS: usize = 64;
 /// Pending meetings of one municipality (or one priority class of it) by deadline day.
 #[derive(Debug, Default)]
 pub struct DeadlineQueue {
+    /// One per simulated day.
     buckets: Vec<Vec<u32>>,
+    /// Deadlines from `buckets.len()` on: (deadline, order queued, node), smallest first.
+    beyond: BinaryHeap<Reverse<(Day, u64, u32)>>,
+    /// Nodes queued beyond the buckets so far: ties on a deadline go to the one queued first.
+    beyond_queued: u64,
     /// Lowest bucket that may hold a node, and the read position inside it.
     head: usize,
     position: usize,
@@ -95,6 +106,8 @@ impl DeadlineQueue {
             position: 0,
             end: 0,
             spare: Vec::new(),
+            beyond: BinaryHeap::new(),
+            beyond_queued: 0,
         }
     }
 
@@ -106,10 +119,19 @@ impl DeadlineQueue {
         self.head = self.buckets.len();
         self.position = 0;
         self.end = 0;
+        self.beyond.clear();
+        self.beyond_queued = 0;
     }
 
-    /// Adds a node; `bucket` is its deadline day, clamped by the caller to the last bucket.
-    pub fn push(&mut self, bucket: usize, node: u32) {
+    /// Adds a node with deadline day `deadline` (not before the first day: meetings fall due inside the run).
+    #[inline(always)]
+    pub fn push(&mut self, deadline: Day, node: u32) {
+        debug_assert!(deadline >= 0, "a deadline before the first day");
+        let bucket = deadline.max(0) as usize;
+        if bucket >= self.buckets.len() {
+            self.push_beyond(deadline, node);
+            return;
+        }
         if bucket < self.head {
             // Forget what was already read from the old head bucket before reading from an earlier one.
             if let Some(old) = self.buckets.get_mut(self.head) {
@@ -128,7 +150,16 @@ impl DeadlineQueue {
         list.push(node);
     }
 
-    /// The node `ahead` places after the next one to pop, if it has the same deadline day (it may be dead).
+    #[cold]
+    #[inline(never)]
+    fn push_beyond(&mut self, deadline: Day, node: u32) {
+        self.beyond
+            .push(Reverse((deadline, self.beyond_queued, node)));
+        self.beyond_queued += 1;
+    }
+
+    /// The node `ahead` places after the next one to pop, if it has the same deadline day inside the buckets (it
+    /// may be dead).
     pub fn peek(&self, ahead: usize) -> Option<u32> {
         let bucket = self.buckets.get(self.head)?;
         bucket.get(self.position + ahead).copied()
@@ -162,6 +193,90 @@ impl DeadlineQueue {
                 self.position = 0;
             }
         }
+        while let Some(Reverse((_, _, node))) = self.beyond.pop() {
+            if nodes.get(node).alive {
+                return Some(node);
+            }
+            nodes.release(node);
+        }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    fn node(deadline: Day) -> Node {
+        Node {
+            deadline,
+            prev: NIL,
+            next: NIL,
+            group: 0,
+            alive: true,
+        }
+    }
+
+    /// Random days of pushes (deadlines from the past to well past the last bucket), leavers and pops, as the
+    /// engine makes them: the queue must pop exactly what a priority queue ordered by (deadline, order queued)
+    /// pops, past the last bucket included.
+    #[test]
+    fn pops_in_the_order_of_a_reference_priority_queue_at_any_horizon() {
+        for seed in 0..20 {
+            let mut rng = Pcg64::seed_from_u64(seed);
+            let days: Day = rng.gen_range(1..60);
+            let mut nodes = Nodes::default();
+            let mut queue = DeadlineQueue::with_days(days as usize);
+            let mut reference = BinaryHeap::new();
+            // Per node queued, in order: still pending? (Slab indices are reused, so the reference keys on this.)
+            let mut pending: Vec<bool> = Vec::new();
+            let mut alive: Vec<(u32, usize)> = Vec::new();
+            let mut beyond_popped = 0;
+            for day in 0..days + 30 {
+                for _ in 0..rng.gen_range(0..12) {
+                    let deadline = (day + rng.gen_range(-3..days + 40)).max(0);
+                    let index = nodes.alloc(node(deadline));
+                    queue.push(deadline, index);
+                    reference.push(Reverse((deadline, pending.len(), index)));
+                    alive.push((index, pending.len()));
+                    pending.push(true);
+                }
+                // Some leave: their nodes die where they are.
+                for _ in 0..rng.gen_range(0..3) {
+                    if !alive.is_empty() {
+                        let (index, order) = alive.swap_remove(rng.gen_range(0..alive.len()));
+                        nodes.get_mut(index).alive = false;
+                        pending[order] = false;
+                    }
+                }
+                for _ in 0..rng.gen_range(0..10) {
+                    let expected = loop {
+                        match reference.pop() {
+                            Some(Reverse((_, order, _))) if !pending[order] => continue,
+                            other => break other.map(|Reverse((_, order, index))| (index, order)),
+                        }
+                    };
+                    let popped = queue.pop(&mut nodes);
+                    assert_eq!(popped, expected.map(|e| e.0), "seed {seed}, day {day}");
+                    let Some((index, order)) = expected else {
+                        break;
+                    };
+                    if nodes.get(index).deadline >= days {
+                        beyond_popped += 1;
+                    }
+                    nodes.get_mut(index).alive = false;
+                    pending[order] = false;
+                    alive.retain(|&(_, o)| o != order);
+                    // Held nodes go back to the slab, as in the engine; their index may be reused.
+                    nodes.release(index);
+                }
+            }
+            assert!(
+                beyond_popped > 0,
+                "seed {seed}: nothing popped past the end"
+            );
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Random draws: spell durations and the steady-state age of an initial stock.
+//! Random draws: spell durations, and the spells of a stationary start.
 
 use crate::scenario::Duration;
 use rand::Rng;
@@ -42,15 +42,135 @@ impl DurationSampler {
 
     /// Whole days until the spell ends (at least 1), or `None` if it never ends.
     pub fn sample<R: Rng>(&self, rng: &mut R) -> Option<u32> {
-        let days = match self {
+        self.sample_real(rng).map(whole_days)
+    }
+
+    /// The duration in real days, before rounding.
+    fn sample_real<R: Rng>(&self, rng: &mut R) -> Option<f64> {
+        Some(match self {
             DurationSampler::Exponential(d) => d.sample(rng),
             DurationSampler::Lognormal(d) => d.sample(rng),
             DurationSampler::Weibull(d) => d.sample(rng),
             DurationSampler::Gamma(d) => d.sample(rng),
             DurationSampler::Fixed(days) => *days,
             DurationSampler::Never => return None,
+        })
+    }
+}
+
+/// A spell of `days` real days in the engine's whole days: rounded up, at least 1; durations beyond ~100 years
+/// are "never" for any horizon we allow.
+fn whole_days(days: f64) -> u32 {
+    days.ceil().clamp(1.0, 40_000.0) as u32
+}
+
+/// The spells of the persons on benefit at the end of the day before the first, in the stationary state of a
+/// group's inflow and duration distribution, drawn exactly.
+///
+/// With Poisson arrivals at rate λ a day and whole-day durations `c(X)` (`X` the real duration, `c` the
+/// engine's rounding), the persons present who arrived `a >= 1` days before number Poisson(λ P(c(X) >= a)),
+/// independently over `a`: Poisson(λ E[c(X)]) in all, each on a spell of whole length `c` drawn with weight
+/// `c P(c(X) = c)` (length-biased) and at an age uniform over its `c` possible values. `E[c(X)]` has no closed
+/// form, but `c(x) <= x + 1`, so candidates are drawn as a Poisson(λ (μ + 1)) number of spells, each from the
+/// mixture `(μ x f(x) / μ + f(x)) / (μ + 1)` (length-biased with probability μ / (μ + 1), plain otherwise: both
+/// have closed forms below), and each kept with probability `c(x) / (x + 1)`. The kept ones are exactly the
+/// Poisson process above (thinning), with at least half of the candidates kept.
+#[derive(Debug, Clone, Copy)]
+pub struct StationarySpells {
+    plain: DurationSampler,
+    length_biased: LengthBiased,
+    /// Mean real duration μ.
+    mean: f64,
+}
+
+/// A length-biased real duration: density `x f(x) / μ`.
+#[derive(Debug, Clone, Copy)]
+enum LengthBiased {
+    /// Exponential (as Gamma(2, mean)) and Gamma(k, θ) (as Gamma(k + 1, θ)).
+    Gamma(Gamma<f64>),
+    /// LogNormal(m, s) becomes LogNormal(m + s², s).
+    Lognormal(LogNormal<f64>),
+    /// Weibull(k, λ) becomes λ G^(1/k) with G ~ Gamma(1 + 1/k, 1).
+    Weibull {
+        gamma: Gamma<f64>,
+        scale: f64,
+        inverse_shape: f64,
+    },
+    Fixed(f64),
+}
+
+impl StationarySpells {
+    /// `None` for a duration that never ends: there is no stationary state.
+    pub fn new(duration: &Duration) -> Option<Self> {
+        let plain = DurationSampler::new(duration);
+        let (length_biased, mean) = match *duration {
+            Duration::Exponential { mean } => (
+                LengthBiased::Gamma(Gamma::new(2.0, mean).expect("validated mean")),
+                mean,
+            ),
+            Duration::Lognormal { mean, sd } => {
+                let sigma2 = (1.0 + (sd * sd) / (mean * mean)).ln();
+                let mu = mean.ln() - sigma2 / 2.0;
+                (
+                    LengthBiased::Lognormal(
+                        LogNormal::new(mu + sigma2, sigma2.sqrt()).expect("validated mean and sd"),
+                    ),
+                    mean,
+                )
+            }
+            Duration::Weibull { shape, scale } => (
+                LengthBiased::Weibull {
+                    gamma: Gamma::new(1.0 + 1.0 / shape, 1.0).expect("validated shape"),
+                    scale,
+                    inverse_shape: 1.0 / shape,
+                },
+                scale * libm::tgamma(1.0 + 1.0 / shape),
+            ),
+            Duration::Gamma { shape, scale } => (
+                LengthBiased::Gamma(
+                    Gamma::new(shape + 1.0, scale).expect("validated shape and scale"),
+                ),
+                shape * scale,
+            ),
+            Duration::Fixed { days } => (LengthBiased::Fixed(days), days),
+            Duration::Never => return None,
         };
-        // Durations beyond ~100 years are "never" for any horizon we allow.
-        Some(days.ceil().clamp(1.0, 40_000.0) as u32)
+        Some(StationarySpells {
+            plain,
+            length_biased,
+            mean,
+        })
+    }
+
+    /// Candidates per unit of inflow rate: draw Poisson(λ × this) of them and keep each through
+    /// [`candidate`](Self::candidate).
+    pub fn candidates_per_inflow(&self) -> f64 {
+        self.mean + 1.0
+    }
+
+    /// One candidate spell: its whole length if it is kept.
+    pub fn candidate<R: Rng>(&self, rng: &mut R) -> Option<u32> {
+        let biased = rng.gen::<f64>() * (self.mean + 1.0) < self.mean;
+        let x = if biased {
+            match self.length_biased {
+                LengthBiased::Gamma(d) | LengthBiased::Weibull { gamma: d, .. } => {
+                    let g = d.sample(rng);
+                    match self.length_biased {
+                        LengthBiased::Weibull {
+                            scale,
+                            inverse_shape,
+                            ..
+                        } => scale * g.powf(inverse_shape),
+                        _ => g,
+                    }
+                }
+                LengthBiased::Lognormal(d) => d.sample(rng),
+                LengthBiased::Fixed(days) => days,
+            }
+        } else {
+            self.plain.sample_real(rng)?
+        };
+        let whole = whole_days(x);
+        (rng.gen::<f64>() * (x.max(0.0) + 1.0) < f64::from(whole)).then_some(whole)
     }
 }

@@ -236,6 +236,30 @@ fn show_difference(kind: Kind, d: Difference) -> String {
     }
 }
 
+/// The rows of the side-by-side table: metric name, label, and the cells: the baseline's value, then for every
+/// other run its value and its difference from the baseline.
+pub fn rows(entries: &[Entry]) -> Vec<(&'static str, &'static str, Vec<String>)> {
+    let Some(first) = entries.first() else {
+        return Vec::new();
+    };
+    let baseline = &first.outcome.total.mean;
+    ROWS.iter()
+        .map(|&(name, label, kind)| {
+            let mut cells = vec![show(kind, baseline, name)];
+            for entry in &entries[1..] {
+                let mean = &entry.outcome.total.mean;
+                let d = match kind {
+                    Kind::Date(pick) => date_difference(pick(baseline), pick(mean)),
+                    _ => difference(baseline.get(name), mean.get(name)),
+                };
+                cells.push(show(kind, mean, name));
+                cells.push(show_difference(kind, d));
+            }
+            (name, label, cells)
+        })
+        .collect()
+}
+
 const LABEL_WIDTH: usize = 28;
 const VALUE_WIDTH: usize = 12;
 const DIFFERENCE_WIDTH: usize = 22;
@@ -253,9 +277,9 @@ pub fn letter(index: usize) -> String {
 /// The side-by-side table: a legend naming each run by letter, then one row per metric with the baseline's
 /// value, and for every other run its value and its difference from the baseline.
 pub fn write_table(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()> {
-    let Some(first) = entries.first() else {
+    if entries.is_empty() {
         return Ok(());
-    };
+    }
     for (i, entry) in entries.iter().enumerate() {
         let info = &entry.info;
         writeln!(
@@ -287,24 +311,13 @@ pub fn write_table(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()
         )?;
     }
     writeln!(out)?;
-    let baseline = &first.outcome.total.mean;
-    for &(name, label, kind) in ROWS {
-        write!(
-            out,
-            "{label:<LABEL_WIDTH$} {:>VALUE_WIDTH$}",
-            show(kind, baseline, name)
-        )?;
-        for entry in &entries[1..] {
-            let mean = &entry.outcome.total.mean;
-            let d = match kind {
-                Kind::Date(pick) => date_difference(pick(baseline), pick(mean)),
-                _ => difference(baseline.get(name), mean.get(name)),
-            };
+    for (_, label, cells) in rows(entries) {
+        write!(out, "{label:<LABEL_WIDTH$} {:>VALUE_WIDTH$}", cells[0])?;
+        for pair in cells[1..].chunks(2) {
             write!(
                 out,
                 " {:>VALUE_WIDTH$} {:>DIFFERENCE_WIDTH$}",
-                show(kind, mean, name),
-                show_difference(kind, d)
+                pair[0], pair[1]
             )?;
         }
         writeln!(out)?;

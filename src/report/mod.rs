@@ -9,7 +9,9 @@
 pub mod check;
 pub mod compare;
 pub mod daily;
+pub mod html;
 pub mod json;
+pub mod lang;
 pub mod plot;
 pub mod table;
 
@@ -174,23 +176,28 @@ pub fn thousands(value: f64) -> String {
     out
 }
 
-/// Checks an output file given with `flag` before any long work starts: it must end in `.EXTENSION`, must not be
-/// a directory, and its directory must exist and be writable.
-pub fn check_output_file(flag: &str, path: &Path, extension: &str) -> anyhow::Result<()> {
+/// Checks an output file given with `flag` before any long work starts: it must end in one of `extensions`, must not
+/// be a directory, and its directory must exist and be writable.
+pub fn check_output_file(flag: &str, path: &Path, extensions: &[&str]) -> anyhow::Result<()> {
     use crate::error::InputError;
     let has_extension = path
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case(extension));
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
     if !has_extension {
-        return Err(InputError::argument(
-            flag,
-            format!(
-                "`{}` must end in .{extension} (that is the only format written)",
+        let allowed: Vec<String> = extensions.iter().map(|x| format!(".{x}")).collect();
+        let message = match allowed.as_slice() {
+            [only] => format!(
+                "`{}` must end in {only} (that is the only format written)",
                 path.display()
             ),
-        )
-        .into());
+            _ => format!(
+                "`{}` must end in {} (the formats written)",
+                path.display(),
+                allowed.join(" or ")
+            ),
+        };
+        return Err(InputError::argument(flag, message).into());
     }
     if path.is_dir() {
         return Err(InputError::argument(

@@ -182,6 +182,7 @@ pub(super) fn check_size(
     check: &mut Checker,
     municipalities: &[Municipality],
     groups: &[Group],
+    start_state: StartState,
     sim_start: NaiveDate,
     end: NaiveDate,
 ) {
@@ -209,8 +210,15 @@ pub(super) fn check_size(
             .iter()
             .map(|(_, v)| *v)
             .fold(group.inflow_per_day.base, f64::max);
-        let stock: f64 = municipalities.iter().map(|m| m.initial_stock[i]).sum();
         let scale: f64 = municipalities.iter().map(|m| m.peak_inflow_scale(i)).sum();
+        let stock: f64 = match start_state {
+            StartState::Stock => municipalities.iter().map(|m| m.initial_stock[i]).sum(),
+            // The stationary stock: the first day's inflow times the mean whole-day spell.
+            StartState::Stationary => {
+                let first_day: f64 = municipalities.iter().map(|m| m.inflow_scale[i]).sum();
+                first_day * group.inflow_per_day.base * (mean_days(&group.duration.base) + 1.0)
+            }
+        };
         let inflow = scale * peak_inflow * days;
         // A spell is seen for at most its mean length (or the horizon); E[min(D, H)] <= min(E[D], H).
         let longest_mean = std::iter::once(&group.duration.base)
@@ -253,6 +261,7 @@ fn mean_days(duration: &Duration) -> f64 {
         Duration::Exponential { mean } | Duration::Lognormal { mean, .. } => mean,
         Duration::Fixed { days } => days,
         Duration::Gamma { shape, scale } => shape * scale,
-        Duration::Weibull { .. } | Duration::Never => f64::INFINITY,
+        Duration::Weibull { shape, scale } => scale * libm::tgamma(1.0 + 1.0 / shape),
+        Duration::Never => f64::INFINITY,
     }
 }

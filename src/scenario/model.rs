@@ -3,6 +3,7 @@
 //! Everything here has been checked: dates are in order and inside the period, rates are finite and in range,
 //! references resolve. The engine can therefore index and unwrap freely.
 
+pub use super::raw::StartState;
 use super::raw::{HolidayRule, Order};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ pub struct Scenario {
     pub replications: u32,
     pub order: Order,
     pub warmup_days: u32,
+    pub start_state: StartState,
     pub holidays: HolidayRule,
     pub closed_days: Vec<NaiveDate>,
     pub municipalities: Vec<Municipality>,

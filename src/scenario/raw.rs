@@ -92,6 +92,20 @@ pub struct RawWarmup {
     /// Days simulated before `start` from the same inflow and exit rules; their results are not reported.
     #[serde(default)]
     pub days: u32,
+    /// What the first simulated day starts from.
+    #[serde(default)]
+    pub start: StartState,
+}
+
+/// The state on the first simulated day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartState {
+    /// Each group's `initial_stock`, aged by `initial_age_buckets` or in steady state.
+    #[default]
+    Stock,
+    /// Each group's persons drawn exactly from the stationary state of its first day's inflow and duration.
+    Stationary,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -204,7 +204,14 @@ pub(super) fn validate(
     );
 
     if period_ok && check.problems.is_empty() && check.extra.is_empty() {
-        check_size(&mut check, &municipalities, &groups, sim_start, end);
+        check_size(
+            &mut check,
+            &municipalities,
+            &groups,
+            raw.warmup.start,
+            sim_start,
+            end,
+        );
     }
 
     if !check.problems.is_empty() || !check.extra.is_empty() {
@@ -223,6 +230,7 @@ pub(super) fn validate(
         replications,
         order: raw.order,
         warmup_days: raw.warmup.days,
+        start_state: raw.warmup.start,
         holidays: raw.calendar.holidays,
         closed_days,
         municipalities,
@@ -591,6 +599,20 @@ fn groups(
                 ("scale_days", d.scale_days),
             ],
         );
+        if raw.warmup.start == StartState::Stationary {
+            if base_duration == Duration::Never {
+                check.err(
+                    format!("{key}.duration"),
+                    "a group that never leaves has no stationary state; use `warmup.start = \"stock\"` with a warm-up",
+                );
+            }
+            if !g.initial_age_buckets.is_empty() {
+                check.err(
+                    format!("{key}.initial_age_buckets"),
+                    "not used with `warmup.start = \"stationary\"`, which draws the ages itself; remove it or use `start = \"stock\"`",
+                );
+            }
+        }
         let mut durations = Dated::constant(base_duration);
         let mut duration_changes: Vec<_> = g.duration_changes.iter().enumerate().collect();
         duration_changes.sort_by_key(|(_, c)| c.date);

@@ -11,7 +11,6 @@ use super::output::Row;
 use super::progress::Progress;
 use super::target::{self, Boundary, Staffing, Target};
 use super::{RepOutcome, Sweep};
-use std::collections::BTreeMap;
 
 /// What a search varies.
 pub enum Lever {
@@ -30,16 +29,23 @@ impl Lever {
     }
 }
 
-/// Runs the search; returns the row (and replications) of the answer, or of the last value tried when no value
-/// meets the target.
+/// What a search found.
+pub struct Searched {
+    /// The row (and replications) of the answer, or of the last value tried when no value meets the target.
+    pub best: (Row, Vec<RepOutcome>),
+    /// Every value tried and its row, in the order of the values (for a chart).
+    pub tried: Vec<(Value, Row)>,
+}
+
+/// Runs the search.
 pub fn search(
     sweep: &Sweep,
     lever: &Lever,
     target: &Target,
     progress: &Progress,
-) -> anyhow::Result<(Row, Vec<RepOutcome>)> {
+) -> anyhow::Result<Searched> {
     let key = lever.key();
-    let mut tried: BTreeMap<String, (Row, Vec<RepOutcome>)> = BTreeMap::new();
+    let mut tried: Vec<(Value, Row, Vec<RepOutcome>)> = Vec::new();
     let mut meets = |value: Value| -> anyhow::Result<bool> {
         let mut results =
             sweep.run_points(std::slice::from_ref(key), &[(0, vec![value])], progress)?;
@@ -55,7 +61,7 @@ pub fn search(
             target.by,
             if outcome.met { "met" } else { "not met" }
         ));
-        tried.insert(value.to_string(), (row, reps));
+        tried.push((value, row, reps));
         Ok(outcome.met)
     };
     let asked = format!(
@@ -109,7 +115,21 @@ pub fn search(
         }
     };
     progress.note(&note);
-    Ok(tried
-        .remove(&answer.to_string())
-        .expect("the answer was tried"))
+    tried.sort_by(|(a, ..), (b, ..)| match (a, b) {
+        (Value::Number(a), Value::Number(b)) => a.total_cmp(b),
+        (Value::Date(a), Value::Date(b)) => a.cmp(b),
+        _ => std::cmp::Ordering::Equal,
+    });
+    let at = tried
+        .iter()
+        .position(|(value, ..)| *value == answer)
+        .expect("the answer was tried");
+    let best = (tried[at].1.clone(), tried[at].2.clone());
+    Ok(Searched {
+        best,
+        tried: tried
+            .into_iter()
+            .map(|(value, row, _)| (value, row))
+            .collect(),
+    })
 }

@@ -14,6 +14,8 @@ struct Svg {
     polylines: Vec<(String, usize)>,
     /// Fill colours of rectangles.
     rect_fills: Vec<String>,
+    /// Fill colour and opacity of rectangles.
+    rects: Vec<(String, String)>,
     polygons: usize,
     circles: usize,
     texts: Vec<String>,
@@ -26,6 +28,7 @@ fn parse_svg(path: &Path) -> Svg {
     let mut svg = Svg {
         polylines: Vec::new(),
         rect_fills: Vec::new(),
+        rects: Vec::new(),
         polygons: 0,
         circles: 0,
         texts: Vec::new(),
@@ -45,9 +48,12 @@ fn parse_svg(path: &Path) -> Svg {
                 svg.polylines
                     .push((node.attribute("stroke").unwrap_or("").to_string(), count));
             }
-            "rect" => svg
-                .rect_fills
-                .push(node.attribute("fill").unwrap_or("").to_string()),
+            "rect" => {
+                let fill = node.attribute("fill").unwrap_or("").to_string();
+                let opacity = node.attribute("opacity").unwrap_or("1").to_string();
+                svg.rect_fills.push(fill.clone());
+                svg.rects.push((fill, opacity));
+            }
             "polygon" => svg.polygons += 1,
             "circle" => svg.circles += 1,
             "text" => svg.texts.push(node.text().unwrap_or("").trim().to_string()),
@@ -203,17 +209,19 @@ fn a_bad_plot_path_fails_before_the_run_and_writes_nothing() {
         .stderr(
             predicates::str::contains("--plot").and(predicates::str::contains("does not exist")),
         );
-    let png = dir.path().join("chart.png");
+    let pdf = dir.path().join("chart.pdf");
     backlog()
         .args([
             "simulate",
             fixture("small.toml").to_str().unwrap(),
             "--plot",
         ])
-        .arg(&png)
+        .arg(&pdf)
         .assert()
         .code(2)
-        .stderr(predicates::str::contains(".svg"));
+        .stderr(predicates::str::contains(
+            "chart.pdf` must end in .svg or .png (the formats written)",
+        ));
     backlog()
         .args([
             "compare",
@@ -251,26 +259,56 @@ fn sweep_chart_draws_the_mean_the_band_and_the_points_not_cleared() {
         ),
         (70.0, band(70.0)),
     ];
-    plot::sweep_chart(&chart, "caseworkers per 100,000 inhabitants", &points).unwrap();
+    let sweep = plot::SweepChart {
+        scenario: "Testby",
+        x_label: "caseworkers",
+        unit: plot::AxisUnit::Fte,
+        points: &points,
+        target_line: Some((100.0, "target: days_to_clear<=100".to_string())),
+        target: Some("days_to_clear<=100 by 2021-12-31 in 95.0 % of replications".to_string()),
+        answer: Some(60.0),
+        lang: backlog::report::lang::Lang::En,
+    };
+    plot::sweep_chart(&chart, &sweep).unwrap();
     let svg = parse_svg(&chart);
     // The mean line joins the four points that have a mean, in x order.
     assert_eq!(svg.lines_with(4).len(), 1, "{:?}", svg.polylines);
-    assert_eq!(svg.circles, 4);
+    // A dot per mean, and a ring around the answer.
+    assert_eq!(svg.circles, 4 + 1);
     // One band polygon over the four consecutive points with both ends (x = 40..70).
     assert_eq!(svg.polygons, 1);
-    assert!(svg.has_text("Days to clear the backlog against caseworkers per 100,000 inhabitants"));
-    assert!(svg.has_text("caseworkers per 100,000 inhabitants"));
+    assert!(svg.has_text("Testby: days to clear the backlog against caseworkers"));
+    assert!(svg.has_text("caseworkers"));
     assert!(svg.has_text("days to clear (from the end of the suspension)"));
     assert!(svg.has_text("not cleared in every replication"));
     assert!(svg.has_text("5 %-95 % over replications"));
-    // An x axis with numbers on it.
-    assert!(
-        svg.has_text("50.0") || svg.has_text("50"),
-        "{:?}",
-        svg.texts
-    );
+    assert!(svg.has_text("target: days_to_clear<=100"));
+    assert!(svg.has_text("answer: 60 FTE"), "{:?}", svg.texts);
+    assert!(svg.has_text_containing("answer: 60 FTE."));
+    // The x axis says its unit.
+    assert!(svg.has_text("50 FTE"), "{:?}", svg.texts);
     // No file is left behind but the chart.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    // The same chart as PNG: its size, white paper, and the answer's colour in it.
+    let png_path = dir.path().join("sweep.png");
+    plot::sweep_chart(&png_path, &sweep).unwrap();
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png_path).unwrap())
+        .expect("a PNG file");
+    assert_eq!((pixmap.width(), pixmap.height()), (1200, 660));
+    let (r, g, b) = plot::OVERDUE_COLOR.rgb();
+    let answer_pixels = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) == (r, g, b))
+        .count();
+    assert!(answer_pixels > 500, "{answer_pixels}");
+    let white = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) == (255, 255, 255))
+        .count();
+    assert!(white > pixmap.pixels().len() / 2);
 }
 
 fn compare_json(scenarios: &[&Path], extra: &[&str]) -> serde_json::Value {
@@ -395,23 +433,23 @@ fn compare_plot_overlays_the_total_overdue_of_each_scenario() {
         .stdout(predicates::str::contains("C   small"));
     let svg = parse_svg(&chart);
     assert_eq!(svg.lines_with(365).len(), 3, "{:?}", svg.polylines);
-    for label in [
-        "A: small",
-        "B: three towns",
-        "C: small",
-        "overdue meetings",
-        "suspension",
-    ] {
+    for label in ["A: small", "B: three towns", "C: small", "overdue meetings"] {
         assert!(svg.has_text(label), "no text `{label}` in {:?}", svg.texts);
     }
-    // The first scenario's one suspension window, and its legend swatch.
-    assert_eq!(
-        svg.rect_fills
+    // The spring window (1 Mar - 30 Apr 2021) is every scenario's: shaded grey once. The winter window is only
+    // B's: shaded in B's colour.
+    let shades = |color, opacity: &str| {
+        svg.rects
             .iter()
-            .filter(|f| **f == hex(SHADE_COLOR))
-            .count(),
-        2
-    );
+            .filter(|(fill, o)| *fill == hex(color) && o == opacity)
+            .count()
+    };
+    assert_eq!(shades(SHADE_COLOR, "0.22"), 1);
+    assert_eq!(shades(plot::PALETTE[1], "0.1"), 1);
+    assert_eq!(shades(plot::PALETTE[0], "0.1"), 0);
+    // Each reopening is marked with the letters of the scenarios that reopen then.
+    assert!(svg.has_text("A, B, C reopened 1 May"), "{:?}", svg.texts);
+    assert!(svg.has_text("B reopened 21 Dec"), "{:?}", svg.texts);
 }
 
 #[test]
@@ -476,9 +514,55 @@ fn the_charts_in_the_docs_hold_their_series() {
             svg.has_text("May 2020") || svg.has_text("Mar 2020"),
             "{file}"
         );
-        assert!(
-            img.join(file.replace(".svg", ".png")).is_file(),
-            "{file} is rendered"
-        );
+        assert_png_of_svg(&img.join(file));
     }
+    // The README's staffing question: the target line and the answer on the sweep chart.
+    let sweep = parse_svg(&img.join("sweep-cph2020.svg"));
+    assert!(sweep.has_text("København 2020: days to clear the backlog against caseworkers"));
+    assert!(sweep.has_text("target: days_to_clear<=30"));
+    assert!(
+        sweep
+            .texts
+            .iter()
+            .any(|t| t.starts_with("answer: ") && t.ends_with(" FTE")),
+        "{:?}",
+        sweep.texts
+    );
+    assert_png_of_svg(&img.join("sweep-cph2020.svg"));
+    // The report screenshot is a real picture of a page.
+    let shot = resvg::tiny_skia::Pixmap::decode_png(
+        &std::fs::read(img.join("report-cph2020.png")).unwrap(),
+    )
+    .expect("the report screenshot is a PNG");
+    assert_eq!(shot.width(), 1280);
+    assert!(shot.height() >= 800);
+}
+
+/// The PNG beside an SVG chart is a PNG of the SVG's size, with ink on it.
+fn assert_png_of_svg(svg_path: &Path) {
+    let text = std::fs::read_to_string(svg_path).unwrap();
+    let document = roxmltree::Document::parse(&text).unwrap();
+    let size = |name: &str| -> u32 {
+        document
+            .root_element()
+            .attribute(name)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let png = svg_path.with_extension("png");
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+    assert_eq!(
+        (pixmap.width(), pixmap.height()),
+        (size("width"), size("height")),
+        "{}",
+        png.display()
+    );
+    let dark = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.red() < 80 && p.green() < 80 && p.blue() < 80)
+        .count();
+    assert!(dark > 5000, "{}: {dark} dark pixels", png.display());
 }

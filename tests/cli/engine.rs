@@ -417,3 +417,26 @@ fn stepping_every_municipality_a_day_at_a_time_gives_the_same_run() {
         assert_eq!(series.municipality_rows, whole.municipality_rows);
     }
 }
+
+#[test]
+fn one_replication_gives_the_same_series_on_any_number_of_threads() {
+    let (_dir, scenario) = scenario_from(&towns(
+        &[STORBY, MELLEMBY, LILLEBY].join(", "),
+        "group_priority",
+    ));
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| Simulation::new(&scenario, 4).run())
+    };
+    let one = on(1);
+    assert!(total(&one, one.days - 1, |r| r.active) > 0);
+    for threads in [2, 3, 8] {
+        let many = on(threads);
+        assert_eq!(many.rows, one.rows, "{threads} threads");
+        assert_eq!(many.initial, one.initial, "{threads} threads");
+        assert_eq!(many.municipality_rows, one.municipality_rows);
+    }
+}

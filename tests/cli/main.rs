@@ -12,6 +12,7 @@ mod municipality_data;
 mod overrides;
 mod properties;
 mod recipes;
+mod report;
 mod select;
 mod simulate;
 mod sweep;

@@ -500,7 +500,7 @@ fn sweep_plot_draws_days_to_clear_against_the_varied_staffing() {
     let scenario = scarce();
     refuses(
         &["sweep", &scenario, "--vary", "caseworkers=1,2", "--vary", "phone_share=0,0.5", "--plot", chart.to_str().unwrap()],
-        "--plot: draws one numeric --vary key against the days to clear; give exactly one (and no --shard)",
+        "--plot: draws one numeric --vary key, or the values a --target search tried (staffing, or a numeric --search key), against the days to clear; give exactly one --vary (and no --shard), or none with --target",
     );
 }
 
@@ -543,4 +543,112 @@ fn a_one_key_grid_names_the_boundary_on_the_side_that_meets_the_target() {
             &rows[at][column(&output.stdout, key)]
         )), "{stderr}");
     }
+}
+
+/// The texts of an SVG file.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let document = roxmltree::Document::parse(&text).expect("well-formed SVG");
+    document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+#[test]
+fn sweep_plot_with_a_target_draws_the_target_line_and_marks_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = [
+        "--target",
+        "days_to_clear<=45",
+        "--confidence",
+        "0.9",
+        "--reps",
+        "6",
+    ];
+    // A grid: the answer is the first grid point that meets the target.
+    let chart = dir.path().join("grid.svg");
+    let mut args = vec![
+        "--vary",
+        "caseworkers=1..8:1",
+        "--plot",
+        chart.to_str().unwrap(),
+    ];
+    args.extend(target);
+    let csv = sweep(&args);
+    let first_met = records(&csv)
+        .iter()
+        .find(|r| &r[column(&csv, "target_met")] == "true")
+        .map(|r| r[column(&csv, "caseworkers")].to_string())
+        .expect("some staffing on the grid meets the target");
+    let texts = svg_texts(&chart);
+    assert!(
+        texts.contains(&format!("answer: {first_met} FTE")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"target: days_to_clear<=45".to_string()),
+        "{texts:?}"
+    );
+    assert!(texts
+        .iter()
+        .any(|t| t.ends_with(": days to clear the backlog against caseworkers")));
+    assert!(
+        texts.contains(&"4 FTE".to_string()),
+        "units on the axis: {texts:?}"
+    );
+    // A search: the staffing it tried, the smallest that met the target marked, and the same answer.
+    let chart = dir.path().join("search.png");
+    let mut args = vec!["--plot", chart.to_str().unwrap()];
+    args.extend(target);
+    let found = sweep(&args);
+    let answer = records(&found)[0][column(&found, "caseworkers")].to_string();
+    assert_eq!(answer, first_met);
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&chart).unwrap()).unwrap();
+    assert_eq!((pixmap.width(), pixmap.height()), (1200, 660));
+    let svg = dir.path().join("search.svg");
+    let mut args = vec!["--plot", svg.to_str().unwrap()];
+    args.extend(target);
+    sweep(&args);
+    assert!(svg_texts(&svg).contains(&format!("answer: {answer} FTE")));
+}
+
+#[test]
+fn a_search_over_any_numeric_key_draws_the_values_it_tried_and_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("search.svg");
+    let found = sweep(&[
+        "--target",
+        "overdue_end<=0",
+        "--search",
+        "caseworkers=0..8:1",
+        "--reps",
+        "4",
+        "--plot",
+        chart.to_str().unwrap(),
+    ]);
+    let answer = records(&found)[0][column(&found, "caseworkers")].to_string();
+    assert!(svg_texts(&chart).contains(&format!("answer: {answer} FTE")));
+    // The same answer as the search over the scenario's staffing.
+    let staffing = sweep(&["--target", "overdue_end<=0", "--reps", "4"]);
+    assert_eq!(
+        records(&staffing)[0][column(&staffing, "caseworkers")],
+        answer
+    );
+    // A date key has no numeric axis to draw.
+    let output = backlog()
+        .args([
+            "sweep",
+            &scarce(),
+            "--target",
+            "overdue_end<=0",
+            "--search",
+            "suspension_end=2021-03-10..2021-06-10:1",
+            "--plot",
+            chart.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
 }

@@ -1,63 +1,95 @@
-//! The chart of one run: the total and the largest backlogs, each as backlog and capacity-against-demand panels.
+//! The chart of one run: the total and chosen municipalities, each as backlog and capacity-against-demand panels;
+//! and the single panels (backlog, capacity, benefit groups) that the HTML report embeds one by one.
 
 use super::{
-    draw_title, render, time_panel, DrawResult, Line, TimePanel, CAPACITY_COLOR, DEMAND_COLOR,
-    MAX_MUNICIPALITY_PANELS, MEAN_DAYS, MUNICIPALITY_ROW_HEIGHT, OVERDUE_COLOR, PENDING_COLOR,
-    TITLE_HEIGHT, TOTAL_ROW_HEIGHT, WIDTH,
+    draw_title, render, time_panel, Event, Line, Shade, TimePanel, CAPACITY_COLOR, DEMAND_COLOR,
+    MARKERS, MAX_MUNICIPALITY_PANELS, MEAN_DAYS, OVERDUE_COLOR, PALETTE, PENDING_COLOR,
+    SHADE_COLOR, SHADE_OPACITY, TITLE_HEIGHT, WIDTH,
 };
 use crate::engine::metrics::{GroupDay, Series};
-use crate::scenario::Scenario;
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use crate::report::lang::Lang;
+use crate::scenario::{ActionKind, Scenario};
+use chrono::NaiveDate;
 use std::io::Write;
 use std::path::Path;
+
+const TOTAL_ROW_HEIGHT: u32 = 400;
+const MUNICIPALITY_ROW_HEIGHT: u32 = 250;
+
+/// What the chart of one run shows, beyond the run itself.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesOptions {
+    /// Municipalities (indices) drawn below the total; `None`: the largest backlog peaks.
+    pub municipalities: Option<Vec<usize>>,
+    pub lang: Lang,
+}
 
 /// The chart of one run (see the module comment), written to `out`.
 pub fn write_series(
     out: &mut dyn Write,
     scenario: &Scenario,
     series: &Series,
+    options: &SeriesOptions,
 ) -> std::io::Result<()> {
-    let shade = suspension_days(scenario, series);
-    let shown = largest_backlogs(series);
+    let lang = options.lang;
+    let shown = match &options.municipalities {
+        Some(chosen) => chosen.clone(),
+        None => largest_backlogs(series),
+    };
+    // A one-municipality scenario's total is that municipality: no second row for it.
+    let shown: Vec<usize> = if series.municipalities < 2 {
+        Vec::new()
+    } else {
+        shown
+    };
     let height = TITLE_HEIGHT + TOTAL_ROW_HEIGHT + MUNICIPALITY_ROW_HEIGHT * shown.len() as u32;
     render(out, (WIDTH, height), |root| {
         let (title, body) = root.split_vertically(TITLE_HEIGHT);
-        let mut subtitle = String::from(
-            "Shaded: suspension windows. Capacity and meetings due: 7-day means. One replication (the scenario's seed).",
-        );
+        let mut subtitle = lang.text("series_subtitle").to_string();
         if !shown.is_empty() {
-            subtitle.push_str(&format!(
-                " Below the total: the {} municipalities with the largest backlog peaks.",
-                shown.len()
-            ));
+            subtitle.push(' ');
+            match options.municipalities {
+                Some(_) => subtitle.push_str(lang.text("series_chosen")),
+                None => {
+                    subtitle.push_str(&lang.fill("series_largest", &[&shown.len().to_string()]))
+                }
+            }
         }
         draw_title(
             &title,
-            &format!(
-                "{}: statutory meetings, {} to {}",
-                scenario.label(),
-                scenario.start,
-                scenario.end
+            &lang.fill(
+                "series_title",
+                &[
+                    &scenario.label(),
+                    &scenario.start.to_string(),
+                    &scenario.end.to_string(),
+                ],
             ),
             &subtitle,
         )?;
         let (total_row, mut rest) = body.split_vertically(TOTAL_ROW_HEIGHT);
         let all: Vec<usize> = (0..series.municipalities).collect();
-        let total_name = match scenario.municipalities.as_slice() {
-            [only] => only.name.as_str(),
-            _ => "All municipalities",
-        };
-        draw_row(&total_row, series, &all, total_name, &shade, true)?;
+        let total_name = total_name(scenario, lang);
+        let (left, right) = total_row.split_horizontally(WIDTH / 2);
+        time_panel(
+            &left,
+            &backlog_panel(scenario, series, &all, &total_name, true, lang),
+        )?;
+        time_panel(
+            &right,
+            &capacity_panel(scenario, series, &all, &total_name, true, lang),
+        )?;
         for &m in &shown {
             let (row, below) = rest.split_vertically(MUNICIPALITY_ROW_HEIGHT);
-            draw_row(
-                &row,
-                series,
-                &[m],
-                &scenario.municipalities[m].name,
-                &shade,
-                false,
+            let name = &scenario.municipalities[m].name;
+            let (left, right) = row.split_horizontally(WIDTH / 2);
+            time_panel(
+                &left,
+                &backlog_panel(scenario, series, &[m], name, false, lang),
+            )?;
+            time_panel(
+                &right,
+                &capacity_panel(scenario, series, &[m], name, false, lang),
             )?;
             rest = below;
         }
@@ -65,32 +97,121 @@ pub fn write_series(
     })
 }
 
-/// Writes the chart of one run to `path` atomically.
-pub fn series_chart(path: &Path, scenario: &Scenario, series: &Series) -> anyhow::Result<()> {
-    crate::report::write_atomically(path, |out| write_series(out, scenario, series))
+/// The name of the whole of a scenario: its one municipality's, or "All municipalities".
+pub fn total_name(scenario: &Scenario, lang: Lang) -> String {
+    match scenario.municipalities.as_slice() {
+        [only] => only.name.clone(),
+        _ => lang.text("all_municipalities").to_string(),
+    }
 }
 
-/// One row: backlog on the left, capacity against demand on the right, for the sum over `municipalities`.
-fn draw_row(
-    area: &DrawingArea<SVGBackend, Shift>,
+/// Writes the chart of one run to `path` atomically, as SVG or PNG.
+pub fn series_chart(
+    path: &Path,
+    scenario: &Scenario,
+    series: &Series,
+    options: &SeriesOptions,
+) -> anyhow::Result<()> {
+    super::write_chart(path, |out| write_series(out, scenario, series, options))
+}
+
+/// One panel as a chart of its own, of `size` pixels.
+pub fn write_panel(
+    out: &mut dyn Write,
+    panel: &TimePanel,
+    size: (u32, u32),
+) -> std::io::Result<()> {
+    render(out, size, |root| time_panel(root, panel))
+}
+
+/// Daily sums over `municipalities` and every group of one field.
+fn sum_groups(series: &Series, municipalities: &[usize], pick: fn(&GroupDay) -> u32) -> Vec<f64> {
+    (0..series.days)
+        .map(|day| {
+            municipalities
+                .iter()
+                .flat_map(|&m| series.group_rows(day, m))
+                .map(|row| f64::from(pick(row)))
+                .sum()
+        })
+        .collect()
+}
+
+fn line(label: &str, color: plotters::style::RGBColor, marker: usize, values: Vec<f64>) -> Line {
+    Line {
+        label: label.to_string(),
+        color,
+        width: 2,
+        marker: MARKERS[marker % MARKERS.len()],
+        first_day: 0,
+        values,
+    }
+}
+
+/// The shading and events every panel of one run carries.
+fn decorations(scenario: &Scenario, series: &Series, lang: Lang) -> (Vec<Shade>, Vec<Event>) {
+    let shades = suspension_days(scenario, series)
+        .into_iter()
+        .map(|(from, to)| Shade {
+            from,
+            to,
+            color: SHADE_COLOR,
+            opacity: SHADE_OPACITY,
+        })
+        .collect();
+    (
+        shades,
+        scenario_events(scenario, series.start, series.days, lang),
+    )
+}
+
+/// Meetings pending and overdue, summed over `municipalities`.
+pub fn backlog_panel(
+    scenario: &Scenario,
     series: &Series,
     municipalities: &[usize],
     name: &str,
-    shade: &[(usize, usize)],
     legend: bool,
-) -> DrawResult {
-    let (left, right) = area.split_horizontally(WIDTH / 2);
-    let sum_groups = |pick: fn(&GroupDay) -> u32| -> Vec<f64> {
-        (0..series.days)
-            .map(|day| {
-                municipalities
-                    .iter()
-                    .flat_map(|&m| series.group_rows(day, m))
-                    .map(|row| f64::from(pick(row)))
-                    .sum()
-            })
-            .collect()
-    };
+    lang: Lang,
+) -> TimePanel {
+    let (shades, events) = decorations(scenario, series, lang);
+    TimePanel {
+        title: lang.fill("panel_backlog", &[name]),
+        y_label: lang.text("meetings").to_string(),
+        start: series.start,
+        days: series.days,
+        lines: vec![
+            line(
+                lang.text("pending"),
+                PENDING_COLOR,
+                0,
+                sum_groups(series, municipalities, |r| r.pending),
+            ),
+            line(
+                lang.text("overdue"),
+                OVERDUE_COLOR,
+                1,
+                sum_groups(series, municipalities, |r| r.overdue),
+            ),
+        ],
+        shades,
+        shade_label: Some(lang.text("suspension").to_string()),
+        events,
+        legend,
+        font_size: 13,
+        lang,
+    }
+}
+
+/// Capacity against meetings falling due, 7-day means, summed over `municipalities`.
+pub fn capacity_panel(
+    scenario: &Scenario,
+    series: &Series,
+    municipalities: &[usize],
+    name: &str,
+    legend: bool,
+    lang: Lang,
+) -> TimePanel {
     let capacity: Vec<f64> = (0..series.days)
         .map(|day| {
             municipalities
@@ -99,62 +220,106 @@ fn draw_row(
                 .sum()
         })
         .collect();
-    time_panel(
-        &left,
-        &TimePanel {
-            title: format!("{name}: meetings pending and overdue"),
-            y_label: "meetings",
-            start: series.start,
-            days: series.days,
-            lines: vec![
-                Line {
-                    label: "pending",
-                    color: PENDING_COLOR,
-                    width: 2,
-                    first_day: 0,
-                    values: sum_groups(|r| r.pending),
-                },
-                Line {
-                    label: "overdue (the backlog)",
-                    color: OVERDUE_COLOR,
-                    width: 2,
-                    first_day: 0,
-                    values: sum_groups(|r| r.overdue),
-                },
-            ],
-            shade,
-            legend,
-            font_size: 13,
-        },
-    )?;
-    time_panel(
-        &right,
-        &TimePanel {
-            title: format!("{name}: capacity and meetings due per day"),
-            y_label: "meetings per day (7-day mean)",
-            start: series.start,
-            days: series.days,
-            lines: vec![
-                Line {
-                    label: "capacity",
-                    color: CAPACITY_COLOR,
-                    width: 2,
-                    first_day: 0,
-                    values: trailing_mean(&capacity, MEAN_DAYS),
-                },
-                Line {
-                    label: "meetings due (demand)",
-                    color: DEMAND_COLOR,
-                    width: 2,
-                    first_day: 0,
-                    values: trailing_mean(&sum_groups(|r| r.due), MEAN_DAYS),
-                },
-            ],
-            shade,
-            legend,
-            font_size: 13,
-        },
-    )
+    let (shades, events) = decorations(scenario, series, lang);
+    TimePanel {
+        title: lang.fill("panel_capacity", &[name]),
+        y_label: lang.text("meetings_per_day").to_string(),
+        start: series.start,
+        days: series.days,
+        lines: vec![
+            line(
+                lang.text("capacity"),
+                CAPACITY_COLOR,
+                2,
+                trailing_mean(&capacity, MEAN_DAYS),
+            ),
+            line(
+                lang.text("demand"),
+                DEMAND_COLOR,
+                3,
+                trailing_mean(&sum_groups(series, municipalities, |r| r.due), MEAN_DAYS),
+            ),
+        ],
+        shades,
+        shade_label: Some(lang.text("suspension").to_string()),
+        events,
+        legend,
+        font_size: 13,
+        lang,
+    }
+}
+
+/// Overdue meetings of each benefit group, summed over all municipalities: one line per group.
+pub fn groups_panel(scenario: &Scenario, series: &Series, lang: Lang) -> TimePanel {
+    let (shades, events) = decorations(scenario, series, lang);
+    let lines = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let values = (0..series.days)
+                .map(|day| {
+                    (0..series.municipalities)
+                        .map(|m| f64::from(series.row(day, m, g).overdue))
+                        .sum()
+                })
+                .collect();
+            line(&group.name, PALETTE[g % PALETTE.len()], g, values)
+        })
+        .collect();
+    TimePanel {
+        title: lang.fill("groups_title", &[&total_name(scenario, lang)]),
+        y_label: lang.text("overdue_meetings").to_string(),
+        start: series.start,
+        days: series.days,
+        lines,
+        shades,
+        shade_label: Some(lang.text("suspension").to_string()),
+        events,
+        legend: true,
+        font_size: 13,
+        lang,
+    }
+}
+
+/// The dated events of a scenario inside `days` days from `start`: each suspension's start, the reopening the
+/// day after it ends, and the day after each `shift` window (the end of a dead period), when frozen schedules
+/// resume. One event per day and kind.
+pub fn scenario_events(
+    scenario: &Scenario,
+    start: NaiveDate,
+    days: usize,
+    lang: Lang,
+) -> Vec<Event> {
+    let mut dated: Vec<(NaiveDate, &str)> = Vec::new();
+    for suspension in &scenario.suspensions {
+        dated.push((suspension.start, "event_suspension"));
+        if let Some(next) = suspension.end.succ_opt() {
+            dated.push((next, "event_reopening"));
+        }
+        for action in suspension
+            .actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::Shift)
+        {
+            if let Some(next) = action.to.succ_opt() {
+                dated.push((next, "event_dead_period"));
+            }
+        }
+    }
+    dated.sort();
+    dated.dedup();
+    dated
+        .into_iter()
+        .filter_map(|(date, key)| {
+            let day = (date - start).num_days();
+            (0..days as i64).contains(&day).then(|| Event {
+                day: day as usize,
+                label: lang.fill(key, &[&lang.short_date(date)]),
+                color: super::EVENT_COLOR,
+            })
+        })
+        .collect()
 }
 
 /// Inclusive reported-day ranges of the scenario's suspensions that overlap the series.

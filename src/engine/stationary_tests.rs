@@ -1,0 +1,160 @@
+//! The stationary start against a long warm-up: the same state, within the sampling error, for every duration
+//! distribution a scenario can give.
+
+use super::calendar::Day;
+use super::queue::NIL;
+use super::Simulation;
+use crate::scenario::Scenario;
+
+/// One group per distribution with a stationary state, meetings through the spell, and a working week with
+/// capacity about a third above demand over the week, so that meetings wait over weekends but no backlog grows.
+fn scenario(start: &str, warmup_days: u32) -> (tempfile::TempDir, Scenario) {
+    let groups: String = [
+        r#"distribution = "exponential", mean_days = 30"#,
+        r#"distribution = "lognormal", mean_days = 35, sd_days = 25"#,
+        r#"distribution = "weibull", shape = 1.5, scale_days = 40"#,
+        r#"distribution = "gamma", shape = 2.5, scale_days = 14"#,
+        r#"distribution = "fixed", mean_days = 45.5"#,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(g, duration)| {
+        format!(
+            r#"
+[[groups]]
+id = "g{g}"
+inflow_per_day = 12
+duration = {{ {duration} }}
+meetings = [{{ due_day = 0, deadline_day = 7 }}, {{ due_day = 10, deadline_day = 20 }}, {{ due_day = 24, deadline_day = 30 }}]
+followup = {{ every_days = 15, deadline_days = 10 }}
+"#
+        )
+    })
+    .collect();
+    let text = format!(
+        r#"
+name = "stationary"
+seed = 1
+start = 2021-03-01
+end = 2021-03-28
+[warmup]
+days = {warmup_days}
+start = "{start}"
+[municipalities]
+reference_population = 1
+list = [{{ code = 1, name = "A", population = 1 }}]
+[staffing]
+caseworkers = 400
+meetings_per_caseworker_day = 1
+{groups}
+"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stationary.toml");
+    std::fs::write(&path, text).unwrap();
+    let scenario = crate::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    (dir, scenario)
+}
+
+/// Counts summed over replications, per group and bin.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Persons on benefit at the start, by days since arrival.
+    persons_by_age: Vec<Vec<u64>>,
+    /// Pending meetings at the start, by days to their deadline (negative: overdue).
+    pending_by_deadline: Vec<Vec<u64>>,
+    /// Meetings falling due in each week of the reported period.
+    due_by_week: Vec<Vec<u64>>,
+}
+
+const AGE_BINS: [Day; 6] = [7, 14, 30, 60, 120, Day::MAX];
+const DEADLINE_BINS: [Day; 5] = [0, 3, 7, 14, Day::MAX];
+
+fn bin(bounds: &[Day], value: Day) -> usize {
+    bounds
+        .iter()
+        .position(|&b| value < b)
+        .unwrap_or(bounds.len() - 1)
+}
+
+fn tally(start: &str, warmup_days: u32, seeds: std::ops::Range<u64>) -> Tally {
+    let (_dir, scenario) = scenario(start, warmup_days);
+    let groups = scenario.groups.len();
+    let mut tally = Tally {
+        persons_by_age: vec![vec![0; AGE_BINS.len()]; groups],
+        pending_by_deadline: vec![vec![0; DEADLINE_BINS.len()]; groups],
+        due_by_week: vec![vec![0; 4]; groups],
+    };
+    for seed in seeds {
+        let mut simulation = Simulation::new(&scenario, seed);
+        simulation.run_until(scenario.start.pred_opt().unwrap());
+        // The state at the end of the day before the first reported one.
+        let day = simulation.day - 1;
+        let jobcentre = &simulation.jobcentres[0];
+        let mut left = vec![false; jobcentre.persons.len()];
+        for &index in &jobcentre.free_persons {
+            left[index as usize] = true;
+        }
+        for (person, _) in jobcentre.persons.iter().zip(&left).filter(|(_, &l)| !l) {
+            let g = person.group as usize;
+            tally.persons_by_age[g][bin(&AGE_BINS, day - person.arrival)] += 1;
+            let mut node = person.pending_head;
+            while node != NIL {
+                let pending = jobcentre.nodes.get(node);
+                tally.pending_by_deadline[g][bin(&DEADLINE_BINS, pending.deadline - day)] += 1;
+                node = pending.next;
+            }
+        }
+        while simulation.step() {}
+        let series = &simulation.series;
+        for reported in 0..series.days {
+            for (g, row) in series.group_rows(reported, 0).iter().enumerate() {
+                tally.due_by_week[g][reported / 7] += u64::from(row.due);
+            }
+        }
+    }
+    tally
+}
+
+/// Two independent sums of counts agree within the sampling error: their difference is within 4 standard
+/// deviations, taking each count's variance as its mean (Poisson).
+fn agree(what: &str, stationary: &[Vec<u64>], warmed_up: &[Vec<u64>]) {
+    for (g, (a, b)) in stationary.iter().zip(warmed_up).enumerate() {
+        for (i, (&a, &b)) in a.iter().zip(b).enumerate() {
+            let difference = (a as f64 - b as f64).abs();
+            let sd = ((a + b) as f64).sqrt();
+            assert!(
+                difference <= 4.0 * sd + 1.0,
+                "{what}, group g{g}, bin {i}: stationary {a}, warm-up {b} (sd {sd:.1})\n{stationary:?}\n{warmed_up:?}"
+            );
+        }
+        let (total_a, total_b) = (a.iter().sum::<u64>(), b.iter().sum::<u64>());
+        assert!(
+            total_a > 0 && total_b > 0,
+            "{what}, group g{g}: nothing counted"
+        );
+    }
+}
+
+#[test]
+fn a_stationary_start_is_a_long_warm_up_for_every_distribution() {
+    // From an empty jobcentre, 400 days are over ten times the longest mean spell; the stationary start only
+    // simulates three weeks, for the meetings waiting on capacity. Different seeds, so the two are independent.
+    let warmed_up = tally("stock", 400, 0..6);
+    let stationary = tally("stationary", 21, 100..106);
+    agree(
+        "persons by age",
+        &stationary.persons_by_age,
+        &warmed_up.persons_by_age,
+    );
+    agree(
+        "pending meetings by days to deadline",
+        &stationary.pending_by_deadline,
+        &warmed_up.pending_by_deadline,
+    );
+    agree(
+        "meetings due by week",
+        &stationary.due_by_week,
+        &warmed_up.due_by_week,
+    );
+}

@@ -1,0 +1,285 @@
+//! The words of the HTML report and of the charts, in English and Danish.
+//!
+//! Every string a reader sees in a report or a chart comes from [`STRINGS`], looked up by key, so the two languages
+//! cannot drift apart: a key has both or neither. docs/outputs.md lists the table (a test keeps it in step).
+//! `{}` in a string is filled in by the caller, in order.
+
+use chrono::{Datelike, NaiveDate};
+
+/// The language of a report's and a chart's labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Danish.
+    Da,
+}
+
+/// Key, English, Danish.
+pub const STRINGS: &[(&str, &str, &str)] = &[
+    // Charts.
+    ("pending", "pending", "afventende"),
+    ("overdue", "overdue (the backlog)", "overskredne (puklen)"),
+    ("capacity", "capacity", "kapacitet"),
+    ("demand", "meetings due (demand)", "samtaler der forfalder (efterspørgsel)"),
+    ("suspension", "suspension", "suspension"),
+    ("meetings", "meetings", "samtaler"),
+    ("meetings_per_day", "meetings per day (7-day mean)", "samtaler pr. dag (7-dages gennemsnit)"),
+    ("overdue_meetings", "overdue meetings", "overskredne samtaler"),
+    ("panel_backlog", "{}: meetings pending and overdue", "{}: afventende og overskredne samtaler"),
+    ("panel_capacity", "{}: capacity and meetings due per day", "{}: kapacitet og forfaldne samtaler pr. dag"),
+    ("all_municipalities", "All municipalities", "Alle kommuner"),
+    ("series_title", "{}: statutory meetings, {} to {}", "{}: lovpligtige samtaler, {} til {}"),
+    ("series_subtitle", "Shaded: suspension windows. Capacity and meetings due: 7-day means. One replication (the scenario's seed).", "Skraveret: suspension. Kapacitet og forfaldne samtaler: 7-dages gennemsnit. Én replikation (scenariets seed)."),
+    ("series_largest", "Below the total: the {} municipalities with the largest backlog peaks.", "Under totalen: de {} kommuner med de største pukler."),
+    ("series_chosen", "Below the total: the municipalities asked for.", "Under totalen: de valgte kommuner."),
+    ("event_suspension", "suspended {}", "suspenderet {}"),
+    ("event_reopening", "reopened {}", "genåbnet {}"),
+    ("event_dead_period", "dead period ends {}", "død periode slutter {}"),
+    ("groups_title", "{}: overdue meetings by benefit group", "{}: overskredne samtaler pr. ydelsesgruppe"),
+    ("overlay_title", "Overdue statutory meetings (the backlog), all municipalities of each scenario", "Overskredne lovpligtige samtaler (puklen), alle kommuner i hvert scenarie"),
+    ("overlay_subtitle", "Shaded: suspension windows (grey: every scenario's; in a scenario's colour: its own). One replication each. Markers tell the lines apart.", "Skraveret: suspension (grå: alle scenariers; i et scenaries farve: dets egen). Én replikation hver. Markørerne skelner linjerne."),
+    ("sweep_title", "{}: days to clear the backlog against {}", "{}: dage til puklen er væk mod {}"),
+    ("sweep_subtitle", "Line: mean over replications; shaded: 5 %-95 % band; x on the top edge: not cleared in every replication.", "Linje: gennemsnit over replikationer; skraveret: 5 %-95 %-bånd; x i toppen: ikke væk i alle replikationer."),
+    ("sweep_y", "days to clear (from the end of the suspension)", "dage til puklen er væk (fra suspensionens slutning)"),
+    ("sweep_band", "5 %-95 % over replications", "5 %-95 % over replikationer"),
+    ("sweep_mean", "mean days to clear", "gennemsnitlige dage til puklen er væk"),
+    ("sweep_not_cleared", "not cleared in every replication", "ikke væk i alle replikationer"),
+    ("sweep_target", "target: {}", "mål: {}"),
+    ("sweep_answer", "answer: {}", "svar: {}"),
+    ("sweep_target_text", "{} by {} in {} of replications", "{} senest {} i {} af replikationerne"),
+    ("sweep_no_answer", "no point meets the target", "intet punkt når målet"),
+    // The report.
+    ("report_title", "Statutory meeting backlog: {}", "Pukkel af lovpligtige samtaler: {}"),
+    ("report_lead", "{} to {}, {} replications, seed {}.", "{} til {}, {} replikationer, seed {}."),
+    ("report_lead_one", "{} to {}, one replication, seed {}.", "{} til {}, én replikation, seed {}."),
+    ("caption_series", "Shaded: suspension windows; vertical lines: dated events. One replication (the scenario's seed).", "Skraveret: suspension; lodrette linjer: datoer. Én replikation (scenariets seed)."),
+    ("caption_capacity", "Capacity: meetings the caseworkers could hold; meetings due: the demand. 7-day means.", "Kapacitet: samtaler sagsbehandlerne kunne holde; forfaldne samtaler: efterspørgslen. 7-dages gennemsnit."),
+    ("headline", "Headline", "Hovedtal"),
+    ("peak_backlog", "Peak backlog", "Største pukkel"),
+    ("peak_on", "overdue meetings on {}", "overskredne samtaler den {}"),
+    ("cleared", "Backlog cleared", "Puklen væk"),
+    ("cleared_after", "{} days after the suspension", "{} dage efter suspensionen"),
+    ("not_cleared", "not cleared by {}", "ikke væk den {}"),
+    ("no_backlog", "no backlog", "ingen pukkel"),
+    ("on_time", "Held on time", "Holdt til tiden"),
+    ("on_time_of", "of {} meetings held", "af {} holdte samtaler"),
+    ("load", "Load per caseworker", "Belastning pr. sagsbehandler"),
+    ("load_value", "meetings held per caseworker per working day", "holdte samtaler pr. sagsbehandler pr. arbejdsdag"),
+    ("load_persons", "{} persons per caseworker", "{} personer pr. sagsbehandler"),
+    ("band", "5-95 %: {}", "5-95 %: {}"),
+    ("section_backlog", "The backlog", "Puklen"),
+    ("section_capacity", "Capacity against demand", "Kapacitet mod efterspørgsel"),
+    ("section_municipalities", "Municipalities", "Kommuner"),
+    ("section_groups", "Benefit groups", "Ydelsesgrupper"),
+    ("section_compare", "Scenarios compared", "Scenarier sammenlignet"),
+    ("section_checks", "Published figures", "Offentliggjorte tal"),
+    ("section_provenance", "Provenance", "Oprindelse"),
+    ("sort_hint", "Click a column heading to sort.", "Klik på en kolonneoverskrift for at sortere."),
+    ("col_code", "code", "kode"),
+    ("col_municipality", "municipality", "kommune"),
+    ("col_group", "benefit group", "ydelsesgruppe"),
+    ("col_due", "due", "forfaldne"),
+    ("col_held", "held", "holdte"),
+    ("col_on_time", "on time", "til tiden"),
+    ("col_peak", "backlog peak", "største pukkel"),
+    ("col_peak_date", "peak date", "dato for største pukkel"),
+    ("col_cleared", "cleared", "væk"),
+    ("col_days_to_clear", "days to clear", "dage til væk"),
+    ("col_mtg_cw", "meetings per caseworker-day", "samtaler pr. sagsbehandlerdag"),
+    ("col_pers_cw", "persons per caseworker", "personer pr. sagsbehandler"),
+    ("col_metric", "metric", "mål"),
+    ("col_status", "status", "status"),
+    ("col_figure", "figure", "tal"),
+    ("col_published", "published", "offentliggjort"),
+    ("col_simulated", "simulated (5-95 %)", "simuleret (5-95 %)"),
+    ("col_error", "error", "afvigelse"),
+    ("col_tolerance", "tolerance", "tolerance"),
+    ("col_source", "source", "kilde"),
+    ("mape", "MAPE {}", "MAPE {}"),
+    ("worst", "furthest off: {}", "længst fra: {}"),
+    ("known_miss", "known miss: {}", "kendt afvigelse: {}"),
+    ("compare_note", "Totals over all municipalities, means over replications; differences against A (pp: percentage points).", "Totaler over alle kommuner, gennemsnit over replikationer; forskelle i forhold til A (pp: procentpoint)."),
+    ("prov_scenario", "scenario", "scenarie"),
+    ("prov_file", "file", "fil"),
+    ("prov_sha256", "sha256 of the files read", "sha256 af de læste filer"),
+    ("prov_seed", "seed", "seed"),
+    ("prov_reps", "replications", "replikationer"),
+    ("prov_period", "period", "periode"),
+    ("prov_shown", "municipalities shown (codes)", "viste kommuner (koder)"),
+    ("prov_set", "values set (--set)", "ændrede værdier (--set)"),
+    ("prov_version", "backlog version", "backlog-version"),
+    ("prov_command", "command", "kommando"),
+    ("prov_note", "Charts show replication 0, whose seed is the scenario's seed; numbers are means over replications.", "Graferne viser replikation 0 med scenariets seed; tallene er gennemsnit over replikationer."),
+    ("not_cleared_short", "not cleared", "ikke væk"),
+    ("m_due", "meetings due", "forfaldne samtaler"),
+    ("m_held", "meetings held", "holdte samtaler"),
+    ("m_on_time_share", "held on time", "holdt til tiden"),
+    ("m_waived", "waived", "frafaldet"),
+    ("m_dropped", "dropped (person left)", "bortfaldet (personen gik ud)"),
+    ("m_suspended", "fell due in a suspension", "forfaldt under suspension"),
+    ("m_backlog_peak", "backlog peak (overdue)", "største pukkel (overskredne)"),
+    ("m_backlog_peak_date", "backlog peak date", "dato for største pukkel"),
+    ("m_days_to_clear", "days to clear", "dage til puklen er væk"),
+    ("m_backlog_cleared_date", "backlog cleared on", "puklen væk den"),
+    ("m_overdue_end", "overdue at end", "overskredne ved slut"),
+    ("m_pending_end", "pending at end", "afventende ved slut"),
+    ("m_capacity", "capacity (meetings)", "kapacitet (samtaler)"),
+    ("m_utilisation", "capacity used", "udnyttet kapacitet"),
+    ("m_caseworkers", "caseworkers (FTE, mean)", "sagsbehandlere (årsværk, gennemsnit)"),
+    ("m_meetings_per_caseworker_day", "meetings per caseworker-day", "samtaler pr. sagsbehandlerdag"),
+    ("m_active_per_caseworker", "persons per caseworker", "personer pr. sagsbehandler"),
+];
+
+/// Month names, January first.
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_DA: [&str; 12] = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+impl Lang {
+    /// The string under `key`; a key missing from [`STRINGS`] is a bug, caught by the tests that draw every chart
+    /// and write every report in both languages.
+    pub fn text(self, key: &str) -> &'static str {
+        let (_, en, da) = STRINGS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .unwrap_or_else(|| panic!("no label `{key}` in report::lang::STRINGS"));
+        match self {
+            Lang::En => en,
+            Lang::Da => da,
+        }
+    }
+
+    /// The string under `key` with each `{}` replaced by the next of `args`.
+    pub fn fill(self, key: &str, args: &[&str]) -> String {
+        let mut out = String::new();
+        let mut args = args.iter();
+        let mut parts = self.text(key).split("{}");
+        out.push_str(parts.next().unwrap_or(""));
+        for part in parts {
+            out.push_str(args.next().copied().unwrap_or(""));
+            out.push_str(part);
+        }
+        out
+    }
+
+    /// A date as a reader writes it: "16 June 2020" or "16. juni 2020".
+    pub fn date(self, date: NaiveDate) -> String {
+        let month = date.month0() as usize;
+        match self {
+            Lang::En => format!("{} {} {}", date.day(), MONTHS_EN[month], date.year()),
+            Lang::Da => format!("{}. {} {}", date.day(), MONTHS_DA[month], date.year()),
+        }
+    }
+
+    /// A short date for chart annotations: "26 May" or "26. maj".
+    pub fn short_date(self, date: NaiveDate) -> String {
+        let month = date.month0() as usize;
+        match self {
+            Lang::En => format!("{} {}", date.day(), &MONTHS_EN[month][..3]),
+            Lang::Da => format!("{}. {}", date.day(), &MONTHS_DA[month][..3]),
+        }
+    }
+
+    /// A month tick on a date axis: "Mar 2020" or "mar 2020".
+    pub fn month_tick(self, date: NaiveDate, with_month: bool) -> String {
+        if !with_month {
+            return date.year().to_string();
+        }
+        let month = date.month0() as usize;
+        let name = match self {
+            Lang::En => &MONTHS_EN[month][..3],
+            Lang::Da => &MONTHS_DA[month][..3],
+        };
+        format!("{name} {}", date.year())
+    }
+
+    /// The `lang` attribute of the HTML document.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Da => "da",
+        }
+    }
+
+    /// A number with thousands separated: "17,561" or "17.561".
+    pub fn thousands(self, value: f64) -> String {
+        let text = super::thousands(value);
+        match self {
+            Lang::En => text,
+            Lang::Da => text.replace(',', "."),
+        }
+    }
+
+    /// A number with `places` decimals: "3.15" or "3,15".
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        let text = format!("{value:.places$}");
+        match self {
+            Lang::En => text,
+            Lang::Da => text.replace('.', ","),
+        }
+    }
+
+    /// A share as a percentage with one decimal: "88.8 %" or "88,8 %".
+    pub fn percent(self, share: f64) -> String {
+        format!("{} %", self.decimal(share * 100.0, 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_unique_and_has_both_languages_with_the_same_blanks() {
+        for (i, (key, en, da)) in STRINGS.iter().enumerate() {
+            assert!(!en.is_empty() && !da.is_empty(), "{key}");
+            assert_eq!(en.matches("{}").count(), da.matches("{}").count(), "{key}");
+            assert!(
+                STRINGS[i + 1..].iter().all(|(k, _, _)| k != key),
+                "{key} twice"
+            );
+        }
+    }
+
+    #[test]
+    fn blanks_fill_in_order_and_dates_and_numbers_follow_the_language() {
+        assert_eq!(
+            Lang::En.fill("series_title", &["A", "2020-01-01", "2020-12-31"]),
+            "A: statutory meetings, 2020-01-01 to 2020-12-31"
+        );
+        let date = NaiveDate::from_ymd_opt(2020, 6, 16).unwrap();
+        assert_eq!(Lang::En.date(date), "16 June 2020");
+        assert_eq!(Lang::Da.date(date), "16. juni 2020");
+        assert_eq!(Lang::Da.short_date(date), "16. jun");
+        assert_eq!(Lang::Da.thousands(17561.4), "17.561");
+        assert_eq!(Lang::Da.percent(0.888), "88,8 %");
+        assert_eq!(Lang::En.decimal(3.149, 2), "3.15");
+    }
+}

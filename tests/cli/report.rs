@@ -1,0 +1,556 @@
+//! `backlog report`: the HTML file is parsed (it is well-formed XML) and every chart, table and section is
+//! checked for what it holds; PNG charts are decoded; the label table matches docs/outputs.md.
+
+use crate::common::{backlog, fixture};
+use plotters::style::Color;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn parse(text: &str) -> roxmltree::Document<'_> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).expect("the report is well-formed")
+}
+
+fn by_id<'a, 'input>(
+    document: &'a roxmltree::Document<'input>,
+    id: &str,
+) -> roxmltree::Node<'a, 'input> {
+    document
+        .descendants()
+        .find(|n| n.attribute("id") == Some(id))
+        .unwrap_or_else(|| panic!("no element with id {id}"))
+}
+
+/// Polylines in `node` with exactly `points` points.
+fn daily_lines(node: roxmltree::Node, points: usize) -> usize {
+    node.descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .filter(|n| {
+            n.attribute("points")
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+                == points
+        })
+        .count()
+}
+
+fn texts(node: roxmltree::Node) -> Vec<String> {
+    node.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+fn body_rows<'a, 'input>(table: roxmltree::Node<'a, 'input>) -> Vec<roxmltree::Node<'a, 'input>> {
+    table
+        .descendants()
+        .filter(|n| n.has_tag_name("tbody"))
+        .flat_map(|body| body.children().filter(|n| n.has_tag_name("tr")))
+        .collect()
+}
+
+fn cells<'a, 'input>(row: roxmltree::Node<'a, 'input>) -> Vec<roxmltree::Node<'a, 'input>> {
+    row.children().filter(|n| n.has_tag_name("td")).collect()
+}
+
+/// Nothing in the file is fetched from elsewhere: no linked style sheet, image, frame, or script source.
+fn assert_self_contained(document: &roxmltree::Document) {
+    for node in document.descendants().filter(|n| n.is_element()) {
+        let tag = node.tag_name().name();
+        assert!(
+            !["link", "img", "iframe", "object", "embed"].contains(&tag),
+            "<{tag}> in the report"
+        );
+        assert!(node.attribute("src").is_none(), "<{tag} src> in the report");
+        if let Some(href) = node.attribute("href") {
+            assert!(!href.contains("//"), "<{tag} href={href}> in the report");
+        }
+    }
+    let style = document
+        .descendants()
+        .find(|n| n.has_tag_name("style"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(!style.contains("@import") && !style.contains("url("));
+    assert!(style.contains("@page { size: A4"));
+}
+
+/// The sorting script is inline, in a CDATA section, and starts on its own line (a `//` before it would comment
+/// its first line out); scripts/check-report.sh runs it in a browser.
+fn assert_script_inline(text: &str) {
+    assert_eq!(text.matches("<script>").count(), 1);
+    assert!(text.contains("<script>//<![CDATA[\ndocument.querySelectorAll('table.sortable')"));
+    assert!(text.contains("//]]></script>"));
+}
+
+#[test]
+fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dk2020.html");
+    let scenario_path = root().join("scenarios/dk2020.toml");
+    let scenario = backlog::scenario::load(&scenario_path).unwrap();
+    backlog()
+        .arg("report")
+        .arg(&scenario_path)
+        .args(["--reps", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(format!("wrote {}\n", out.display()));
+    let text = read(&out);
+    let document = parse(&text);
+    assert_eq!(document.root_element().attribute("lang"), Some("en"));
+    assert_self_contained(&document);
+    assert_script_inline(&text);
+    for section in [
+        "headline",
+        "backlog",
+        "capacity",
+        "municipalities",
+        "groups",
+        "checks",
+        "provenance",
+    ] {
+        assert!(by_id(&document, section).has_tag_name("section"));
+    }
+    // The contents link to every section there is, and only to those.
+    let links: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("a"))
+        .filter_map(|n| n.attribute("href"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "#headline",
+            "#backlog",
+            "#capacity",
+            "#municipalities",
+            "#groups",
+            "#checks",
+            "#provenance"
+        ]
+    );
+    // One scenario: nothing to compare.
+    assert!(!text.contains("id=\"compare\""));
+    let days = 366;
+    let backlog_chart = by_id(&document, "chart-backlog");
+    assert_eq!(daily_lines(backlog_chart, days), 2);
+    let labels = texts(backlog_chart);
+    for label in [
+        "pending",
+        "overdue (the backlog)",
+        "suspension",
+        "suspended 12 Mar",
+        "reopened 26 May",
+        "dead period ends 1 Sep",
+    ] {
+        assert!(
+            labels.iter().any(|t| t == label),
+            "no `{label}` in {labels:?}"
+        );
+    }
+    let svg = backlog_chart
+        .descendants()
+        .find(|n| n.has_tag_name("svg"))
+        .unwrap();
+    assert_eq!(svg.attribute("role"), Some("img"));
+    assert_eq!(
+        svg.attribute("aria-label"),
+        Some("All municipalities: meetings pending and overdue")
+    );
+    assert_eq!(daily_lines(by_id(&document, "chart-capacity"), days), 2);
+    let groups = by_id(&document, "chart-groups");
+    assert_eq!(daily_lines(groups, days), scenario.groups.len());
+    for group in &scenario.groups {
+        assert!(texts(groups).contains(&group.name), "{}", group.name);
+    }
+    // The four largest backlogs are charted, each with its two lines.
+    let municipality_charts: Vec<_> = document
+        .descendants()
+        .filter(|n| {
+            n.attribute("id")
+                .is_some_and(|id| id.starts_with("chart-municipality-"))
+        })
+        .collect();
+    assert_eq!(municipality_charts.len(), 4);
+    for chart in municipality_charts {
+        assert_eq!(daily_lines(chart, days), 2);
+    }
+
+    // The table: one row per municipality, in scenario order, eleven columns; one replication, so the held
+    // column adds up exactly to the total in the headline.
+    let rows = body_rows(by_id(&document, "table-municipalities"));
+    assert_eq!(rows.len(), 98);
+    let mut held = 0.0;
+    for (row, municipality) in rows.iter().zip(&scenario.municipalities) {
+        let cells = cells(*row);
+        assert_eq!(cells.len(), 11);
+        assert_eq!(
+            cells[0].text(),
+            Some(municipality.code.to_string().as_str())
+        );
+        assert_eq!(cells[1].text(), Some(municipality.name.as_str()));
+        held += cells[3]
+            .attribute("data-sort")
+            .unwrap()
+            .parse::<f64>()
+            .unwrap();
+    }
+    let on_time = by_id(&document, "card-on-time");
+    let detail = on_time
+        .descendants()
+        .find(|n| n.attribute("class") == Some("detail"))
+        .and_then(|n| n.text())
+        .unwrap();
+    let total: f64 = detail
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert_eq!(held, total, "{detail}");
+
+    // Every [[expect]] figure of the scenario, with its status.
+    let checks = body_rows(by_id(&document, "table-checks"));
+    assert_eq!(
+        checks.len(),
+        scenario.expectations.len() + scenario.municipality_expectations.len()
+    );
+    for row in checks {
+        let status = cells(row)[0].text().unwrap();
+        assert!(
+            ["PASS", "FAIL", "MISS", "PASS*"].contains(&status),
+            "{status}"
+        );
+    }
+    assert!(text.contains(&scenario.sha256));
+    // The headline cards, each with a value.
+    for card in ["card-peak", "card-cleared", "card-on-time", "card-load"] {
+        let value = by_id(&document, card)
+            .descendants()
+            .find(|n| n.attribute("class") == Some("value"))
+            .and_then(|n| n.text())
+            .unwrap();
+        assert!(!value.is_empty(), "{card}");
+    }
+}
+
+#[test]
+fn a_report_of_several_scenarios_compares_them_in_danish_and_draws_the_chosen_municipality() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rapport.html");
+    let three = fixture("three.toml");
+    let small = fixture("small.toml");
+    let run = |jobs: &str, out: &Path| {
+        backlog()
+            .arg("report")
+            .args([&three, &small])
+            .args(["--lang", "da", "--plot-municipality", "3", "--reps", "2"])
+            .args(["--jobs", jobs, "--out"])
+            .arg(out)
+            .assert()
+            .success();
+    };
+    run("1", &out);
+    let text = read(&out);
+    let document = parse(&text);
+    assert_eq!(document.root_element().attribute("lang"), Some("da"));
+    assert_self_contained(&document);
+    // Two scenarios: the compare table (one row per metric, A then B and B - A) and the overlay.
+    let compare_rows = body_rows(by_id(&document, "table-compare"));
+    assert_eq!(compare_rows.len(), 17);
+    for row in &compare_rows {
+        assert_eq!(cells(*row).len(), 4);
+    }
+    assert!(text.contains("<td class=\"text\">holdte samtaler</td>"));
+    let overlay = by_id(&document, "chart-compare");
+    assert_eq!(daily_lines(overlay, 365), 2);
+    let labels = texts(overlay);
+    assert!(labels.iter().any(|t| t == "A: three towns"), "{labels:?}");
+    // Both reopen on 1 May after the shared spring window; only A (three towns) has the winter window.
+    assert!(
+        labels.iter().any(|t| t == "A, B genåbnet 1. maj"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().any(|t| t == "A genåbnet 21. dec"),
+        "{labels:?}"
+    );
+    // Only the municipality asked for, Lilleby (code 3), is charted.
+    assert_eq!(
+        daily_lines(by_id(&document, "chart-municipality-3"), 365),
+        2
+    );
+    assert!(!text.contains("chart-municipality-1\""));
+    // Danish labels in the charts and the tables.
+    assert!(texts(by_id(&document, "chart-backlog")).contains(&"afventende".to_string()));
+    assert_eq!(body_rows(by_id(&document, "table-municipalities")).len(), 3);
+    // Every inline chart is an SVG document of its own that renders: as a PNG of its size, with ink on it.
+    let mut rest = text.as_str();
+    let mut charts = 0;
+    while let Some(start) = rest.find("<svg ") {
+        let end = rest[start..].find("</svg>").unwrap() + start + "</svg>".len();
+        let svg = &rest[start..end];
+        let width: u32 = svg
+            .split("width=\"")
+            .nth(1)
+            .and_then(|w| w.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let png = backlog::report::plot::svg_to_png(svg).unwrap();
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        assert_eq!(pixmap.width(), width);
+        let dark = pixmap
+            .pixels()
+            .iter()
+            .filter(|p| p.red() < 80 && p.green() < 80 && p.blue() < 80)
+            .count();
+        assert!(dark > 2000, "chart {charts}: {dark} dark pixels");
+        charts += 1;
+        rest = &rest[end..];
+    }
+    // Backlog, capacity, overlay, Lilleby, groups.
+    assert_eq!(charts, 5);
+    // Neither fixture has [[expect]]: no checks section.
+    assert!(!text.contains("id=\"checks\""));
+    // The same report whatever the number of threads.
+    let again = dir.path().join("again.html");
+    run("2", &again);
+    let again_text = read(&again).replace("again.html", "rapport.html");
+    assert_eq!(text.replace("--jobs 1", "--jobs 2"), again_text);
+}
+
+#[test]
+fn a_bad_municipality_code_or_output_name_fails_before_the_run_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    backlog()
+        .arg("report")
+        .arg(fixture("three.toml"))
+        .args(["--plot-municipality", "999", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "--plot-municipality: no municipality with code 999 in three towns",
+        ));
+    backlog()
+        .arg("report")
+        .arg(fixture("three.toml"))
+        .arg("--out")
+        .arg(dir.path().join("report.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "report.txt` must end in .html or .htm",
+        ));
+    backlog()
+        .arg("simulate")
+        .arg(fixture("three.toml"))
+        .args(["--plot-municipality", "42", "--plot"])
+        .arg(dir.path().join("chart.svg"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no municipality with code 42"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn simulate_draws_a_png_and_the_chosen_municipalities() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("three.png");
+    backlog()
+        .arg("simulate")
+        .arg(fixture("three.toml"))
+        .args(["--plot-municipality", "2", "--plot"])
+        .arg(&png)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&bytes).expect("a PNG");
+    // The title, the total row and one municipality row.
+    assert_eq!((pixmap.width(), pixmap.height()), (1200, 56 + 400 + 250));
+    // Lines in the pending colour, and dark text.
+    let (r, g, b) = backlog::report::plot::PENDING_COLOR.rgb();
+    let count = |pick: &dyn Fn(u8, u8, u8) -> bool| {
+        pixmap
+            .pixels()
+            .iter()
+            .filter(|p| pick(p.red(), p.green(), p.blue()))
+            .count()
+    };
+    assert!(count(&|pr, pg, pb| (pr, pg, pb) == (r, g, b)) > 1000);
+    assert!(count(&|pr, pg, pb| pr < 60 && pg < 60 && pb < 60) > 2000);
+
+    let svg = dir.path().join("three.svg");
+    backlog()
+        .arg("simulate")
+        .arg(fixture("three.toml"))
+        .args([
+            "--plot-municipality",
+            "3",
+            "--plot-municipality",
+            "1",
+            "--plot",
+        ])
+        .arg(&svg)
+        .assert()
+        .success();
+    let text = read(&svg);
+    let document = roxmltree::Document::parse(&text).unwrap();
+    let titles = texts(document.root_element());
+    let lilleby = titles
+        .iter()
+        .position(|t| t == "Lilleby: meetings pending and overdue")
+        .unwrap();
+    let storby = titles
+        .iter()
+        .position(|t| t == "Storby: meetings pending and overdue")
+        .unwrap();
+    assert!(lilleby < storby, "in the order asked for");
+    assert!(!titles.iter().any(|t| t.starts_with("Mellemby")));
+}
+
+#[test]
+fn docs_outputs_lists_every_label_in_both_languages() {
+    let docs = read(&root().join("docs/outputs.md"));
+    for (key, en, da) in backlog::report::lang::STRINGS {
+        let row = format!("| `{key}` | {en} | {da} |");
+        assert!(docs.contains(&row), "docs/outputs.md lacks: {row}");
+    }
+}
+
+#[test]
+fn the_checks_in_a_report_are_those_of_backlog_check_from_the_same_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("checks.html");
+    let scenario = fixture("expect-fail.toml");
+    // A figure that misses is shown, not an error: the report is written and the command succeeds.
+    backlog()
+        .arg("report")
+        .arg(&scenario)
+        .args(["--reps", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let json = backlog()
+        .arg("check")
+        .arg(&scenario)
+        .args(["--reps", "3", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let expected: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let expected = expected.as_array().unwrap();
+    let text = read(&out);
+    let document = parse(&text);
+    let rows = body_rows(by_id(&document, "table-checks"));
+    assert_eq!(rows.len(), expected.len());
+    for (row, check) in rows.iter().zip(expected) {
+        let cells = cells(*row);
+        let status = if check["pass"].as_bool().unwrap() {
+            "PASS"
+        } else {
+            "FAIL"
+        };
+        assert_eq!(cells[0].text(), Some(status));
+        let simulated = cells[3].text().unwrap();
+        let mean: String = simulated
+            .split(' ')
+            .next()
+            .unwrap()
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
+        assert_eq!(
+            mean,
+            format!("{:.0}", check["simulated"]["mean"].as_f64().unwrap()),
+            "{simulated}"
+        );
+        let figure = check["figure"].as_str().unwrap();
+        assert!(
+            cells[1]
+                .descendants()
+                .any(|n| n.text().is_some_and(|t| t.starts_with(figure))),
+            "{figure}"
+        );
+    }
+}
+
+#[test]
+fn a_report_of_chosen_municipalities_shows_their_numbers_from_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mellemby.html");
+    let three = fixture("three.toml");
+    backlog()
+        .arg("report")
+        .arg(&three)
+        .args(["--municipality", "2", "--reps", "2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = read(&out);
+    let document = parse(&text);
+    let rows = body_rows(by_id(&document, "table-municipalities"));
+    assert_eq!(rows.len(), 1);
+    let cells = cells(rows[0]);
+    assert_eq!(cells[1].text(), Some("Mellemby"));
+    // The numbers are Mellemby's in the run of all three towns.
+    let json = backlog()
+        .arg("simulate")
+        .arg(&three)
+        .args(["--reps", "2", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let mellemby = &json["municipalities"][1];
+    assert_eq!(mellemby["name"], "Mellemby");
+    let held = mellemby["metrics"]["held"].as_f64().unwrap();
+    assert_eq!(
+        cells[3].attribute("data-sort"),
+        Some(format!("{held:.0}").as_str())
+    );
+    // The total is Mellemby alone, and the provenance says which municipalities are shown.
+    let detail = by_id(&document, "card-on-time")
+        .descendants()
+        .find(|n| n.attribute("class") == Some("detail"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert_eq!(
+        detail,
+        format!("of {} meetings held", backlog::report::thousands(held))
+    );
+    assert!(text.contains("<td class=\"text\"><code>2</code></td>"));
+    // An unknown code is bad input, before the run.
+    backlog()
+        .arg("report")
+        .arg(&three)
+        .args(["--municipality", "9", "--out"])
+        .arg(dir.path().join("none.html"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--municipality: 9 is not a municipality",
+        ));
+    assert!(!dir.path().join("none.html").exists());
+}
