@@ -22,8 +22,10 @@ pub struct CheckResult {
     pub value: f64,
     /// Mean and 5 %-95 % band of the simulated metric (times the expectation's scale) over replications.
     pub simulated: Band,
-    /// (mean - published) / published.
+    /// (mean - published) / published; for a published value of 0, mean - published (an absolute error).
     pub error: Option<f64>,
+    /// Whether `error` and `tolerance` are absolute (the published value is 0).
+    pub absolute: bool,
     pub tolerance: f64,
     /// Within tolerance.
     pub pass: bool,
@@ -60,17 +62,26 @@ pub struct Replication {
 
 /// Runs `reps` replications of `scenario` and evaluates each of its expectations, then each of its
 /// per-municipality expectations.
-pub fn check(scenario: &Scenario, seed: u64, reps: u32) -> Vec<CheckResult> {
+pub fn check(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
     check_showing(scenario, seed, reps, &[])
 }
 
 /// As [`check`], leaving out the figures of municipalities not in `shown` (national figures stay) and giving
 /// the errors of the municipalities in `shown` in per-municipality checks. Empty `shown`: everything.
-pub fn check_showing(scenario: &Scenario, seed: u64, reps: u32, shown: &[u32]) -> Vec<CheckResult> {
+pub fn check_showing(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    shown: &[u32],
+) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
         replication_values(scenario, &series)
-    });
-    results(scenario, &runs, shown)
+    })?;
+    Ok(results(scenario, &runs, shown))
 }
 
 /// The simulated values of every expectation of `scenario` in one run (the whole scenario's series).
@@ -251,6 +262,7 @@ fn municipality_result(
         value: 0.0,
         simulated: per_run,
         error,
+        absolute: false,
         tolerance: e.tolerance,
         pass: error.is_some_and(|err| err <= e.tolerance),
         known_miss: e.known_miss.clone(),
@@ -259,7 +271,15 @@ fn municipality_result(
 }
 
 fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult {
-    let error = simulated.mean.map(|mean| (mean - e.value) / e.value);
+    // A relative error from 0 is undefined (it would be NaN or infinite): a value of 0 is checked absolutely.
+    let absolute = e.value == 0.0;
+    let error = simulated.mean.map(|mean| {
+        if absolute {
+            mean - e.value
+        } else {
+            (mean - e.value) / e.value
+        }
+    });
     CheckResult {
         scenario: scenario.label(),
         file: scenario.file.display().to_string(),
@@ -278,6 +298,7 @@ fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult 
         value: e.value,
         simulated,
         error,
+        absolute,
         tolerance: e.tolerance,
         pass: error.is_some_and(|err| err.abs() <= e.tolerance),
         known_miss: e.known_miss.clone(),

@@ -11,7 +11,7 @@ fn reps_in_range() -> clap::builder::RangedI64ValueParser<u32> {
     clap::value_parser!(u32).range(1..=i64::from(crate::scenario::MAX_REPLICATIONS))
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage; 3 an I/O error while writing outputs.";
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage (including an unwritable output or a run over --max-memory); 3 an I/O error while writing outputs; 130 and 143 stopped by SIGINT or SIGTERM; 141 stdout closed by its reader.";
 
 #[derive(Debug, Parser)]
 #[command(name = "backlog", version, about = "Simulates the statutory meeting backlog at Danish jobcentres", after_help = EXIT_CODES)]
@@ -55,9 +55,17 @@ pub struct RunOptions {
     /// Use this seed instead of each scenario's own.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads (default and most: all cores). Results do not depend on it.
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Most memory one run may need, estimated from the scenario before it starts (`validate` shows the
+    /// estimate); larger runs are refused. Accepts bytes or K, M, G, T (powers of 1000) and KiB, MiB, GiB, TiB.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = memory_size)]
+    pub max_memory: u64,
+}
+
+fn memory_size(text: &str) -> Result<u64, String> {
+    crate::scenario::parse_bytes(text)
 }
 
 /// Values laid over the scenario files: shared by every command that reads scenarios.
@@ -159,6 +167,9 @@ pub struct ValidateArgs {
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub overrides: SetOptions,
+    /// Report scenarios whose runs would need more memory than this, as `simulate` would refuse them.
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = memory_size)]
+    pub max_memory: u64,
 }
 
 #[derive(Debug, Args)]

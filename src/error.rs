@@ -17,6 +17,12 @@ pub mod exit_code {
     pub const BAD_INPUT: i32 = 2;
     /// An I/O error while writing outputs (disk full, permission denied, ...).
     pub const IO: i32 = 3;
+    /// Stopped by SIGINT (128 + 2).
+    pub const SIGINT: i32 = 130;
+    /// The reader of stdout went away (128 + SIGPIPE's 13), as for a program killed by SIGPIPE.
+    pub const BROKEN_PIPE: i32 = 141;
+    /// Stopped by SIGTERM (128 + 15).
+    pub const SIGTERM: i32 = 143;
 }
 
 /// Where in an input file a problem sits.
@@ -105,9 +111,40 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Picks the exit code for an error chain: bad input is 2, I/O is 3, anything else 3 as well (it is never the
-/// user's scenario).
+/// The stop signal in an error chain, directly or inside an I/O error of an interrupted write.
+fn interrupted(error: &anyhow::Error) -> Option<crate::signals::Interrupted> {
+    error.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<crate::signals::Interrupted>()
+            .or_else(|| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .and_then(|e| e.get_ref())
+                    .and_then(|e| e.downcast_ref::<crate::signals::Interrupted>())
+            })
+            .copied()
+    })
+}
+
+/// Whether the error is a write into a pipe whose reader has gone.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    interrupted(error).is_none()
+        && error.chain().any(|cause| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        })
+}
+
+/// Picks the exit code for an error chain: a stop signal is 128 + its number, bad input is 2, I/O is 3,
+/// anything else 3 as well (it is never the user's scenario).
 pub fn exit_code_for(error: &anyhow::Error) -> i32 {
+    if let Some(signal) = interrupted(error) {
+        return signal.exit_code();
+    }
+    if is_broken_pipe(error) {
+        return exit_code::BROKEN_PIPE;
+    }
     for cause in error.chain() {
         if cause.downcast_ref::<InputError>().is_some() {
             return exit_code::BAD_INPUT;

@@ -25,5 +25,7 @@ pub mod error;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod signals;
+pub mod streams;
 pub mod summary;
 pub mod sweep;

@@ -7,12 +7,19 @@ use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
 use crate::error::InputError;
 use crate::scenario::Scenario;
+use crate::signals::{self, Interrupted};
 use crate::summary::{aggregate, summarise, Aggregate, GroupSet, Metrics, Selection};
 use rayon::prelude::*;
 
 /// Runs replications `0..reps` of `scenario` with base seed `seed` and maps each finished series through `f`,
-/// in parallel on the current rayon pool; results come back in replication order.
-pub fn replicate<T, F>(scenario: &Scenario, seed: u64, reps: u32, f: F) -> Vec<T>
+/// in parallel on the current rayon pool; results come back in replication order. After SIGINT or SIGTERM no
+/// further replication starts, and the result is `Err`.
+pub fn replicate<T, F>(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    f: F,
+) -> Result<Vec<T>, Interrupted>
 where
     T: Send,
     F: Fn(u32, Series) -> T + Sync + Send,
@@ -20,8 +27,12 @@ where
     (0..reps)
         .into_par_iter()
         .map(|r| {
+            signals::check()?;
             let series = Simulation::new(scenario, replication_seed(seed, r)).run();
-            f(r, series)
+            // A run stopped by a signal is cut short: never summarised.
+            signals::check()?;
+            crate::sweep::progress::announced_run_done();
+            Ok(f(r, series))
         })
         .collect()
 }
@@ -80,7 +91,12 @@ pub struct Outcome {
 }
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
-pub fn simulate(scenario: &Scenario, seed: u64, reps: u32, keep_series: bool) -> Outcome {
+pub fn simulate(
+    scenario: &Scenario,
+    seed: u64,
+    reps: u32,
+    keep_series: bool,
+) -> Result<Outcome, Interrupted> {
     simulate_showing(scenario, None, seed, reps, keep_series)
 }
 
@@ -152,8 +168,8 @@ pub fn simulate_showing(
     seed: u64,
     reps: u32,
     keep_series: bool,
-) -> Outcome {
-    simulate_showing_and(scenario, view, seed, reps, keep_series, |_| ()).0
+) -> Result<Outcome, Interrupted> {
+    Ok(simulate_showing_and(scenario, view, seed, reps, keep_series, |_| ())?.0)
 }
 
 /// [`simulate_showing`], and `also` of every replication's whole series (before any view), in replication
@@ -166,7 +182,7 @@ pub fn simulate_showing_and<T, F>(
     reps: u32,
     keep_series: bool,
     also: F,
-) -> (Outcome, Vec<T>)
+) -> Result<(Outcome, Vec<T>), Interrupted>
 where
     T: Send,
     F: Fn(&Series) -> T + Sync + Send,
@@ -182,7 +198,7 @@ where
         };
         let summary = RunSummary::of(scenario, &series);
         (summary, extra, (r == 0 && keep_series).then_some(series))
-    });
+    })?;
     let first = runs.first_mut().and_then(|(_, _, series)| series.take());
     let mut extras = Vec::with_capacity(runs.len());
     let mut summaries: Vec<RunSummary> = Vec::with_capacity(runs.len());
@@ -205,5 +221,5 @@ where
             .collect(),
         first,
     };
-    (outcome, extras)
+    Ok((outcome, extras))
 }

@@ -15,8 +15,8 @@ pub mod shard;
 pub mod target;
 
 use crate::engine::{replication_seed, Simulation};
-use crate::error::InputError;
 use crate::scenario::{Base, Override, Scenario};
+use crate::signals::{self, Interrupted};
 use crate::summary::{band, day_index, summarise, Selection};
 use grid::{Key, Value};
 use output::{Row, TargetOutcome, REPORTED};
@@ -74,13 +74,14 @@ impl Sweep<'_> {
 
     /// Runs the given points (index in grid order and values for `keys`), all replications each, in parallel;
     /// returns each point's row and its replications, in the order given. A point the scenario cannot take (two
-    /// axes that are fine alone but not together) is bad input.
+    /// axes that are fine alone but not together) is bad input ([`crate::error::InputError`]); after SIGINT or
+    /// SIGTERM no further run starts, and the error is [`Interrupted`].
     pub fn run_points(
         &self,
         keys: &[Key],
         points: &[(usize, Vec<Value>)],
         progress: &Progress,
-    ) -> Result<Vec<(Row, Vec<RepOutcome>)>, InputError> {
+    ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
         let reps = self.reps as usize;
         let mut results = Vec::with_capacity(points.len());
         for chunk in points.chunks(CHUNK_POINTS) {
@@ -91,11 +92,14 @@ impl Sweep<'_> {
             let outcomes: Vec<RepOutcome> = (0..chunk.len() * reps)
                 .into_par_iter()
                 .map(|run| {
+                    signals::check()?;
                     let outcome = self.run_one(&scenarios[run / reps], (run % reps) as u32);
+                    // A run stopped by a signal is cut short: never counted.
+                    signals::check()?;
                     progress.run_done();
-                    outcome
+                    Ok(outcome)
                 })
-                .collect();
+                .collect::<Result<_, Interrupted>>()?;
             for ((index, values), reps) in chunk.iter().zip(outcomes.chunks(reps)) {
                 results.push((self.row(*index, values.clone(), reps), reps.to_vec()));
             }

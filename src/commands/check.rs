@@ -1,9 +1,9 @@
+use super::Output;
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::error::{exit_code, InputError};
 use crate::report::{self, Format};
 use crate::scenario;
-use std::io::Write;
 
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
@@ -20,15 +20,49 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
             .into());
         }
     }
-    if let Some(path) = &args.junit {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            report::prepare_dir(dir)?;
+    // Scenarios without figures would pass without checking anything: with nothing to check at all, say so
+    // and stop; otherwise name those skipped.
+    let empty: Vec<&scenario::Scenario> = scenarios
+        .iter()
+        .filter(|s| s.expectations.is_empty() && s.municipality_expectations.is_empty())
+        .collect();
+    if empty.len() == scenarios.len() {
+        return Err(InputError {
+            problems: empty
+                .iter()
+                .flat_map(|s| {
+                    InputError::file(
+                        &s.file,
+                        "has no [[expect]] table, so there is nothing to check; add the published figures it should reproduce, or run it with `simulate`",
+                    )
+                    .problems
+                })
+                .collect(),
         }
+        .into());
     }
-    let results: Vec<check::CheckResult> = super::with_jobs(args.run.jobs, || {
+    for s in empty {
+        crate::streams::note(&format!(
+            "note: {} has no [[expect]] table; nothing to check there",
+            s.file.display()
+        ));
+    }
+    let junit = args
+        .junit
+        .as_deref()
+        .map(|path| Output::file("--junit", path, &[]))
+        .transpose()?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
+    super::one_on_stdout(&[Some(&stdout), junit.as_ref()])?;
+    let runs: Vec<(&scenario::Scenario, u64)> = scenarios
+        .iter()
+        .map(|s| (s, u64::from(args.run.reps.unwrap_or(s.replications))))
+        .collect();
+    let threads = super::plan("check", &runs, &args.run)?;
+    let results: Vec<check::CheckResult> = super::with_threads(threads, || {
         scenarios
             .iter()
-            .flat_map(|s| {
+            .map(|s| {
                 check::check_showing(
                     s,
                     args.run.seed.unwrap_or(s.seed),
@@ -36,18 +70,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
                     &args.municipalities,
                 )
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|results| results.into_iter().flatten().collect::<Vec<_>>())
+    })??;
+    if let Some(junit) = &junit {
+        junit.write(|out| report::check::junit(out, &results))?;
+    }
+    stdout.write(|out| match args.format {
+        Format::Table => report::check::table(out, &results),
+        Format::Json => report::check::json(out, &results),
     })?;
-    if let Some(path) = &args.junit {
-        report::write_atomically(path, |out| report::check::junit(out, &results))?;
-    }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Table => report::check::table(&mut out, &results)?,
-        Format::Json => report::check::json(&mut out, &results)?,
-    }
-    out.flush()?;
     Ok(if results.iter().any(|r| r.failed()) {
         exit_code::CHECK_FAILED
     } else {

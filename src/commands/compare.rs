@@ -1,24 +1,33 @@
+use super::Output;
 use crate::cli::CompareArgs;
 use crate::report::compare::{self, Entry};
 use crate::report::plot::{self, OverlayLine};
-use crate::report::{self, Format, ScenarioInfo};
+use crate::report::{Format, ScenarioInfo};
 use crate::run::{self, Outcome};
 use crate::scenario::{self, Scenario};
-use std::io::Write;
 
 pub fn run(args: CompareArgs) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
-    if let Some(plot) = &args.plot {
-        report::check_output_file("--plot", plot, plot::CHART_EXTENSIONS)?;
-    }
+    let plot_output = args
+        .plot
+        .as_deref()
+        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
+        .transpose()?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
+    super::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();
     let views = scenarios
         .iter()
         .map(|s| run::View::of(s, &args.municipalities))
         .collect::<Result<Vec<_>, _>>()?;
-    let outcomes: Vec<Outcome> = super::with_jobs(args.run.jobs, || {
+    let runs: Vec<(&Scenario, u64)> = scenarios
+        .iter()
+        .map(|s| (s, u64::from(reps_of(s))))
+        .collect();
+    let threads = super::plan("compare", &runs, &args.run)?;
+    let outcomes: Vec<Outcome> = super::with_threads(threads, || {
         scenarios
             .iter()
             .zip(&views)
@@ -26,8 +35,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
                 let seed = args.run.seed.unwrap_or(s.seed);
                 run::simulate_showing(s, view.as_ref(), seed, reps_of(s), keep_series)
             })
-            .collect()
-    })?;
+            .collect::<Result<Vec<_>, _>>()
+    })??;
     // Everything below reports the municipalities shown.
     let scenarios: Vec<Scenario> = scenarios
         .into_iter()
@@ -43,27 +52,26 @@ pub fn run(args: CompareArgs) -> anyhow::Result<()> {
             outcome,
         })
         .collect();
-    if let Some(path) = &args.plot {
+    if let Some(plot_output) = &plot_output {
         let lines = overlay_lines(&scenarios, &outcomes);
         plot::overlay_chart(
-            path,
+            plot_output,
             args.lang.text("overlay_title"),
             args.lang.text("overdue_meetings"),
             &lines,
             args.lang,
         )?;
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Table => compare::write_table(&mut out, &entries)?,
-        Format::Json => compare::write_json(&mut out, &entries)?,
-    }
-    if let (Some(plot), Format::Table) = (&args.plot, args.format) {
-        writeln!(out, "wrote {}", plot.display())?;
-    }
-    out.flush()?;
-    Ok(())
+    stdout.write(|out| {
+        match args.format {
+            Format::Table => compare::write_table(out, &entries)?,
+            Format::Json => compare::write_json(out, &entries)?,
+        }
+        if let (Some(plot), Format::Table) = (&args.plot, args.format) {
+            writeln!(out, "wrote {}", plot.display())?;
+        }
+        Ok(())
+    })
 }
 
 /// The total overdue meetings of each scenario's replication 0, with its suspensions, for the overlay chart.

@@ -4,6 +4,7 @@ use crate::cli::MergeArgs;
 use crate::sweep::{output, shard};
 
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
+    let out = super::Output::file("--out", &args.out, &[])?;
     let (format, header, rows) = shard::merge(&args.shards)?;
-    super::write_output(&args.out, |out| output::write(out, format, &header, &rows))
+    out.write(|w| output::write(w, format, &header, &rows))
 }

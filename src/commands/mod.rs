@@ -3,16 +3,16 @@
 mod check;
 pub mod compare;
 mod merge;
+pub mod output;
 mod report;
 mod simulate;
 mod sweep;
 mod validate;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, RunOptions};
 use crate::error::{exit_code, InputError};
-use crate::scenario::Override;
-use std::io::Write;
-use std::path::Path;
+use crate::scenario::{Override, Scenario, SizeEstimate};
+pub use output::{one_on_stdout, Output, Transaction};
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -36,63 +36,118 @@ pub fn overrides(options: &crate::cli::SetOptions) -> Result<Vec<Override>, Inpu
         .collect()
 }
 
-/// Runs `work` on a pool of `jobs` threads (all cores when `None`).
-pub fn with_jobs<T: Send>(
-    jobs: Option<usize>,
-    work: impl FnOnce() -> T + Send,
-) -> anyhow::Result<T> {
-    if jobs == Some(0) {
-        return Err(InputError::argument("--jobs", "must be at least 1").into());
-    }
+/// Runs `work` on a pool of `threads` threads (see [`plan`]).
+pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
+        .num_threads(threads.max(1))
         .build()?;
-    Ok(pool.install(work))
+    let result = pool.install(work);
+    crate::sweep::progress::announced_finish();
+    Ok(result)
 }
 
-/// Writes an output to a file atomically, or to stdout for `-`.
-pub fn write_output(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    if path == Path::new("-") {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        write(&mut out).and_then(|()| out.flush())?;
-        Ok(())
-    } else {
-        crate::report::write_atomically(path, write)
+/// Every size check for a scenario about to be simulated (the scenario limits and `--max-memory`), with the
+/// scenario file named in the message.
+pub fn estimate(scenario: &Scenario, options: &RunOptions) -> anyhow::Result<SizeEstimate> {
+    SizeEstimate::check_run(scenario, options.max_memory)
+        .map_err(|message| InputError::file(&scenario.file, message).into())
+}
+
+/// The runs a command is about to start, for [`plan_work`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Work {
+    pub runs: u64,
+    /// Estimated seconds of all runs on one thread.
+    pub seconds: f64,
+    /// The largest estimated peak memory of one run, in bytes.
+    pub largest_memory: f64,
+}
+
+impl Work {
+    pub fn add(&mut self, estimate: &SizeEstimate, runs: u64) {
+        self.runs += runs;
+        self.seconds += estimate.seconds() * runs as f64;
+        self.largest_memory = self.largest_memory.max(estimate.memory);
     }
 }
 
-/// Fails now, not after the long work, when an output file cannot be created (`-`, stdout, always can).
-pub fn check_output(path: &Path) -> anyhow::Result<()> {
-    use anyhow::Context;
-    if path == Path::new("-") {
-        return Ok(());
+/// Picks the number of threads for runs of `scenarios` (each checked with [`estimate`]; `runs` of each), and
+/// shows the progress of work announced as long under `label`.
+pub fn plan(
+    label: &'static str,
+    scenarios: &[(&Scenario, u64)],
+    options: &RunOptions,
+) -> anyhow::Result<usize> {
+    let mut work = Work::default();
+    for (scenario, runs) in scenarios {
+        work.add(&estimate(scenario, options)?, *runs);
     }
-    // A device or a pipe is written in place (see report::write_atomically); opening it is the only check.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return Ok(());
+    let threads = plan_work(&work, options)?;
+    if is_long(&work, threads) {
+        crate::sweep::progress::announce(label, work.runs);
     }
-    if path.is_dir() {
-        return Err(anyhow::anyhow!(
-            "cannot write {}: it is a directory",
-            path.display()
+    Ok(threads)
+}
+
+/// Whether `work` on `threads` threads is estimated to take over a minute.
+fn is_long(work: &Work, threads: usize) -> bool {
+    wall_seconds(work, threads) > 60.0
+}
+
+fn wall_seconds(work: &Work, threads: usize) -> f64 {
+    work.seconds / threads.min(work.runs.max(1) as usize).max(1) as f64
+}
+
+/// The number of threads for `work`: `--jobs`, at most the available parallelism, and at most as many runs
+/// at once as fit in `--max-memory`. Work estimated to take over a minute is announced.
+pub fn plan_work(work: &Work, options: &RunOptions) -> anyhow::Result<usize> {
+    let mut threads = threads(options.jobs)?;
+    let fit = (options.max_memory as f64 / work.largest_memory.max(1.0)).floor() as usize;
+    if fit < threads.min(work.runs as usize) {
+        crate::streams::note(&format!(
+            "note: using {} thread{} so that the runs in parallel stay within --max-memory {} (each needs about {})",
+            fit.max(1),
+            if fit <= 1 { "" } else { "s" },
+            crate::scenario::bytes(options.max_memory as f64),
+            crate::scenario::bytes(work.largest_memory)
+        ));
+        threads = fit.max(1);
+    }
+    if is_long(work, threads) {
+        crate::streams::note(&format!(
+            "note: {} run{} on {threads} thread{}, estimated at about {}; progress follows",
+            work.runs,
+            if work.runs == 1 { "" } else { "s" },
+            if threads == 1 { "" } else { "s" },
+            duration(wall_seconds(work, threads))
         ));
     }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    tempfile::tempfile_in(dir).with_context(|| {
-        format!(
-            "cannot write {}: directory {} is not writable",
-            path.display(),
-            dir.display()
-        )
-    })?;
-    Ok(())
+    Ok(threads)
+}
+
+/// A duration for people: `3 minutes`, `2.5 hours`.
+fn duration(seconds: f64) -> String {
+    if seconds < 5400.0 {
+        format!("{:.0} minutes", (seconds / 60.0).ceil())
+    } else {
+        format!("{:.1} hours", seconds / 3600.0)
+    }
+}
+
+/// The number of worker threads for `--jobs`: at least 1, at most the available parallelism.
+pub fn threads(jobs: Option<usize>) -> anyhow::Result<usize> {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match jobs {
+        Some(0) => Err(InputError::argument("--jobs", "must be at least 1").into()),
+        None => Ok(available),
+        Some(jobs) if jobs > available => {
+            crate::streams::note(&format!(
+                "note: --jobs {jobs} is more than the {available} threads this machine runs at once; using {available}"
+            ));
+            Ok(available)
+        }
+        Some(jobs) => Ok(jobs),
+    }
 }
 
 /// The indices of the municipalities with these codes, in the order given; an unknown code is bad input.

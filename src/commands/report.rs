@@ -1,19 +1,23 @@
 //! `backlog report`: run every scenario (keeping replication 0's series), evaluate the `[[expect]]` figures of
 //! those that have them, and write one self-contained HTML file.
 
+use super::Output;
 use crate::check;
 use crate::cli::ReportArgs;
 use crate::report::compare::Entry;
 use crate::report::html::{self, Report, ReportScenario};
-use crate::report::{self, ScenarioInfo};
+use crate::report::ScenarioInfo;
 use crate::run::{self, Outcome};
 use crate::scenario::{self, Scenario};
-use std::io::Write;
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
-    report::check_output_file("--out", &args.out, &["html", "htm"])?;
+    let out = Output::file("--out", &args.out, &["html", "htm"])?;
+    // With the report on stdout, the "wrote" line is left out.
+    let stdout = (!out.is_stdout())
+        .then(|| Output::file("stdout", std::path::Path::new("-"), &[]))
+        .transpose()?;
     let views = scenarios
         .iter()
         .map(|s| run::View::of(s, &args.municipalities))
@@ -25,8 +29,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     )?;
     let seed_of = |s: &Scenario| args.run.seed.unwrap_or(s.seed);
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
+    let runs: Vec<(&Scenario, u64)> = scenarios
+        .iter()
+        .map(|s| (s, u64::from(reps_of(s))))
+        .collect();
+    let threads = super::plan("report", &runs, &args.run)?;
     let (outcomes, checks): (Vec<Outcome>, Vec<check::CheckResult>) =
-        super::with_jobs(args.run.jobs, || {
+        super::with_threads(threads, || {
             // The [[expect]] values come from the same replications as the rest of the report, taken over the
             // whole scenario; with --municipality, as `check --municipality` shows them.
             let mut outcomes = Vec::new();
@@ -39,12 +48,12 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
                     reps_of(s),
                     true,
                     |series| check::replication_values(s, series),
-                );
+                )?;
                 outcomes.push(outcome);
                 checks.extend(check::results(s, &values, &args.municipalities));
             }
-            (outcomes, checks)
-        })?;
+            Ok::<_, crate::signals::Interrupted>((outcomes, checks))
+        })??;
     // Everything below reports the municipalities shown.
     let scenarios: Vec<Scenario> = scenarios
         .into_iter()
@@ -75,11 +84,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         command: command_line(),
         lang: args.lang,
     };
-    report::write_atomically(&args.out, |out| html::write(out, &report))?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    writeln!(out, "wrote {}", args.out.display())?;
-    Ok(())
+    out.write(|w| html::write(w, &report))?;
+    match stdout {
+        Some(stdout) => stdout.write(|w| writeln!(w, "wrote {}", args.out.display())),
+        None => Ok(()),
+    }
 }
 
 /// The command line as typed, for the report's provenance: `backlog` and the arguments, quoted where needed.

@@ -1,10 +1,12 @@
 //! `backlog sweep`: check every input against the scenario, run the grid (or the target search), write the rows.
 
+use super::Output;
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::report::plot::{AxisUnit, SweepChart};
 use crate::report::VERSION;
-use crate::scenario::Base;
+use crate::scenario::{Base, SizeEstimate};
+use crate::streams::note;
 use crate::sweep::grid::{Axis, Grid, Key, Value};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
 use crate::sweep::progress::Progress;
@@ -110,7 +112,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             }
         }
     }
-    if let Some(plot) = &args.plot {
+    if args.plot.is_some() {
         match grid.axes.as_slice() {
             [axis] if !axis.key.is_date() && shard.is_none() => {}
             [] if target.is_some() && range.as_ref().is_none_or(|axis| !axis.key.is_date()) => {}
@@ -122,11 +124,15 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
                 .into())
             }
         }
-        crate::report::check_output_file("--plot", plot, crate::report::plot::CHART_EXTENSIONS)?;
     }
-    super::check_output(&args.out)?;
-    if let Some(path) = &args.per_rep {
-        if path == &args.out {
+    let plot = args
+        .plot
+        .as_deref()
+        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
+        .transpose()?;
+    let out = Output::file("--out", &args.out, &[])?;
+    let per_rep = match &args.per_rep {
+        Some(path) if path == &args.out && path.as_path() != std::path::Path::new("-") => {
             return Err(InputError::argument(
                 "--per-rep",
                 format!(
@@ -136,8 +142,44 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             )
             .into());
         }
-        super::check_output(path)?;
+        Some(path) => Some(Output::file("--per-rep", path, &[])?),
+        None => None,
+    };
+    super::one_on_stdout(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
+
+    // Every scenario that will be simulated passes the size checks: each grid point, with its values applied.
+    let mut work = super::Work::default();
+    if bisection {
+        // The staffing search runs the base scenario at other staffing levels, which change no size; a --search
+        // may (an inflow factor): both ends of its range are checked too.
+        work.add(&super::estimate(&scenario, &args.run)?, u64::from(reps));
+        if let Some(axis) = &range {
+            for value in [axis.values[0], axis.values[axis.values.len() - 1]] {
+                let point =
+                    overrides::build(&base, &set, std::slice::from_ref(&axis.key), &[value])?;
+                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
+                    InputError::argument("--search", format!("at {}={value}: {message}", axis.key))
+                })?;
+            }
+        }
+    } else {
+        let keys = grid.keys();
+        for index in point_indices(&grid, shard) {
+            let values = grid.point(index);
+            let point = overrides::build(&base, &set, &keys, &values)?;
+            let estimate =
+                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
+                    let at: Vec<String> = keys
+                        .iter()
+                        .zip(&values)
+                        .map(|(key, value)| format!("{key}={value}"))
+                        .collect();
+                    InputError::argument("--vary", format!("at {}: {message}", at.join(", ")))
+                })?;
+            work.add(&estimate, u64::from(reps));
+        }
     }
+    let threads = super::plan_work(&work, &args.run)?;
 
     let sweep = Sweep {
         base: &base,
@@ -172,7 +214,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         }),
     };
     let mut tried = Vec::new();
-    let results = super::with_jobs(args.run.jobs, || match (&target, bisection) {
+    let results = super::with_threads(threads, || match (&target, bisection) {
         (Some(target), true) => {
             let lever = match range {
                 Some(axis) => Lever::Range(axis),
@@ -206,25 +248,21 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
         // Say so next to the progress lines.
         match grid_answer {
-            Some((which, row)) => eprintln!(
+            Some((which, row)) => note(&format!(
                 "target: {which} {} in the grid meeting {} by {} with confidence {}: {}",
                 axis.key, target.condition, target.by, target.confidence, row.values[0]
-            ),
-            None => eprintln!(
+            )),
+            None => note(&format!(
                 "target: no {} in the grid meets {} by {} with confidence {}",
                 axis.key, target.condition, target.by, target.confidence
-            ),
+            )),
         }
     }
     match shard {
-        Some(shard) => super::write_output(&args.out, |out| {
-            shard::write(out, &header, &grid, args.format, shard, &rows)
-        })?,
-        None => super::write_output(&args.out, |out| {
-            output::write(out, args.format, &header, &rows)
-        })?,
+        Some(shard) => out.write(|w| shard::write(w, &header, &grid, args.format, shard, &rows))?,
+        None => out.write(|w| output::write(w, args.format, &header, &rows))?,
     }
-    if let Some(plot) = &args.plot {
+    if let Some(plot) = &plot {
         let days_to_clear = output::REPORTED
             .iter()
             .position(|m| *m == "days_to_clear")
@@ -287,12 +325,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         };
         crate::report::plot::sweep_chart(plot, &chart)?;
     }
-    if let Some(path) = &args.per_rep {
+    if let Some(per_rep) = &per_rep {
         let points: Vec<(&Row, &[RepOutcome])> = results
             .iter()
             .map(|(row, reps)| (row, reps.as_slice()))
             .collect();
-        super::write_output(path, |out| output::write_per_rep(out, &header, &points))?;
+        per_rep.write(|w| output::write_per_rep(w, &header, &points))?;
     }
     Ok(())
 }
@@ -303,15 +341,20 @@ fn run_grid(
     shard: Option<ShardSpec>,
     reps: u32,
 ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
-    let indices: Vec<usize> = match shard {
-        Some(shard) => shard.points(grid.len()).collect(),
-        None => (0..grid.len()).collect(),
-    };
+    let indices = point_indices(grid, shard);
     let points: Vec<_> = indices.iter().map(|&i| (i, grid.point(i))).collect();
     let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
     Ok(results?)
+}
+
+/// The grid points this run simulates: all, or those of its shard.
+fn point_indices(grid: &Grid, shard: Option<ShardSpec>) -> Vec<usize> {
+    match shard {
+        Some(shard) => shard.points(grid.len()).collect(),
+        None => (0..grid.len()).collect(),
+    }
 }
 
 fn axis_unit(key: &Key) -> AxisUnit {

@@ -1,14 +1,24 @@
+use super::Output;
 use crate::cli::ValidateArgs;
 use crate::error::InputError;
-use crate::scenario;
+use crate::scenario::{self, bytes, SizeEstimate};
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
     let overrides = super::overrides(&args.overrides)?;
+    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     let mut problems = Vec::new();
+    let mut lines = Vec::new();
     for path in &args.scenarios {
-        match scenario::load_with(path, &overrides) {
-            Ok(s) => println!(
-                "{}: ok: \"{}\", {} to {}, {} municipalit{}, {} group{}, {} suspension{}",
+        let loaded = scenario::load_with(path, &overrides).and_then(|s| {
+            let estimate = SizeEstimate::of_scenario(&s);
+            estimate
+                .check_memory(args.max_memory)
+                .map_err(|message| InputError::file(path, message))?;
+            Ok((s, estimate))
+        });
+        match loaded {
+            Ok((s, estimate)) => lines.push(format!(
+                "{}: ok: \"{}\", {} to {}, {} municipalit{}, {} group{}, {} suspension{}; a run needs about {} of memory",
                 path.display(),
                 s.label(),
                 s.start,
@@ -23,10 +33,12 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<()> {
                 if s.groups.len() == 1 { "" } else { "s" },
                 s.suspensions.len(),
                 if s.suspensions.len() == 1 { "" } else { "s" },
-            ),
+                bytes(estimate.memory),
+            )),
             Err(error) => problems.extend(error.problems),
         }
     }
+    stdout.write(|out| lines.iter().try_for_each(|line| writeln!(out, "{line}")))?;
     if problems.is_empty() {
         Ok(())
     } else {

@@ -258,7 +258,8 @@ impl<'a> Simulation<'a> {
     /// Simulates to the end and returns the recorded series. Each jobcentre runs all its remaining days on its
     /// own. From the first day, the municipalities run in parallel on the current rayon pool, each writing its
     /// own part of the series, and one jobcentre's memory serves the municipalities a thread takes in turn; the
-    /// series is the same for any number of threads.
+    /// series is the same for any number of threads. After SIGINT or SIGTERM each municipality stops within a
+    /// few simulated days, and the series, cut short, is for the caller to discard (see `crate::signals`).
     pub fn run(mut self) -> Series {
         let rules = &self.rules;
         let seed = self.seed;
@@ -270,6 +271,10 @@ impl<'a> Simulation<'a> {
                     jobcentre.start(rules, m, seed, &mut series);
                     let mut workload = Workload::default();
                     for day in 0..rules.horizon {
+                        // After SIGINT or SIGTERM the series is cut short; the caller discards it.
+                        if day % 16 == 0 && crate::signals::received().is_some() {
+                            break;
+                        }
                         jobcentre.step(rules, day, &mut series, &mut workload);
                     }
                 },

@@ -22,14 +22,22 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
         let band = format!("{}-{}", number(r.simulated.p5), number(r.simulated.p95));
         writeln!(
             out,
-            "  {:<4} {:<62} published {:>10}  simulated {:>10} [{:>21}]  error {:>7}  tolerance {:>4.0}%",
+            "  {:<4} {:<62} published {:>10}  simulated {:>10} [{:>21}]  error {:>7}  tolerance {:>5}",
             r.status(),
             r.figure,
             number(Some(r.value)),
             number(r.simulated.mean),
             band,
-            r.error.map_or("-".to_string(), |e| format!("{:+.1}%", e * 100.0)),
-            r.tolerance * 100.0,
+            r.error.map_or("-".to_string(), |e| if r.absolute {
+                format!("{e:+.1}")
+            } else {
+                format!("{:+.1}%", e * 100.0)
+            }),
+            if r.absolute {
+                format!("{}", r.tolerance)
+            } else {
+                format!("{:.0}%", r.tolerance * 100.0)
+            },
         )?;
         writeln!(out, "        source: {}", r.source)?;
         known_miss_line(out, r)?;
@@ -143,14 +151,22 @@ pub fn junit(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
                     r.tolerance * 100.0
                 ),
                 None => format!(
-                "published {} ({}); simulated mean {} (5%-95% {} to {}); error {}; tolerance {:.0}%",
+                "published {} ({}); simulated mean {} (5%-95% {} to {}); error {}; tolerance {}",
                 r.value,
                 r.source,
                 r.simulated.mean.map_or("none".into(), |v| format!("{v:.1}")),
                 r.simulated.p5.map_or("none".into(), |v| format!("{v:.1}")),
                 r.simulated.p95.map_or("none".into(), |v| format!("{v:.1}")),
-                r.error.map_or("none".into(), |e| format!("{:+.2}%", e * 100.0)),
-                r.tolerance * 100.0
+                r.error.map_or("none".into(), |e| if r.absolute {
+                    format!("{e:+.2} (absolute)")
+                } else {
+                    format!("{:+.2}%", e * 100.0)
+                }),
+                if r.absolute {
+                    format!("{} (absolute)", r.tolerance)
+                } else {
+                    format!("{:.0}%", r.tolerance * 100.0)
+                }
                 ),
             };
             if let (Some(reason), false) = (&r.known_miss, r.pass) {

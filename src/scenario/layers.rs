@@ -127,14 +127,29 @@ impl Walk<'_> {
                     ),
                 ));
             }
-            if !parent_path.exists() {
-                return Err(problem(
-                    index,
+            if let Err(error) = std::fs::metadata(&parent_path) {
+                // ELOOP: symbolic links that point at each other (or too long a chain of them).
+                #[cfg(unix)]
+                let symlink_loop = error.raw_os_error() == Some(libc::ELOOP);
+                #[cfg(not(unix))]
+                let symlink_loop = false;
+                let message = if symlink_loop {
+                    format!(
+                        "`{parent}` is a loop of symbolic links ({}); point it at a scenario file",
+                        parent_path.display()
+                    )
+                } else if error.kind() == std::io::ErrorKind::NotFound {
                     format!(
                         "`{parent}` does not exist (looked for {})",
                         parent_path.display()
-                    ),
-                ));
+                    )
+                } else {
+                    format!(
+                        "`{parent}` cannot be read ({}): {error}",
+                        parent_path.display()
+                    )
+                };
+                return Err(problem(index, message));
             }
             let parent_canonical = parent_path
                 .canonicalize()

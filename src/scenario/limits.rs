@@ -4,7 +4,7 @@
 use super::model::*;
 use super::raw::RawScenario;
 use super::validate::{Checker, MAX_MUNICIPALITIES, MAX_PERIOD_DAYS, MAX_PERSONS, MAX_RULE_DAYS};
-use super::Sources;
+use super::{Scenario, Sources};
 use crate::error::{InputError, Location, Problem};
 use chrono::NaiveDate;
 
@@ -176,6 +176,249 @@ fn check_len(check: &mut Checker, key: &str, len: usize, max: usize, what: &str)
     }
 }
 
+/// Bytes the engine keeps for each person on benefit: the person (16), up to two events in the agenda (next
+/// meeting and exit, 16 each) and a slot on the free list (4).
+const PERSON_BYTES: f64 = 52.0;
+/// Bytes for each pending meeting: its node (16) and its entry in a deadline bucket (4).
+const PENDING_BYTES: f64 = 20.0;
+/// Vectors grow by doubling, so at their largest they may hold twice what they use.
+const GROWTH: f64 = 2.0;
+/// Bytes of the recorded series per municipality x group x day (twelve counts) and per municipality x day.
+const CELL_BYTES: f64 = 48.0;
+const MUNICIPALITY_DAY_BYTES: f64 = 16.0;
+/// Memory one run may need unless `--max-memory` says otherwise.
+pub const DEFAULT_MAX_MEMORY: u64 = 4_000_000_000;
+
+/// What a run of a scenario will need, estimated from the scenario alone before anything is allocated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SizeEstimate {
+    /// Simulated days, warm-up included.
+    pub days: f64,
+    /// Municipality x group x simulated-day cells.
+    pub cells: f64,
+    /// Persons the run creates in all: initial stock plus the inflow over every day at its peak rate.
+    pub persons: f64,
+    /// Statutory meetings that may fall due (an upper bound in expectation).
+    pub meetings: f64,
+    /// Persons on benefit at their largest, in the largest municipality (a thread simulates one municipality at
+    /// a time, so the largest one sets a thread's peak).
+    pub peak_persons: f64,
+    /// Pending meetings at their largest, in the largest municipality: as if none were held, bounded by the
+    /// meetings that can fall due.
+    pub peak_pending: f64,
+    /// Peak memory of one run in bytes: the engine's state at its peak and the recorded series.
+    pub memory: f64,
+    /// Municipalities and groups.
+    counts: (usize, usize),
+    /// The group that contributes most persons, and its persons and meetings, to point messages at.
+    largest_group: (usize, f64, f64),
+}
+
+impl SizeEstimate {
+    /// The estimate for `municipalities` and `groups` simulated from `sim_start` to `end`.
+    pub fn of(
+        municipalities: &[Municipality],
+        groups: &[Group],
+        start_state: StartState,
+        sim_start: NaiveDate,
+        end: NaiveDate,
+    ) -> SizeEstimate {
+        let days = (end - sim_start).num_days() as f64 + 1.0;
+        let cells = municipalities.len() as f64 * groups.len() as f64 * days;
+        let mut estimate = SizeEstimate {
+            days,
+            cells,
+            persons: 0.0,
+            meetings: 0.0,
+            peak_persons: 0.0,
+            peak_pending: 0.0,
+            memory: 0.0,
+            counts: (municipalities.len(), groups.len()),
+            largest_group: (0, 0.0, 0.0),
+        };
+        // Per municipality: persons on benefit and pending meetings at their largest, summed over groups.
+        let mut peaks = vec![(0.0, 0.0); municipalities.len()];
+        for (i, group) in groups.iter().enumerate() {
+            let peak_inflow = group
+                .inflow_per_day
+                .changes
+                .iter()
+                .map(|(_, v)| *v)
+                .fold(group.inflow_per_day.base, f64::max);
+            // A spell is seen for at most its mean length (or the horizon); E[min(D, H)] <= min(E[D], H).
+            let longest_mean = std::iter::once(&group.duration.base)
+                .chain(group.duration.changes.iter().map(|(_, d)| d))
+                .map(mean_days)
+                .fold(0.0, f64::max);
+            let seen = longest_mean.min(days);
+            let per_spell = |seen: f64| {
+                group.meetings.len() as f64
+                    + group
+                        .followup
+                        .map_or(0.0, |f| seen / f64::from(f.every_days.max(1)))
+            };
+            let (mut created, mut due) = (0.0, 0.0);
+            for (m, municipality) in municipalities.iter().enumerate() {
+                let stock = match start_state {
+                    StartState::Stock => municipality.initial_stock[i],
+                    // The stationary stock: the first day's inflow times the mean whole-day spell.
+                    StartState::Stationary => {
+                        municipality.inflow_scale[i]
+                            * group.inflow_per_day.base
+                            * (mean_days(&group.duration.base) + 1.0)
+                    }
+                };
+                let inflow = municipality.peak_inflow_scale(i) * peak_inflow;
+                // Arrivals are spread over the horizon, so on average they see half of it.
+                let here_created = stock + inflow * days;
+                let here_due =
+                    stock * per_spell(seen) + inflow * days * per_spell(seen.min(days / 2.0));
+                // On benefit at once: the stock and the inflow of one mean spell (Little's law), at most all
+                // created; pending: as if none were held, at most the meetings that can fall due.
+                let alive = (stock + inflow * seen).min(here_created);
+                let pending = (alive * per_spell(seen)).min(here_due);
+                peaks[m].0 += alive;
+                peaks[m].1 += pending;
+                created += here_created;
+                due += here_due;
+            }
+            estimate.persons += created;
+            estimate.meetings += due;
+            if created >= estimate.largest_group.1 {
+                estimate.largest_group = (i, created, due);
+            }
+        }
+        // A thread simulates one municipality at a time: the largest sets the peak.
+        let bytes_of =
+            |(persons, pending): (f64, f64)| persons * PERSON_BYTES + pending * PENDING_BYTES;
+        if let Some(&largest) = peaks
+            .iter()
+            .max_by(|a, b| bytes_of(**a).total_cmp(&bytes_of(**b)))
+        {
+            (estimate.peak_persons, estimate.peak_pending) = largest;
+        }
+        let engine =
+            GROWTH * (estimate.peak_persons * PERSON_BYTES + estimate.peak_pending * PENDING_BYTES);
+        let series =
+            cells * CELL_BYTES + municipalities.len() as f64 * days * MUNICIPALITY_DAY_BYTES;
+        estimate.memory = engine + series;
+        estimate
+    }
+
+    /// The estimate for a validated scenario (after sweep overrides, for instance).
+    pub fn of_scenario(scenario: &Scenario) -> SizeEstimate {
+        SizeEstimate::of(
+            &scenario.municipalities,
+            &scenario.groups,
+            scenario.start_state,
+            scenario.sim_start(),
+            scenario.end,
+        )
+    }
+
+    /// Seconds one run takes on one thread of a current machine, roughly: the engine handles about 40 million
+    /// meeting events a second (docs/performance.md) and a meeting falls due, is queued and is held.
+    pub fn seconds(&self) -> f64 {
+        (3.0 * self.meetings + self.persons) / 40e6 + self.cells / 1e8
+    }
+
+    /// The first size limit the scenario breaks, with the key to blame and the message.
+    fn problem(&self) -> Option<(String, String)> {
+        if self.cells > MAX_CELLS {
+            return Some((
+                "groups".to_string(),
+                format!(
+                    "{} municipalities x {} groups x {} simulated days is {:.3e} daily cells; the limit is {MAX_CELLS:.0} (shorten the period or the warm-up, or split the scenario)",
+                    self.counts.0, self.counts.1, self.days, self.cells
+                ),
+            ));
+        }
+        let (group, persons, meetings) = self.largest_group;
+        // NaN (from an overflowing product) is refused as well.
+        if self.persons.is_nan() || self.persons > MAX_PERSONS {
+            return Some((
+                format!("groups[{group}]"),
+                format!("the scenario would create about {:.3e} persons (this group {persons:.3e}); the limit is {MAX_PERSONS:.0} (check inflow_per_day, initial_stock, the municipalities' populations and the period)", self.persons),
+            ));
+        }
+        if self.meetings.is_nan() || self.meetings > MAX_MEETINGS {
+            return Some((
+                format!("groups[{group}]"),
+                format!("the scenario could make about {:.3e} meetings fall due (this group {meetings:.3e}); the limit is {MAX_MEETINGS:.0} (check followup.every_days, the spell durations and the period)", self.meetings),
+            ));
+        }
+        None
+    }
+
+    /// Refuses a run whose estimated peak memory is above `max_memory` bytes.
+    pub fn check_memory(&self, max_memory: u64) -> Result<(), String> {
+        if self.memory.is_nan() || self.memory > max_memory as f64 {
+            return Err(format!(
+                "a run would need about {} of memory at its peak ({} persons on benefit and {} pending meetings at the largest, in the largest municipality, and {} daily cells), more than the limit of {}; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end",
+                bytes(self.memory),
+                crate::report::thousands(self.peak_persons),
+                crate::report::thousands(self.peak_pending),
+                crate::report::thousands(self.cells),
+                bytes(max_memory as f64)
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every size check, for a scenario about to be simulated: the scenario limits, then memory.
+    pub fn check_run(scenario: &Scenario, max_memory: u64) -> Result<SizeEstimate, String> {
+        let estimate = SizeEstimate::of_scenario(scenario);
+        if let Some((_, message)) = estimate.problem() {
+            return Err(message);
+        }
+        estimate.check_memory(max_memory)?;
+        Ok(estimate)
+    }
+}
+
+/// A size in bytes, for people: `1.5 GB`, `320 MB`, `12 kB` (decimal units, as `--max-memory` reads them).
+pub fn bytes(value: f64) -> String {
+    let units = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];
+    match units.iter().find(|(_, size)| value >= *size) {
+        Some((unit, size)) => format!("{:.1} {unit}", value / size),
+        None => format!("{value:.0} bytes"),
+    }
+}
+
+/// Reads a size such as `4G`, `512M`, `2GB`, `1.5 GiB` or a plain number of bytes, for `--max-memory`.
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size; give bytes or a number with K, M, G or T, such as 8G"
+            ))
+        }
+    };
+    let value = number
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * factor)
+        .filter(|v| v.is_finite() && *v >= 1.0 && *v < 1e18)
+        .ok_or_else(|| {
+            format!("`{text}` is not a size; give bytes or a number with K, M, G or T, such as 8G")
+        })?;
+    Ok(value as u64)
+}
+
 /// Refuses scenarios too large to simulate before anyone allocates for them: memory for the daily cells, and
 /// the persons and meetings the run would create (an upper bound in expectation, from peak inflow).
 pub(super) fn check_size(
@@ -186,71 +429,10 @@ pub(super) fn check_size(
     sim_start: NaiveDate,
     end: NaiveDate,
 ) {
-    let days = (end - sim_start).num_days() as f64 + 1.0;
-    let cells = municipalities.len() as f64 * groups.len() as f64 * days;
-    if cells > MAX_CELLS {
-        check.err(
-            "groups",
-            format!(
-                "{} municipalities x {} groups x {days} simulated days is {cells:.3e} daily cells; the limit is {MAX_CELLS:.0} (shorten the period or the warm-up, or split the scenario)",
-                municipalities.len(),
-                groups.len()
-            ),
-        );
-        return;
-    }
-    let mut persons = 0.0;
-    let mut meetings = 0.0;
-    // The group that contributes most, to point the message at.
-    let mut largest = (0, 0.0, 0.0);
-    for (i, group) in groups.iter().enumerate() {
-        let peak_inflow = group
-            .inflow_per_day
-            .changes
-            .iter()
-            .map(|(_, v)| *v)
-            .fold(group.inflow_per_day.base, f64::max);
-        let scale: f64 = municipalities.iter().map(|m| m.peak_inflow_scale(i)).sum();
-        let stock: f64 = match start_state {
-            StartState::Stock => municipalities.iter().map(|m| m.initial_stock[i]).sum(),
-            // The stationary stock: the first day's inflow times the mean whole-day spell.
-            StartState::Stationary => {
-                let first_day: f64 = municipalities.iter().map(|m| m.inflow_scale[i]).sum();
-                first_day * group.inflow_per_day.base * (mean_days(&group.duration.base) + 1.0)
-            }
-        };
-        let inflow = scale * peak_inflow * days;
-        // A spell is seen for at most its mean length (or the horizon); E[min(D, H)] <= min(E[D], H).
-        let longest_mean = std::iter::once(&group.duration.base)
-            .chain(group.duration.changes.iter().map(|(_, d)| d))
-            .map(mean_days)
-            .fold(0.0, f64::max);
-        let seen = longest_mean.min(days);
-        let per_spell = |seen: f64| {
-            group.meetings.len() as f64
-                + group
-                    .followup
-                    .map_or(0.0, |f| seen / f64::from(f.every_days.max(1)))
-        };
-        // Arrivals are spread over the horizon, so on average they see half of it.
-        let group_meetings = stock * per_spell(seen) + inflow * per_spell(seen.min(days / 2.0));
-        persons += stock + inflow;
-        meetings += group_meetings;
-        if stock + inflow >= largest.1 {
-            largest = (i, stock + inflow, group_meetings);
-        }
-    }
-    // NaN (from an overflowing product) is refused as well.
-    if persons.is_nan() || persons > MAX_PERSONS {
-        check.err(
-            format!("groups[{}]", largest.0),
-            format!("the scenario would create about {persons:.3e} persons (this group {:.3e}); the limit is {MAX_PERSONS:.0} (check inflow_per_day, initial_stock, the municipalities' populations and the period)", largest.1),
-        );
-    } else if meetings.is_nan() || meetings > MAX_MEETINGS {
-        check.err(
-            format!("groups[{}]", largest.0),
-            format!("the scenario could make about {meetings:.3e} meetings fall due (this group {:.3e}); the limit is {MAX_MEETINGS:.0} (check followup.every_days, the spell durations and the period)", largest.2),
-        );
+    if let Some((key, message)) =
+        SizeEstimate::of(municipalities, groups, start_state, sim_start, end).problem()
+    {
+        check.err(key, message);
     }
 }
 

@@ -19,7 +19,10 @@ pub mod overrides;
 pub mod raw;
 mod validate;
 pub use layers::{merge, MAX_EXTENDS_DEPTH};
-pub use limits::{MAX_CELLS, MAX_GROUPS, MAX_MEETINGS, MAX_SUSPENSIONS};
+pub use limits::{
+    bytes, parse_bytes, SizeEstimate, DEFAULT_MAX_MEMORY, MAX_CELLS, MAX_GROUPS, MAX_MEETINGS,
+    MAX_SUSPENSIONS,
+};
 pub use overrides::Override;
 pub use validate::{MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS};
 
@@ -350,14 +353,27 @@ fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> InputE
     )
 }
 
-/// Says what serde expected in the words of the file, not of the Rust types behind it.
-fn plain_types(message: &str) -> String {
+/// Says what serde expected in the words of the file, not of the Rust types behind it: for a whole number, the
+/// range the key really takes (checked again by the validator), never the range of the type that holds it.
+fn plain_types(message: &str, key: Option<&str>) -> String {
     let Some((before, expected)) = message.split_once("; expected ") else {
         return message.to_string();
     };
+    let whole_number = match key {
+        Some("replications") => format!("a whole number from 1 to {MAX_REPLICATIONS}"),
+        Some("days") => format!("a whole number from 0 to {MAX_PERIOD_DAYS}"),
+        Some("due_day" | "deadline_day" | "deadline_days" | "up_to_days") => {
+            format!("a whole number from 0 to {}", validate::MAX_RULE_DAYS)
+        }
+        Some("every_days") => format!("a whole number from 1 to {}", validate::MAX_RULE_DAYS),
+        Some("code" | "include" | "municipality") => {
+            "a municipality code (a whole number such as 101)".to_string()
+        }
+        _ => "a whole number, 0 or more".to_string(),
+    };
     let plain = match expected {
         "u64" => "a whole number, 0 or more".to_string(),
-        "u32" => format!("a whole number from 0 to {}", u32::MAX),
+        "u32" => whole_number,
         "f64" => "a number".to_string(),
         "a sequence" => "an array".to_string(),
         "a map" => "a table".to_string(),
@@ -409,7 +425,11 @@ fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario
                 problems: vec![problem],
             };
         }
-        let message = plain_types(&message.replace(", expected", "; expected"));
+        let key = path.iter().rev().find_map(|segment| match segment {
+            Segment::Key(key) => Some(key.as_str()),
+            Segment::Index(_) => None,
+        });
+        let message = plain_types(&message.replace(", expected", "; expected"), key);
         InputError {
             problems: vec![sources.locate(&locate::render(&path), message)],
         }

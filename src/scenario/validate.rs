@@ -902,7 +902,10 @@ fn expectations(
             check.err(format!("{key}.to"), format!("{to} is before from {from}"));
         }
         check.number(&format!("{key}.value"), e.value, -1e12, 1e12);
-        check.positive(&format!("{key}.tolerance"), e.tolerance, 1.0);
+        // A relative error from 0 is undefined, so for a value of 0 the tolerance is absolute, in the metric's
+        // units (after `scale`).
+        let most = if e.value == 0.0 { 1e12 } else { 1.0 };
+        check.positive(&format!("{key}.tolerance"), e.tolerance, most);
         check.positive(&format!("{key}.scale"), e.scale, 1e6);
         out.push(Expectation {
             figure: e.figure.clone(),

@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 pub struct Progress {
+    /// What the plain lines start with: `sweep`, or `simulate` and the like.
+    label: &'static str,
     bar: Option<ProgressBar>,
     /// Runs expected, when known in advance (a bisection does not know).
     total: Option<u64>,
@@ -16,6 +18,11 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(total: Option<u64>) -> Self {
+        Self::labelled("sweep", total)
+    }
+
+    /// A progress display whose plain lines start with `label`.
+    pub fn labelled(label: &'static str, total: Option<u64>) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| match total {
             Some(total) => ProgressBar::new(total).with_style(
                 ProgressStyle::with_template(
@@ -30,6 +37,7 @@ impl Progress {
             ),
         });
         Progress {
+            label,
             bar,
             total,
             done: AtomicU64::new(0),
@@ -40,6 +48,7 @@ impl Progress {
     /// Hidden: for library callers and benches.
     pub fn hidden() -> Self {
         Progress {
+            label: "",
             bar: None,
             total: None,
             done: AtomicU64::new(0),
@@ -56,11 +65,12 @@ impl Progress {
         }
         if let Some(total) = self.total.filter(|&t| t > 0) {
             if done * 10 / total > (done - 1) * 10 / total {
-                eprintln!(
-                    "sweep: {done}/{total} runs ({}%) after {:.1} s",
+                crate::streams::note(&format!(
+                    "{}: {done}/{total} runs ({}%) after {:.1} s",
+                    self.label,
                     done * 100 / total,
                     self.started.elapsed().as_secs_f64()
-                );
+                ));
             }
         }
     }
@@ -69,7 +79,7 @@ impl Progress {
     pub fn note(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
+            None => crate::streams::note(line),
         }
     }
 
@@ -77,5 +87,27 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// The progress of a command whose runs were announced as long (see `commands::plan`); hidden otherwise.
+static ANNOUNCED: std::sync::OnceLock<Progress> = std::sync::OnceLock::new();
+
+/// Shows the progress of the `total` runs of a long command, under `label`.
+pub fn announce(label: &'static str, total: u64) {
+    let _ = ANNOUNCED.set(Progress::labelled(label, Some(total)));
+}
+
+/// Counts one finished run of an announced command; nothing otherwise.
+pub fn announced_run_done() {
+    if let Some(progress) = ANNOUNCED.get() {
+        progress.run_done();
+    }
+}
+
+/// Clears the bar of an announced command.
+pub fn announced_finish() {
+    if let Some(progress) = ANNOUNCED.get() {
+        progress.finish();
     }
 }

@@ -1,9 +1,11 @@
 //! Sharded sweeps: `--shard K/N` runs the grid points whose index is K mod N and writes a shard file; `merge`
 //! checks a set of shard files and writes exactly what one unsharded run writes.
 //!
-//! A shard file is CSV: five columns that identify the sweep and place the row (`sweep` is the grid spec,
-//! `points` the grid size, `format` the output format asked for, `shard` is `K/N`, `point` the grid index), then
-//! the columns of the unsharded CSV. Numbers are written as the shortest text that reads back exactly, so
+//! A shard file is CSV: six columns that identify the sweep and place the row (`sweep` is the grid spec,
+//! `points` the grid size, `format` the output format asked for, `shard` is `K/N`, `point` the grid index,
+//! `digest` the shard's digest), then the columns of the unsharded CSV. The digest is the SHA-256 of every
+//! other field of every row of the shard (so of its grid, its scenario's name and hash, its seed and its
+//! results), repeated on each row: `merge` recomputes it and refuses a shard that was edited or damaged. Numbers are written as the shortest text that reads back exactly, so
 //! reading the rows back and writing them again reproduces the unsharded output byte for byte.
 
 use super::grid::{Grid, Value, MAX_POINTS};
@@ -16,7 +18,34 @@ use crate::summary::Band;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub const SHARD_COLUMNS: [&str; 5] = ["sweep", "points", "format", "shard", "point"];
+pub const SHARD_COLUMNS: [&str; 6] = ["sweep", "points", "format", "shard", "point", "digest"];
+/// Position of the digest among the shard columns.
+const DIGEST: usize = 5;
+
+/// The digest of a shard: SHA-256 over its rows' fields other than the digest, in order, with separators
+/// that cannot occur in a field's meaning (unit and record separators).
+#[derive(Default)]
+struct Digest(sha2::Sha256);
+
+impl Digest {
+    fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
+        use sha2::Digest as _;
+        for field in fields {
+            self.0.update(field.as_bytes());
+            self.0.update([0x1f]);
+        }
+        self.0.update([0x1e]);
+    }
+
+    fn hex(self) -> String {
+        use sha2::Digest as _;
+        self.0
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
 
 /// `K/N`: this is shard K of N.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,18 +98,39 @@ pub fn write(
     let mut columns: Vec<String> = SHARD_COLUMNS.iter().map(|c| c.to_string()).collect();
     columns.extend(header.csv_columns());
     writer.write_record(&columns)?;
-    for row in rows {
-        let mut fields = vec![
-            grid.spec(),
-            grid.len().to_string(),
-            format.name().to_string(),
-            shard.to_string(),
-            row.index.to_string(),
-        ];
-        fields.extend(header.csv_fields(row));
+    let records: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let mut fields = vec![
+                grid.spec(),
+                grid.len().to_string(),
+                format.name().to_string(),
+                shard.to_string(),
+                row.index.to_string(),
+                String::new(),
+            ];
+            fields.extend(header.csv_fields(row));
+            fields
+        })
+        .collect();
+    let mut digest = Digest::default();
+    for fields in &records {
+        digest.row(without_digest(fields.iter().map(String::as_str)));
+    }
+    let digest = digest.hex();
+    for mut fields in records {
+        fields[DIGEST] = digest.clone();
         writer.write_record(&fields)?;
     }
     writer.flush()
+}
+
+/// The fields of a row but its digest.
+fn without_digest<'a>(fields: impl Iterator<Item = &'a str>) -> impl Iterator<Item = &'a str> {
+    fields
+        .enumerate()
+        .filter(|(i, _)| *i != DIGEST)
+        .map(|(_, field)| field)
 }
 
 /// What must be the same in every row of every shard of one sweep: (column name, value) pairs of the shard
@@ -124,8 +174,24 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
     let has_target = output_columns.last().map(String::as_str) == Some("target_met");
     let mut file: Option<ShardFile> = None;
     let mut expected_points: Vec<usize> = Vec::new();
+    let mut digest = Digest::default();
+    let mut stored_digest: Option<String> = None;
     for (line, record) in reader.records().enumerate() {
         let record = record.map_err(|e| bad(path, format!("cannot read: {e}")))?;
+        digest.row(without_digest(record.iter()));
+        match &stored_digest {
+            None => stored_digest = Some(record.get(DIGEST).unwrap_or("").to_string()),
+            Some(first) if record.get(DIGEST) != Some(first.as_str()) => {
+                return Err(bad(
+                    path,
+                    format!(
+                        "row {}: digest differs from row 2's; the file was edited or damaged (run its shard again)",
+                        line + 2
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
         let field = |i: usize| record.get(i).unwrap_or("");
         let damaged = |what: String| bad(path, format!("row {}: {what}", line + 2));
         if record.len() != columns.len() {
@@ -208,6 +274,12 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
                 expected_points.len(),
                 file.rows.len()
             ),
+        ));
+    }
+    if stored_digest.as_deref() != Some(digest.hex().as_str()) {
+        return Err(bad(
+            path,
+            "does not match its digest: the file was edited or damaged after `backlog sweep --shard` wrote it (run its shard again)",
         ));
     }
     Ok(file)

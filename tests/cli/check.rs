@@ -169,3 +169,83 @@ fn the_shipped_scenarios_validate() {
         .assert()
         .success();
 }
+
+/// A published value of 0 has no relative error: its tolerance is absolute, in the metric's units.
+#[test]
+fn an_expected_value_of_zero_is_checked_with_an_absolute_tolerance() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zero.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "extends = \"{}\"\nname = \"zero\"\n\n[[expect]]\nfigure = \"nothing waived\"\nsource = \"closed form: no waive rule\"\nvalue = 0\ntolerance = 0.5\nmetric = \"waived\"\n\n[[expect]]\nfigure = \"no arrivals\"\nsource = \"wrong on purpose\"\nvalue = 0\ntolerance = 10\nmetric = \"arrivals\"\n",
+            crate::common::fixture("small.toml").display()
+        ),
+    )
+    .unwrap();
+    let output = backlog()
+        .args([
+            "check",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--reps",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let waived = &results[0];
+    assert_eq!(waived["absolute"], true);
+    assert_eq!(waived["error"], 0.0);
+    assert_eq!(waived["pass"], true);
+    let arrivals = &results[1];
+    let mean = arrivals["simulated"]["mean"].as_f64().unwrap();
+    assert!(mean > 10.0);
+    assert_eq!(arrivals["error"].as_f64(), Some(mean));
+    assert_eq!(arrivals["pass"], false);
+}
+
+#[test]
+fn check_with_nothing_to_check_is_refused() {
+    let small = crate::common::fixture("small.toml");
+    backlog()
+        .args(["check", small.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: {}: has no [[expect]] table, so there is nothing to check; add the published figures it should reproduce, or run it with `simulate`\n",
+            small.display()
+        ));
+    // Beside a scenario with figures, it is named and skipped.
+    backlog()
+        .args(["check", small.to_str().unwrap()])
+        .arg(crate::common::fixture("expect-fail.toml"))
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "note: {} has no [[expect]] table; nothing to check there\n",
+            small.display()
+        ));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_loop_in_extends_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("b.toml", dir.path().join("a.toml")).unwrap();
+    std::os::unix::fs::symlink("a.toml", dir.path().join("b.toml")).unwrap();
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, "extends = \"a.toml\"\nname = \"x\"\n").unwrap();
+    backlog()
+        .args(["validate", child.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: {}:1:1: extends: `a.toml` is a loop of symbolic links ({}); point it at a scenario file\n",
+            child.display(),
+            dir.path().join("a.toml").display()
+        ));
+}

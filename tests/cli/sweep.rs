@@ -342,7 +342,7 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
         (&["--target", "overdue_end<=0", "--by", "2022-01-01"], "--by: 2022-01-01 is outside the scenario's period (2021-01-01 to 2021-09-30)"),
         (&["--target", "overdue_end<=0", "--confidence", "1.5"], "--confidence: must be greater than 0 and at most 1, got 1.5"),
         (&["--target", "overdue_end<=0", "--shard", "0/2"], "--shard: splits a grid; a --target search without --vary runs as one job"),
-        (&["--vary", "caseworkers=1,2", "--per-rep", "-"], "--per-rep: `-` is also the --out destination; give each its own file"),
+        (&["--vary", "caseworkers=1,2", "--per-rep", "-"], "--per-rep: `-` is standard output, which --out already writes; give a file"),
     ];
     for (args, message) in cases {
         let mut all = vec!["sweep", scenario.as_str()];
@@ -377,6 +377,10 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
         &["sweep", two.to_str().unwrap(), "--vary", "caseworkers=1,2"],
         &format!("{}: --vary caseworkers=1: caseworkers sets the staff of a one-municipality scenario, but this one has 2 municipalities; vary caseworkers_factor instead", two.display()),
     );
+}
+
+fn columns_of(line: &str) -> Vec<&str> {
+    line.split(',').collect()
 }
 
 #[test]
@@ -428,12 +432,43 @@ fn bad_shard_sets_are_refused_by_merge_with_exit_code_2() {
         &["merge", &truncated, &s1, &s2],
         &format!("{truncated}: is incomplete: shard 0/3 has 2 grid points, the file holds 1"),
     );
+    // Edited after it was written: a grid value, a result, the scenario's hash, the digest of one row.
+    let lines: Vec<&str> = text.lines().collect();
+    let columns: Vec<&str> = lines[0].split(',').collect();
+    for (column, value) in [
+        ("caseworkers", "7"),
+        ("overdue_end_mean", "0"),
+        ("sha256", "0000"),
+        ("digest", "0000"),
+    ] {
+        let at = columns.iter().position(|c| *c == column).unwrap();
+        let mut fields: Vec<&str> = lines[1].split(',').collect();
+        assert_ne!(fields[at], value);
+        fields[at] = value;
+        let edited_row = fields.join(",");
+        let edited = dir.path().join(format!("edited-{column}.csv"));
+        let mut edited_lines = lines.clone();
+        edited_lines[1] = &edited_row;
+        std::fs::write(&edited, edited_lines.join("\n") + "\n").unwrap();
+        let edited = path(&edited);
+        let message = if column == "digest" {
+            format!("{edited}: row 3: digest differs from row 2's; the file was edited or damaged (run its shard again)")
+        } else if column == "sha256" {
+            format!(
+                "{edited}: row 3: belongs to another sweep than row 2: sha256 is `{}`, not `0000`",
+                columns_of(lines[2])[at]
+            )
+        } else {
+            format!("{edited}: does not match its digest: the file was edited or damaged after `backlog sweep --shard` wrote it (run its shard again)")
+        };
+        refuses(&["merge", &edited, &s1, &s2], &message);
+    }
     let plain = dir.path().join("plain.csv");
     std::fs::write(&plain, "a,b\n1,2\n").unwrap();
     let plain = path(&plain);
     refuses(
         &["merge", &plain],
-        &format!("{plain}: is not a shard file of `backlog sweep --shard` (its columns do not start with sweep,points,format,shard,point)"),
+        &format!("{plain}: is not a shard file of `backlog sweep --shard` (its columns do not start with sweep,points,format,shard,point,digest)"),
     );
 }
 

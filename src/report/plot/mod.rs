@@ -31,12 +31,12 @@ pub use series::{
 pub use sweep::{sweep_chart, write_sweep, AxisUnit, SweepChart};
 
 use super::lang::Lang;
+use crate::commands::Output;
 use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::io::Write;
-use std::path::Path;
 
 /// Width of every chart in pixels.
 pub const WIDTH: u32 = 1200;
@@ -172,23 +172,19 @@ fn render(
     Ok(())
 }
 
-/// Writes a chart to `path` atomically: as SVG, or rendered to PNG when the path ends in `.png`.
+/// Writes a chart to `output`: as SVG, or rendered to PNG when the file name ends in `.png`.
 pub fn write_chart(
-    path: &Path,
+    output: &Output,
     draw: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
-    let is_png = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if !is_png {
-        return crate::report::write_atomically(path, draw);
+    if !output.has_extension("png") {
+        return output.write(draw);
     }
     let mut svg = Vec::new();
     draw(&mut svg)?;
     let svg = String::from_utf8(svg).map_err(|e| anyhow::anyhow!("chart is not UTF-8: {e}"))?;
     let png = svg_to_png(&svg)?;
-    crate::report::write_atomically(path, |out| out.write_all(&png))
+    output.write(|out| out.write_all(&png))
 }
 
 fn draw_title(area: &DrawingArea<SVGBackend, Shift>, title: &str, subtitle: &str) -> DrawResult {

@@ -8,10 +8,10 @@ use super::{
     draw_title, render, time_panel, Event, Line, Shade, TimePanel, EVENT_COLOR, MARKERS,
     OVERLAY_SHADE_OPACITY, PALETTE, SHADE_COLOR, SHADE_OPACITY, TITLE_HEIGHT, WIDTH,
 };
+use crate::commands::Output;
 use crate::report::lang::Lang;
 use chrono::NaiveDate;
 use std::io::Write;
-use std::path::Path;
 
 /// One run's daily values in an overlay chart.
 #[derive(Debug, Clone)]
@@ -148,11 +148,13 @@ fn overlay_width(index: usize, count: usize) -> u32 {
 
 /// Writes an overlay chart to `path` atomically, as SVG or PNG.
 pub fn overlay_chart(
-    path: &Path,
+    output: &Output,
     title: &str,
     y_label: &str,
     lines: &[OverlayLine],
     lang: Lang,
 ) -> anyhow::Result<()> {
-    super::write_chart(path, |out| write_overlay(out, title, y_label, lines, lang))
+    super::write_chart(output, |out| {
+        write_overlay(out, title, y_label, lines, lang)
+    })
 }

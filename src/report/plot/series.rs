@@ -6,12 +6,12 @@ use super::{
     MARKERS, MAX_MUNICIPALITY_PANELS, MEAN_DAYS, OVERDUE_COLOR, PALETTE, PENDING_COLOR,
     SHADE_COLOR, SHADE_OPACITY, TITLE_HEIGHT, WIDTH,
 };
+use crate::commands::Output;
 use crate::engine::metrics::{GroupDay, Series};
 use crate::report::lang::Lang;
 use crate::scenario::{ActionKind, Scenario};
 use chrono::NaiveDate;
 use std::io::Write;
-use std::path::Path;
 
 const TOTAL_ROW_HEIGHT: u32 = 400;
 const MUNICIPALITY_ROW_HEIGHT: u32 = 250;
@@ -105,14 +105,14 @@ pub fn total_name(scenario: &Scenario, lang: Lang) -> String {
     }
 }
 
-/// Writes the chart of one run to `path` atomically, as SVG or PNG.
+/// Writes the chart of one run to `output`, as SVG or PNG.
 pub fn series_chart(
-    path: &Path,
+    output: &Output,
     scenario: &Scenario,
     series: &Series,
     options: &SeriesOptions,
 ) -> anyhow::Result<()> {
-    super::write_chart(path, |out| write_series(out, scenario, series, options))
+    super::write_chart(output, |out| write_series(out, scenario, series, options))
 }
 
 /// One panel as a chart of its own, of `size` pixels.

@@ -3,13 +3,13 @@
 use super::{
     draw_title, nice_top, render, DrawResult, FONT, OVERDUE_COLOR, PALETTE, TITLE_HEIGHT, WIDTH,
 };
+use crate::commands::Output;
 use crate::report::lang::Lang;
 use crate::summary::Band;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::io::Write;
-use std::path::Path;
 
 /// The unit of the swept input, written on the x axis ticks and in the answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,9 +241,9 @@ fn sweep_panel(
     Ok(())
 }
 
-/// Writes the sweep chart to `out_path` atomically, as SVG or PNG.
-pub fn sweep_chart(out_path: &Path, chart: &SweepChart) -> anyhow::Result<()> {
-    super::write_chart(out_path, |out| write_sweep(out, chart))
+/// Writes the sweep chart to `output`, as SVG or PNG.
+pub fn sweep_chart(output: &Output, chart: &SweepChart) -> anyhow::Result<()> {
+    super::write_chart(output, |out| write_sweep(out, chart))
 }
 
 #[cfg(test)]

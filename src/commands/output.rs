@@ -1,0 +1,678 @@
+//! Output targets: every file or directory a command writes, checked before the run and written as one.
+//!
+//! [`Output`] is the only way a command writes a result. It is built from a flag's value before any long work
+//! starts, so a path that cannot be written fails in the first second (exit code 2, naming the flag), and then:
+//!
+//! - a single file ([`Output::file`]): `-` is stdout; a regular file is written to a temporary file beside it
+//!   (`.backlog-*.tmp`) and renamed over it when complete; a device or a pipe (`/dev/null`, a FIFO) is written
+//!   in place, so that it stays what it is;
+//! - a directory of files from one run ([`Output::dir`], `--out DIR`): the files are written into a fresh
+//!   staging directory beside `DIR` (`.DIR.backlog-PID-*.tmp`), which is then swapped with `DIR` in one atomic
+//!   rename (`renameat2` with `RENAME_EXCHANGE` on Linux) and the old contents removed. At every instant `DIR`
+//!   holds the complete outputs of one run: the earlier run's or this one's, never a mixture. Because the
+//!   whole directory is replaced, `DIR` may hold only files `backlog` writes there; anything else is refused
+//!   before the run rather than deleted.
+//!
+//! A stop signal (see [`crate::signals`]) aborts a write within one block and is checked again just before the
+//! rename, so a stopped run commits nothing and its temporary files and staging directory are removed on the
+//! way out. Only SIGKILL can leave a staging directory or temporary file behind; the next run into the same
+//! place removes it once the process that made it has gone (or after an hour).
+
+use crate::error::InputError;
+use crate::signals::{self, Interruptible};
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Prefix and suffix of temporary files and staging directories.
+const TEMPORARY_PREFIX: &str = ".backlog-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+/// Age after which a temporary left by a process that cannot be identified is taken to be stale.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Where one output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Stdout,
+    /// A regular file (or one to be created), replaced atomically.
+    File(PathBuf),
+    /// A device or a pipe, written in place.
+    Device(PathBuf),
+    /// A directory of files, replaced as a whole. `path` is as given (for messages), `real` with symbolic links
+    /// resolved (the directory that is swapped).
+    Dir {
+        path: PathBuf,
+        real: PathBuf,
+        files: Vec<&'static str>,
+    },
+}
+
+/// One output of a command, checked and ready to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    flag: &'static str,
+    target: Target,
+}
+
+fn bad(flag: &str, message: String) -> anyhow::Error {
+    InputError::argument(flag, message).into()
+}
+
+/// The directory a file path lives in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Fails unless `dir` is an existing directory this process can create files in.
+fn check_writable_dir(flag: &str, dir: &Path) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        return Err(bad(
+            flag,
+            format!(
+                "directory `{}` does not exist; create it first",
+                dir.display()
+            ),
+        ));
+    }
+    tempfile::tempfile_in(dir).map_err(|e| {
+        bad(
+            flag,
+            format!("directory `{}` is not writable: {e}", dir.display()),
+        )
+    })?;
+    Ok(())
+}
+
+impl Output {
+    /// A single-file output given with `flag`: `-` is stdout; with `extensions`, the name must end in one of
+    /// them (none: any name).
+    pub fn file(flag: &'static str, path: &Path, extensions: &[&str]) -> anyhow::Result<Output> {
+        if path == Path::new("-") {
+            crate::streams::check_stdout().context("cannot write to standard output")?;
+            return Ok(Output {
+                flag,
+                target: Target::Stdout,
+            });
+        }
+        let has_extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if !extensions.is_empty() && !has_extension {
+            let allowed: Vec<String> = extensions.iter().map(|x| format!(".{x}")).collect();
+            let message = match allowed.as_slice() {
+                [only] => format!(
+                    "`{}` must end in {only} (that is the only format written), or be `-` for standard output",
+                    path.display()
+                ),
+                _ => format!(
+                    "`{}` must end in {} (the formats written), or be `-` for standard output",
+                    path.display(),
+                    allowed.join(" or ")
+                ),
+            };
+            return Err(bad(flag, message));
+        }
+        let target = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(bad(
+                    flag,
+                    format!("`{}` is a directory; give a file name", path.display()),
+                ))
+            }
+            // Opening a FIFO for writing would wait for a reader; it is opened when written.
+            Ok(m) if !m.is_file() => Target::Device(path.to_path_buf()),
+            _ => {
+                check_writable_dir(flag, parent_of(path))?;
+                Target::File(path.to_path_buf())
+            }
+        };
+        Ok(Output { flag, target })
+    }
+
+    /// An output directory given with `flag`, into which the command writes some of `files` (every name it
+    /// may write there). The directory is replaced as a whole, so it must be missing, empty, or hold only such
+    /// files; its parent must be writable, for the staging directory.
+    pub fn dir(flag: &'static str, path: &Path, files: &[&'static str]) -> anyhow::Result<Output> {
+        if path == Path::new("-") {
+            return Err(bad(
+                flag,
+                "takes a directory; standard output cannot hold several files".to_string(),
+            ));
+        }
+        // Say plainly when the path runs into a file; the OS only says "File exists" or "Not a directory".
+        if let Some(file) = path
+            .ancestors()
+            .find(|a| !a.as_os_str().is_empty() && a.exists() && !a.is_dir())
+        {
+            return Err(bad(
+                flag,
+                format!(
+                    "cannot use `{}` as output directory: `{}` is a file, not a directory",
+                    path.display(),
+                    file.display()
+                ),
+            ));
+        }
+        let real = if path.exists() {
+            let real = path
+                .canonicalize()
+                .with_context(|| format!("cannot resolve output directory {}", path.display()))?;
+            check_replaceable(flag, path, &real, files)?;
+            real
+        } else {
+            if path.file_name().is_none() {
+                return Err(bad(
+                    flag,
+                    format!("`{}` does not name a directory", path.display()),
+                ));
+            }
+            // Missing directories are created when the outputs are written, not now: a run refused later
+            // leaves nothing behind. They will be made in the nearest directory that exists.
+            let existing = path
+                .ancestors()
+                .skip(1)
+                .find(|a| a.as_os_str().is_empty() || a.is_dir())
+                .unwrap_or(Path::new(""));
+            let base = if existing.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                existing
+            };
+            let rest = path.strip_prefix(existing).unwrap_or(path);
+            base.canonicalize()
+                .with_context(|| format!("cannot resolve output directory {}", path.display()))?
+                .join(rest)
+        };
+        let parent = real.parent().unwrap_or(Path::new("/"));
+        let nearest = parent
+            .ancestors()
+            .find(|a| a.is_dir())
+            .unwrap_or(Path::new("/"));
+        check_writable_dir(flag, nearest).map_err(|e| {
+            e.context(format!(
+                "the outputs are staged beside `{}` and swapped in whole",
+                path.display()
+            ))
+        })?;
+        remove_stale(parent);
+        Ok(Output {
+            flag,
+            target: Target::Dir {
+                path: path.to_path_buf(),
+                real,
+                files: files.to_vec(),
+            },
+        })
+    }
+
+    /// The flag this output was given with.
+    pub fn flag(&self) -> &'static str {
+        self.flag
+    }
+
+    /// Whether the file name ends in `.EXTENSION` (any case); false for standard output.
+    pub fn has_extension(&self, extension: &str) -> bool {
+        !self.is_stdout()
+            && self
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+    }
+
+    /// Whether this output is standard output.
+    pub fn is_stdout(&self) -> bool {
+        self.target == Target::Stdout
+    }
+
+    /// The path as given (`-` for stdout).
+    pub fn path(&self) -> &Path {
+        match &self.target {
+            Target::Stdout => Path::new("-"),
+            Target::File(path) | Target::Device(path) | Target::Dir { path, .. } => path,
+        }
+    }
+
+    /// Writes a single-file output whole: `write` fills it, and only a complete output replaces the old one.
+    pub fn write(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        match &self.target {
+            Target::Stdout => {
+                let mut out =
+                    crate::streams::stdout().context("cannot write to standard output")?;
+                write(&mut out)
+                    .and_then(|()| out.flush())
+                    .context("cannot write to standard output")
+            }
+            Target::Device(path) => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                let mut writer =
+                    std::io::BufWriter::with_capacity(1 << 16, Interruptible::new(file));
+                write(&mut writer)
+                    .and_then(|()| writer.flush())
+                    .with_context(|| format!("cannot write {}", path.display()))
+            }
+            Target::File(path) => write_atomically(path, write),
+            Target::Dir { .. } => unreachable!("a directory output is written through begin()"),
+        }
+    }
+
+    /// Starts writing a directory output: files go into a staging directory until [`Transaction::commit`].
+    pub fn begin(&self) -> anyhow::Result<Transaction> {
+        let Target::Dir { path, real, files } = &self.target else {
+            unreachable!("begin() is for directory outputs")
+        };
+        let parent = real.parent().unwrap_or(Path::new("/"));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create directory {}", parent.display()))?;
+        let name = real
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}{TEMPORARY_PREFIX}{}-", std::process::id()))
+            .suffix(TEMPORARY_SUFFIX)
+            .tempdir_in(parent)
+            .with_context(|| format!("cannot create a directory in {}", parent.display()))?;
+        Ok(Transaction {
+            shown: path.clone(),
+            real: real.clone(),
+            files: files.clone(),
+            staging,
+        })
+    }
+}
+
+/// Refuses an existing output directory that holds anything but `files`, or that the user is standing in.
+fn check_replaceable(
+    flag: &str,
+    path: &Path,
+    real: &Path,
+    files: &[&'static str],
+) -> anyhow::Result<()> {
+    if !real.is_dir() {
+        return Err(bad(
+            flag,
+            format!("`{}` is not a directory", path.display()),
+        ));
+    }
+    let replaced_whole = "--out replaces the whole directory, so give a new or empty directory, or one that only backlog writes into";
+    if std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .is_ok_and(|cwd| cwd.starts_with(real))
+    {
+        return Err(bad(
+            flag,
+            format!(
+                "`{}` is the current directory or contains it; {replaced_whole}",
+                path.display()
+            ),
+        ));
+    }
+    let entries = std::fs::read_dir(real)
+        .with_context(|| format!("cannot read output directory {}", path.display()))?;
+    for entry in entries {
+        let entry =
+            entry.with_context(|| format!("cannot read output directory {}", path.display()))?;
+        let name = entry.file_name();
+        let known = name.to_str().is_some_and(|n| files.contains(&n));
+        if !known || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            return Err(bad(
+                flag,
+                format!(
+                    "`{}` holds `{}`, which backlog does not write there (it writes {}); {replaced_whole}",
+                    path.display(),
+                    name.to_string_lossy(),
+                    files.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The files of one run in a staging directory, not yet visible under the output directory's name.
+pub struct Transaction {
+    shown: PathBuf,
+    real: PathBuf,
+    files: Vec<&'static str>,
+    staging: tempfile::TempDir,
+}
+
+impl Transaction {
+    /// Writes one file of the run into the staging directory.
+    pub fn write(
+        &self,
+        name: &'static str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        debug_assert!(self.files.contains(&name), "{name} is declared");
+        let shown = self.shown.join(name);
+        let file = std::fs::File::create(self.staging.path().join(name))
+            .with_context(|| format!("cannot write {}", shown.display()))?;
+        let mut writer = std::io::BufWriter::with_capacity(1 << 16, Interruptible::new(file));
+        write(&mut writer)
+            .and_then(|()| writer.flush())
+            .with_context(|| format!("cannot write {}", shown.display()))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", shown.display()))?
+            .into_inner();
+        file.sync_all()
+            .with_context(|| format!("cannot write {}", shown.display()))?;
+        Ok(())
+    }
+
+    /// Puts the staged files in place of the output directory, in one step, and removes the old ones.
+    pub fn commit(self) -> anyhow::Result<()> {
+        signals::check()?;
+        let context = || format!("cannot replace output directory {}", self.shown.display());
+        let staging = self.staging.path();
+        // The directory keeps its permissions; a new one gets the usual ones (a staging directory is private).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&self.real)
+                .map(|m| m.permissions().mode() & 0o7777)
+                .unwrap_or(0o755);
+            std::fs::set_permissions(staging, std::fs::Permissions::from_mode(mode))
+                .with_context(context)?;
+        }
+        std::fs::File::open(staging)
+            .and_then(|d| d.sync_all())
+            .with_context(context)?;
+        if self.real.exists() {
+            // After the exchange the staging path holds the old outputs; dropping `staging` removes them.
+            exchange(staging, &self.real).with_context(context)?;
+        } else {
+            std::fs::rename(staging, &self.real).with_context(context)?;
+            let _ = self.staging.keep();
+        }
+        Ok(())
+    }
+}
+
+/// Swaps two directories atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a_c = CString::new(a.as_os_str().as_bytes())?;
+    let b_c = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a_c.as_ptr(),
+            libc::AT_FDCWD,
+            b_c.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        return Ok(());
+    }
+    let error = std::io::Error::last_os_error();
+    match error.raw_os_error() {
+        // A file system or kernel without the exchange: fall back to two renames.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => exchange_in_two_steps(a, b),
+        _ => Err(error),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    exchange_in_two_steps(a, b)
+}
+
+/// Without an atomic exchange: `b` is moved aside, `a` put in its place, and the old `b` moved to `a`. For a
+/// moment between the renames `b` does not exist (it never holds a mixture).
+fn exchange_in_two_steps(a: &Path, b: &Path) -> std::io::Result<()> {
+    // Still named like a temporary, so that a run killed between the renames leaves nothing the next run
+    // would not remove.
+    let mut aside = a.as_os_str().to_owned();
+    aside.push(format!(".old{TEMPORARY_SUFFIX}"));
+    let aside = PathBuf::from(aside);
+    std::fs::rename(b, &aside)?;
+    if let Err(e) = std::fs::rename(a, b) {
+        let _ = std::fs::rename(&aside, b);
+        return Err(e);
+    }
+    std::fs::rename(&aside, a)
+}
+
+/// Writes `path` atomically: `write` fills a temporary file in the same directory, which then replaces `path`.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let dir = parent_of(path);
+    let file = tempfile::Builder::new()
+        .prefix(&format!("{TEMPORARY_PREFIX}{}-", std::process::id()))
+        .suffix(TEMPORARY_SUFFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, Interruptible::new(file));
+    write(&mut writer)
+        .and_then(|()| writer.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", path.display()))?
+        .into_inner();
+    // Temporary files are created readable by their owner only; an output is an ordinary file for everyone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    file.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    signals::check()?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Removes temporary files and staging directories in `dir` left by processes killed with SIGKILL: those whose
+/// process has gone, and any older than an hour. Best effort; errors are ignored.
+fn remove_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some(at) = name.find(TEMPORARY_PREFIX) else {
+            continue;
+        };
+        if !name.ends_with(TEMPORARY_SUFFIX) {
+            continue;
+        }
+        let pid: Option<u32> = name[at + TEMPORARY_PREFIX.len()..]
+            .split('-')
+            .next()
+            .and_then(|p| p.parse().ok());
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if old || pid.is_some_and(|pid| !process_alive(pid)) {
+            let path = entry.path();
+            let _ = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 only asks whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+/// Refuses two outputs on standard output at once, which would interleave.
+pub fn one_on_stdout(outputs: &[Option<&Output>]) -> anyhow::Result<()> {
+    let on_stdout: Vec<&str> = outputs
+        .iter()
+        .flatten()
+        .filter(|o| o.is_stdout())
+        .map(|o| o.flag())
+        .collect();
+    if on_stdout.len() > 1 {
+        return Err(bad(
+            on_stdout[1],
+            format!(
+                "`-` is standard output, which {} already writes; give a file",
+                on_stdout[0]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.json");
+        std::fs::write(&path, "old and complete").unwrap();
+        let output = Output::file("--out", &path, &[]).unwrap();
+        let result = output.write(|out| {
+            out.write_all(b"half of the new")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        let message = format!("{:#}", result.unwrap_err());
+        assert!(
+            message.contains("cannot write") && message.contains("disk full"),
+            "{message}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old and complete");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        output.write(|out| out.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_directory_is_replaced_whole_or_not_at_all() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("out");
+        let files = ["a.csv", "b.json"];
+        let output = Output::dir("--out", &dir, &files).unwrap();
+        let run = output.begin().unwrap();
+        run.write("a.csv", |out| out.write_all(b"1")).unwrap();
+        run.write("b.json", |out| out.write_all(b"1")).unwrap();
+        assert!(!dir.exists(), "nothing is visible before the commit");
+        run.commit().unwrap();
+        assert_eq!(names(&dir), files);
+
+        // A second run that writes one file and fails on the other changes nothing.
+        let output = Output::dir("--out", &dir, &files).unwrap();
+        let run = output.begin().unwrap();
+        run.write("a.csv", |out| out.write_all(b"2")).unwrap();
+        assert!(run
+            .write("b.json", |_| Err(std::io::Error::other("disk full")))
+            .is_err());
+        drop(run);
+        assert_eq!(std::fs::read_to_string(dir.join("a.csv")).unwrap(), "1");
+        assert_eq!(
+            names(parent.path()),
+            ["out"],
+            "no staging directory is left"
+        );
+
+        // A run that writes only one file leaves only that file.
+        let run = output.begin().unwrap();
+        run.write("a.csv", |out| out.write_all(b"3")).unwrap();
+        run.commit().unwrap();
+        assert_eq!(names(&dir), ["a.csv"]);
+        assert_eq!(std::fs::read_to_string(dir.join("a.csv")).unwrap(), "3");
+        assert_eq!(names(parent.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_directory_holding_other_files_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let message = Output::dir("--out", dir.path(), &["a.csv"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("--out: ") && message.contains("holds `notes.txt`"),
+            "{message}"
+        );
+        assert_eq!(names(dir.path()), ["notes.txt"]);
+    }
+
+    #[test]
+    fn both_exchanges_swap_two_directories() {
+        let parent = tempfile::tempdir().unwrap();
+        let (a, b) = (parent.path().join("a"), parent.path().join("b"));
+        for (dir, text) in [(&a, "a"), (&b, "b")] {
+            std::fs::create_dir(dir).unwrap();
+            std::fs::write(dir.join("f"), text).unwrap();
+        }
+        exchange(&a, &b).unwrap();
+        assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "b");
+        exchange_in_two_steps(&a, &b).unwrap();
+        assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "a");
+        assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "b");
+        assert_eq!(names(parent.path()), ["a", "b"]);
+    }
+
+    #[test]
+    fn stale_staging_of_a_vanished_process_is_removed() {
+        let parent = tempfile::tempdir().unwrap();
+        // Process ids are below 2^22 on Linux, so this one cannot exist.
+        let stale = parent.path().join(".out.backlog-4294967-x.tmp");
+        std::fs::create_dir(&stale).unwrap();
+        let own = parent
+            .path()
+            .join(format!(".out.backlog-{}-y.tmp", std::process::id()));
+        std::fs::create_dir(&own).unwrap();
+        Output::dir("--out", &parent.path().join("out"), &["a.csv"]).unwrap();
+        assert!(!stale.exists());
+        assert!(own.exists(), "a live process's staging directory stays");
+    }
+}

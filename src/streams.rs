@@ -1,0 +1,57 @@
+//! Standard output and standard error, with their failures handled instead of panicking.
+//!
+//! - Results go to stdout through [`stdout`], whose errors are returned like any write error (exit code 3). A
+//!   broken pipe (the reader, such as `head`, has gone) ends the process quietly with 141, the status of a
+//!   program killed by SIGPIPE (see `error::exit_code_for`).
+//! - A stdout that was closed when the process started (`>&-`) is an error: the runtime quietly reopens it on
+//!   `/dev/null`, so the binary records it before the runtime starts and tells [`mark_stdout_closed`].
+//! - Diagnostics (progress, notes, warnings) go to stderr through [`note`]: best effort, so that results never
+//!   depend on a log line reaching a full disk. A failed note is remembered and the command, once its results
+//!   are written, exits 3 (see [`stderr_failed`]).
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Records that file descriptor 1 was closed when the process started.
+pub fn mark_stdout_closed() {
+    STDOUT_CLOSED.store(true, Ordering::Relaxed);
+}
+
+/// The error for a stdout that was closed when the process started.
+pub fn closed_stdout_error() -> io::Error {
+    io::Error::other("it is closed; redirect it to a file, or to /dev/null to discard it")
+}
+
+/// Fails when stdout was closed at start; nothing written there would reach anyone.
+pub fn check_stdout() -> io::Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Err(closed_stdout_error());
+    }
+    Ok(())
+}
+
+/// A buffered writer on stdout; its errors (a full disk, a broken pipe) are returned, never a panic.
+pub fn stdout() -> io::Result<io::BufWriter<crate::signals::Interruptible<io::StdoutLock<'static>>>>
+{
+    check_stdout()?;
+    Ok(io::BufWriter::with_capacity(
+        1 << 16,
+        crate::signals::Interruptible::new(io::stdout().lock()),
+    ))
+}
+
+/// Writes one line to stderr, best effort: a failure is remembered for the exit code, never fatal.
+pub fn note(line: &str) {
+    let mut err = io::stderr().lock();
+    if writeln!(err, "{line}").and_then(|()| err.flush()).is_err() {
+        STDERR_FAILED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether a line meant for stderr was lost.
+pub fn stderr_failed() -> bool {
+    STDERR_FAILED.load(Ordering::Relaxed)
+}

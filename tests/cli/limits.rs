@@ -1,0 +1,183 @@
+//! Bounded resources, known in advance: the memory estimate refuses runs too large for `--max-memory` before
+//! anything is allocated, for every scenario that will be simulated (each sweep point too); `--jobs` is capped.
+
+use crate::common::{backlog, fixture};
+use predicates::prelude::*;
+use std::time::{Duration, Instant};
+
+const HUGE_MESSAGE: &str = "a run would need about 13.4 GB of memory at its peak (364,800 persons on benefit and 333,062,400 pending meetings at the largest, in the largest municipality, and 3,648 daily cells), more than the limit of 4.0 GB; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end";
+
+/// The scenario that grew to 6 GB and aborted is refused at once with exit code 2 under a 2 GB address-space
+/// limit: nothing is allocated for it.
+#[cfg(unix)]
+#[test]
+fn the_6_gb_case_is_refused_quickly_under_a_2_gb_memory_limit() {
+    let started = Instant::now();
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2000000 && exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("backlog"))
+        .args(["simulate", "tests/fixtures/huge.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!("error: tests/fixtures/huge.toml: {HUGE_MESSAGE}\n")
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn validate_reports_the_estimate_and_refuses_above_the_limit() {
+    backlog()
+        .args(["validate", "tests/fixtures/huge.toml"])
+        .assert()
+        .code(2)
+        .stderr(format!("error: tests/fixtures/huge.toml: {HUGE_MESSAGE}\n"));
+    backlog()
+        .args([
+            "validate",
+            "tests/fixtures/huge.toml",
+            "--max-memory",
+            "20G",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::ends_with("1 suspension; a run needs about 13.4 GB of memory\n").or(
+                predicate::str::ends_with("0 suspensions; a run needs about 13.4 GB of memory\n"),
+            ),
+        );
+    backlog()
+        .args(["validate", "tests/fixtures/small.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("; a run needs about "));
+}
+
+/// The estimate's arithmetic, checked by hand for the huge case: 100 a day over 3,648 days never leave, so
+/// 364,800 persons; due meetings: each arrival sees on average half the horizon, 1 + 1,824/2 = 913 meetings
+/// (a follow-up every 2 days over 1,824 days), 364,800 x 913 = 333,062,400; memory 2 x (364,800 x 52 +
+/// 333,062,400 x 20) + 3,648 x 48 + 3,648 x 16 = 13.36 GB.
+#[test]
+fn the_estimate_is_the_documented_arithmetic() {
+    let scenario = backlog::scenario::load(&fixture("huge.toml")).unwrap();
+    let estimate = backlog::scenario::SizeEstimate::of_scenario(&scenario);
+    assert_eq!(estimate.days, 3648.0);
+    assert_eq!(estimate.peak_persons, 364_800.0);
+    assert_eq!(estimate.peak_pending, 333_062_400.0);
+    let memory = 2.0 * (364_800.0 * 52.0 + 333_062_400.0 * 20.0) + 3648.0 * 48.0 + 3648.0 * 16.0;
+    assert_eq!(estimate.memory, memory);
+}
+
+/// Each sweep point is checked with its values applied, by the same estimate: a grid of inflow factors
+/// whose largest point is too big is refused before any run, naming the point.
+#[test]
+fn every_sweep_point_passes_the_size_checks() {
+    backlog()
+        .args(["sweep", "tests/fixtures/scarce.toml"])
+        .args(["--vary", "inflow_factor=1,1000", "--max-memory", "1M"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(
+            predicate::str::starts_with(
+                "error: --vary: at inflow_factor=1000: a run would need about ",
+            )
+            .and(predicate::str::contains(
+                "more than the limit of 1.0 MB; raise it with --max-memory",
+            )),
+        );
+    backlog()
+        .args(["sweep", "tests/fixtures/scarce.toml"])
+        .args([
+            "--vary",
+            "inflow_factor=1,2",
+            "--reps",
+            "1",
+            "--max-memory",
+            "1M",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn max_memory_takes_sizes_and_refuses_nonsense() {
+    for bad in ["lots", "0", "4X", "1e30"] {
+        backlog()
+            .args(["simulate", "tests/fixtures/small.toml", "--max-memory", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "invalid value '{bad}' for '--max-memory <SIZE>': `{bad}` is not a size"
+            )));
+    }
+    assert_eq!(backlog::scenario::parse_bytes("8G"), Ok(8_000_000_000));
+    assert_eq!(backlog::scenario::parse_bytes("1.5 GiB"), Ok(1_610_612_736));
+    assert_eq!(backlog::scenario::parse_bytes("512"), Ok(512));
+}
+
+/// Far more threads than cores are capped with a note, at once; the results are those of any thread count.
+#[test]
+fn jobs_above_the_available_parallelism_are_capped() {
+    let started = Instant::now();
+    let capped = backlog()
+        .args(["simulate", "tests/fixtures/small.toml", "--jobs", "100000"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(capped.status.success());
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(
+        String::from_utf8_lossy(&capped.stderr),
+        format!("note: --jobs 100000 is more than the {cores} threads this machine runs at once; using {cores}\n")
+    );
+    let one = backlog()
+        .args(["simulate", "tests/fixtures/small.toml", "--jobs", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(capped.stdout, one.stdout);
+}
+
+/// A run estimated at over a minute says so before it starts and shows its progress; a stop signal ends
+/// even one long replication within moments.
+#[cfg(unix)]
+#[test]
+fn a_long_run_is_announced_and_stops_on_a_signal() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("backlog"))
+        .args([
+            "simulate",
+            "tests/fixtures/huge.toml",
+            "--max-memory",
+            "20G",
+        ])
+        .args(["--reps", "4", "--jobs", "1"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = Instant::now();
+    // SAFETY: signals our own child, not yet waited for.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },
+        0
+    );
+    assert!(
+        line.starts_with("note: 4 runs on 1 thread, estimated at about ")
+            && line.ends_with("; progress follows\n"),
+        "{line}"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert!(sent.elapsed() < Duration::from_secs(10));
+}
