@@ -346,7 +346,7 @@ fn run_grid(
     let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
-    Ok(results?)
+    results
 }
 
 /// The grid points this run simulates: all, or those of its shard.
