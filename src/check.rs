@@ -1,10 +1,14 @@
-//! Published figures against the model: each expectation of a scenario evaluated over its replications.
+//! Published figures against the model: each expectation of a scenario evaluated over its replications, with the
+//! model's figure on the published figure's own definition beside it where the scenario gives one.
 
 use crate::engine::metrics::Series;
+use crate::error::{InputError, Location};
 use crate::run::replicate;
-use crate::scenario::{Expectation, MunicipalityExpectation, Scenario};
+use crate::scenario::{Expectation, LikeForLike, MunicipalityExpectation, Scenario};
 use crate::summary::{band, day_index, summarise, Band, GroupSet, Selection};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// The outcome of one expectation.
 #[derive(Debug, Clone, Serialize)]
@@ -15,6 +19,8 @@ pub struct CheckResult {
     pub source: String,
     pub published: Option<String>,
     pub metric: String,
+    /// What the model's figure counts.
+    pub definition: Option<String>,
     pub municipality: Option<u32>,
     pub groups: Vec<String>,
     pub from: String,
@@ -35,6 +41,20 @@ pub struct CheckResult {
     /// MAPE and `simulated` the MAPE of each replication on its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spread: Option<Spread>,
+    /// The model's figure on the published figure's definition: shown beside the test, never deciding it.
+    pub like_for_like: Option<LikeForLikeResult>,
+}
+
+/// The like-for-like figure of one expectation.
+#[derive(Debug, Clone, Serialize)]
+pub struct LikeForLikeResult {
+    pub definition: String,
+    pub metric: String,
+    /// The scenario it was computed on, when not the expectation's own.
+    pub scenario: Option<String>,
+    pub simulated: Band,
+    /// (mean - published) / published.
+    pub error: Option<f64>,
 }
 
 impl CheckResult {
@@ -53,27 +73,131 @@ impl CheckResult {
     }
 }
 
-/// The simulated values of one replication: per expectation, and per municipality expectation and municipality.
+/// The simulated values of one replication: per expectation, its figure and its like-for-like figure on the same
+/// run; per municipality expectation and municipality.
 #[derive(Debug, Clone)]
 pub struct Replication {
     figures: Vec<Option<f64>>,
+    like_for_like: Vec<Option<f64>>,
     by_municipality: Vec<Vec<Option<f64>>>,
 }
 
+/// The other scenarios like-for-like figures are computed on, by the path the expectations give.
+pub type Counterfactuals = BTreeMap<PathBuf, Scenario>;
+
+/// Loads every scenario the expectations of `scenarios` compute a like-for-like figure on, and checks that each
+/// expectation's municipality, groups and dates exist there.
+pub fn load_counterfactuals(scenarios: &[Scenario]) -> Result<Counterfactuals, InputError> {
+    let mut loaded = Counterfactuals::new();
+    let mut problems = Vec::new();
+    for scenario in scenarios {
+        for (i, e) in scenario.expectations.iter().enumerate() {
+            let Some(path) = e.like_for_like.as_ref().and_then(|l| l.scenario.as_ref()) else {
+                continue;
+            };
+            if !loaded.contains_key(path) {
+                match crate::scenario::load(path) {
+                    Ok(other) => {
+                        loaded.insert(path.clone(), other);
+                    }
+                    Err(error) => {
+                        problems.extend(error.problems);
+                        continue;
+                    }
+                }
+            }
+            if let Err(message) = other_selection(scenario, e, &loaded[path]) {
+                problems.push(crate::error::Problem {
+                    location: Some(Location {
+                        file: scenario.file.clone(),
+                        line_col: None,
+                    }),
+                    key: format!("expect[{i}].like_for_like.scenario"),
+                    message: format!("{}: {message}", path.display()),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(InputError { problems })
+    }
+}
+
+/// The selection of expectation `e` of `scenario` in scenario `other`: the same municipality, groups (by id)
+/// and dates.
+fn other_selection(
+    scenario: &Scenario,
+    e: &Expectation,
+    other: &Scenario,
+) -> Result<Selection, String> {
+    let municipality = match e.municipality {
+        None => None,
+        Some(code) => Some(
+            other
+                .municipality_index(code)
+                .ok_or(format!("has no municipality {code}"))?,
+        ),
+    };
+    let groups = if e.groups.is_empty() {
+        GroupSet::ALL
+    } else {
+        let mut indices = Vec::new();
+        for &g in &e.groups {
+            let id = &scenario.groups[g].id;
+            indices.push(
+                other
+                    .group_index(id)
+                    .ok_or(format!("has no group `{id}`"))?,
+            );
+        }
+        GroupSet::of(indices)
+    };
+    if e.from < other.start || e.to > other.end {
+        return Err(format!(
+            "its period ({} to {}) does not cover {} to {}",
+            other.start, other.end, e.from, e.to
+        ));
+    }
+    let day = |date: chrono::NaiveDate| (date - other.start).num_days() as usize;
+    Ok(Selection {
+        municipality,
+        groups,
+        from: day(e.from),
+        to: day(e.to),
+    })
+}
+
+/// The selection of expectation `e` in a run of its own scenario.
+fn own_selection(scenario: &Scenario, e: &Expectation, series: &Series) -> Selection {
+    Selection {
+        municipality: e
+            .municipality
+            .and_then(|code| scenario.municipality_index(code)),
+        groups: group_set(&e.groups),
+        from: day_index(series, e.from).expect("validated inside the period"),
+        to: day_index(series, e.to).expect("validated inside the period"),
+    }
+}
+
 /// Runs `reps` replications of `scenario` and evaluates each of its expectations, then each of its
-/// per-municipality expectations.
+/// per-municipality expectations; like-for-like figures on another scenario run that one with the same seed and
+/// replications (common random numbers).
 pub fn check(
     scenario: &Scenario,
+    counterfactuals: &Counterfactuals,
     seed: u64,
     reps: u32,
 ) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
-    check_showing(scenario, seed, reps, &[])
+    check_showing(scenario, counterfactuals, seed, reps, &[])
 }
 
 /// As [`check`], leaving out the figures of municipalities not in `shown` (national figures stay) and giving
 /// the errors of the municipalities in `shown` in per-municipality checks. Empty `shown`: everything.
 pub fn check_showing(
     scenario: &Scenario,
+    counterfactuals: &Counterfactuals,
     seed: u64,
     reps: u32,
     shown: &[u32],
@@ -81,28 +205,29 @@ pub fn check_showing(
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
         replication_values(scenario, &series)
     })?;
-    Ok(results(scenario, &runs, shown))
+    let other = counterfactual_bands(scenario, counterfactuals, seed, reps)?;
+    Ok(results_with(scenario, &runs, shown, &other))
 }
 
-/// The simulated values of every expectation of `scenario` in one run (the whole scenario's series).
+/// The simulated values of every expectation of `scenario` in one run (the whole scenario's series), like-for-like
+/// figures on the same run included.
 pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
-    let figures = scenario
+    let (figures, like_for_like) = scenario
         .expectations
         .iter()
         .map(|e| {
-            let selection = Selection {
-                municipality: e
-                    .municipality
-                    .and_then(|code| scenario.municipality_index(code)),
-                groups: group_set(&e.groups),
-                from: day_index(series, e.from).expect("validated inside the period"),
-                to: day_index(series, e.to).expect("validated inside the period"),
-            };
-            summarise(scenario, series, selection)
-                .get(&e.metric)
-                .map(|v| v * e.scale)
+            let metrics = summarise(scenario, series, own_selection(scenario, e, series));
+            let like = e
+                .like_for_like
+                .as_ref()
+                .filter(|l| l.scenario.is_none())
+                .and_then(|l| metrics.get(&l.metric));
+            (
+                metrics.get(&e.metric).map(|v| v * e.scale),
+                like.map(|v| v * e.scale),
+            )
         })
-        .collect();
+        .unzip();
     let by_municipality = scenario
         .municipality_expectations
         .iter()
@@ -122,18 +247,36 @@ pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
         .collect();
     Replication {
         figures,
+        like_for_like,
         by_municipality,
     }
 }
 
 /// The results of the scenario's expectations from the [`replication_values`] of each run, in replication
-/// order; `shown` as for [`check_showing`].
+/// order; `shown` as for [`check_showing`]. Like-for-like figures on another scenario are left out (they need
+/// runs of that scenario: [`check_showing`] makes them).
 pub fn results(scenario: &Scenario, runs: &[Replication], shown: &[u32]) -> Vec<CheckResult> {
-    let figures = scenario
-        .expectations
-        .iter()
-        .enumerate()
-        .map(|(i, e)| result(scenario, e, band(runs.iter().map(|run| run.figures[i]))));
+    results_with(scenario, runs, shown, &[])
+}
+
+/// As [`results`], with the bands of like-for-like figures on other scenarios, by expectation.
+fn results_with(
+    scenario: &Scenario,
+    runs: &[Replication],
+    shown: &[u32],
+    other: &[Option<Band>],
+) -> Vec<CheckResult> {
+    let figures = scenario.expectations.iter().enumerate().map(|(i, e)| {
+        let simulated = band(runs.iter().map(|run| run.figures[i]));
+        let like = match &e.like_for_like {
+            Some(l) if l.scenario.is_none() => {
+                Some(band(runs.iter().map(|run| run.like_for_like[i])))
+            }
+            Some(_) => other.get(i).copied().flatten(),
+            None => None,
+        };
+        result(scenario, e, simulated, e.like_for_like.as_ref().zip(like))
+    });
     let spreads = scenario
         .municipality_expectations
         .iter()
@@ -147,6 +290,52 @@ pub fn results(scenario: &Scenario, runs: &[Replication], shown: &[u32]) -> Vec<
         .filter(|r| shown.is_empty() || r.municipality.is_none_or(|code| shown.contains(&code)))
         .chain(spreads)
         .collect()
+}
+
+/// Per expectation: the band of its like-for-like figure on the counterfactual it names, from runs of that
+/// scenario with the same seed and replications; `None` for the others.
+fn counterfactual_bands(
+    scenario: &Scenario,
+    counterfactuals: &Counterfactuals,
+    seed: u64,
+    reps: u32,
+) -> Result<Vec<Option<Band>>, crate::signals::Interrupted> {
+    let expectations = &scenario.expectations;
+    let mut bands: Vec<Option<Band>> = vec![None; expectations.len()];
+    for (path, other) in counterfactuals {
+        let wanted: Vec<usize> = (0..expectations.len())
+            .filter(|&i| {
+                expectations[i]
+                    .like_for_like
+                    .as_ref()
+                    .is_some_and(|l| l.scenario.as_ref() == Some(path))
+            })
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let selections: Vec<Selection> = wanted
+            .iter()
+            .map(|&i| other_selection(scenario, &expectations[i], other).expect("checked on load"))
+            .collect();
+        let other_values: Vec<Vec<Option<f64>>> = replicate(other, seed, reps, |_, series| {
+            wanted
+                .iter()
+                .zip(&selections)
+                .map(|(&i, &selection)| {
+                    let e = &expectations[i];
+                    let metric = &e.like_for_like.as_ref().expect("wanted").metric;
+                    summarise(other, &series, selection)
+                        .get(metric)
+                        .map(|v| v * e.scale)
+                })
+                .collect()
+        })?;
+        for (k, &i) in wanted.iter().enumerate() {
+            bands[i] = Some(band(other_values.iter().map(|run| run[k])));
+        }
+    }
+    Ok(bands)
 }
 
 fn group_set(groups: &[usize]) -> GroupSet {
@@ -251,6 +440,7 @@ fn municipality_result(
         source: e.source.clone(),
         published: e.published.clone(),
         metric: e.metric.clone(),
+        definition: None,
         municipality: None,
         groups: e
             .groups
@@ -267,19 +457,28 @@ fn municipality_result(
         pass: error.is_some_and(|err| err <= e.tolerance),
         known_miss: e.known_miss.clone(),
         spread,
+        like_for_like: None,
     }
 }
 
-fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult {
+fn result(
+    scenario: &Scenario,
+    e: &Expectation,
+    simulated: Band,
+    like_for_like: Option<(&LikeForLike, Band)>,
+) -> CheckResult {
     // A relative error from 0 is undefined (it would be NaN or infinite): a value of 0 is checked absolutely.
     let absolute = e.value == 0.0;
-    let error = simulated.mean.map(|mean| {
-        if absolute {
-            mean - e.value
-        } else {
-            (mean - e.value) / e.value
-        }
-    });
+    let error_of = |band: &Band| {
+        band.mean.map(|mean| {
+            if absolute {
+                mean - e.value
+            } else {
+                (mean - e.value) / e.value
+            }
+        })
+    };
+    let error = error_of(&simulated);
     CheckResult {
         scenario: scenario.label(),
         file: scenario.file.display().to_string(),
@@ -287,6 +486,7 @@ fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult 
         source: e.source.clone(),
         published: e.published.clone(),
         metric: e.metric.clone(),
+        definition: e.definition.clone(),
         municipality: e.municipality,
         groups: e
             .groups
@@ -303,6 +503,13 @@ fn result(scenario: &Scenario, e: &Expectation, simulated: Band) -> CheckResult 
         pass: error.is_some_and(|err| err.abs() <= e.tolerance),
         known_miss: e.known_miss.clone(),
         spread: None,
+        like_for_like: like_for_like.map(|(l, band)| LikeForLikeResult {
+            definition: l.definition.clone(),
+            metric: l.metric.clone(),
+            scenario: l.scenario.as_ref().map(|p| p.display().to_string()),
+            error: error_of(&band),
+            simulated: band,
+        }),
     }
 }
 

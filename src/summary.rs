@@ -18,6 +18,7 @@ pub const NUMERIC_METRICS: &[&str] = &[
     "suspended",
     "suspended_existing",
     "owed",
+    "owed_kept",
     "active_start",
     "active_end",
     "active_mean",
@@ -99,6 +100,9 @@ pub struct Metrics {
     pub suspended_existing: f64,
     /// Meetings to hold in the period: pending at its start plus those falling due, less those waived.
     pub owed: f64,
+    /// `owed` less the meetings dropped in the range (their person left first): the meetings that were held, or
+    /// are still pending at the end, for persons still on benefit.
+    pub owed_kept: f64,
     pub active_start: f64,
     pub active_end: f64,
     pub active_mean: f64,
@@ -139,6 +143,7 @@ impl Metrics {
             "suspended" => self.suspended,
             "suspended_existing" => self.suspended_existing,
             "owed" => self.owed,
+            "owed_kept" => self.owed_kept,
             "active_start" => self.active_start,
             "active_end" => self.active_end,
             "active_mean" => self.active_mean,
@@ -175,6 +180,7 @@ impl Metrics {
             "suspended" => &mut self.suspended,
             "suspended_existing" => &mut self.suspended_existing,
             "owed" => &mut self.owed,
+            "owed_kept" => &mut self.owed_kept,
             "active_start" => &mut self.active_start,
             "active_end" => &mut self.active_end,
             "active_mean" => &mut self.active_mean,
@@ -304,6 +310,7 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
     let days = (selection.to + 1 - selection.from) as f64;
     metrics.active_mean = active_sum / days;
     metrics.owed = metrics.pending_start + metrics.due - metrics.waived;
+    metrics.owed_kept = metrics.owed - metrics.dropped;
     metrics.backlog_peak = peak.0;
     metrics.backlog_peak_date = Some(series.date(peak.1));
     metrics.caseworkers = caseworker_sum / days;

@@ -8,6 +8,8 @@ use crate::scenario;
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
+    // And the scenarios their like-for-like figures are computed on, before any long work.
+    let counterfactuals = check::load_counterfactuals(&scenarios)?;
     for code in &args.municipalities {
         if !scenarios
             .iter()
@@ -65,6 +67,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
             .map(|s| {
                 check::check_showing(
                     s,
+                    &counterfactuals,
                     args.run.seed.unwrap_or(s.seed),
                     args.run.reps.unwrap_or(s.replications),
                     &args.municipalities,

@@ -8,8 +8,9 @@
 //! 2. events of the day, in the order they were scheduled: exits (a leaver's pending meetings are dropped) and
 //!    meetings falling due (held over, waived or caught up according to the suspension rules; the next meeting
 //!    of the schedule is put in the calendar). No person has an exit and a meeting on the same day;
-//! 3. on working days, capacity is spent on pending meetings, earliest deadline first by default;
-//! 4. meetings still pending whose deadline was today become overdue, and the day is recorded.
+//! 3. caught-up meetings held back until today (`catch_up_from`, even pacing) join the deadline queue;
+//! 4. on working days, capacity is spent on pending meetings, earliest deadline first by default;
+//! 5. meetings still pending whose deadline was today become overdue, and the day is recorded.
 //!
 //! Because jobcentres share nothing that changes, [`Simulation::run`] simulates each from the first day to the
 //! last on its own, in parallel on the current rayon pool (each writing its own part of the series), so the
@@ -153,6 +154,11 @@ struct Jobcentre {
     today: Vec<GroupDay>,
     /// Fractional capacity carried to the next working day.
     carry: f64,
+    /// Caught-up meetings waiting for the day they may be held from (`catch_up_from`, even pacing), by that
+    /// day: pending and on their person's list, but not yet in a deadline queue.
+    parked: Vec<Vec<u32>>,
+    /// Per group and evenly paced catch-up rule: how many meetings have been dealt out to its days.
+    dealt: Vec<Vec<u32>>,
 }
 
 /// A run of one scenario with one seed.
@@ -379,7 +385,7 @@ impl<'a> Rules<'a> {
             .iter()
             .flat_map(|plan| &plan.action)
             .filter_map(|action| match action {
-                DueAction::CatchUp(by) => Some(*by),
+                DueAction::CatchUp(catch_up) => Some(catch_up.by),
                 _ => None,
             })
             .max();
@@ -475,6 +481,12 @@ impl Jobcentre {
             arrival_distributions: vec![(f64::NAN, None); groups],
             today: vec![GroupDay::default(); groups],
             carry: 0.0,
+            parked: vec![Vec::new(); rules.horizon as usize],
+            dealt: rules
+                .plans
+                .iter()
+                .map(|plan| vec![0; plan.release_days.len()])
+                .collect(),
         }
     }
 
@@ -502,6 +514,12 @@ impl Jobcentre {
         self.arrival_distributions.fill((f64::NAN, None));
         self.today.fill(GroupDay::default());
         self.carry = 0.0;
+        for list in &mut self.parked {
+            list.clear();
+        }
+        for counts in &mut self.dealt {
+            counts.fill(0);
+        }
         self.seed_initial_stock(rules, series);
     }
 
@@ -519,6 +537,7 @@ impl Jobcentre {
         self.agenda.open(day);
         self.arrivals(rules, day, series);
         self.process_events(rules, day);
+        self.release_parked(rules, day);
         if rules.calendar.is_working(day) {
             self.hold_meetings(rules, day);
         }
@@ -845,15 +864,25 @@ impl Jobcentre {
         if action != DueAction::Normal && person.arrival < rules.suspension_origin {
             today.suspended_existing += 1;
         }
+        // The day from which the meeting may be held: today, unless a catch-up rule holds it back.
+        let mut release = day;
         match action {
             DueAction::Normal => {}
             DueAction::Waive => {
                 today.waived += 1;
                 today.suspended += 1;
             }
-            DueAction::CatchUp(by) => {
+            DueAction::CatchUp(catch_up) => {
                 today.suspended += 1;
-                deadline = deadline.max(by);
+                deadline = deadline.max(catch_up.by);
+                release = release.max(catch_up.from);
+                if let Some(rule) = catch_up.even {
+                    // Dealt out in turn to the window's days, in the order they fall due.
+                    let days = &plan.release_days[usize::from(rule)];
+                    let dealt = &mut self.dealt[g][usize::from(rule)];
+                    release = release.max(days[*dealt as usize % days.len()]);
+                    *dealt += 1;
+                }
             }
         }
         if action != DueAction::Waive {
@@ -871,9 +900,36 @@ impl Jobcentre {
             let bucket = rules.bucket(deadline);
             self.pending_at_deadline[bucket * self.levels.len() + g] += 1;
             self.levels[g].pending += 1;
-            self.queues[rules.class_of_group[g]].push(deadline, node);
+            if release > day {
+                // Beyond the horizon it is never released: it stays pending to the end.
+                if let Some(list) = self.parked.get_mut(release as usize) {
+                    list.push(node);
+                }
+            } else {
+                self.queues[rules.class_of_group[g]].push(deadline, node);
+            }
         }
         self.schedule_meeting(rules, index, person, k + 1, exit);
+    }
+
+    /// Puts the caught-up meetings that may be held from today into their deadline queues; those whose person
+    /// has left meanwhile were dropped then, and their nodes are recycled here.
+    fn release_parked(&mut self, rules: &Rules, day: Day) {
+        let Some(list) = self.parked.get_mut(day as usize) else {
+            return;
+        };
+        if list.is_empty() {
+            return;
+        }
+        for node_index in std::mem::take(list) {
+            let node = *self.nodes.get(node_index);
+            if node.alive {
+                let class = rules.class_of_group[node.group as usize];
+                self.queues[class].push(node.deadline, node_index);
+            } else {
+                self.nodes.release(node_index);
+            }
+        }
     }
 
     fn hold_meetings(&mut self, rules: &Rules, day: Day) {

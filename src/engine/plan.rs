@@ -2,7 +2,8 @@
 //! happens on each day to meetings that fall due.
 
 use super::calendar::{Calendar, Day};
-use crate::scenario::{ActionKind, Followup, Group, Scenario};
+use crate::scenario::{ActionKind, CatchUp, Followup, Group, Pacing, Scenario};
+use chrono::NaiveDate;
 
 /// Largest spell-day offset followed; later follow-ups are beyond any horizon we allow.
 const MAX_OFFSET: u32 = 40_000;
@@ -145,8 +146,18 @@ impl ShiftClock {
 pub enum DueAction {
     Normal,
     Waive,
-    /// Still owed; the deadline is at least this day (or unchanged when `Day::MIN`).
-    CatchUp(Day),
+    CatchUp(CatchUpPlan),
+}
+
+/// A caught-up meeting: still owed, with its own deadline and the day from which it may be held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUpPlan {
+    /// The deadline is at least this day (`Day::MIN`: unchanged).
+    pub by: Day,
+    /// Not held before this day (`Day::MIN`: from when it falls due).
+    pub from: Day,
+    /// Even pacing: index into [`GroupPlan::release_days`], whose days the meetings are dealt out to in turn.
+    pub even: Option<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +168,9 @@ pub struct GroupPlan {
     pub action: Vec<DueAction>,
     /// Inflow per day for the reference population, per simulated day.
     pub inflow: Vec<f64>,
+    /// Per evenly paced catch-up rule: the days its meetings are released on, dealt out in turn (the working days
+    /// of the catch-up window inside the horizon; every day of it if none is a working day).
+    pub release_days: Vec<Vec<Day>>,
 }
 
 impl GroupPlan {
@@ -183,16 +197,23 @@ impl GroupPlan {
         let mut action = vec![DueAction::Normal; days];
         let mut dead = vec![false; days];
         let mut any_shift = false;
+        let mut release_days = Vec::new();
         for suspension in &scenario.suspensions {
             let rule = suspension.actions[group_index];
             let from = calendar.day(rule.from).max(0);
             let to = calendar.day(rule.to).min(days as Day - 1);
+            let catch_up = match rule.kind {
+                ActionKind::CatchUp(catch_up) => {
+                    Some(catch_up_plan(&catch_up, calendar, &mut release_days))
+                }
+                _ => None,
+            };
             for day in from..=to {
                 let day = day as usize;
                 match rule.kind {
                     ActionKind::Waive => action[day] = DueAction::Waive,
-                    ActionKind::CatchUp { by } => {
-                        action[day] = DueAction::CatchUp(by.map_or(Day::MIN, |d| calendar.day(d)))
+                    ActionKind::CatchUp(_) => {
+                        action[day] = DueAction::CatchUp(catch_up.expect("a catch-up rule"))
                     }
                     ActionKind::Shift => {
                         dead[day] = true;
@@ -209,6 +230,7 @@ impl GroupPlan {
             shift: any_shift.then(|| ShiftClock::new(dead)),
             action,
             inflow,
+            release_days,
         }
     }
 
@@ -222,9 +244,92 @@ impl GroupPlan {
     }
 }
 
+/// The day plan of a catch-up rule; an evenly paced one adds its release days to `release_days`.
+fn catch_up_plan(
+    catch_up: &CatchUp,
+    calendar: &Calendar,
+    release_days: &mut Vec<Vec<Day>>,
+) -> CatchUpPlan {
+    let day = |date: Option<NaiveDate>| date.map_or(Day::MIN, |d| calendar.day(d));
+    let (by, from) = (day(catch_up.by), day(catch_up.from));
+    let even = match catch_up.pacing {
+        Pacing::EarliestDeadline => None,
+        // A window wholly beyond the horizon releases nothing inside the run.
+        Pacing::Even if from >= calendar.len() as Day => None,
+        Pacing::Even => {
+            let last = by.min(calendar.len() as Day - 1);
+            let window: Vec<Day> = (from.max(0)..=last).collect();
+            let working: Vec<Day> = window
+                .iter()
+                .copied()
+                .filter(|&d| calendar.is_working(d))
+                .collect();
+            release_days.push(if working.is_empty() { window } else { working });
+            Some((release_days.len() - 1) as u16)
+        }
+    };
+    CatchUpPlan { by, from, even }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::HolidayRule;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn even_catch_up_deals_to_the_working_days_of_its_window_inside_the_horizon() {
+        // Day 0 is Monday 30 March 2020; 30 days, Danish holidays (Easter: 9, 10, 13 April).
+        let calendar = Calendar::new(date("2020-03-30"), 30, HolidayRule::Denmark, &[]);
+        let even = |from: &str, by: &str| CatchUp {
+            by: Some(date(by)),
+            from: Some(date(from)),
+            pacing: Pacing::Even,
+        };
+        let mut release_days = Vec::new();
+        let plan = catch_up_plan(
+            &even("2020-04-06", "2020-04-17"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!((plan.from, plan.by, plan.even), (7, 18, Some(0)));
+        // 6-17 April without the weekend and Maundy Thursday, Good Friday and Easter Monday.
+        assert_eq!(release_days[0], vec![7, 8, 9, 15, 16, 17, 18]);
+        // A window running past the horizon is cut at its last day.
+        catch_up_plan(
+            &even("2020-04-24", "2020-12-31"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!(release_days[1], vec![25, 28, 29]);
+        // Only closed days: every day of the window.
+        catch_up_plan(
+            &even("2020-04-11", "2020-04-12"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!(release_days[2], vec![12, 13]);
+        // Beyond the horizon: nothing to deal out inside the run.
+        let late = catch_up_plan(
+            &even("2021-01-04", "2021-01-29"),
+            &calendar,
+            &mut release_days,
+        );
+        assert_eq!(late.even, None);
+        assert_eq!(release_days.len(), 3);
+        // Earliest deadline first needs no days.
+        let plain = CatchUp {
+            pacing: Pacing::EarliestDeadline,
+            ..even("2020-04-06", "2020-04-17")
+        };
+        assert_eq!(
+            catch_up_plan(&plain, &calendar, &mut release_days).even,
+            None
+        );
+    }
 
     #[test]
     fn shift_clock_freezes_inside_a_dead_period() {

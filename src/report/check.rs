@@ -39,6 +39,33 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
                 format!("{:.0}%", r.tolerance * 100.0)
             },
         )?;
+        if let Some(definition) = &r.definition {
+            writeln!(out, "        model's figure: {definition}")?;
+        }
+        if let Some(like) = &r.like_for_like {
+            let band = format!(
+                "{}-{}",
+                number(like.simulated.p5),
+                number(like.simulated.p95)
+            );
+            writeln!(
+                out,
+                "        like-for-like          {:>10} [{:>21}]  error {:>7}  (not the test)",
+                number(like.simulated.mean),
+                band,
+                like.error
+                    .map_or("-".to_string(), |e| format!("{:+.1}%", e * 100.0)),
+            )?;
+            let on = like
+                .scenario
+                .as_ref()
+                .map_or(String::new(), |s| format!(" (computed on {s})"));
+            writeln!(
+                out,
+                "          published figure's definition: {}{on}",
+                like.definition
+            )?;
+        }
         writeln!(out, "        source: {}", r.source)?;
         known_miss_line(out, r)?;
     }
@@ -168,6 +195,24 @@ pub fn junit(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
                     format!("{:.0}%", r.tolerance * 100.0)
                 }
                 ),
+            };
+            let detail = match &r.like_for_like {
+                Some(like) => format!(
+                    "{detail}; like-for-like ({}) mean {} (5%-95% {} to {}), error {}",
+                    like.definition,
+                    like.simulated
+                        .mean
+                        .map_or("none".into(), |v| format!("{v:.1}")),
+                    like.simulated
+                        .p5
+                        .map_or("none".into(), |v| format!("{v:.1}")),
+                    like.simulated
+                        .p95
+                        .map_or("none".into(), |v| format!("{v:.1}")),
+                    like.error
+                        .map_or("none".into(), |e| format!("{:+.2}%", e * 100.0)),
+                ),
+                None => detail,
             };
             if let (Some(reason), false) = (&r.known_miss, r.pass) {
                 writeln!(

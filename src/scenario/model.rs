@@ -3,6 +3,7 @@
 //! Everything here has been checked: dates are in order and inside the period, rates are finite and in range,
 //! references resolve. The engine can therefore index and unwrap freely.
 
+pub use super::raw::Pacing;
 pub use super::raw::StartState;
 use super::raw::{HolidayRule, Order};
 use chrono::NaiveDate;
@@ -205,8 +206,19 @@ pub struct Group {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionKind {
     Waive,
-    CatchUp { by: Option<NaiveDate> },
+    CatchUp(CatchUp),
     Shift,
+}
+
+/// How a group's meetings that fall due in a `catch_up` rule window are caught up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CatchUp {
+    /// The deadline is at least this date.
+    pub by: Option<NaiveDate>,
+    /// Not held before this date.
+    pub from: Option<NaiveDate>,
+    /// `Even`: released evenly over the working days from `from` to `by` (both set, validated).
+    pub pacing: Pacing,
 }
 
 /// What happens to one group's meetings that fall due in `[from, to]`.
@@ -243,6 +255,18 @@ pub struct Expectation {
     pub to: NaiveDate,
     pub scale: f64,
     pub known_miss: Option<String>,
+    /// What the model's figure counts.
+    pub definition: Option<String>,
+    pub like_for_like: Option<LikeForLike>,
+}
+
+/// The model's figure on the published figure's own definition, reported beside the test (never instead of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LikeForLike {
+    pub definition: String,
+    pub metric: String,
+    /// Another scenario to compute it on (resolved path, checked to be a file); `None`: this one.
+    pub scenario: Option<PathBuf>,
 }
 
 /// A published per-municipality series: the simulated metric of each municipality is compared with it after

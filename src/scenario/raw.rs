@@ -452,6 +452,21 @@ pub struct RawGroupAction {
     pub to: Option<DateValue>,
     /// `catch_up` only: the date by which the caught-up meetings should be held.
     pub catch_up_by: Option<DateValue>,
+    /// `catch_up` only: caught-up meetings are not held before this date.
+    pub catch_up_from: Option<DateValue>,
+    /// `catch_up` only: how the caught-up meetings are spread over the catch-up window.
+    pub catch_up_pacing: Option<Pacing>,
+}
+
+/// How caught-up meetings are released to be held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pacing {
+    /// All at once (from `catch_up_from`, or when they fall due), served earliest deadline first with the rest.
+    #[default]
+    EarliestDeadline,
+    /// Spread evenly over the working days from `catch_up_from` to `catch_up_by`, in the order they fell due.
+    Even,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -480,6 +495,22 @@ pub struct RawExpectation {
     /// Scale the simulated value before comparing (for example to express a metric per year).
     #[serde(default = "one")]
     pub scale: f64,
+    /// What the model's figure counts, in words (shown beside the published figure).
+    pub definition: Option<String>,
+    /// The model's figure computed on the published figure's own definition, shown beside the test.
+    pub like_for_like: Option<RawLikeForLike>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLikeForLike {
+    /// The published figure's definition, in words.
+    pub definition: String,
+    /// The metric on that definition (default: the expectation's).
+    pub metric: Option<String>,
+    /// Compute it on this scenario instead (relative to the file that names it), such as the counterfactual
+    /// without the crisis; same municipality, groups, dates and seed.
+    pub scenario: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

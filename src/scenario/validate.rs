@@ -193,7 +193,14 @@ pub(super) fn validate(
         (start, end),
     );
     let suspensions = suspensions(&raw, &groups, &mut check, start, end);
-    let expectations = expectations(&raw, &municipalities, &groups, &mut check, start, end);
+    let expectations = expectations(
+        &raw,
+        &municipalities,
+        &groups,
+        &mut check,
+        &sources,
+        (start, end),
+    );
     let municipality_expectations = super::expect_municipalities::municipality_expectations(
         &raw,
         &municipalities,
@@ -285,6 +292,25 @@ pub(super) fn relative_to_declaring_file(sources: &Sources, key: &str, written: 
         .and_then(|s| s.path.parent())
         .unwrap_or(Path::new(""));
     dir.join(written)
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system, so that one file reached through different
+/// `extends` chains has one name.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn staffing(
@@ -793,33 +819,24 @@ fn suspensions(
                     if to < from && (s_start <= s_end || (a.from.is_some() && a.to.is_some())) {
                         check.err(format!("{gkey}.to"), format!("{to} is before from {from}"));
                     }
+                    let catch_up = CatchUp {
+                        by: a.catch_up_by.map(|d| d.0),
+                        from: a.catch_up_from.map(|d| d.0),
+                        pacing: a.catch_up_pacing.unwrap_or_default(),
+                    };
                     let kind = match a.action {
                         RawAction::Waive => ActionKind::Waive,
                         RawAction::Shift => ActionKind::Shift,
-                        RawAction::CatchUp => ActionKind::CatchUp {
-                            by: a.catch_up_by.map(|d| d.0),
-                        },
+                        RawAction::CatchUp => ActionKind::CatchUp(catch_up),
                     };
-                    if let Some(by) = a.catch_up_by {
-                        if a.action != RawAction::CatchUp {
-                            check.err(
-                                format!("{gkey}.catch_up_by"),
-                                "only applies to action = \"catch_up\"",
-                            );
-                        } else if by.0 < from {
-                            check.err(
-                                format!("{gkey}.catch_up_by"),
-                                format!("{} is before the window starts ({from})", by.0),
-                            );
-                        }
-                    }
+                    check_catch_up(check, &gkey, a, from, start, end);
                     GroupAction { kind, from, to }
                 }
                 None => GroupAction {
                     kind: match default_action {
                         RawAction::Waive => ActionKind::Waive,
                         RawAction::Shift => ActionKind::Shift,
-                        RawAction::CatchUp => ActionKind::CatchUp { by: None },
+                        RawAction::CatchUp => ActionKind::CatchUp(CatchUp::default()),
                     },
                     from: s_start,
                     to: s_end,
@@ -854,13 +871,72 @@ fn suspensions(
     suspensions
 }
 
+/// The `catch_up_*` keys of one group's rule: only for `catch_up`, dates inside the period and in order, and
+/// even pacing with a window to spread over.
+fn check_catch_up(
+    check: &mut Checker,
+    gkey: &str,
+    rule: &RawGroupAction,
+    window_start: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+) {
+    let keys = [
+        ("catch_up_by", rule.catch_up_by.is_some()),
+        ("catch_up_from", rule.catch_up_from.is_some()),
+        ("catch_up_pacing", rule.catch_up_pacing.is_some()),
+    ];
+    if rule.action != RawAction::CatchUp {
+        for (name, given) in keys {
+            if given {
+                check.err(
+                    format!("{gkey}.{name}"),
+                    "only applies to action = \"catch_up\"",
+                );
+            }
+        }
+        return;
+    }
+    if let Some(by) = rule.catch_up_by {
+        if by.0 < window_start {
+            check.err(
+                format!("{gkey}.catch_up_by"),
+                format!("{} is before the window starts ({window_start})", by.0),
+            );
+        }
+    }
+    if let Some(from) = rule.catch_up_from {
+        check.date_in(
+            &format!("{gkey}.catch_up_from"),
+            from.0,
+            start,
+            end,
+            "period",
+        );
+        if let Some(by) = rule.catch_up_by.filter(|by| by.0 < from.0) {
+            check.err(
+                format!("{gkey}.catch_up_by"),
+                format!("{} is before catch_up_from ({})", by.0, from.0),
+            );
+        }
+    }
+    if rule.catch_up_pacing == Some(Pacing::Even)
+        && (rule.catch_up_from.is_none() || rule.catch_up_by.is_none())
+    {
+        check.err(
+            format!("{gkey}.catch_up_pacing"),
+            "\"even\" spreads the meetings from catch_up_from to catch_up_by: give both dates",
+        );
+    }
+}
+
 fn expectations(
     raw: &RawScenario,
     municipalities: &[Municipality],
     groups: &[Group],
     check: &mut Checker,
-    start: NaiveDate,
-    end: NaiveDate,
+    sources: &Sources,
+    (start, end): (NaiveDate, NaiveDate),
 ) -> Vec<Expectation> {
     let mut out = Vec::new();
     for (i, e) in raw.expect.iter().enumerate() {
@@ -907,6 +983,31 @@ fn expectations(
         let most = if e.value == 0.0 { 1e12 } else { 1.0 };
         check.positive(&format!("{key}.tolerance"), e.tolerance, most);
         check.positive(&format!("{key}.scale"), e.scale, 1e6);
+        let like_for_like = e.like_for_like.as_ref().map(|l| {
+            let metric = l.metric.clone().unwrap_or_else(|| e.metric.clone());
+            if l.metric.is_some() && !crate::summary::is_numeric_metric(&metric) {
+                check.err(
+                    format!("{key}.like_for_like.metric"),
+                    format!(
+                        "unknown metric `{metric}` (metrics: {})",
+                        crate::summary::NUMERIC_METRICS.join(", ")
+                    ),
+                );
+            }
+            let scenario = l.scenario.as_ref().map(|written| {
+                let skey = format!("{key}.like_for_like.scenario");
+                let path = lexically_normal(&relative_to_declaring_file(sources, &skey, written));
+                if !path.is_file() {
+                    check.err(skey, format!("{} is not a file", path.display()));
+                }
+                path
+            });
+            LikeForLike {
+                definition: l.definition.clone(),
+                metric,
+                scenario,
+            }
+        });
         out.push(Expectation {
             figure: e.figure.clone(),
             source: e.source.clone(),
@@ -920,7 +1021,33 @@ fn expectations(
             to,
             scale: e.scale,
             known_miss: e.known_miss.clone(),
+            definition: e.definition.clone(),
+            like_for_like,
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexically_normal;
+    use std::path::Path;
+
+    #[test]
+    fn lexically_normal_folds_parent_and_current_components() {
+        let cases = [
+            ("scenarios/readings/../dk2020.toml", "scenarios/dk2020.toml"),
+            ("./a/./b.toml", "a/b.toml"),
+            ("../a/b.toml", "../a/b.toml"),
+            ("a/../../b.toml", "../b.toml"),
+            ("/x/../y.toml", "/y.toml"),
+        ];
+        for (written, normal) in cases {
+            assert_eq!(
+                lexically_normal(Path::new(written)),
+                Path::new(normal),
+                "{written}"
+            );
+        }
+    }
 }

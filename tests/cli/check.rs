@@ -156,13 +156,14 @@ fn extends_overrides_a_few_keys_and_merges_groups_by_id() {
 
 #[test]
 fn the_shipped_scenarios_validate() {
-    let scenarios: Vec<String> =
-        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
-            .unwrap()
-            .map(|e| e.unwrap().path().to_str().unwrap().to_string())
-            .filter(|p| p.ends_with(".toml"))
-            .collect();
-    assert!(scenarios.len() >= 4);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenarios: Vec<String> = ["scenarios", "scenarios/readings"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
+        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
+        .filter(|p| p.ends_with(".toml"))
+        .collect();
+    assert!(scenarios.len() >= 10);
     backlog()
         .arg("validate")
         .args(&scenarios)
@@ -248,4 +249,165 @@ fn a_symbolic_link_loop_in_extends_is_named() {
             child.display(),
             dir.path().join("a.toml").display()
         ));
+}
+
+/// Runs `check --format json` on `path` with 3 replications and returns the results.
+fn check_json(path: &std::path::Path) -> serde_json::Value {
+    let output = backlog()
+        .args([
+            "check",
+            path.to_str().unwrap(),
+            "--reps",
+            "3",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.code().is_some_and(|c| c <= 1), "{output:?}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn expectation(figure: &str, metric: &str, extra: &str) -> String {
+    format!("[[expect]]\nfigure = \"{figure}\"\nsource = \"test\"\nvalue = 100\ntolerance = 0.1\nmetric = \"{metric}\"\nfrom = 2021-03-01\nto = 2021-04-30\n{extra}")
+}
+
+#[test]
+fn like_for_like_on_the_same_run_is_reported_beside_the_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = [
+        expectation(
+            "owed",
+            "owed",
+            "definition = \"all owed\"\nlike_for_like = { metric = \"owed_kept\", definition = \"owed, not dropped\" }\n",
+        ),
+        expectation("dropped", "dropped", ""),
+    ]
+    .concat();
+    let results = check_json(&small_plus(dir.path(), &extra));
+    let (owed, dropped) = (&results[0], &results[1]);
+    assert_eq!(owed["definition"], "all owed");
+    let like = &owed["like_for_like"];
+    assert_eq!(like["definition"], "owed, not dropped");
+    assert_eq!(like["scenario"], serde_json::Value::Null);
+    let mean = |v: &serde_json::Value| v["simulated"]["mean"].as_f64().unwrap();
+    assert!(mean(dropped) > 0.0);
+    // Means over the same replications: owed_kept = owed - dropped, to rounding.
+    assert!((mean(like) - (mean(owed) - mean(dropped))).abs() < 1e-6);
+    assert_eq!(
+        like["error"].as_f64().unwrap(),
+        (mean(like) - 100.0) / 100.0
+    );
+    // The test itself stays on the expectation's own metric.
+    assert_eq!(
+        owed["error"].as_f64().unwrap(),
+        (mean(owed) - 100.0) / 100.0
+    );
+    assert_eq!(dropped["like_for_like"], serde_json::Value::Null);
+}
+
+#[test]
+fn like_for_like_on_a_counterfactual_runs_it_with_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    // The counterfactual: the fixture without its suspension, and checking its own held meetings in the window.
+    write(
+        dir.path(),
+        "no-suspension.toml",
+        &format!(
+            "{}\n{}",
+            base.replace("[[suspensions]]", "[[ignored]]")
+                .split("[[ignored]]")
+                .next()
+                .unwrap(),
+            expectation("held", "held", "")
+        ),
+    );
+    let with = small_plus(
+        dir.path(),
+        &expectation(
+            "suspended",
+            "suspended",
+            "like_for_like = { scenario = \"no-suspension.toml\", metric = \"held\", definition = \"held without it\" }\n",
+        ),
+    );
+    let results = check_json(&with);
+    let without = check_json(&dir.path().join("no-suspension.toml"));
+    let like = &results[0]["like_for_like"];
+    assert!(like["scenario"]
+        .as_str()
+        .unwrap()
+        .ends_with("no-suspension.toml"));
+    // Same seed, same replications, same range: exactly the counterfactual's own figure.
+    assert_eq!(like["simulated"], without[0]["simulated"]);
+    assert!(like["simulated"]["mean"].as_f64().unwrap() > 0.0);
+    assert_ne!(like["simulated"], results[0]["simulated"]);
+    let junit = dir.path().join("check.xml");
+    let table = backlog()
+        .args(["check", with.to_str().unwrap(), "--reps", "3", "--junit"])
+        .arg(&junit)
+        .output()
+        .unwrap();
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("; like-for-like (held without it) mean "),
+        "{xml}"
+    );
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("like-for-like"), "{text}");
+    assert!(
+        text.contains("published figure's definition: held without it (computed on "),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_like_for_like_exits_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = write(
+        dir.path(),
+        "elsewhere.toml",
+        &std::fs::read_to_string(fixture("small.toml"))
+            .unwrap()
+            .replace("code = 1,", "code = 2,"),
+    );
+    assert!(other.is_file());
+    let cases = [
+        (
+            "like_for_like = { scenario = \"nowhere.toml\", definition = \"d\" }\n",
+            "expect[0].like_for_like.scenario: ",
+        ),
+        (
+            "like_for_like = { metric = \"helt\", definition = \"d\" }\n",
+            "expect[0].like_for_like.metric: unknown metric `helt`",
+        ),
+        (
+            "municipality = 1\nlike_for_like = { scenario = \"elsewhere.toml\", definition = \"d\" }\n",
+            "expect[0].like_for_like.scenario: ",
+        ),
+    ];
+    for (extra, message) in cases {
+        let path = small_plus(dir.path(), &expectation("x", "held", extra));
+        backlog()
+            .args(["check", path.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    let path = small_plus(
+        dir.path(),
+        &expectation(
+            "x",
+            "held",
+            "municipality = 1\nlike_for_like = { scenario = \"elsewhere.toml\", definition = \"d\" }\n",
+        ),
+    );
+    backlog()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "elsewhere.toml: has no municipality 1",
+        ))
+        .stderr(predicate::str::contains("nowhere").not());
 }

@@ -266,7 +266,7 @@ start = 2020-03-12
 end = 2020-05-25
 capacity_share = 0.1
 groups.dp = { action = "shift", from = 2020-03-01, to = 2020-08-31 }
-groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_by = 2020-12-31 }
+groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_from = 2020-09-01, catch_up_by = 2020-12-31, catch_up_pacing = "even" }
 "#,
     );
     for seed in 0..5 {
@@ -290,6 +290,8 @@ groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_
         ] {
             let metrics = summarise(&scenario, &series, selection);
             assert!(metrics.books_balance(), "seed {seed}: {metrics:?}");
+            // What was owed and not dropped was held or is still pending.
+            assert_eq!(metrics.owed_kept, metrics.held + metrics.pending_end);
         }
         let metrics = summarise(&scenario, &series, whole);
         assert!(metrics.dropped > 0.0 && metrics.suspended > 0.0 && metrics.backlog_peak > 0.0);
@@ -416,6 +418,72 @@ fn stepping_every_municipality_a_day_at_a_time_gives_the_same_run() {
         assert_eq!(series.initial, whole.initial, "stepped to {stop}");
         assert_eq!(series.municipality_rows, whole.municipality_rows);
     }
+}
+
+/// The daily-meetings stock (40 persons, ample capacity) with the fortnight's suspension from Monday 5 April
+/// 2021 and a catch-up rule with the keys `keys`: the run and the reported day of each date.
+fn caught_up_fortnight(keys: &str) -> (Series, impl Fn(&str) -> usize) {
+    let suspension = format!(
+        "\n[[suspensions]]\nstart = 2021-04-05\nend = 2021-04-18\ncapacity_share = 0\ngroups.g = {{ action = \"catch_up\", {keys} }}\n"
+    );
+    let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, &suspension));
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    let index = {
+        let series = series.clone();
+        move |text: &str| day_index(&series, date(text)).unwrap()
+    };
+    (series, index)
+}
+
+#[test]
+fn caught_up_meetings_wait_for_catch_up_from() {
+    let (series, day) = caught_up_fortnight("catch_up_from = 2021-04-26");
+    let pending = |d: usize| total(&series, d, |r| r.pending);
+    let overdue = |d: usize| total(&series, d, |r| r.overdue);
+    let held = |d: usize| total(&series, d, |r| r.held);
+    // The week after the window holds only the day's own 40 (on Monday also the 80 of 3-4 April, which fell
+    // due before the window); the 14 x 40 caught-up meetings wait, overdue (their deadlines were the days they
+    // fell due).
+    for text in [
+        "2021-04-19",
+        "2021-04-20",
+        "2021-04-21",
+        "2021-04-22",
+        "2021-04-23",
+    ] {
+        let before_the_window = if text == "2021-04-19" { 80 } else { 0 };
+        assert_eq!(held(day(text)), 40 + before_the_window, "{text}");
+        assert_eq!(pending(day(text)), 14 * 40, "{text}");
+        assert_eq!(overdue(day(text)), 14 * 40, "{text}");
+    }
+    // Monday 26 April: all of them, the weekend's 80 and the day's 40.
+    assert_eq!(held(day("2021-04-26")), 14 * 40 + 80 + 40);
+    assert_eq!(pending(day("2021-04-26")), 0);
+}
+
+#[test]
+fn even_pacing_spreads_the_caught_up_meetings_over_the_window() {
+    let (series, day) = caught_up_fortnight(
+        "catch_up_from = 2021-04-19, catch_up_by = 2021-04-30, catch_up_pacing = \"even\"",
+    );
+    let held = |d: usize| total(&series, d, |r| r.held);
+    let overdue = |d: usize| total(&series, d, |r| r.overdue);
+    // 14 x 40 = 560 caught-up meetings over the 10 working days of 19-30 April: 56 a day on top of the day's
+    // own meetings (40, and on the Mondays also the weekend's 80: 3-4 April, due before the window, and 24-25).
+    let window = day("2021-04-19")..=day("2021-04-30");
+    for d in window.clone() {
+        let own = match series.date(d).format("%a").to_string().as_str() {
+            "Sat" | "Sun" => continue,
+            "Mon" => 40 + 80,
+            _ => 40,
+        };
+        assert_eq!(held(d), own + 56, "{}", series.date(d));
+        // Their deadline is 30 April: none of them is overdue while it waits its turn.
+        assert_eq!(overdue(d), 0, "{}", series.date(d));
+    }
+    let caught_up: i64 = window.map(held).sum::<i64>() - (10 * 40 + 2 * 80);
+    assert_eq!(caught_up, 560);
+    assert_eq!(total(&series, day("2021-04-30"), |r| r.pending), 0);
 }
 
 #[test]

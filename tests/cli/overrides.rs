@@ -316,7 +316,7 @@ fn setting_a_value_to_what_the_files_say_changes_nothing() {
         "staffing.caseworkers=2567",
         "suspensions.spring.end=2020-05-25",
         "suspension_end=2020-05-25",
-        "groups.dagpenge.duration.mean_days=120",
+        "groups.dagpenge.duration.mean_days=113",
         "groups.dagpenge.duration_changes.lockdown.mean_days=180",
         "staffing.changes.reopen.phone_share=1.0",
         "groups.dagpenge.inflow_changes.march.inflow_per_day=2400.0",
