@@ -11,13 +11,16 @@ const REPS: u32 = 10;
 
 fn sweep_throughput(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scarce.toml");
-    let scenario = backlog::scenario::load(&path).expect("fixture loads");
+    let base = backlog::scenario::Base::read(&path).expect("fixture reads");
+    let scenario = base.build(&[]).expect("fixture loads");
     let grid = Grid::parse(&["caseworkers=1..5.5:0.5".to_string()]).expect("valid grid");
-    overrides::check(&scenario, &grid).expect("grid fits the scenario");
+    overrides::check(&base, &[], &grid).expect("grid fits the scenario");
     let points: Vec<_> = (0..grid.len()).map(|i| (i, grid.point(i))).collect();
     let runs = points.len() as u64 * u64::from(REPS);
     assert_eq!(runs, 100);
     let sweep = Sweep {
+        base: &base,
+        set: &[],
         scenario: &scenario,
         seed: scenario.seed,
         reps: REPS,
@@ -34,7 +37,10 @@ fn sweep_throughput(c: &mut Criterion) {
             .expect("thread pool");
         let progress = Progress::hidden();
         group.bench_function(format!("threads_{threads}"), |b| {
-            b.iter(|| pool.install(|| sweep.run_points(&grid.keys(), &points, &progress)))
+            b.iter(|| {
+                pool.install(|| sweep.run_points(&grid.keys(), &points, &progress))
+                    .expect("every point builds")
+            })
         });
     }
     group.finish();

@@ -480,7 +480,7 @@ fn result(
     };
     let error = error_of(&simulated);
     CheckResult {
-        scenario: scenario.name.clone(),
+        scenario: scenario.label(),
         file: scenario.file.display().to_string(),
         figure: e.figure.clone(),
         source: e.source.clone(),

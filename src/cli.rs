@@ -79,6 +79,16 @@ fn memory_size(text: &str) -> Result<u64, String> {
     crate::scenario::parse_bytes(text)
 }
 
+/// Values laid over the scenario files: shared by every command that reads scenarios.
+#[derive(Debug, Args)]
+pub struct SetOptions {
+    /// Set one value of the scenario, by its path: staffing.caseworkers=300, suspensions.spring.end=2020-06-30,
+    /// groups.dagpenge.duration.mean_days=110 (docs/scenario.md). Repeatable; applied in order, after every
+    /// `extends` layer, to each scenario given.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// The scenario file (TOML).
@@ -120,6 +130,8 @@ pub struct SimulateArgs {
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
     #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 
@@ -143,6 +155,8 @@ pub struct ReportArgs {
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
     #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 
@@ -165,6 +179,8 @@ pub struct CompareArgs {
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
     #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 
@@ -173,6 +189,8 @@ pub struct ValidateArgs {
     /// Scenario files (TOML).
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub overrides: SetOptions,
     /// Report scenarios whose runs would need more memory than this, as `simulate` would refuse them.
     #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = memory_size)]
     pub max_memory: u64,
@@ -197,6 +215,8 @@ pub struct CheckArgs {
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
     #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
     pub run: RunOptions,
 }
 
@@ -204,9 +224,10 @@ pub struct CheckArgs {
 pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// KEY=SPEC: a range START..END:STEP (inclusive) or a list A,B,C. Keys: caseworkers, caseworkers_factor,
-    /// meetings_per_caseworker_day, phone_share, suspension_end (dates, step in days), inflow_factor. Several
-    /// --vary make a grid; the first varies slowest.
+    /// KEY=SPEC: a range START..END:STEP (inclusive) or a list A,B,C. KEY is any key --set takes
+    /// (staffing.changes.reopen.add_caseworkers, suspensions.spring.end with dates stepped in days,
+    /// groups.dagpenge.inflow_factor, ...) or caseworkers, caseworkers_factor, meetings_per_caseworker_day,
+    /// phone_share, suspension_end, inflow_factor. Several --vary make a grid; the first varies slowest.
     #[arg(long = "vary", value_name = "KEY=SPEC")]
     pub vary: Vec<String>,
     /// Where to write the results; `-` is stdout.
@@ -221,6 +242,15 @@ pub struct SweepArgs {
     /// A condition on a metric, e.g. "overdue_end<=0"; without --vary, bisects for the smallest staffing meeting it.
     #[arg(long, value_name = "EXPR")]
     pub target: Option<String>,
+    /// With --target and no --vary: bisect over this key's range instead of the staffing, e.g.
+    /// staffing.changes.reopen.add_caseworkers=0..2000:10 or suspensions.spring.end=2020-05-25..2020-08-31:1.
+    #[arg(
+        long,
+        value_name = "KEY=RANGE",
+        requires = "target",
+        conflicts_with = "vary"
+    )]
+    pub search: Option<String>,
     /// The target is evaluated on the period up to this date (default: the scenario's end).
     #[arg(long, value_name = "DATE", requires = "target")]
     pub by: Option<String>,
@@ -240,6 +270,8 @@ pub struct SweepArgs {
     /// Language of the chart's labels.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+    #[command(flatten)]
+    pub overrides: SetOptions,
     #[command(flatten)]
     pub run: RunOptions,
 }

@@ -11,6 +11,11 @@
 //! let total = backlog::summary::summarise(&scenario, &series, backlog::summary::Selection::whole(&series));
 //! assert!(total.books_balance());
 //! println!("peak backlog {} on {:?}", total.backlog_peak, total.backlog_peak_date);
+//!
+//! // The same scenario with a longer suspension, as `--set` gives it.
+//! let longer = backlog::scenario::Override::parse("--set", "suspensions.spring.end=2020-06-30").unwrap();
+//! let what_if = backlog::scenario::load_with(std::path::Path::new("scenarios/cph2020.toml"), &[longer]).unwrap();
+//! assert_eq!(what_if.overrides, ["suspensions.spring.end=2020-06-30"]);
 //! ```
 
 pub mod check;

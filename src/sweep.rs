@@ -10,11 +10,12 @@ pub mod grid;
 pub mod output;
 pub mod overrides;
 pub mod progress;
+pub mod search;
 pub mod shard;
 pub mod target;
 
 use crate::engine::{replication_seed, Simulation};
-use crate::scenario::Scenario;
+use crate::scenario::{Base, Override, Scenario};
 use crate::signals::{self, Interrupted};
 use crate::summary::{band, day_index, summarise, Selection};
 use grid::{Key, Value};
@@ -40,8 +41,11 @@ pub struct RepOutcome {
     pub target: Option<(Option<f64>, bool)>,
 }
 
-/// What every point of a sweep shares: the base scenario, seed, replications and target.
+/// What every point of a sweep shares: the scenario's merged files and the `--set` overrides each point starts
+/// from, the scenario they make, seed, replications and target.
 pub struct Sweep<'a> {
+    pub base: &'a Base,
+    pub set: &'a [Override],
     pub scenario: &'a Scenario,
     pub seed: u64,
     pub reps: u32,
@@ -69,21 +73,22 @@ impl Sweep<'_> {
     }
 
     /// Runs the given points (index in grid order and values for `keys`), all replications each, in parallel;
-    /// returns each point's row and its replications, in the order given. After SIGINT or SIGTERM no further
-    /// run starts, and the result is `Err`.
+    /// returns each point's row and its replications, in the order given. A point the scenario cannot take (two
+    /// axes that are fine alone but not together) is bad input ([`crate::error::InputError`]); after SIGINT or
+    /// SIGTERM no further run starts, and the error is [`Interrupted`].
     pub fn run_points(
         &self,
         keys: &[Key],
         points: &[(usize, Vec<Value>)],
         progress: &Progress,
-    ) -> Result<Vec<(Row, Vec<RepOutcome>)>, Interrupted> {
+    ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
         let reps = self.reps as usize;
         let mut results = Vec::with_capacity(points.len());
         for chunk in points.chunks(CHUNK_POINTS) {
             let scenarios: Vec<Scenario> = chunk
                 .iter()
-                .map(|(_, values)| overrides::apply(self.scenario, keys, values))
-                .collect();
+                .map(|(_, values)| overrides::build(self.base, self.set, keys, values))
+                .collect::<Result<_, _>>()?;
             let outcomes: Vec<RepOutcome> = (0..chunk.len() * reps)
                 .into_par_iter()
                 .map(|run| {

@@ -7,7 +7,7 @@ use crate::scenario;
 
 pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     // And the scenarios their like-for-like figures are computed on, before any long work.
     let counterfactuals = check::load_counterfactuals(&scenarios)?;
     for code in &args.municipalities {

@@ -8,7 +8,7 @@ use crate::scenario::{self, Scenario};
 
 pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
     let plot_output = args
         .plot
@@ -87,7 +87,7 @@ pub fn overlay_lines(scenarios: &[Scenario], outcomes: &[Outcome]) -> Vec<Overla
         .filter_map(|(i, (s, outcome))| {
             let series = outcome.first.as_ref()?;
             Some(OverlayLine {
-                label: format!("{}: {}", compare::letter(i), s.name),
+                label: format!("{}: {}", compare::letter(i), s.label()),
                 tag: compare::letter(i),
                 start: series.start,
                 values: (0..series.days)

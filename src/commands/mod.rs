@@ -11,7 +11,7 @@ mod validate;
 
 use crate::cli::{Cli, Command, RunOptions};
 use crate::error::{exit_code, InputError};
-use crate::scenario::{Scenario, SizeEstimate};
+use crate::scenario::{Override, Scenario, SizeEstimate};
 pub use output::{one_on_stdout, Output, Transaction};
 
 /// Runs a parsed command line and returns the process exit code.
@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Validate(args) => validate::run(args, quiet).map(|()| exit_code::OK),
         Command::Check(args) => check::run(args, quiet),
         Command::Report(args) => report::run(args, quiet).map(|()| exit_code::OK),
-        Command::Sweep(args) => sweep::run(args, quiet).map(|()| exit_code::OK),
+        Command::Sweep(args) => sweep::run(args).map(|()| exit_code::OK),
         Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
@@ -42,6 +42,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(exit_code::OK)
         }
     }
+}
+
+/// The `--set` arguments, parsed (their keys are checked against the scenario when it is loaded).
+pub fn overrides(options: &crate::cli::SetOptions) -> Result<Vec<Override>, InputError> {
+    options
+        .set
+        .iter()
+        .map(|argument| Override::parse("--set", argument))
+        .collect()
 }
 
 /// Runs `work` on a pool of `threads` threads (see [`plan`]).

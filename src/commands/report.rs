@@ -12,7 +12,7 @@ use crate::scenario::{self, Scenario};
 
 pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     let out = Output::file("--out", &args.out, &["html", "htm"])?;
     // With the report on stdout, the "wrote" line is left out.
     let stdout = (!out.is_stdout())

@@ -20,7 +20,7 @@ pub const OUT_FILES: [&str; 7] = [
 ];
 
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
-    let scenario = scenario::load(&args.scenario)?;
+    let scenario = scenario::load_with(&args.scenario, &super::overrides(&args.overrides)?)?;
     let reps = args.run.reps.unwrap_or(scenario.replications);
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
@@ -180,6 +180,9 @@ fn write_directory(
     }
     if let Some(reps) = args.run.reps {
         overrides.insert("replications".into(), reps.into());
+    }
+    if !info.set.is_empty() {
+        overrides.insert("set".into(), info.set.clone().into());
     }
     let record = RunRecord {
         scenario: info,

@@ -5,19 +5,34 @@ use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::report::plot::{AxisUnit, SweepChart};
 use crate::report::VERSION;
-use crate::scenario::{self, Scenario, SizeEstimate};
+use crate::scenario::{Base, SizeEstimate};
 use crate::streams::note;
-use crate::sweep::grid::{Grid, Key, Value};
+use crate::sweep::grid::{Axis, Grid, Key, Value};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
 use crate::sweep::progress::Progress;
+use crate::sweep::search::{self, Lever};
 use crate::sweep::shard::{self, ShardSpec};
-use crate::sweep::target::{self, Condition, Staffing, Target};
+use crate::sweep::target::{Condition, Staffing, Target};
 use crate::sweep::{overrides, RepOutcome, Sweep, MAX_RUNS};
-use std::collections::BTreeMap;
 
-pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
+pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     // Everything that can be checked without the scenario, first.
     let grid = Grid::parse(&args.vary)?;
+    let set = super::overrides(&args.overrides)?;
+    let range = args
+        .search
+        .as_deref()
+        .map(|text| match Axis::parse(text) {
+            Ok(axis) => Ok(Axis {
+                key: axis.key.given_to("--search"),
+                ..axis
+            }),
+            Err(error) => Err(InputError::argument(
+                "--search",
+                error.problems[0].message.clone(),
+            )),
+        })
+        .transpose()?;
     let shard = args
         .shard
         .as_deref()
@@ -35,9 +50,22 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
         return Err(InputError::argument("--jobs", "must be at least 1").into());
     }
 
-    let scenario = scenario::load(&args.scenario)?;
+    let base = Base::read(&args.scenario)?;
+    let scenario = base.build(&set)?;
     let reps = args.run.reps.unwrap_or(scenario.replications);
-    overrides::check(&scenario, &grid)?;
+    overrides::check(&base, &set, &grid)?;
+    if let Some(axis) = &range {
+        // The search tries both ends first; a value between them that the scenario cannot take stops it when
+        // it is built, with the same message.
+        let ends = [axis.values[0], axis.values[axis.values.len() - 1]];
+        let grid = Grid {
+            axes: vec![Axis {
+                values: ends.to_vec(),
+                ..axis.clone()
+            }],
+        };
+        overrides::check(&base, &set, &grid)?;
+    }
     let target = condition
         .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))
         .transpose()?;
@@ -87,11 +115,11 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
     if args.plot.is_some() {
         match grid.axes.as_slice() {
             [axis] if !axis.key.is_date() && shard.is_none() => {}
-            [] if target.is_some() => {}
+            [] if target.is_some() && range.as_ref().is_none_or(|axis| !axis.key.is_date()) => {}
             _ => {
                 return Err(InputError::argument(
                     "--plot",
-                    "draws one numeric --vary key, or the staffing a --target search tried, against the days to clear; give exactly one --vary (and no --shard), or none with --target",
+                    "draws one numeric --vary key, or the values a --target search tried (staffing, or a numeric --search key), against the days to clear; give exactly one --vary (and no --shard), or none with --target",
                 )
                 .into())
             }
@@ -122,13 +150,23 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario that will be simulated passes the size checks: each grid point, with its values applied.
     let mut work = super::Work::default();
     if bisection {
-        // The search runs the base scenario at other staffing levels, which change no size.
+        // The staffing search runs the base scenario at other staffing levels, which change no size; a --search
+        // may (an inflow factor): both ends of its range are checked too.
         work.add(&super::estimate(&scenario, &args.run)?, u64::from(reps));
+        if let Some(axis) = &range {
+            for value in [axis.values[0], axis.values[axis.values.len() - 1]] {
+                let point =
+                    overrides::build(&base, &set, std::slice::from_ref(&axis.key), &[value])?;
+                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
+                    InputError::argument("--search", format!("at {}={value}: {message}", axis.key))
+                })?;
+            }
+        }
     } else {
         let keys = grid.keys();
         for index in point_indices(&grid, shard) {
             let values = grid.point(index);
-            let point = overrides::apply(&scenario, &keys, &values);
+            let point = overrides::build(&base, &set, &keys, &values)?;
             let estimate =
                 SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
                     let at: Vec<String> = keys
@@ -144,6 +182,8 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
     let threads = super::plan_work(&work, &args.run)?;
 
     let sweep = Sweep {
+        base: &base,
+        set: &set,
         scenario: &scenario,
         seed,
         reps,
@@ -155,8 +195,13 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
         seed,
         replications: reps,
         version: VERSION.to_string(),
+        set: scenario.overrides.clone(),
         keys: grid.keys(),
-        vary: grid.axes.iter().map(|a| (a.key, a.spec.clone())).collect(),
+        vary: grid
+            .axes
+            .iter()
+            .map(|a| (a.key.clone(), a.spec.clone()))
+            .collect(),
         target: target.as_ref().map(|t| TargetHeader {
             condition: t.condition.to_string(),
             by: t.by,
@@ -170,16 +215,41 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
     };
     let mut tried = Vec::new();
     let results = super::with_threads(threads, || match (&target, bisection) {
-        (Some(target), true) => search(&sweep, &scenario, target, &mut header, &mut tried),
+        (Some(target), true) => {
+            let lever = match range {
+                Some(axis) => Lever::Range(axis),
+                None => Lever::Staffing(Staffing::of(&scenario)),
+            };
+            header.keys = vec![lever.key().clone()];
+            let progress = Progress::new(None);
+            let searched = search::search(&sweep, &lever, target, &progress);
+            progress.finish();
+            searched.map(|searched| {
+                tried = searched.tried;
+                vec![searched.best]
+            })
+        }
         _ => run_grid(&sweep, &grid, shard, reps),
     })??;
 
     let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
-    if let (Some(target), [axis], false) = (&target, grid.axes.as_slice(), quiet) {
-        // A one-key grid answers the target question directly; say so next to the progress lines.
-        match rows.iter().find(|row| row.target.is_some_and(|t| t.met)) {
-            Some(row) => note(&format!(
-                "target: first {} in the grid meeting {} by {} with confidence {}: {}",
+    // A one-key grid answers the target question directly. When the first value meets it and the last does not
+    // (a later suspension end, a larger inflow), the answer is the last that does.
+    let meets = |row: &Row| row.target.is_some_and(|t| t.met);
+    let falling = rows.first().is_some_and(meets) && !rows.last().is_some_and(meets);
+    let grid_answer = if falling {
+        rows.iter()
+            .rev()
+            .find(|row| meets(row))
+            .map(|row| ("last", row))
+    } else {
+        rows.iter().find(|row| meets(row)).map(|row| ("first", row))
+    };
+    if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
+        // Say so next to the progress lines.
+        match grid_answer {
+            Some((which, row)) => note(&format!(
+                "target: {which} {} in the grid meeting {} by {} with confidence {}: {}",
                 axis.key, target.condition, target.by, target.confidence, row.values[0]
             )),
             None => note(&format!(
@@ -205,19 +275,17 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
         // smallest that met it.
         let (key, points, answer) = match grid.axes.as_slice() {
             [axis] => (
-                axis.key,
+                &axis.key,
                 rows.iter()
                     .filter_map(|row| Some((number(&row.values[0])?, row.bands[days_to_clear])))
                     .collect::<Vec<_>>(),
-                rows.iter()
-                    .find(|row| row.target.is_some_and(|t| t.met))
-                    .and_then(|row| number(&row.values[0])),
+                grid_answer.and_then(|(_, row)| number(&row.values[0])),
             ),
             _ => (
-                header.keys[0],
+                &header.keys[0],
                 tried
                     .iter()
-                    .map(|(x, bands, _)| (*x, bands[days_to_clear]))
+                    .filter_map(|(value, row)| Some((number(value)?, row.bands[days_to_clear])))
                     .collect(),
                 rows.first()
                     .filter(|row| row.target.is_some_and(|t| t.met))
@@ -244,8 +312,9 @@ pub fn run(args: SweepArgs, quiet: bool) -> anyhow::Result<()> {
                     lang.fill("sweep_target", &[&t.condition.to_string()]),
                 )
             });
+        let title = scenario.label();
         let chart = SweepChart {
-            scenario: &scenario.name,
+            scenario: &title,
             x_label: key.name(),
             unit: axis_unit(key),
             points: &points,
@@ -277,7 +346,7 @@ fn run_grid(
     let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
-    Ok(results?)
+    results
 }
 
 /// The grid points this run simulates: all, or those of its shard.
@@ -288,69 +357,14 @@ fn point_indices(grid: &Grid, shard: Option<ShardSpec>) -> Vec<usize> {
     }
 }
 
-/// Bisects for the smallest staffing meeting the target; returns its one row and sets the header's key.
-fn search(
-    sweep: &Sweep,
-    scenario: &Scenario,
-    target: &Target,
-    header: &mut Header,
-    plotted: &mut Vec<(f64, Vec<crate::summary::Band>, bool)>,
-) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
-    let staffing = Staffing::of(scenario);
-    header.keys = vec![staffing.key];
-    let progress = Progress::new(None);
-    let mut tried: BTreeMap<u64, (Row, Vec<RepOutcome>)> = BTreeMap::new();
-    let found = target::bisect(&staffing, |steps| {
-        let value = staffing.value(steps);
-        let mut results = sweep.run_points(&[staffing.key], &[(0, vec![value])], &progress)?;
-        let (row, reps) = results.pop().expect("one point run");
-        let outcome = row.target.expect("a target is set");
-        progress.note(&format!(
-            "target: {}={value}: {} of {} replications meet {} by {} ({})",
-            staffing.key,
-            reps.iter()
-                .filter(|r| r.target.is_some_and(|(_, holds)| holds))
-                .count(),
-            reps.len(),
-            target.condition,
-            target.by,
-            if outcome.met { "met" } else { "not met" }
-        ));
-        tried.insert(steps, (row, reps));
-        Ok(outcome.met)
-    })?;
-    progress.finish();
-    let value = staffing.value(found.steps);
-    if found.met {
-        progress.note(&format!(
-            "target: smallest {} meeting {} by {} with confidence {}: {value}",
-            staffing.key, target.condition, target.by, target.confidence
-        ));
-    } else {
-        let limit = match staffing.key {
-            Key::Caseworkers => "FTE",
-            _ => "(the largest factor allowed)",
-        };
-        progress.note(&format!(
-            "target: no {} up to {value} {limit} meets {} by {} with confidence {}",
-            staffing.key, target.condition, target.by, target.confidence
-        ));
-    }
-    plotted.extend(tried.iter().map(|(&steps, (row, _))| {
-        let x = steps as f64 / f64::from(staffing.resolution_steps_per_unit);
-        (x, row.bands.clone(), row.target.is_some_and(|t| t.met))
-    }));
-    let best = tried.remove(&found.steps).expect("the answer was tried");
-    Ok(vec![best])
-}
-
-/// The unit of a swept key on the chart's x axis.
-fn axis_unit(key: Key) -> AxisUnit {
-    match key {
-        Key::Caseworkers => AxisUnit::Fte,
-        Key::CaseworkersFactor | Key::InflowFactor => AxisUnit::Factor,
-        Key::MeetingsPerCaseworkerDay => AxisUnit::PerDay,
-        Key::PhoneShare => AxisUnit::Share,
-        Key::SuspensionEnd => AxisUnit::Plain,
+fn axis_unit(key: &Key) -> AxisUnit {
+    let name = key.name();
+    let last = name.rsplit(['.', ']']).next().unwrap_or(name);
+    match last {
+        "caseworkers" | "add_caseworkers" => AxisUnit::Fte,
+        "caseworkers_factor" | "inflow_factor" => AxisUnit::Factor,
+        "meetings_per_caseworker_day" | "max_meetings_per_caseworker_day" => AxisUnit::PerDay,
+        "phone_share" | "capacity_share" => AxisUnit::Share,
+        _ => AxisUnit::Plain,
     }
 }

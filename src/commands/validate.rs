@@ -4,11 +4,12 @@ use crate::error::InputError;
 use crate::scenario::{self, bytes, SizeEstimate};
 
 pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
+    let overrides = super::overrides(&args.overrides)?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     let mut problems = Vec::new();
     let mut lines = Vec::new();
     for path in &args.scenarios {
-        let loaded = scenario::load(path).and_then(|s| {
+        let loaded = scenario::load_with(path, &overrides).and_then(|s| {
             let estimate = SizeEstimate::of_scenario(&s);
             estimate
                 .check_memory(args.max_memory)
@@ -19,7 +20,7 @@ pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
             Ok((s, estimate)) => lines.push(format!(
                 "{}: ok: \"{}\", {} to {}, {} municipalit{}, {} group{}, {} suspension{}; a run needs about {} of memory",
                 path.display(),
-                s.name,
+                s.label(),
                 s.start,
                 s.end,
                 s.municipalities.len(),

@@ -91,6 +91,8 @@ const _: () = assert!(std::mem::size_of::<Person>() == 16);
 #[derive(Debug, Clone, Copy, Default)]
 struct DayStaffing {
     caseworkers_factor: f64,
+    /// FTE added for the reference population (temporary staff).
+    add_caseworkers: f64,
     /// Statutory meetings one FTE can hold today (0 on closed days).
     meetings_per_fte: f64,
 }
@@ -453,7 +455,9 @@ impl<'a> Rules<'a> {
     /// Caseworkers and meeting capacity of municipality `m` on `day`.
     fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
         let staffing = self.staffing[day as usize];
-        let caseworkers = self.scenario.municipalities[m].caseworkers * staffing.caseworkers_factor;
+        let municipality = &self.scenario.municipalities[m];
+        let caseworkers = municipality.caseworkers * staffing.caseworkers_factor
+            + municipality.reference_share * staffing.add_caseworkers;
         (caseworkers, caseworkers * staffing.meetings_per_fte)
     }
 }
@@ -1018,6 +1022,7 @@ fn day_staffing(scenario: &Scenario, calendar: &Calendar, day: Day) -> DayStaffi
     if !calendar.is_working(day) {
         return DayStaffing {
             caseworkers_factor: level.caseworkers_factor,
+            add_caseworkers: level.add_caseworkers,
             meetings_per_fte: 0.0,
         };
     }
@@ -1039,6 +1044,7 @@ fn day_staffing(scenario: &Scenario, calendar: &Calendar, day: Day) -> DayStaffi
     }
     DayStaffing {
         caseworkers_factor: level.caseworkers_factor,
+        add_caseworkers: level.add_caseworkers,
         meetings_per_fte: per_fte,
     }
 }

@@ -108,6 +108,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("prov_reps", "replications", "replikationer"),
     ("prov_period", "period", "periode"),
     ("prov_shown", "municipalities shown (codes)", "viste kommuner (koder)"),
+    ("prov_set", "values set (--set)", "ændrede værdier (--set)"),
     ("prov_version", "backlog version", "backlog-version"),
     ("prov_command", "command", "kommando"),
     ("prov_note", "Charts show replication 0, whose seed is the scenario's seed; numbers are means over replications.", "Graferne viser replikation 0 med scenariets seed; tallene er gennemsnit over replikationer."),

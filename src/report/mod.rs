@@ -44,6 +44,8 @@ pub struct ScenarioInfo {
     pub end: String,
     pub version: String,
     pub replications: u32,
+    /// The `--set` overrides laid over the scenario files, `KEY=VALUE`, in the order applied.
+    pub set: Vec<String>,
     /// The municipality codes chosen with `--municipality`: every figure is then over these only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub municipalities_shown: Option<Vec<u32>>,
@@ -60,6 +62,7 @@ impl ScenarioInfo {
             end: scenario.end.to_string(),
             version: VERSION.to_string(),
             replications,
+            set: scenario.overrides.clone(),
             municipalities_shown: None,
         }
     }

@@ -225,6 +225,9 @@ pub fn write(
         &info.sha256[..12.min(info.sha256.len())],
         info.version
     )?;
+    if !info.set.is_empty() {
+        writeln!(out, "set {}", info.set.join(" "))?;
+    }
     if let Some(codes) = &info.municipalities_shown {
         let codes: Vec<String> = codes.iter().map(u32::to_string).collect();
         writeln!(

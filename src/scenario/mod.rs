@@ -1,22 +1,29 @@
-//! Scenario files: read, resolve `extends`, check, and turn into a [`Scenario`].
+//! Scenario files: read, resolve `extends`, lay `--set` overrides over them, check, and turn into a [`Scenario`].
 //!
-//! Two levels, as in the tools we admire: [`raw`] is what serde reads (shapes and types only), [`validate`]
-//! checks meaning and builds the ready-to-run [`Scenario`]. Every problem is reported with the file, the key path
-//! and the line, and `validate` collects all of them rather than stopping at the first.
+//! Three steps: [`layers`] reads a file and the files it extends and merges their tables ([`Base`]);
+//! [`overrides`] writes `KEY=VALUE` overrides into the merged table; then [`raw`] is what serde reads (shapes and
+//! types only) and [`validate`] checks meaning and builds the ready-to-run [`Scenario`]. Overrides go through the
+//! same checks as the files, so `--set` and `--vary` need no rules of their own. Every problem is reported with
+//! the file that wrote the key (or the override), the key path and the line, and `validate` collects all of them
+//! rather than stopping at the first.
 
 mod expect_municipalities;
+mod layers;
 mod limits;
 pub mod locate;
 pub mod model;
 mod municipalities;
 mod municipality_columns;
 mod municipality_file;
+pub mod overrides;
 pub mod raw;
 mod validate;
+pub use layers::{merge, MAX_EXTENDS_DEPTH};
 pub use limits::{
     bytes, parse_bytes, SizeEstimate, DEFAULT_MAX_MEMORY, MAX_CELLS, MAX_GROUPS, MAX_MEETINGS,
     MAX_SUSPENSIONS,
 };
+pub use overrides::Override;
 pub use validate::{MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS};
 
 pub use model::*;
@@ -24,13 +31,13 @@ pub use raw::{HolidayRule, Order};
 
 use crate::error::{InputError, Location, Problem};
 use locate::Segment;
-use sha2::{Digest, Sha256};
+use overrides::Applied;
+use sha2::Sha256;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml_edit::ImDocument;
 
-/// How deep an `extends` chain may go.
-const MAX_EXTENDS_DEPTH: usize = 16;
 /// Largest scenario or data file read (bytes).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Largest scenario file (bytes). Real scenarios are a few kilobytes; parsing takes memory and time in
@@ -41,21 +48,61 @@ pub const MAX_SCENARIO_BYTES: usize = 1024 * 1024;
 pub(crate) struct Source {
     pub path: PathBuf,
     pub doc: ImDocument<String>,
+    /// The file's own keys (without `extends`), to follow ids from the merged table back into the file.
+    pub table: toml::Table,
 }
 
-/// Everything read while loading: the files of the `extends` chain (child first) and the bytes hashed.
+/// Everything read while loading: the files of the `extends` layers (the file given first, then the layers
+/// below it, the last applied first), the merged table, the overrides written into it, and the bytes hashed.
 pub(crate) struct Sources {
-    pub files: Vec<Source>,
+    pub files: Arc<Vec<Source>>,
+    pub merged: toml::Table,
+    pub overrides: Vec<Applied>,
+    /// The overrides as given, `KEY=VALUE`.
+    pub given: Vec<String>,
     pub hasher: Sha256,
 }
 
 impl Sources {
-    /// Attaches file and line to problems found by key path.
+    /// Attaches file and line to problems found by key path. A key an override wrote (or a key inside it) names
+    /// the override instead; a problem with a table an override wrote into is found in the file and says so.
     pub fn locate(&self, key: &str, message: String) -> Problem {
         let path = locate::parse(key);
+        // The last override that wrote the key wins, as it does in the table.
+        if let Some(applied) = self
+            .overrides
+            .iter()
+            .rev()
+            .find(|a| !path.is_empty() && path.starts_with(&a.path))
+        {
+            let message = if applied.shown == applied.key {
+                message
+            } else {
+                format!("{}: {message}", applied.shown)
+            };
+            return Problem {
+                location: self.files.first().map(|source| Location {
+                    file: source.path.clone(),
+                    line_col: None,
+                }),
+                key: applied.label.clone(),
+                message,
+            };
+        }
+        let message = match self
+            .overrides
+            .iter()
+            .rev()
+            .find(|a| !path.is_empty() && a.path.starts_with(&path))
+        {
+            Some(inside) => format!("{message} (with {})", inside.label),
+            None => message,
+        };
         let mut partial = None;
-        for source in &self.files {
-            if let Some((span, whole)) = locate::span(&source.doc, &path) {
+        for source in self.files.iter() {
+            let (in_file, complete) = in_file(&self.merged, &source.table, &path);
+            if let Some((span, whole)) = locate::span(&source.doc, &in_file) {
+                let whole = whole && complete;
                 let location = Location {
                     file: source.path.clone(),
                     line_col: Some(locate::line_col(source.doc.raw(), span.start)),
@@ -82,6 +129,77 @@ impl Sources {
             message,
         }
     }
+
+    /// The file that wrote `key` (the last layer that has it), or the file given (also when `--set` wrote it).
+    pub fn declaring(&self, key: &str) -> Option<&Source> {
+        let path = locate::parse(key);
+        if self.overrides.iter().any(|a| path.starts_with(&a.path)) {
+            return self.files.first();
+        }
+        self.files
+            .iter()
+            .find(|source| {
+                let (in_file, complete) = in_file(&self.merged, &source.table, &path);
+                complete && locate::span(&source.doc, &in_file).is_some_and(|(_, whole)| whole)
+            })
+            .or(self.files.first())
+    }
+}
+
+/// Translates a key path of the merged table into the same key in one file: entries of lists merged by `id` sit
+/// at other positions in each file. Stops at a list entry the file does not have, and then says the path is not
+/// whole.
+fn in_file(merged: &toml::Table, file: &toml::Table, path: &[Segment]) -> (Vec<Segment>, bool) {
+    let mut out = Vec::new();
+    let mut merged_node: Option<&toml::Value> = None;
+    let mut file_node: Option<&toml::Value> = None;
+    for (depth, segment) in path.iter().enumerate() {
+        match segment {
+            Segment::Key(key) => {
+                let (m, f) = if depth == 0 {
+                    (merged.get(key), file.get(key))
+                } else {
+                    (
+                        merged_node.and_then(|n| n.get(key.as_str())),
+                        file_node.and_then(|n| n.get(key.as_str())),
+                    )
+                };
+                out.push(segment.clone());
+                (merged_node, file_node) = (m, f);
+            }
+            Segment::Index(i) => {
+                let entry = merged_node.and_then(|n| n.get(*i));
+                match entry.and_then(layers::id_of) {
+                    Some(id) => {
+                        // The n-th entry with this id (an id given twice is reported on its second entry).
+                        let earlier = merged_node.and_then(|n| n.as_array()).map_or(0, |items| {
+                            items[..*i]
+                                .iter()
+                                .filter(|e| layers::id_of(e) == Some(id))
+                                .count()
+                        });
+                        let found = file_node.and_then(|n| n.as_array()).and_then(|items| {
+                            items
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, e)| layers::id_of(e) == Some(id))
+                                .nth(earlier)
+                                .map(|(j, _)| j)
+                        });
+                        let Some(j) = found else { return (out, false) };
+                        out.push(Segment::Index(j));
+                        file_node = file_node.and_then(|n| n.get(j));
+                    }
+                    None => {
+                        out.push(segment.clone());
+                        file_node = file_node.and_then(|n| n.get(*i));
+                    }
+                }
+                merged_node = entry;
+            }
+        }
+    }
+    (out, true)
 }
 
 /// Reads a whole input file with the checks every input gets: exists, is a file, not too large, UTF-8 text.
@@ -131,12 +249,13 @@ fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
-/// Loads several scenarios; the problems of all of them are reported together, so one run shows every fix needed.
-pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, InputError> {
+/// Loads several scenarios, each with the same overrides; the problems of all of them are reported together,
+/// so one run shows every fix needed.
+pub fn load_all(paths: &[PathBuf], overrides: &[Override]) -> Result<Vec<Scenario>, InputError> {
     let mut scenarios = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        match load(path) {
+        match load_with(path, overrides) {
             Ok(scenario) => scenarios.push(scenario),
             Err(error) => problems.extend(error.problems),
         }
@@ -150,142 +269,74 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, InputError> {
 
 /// Loads, resolves and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, InputError> {
-    let mut sources = Sources {
-        files: Vec::new(),
-        hasher: Sha256::new(),
-    };
-    let table = read_chain(path, &mut sources, &mut Vec::new())?;
-    let raw: raw::RawScenario = deserialize(table, &sources)?;
-    validate::validate(raw, path, sources)
+    load_with(path, &[])
 }
 
-/// Reads `path` and everything it extends, child first, and returns the merged table. `chain` holds the files
-/// read so far (as written, and canonical), to refuse loops.
-fn read_chain(
-    path: &Path,
-    sources: &mut Sources,
-    chain: &mut Vec<(PathBuf, PathBuf)>,
-) -> Result<toml::Table, InputError> {
-    const NEEDED: &str =
-        "a scenario needs at least name, seed, start, end, municipalities, staffing and groups";
-    let text = read_text(path)?;
-    if text.len() > MAX_SCENARIO_BYTES {
-        return Err(InputError::file(
-            path,
-            format!(
-                "is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes (put large data in a CSV)",
-                text.len()
-            ),
-        ));
+/// Loads a scenario file with overrides laid over it.
+pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
+    Base::read(path)?.build(overrides)
+}
+
+/// A scenario file read and its layers merged, not yet checked: the base a sweep builds each grid point from.
+pub struct Base {
+    path: PathBuf,
+    files: Arc<Vec<Source>>,
+    merged: toml::Table,
+    hasher: Sha256,
+}
+
+impl Base {
+    /// Reads the file and everything it extends, and merges them.
+    pub fn read(path: &Path) -> Result<Base, InputError> {
+        let mut hasher = Sha256::default();
+        let mut layers = layers::read(path, &mut hasher)?;
+        let mut merged = toml::Table::new();
+        for layer in &layers {
+            merge(&mut merged, layer.table.clone());
+        }
+        layers::strip_markers(&mut merged);
+        // Problems are looked up in the file given first, then in the layers below it, the last applied first.
+        layers.reverse();
+        Ok(Base {
+            path: path.to_path_buf(),
+            files: Arc::new(layers),
+            merged,
+            hasher,
+        })
     }
-    if text.trim().is_empty() {
-        return Err(InputError::file(path, format!("is empty; {NEEDED}")));
+
+    /// The scenario file given.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
-    let doc = ImDocument::parse(text.clone()).map_err(|e| syntax_error(path, &text, &e))?;
-    let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
-        InputError::one(
-            Some(Location {
-                file: path.to_path_buf(),
-                line_col: e.span().map(|s| locate::line_col(&text, s.start)),
-            }),
-            "",
-            e.message().to_string(),
-        )
-    })?;
-    if table.is_empty() {
-        return Err(InputError::file(
-            path,
-            format!("has only comments and blank lines; {NEEDED}"),
-        ));
-    }
-    sources.hasher.update(text.as_bytes());
-    let extends = table.remove("extends");
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    chain.push((path.to_path_buf(), canonical));
-    sources.files.push(Source {
-        path: path.to_path_buf(),
-        doc,
-    });
-    let Some(extends) = extends else {
-        return Ok(table);
-    };
-    // Problems with `extends` point at the key in this file.
-    let extends_problem = |sources: &Sources, message: String| {
-        let source = sources.files.last().expect("this file was just pushed");
-        let line_col = locate::span(&source.doc, &[Segment::Key("extends".into())])
-            .map(|(span, _)| locate::line_col(&text, span.start));
-        InputError::one(
-            Some(Location {
-                file: path.to_path_buf(),
-                line_col,
-            }),
-            "extends",
-            message,
-        )
-    };
-    let toml::Value::String(parent) = extends else {
-        return Err(extends_problem(
-            sources,
-            "must be a string: the path of another scenario file".to_string(),
-        ));
-    };
-    let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
-    if parent_path.is_dir() {
-        return Err(extends_problem(
-            sources,
-            format!(
-                "`{parent}` is a directory, not a scenario file ({})",
-                parent_path.display()
-            ),
-        ));
-    }
-    if let Err(error) = std::fs::metadata(&parent_path) {
-        // ELOOP: symbolic links that point at each other (or too long a chain of them).
-        #[cfg(unix)]
-        let symlink_loop = error.raw_os_error() == Some(libc::ELOOP);
-        #[cfg(not(unix))]
-        let symlink_loop = false;
-        let message = if symlink_loop {
-            format!(
-                "`{parent}` is a loop of symbolic links ({}); point it at a scenario file",
-                parent_path.display()
-            )
-        } else if error.kind() == std::io::ErrorKind::NotFound {
-            format!(
-                "`{parent}` does not exist (looked for {})",
-                parent_path.display()
-            )
-        } else {
-            format!(
-                "`{parent}` cannot be read ({}): {error}",
-                parent_path.display()
-            )
+
+    /// Writes the overrides over the merged files, in order, then checks and builds the scenario.
+    pub fn build(&self, overrides: &[Override]) -> Result<Scenario, InputError> {
+        let mut merged = self.merged.clone();
+        let mut applied = Vec::new();
+        for o in overrides {
+            let written = overrides::apply(&mut merged, o).map_err(|message| {
+                InputError::one(
+                    Some(Location {
+                        file: self.path.clone(),
+                        line_col: None,
+                    }),
+                    o.label(),
+                    message,
+                )
+            })?;
+            applied.extend(written);
+        }
+        let sources = Sources {
+            files: Arc::clone(&self.files),
+            merged,
+            overrides: applied,
+            given: overrides.iter().map(Override::text).collect(),
+            hasher: self.hasher.clone(),
         };
-        return Err(extends_problem(sources, message));
+        let raw: raw::RawScenario = deserialize(sources.merged.clone(), &sources)?;
+        validate::validate(raw, &self.path, sources)
     }
-    let parent_canonical = parent_path
-        .canonicalize()
-        .unwrap_or_else(|_| parent_path.clone());
-    if chain.iter().any(|(_, seen)| *seen == parent_canonical) {
-        let files: Vec<String> = chain
-            .iter()
-            .map(|(written, _)| written.display().to_string())
-            .chain(std::iter::once(parent_path.display().to_string()))
-            .collect();
-        return Err(extends_problem(
-            sources,
-            format!("`{parent}` closes a loop: {}", files.join(" -> ")),
-        ));
-    }
-    if chain.len() >= MAX_EXTENDS_DEPTH {
-        return Err(extends_problem(
-            sources,
-            format!("the chain of extended files is deeper than {MAX_EXTENDS_DEPTH} files"),
-        ));
-    }
-    let mut base = read_chain(&parent_path, sources, chain)?;
-    merge(&mut base, table);
-    Ok(base)
 }
 
 fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> InputError {
@@ -300,41 +351,6 @@ fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> InputE
             error.message().trim().replace('\n', ": ")
         ),
     )
-}
-
-/// Overlays `child` on `base`: tables merge key by key, arrays of tables that carry an `id` merge element by
-/// `id` (new ids are appended), and everything else is replaced.
-pub fn merge(base: &mut toml::Table, child: toml::Table) {
-    for (key, value) in child {
-        match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table)) => {
-                merge(base_table, child_table)
-            }
-            (Some(toml::Value::Array(base_items)), toml::Value::Array(child_items))
-                if !child_items.is_empty()
-                    && child_items.iter().all(|v| id_of(v).is_some())
-                    && base_items.iter().all(|v| id_of(v).is_some()) =>
-            {
-                for item in child_items {
-                    let id = id_of(&item).map(str::to_string);
-                    match base_items
-                        .iter_mut()
-                        .find(|b| id_of(b).map(str::to_string) == id)
-                    {
-                        Some(toml::Value::Table(base_table)) => {
-                            if let toml::Value::Table(child_table) = item {
-                                merge(base_table, child_table);
-                            }
-                        }
-                        _ => base_items.push(item),
-                    }
-                }
-            }
-            (_, value) => {
-                base.insert(key, value);
-            }
-        }
-    }
 }
 
 /// Says what serde expected in the words of the file, not of the Rust types behind it: for a whole number, the
@@ -365,10 +381,6 @@ fn plain_types(message: &str, key: Option<&str>) -> String {
         other => other.to_string(),
     };
     format!("{before}; expected {plain}")
-}
-
-fn id_of(value: &toml::Value) -> Option<&str> {
-    value.as_table()?.get("id")?.as_str()
 }
 
 fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario, InputError> {

@@ -17,6 +17,8 @@ pub struct Scenario {
     pub file: PathBuf,
     /// sha256 of every file the scenario reads (its `extends` chain, then data files), in that order.
     pub sha256: String,
+    /// The `--set` (and sweep) overrides laid over the files, as `KEY=VALUE`, in the order applied.
+    pub overrides: Vec<String>,
     pub seed: u64,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -45,6 +47,15 @@ impl Scenario {
         (self.end - self.start).num_days() as usize + 1
     }
 
+    /// The name with the overrides laid over the files, for titles: `København 2020 (set suspensions.spring.end=2020-06-30)`.
+    pub fn label(&self) -> String {
+        if self.overrides.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} (set {})", self.name, self.overrides.join(", "))
+        }
+    }
+
     pub fn group_index(&self, id: &str) -> Option<usize> {
         self.groups.iter().position(|g| g.id == id)
     }
@@ -69,6 +80,9 @@ pub struct Municipality {
     pub surge: Vec<f64>,
     /// Caseworker FTE before any dated change.
     pub caseworkers: f64,
+    /// The municipality's share of FTE given for the whole reference population (its population share, or its
+    /// caseload share with `caseworkers_by = "caseload"`), such as a staffing change's `add_caseworkers`.
+    pub reference_share: f64,
 }
 
 impl Municipality {
@@ -118,6 +132,8 @@ impl<T> Dated<T> {
 pub struct StaffingLevel {
     /// Multiplies each municipality's base FTE.
     pub caseworkers_factor: f64,
+    /// FTE added on top, for the reference population (each municipality gets its `reference_share`).
+    pub add_caseworkers: f64,
     pub meetings_per_caseworker_day: f64,
     pub phone_share: f64,
     pub phone_time: f64,

@@ -482,6 +482,11 @@ fn allocate(
         .filter(|(_, m)| m.selected)
         .map(|(i, m)| {
             let local_stock: f64 = (0..groups.len()).map(|g| stock[g][i]).sum();
+            // The municipality's share of FTE given for the whole reference population.
+            let staff_share = match raw.caseworkers_by {
+                CaseworkersBy::Caseload if national_stock > 0.0 => local_stock / national_stock,
+                _ => population_share[i],
+            };
             let allocated = match raw.caseworkers_by {
                 CaseworkersBy::Caseload if national_stock > 0.0 => {
                     staffing.caseworkers * local_stock / national_stock
@@ -499,7 +504,9 @@ fn allocate(
                     .map(|g| inflow_scale[g][i] * m.inflow_factor)
                     .collect(),
                 surge: (0..groups.len()).map(|g| surge[g][i]).collect(),
-                caseworkers: m.caseworkers.or(caseworkers[i]).unwrap_or(allocated),
+                caseworkers: m.caseworkers.or(caseworkers[i]).unwrap_or(allocated)
+                    * staffing.caseworkers_factor,
+                reference_share: staff_share,
             }
         })
         .collect()

@@ -46,8 +46,7 @@ impl<'de> Deserialize<'de> for DateValue {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
-    /// Path of another scenario this one extends (relative to this file).
-    pub extends: Option<String>,
+    // `extends` is read and resolved before the merged table is deserialized (see `super::layers`).
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -265,6 +264,9 @@ pub struct RawStaffing {
     pub phone_time: f64,
     /// A quality floor: no caseworker holds more than this many meetings a working day.
     pub max_meetings_per_caseworker_day: Option<f64>,
+    /// Multiplies every municipality's caseworker FTE (after `caseworkers` and local settings).
+    #[serde(default = "one")]
+    pub caseworkers_factor: f64,
     #[serde(default)]
     pub changes: Vec<RawStaffingChange>,
 }
@@ -276,6 +278,8 @@ fn one() -> f64 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStaffingChange {
+    /// Names the change, so a scenario that extends this one (or `--set`, `--vary`) can address it.
+    pub id: Option<String>,
     pub date: DateValue,
     /// New FTE for the reference population (scales every municipality by new / base).
     pub caseworkers: Option<f64>,
@@ -284,6 +288,8 @@ pub struct RawStaffingChange {
     pub meetings_per_caseworker_day: Option<f64>,
     pub phone_share: Option<f64>,
     pub phone_time: Option<f64>,
+    /// Caseworker FTE added on top of the staff, for the reference population (temporary staff); 0 removes them.
+    pub add_caseworkers: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -330,6 +336,9 @@ pub struct RawGroup {
     pub priority: u32,
     /// New spells per calendar day for the reference population.
     pub inflow_per_day: f64,
+    /// Multiplies `inflow_per_day` and every inflow change (not the initial stock).
+    #[serde(default = "one")]
+    pub inflow_factor: f64,
     #[serde(default)]
     pub inflow_changes: Vec<RawInflowChange>,
     pub duration: RawDuration,
@@ -352,6 +361,7 @@ pub struct RawGroup {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawInflowChange {
+    pub id: Option<String>,
     pub date: DateValue,
     pub inflow_per_day: f64,
 }
@@ -385,6 +395,7 @@ pub enum DistributionKind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDurationChange {
+    pub id: Option<String>,
     pub date: DateValue,
     pub distribution: DistributionKind,
     pub mean_days: Option<f64>,
@@ -403,6 +414,8 @@ pub struct RawAgeBucket {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSuspension {
+    /// Names the suspension, so a scenario that extends this one (or `--set`, `--vary`) can address it.
+    pub id: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
     pub start: DateValue,

@@ -231,6 +231,7 @@ pub(super) fn validate(
         description: raw.description,
         file: file.to_path_buf(),
         sha256,
+        overrides: sources.given.clone(),
         seed: raw.seed,
         start,
         end,
@@ -249,19 +250,46 @@ pub(super) fn validate(
     })
 }
 
+/// Whether `id` can name an entry: letters, digits, `_` and `-`, not empty.
+pub(super) fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The optional `id`s of a list's entries: well formed and unique.
+fn check_ids<'a>(
+    check: &mut Checker,
+    list: &str,
+    what: &str,
+    ids: impl Iterator<Item = Option<&'a str>>,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, id) in ids.enumerate() {
+        let Some(id) = id else { continue };
+        if !is_id(id) {
+            check.err(
+                format!("{list}[{i}].id"),
+                format!("`{id}` must be non-empty and use only letters, digits, `_` and `-`"),
+            );
+        } else if !seen.insert(id) {
+            check.err(
+                format!("{list}[{i}].id"),
+                format!("{what} `{id}` is defined twice"),
+            );
+        }
+    }
+}
+
 fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("valid constant date")
 }
 
 /// Resolves a path written in the scenario relative to the file that wrote `key`.
 pub(super) fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> PathBuf {
-    let path = super::locate::parse(key);
-    let declaring = sources
-        .files
-        .iter()
-        .find(|s| super::locate::span(&s.doc, &path).is_some_and(|(_, whole)| whole))
-        .or(sources.files.first());
-    let dir = declaring
+    let dir = sources
+        .declaring(key)
         .and_then(|s| s.path.parent())
         .unwrap_or(Path::new(""));
     dir.join(written)
@@ -303,8 +331,21 @@ fn staffing(
     if let Some(cap) = raw.max_meetings_per_caseworker_day {
         check.positive("staffing.max_meetings_per_caseworker_day", cap, 200.0);
     }
+    check.number(
+        "staffing.caseworkers_factor",
+        raw.caseworkers_factor,
+        0.0,
+        1000.0,
+    );
+    check_ids(
+        check,
+        "staffing.changes",
+        "staffing change",
+        raw.changes.iter().map(|c| c.id.as_deref()),
+    );
     let base = StaffingLevel {
         caseworkers_factor: 1.0,
+        add_caseworkers: 0.0,
         meetings_per_caseworker_day: raw.meetings_per_caseworker_day,
         phone_share: raw.phone_share,
         phone_time: raw.phone_time,
@@ -368,6 +409,11 @@ fn staffing(
         if let Some(v) = change.phone_time {
             if check.positive(&format!("{key}.phone_time"), v, 1.0) {
                 current.phone_time = v;
+            }
+        }
+        if let Some(v) = change.add_caseworkers {
+            if check.number(&format!("{key}.add_caseworkers"), v, 0.0, 1e7) {
+                current.add_caseworkers = v;
             }
         }
         changes.push((date, current));
@@ -506,12 +552,7 @@ fn groups(
     let mut groups = Vec::new();
     for (i, g) in raw.groups.iter().enumerate() {
         let key = format!("groups[{i}]");
-        if g.id.is_empty()
-            || !g
-                .id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if !is_id(&g.id) {
             check.err(
                 format!("{key}.id"),
                 format!(
@@ -527,7 +568,21 @@ fn groups(
             );
         }
         check.number(&format!("{key}.inflow_per_day"), g.inflow_per_day, 0.0, 1e6);
-        let mut inflow = Dated::constant(g.inflow_per_day);
+        let factor = g.inflow_factor;
+        check.number(&format!("{key}.inflow_factor"), factor, 0.0, 1000.0);
+        check_ids(
+            check,
+            &format!("{key}.inflow_changes"),
+            "inflow change",
+            g.inflow_changes.iter().map(|c| c.id.as_deref()),
+        );
+        check_ids(
+            check,
+            &format!("{key}.duration_changes"),
+            "duration change",
+            g.duration_changes.iter().map(|c| c.id.as_deref()),
+        );
+        let mut inflow = Dated::constant(g.inflow_per_day * factor);
         let mut inflow_changes: Vec<_> = g.inflow_changes.iter().enumerate().collect();
         inflow_changes.sort_by_key(|(_, c)| c.date);
         for (j, change) in inflow_changes {
@@ -555,7 +610,9 @@ fn groups(
                     format!("two inflow changes on {}", change.date.0),
                 );
             }
-            inflow.changes.push((change.date.0, change.inflow_per_day));
+            inflow
+                .changes
+                .push((change.date.0, change.inflow_per_day * factor));
         }
         let d = &g.duration;
         let base_duration = duration(
@@ -708,6 +765,12 @@ fn suspensions(
     end: NaiveDate,
 ) -> Vec<Suspension> {
     let mut suspensions: Vec<Suspension> = Vec::new();
+    check_ids(
+        check,
+        "suspensions",
+        "suspension",
+        raw.suspensions.iter().map(|s| s.id.as_deref()),
+    );
     for (i, s) in raw.suspensions.iter().enumerate() {
         let key = format!("suspensions[{i}]");
         let (s_start, s_end) = (s.start.0, s.end.0);

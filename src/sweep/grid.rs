@@ -5,57 +5,53 @@
 //! arithmetic, so `0.1..0.3:0.1` gives 0.1, 0.2 and 0.3, and each value prints as it was meant.
 
 use crate::error::InputError;
+use crate::scenario::overrides::{self, Override};
 use chrono::NaiveDate;
 use std::fmt;
 
 /// Most values one axis or the whole grid may have, even with `--force`: the grid is listed in memory.
 pub const MAX_POINTS: usize = 1_000_000;
 
-/// A scenario input a sweep can vary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    /// Caseworker FTE of a one-municipality scenario (before dated staffing changes).
-    Caseworkers,
-    /// Multiplies every municipality's caseworker FTE.
-    CaseworkersFactor,
-    /// Meetings per caseworker per working day, for the whole period.
-    MeetingsPerCaseworkerDay,
-    /// Share of meetings held by phone or video, for the whole period.
-    PhoneShare,
-    /// End date of the first suspension.
-    SuspensionEnd,
-    /// Multiplies every group's inflow, dated changes included.
-    InflowFactor,
+/// A scenario input a sweep can vary: any key `--set` takes (docs/scenario.md, "Overrides"), such as
+/// `staffing.changes.reopen.add_caseworkers`, `suspensions.spring.end` or the short `caseworkers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    name: String,
+    /// The flag that gave it, named in messages: `--vary`, or `--search`.
+    flag: &'static str,
 }
 
 impl Key {
-    pub const ALL: [Key; 6] = [
-        Key::Caseworkers,
-        Key::CaseworkersFactor,
-        Key::MeetingsPerCaseworkerDay,
-        Key::PhoneShare,
-        Key::SuspensionEnd,
-        Key::InflowFactor,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Key::Caseworkers => "caseworkers",
-            Key::CaseworkersFactor => "caseworkers_factor",
-            Key::MeetingsPerCaseworkerDay => "meetings_per_caseworker_day",
-            Key::PhoneShare => "phone_share",
-            Key::SuspensionEnd => "suspension_end",
-            Key::InflowFactor => "inflow_factor",
-        }
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
-    pub fn parse(name: &str) -> Option<Key> {
-        Key::ALL.into_iter().find(|k| k.name() == name)
+    /// Checks the key's spelling (not yet against a scenario).
+    pub fn parse(name: &str) -> Result<Key, String> {
+        overrides::check_key(name)?;
+        Ok(Key {
+            name: name.to_string(),
+            flag: "--vary",
+        })
+    }
+
+    /// The same key, as given to `flag`.
+    pub fn given_to(self, flag: &'static str) -> Key {
+        Key { flag, ..self }
     }
 
     /// Whether the key takes dates rather than numbers.
-    pub fn is_date(self) -> bool {
-        self == Key::SuspensionEnd
+    pub fn is_date(&self) -> bool {
+        overrides::is_date_key(&self.name)
+    }
+
+    /// The override that sets this key to `value`.
+    pub fn set(&self, value: Value) -> Override {
+        Override {
+            flag: self.flag,
+            key: self.name.clone(),
+            value: value.to_string(),
+        }
     }
 }
 
@@ -74,7 +70,7 @@ pub enum Value {
 
 impl Value {
     /// Reads a value as [`Display`](fmt::Display) wrote it; the round trip is exact.
-    pub fn parse(key: Key, text: &str) -> Option<Value> {
+    pub fn parse(key: &Key, text: &str) -> Option<Value> {
         if key.is_date() {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .ok()
@@ -116,13 +112,7 @@ impl Axis {
             )));
         };
         let (name, spec) = (name.trim(), spec.trim());
-        let Some(key) = Key::parse(name) else {
-            let known: Vec<&str> = Key::ALL.iter().map(|k| k.name()).collect();
-            return Err(bad(format!(
-                "unknown key `{name}`; known keys: {}",
-                known.join(", ")
-            )));
-        };
+        let key = Key::parse(name).map_err(bad)?;
         let in_spec = |message: String| bad(format!("`{name}={spec}`: {message}"));
         if spec.is_empty() {
             return Err(in_spec(
@@ -149,7 +139,7 @@ impl Axis {
                     if item.is_empty() {
                         return Err(in_spec("empty item in the list".to_string()));
                     }
-                    Value::parse(key, item).ok_or_else(|| in_spec(not_a(key, item)))
+                    Value::parse(&key, item).ok_or_else(|| in_spec(not_a(&key, item)))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         };
@@ -162,7 +152,7 @@ impl Axis {
     }
 }
 
-fn not_a(key: Key, text: &str) -> String {
+fn not_a(key: &Key, text: &str) -> String {
     if key.is_date() {
         format!("`{text}` is not a date (YYYY-MM-DD)")
     } else {
@@ -229,9 +219,9 @@ fn number_range(start: &str, end: &str, step: &str) -> Result<Vec<Value>, String
 }
 
 fn date_range(start: &str, end: &str, step: &str) -> Result<Vec<Value>, String> {
-    let parse = |text: &str| match Value::parse(Key::SuspensionEnd, text) {
-        Some(Value::Date(d)) => Ok(d),
-        _ => Err(not_a(Key::SuspensionEnd, text)),
+    let parse = |text: &str| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| format!("`{text}` is not a date (YYYY-MM-DD)"))
     };
     let (first, last) = (parse(start)?, parse(end)?);
     let days: i64 = step
@@ -296,7 +286,7 @@ impl Grid {
     }
 
     pub fn keys(&self) -> Vec<Key> {
-        self.axes.iter().map(|a| a.key).collect()
+        self.axes.iter().map(|a| a.key.clone()).collect()
     }
 
     /// The values of point `index`, one per axis.
@@ -332,7 +322,7 @@ impl Grid {
             .filter(|part| !part.is_empty())
             .map(|part| {
                 let (key, spec) = part.split_once('=')?;
-                Some((Key::parse(key)?, spec.to_string()))
+                Some((Key::parse(key).ok()?, spec.to_string()))
             })
             .collect()
     }
@@ -375,6 +365,14 @@ mod tests {
             .collect();
         assert_eq!(shown, ["1/0", "1/0.5", "1/1", "2/0", "2/0.5", "2/1"]);
         let keys = Grid::parse_spec(&grid.spec()).unwrap();
-        assert_eq!(keys[1], (Key::PhoneShare, "0,0.5,1".to_string()));
+        assert_eq!(
+            keys[1],
+            (Key::parse("phone_share").unwrap(), "0,0.5,1".to_string())
+        );
+        let axis = Axis::parse("suspensions.spring.end=2020-05-25,2020-06-30").unwrap();
+        assert!(axis.key.is_date());
+        assert_eq!(numbers(&axis), ["2020-05-25", "2020-06-30"]);
+        let axis = Axis::parse("staffing.changes.reopen.add_caseworkers=0..80:40").unwrap();
+        assert_eq!(numbers(&axis), ["0", "40", "80"]);
     }
 }

@@ -24,7 +24,8 @@ pub const REPORTED: [Metric; 6] = [
 ];
 
 /// Columns that identify the scenario and run on every CSV row.
-pub const IDENTITY_COLUMNS: [&str; 5] = ["scenario", "sha256", "seed", "reps", "version"];
+/// `set` holds the `--set` overrides, `KEY=VALUE` separated by spaces (empty without any).
+pub const IDENTITY_COLUMNS: [&str; 6] = ["scenario", "sha256", "seed", "reps", "version", "set"];
 /// Columns describing the target, after the metrics, when a sweep has one.
 pub const TARGET_COLUMNS: [&str; 5] = ["target", "by", "confidence", "target_share", "target_met"];
 
@@ -77,6 +78,8 @@ pub struct Header {
     pub seed: u64,
     pub replications: u32,
     pub version: String,
+    /// The `--set` overrides every point starts from, `KEY=VALUE`.
+    pub set: Vec<String>,
     /// The keys of the value columns, in grid order.
     pub keys: Vec<Key>,
     /// `--vary` keys and specs as given (empty for a bisection).
@@ -130,6 +133,7 @@ impl Header {
             self.seed.to_string(),
             self.replications.to_string(),
             self.version.clone(),
+            self.set.join(" "),
         ]
     }
 
@@ -182,11 +186,12 @@ struct JsonScenario<'a> {
     seed: u64,
     replications: u32,
     version: &'a str,
+    set: &'a [String],
 }
 
 #[derive(Serialize)]
 struct JsonAxis<'a> {
-    key: &'static str,
+    key: &'a str,
     spec: &'a str,
 }
 
@@ -240,6 +245,7 @@ fn write_json(out: &mut dyn Write, header: &Header, rows: &[Row]) -> io::Result<
             seed: header.seed,
             replications: header.replications,
             version: &header.version,
+            set: &header.set,
         },
         vary: header
             .vary

@@ -333,7 +333,12 @@ fn parse_header<'a>(
             .parse()
             .map_err(|_| format!("reps `{}` is not a number", field(base + 3)))?,
         version: field(base + 4).to_string(),
-        keys: vary.iter().map(|(key, _)| *key).collect(),
+        set: field(base + 5)
+            .split(' ')
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect(),
+        keys: vary.iter().map(|(key, _)| key.clone()).collect(),
         vary,
         target,
     };
@@ -356,7 +361,7 @@ fn parse_row<'a>(
     };
     let mut at = SHARD_COLUMNS.len() + IDENTITY_COLUMNS.len();
     let mut values = Vec::new();
-    for &key in &header.keys {
+    for key in &header.keys {
         values.push(
             Value::parse(key, field(at))
                 .ok_or_else(|| format!("`{}` is not a value of {key}", field(at)))?,

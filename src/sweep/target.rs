@@ -130,6 +130,20 @@ impl Target {
                 ),
             ));
         }
+        if condition.metric == Metric::DaysToClear
+            && !scenario
+                .suspensions
+                .iter()
+                .any(|s| s.start >= scenario.start && s.start <= by)
+        {
+            return Err(InputError::argument(
+                "--target",
+                format!(
+                    "days_to_clear counts the days from the end of the first suspension until its backlog is cleared, but `{}` has no suspension starting between {} and {by}; give the scenario a suspension, or target another metric such as overdue_end<=0",
+                    scenario.name, scenario.start
+                ),
+            ));
+        }
         let confidence = confidence.unwrap_or(0.95);
         if !(confidence > 0.0 && confidence <= 1.0) {
             return Err(InputError::argument(
@@ -151,7 +165,7 @@ impl Target {
 }
 
 /// The staffing a bisection searches, in whole steps: `value = steps * resolution`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Staffing {
     pub key: Key,
     /// FTE for `caseworkers`, a hundredth for `caseworkers_factor`.
@@ -166,14 +180,14 @@ impl Staffing {
     pub fn of(scenario: &Scenario) -> Staffing {
         if scenario.municipalities.len() == 1 {
             Staffing {
-                key: Key::Caseworkers,
+                key: Key::parse("caseworkers").expect("a known key"),
                 resolution_steps_per_unit: 1,
                 max_steps: 1_000_000,
                 start_steps: (scenario.municipalities[0].caseworkers.ceil() as u64).max(1),
             }
         } else {
             Staffing {
-                key: Key::CaseworkersFactor,
+                key: Key::parse("caseworkers_factor").expect("a known key"),
                 resolution_steps_per_unit: 100,
                 max_steps: 100_000,
                 start_steps: 100,
@@ -228,6 +242,51 @@ pub fn bisect(
     })
 }
 
+/// The outcome of a search over a list of values: the boundary value's index, and which way the target goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boundary {
+    /// Larger values meet the target: the smallest that does.
+    Smallest(usize),
+    /// Smaller values meet the target: the largest that does.
+    Largest(usize),
+    /// Every value meets it.
+    All,
+    /// No value meets it.
+    None,
+}
+
+/// Finds where `meets` changes along `count` ordered values (a `--search` range), assuming it changes at most
+/// once: tries both ends, then bisects. `meets` is called about log2(count) + 2 times.
+pub fn bisect_range(
+    count: usize,
+    mut meets: impl FnMut(usize) -> anyhow::Result<bool>,
+) -> anyhow::Result<Boundary> {
+    assert!(count > 0, "a range has at least one value");
+    let last = count - 1;
+    let (first_meets, last_meets) = (meets(0)?, if last == 0 { None } else { Some(meets(last)?) });
+    let rising = match (first_meets, last_meets.unwrap_or(first_meets)) {
+        (true, true) => return Ok(Boundary::All),
+        (false, false) => return Ok(Boundary::None),
+        (false, true) => true,
+        (true, false) => false,
+    };
+    // `low` and `high` hold opposite answers; narrow them until they are neighbours.
+    let (mut low, mut high) = (0, last);
+    while high - low > 1 {
+        let middle = (low + high) / 2;
+        if meets(middle)? == rising {
+            high = middle;
+        } else {
+            low = middle;
+        }
+    }
+    Ok(if rising {
+        Boundary::Smallest(high)
+    } else {
+        Boundary::Largest(low)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,7 +312,7 @@ mod tests {
     fn bisection_finds_the_threshold_from_either_side() {
         for answer in [0_u64, 1, 7, 10, 11, 37, 999] {
             let staffing = Staffing {
-                key: Key::Caseworkers,
+                key: Key::parse("caseworkers").unwrap(),
                 resolution_steps_per_unit: 1,
                 max_steps: 1000,
                 start_steps: 10,
@@ -268,7 +327,7 @@ mod tests {
             );
         }
         let staffing = Staffing {
-            key: Key::Caseworkers,
+            key: Key::parse("caseworkers").unwrap(),
             resolution_steps_per_unit: 1,
             max_steps: 50,
             start_steps: 10,
@@ -280,5 +339,36 @@ mod tests {
                 met: false
             }
         );
+    }
+
+    #[test]
+    fn range_bisection_finds_the_boundary_either_way() {
+        for boundary in 0..10 {
+            assert_eq!(
+                bisect_range(10, |i| Ok(i >= boundary)).unwrap(),
+                if boundary == 0 {
+                    Boundary::All
+                } else {
+                    Boundary::Smallest(boundary)
+                }
+            );
+            assert_eq!(
+                bisect_range(10, |i| Ok(i <= boundary)).unwrap(),
+                if boundary == 9 {
+                    Boundary::All
+                } else {
+                    Boundary::Largest(boundary)
+                }
+            );
+        }
+        assert_eq!(bisect_range(5, |_| Ok(false)).unwrap(), Boundary::None);
+        assert_eq!(bisect_range(1, |_| Ok(true)).unwrap(), Boundary::All);
+        let mut calls = 0;
+        bisect_range(1000, |i| {
+            calls += 1;
+            Ok(i >= 637)
+        })
+        .unwrap();
+        assert!(calls <= 12, "{calls} calls");
     }
 }

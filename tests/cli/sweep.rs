@@ -324,7 +324,6 @@ fn refuses(args: &[&str], message: &str) {
 fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
     let scenario = scarce();
     let cases: &[(&[&str], &str)] = &[
-        (&["--vary", "staff=1,2"], "--vary: unknown key `staff`; known keys: caseworkers, caseworkers_factor, meetings_per_caseworker_day, phone_share, suspension_end, inflow_factor"),
         (&["--vary", "caseworkers=1..5:0"], "--vary: `caseworkers=1..5:0`: the step must be greater than 0, got 0"),
         (&["--vary", "suspension_end=2021-04-01..2021-05-01:0"], "--vary: `suspension_end=2021-04-01..2021-05-01:0`: the step must be greater than 0, got 0"),
         (&["--vary", "caseworkers=5..1:1"], "--vary: `caseworkers=5..1:1`: the range starts after it ends (5 > 1)"),
@@ -334,9 +333,6 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
         (&["--vary", "caseworkers=1,2", "--vary", "caseworkers=3"], "--vary: `caseworkers` is varied twice; give each key once"),
         (&[], "--vary: nothing to sweep; give at least one --vary KEY=SPEC, or --target to search for the staffing"),
         (&["--vary", "caseworkers=1..101:1", "--reps", "100"], "--vary: the grid has 101 points x 100 replications = 10100 runs, more than the limit of 10000; pass --force to run it anyway"),
-        (&["--vary", "phone_share=0..1.5:0.5"], "--vary: phone_share = 1.5 is out of range; it must be at least 0 and at most 1"),
-        (&["--vary", "suspension_end=2021-02-01"], "--vary: suspension_end = 2021-02-01 is before the suspension's start 2021-03-01"),
-        (&["--vary", "suspension_end=2021-12-01"], "--vary: suspension_end = 2021-12-01 is outside the period (2021-01-01 to 2021-09-30)"),
         (&["--vary", "suspension_end=2021-13-01"], "--vary: `suspension_end=2021-13-01`: `2021-13-01` is not a date (YYYY-MM-DD)"),
         (&["--vary", "caseworkers=1,2", "--shard", "1-4"], "--shard: expected K/N such as 3/16 (shard K of N, K from 0 to N-1), got `1-4`"),
         (&["--vary", "caseworkers=1,2", "--shard", "2/2"], "--shard: K must be less than N (shards are numbered 0 to 1), got `2/2`"),
@@ -353,12 +349,33 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
         all.extend(*args);
         refuses(&all, message);
     }
+    // Values are checked by the scenario's own validator, with its messages, naming the scenario and the value.
+    let checked: &[(&[&str], &str)] = &[
+        (&["--vary", "staff=1,2"], "--vary staff=1: unknown field `staff`; expected one of `name`, `description`, `seed`, `start`, `end`, `replications`, `order`, `warmup`, `calendar`, `municipalities`, `staffing`, `rules`, `groups`, `suspensions`, `expect`, `expect_municipalities`"),
+        (&["--vary", "phone_share=0..1.5:0.5"], "--vary phone_share=1.5: staffing.phone_share: must be between 0 and 1, got 1.5"),
+        (&["--vary", "suspension_end=2021-02-01"], "--vary suspension_end=2021-02-01: suspensions[0].end: 2021-02-01 is before the window's start 2021-03-01"),
+        (&["--vary", "suspension_end=2021-12-01"], "--vary suspension_end=2021-12-01: suspensions[0].end: 2021-12-01 is outside the period (2021-01-01 to 2021-09-30)"),
+        (&["--vary", "suspensions.spring.end=2021-05-01"], "--vary suspensions.spring.end=2021-05-01: `suspensions` has no entry `spring` (its entries have no id; give one with `id = \"...\"`, or pick by position: [0])"),
+        (&["--target", "days_to_clear<=10", "--set", "suspensions=[]"], "--target: days_to_clear counts the days from the end of the first suspension until its backlog is cleared, but `scarce` has no suspension starting between 2021-01-01 and 2021-09-30; give the scenario a suspension, or target another metric such as overdue_end<=0"),
+        (&["--target", "overdue_end<=0", "--search", "caseworkers=1..5:0"], "--search: `caseworkers=1..5:0`: the step must be greater than 0, got 0"),
+        (&["--target", "overdue_end<=0", "--search", "phone_share=0.5,2"], "--search phone_share=2: staffing.phone_share: must be between 0 and 1, got 2"),
+    ];
+    for (args, message) in checked {
+        let mut all = vec!["sweep", scenario.as_str()];
+        all.extend(*args);
+        let located = if message.starts_with("--target") || message.starts_with("--search:") {
+            message.to_string()
+        } else {
+            format!("{scenario}: {message}")
+        };
+        refuses(&all, &located);
+    }
     // A key that does not fit the scenario.
     let dir = tempfile::tempdir().unwrap();
     let two = two_municipalities(dir.path());
     refuses(
         &["sweep", two.to_str().unwrap(), "--vary", "caseworkers=1,2"],
-        "--vary: caseworkers sets the staff of a one-municipality scenario, but `scarce` has 2 municipalities; vary caseworkers_factor instead",
+        &format!("{}: --vary caseworkers=1: caseworkers sets the staff of a one-municipality scenario, but this one has 2 municipalities; vary caseworkers_factor instead", two.display()),
     );
 }
 
@@ -389,6 +406,15 @@ fn bad_shard_sets_are_refused_by_merge_with_exit_code_2() {
     refuses(
         &["merge", &s0, &other, &s2],
         &format!("{other}: comes from a different sweep than {s0}: seed is `12`, not `11`"),
+    );
+    // A shard of the same grid over a scenario changed by --set.
+    let set_dir = tempfile::tempdir().unwrap();
+    let mut changed = grid.to_vec();
+    changed.extend(["--set", "staffing.phone_share=0.5"]);
+    let other = path(&shard(set_dir.path(), &changed, 1, 3));
+    refuses(
+        &["merge", &s0, &other, &s2],
+        &format!("{other}: comes from a different sweep than {s0}: set is `staffing.phone_share=0.5`, not ``"),
     );
     // Split another number of ways.
     let halves = path(&shard(other_dir.path(), &grid, 1, 2));
@@ -509,8 +535,49 @@ fn sweep_plot_draws_days_to_clear_against_the_varied_staffing() {
     let scenario = scarce();
     refuses(
         &["sweep", &scenario, "--vary", "caseworkers=1,2", "--vary", "phone_share=0,0.5", "--plot", chart.to_str().unwrap()],
-        "--plot: draws one numeric --vary key, or the staffing a --target search tried, against the days to clear; give exactly one --vary (and no --shard), or none with --target",
+        "--plot: draws one numeric --vary key, or the values a --target search tried (staffing, or a numeric --search key), against the days to clear; give exactly one --vary (and no --shard), or none with --target",
     );
+}
+
+#[test]
+fn a_one_key_grid_names_the_boundary_on_the_side_that_meets_the_target() {
+    for (vary, which) in [
+        ("suspension_end=2021-03-10..2021-06-10:15", "last"),
+        ("caseworkers=1..6:1", "first"),
+    ] {
+        let output = backlog()
+            .args([
+                "sweep",
+                &scarce(),
+                "--vary",
+                vary,
+                "--target",
+                "overdue_end<=0",
+                "--reps",
+                "3",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        let key = vary.split('=').next().unwrap();
+        let met = column(&output.stdout, "target_met");
+        let rows = records(&output.stdout);
+        let flags: Vec<bool> = rows.iter().map(|r| &r[met] == "true").collect();
+        // The answer is where the target flips, on the side that meets it.
+        let at = match which {
+            "last" => flags.iter().rposition(|&m| m).unwrap(),
+            _ => flags.iter().position(|&m| m).unwrap(),
+        };
+        assert!(
+            flags.contains(&false),
+            "{vary}: the grid crosses the target"
+        );
+        assert!(stderr.contains(&format!(
+            "target: {which} {key} in the grid meeting overdue_end<=0 by 2021-09-30 with confidence 0.95: {}\n",
+            &rows[at][column(&output.stdout, key)]
+        )), "{stderr}");
+    }
 }
 
 /// The texts of an SVG file.
@@ -580,4 +647,43 @@ fn sweep_plot_with_a_target_draws_the_target_line_and_marks_the_answer() {
     args.extend(target);
     sweep(&args);
     assert!(svg_texts(&svg).contains(&format!("answer: {answer} FTE")));
+}
+
+#[test]
+fn a_search_over_any_numeric_key_draws_the_values_it_tried_and_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("search.svg");
+    let found = sweep(&[
+        "--target",
+        "overdue_end<=0",
+        "--search",
+        "caseworkers=0..8:1",
+        "--reps",
+        "4",
+        "--plot",
+        chart.to_str().unwrap(),
+    ]);
+    let answer = records(&found)[0][column(&found, "caseworkers")].to_string();
+    assert!(svg_texts(&chart).contains(&format!("answer: {answer} FTE")));
+    // The same answer as the search over the scenario's staffing.
+    let staffing = sweep(&["--target", "overdue_end<=0", "--reps", "4"]);
+    assert_eq!(
+        records(&staffing)[0][column(&staffing, "caseworkers")],
+        answer
+    );
+    // A date key has no numeric axis to draw.
+    let output = backlog()
+        .args([
+            "sweep",
+            &scarce(),
+            "--target",
+            "overdue_end<=0",
+            "--search",
+            "suspension_end=2021-03-10..2021-06-10:1",
+            "--plot",
+            chart.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
 }

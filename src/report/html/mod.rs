@@ -118,7 +118,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let scenario = first.scenario;
     let outcome = first.entry.outcome;
     let mut html = String::new();
-    let title = lang.fill("report_title", &[&scenario.name]);
+    let title = lang.fill("report_title", &[&scenario.label()]);
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"{}\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n<meta charset=\"utf-8\"/>\n\

@@ -412,7 +412,8 @@ pub(super) fn provenance_section(html: &mut String, report: &Report) {
                     .join(", "),
             )
         });
-        let rows = rows.into_iter().chain(shown);
+        let set = (!info.set.is_empty()).then(|| ("prov_set", info.set.join(" ")));
+        let rows = rows.into_iter().chain(shown).chain(set);
         for (key, value) in rows {
             let _ = writeln!(
                 html,

@@ -60,7 +60,7 @@ pub fn write_series(
             &lang.fill(
                 "series_title",
                 &[
-                    &scenario.name,
+                    &scenario.label(),
                     &scenario.start.to_string(),
                     &scenario.end.to_string(),
                 ],

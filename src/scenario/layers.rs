@@ -1,0 +1,256 @@
+//! `extends`: the files a scenario is laid over, read and merged in order.
+//!
+//! `extends` names one file or a list of them. The files are applied depth first, each one's own parents before
+//! it, in the order listed, and every file at most once: a file reached a second time (two layers extending the
+//! same base) was already applied and is not applied again, so laying a policy written on `cph2020.toml` over
+//! `dk2020.toml` (which extends it too) keeps dk2020's municipalities. The later layer wins a conflict; the file
+//! itself comes last. A file that extends itself, directly or not, is refused.
+
+use super::{locate, read_text, syntax_error, Source, MAX_SCENARIO_BYTES};
+use crate::error::{InputError, Location};
+use locate::Segment;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use toml_edit::ImDocument;
+
+/// How deep an `extends` chain may go.
+pub const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// Reads `path` and everything it extends. Returns the layers in the order they apply (bases first, `path`
+/// last); the hash is fed each file's text in the order read (`path` first).
+pub(crate) fn read(path: &Path, hasher: &mut Sha256) -> Result<Vec<Source>, InputError> {
+    let mut walk = Walk {
+        hasher,
+        stack: Vec::new(),
+        done: Vec::new(),
+        layers: Vec::new(),
+    };
+    walk.visit(path)?;
+    Ok(walk.layers)
+}
+
+struct Walk<'a> {
+    hasher: &'a mut Sha256,
+    /// The files being read, outermost first: (as written, canonical).
+    stack: Vec<(PathBuf, PathBuf)>,
+    /// Canonical paths of the files applied so far.
+    done: Vec<PathBuf>,
+    layers: Vec<Source>,
+}
+
+impl Walk<'_> {
+    fn visit(&mut self, path: &Path) -> Result<(), InputError> {
+        const NEEDED: &str =
+            "a scenario needs at least name, seed, start, end, municipalities, staffing and groups";
+        let text = read_text(path)?;
+        if text.len() > MAX_SCENARIO_BYTES {
+            return Err(InputError::file(
+                path,
+                format!(
+                    "is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes (put large data in a CSV)",
+                    text.len()
+                ),
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(InputError::file(path, format!("is empty; {NEEDED}")));
+        }
+        let doc = ImDocument::parse(text.clone()).map_err(|e| syntax_error(path, &text, &e))?;
+        let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
+            InputError::one(
+                Some(Location {
+                    file: path.to_path_buf(),
+                    line_col: e.span().map(|s| locate::line_col(&text, s.start)),
+                }),
+                "",
+                e.message().to_string(),
+            )
+        })?;
+        if table.is_empty() {
+            return Err(InputError::file(
+                path,
+                format!("has only comments and blank lines; {NEEDED}"),
+            ));
+        }
+        self.hasher.update(text.as_bytes());
+        let extends = table.remove("extends");
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.stack.push((path.to_path_buf(), canonical.clone()));
+        // Problems with `extends` point at the key (or the list entry) in this file.
+        let problem = |index: Option<usize>, message: String| {
+            let mut key = vec![Segment::Key("extends".into())];
+            key.extend(index.map(Segment::Index));
+            let line_col =
+                locate::span(&doc, &key).map(|(span, _)| locate::line_col(&text, span.start));
+            InputError::one(
+                Some(Location {
+                    file: path.to_path_buf(),
+                    line_col,
+                }),
+                locate::render(&key),
+                message,
+            )
+        };
+        let parents: Vec<(Option<usize>, String)> = match extends {
+            None => Vec::new(),
+            Some(toml::Value::String(parent)) => vec![(None, parent)],
+            Some(toml::Value::Array(items)) => {
+                let mut parents = Vec::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    match item {
+                        toml::Value::String(parent) => parents.push((Some(i), parent)),
+                        _ => {
+                            return Err(problem(
+                                Some(i),
+                                "must be a string: the path of another scenario file".into(),
+                            ))
+                        }
+                    }
+                }
+                parents
+            }
+            Some(_) => {
+                return Err(problem(
+                    None,
+                    "must be a string or a list of strings: paths of other scenario files".into(),
+                ))
+            }
+        };
+        for (index, parent) in parents {
+            let parent_path = path.parent().unwrap_or(Path::new("")).join(&parent);
+            if parent_path.is_dir() {
+                return Err(problem(
+                    index,
+                    format!(
+                        "`{parent}` is a directory, not a scenario file ({})",
+                        parent_path.display()
+                    ),
+                ));
+            }
+            if let Err(error) = std::fs::metadata(&parent_path) {
+                // ELOOP: symbolic links that point at each other (or too long a chain of them).
+                #[cfg(unix)]
+                let symlink_loop = error.raw_os_error() == Some(libc::ELOOP);
+                #[cfg(not(unix))]
+                let symlink_loop = false;
+                let message = if symlink_loop {
+                    format!(
+                        "`{parent}` is a loop of symbolic links ({}); point it at a scenario file",
+                        parent_path.display()
+                    )
+                } else if error.kind() == std::io::ErrorKind::NotFound {
+                    format!(
+                        "`{parent}` does not exist (looked for {})",
+                        parent_path.display()
+                    )
+                } else {
+                    format!(
+                        "`{parent}` cannot be read ({}): {error}",
+                        parent_path.display()
+                    )
+                };
+                return Err(problem(index, message));
+            }
+            let parent_canonical = parent_path
+                .canonicalize()
+                .unwrap_or_else(|_| parent_path.clone());
+            if self.stack.iter().any(|(_, seen)| *seen == parent_canonical) {
+                let files: Vec<String> = self
+                    .stack
+                    .iter()
+                    .map(|(written, _)| written.display().to_string())
+                    .chain(std::iter::once(parent_path.display().to_string()))
+                    .collect();
+                return Err(problem(
+                    index,
+                    format!("`{parent}` closes a loop: {}", files.join(" -> ")),
+                ));
+            }
+            if self.done.contains(&parent_canonical) {
+                // Already applied through another layer: applying it again would undo the layers between.
+                continue;
+            }
+            if self.stack.len() >= MAX_EXTENDS_DEPTH {
+                return Err(problem(
+                    index,
+                    format!("the chain of extended files is deeper than {MAX_EXTENDS_DEPTH} files"),
+                ));
+            }
+            self.visit(&parent_path)?;
+        }
+        self.stack.pop();
+        self.done.push(canonical);
+        self.layers.push(Source {
+            path: path.to_path_buf(),
+            doc,
+            table,
+        });
+        Ok(())
+    }
+}
+
+/// Overlays `child` on `base`: tables merge key by key, arrays of tables that all carry an `id` merge element by
+/// `id` (new ids are appended), and everything else is replaced. A table that names a `distribution` replaces
+/// the one below whole (its parameters belong to it), and so does any table with `replace = true`.
+pub fn merge(base: &mut toml::Table, child: toml::Table) {
+    for (key, value) in child {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table))
+                if !replaces(&child_table) =>
+            {
+                merge(base_table, child_table)
+            }
+            (Some(toml::Value::Array(base_items)), toml::Value::Array(child_items))
+                if !child_items.is_empty()
+                    && child_items.iter().all(|v| id_of(v).is_some())
+                    && base_items.iter().all(|v| id_of(v).is_some()) =>
+            {
+                for item in child_items {
+                    let id = id_of(&item).map(str::to_string);
+                    let slot = base_items
+                        .iter_mut()
+                        .find(|b| id_of(b).map(str::to_string) == id);
+                    match (slot, item) {
+                        (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table))
+                            if !replaces(&child_table) =>
+                        {
+                            merge(base_table, child_table)
+                        }
+                        (Some(slot), item) => *slot = item,
+                        (None, item) => base_items.push(item),
+                    }
+                }
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Whether a child's table replaces the base's whole instead of merging into it.
+fn replaces(table: &toml::Table) -> bool {
+    table.contains_key("distribution") || table.get("replace") == Some(&toml::Value::Boolean(true))
+}
+
+/// Removes the `replace = true|false` markers once the layers are merged: they say how to merge, nothing more.
+pub fn strip_markers(table: &mut toml::Table) {
+    if matches!(table.get("replace"), Some(toml::Value::Boolean(_))) {
+        table.remove("replace");
+    }
+    for (_, value) in table.iter_mut() {
+        strip_value(value);
+    }
+}
+
+fn strip_value(value: &mut toml::Value) {
+    match value {
+        toml::Value::Table(table) => strip_markers(table),
+        toml::Value::Array(items) => items.iter_mut().for_each(strip_value),
+        _ => {}
+    }
+}
+
+pub(crate) fn id_of(value: &toml::Value) -> Option<&str> {
+    value.as_table()?.get("id")?.as_str()
+}

@@ -1,0 +1,135 @@
+//! `--target` without a grid: the search for the value of one lever that meets the target.
+//!
+//! Without `--search`, the lever is the scenario's staffing (whole caseworker FTE for one municipality, else
+//! `caseworkers_factor` in hundredths), doubled up from the scenario's own level and then bisected. With
+//! `--search KEY=RANGE`, any key `--vary` takes is searched over the range's values, in either direction: the
+//! smallest value meeting the target when larger values help (temporary staff), the largest when smaller values
+//! help (a suspension's end). Every step is logged on the progress line; the answer's row is returned.
+
+use super::grid::{Axis, Key, Value};
+use super::output::Row;
+use super::progress::Progress;
+use super::target::{self, Boundary, Staffing, Target};
+use super::{RepOutcome, Sweep};
+
+/// What a search varies.
+pub enum Lever {
+    /// The scenario's staffing, from its own level up.
+    Staffing(Staffing),
+    /// One key over the values of a range, in order.
+    Range(Axis),
+}
+
+impl Lever {
+    pub fn key(&self) -> &Key {
+        match self {
+            Lever::Staffing(staffing) => &staffing.key,
+            Lever::Range(axis) => &axis.key,
+        }
+    }
+}
+
+/// What a search found.
+pub struct Searched {
+    /// The row (and replications) of the answer, or of the last value tried when no value meets the target.
+    pub best: (Row, Vec<RepOutcome>),
+    /// Every value tried and its row, in the order of the values (for a chart).
+    pub tried: Vec<(Value, Row)>,
+}
+
+/// Runs the search.
+pub fn search(
+    sweep: &Sweep,
+    lever: &Lever,
+    target: &Target,
+    progress: &Progress,
+) -> anyhow::Result<Searched> {
+    let key = lever.key();
+    let mut tried: Vec<(Value, Row, Vec<RepOutcome>)> = Vec::new();
+    let mut meets = |value: Value| -> anyhow::Result<bool> {
+        let mut results =
+            sweep.run_points(std::slice::from_ref(key), &[(0, vec![value])], progress)?;
+        let (row, reps) = results.pop().expect("one point run");
+        let outcome = row.target.expect("a target is set");
+        progress.note(&format!(
+            "target: {key}={value}: {} of {} replications meet {} by {} ({})",
+            reps.iter()
+                .filter(|r| r.target.is_some_and(|(_, holds)| holds))
+                .count(),
+            reps.len(),
+            target.condition,
+            target.by,
+            if outcome.met { "met" } else { "not met" }
+        ));
+        tried.push((value, row, reps));
+        Ok(outcome.met)
+    };
+    let asked = format!(
+        "{} by {} with confidence {}",
+        target.condition, target.by, target.confidence
+    );
+    let (answer, note) = match lever {
+        Lever::Staffing(staffing) => {
+            let found = target::bisect(staffing, |steps| meets(staffing.value(steps)))?;
+            let value = staffing.value(found.steps);
+            let note = if found.met {
+                format!("target: smallest {key} meeting {asked}: {value}")
+            } else {
+                let limit = if staffing.resolution_steps_per_unit == 1 {
+                    "FTE"
+                } else {
+                    "(the largest factor allowed)"
+                };
+                format!("target: no {key} up to {value} {limit} meets {asked}")
+            };
+            (value, note)
+        }
+        Lever::Range(axis) => {
+            let values = &axis.values;
+            let boundary = target::bisect_range(values.len(), |i| meets(values[i]))?;
+            let last = values[values.len() - 1];
+            match boundary {
+                Boundary::Smallest(i) => (
+                    values[i],
+                    format!("target: smallest {key} meeting {asked}: {}", values[i]),
+                ),
+                Boundary::Largest(i) => (
+                    values[i],
+                    format!("target: largest {key} meeting {asked}: {}", values[i]),
+                ),
+                Boundary::All => (
+                    values[0],
+                    format!(
+                        "target: every {key} from {} to {last} meets {asked}",
+                        values[0]
+                    ),
+                ),
+                Boundary::None => (
+                    last,
+                    format!(
+                        "target: no {key} from {} to {last} meets {asked}",
+                        values[0]
+                    ),
+                ),
+            }
+        }
+    };
+    progress.note(&note);
+    tried.sort_by(|(a, ..), (b, ..)| match (a, b) {
+        (Value::Number(a), Value::Number(b)) => a.total_cmp(b),
+        (Value::Date(a), Value::Date(b)) => a.cmp(b),
+        _ => std::cmp::Ordering::Equal,
+    });
+    let at = tried
+        .iter()
+        .position(|(value, ..)| *value == answer)
+        .expect("the answer was tried");
+    let best = (tried[at].1.clone(), tried[at].2.clone());
+    Ok(Searched {
+        best,
+        tried: tried
+            .into_iter()
+            .map(|(value, row, _)| (value, row))
+            .collect(),
+    })
+}
