@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates every figure and image shown in README.md and docs/, from real runs of the release binary.
+# Regenerates every figure, image and example output shown in README.md and docs/, from real runs of the release
+# binary.
 #
 #   scripts/regen-docs.sh
 #
+# Rewrites, in README.md and docs/*.md, every fenced output block marked on the line before it with
+#   <!-- regen: backlog ARGS... -->
+# by the stdout of that command (scripts/regen-blocks.py says how: `| head -N`, `stderr`, `exit=N`).
 # Writes into docs/img/:
 #   cph2020.svg/.png        simulate scenarios/cph2020.toml --plot
 #   dk2020.svg/.png         simulate scenarios/dk2020.toml --reps 1 --plot
@@ -23,6 +27,9 @@ img=docs/img
 mkdir -p "$img"
 
 step() { echo "regen-docs: $*" >&2; }
+
+step "example outputs in README.md and docs/"
+python3 scripts/regen-blocks.py
 
 step "København 2020 chart"
 for ext in svg png; do
