@@ -49,16 +49,8 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
             s.file.display()
         ));
     }
-    let junit = args
-        .junit
-        .as_deref()
-        .map(|path| Output::file("--junit", path, &[]))
-        .transpose()?;
-    let xlsx = args
-        .xlsx
-        .as_deref()
-        .map(|path| Output::file("--xlsx", path, &["xlsx"]))
-        .transpose()?;
+    let junit = Output::optional("--junit", args.junit.as_deref(), &[])?;
+    let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     super::one_on_stdout(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios

@@ -10,11 +10,11 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
-    let plot_output = args
-        .plot
-        .as_deref()
-        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
-        .transpose()?;
+    let plot_output = Output::optional(
+        "--plot",
+        args.plot.as_deref(),
+        crate::report::plot::CHART_EXTENSIONS,
+    )?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     super::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();

@@ -88,6 +88,16 @@ fn check_writable_dir(flag: &str, dir: &Path) -> anyhow::Result<()> {
 impl Output {
     /// A single-file output given with `flag`: `-` is stdout; with `extensions`, the name must end in one of
     /// them (none: any name).
+    /// [`Output::file`] for an optional flag: `None` when the flag was not given.
+    pub fn optional(
+        flag: &'static str,
+        path: Option<&Path>,
+        extensions: &[&str],
+    ) -> anyhow::Result<Option<Output>> {
+        path.map(|path| Output::file(flag, path, extensions))
+            .transpose()
+    }
+
     pub fn file(flag: &'static str, path: &Path, extensions: &[&str]) -> anyhow::Result<Output> {
         if path == Path::new("-") {
             crate::streams::check_stdout().context("cannot write to standard output")?;

@@ -33,16 +33,12 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         .as_deref()
         .map(|dir| Output::dir("--out", dir, &OUT_FILES))
         .transpose()?;
-    let plot = args
-        .plot
-        .as_deref()
-        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
-        .transpose()?;
-    let xlsx = args
-        .xlsx
-        .as_deref()
-        .map(|path| Output::file("--xlsx", path, &["xlsx"]))
-        .transpose()?;
+    let plot = Output::optional(
+        "--plot",
+        args.plot.as_deref(),
+        crate::report::plot::CHART_EXTENSIONS,
+    )?;
+    let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     super::one_on_stdout(&[Some(&stdout), plot.as_ref(), xlsx.as_ref()])?;
     let view = run::View::of(&scenario, &args.municipalities)?;

@@ -125,11 +125,11 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             }
         }
     }
-    let plot = args
-        .plot
-        .as_deref()
-        .map(|path| Output::file("--plot", path, crate::report::plot::CHART_EXTENSIONS))
-        .transpose()?;
+    let plot = Output::optional(
+        "--plot",
+        args.plot.as_deref(),
+        crate::report::plot::CHART_EXTENSIONS,
+    )?;
     let out = Output::file("--out", &args.out, &[])?;
     let per_rep = match &args.per_rep {
         Some(path) if path == &args.out && path.as_path() != std::path::Path::new("-") => {

@@ -4,9 +4,8 @@
 use super::model::{Group, Municipality, MunicipalityExpectation};
 use super::municipalities::read_table;
 use super::raw::RawScenario;
-use super::validate::Checker;
+use super::validate::{groups_and_window, metric_named, Checker};
 use super::Sources;
-use crate::metric::Metric;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -21,34 +20,15 @@ pub(super) fn municipality_expectations(
     let mut out = Vec::new();
     for (i, e) in raw.expect_municipalities.iter().enumerate() {
         let key = format!("expect_municipalities[{i}]");
-        let metric = Metric::from_name(&e.metric);
-        if metric.is_none() {
-            check.err(
-                format!("{key}.metric"),
-                format!(
-                    "unknown metric `{}` (metrics: {})",
-                    e.metric,
-                    Metric::names()
-                ),
-            );
-        }
-        let mut group_indices = Vec::new();
-        for (j, id) in e.groups.iter().flatten().enumerate() {
-            match groups.iter().position(|g| &g.id == id) {
-                Some(index) => group_indices.push(index),
-                None => check.err(
-                    format!("{key}.groups[{j}]"),
-                    format!("group `{id}` does not exist"),
-                ),
-            }
-        }
-        let from = e.from.map_or(start, |d| d.0);
-        let to = e.to.map_or(end, |d| d.0);
-        check.date_in(&format!("{key}.from"), from, start, end, "period");
-        check.date_in(&format!("{key}.to"), to, start, end, "period");
-        if to < from && (check.period_ok || (e.from.is_some() && e.to.is_some())) {
-            check.err(format!("{key}.to"), format!("{to} is before from {from}"));
-        }
+        let metric = metric_named(check, &format!("{key}.metric"), &e.metric);
+        let (group_indices, from, to) = groups_and_window(
+            check,
+            &key,
+            e.groups.iter().flatten(),
+            groups,
+            (e.from, e.to),
+            (start, end),
+        );
         check.positive(&format!("{key}.tolerance"), e.tolerance, 1.0);
         if !check.municipalities_complete || municipalities.is_empty() {
             continue;

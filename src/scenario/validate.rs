@@ -931,6 +931,50 @@ fn check_catch_up(
     }
 }
 
+/// The metric an `[[expect]]`-like table names, or a problem at `key`.
+pub(super) fn metric_named(check: &mut Checker, key: &str, name: &str) -> Option<Metric> {
+    let metric = Metric::from_name(name);
+    if metric.is_none() {
+        check.err(
+            key,
+            format!("unknown metric `{name}` (metrics: {})", Metric::names()),
+        );
+    }
+    metric
+}
+
+/// The groups (as indices) and the window `from`..=`to` of an `[[expect]]`-like table at `key`, checked against
+/// the scenario's groups and period; the window defaults to the whole period.
+pub(super) fn groups_and_window<'a>(
+    check: &mut Checker,
+    key: &str,
+    ids: impl Iterator<Item = &'a String>,
+    groups: &[Group],
+    (from, to): (Option<DateValue>, Option<DateValue>),
+    (start, end): (NaiveDate, NaiveDate),
+) -> (Vec<usize>, NaiveDate, NaiveDate) {
+    let mut group_indices = Vec::new();
+    for (j, id) in ids.enumerate() {
+        match groups.iter().position(|g| &g.id == id) {
+            Some(index) => group_indices.push(index),
+            None => check.err(
+                format!("{key}.groups[{j}]"),
+                format!("group `{id}` does not exist"),
+            ),
+        }
+    }
+    let both_given = from.is_some() && to.is_some();
+    let from = from.map_or(start, |d| d.0);
+    let to = to.map_or(end, |d| d.0);
+    check.date_in(&format!("{key}.from"), from, start, end, "period");
+    check.date_in(&format!("{key}.to"), to, start, end, "period");
+    // With the defaults, a reversed range is the period's own mistake, reported once on `end`.
+    if to < from && (check.period_ok || both_given) {
+        check.err(format!("{key}.to"), format!("{to} is before from {from}"));
+    }
+    (group_indices, from, to)
+}
+
 fn expectations(
     raw: &RawScenario,
     municipalities: &[Municipality],
@@ -942,17 +986,7 @@ fn expectations(
     let mut out = Vec::new();
     for (i, e) in raw.expect.iter().enumerate() {
         let key = format!("expect[{i}]");
-        let metric = Metric::from_name(&e.metric);
-        if metric.is_none() {
-            check.err(
-                format!("{key}.metric"),
-                format!(
-                    "unknown metric `{}` (metrics: {})",
-                    e.metric,
-                    Metric::names()
-                ),
-            );
-        }
+        let metric = metric_named(check, &format!("{key}.metric"), &e.metric);
         if let Some(code) = e.municipality {
             if check.municipalities_complete && !municipalities.iter().any(|m| m.code == code) {
                 check.err(
@@ -961,24 +995,14 @@ fn expectations(
                 );
             }
         }
-        let mut group_indices = Vec::new();
-        for (j, id) in e.groups.iter().flatten().enumerate() {
-            match groups.iter().position(|g| &g.id == id) {
-                Some(index) => group_indices.push(index),
-                None => check.err(
-                    format!("{key}.groups[{j}]"),
-                    format!("group `{id}` does not exist"),
-                ),
-            }
-        }
-        let from = e.from.map_or(start, |d| d.0);
-        let to = e.to.map_or(end, |d| d.0);
-        check.date_in(&format!("{key}.from"), from, start, end, "period");
-        check.date_in(&format!("{key}.to"), to, start, end, "period");
-        // With the defaults, a reversed range is the period's own mistake, reported once on `end`.
-        if to < from && (check.period_ok || (e.from.is_some() && e.to.is_some())) {
-            check.err(format!("{key}.to"), format!("{to} is before from {from}"));
-        }
+        let (group_indices, from, to) = groups_and_window(
+            check,
+            &key,
+            e.groups.iter().flatten(),
+            groups,
+            (e.from, e.to),
+            (start, end),
+        );
         check.number(&format!("{key}.value"), e.value, -1e12, 1e12);
         // A relative error from 0 is undefined, so for a value of 0 the tolerance is absolute, in the metric's
         // units (after `scale`).
