@@ -130,6 +130,8 @@ pub(super) fn municipalities(
         }
     }
     if !check.problems.is_empty() || !check.extra.is_empty() {
+        // Shares are not worked out over bad inputs, so the list is incomplete: no "not in this scenario" later.
+        check.municipalities_complete = false;
         return Vec::new();
     }
     allocate(

@@ -135,6 +135,12 @@ fn bad_set_values_name_the_argument_with_the_validators_message() {
             &["simulate", &small, "--set", "groups.kh.duration.distribution=gamma"],
             format!("{small}:21:44: groups[0].duration.mean_days: is not used by the gamma distribution\n{small}:21:1: groups[0].duration: the gamma distribution needs `shape` (with --set groups.kh.duration.distribution=gamma)\n{small}:21:1: groups[0].duration: the gamma distribution needs `scale_days` (with --set groups.kh.duration.distribution=gamma)"),
         ),
+        // A bad value in a scenario whose municipalities are shared out by data: only that problem, no
+        // "municipality not in this scenario" for a list that was never worked out.
+        (
+            &["validate", "scenarios/cph2020.toml", "--set", "staffing.phone_share=2"],
+            "scenarios/cph2020.toml: --set staffing.phone_share=2: must be between 0 and 1, got 2".to_string(),
+        ),
     ];
     for (args, message) in cases {
         let (code, stdout, stderr) = run(args);
