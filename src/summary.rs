@@ -97,6 +97,16 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// The backlog's peak date and the date it cleared, both `None` when there was no backlog: a peak of 0 has
+    /// no date, and nothing was cleared.
+    pub fn backlog_dates(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        if self.backlog_peak > 0.0 {
+            (self.backlog_peak_date, self.backlog_cleared_date)
+        } else {
+            (None, None)
+        }
+    }
+
     /// A metric's value; `None` for a value that does not exist (a backlog not cleared).
     pub fn get(&self, metric: Metric) -> Option<f64> {
         Some(match metric {

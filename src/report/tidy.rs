@@ -37,8 +37,9 @@ fn metric_fields(aggregate: &Aggregate, staffed: bool) -> Vec<String> {
         }
     }
     let date = |d: Option<chrono::NaiveDate>| d.map_or(String::new(), |d| d.to_string());
-    fields.push(date(aggregate.mean.backlog_peak_date));
-    fields.push(date(aggregate.mean.backlog_cleared_date));
+    let (peak_date, cleared_date) = aggregate.mean.backlog_dates();
+    fields.push(date(peak_date));
+    fields.push(date(cleared_date));
     fields
 }
 

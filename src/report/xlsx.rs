@@ -133,10 +133,11 @@ fn summary_sheet(
         optional_number(sheet, row, 3, band.p95, &format)?;
     }
     let row = top + 1 + total.bands.len() as u32;
+    let (peak_date, cleared_date) = total.mean.backlog_dates();
     sheet.write_string(row, 0, "backlog_peak_date (median)")?;
-    optional_date(sheet, row, 1, total.mean.backlog_peak_date, formats)?;
+    optional_date(sheet, row, 1, peak_date, formats)?;
     sheet.write_string(row + 1, 0, "backlog_cleared_date (median)")?;
-    optional_date(sheet, row + 1, 1, total.mean.backlog_cleared_date, formats)?;
+    optional_date(sheet, row + 1, 1, cleared_date, formats)?;
     sheet.set_column_width(0, 30)?;
     sheet.set_column_width(1, 16)?;
     Ok(())
@@ -173,14 +174,9 @@ fn entity_sheet<'a>(
             }
             col += 3;
         }
-        optional_date(sheet, row, col, aggregate.mean.backlog_peak_date, formats)?;
-        optional_date(
-            sheet,
-            row,
-            col + 1,
-            aggregate.mean.backlog_cleared_date,
-            formats,
-        )?;
+        let (peak_date, cleared_date) = aggregate.mean.backlog_dates();
+        optional_date(sheet, row, col, peak_date, formats)?;
+        optional_date(sheet, row, col + 1, cleared_date, formats)?;
     }
     sheet.set_column_width(1, 24)?;
     sheet.set_freeze_panes(1, 2)?;

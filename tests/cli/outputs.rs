@@ -149,6 +149,15 @@ fn tidy_tables_have_one_row_per_entity_and_the_numbers_of_summary_json() {
         ] {
             assert_eq!(row[column(&header, staff)], "", "{staff} of a group");
         }
+        // A group without a backlog has no peak date and nothing cleared, as the table's "no backlog".
+        let had_backlog = entry["metrics"]["backlog_peak"].as_f64().unwrap() > 0.0;
+        for date in ["backlog_peak_date", "backlog_cleared_date"] {
+            let expected = match entry["metrics"][date].as_str() {
+                Some(date) if had_backlog => date,
+                _ => "",
+            };
+            assert_eq!(row[column(&header, date)], expected, "{date} of {}", row[0]);
+        }
     }
     // The group rows add up to the total.
     assert_eq!(

@@ -272,7 +272,7 @@ fn headline(html: &mut String, scenario: &Scenario, outcome: &Outcome, lang: Lan
     );
     let count = |v: f64| lang.thousands(v);
     let mut peak_details = Vec::new();
-    if let Some(date) = mean.backlog_peak_date.filter(|_| mean.backlog_peak > 0.0) {
+    if let Some(date) = mean.backlog_dates().0 {
         peak_details.push(lang.fill("peak_on", &[&lang.date(date)]));
     }
     peak_details.push(lang.fill(

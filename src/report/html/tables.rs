@@ -19,8 +19,7 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
     };
     // Without a backlog there is no peak to date and nothing to clear.
     let had_backlog = metrics.backlog_peak > 0.0;
-    let peak_date = metrics.backlog_peak_date.filter(|_| had_backlog);
-    let cleared_date = metrics.backlog_cleared_date.filter(|_| had_backlog);
+    let (peak_date, cleared_date) = metrics.backlog_dates();
     let days_to_clear = match metrics.days_to_clear.filter(|_| had_backlog) {
         Some(days) => (format!("{days:.0}"), format!("{days:.0}")),
         // Not cleared sorts after every number of days; no backlog before them.
