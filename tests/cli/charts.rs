@@ -2,7 +2,7 @@
 //! JSON must carry the right differences; the policy scenarios must validate and run.
 
 use crate::common::{backlog, fixture};
-use backlog::report::plot::{self, PENDING_COLOR, SHADE_COLOR};
+use backlog::report::plot::{self, CAPACITY_COLOR, PENDING_COLOR, SHADE_COLOR};
 use backlog::summary::Band;
 use plotters::style::Color;
 use predicates::prelude::PredicateBooleanExt;
@@ -105,9 +105,17 @@ fn simulate_plot_holds_every_series_for_the_total_and_each_municipality() {
         )));
     let svg = parse_svg(&chart);
     let days = 365;
-    // A row for the total and one per municipality (three here); four daily lines per row.
+    // A row for the total and one per municipality (three here); four daily lines per row: pending and overdue
+    // from the first day, capacity and demand as 7-day means from the seventh, the first with a full week.
     let daily = svg.lines_with(days);
-    assert_eq!(daily.len(), 4 * 4, "{:?}", svg.polylines);
+    assert_eq!(daily.len(), 2 * 4, "{:?}", svg.polylines);
+    let weekly = svg.lines_with(days - 6);
+    assert_eq!(weekly.len(), 2 * 4, "{:?}", svg.polylines);
+    let capacity = weekly
+        .iter()
+        .filter(|(c, _)| *c == hex(CAPACITY_COLOR))
+        .count();
+    assert_eq!(capacity, 4);
     let pending = daily
         .iter()
         .filter(|(c, _)| *c == hex(PENDING_COLOR))
@@ -180,7 +188,8 @@ fn one_municipality_gets_only_the_total_row() {
         );
     }
     let svg = parse_svg(&chart);
-    assert_eq!(svg.lines_with(365).len(), 4);
+    assert_eq!(svg.lines_with(365).len(), 2);
+    assert_eq!(svg.lines_with(365 - 6).len(), 2);
     assert_eq!(
         svg.rect_fills
             .iter()

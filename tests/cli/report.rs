@@ -170,7 +170,8 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
         svg.attribute("aria-label"),
         Some("All municipalities: meetings pending and overdue")
     );
-    assert_eq!(daily_lines(by_id(&document, "chart-capacity"), days), 2);
+    // Capacity and demand are 7-day means, drawn from the seventh day.
+    assert_eq!(daily_lines(by_id(&document, "chart-capacity"), days - 6), 2);
     let groups = by_id(&document, "chart-groups");
     assert_eq!(daily_lines(groups, days), scenario.groups.len());
     for group in &scenario.groups {

@@ -148,6 +148,15 @@ fn line(label: &str, color: plotters::style::RGBColor, marker: usize, values: Ve
     }
 }
 
+/// The line's [`MEAN_DAYS`]-day trailing means, drawn from the first day that has a full window.
+fn weekly_mean(line: Line) -> Line {
+    Line {
+        first_day: line.first_day + MEAN_DAYS as i32 - 1,
+        values: trailing_mean(&line.values, MEAN_DAYS),
+        ..line
+    }
+}
+
 /// The shading and events every panel of one run carries.
 fn decorations(scenario: &Scenario, series: &Series, lang: Lang) -> (Vec<Shade>, Vec<Event>) {
     let shades = suspension_days(scenario, series)
@@ -227,18 +236,13 @@ pub fn capacity_panel(
         start: series.start,
         days: series.days,
         lines: vec![
-            line(
-                lang.text("capacity"),
-                CAPACITY_COLOR,
-                2,
-                trailing_mean(&capacity, MEAN_DAYS),
-            ),
-            line(
+            weekly_mean(line(lang.text("capacity"), CAPACITY_COLOR, 2, capacity)),
+            weekly_mean(line(
                 lang.text("demand"),
                 DEMAND_COLOR,
                 3,
-                trailing_mean(&sum_groups(series, municipalities, |r| r.due), MEAN_DAYS),
-            ),
+                sum_groups(series, municipalities, |r| r.due),
+            )),
         ],
         shades,
         shade_label: Some(lang.text("suspension").to_string()),
@@ -363,19 +367,12 @@ pub fn largest_backlogs(series: &Series) -> Vec<usize> {
         .collect()
 }
 
-/// Mean of each day and the `window - 1` days before it (fewer at the start).
+/// Mean of each day and the `window - 1` days before it, from the first day with a full window: a shorter mean
+/// at the start would weigh a holiday or a weekend as if it were a whole week. Starts on day `window - 1`.
 pub fn trailing_mean(values: &[f64], window: usize) -> Vec<f64> {
-    let mut sum = 0.0;
     values
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| {
-            sum += v;
-            if i >= window {
-                sum -= values[i - window];
-            }
-            sum / (i + 1).min(window) as f64
-        })
+        .windows(window)
+        .map(|days| days.iter().sum::<f64>() / window as f64)
         .collect()
 }
 
@@ -384,10 +381,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn trailing_mean_averages_what_is_there() {
-        assert_eq!(
-            trailing_mean(&[7.0, 0.0, 2.0, 4.0], 2),
-            vec![7.0, 3.5, 1.0, 3.0]
-        );
+    fn trailing_mean_averages_full_windows_only() {
+        assert_eq!(trailing_mean(&[7.0, 0.0, 2.0, 4.0], 2), vec![3.5, 1.0, 3.0]);
+        assert!(trailing_mean(&[1.0, 2.0], 3).is_empty());
     }
 }
