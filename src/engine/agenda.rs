@@ -14,8 +14,8 @@ pub const BLOCK: usize = 256;
 
 #[derive(Debug)]
 pub struct Agenda<T> {
-    /// The day lists of the current block, at `day % BLOCK`.
-    near: Vec<Vec<T>>,
+    /// The day lists of the current block, at `day % BLOCK` (an array, so that index needs no bounds check).
+    near: Box<[Vec<T>; BLOCK]>,
     /// Per block: events for its days, with their day, in scheduling order; dealt out when the block begins.
     far: Vec<Vec<(Day, T)>>,
     /// The current block.
@@ -33,7 +33,7 @@ impl<T> Agenda<T> {
     /// An agenda for days `0..days`, its current block the first.
     pub fn new(days: usize) -> Self {
         Agenda {
-            near: (0..BLOCK).map(|_| Vec::new()).collect(),
+            near: Box::new(std::array::from_fn(|_| Vec::new())),
             far: (0..days.div_ceil(BLOCK)).map(|_| Vec::new()).collect(),
             block: 0,
             spare: Vec::new(),
@@ -43,7 +43,7 @@ impl<T> Agenda<T> {
 
     /// Empties the agenda for a new run of `days` days, keeping the lists' memory.
     pub fn reset(&mut self, days: usize) {
-        for list in &mut self.near {
+        for list in self.near.iter_mut() {
             list.clear();
         }
         for list in &mut self.far {

@@ -248,7 +248,7 @@ impl<'a> Simulation<'a> {
         }
         let parts = self.series.municipalities_mut();
         for (jobcentre, mut series) in self.jobcentres.iter_mut().zip(parts) {
-            jobcentre.step(&self.rules, self.day, &mut series, &mut self.workload);
+            jobcentre.step(&self.rules, self.day, &mut series, Some(&mut self.workload));
         }
         self.workload.days += 1;
         self.day += 1;
@@ -275,20 +275,20 @@ impl<'a> Simulation<'a> {
                 || Jobcentre::new(rules),
                 |jobcentre, (m, mut series)| {
                     jobcentre.start(rules, m, seed, &mut series);
-                    let mut workload = Workload::default();
                     for day in 0..rules.horizon {
                         // After SIGINT or SIGTERM the series is cut short; the caller discards it.
                         if day % 16 == 0 && crate::signals::received().is_some() {
                             break;
                         }
-                        jobcentre.step(rules, day, &mut series, &mut workload);
+                        // The workload of a whole run is not kept: it is not counted.
+                        jobcentre.step(rules, day, &mut series, None);
                     }
                 },
             );
         } else {
             for (jobcentre, mut series) in self.jobcentres.iter_mut().zip(parts) {
                 for day in self.day..rules.horizon {
-                    jobcentre.step(rules, day, &mut series, &mut self.workload);
+                    jobcentre.step(rules, day, &mut series, Some(&mut self.workload));
                 }
             }
         }
@@ -529,7 +529,7 @@ impl Jobcentre {
         rules: &Rules,
         day: Day,
         series: &mut MunicipalitySeries,
-        workload: &mut Workload,
+        workload: Option<&mut Workload>,
     ) {
         if day as usize == rules.warmup {
             series.initial_mut().copy_from_slice(&self.levels);
@@ -789,6 +789,7 @@ impl Jobcentre {
         }
     }
 
+    #[inline(never)]
     fn process_events(&mut self, rules: &Rules, day: Day) {
         // Events scheduled for today while today's run (a meeting due on the day of the one before) form the
         // next batch.
@@ -932,14 +933,20 @@ impl Jobcentre {
         }
     }
 
+    #[inline(never)]
     fn hold_meetings(&mut self, rules: &Rules, day: Day) {
         let (_, capacity) = rules.capacity(self.municipality, day);
         let available = capacity + self.carry;
         let mut slots = available.floor() as u64;
         self.carry = available - slots as f64;
-        for class in 0..rules.classes {
+        // The state touched per meeting, as local slices: their bounds stay in registers.
+        let groups = self.levels.len();
+        let persons = &mut self.persons[..];
+        let levels = &mut self.levels[..];
+        let flows = &mut self.today[..];
+        let pending_at_deadline = &mut self.pending_at_deadline[..];
+        for queue in &mut self.queues[..rules.classes] {
             while slots > 0 {
-                let queue = &mut self.queues[class];
                 let Some(node_index) = queue.pop(&mut self.nodes) else {
                     break;
                 };
@@ -948,7 +955,7 @@ impl Jobcentre {
                 if let Some(ahead) = queue.peek(NEIGHBOUR_LOOKAHEAD) {
                     let node = self.nodes.get(ahead);
                     if node.prev & PERSON != 0 {
-                        prefetch(&self.persons, (node.prev & !PERSON) as usize);
+                        prefetch(persons, (node.prev & !PERSON) as usize);
                     } else {
                         self.nodes.prefetch(node.prev);
                     }
@@ -957,14 +964,19 @@ impl Jobcentre {
                 slots -= 1;
                 let node = *self.nodes.get(node_index);
                 let g = node.group as usize;
-                self.forget_pending(rules, g, node.deadline, day);
-                self.today[g].held += 1;
+                // As `forget_pending`.
+                pending_at_deadline[rules.bucket(node.deadline) * groups + g] -= 1;
+                levels[g].pending -= 1;
+                if node.deadline < day {
+                    levels[g].overdue -= 1;
+                }
+                flows[g].held += 1;
                 if day <= node.deadline {
-                    self.today[g].held_on_time += 1;
+                    flows[g].held_on_time += 1;
                 }
                 // Unlink from the person's list.
                 if node.prev & PERSON != 0 {
-                    self.persons[(node.prev & !PERSON) as usize].pending_head = node.next;
+                    persons[(node.prev & !PERSON) as usize].pending_head = node.next;
                 } else {
                     self.nodes.get_mut(node.prev).next = node.next;
                 }
@@ -981,7 +993,7 @@ impl Jobcentre {
         rules: &Rules,
         day: Day,
         series: &mut MunicipalitySeries,
-        workload: &mut Workload,
+        workload: Option<&mut Workload>,
     ) {
         let groups = rules.groups();
         let m = self.municipality;
@@ -990,8 +1002,10 @@ impl Jobcentre {
         for (levels, &count) in self.levels.iter_mut().zip(falling_overdue) {
             levels.overdue += count;
         }
-        let active = self.levels.iter().map(|l| u64::from(l.active)).sum();
-        workload.add(&self.today, active);
+        if let Some(workload) = workload {
+            let active = self.levels.iter().map(|l| u64::from(l.active)).sum();
+            workload.add(&self.today, active);
+        }
         if (day as usize) >= rules.warmup {
             let reported = day as usize - rules.warmup;
             let rows = series.group_rows_mut(reported);
