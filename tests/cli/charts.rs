@@ -508,15 +508,17 @@ fn the_policy_scenarios_validate_and_run() {
 #[test]
 fn the_charts_in_the_docs_hold_their_series() {
     let img = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img");
-    // 2020 has 366 days. cph2020: one row of four lines; dk2020: the total and four municipalities; the policy
-    // overlay: one line for each of the four scenarios.
-    for (file, lines) in [
-        ("cph2020.svg", 4),
-        ("dk2020.svg", 5 * 4),
-        ("compare.svg", 4),
+    // 2020 has 366 days. cph2020: one row of four lines (pending and overdue daily, capacity and demand as
+    // 7-day means from the seventh day); dk2020: the total and four municipalities; the policy overlay: one daily
+    // line for each of the four scenarios.
+    for (file, daily, weekly) in [
+        ("cph2020.svg", 2, 2),
+        ("dk2020.svg", 5 * 2, 5 * 2),
+        ("compare.svg", 4, 0),
     ] {
         let svg = parse_svg(&img.join(file));
-        assert_eq!(svg.lines_with(366).len(), lines, "{file}");
+        assert_eq!(svg.lines_with(366).len(), daily, "{file}");
+        assert_eq!(svg.lines_with(366 - 6).len(), weekly, "{file}");
         assert!(
             svg.rect_fills.iter().any(|f| *f == hex(SHADE_COLOR)),
             "{file}"
