@@ -38,24 +38,24 @@ use calendar::{Calendar, Day};
 use metrics::{GroupDay, Levels, MunicipalityDay, MunicipalitySeries, Series, Workload};
 use plan::{DueAction, GroupPlan};
 use prefetch::prefetch;
-use queue::{DeadlineQueue, Node, Nodes, NIL, PERSON};
+use queue::DeadlineQueue;
 use rand::distributions::WeightedIndex;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use sampling::{DurationSampler, StationarySpells};
 
 /// Marks an exit in [`Event::meeting`].
 const EXIT: u32 = u32::MAX;
 /// A person who never leaves.
 const NEVER: Day = Day::MAX;
-/// How many events ahead the event loop asks for a person, and for the person's newest pending meeting (found
-/// through the person, so nearer). Far enough to cover a trip to memory, near enough to stay in the cache.
+/// How many events ahead the event loop asks for a person. Far enough to cover a trip to memory, near enough
+/// to stay in the cache.
 const PERSON_LOOKAHEAD: usize = 32;
-const NODE_LOOKAHEAD: usize = 16;
-/// How many queued meetings ahead holding asks for the neighbours of a meeting on its person's list.
-const NEIGHBOUR_LOOKAHEAD: usize = 8;
+/// How many queued meetings ahead holding asks for the meeting's person.
+const QUEUE_LOOKAHEAD: usize = 16;
 /// Spell lengths drawn per group to approximate the length-biased distribution of a steady-state stock.
 const STOCK_REFERENCE_DRAWS: usize = 4096;
 /// Most deadline days after the horizon the queues keep buckets for (24 bytes each); the rare deadline beyond
@@ -79,13 +79,66 @@ struct Event {
 #[derive(Debug, Clone, Copy)]
 struct Person {
     arrival: Day,
+    /// Counts the persons who had this slot before: a queued meeting of one of them is no longer pending.
     generation: u32,
-    /// First node of the person's pending meetings.
-    pending_head: u32,
+    /// The person's pending meetings: bit `b` stands for meeting `first_pending + b` of the group's schedule.
+    /// Bit 0 is set whenever any is (the lowest pending meeting is `first_pending`). A pending meeting that does
+    /// not fit (32 or more meetings after the lowest) is kept in the jobcentre's `spilled` map instead.
+    pending: u32,
+    first_pending: u16,
     group: u8,
+    /// Whether the person has meetings in `spilled`.
+    spilled: bool,
 }
 
 const _: () = assert!(std::mem::size_of::<Person>() == 16);
+
+impl Person {
+    /// Adds meeting `k`, later than every pending one, to the bits; false if it does not fit there.
+    #[inline(always)]
+    fn add_pending(&mut self, k: u32) -> bool {
+        if k > u32::from(u16::MAX) {
+            return false;
+        }
+        if self.pending == 0 {
+            self.first_pending = k as u16;
+            self.pending = 1;
+            return true;
+        }
+        let offset = k.wrapping_sub(u32::from(self.first_pending));
+        if offset < 32 {
+            self.pending |= 1 << offset;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Removes meeting `k` from the bits; false if it is not there (it was spilled).
+    #[inline(always)]
+    fn remove_pending(&mut self, k: u32) -> bool {
+        let offset = k.wrapping_sub(u32::from(self.first_pending));
+        if offset >= 32 || self.pending & (1 << offset) == 0 {
+            return false;
+        }
+        self.pending &= !(1 << offset);
+        if self.pending != 0 {
+            let shift = self.pending.trailing_zeros();
+            self.pending >>= shift;
+            self.first_pending += shift as u16;
+        }
+        true
+    }
+}
+
+/// A pending meeting in a deadline queue or waiting to be released: meeting `meeting` of the schedule of the
+/// person in slot `person`, while the slot's generation is `generation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pending {
+    person: u32,
+    generation: u32,
+    meeting: u32,
+}
 
 /// Per-day capacity inputs shared by all municipalities.
 #[derive(Debug, Clone, Copy, Default)]
@@ -140,9 +193,10 @@ struct Jobcentre {
     free_persons: Vec<u32>,
     /// Future exits and meetings falling due, by day.
     agenda: Agenda<Event>,
-    nodes: Nodes,
+    /// Per person (by slot): pending meetings that did not fit in the person's bits, rarely any.
+    spilled: HashMap<u32, Vec<u32>>,
     /// One per class, where a class is all groups (earliest deadline) or one priority level.
-    queues: Vec<DeadlineQueue>,
+    queues: Vec<DeadlineQueue<Pending>>,
     /// `buckets x groups`: live pending meetings by deadline day. Day-major, so the counts one day touches
     /// (deadlines a few weeks ahead, and today's at the close) sit together.
     pending_at_deadline: Vec<u32>,
@@ -155,8 +209,8 @@ struct Jobcentre {
     /// Fractional capacity carried to the next working day.
     carry: f64,
     /// Caught-up meetings waiting for the day they may be held from (`catch_up_from`, even pacing), by that
-    /// day: pending and on their person's list, but not yet in a deadline queue.
-    parked: Vec<Vec<u32>>,
+    /// day: pending, but not yet in a deadline queue.
+    parked: Vec<Vec<Pending>>,
     /// Per group and evenly paced catch-up rule: how many meetings have been dealt out to its days.
     dealt: Vec<Vec<u32>>,
 }
@@ -472,7 +526,7 @@ impl Jobcentre {
             persons: Vec::new(),
             free_persons: Vec::new(),
             agenda: Agenda::new(rules.horizon as usize),
-            nodes: Nodes::default(),
+            spilled: HashMap::new(),
             queues: (0..rules.classes)
                 .map(|_| DeadlineQueue::with_days(rules.queue_days))
                 .collect(),
@@ -505,7 +559,7 @@ impl Jobcentre {
         self.persons.clear();
         self.free_persons.clear();
         self.agenda.reset(rules.horizon as usize);
-        self.nodes.clear();
+        self.spilled.clear();
         for queue in &mut self.queues {
             queue.clear();
         }
@@ -667,8 +721,10 @@ impl Jobcentre {
         let person = Person {
             arrival,
             generation: 0,
-            pending_head: NIL,
+            pending: 0,
+            first_pending: 0,
             group: g as u8,
+            spilled: false,
         };
         let (index, person) = match self.free_persons.pop() {
             Some(index) => {
@@ -680,9 +736,8 @@ impl Jobcentre {
                 (index, person)
             }
             None => {
-                // Node links tag a person index with the top bit.
                 assert!(
-                    self.persons.len() < PERSON as usize,
+                    self.persons.len() < u32::MAX as usize,
                     "too many persons for one municipality"
                 );
                 self.persons.push(person);
@@ -800,15 +855,10 @@ impl Jobcentre {
                 break;
             }
             for (i, event) in batch.iter().enumerate() {
-                // Each event reads its person, and most then touch the person's newest pending meeting; both are
-                // random reads into large slabs, so ask for them a few events ahead.
+                // Each event reads and writes its person, a random access into a large slab: ask for it a few
+                // events ahead.
                 if let Some(ahead) = batch.get(i + PERSON_LOOKAHEAD) {
                     prefetch(&self.persons, ahead.person as usize);
-                }
-                if let Some(ahead) = batch.get(i + NODE_LOOKAHEAD) {
-                    if let Some(person) = self.persons.get(ahead.person as usize) {
-                        self.nodes.prefetch(person.pending_head);
-                    }
                 }
                 let person = self.persons[event.person as usize];
                 if person.generation != event.generation {
@@ -827,19 +877,26 @@ impl Jobcentre {
     fn exit(&mut self, rules: &Rules, index: u32, day: Day) {
         let person = self.persons[index as usize];
         let g = person.group as usize;
-        let mut node_index = person.pending_head;
-        while node_index != NIL {
-            let node = *self.nodes.get(node_index);
-            self.nodes.get_mut(node_index).alive = false;
-            self.forget_pending(rules, g, node.deadline, day);
+        let plan = &rules.plans[g];
+        let mut bits = person.pending;
+        while bits != 0 {
+            let k = u32::from(person.first_pending) + bits.trailing_zeros();
+            bits &= bits - 1;
+            self.forget_pending(rules, g, plan.deadline(person.arrival, k), day);
             self.today[g].dropped += 1;
-            node_index = node.next;
+        }
+        if person.spilled {
+            for k in self.spilled.remove(&index).unwrap_or_default() {
+                self.forget_pending(rules, g, plan.deadline(person.arrival, k), day);
+                self.today[g].dropped += 1;
+            }
         }
         self.levels[g].active -= 1;
         self.today[g].exits += 1;
         let slot = &mut self.persons[index as usize];
         slot.generation = slot.generation.wrapping_add(1);
-        slot.pending_head = NIL;
+        slot.pending = 0;
+        slot.spilled = false;
         self.free_persons.push(index);
     }
 
@@ -857,8 +914,7 @@ impl Jobcentre {
         let person = self.persons[index as usize];
         let g = person.group as usize;
         let plan = &rules.plans[g];
-        let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
-        let mut deadline = plan.day_of(person.arrival, deadline_offset);
+        let mut deadline = plan.statutory_deadline(person.arrival, k);
         let action = plan.action[day as usize];
         let today = &mut self.today[g];
         today.due += 1;
@@ -887,34 +943,33 @@ impl Jobcentre {
             }
         }
         if action != DueAction::Waive {
-            let node = self.nodes.alloc(Node {
-                deadline,
-                prev: PERSON | index,
-                next: person.pending_head,
-                group: g as u8,
-                alive: true,
-            });
-            if person.pending_head != NIL {
-                self.nodes.get_mut(person.pending_head).prev = node;
+            let entry = Pending {
+                person: index,
+                generation: person.generation,
+                meeting: k,
+            };
+            let slot = &mut self.persons[index as usize];
+            if !slot.add_pending(k) {
+                slot.spilled = true;
+                self.spilled.entry(index).or_default().push(k);
             }
-            self.persons[index as usize].pending_head = node;
             let bucket = rules.bucket(deadline);
             self.pending_at_deadline[bucket * self.levels.len() + g] += 1;
             self.levels[g].pending += 1;
             if release > day {
                 // Beyond the horizon it is never released: it stays pending to the end.
                 if let Some(list) = self.parked.get_mut(release as usize) {
-                    list.push(node);
+                    list.push(entry);
                 }
             } else {
-                self.queues[rules.class_of_group[g]].push(deadline, node);
+                self.queues[rules.class_of_group[g]].push(deadline, entry);
             }
         }
         self.schedule_meeting(rules, index, person, k + 1, exit);
     }
 
-    /// Puts the caught-up meetings that may be held from today into their deadline queues; those whose person
-    /// has left meanwhile were dropped then, and their nodes are recycled here.
+    /// Puts the caught-up meetings that may be held from today into their deadline queues (those whose person
+    /// has left meanwhile were dropped then).
     fn release_parked(&mut self, rules: &Rules, day: Day) {
         let Some(list) = self.parked.get_mut(day as usize) else {
             return;
@@ -922,13 +977,13 @@ impl Jobcentre {
         if list.is_empty() {
             return;
         }
-        for node_index in std::mem::take(list) {
-            let node = *self.nodes.get(node_index);
-            if node.alive {
-                let class = rules.class_of_group[node.group as usize];
-                self.queues[class].push(node.deadline, node_index);
-            } else {
-                self.nodes.release(node_index);
+        for entry in std::mem::take(list) {
+            let person = self.persons[entry.person as usize];
+            if person.generation == entry.generation {
+                let plan = &rules.plans[person.group as usize];
+                let deadline = plan.deadline(person.arrival, entry.meeting);
+                let class = rules.class_of_group[person.group as usize];
+                self.queues[class].push(deadline, entry);
             }
         }
     }
@@ -947,43 +1002,31 @@ impl Jobcentre {
         let pending_at_deadline = &mut self.pending_at_deadline[..];
         for queue in &mut self.queues[..rules.classes] {
             while slots > 0 {
-                let Some(node_index) = queue.pop(&mut self.nodes) else {
+                let Some((deadline, entry)) =
+                    queue.pop(|e| persons[e.person as usize].generation == e.generation)
+                else {
                     break;
                 };
-                // Holding a meeting unlinks it from its person's list: ask for the neighbours of a meeting a few
-                // places on (its node was asked for by the queue, further ahead).
-                if let Some(ahead) = queue.peek(NEIGHBOUR_LOOKAHEAD) {
-                    let node = self.nodes.get(ahead);
-                    if node.prev & PERSON != 0 {
-                        prefetch(persons, (node.prev & !PERSON) as usize);
-                    } else {
-                        self.nodes.prefetch(node.prev);
-                    }
-                    self.nodes.prefetch(node.next);
+                // Holding a meeting updates its person: ask for the person of a meeting a few places on.
+                if let Some(ahead) = queue.peek(QUEUE_LOOKAHEAD) {
+                    prefetch(persons, ahead.person as usize);
                 }
                 slots -= 1;
-                let node = *self.nodes.get(node_index);
-                let g = node.group as usize;
+                let person = &mut persons[entry.person as usize];
+                let g = person.group as usize;
+                if !person.remove_pending(entry.meeting) {
+                    unspill(&mut self.spilled, person, entry);
+                }
                 // As `forget_pending`.
-                pending_at_deadline[rules.bucket(node.deadline) * groups + g] -= 1;
+                pending_at_deadline[rules.bucket(deadline) * groups + g] -= 1;
                 levels[g].pending -= 1;
-                if node.deadline < day {
+                if deadline < day {
                     levels[g].overdue -= 1;
                 }
                 flows[g].held += 1;
-                if day <= node.deadline {
+                if day <= deadline {
                     flows[g].held_on_time += 1;
                 }
-                // Unlink from the person's list.
-                if node.prev & PERSON != 0 {
-                    persons[(node.prev & !PERSON) as usize].pending_head = node.next;
-                } else {
-                    self.nodes.get_mut(node.prev).next = node.next;
-                }
-                if node.next != NIL {
-                    self.nodes.get_mut(node.next).prev = node.prev;
-                }
-                self.nodes.release(node_index);
             }
         }
     }
@@ -1027,6 +1070,22 @@ impl Jobcentre {
             };
         }
         self.today.fill(GroupDay::default());
+    }
+}
+
+/// Removes a held meeting that was kept in `spilled` rather than in its person's bits.
+#[cold]
+#[inline(never)]
+fn unspill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person, entry: Pending) {
+    let list = spilled.get_mut(&entry.person).expect("a spilled meeting");
+    let at = list
+        .iter()
+        .position(|&k| k == entry.meeting)
+        .expect("a spilled meeting");
+    list.swap_remove(at);
+    if list.is_empty() {
+        spilled.remove(&entry.person);
+        person.spilled = false;
     }
 }
 

@@ -234,6 +234,24 @@ impl GroupPlan {
         }
     }
 
+    /// The statutory deadline of meeting `k` of a spell that began on `arrival`, before any suspension rule.
+    #[inline(always)]
+    pub fn statutory_deadline(&self, arrival: Day, k: u32) -> Day {
+        let (_, deadline) = self.schedule.offsets(k).expect("scheduled meetings exist");
+        self.day_of(arrival, deadline)
+    }
+
+    /// The deadline of meeting `k` of a spell that began on `arrival`, once it has fallen due (inside the run):
+    /// the statutory one, or a catch-up rule's if that is later.
+    pub fn deadline(&self, arrival: Day, k: u32) -> Day {
+        let (due, _) = self.schedule.offsets(k).expect("scheduled meetings exist");
+        let deadline = self.statutory_deadline(arrival, k);
+        match self.action[self.day_of(arrival, due) as usize] {
+            DueAction::CatchUp(catch_up) => deadline.max(catch_up.by),
+            _ => deadline,
+        }
+    }
+
     /// Calendar day of spell-day `offset` for a spell that began on `arrival` (saturating at `Day::MAX`).
     pub fn day_of(&self, arrival: Day, offset: u32) -> Day {
         let day = match &self.shift {

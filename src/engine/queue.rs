@@ -1,104 +1,39 @@
-//! Pending meetings: a slab of nodes, each on its person's list and in its municipality's deadline queue.
+//! Pending meetings by deadline: a bucket queue of entries, one per pending meeting.
 //!
 //! The queue is a bucket queue indexed by deadline day, so "earliest deadline first" costs O(1) per meeting.
 //! The engine gives the queue a bucket for every deadline a meeting can have, the days after the last simulated
 //! one included (a meeting due in the last weeks of a run may well have its deadline after it). Any deadline
 //! past the last bucket waits in a binary heap ordered by deadline and then by the order queued, and is served
-//! after the buckets: the order is strict at any horizon. A person who leaves has their pending meetings unlinked at
-//! once (so the counts are exact); the nodes stay in the queue, marked dead, and are recycled when the queue
-//! reaches them.
+//! after the buckets: the order is strict at any horizon. An entry whose person has left stays where it is and
+//! is skipped when the queue reaches it (the caller says which entries are still live).
 
 use super::calendar::Day;
-use super::prefetch::prefetch;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-pub const NIL: u32 = u32::MAX;
-
-/// Tags a [`Node::prev`] that names the person owning the list rather than a node.
-pub const PERSON: u32 = 1 << 31;
-
-/// 16 bytes, so a node never straddles two cache lines.
-#[derive(Debug, Clone, Copy)]
-pub struct Node {
-    pub deadline: Day,
-    /// The previous node on the person's list of pending meetings, or `PERSON | person` for the first one.
-    pub prev: u32,
-    pub next: u32,
-    pub group: u8,
-    pub alive: bool,
-}
-
-const _: () = assert!(std::mem::size_of::<Node>() == 16);
-
-/// All pending-meeting nodes of a run.
-#[derive(Debug, Default)]
-pub struct Nodes {
-    nodes: Vec<Node>,
-    free: Vec<u32>,
-}
-
-impl Nodes {
-    pub fn alloc(&mut self, node: Node) -> u32 {
-        if let Some(index) = self.free.pop() {
-            self.nodes[index as usize] = node;
-            index
-        } else {
-            self.nodes.push(node);
-            (self.nodes.len() - 1) as u32
-        }
-    }
-
-    /// Forgets every node, keeping the memory.
-    pub fn clear(&mut self) {
-        self.nodes.clear();
-        self.free.clear();
-    }
-
-    pub fn release(&mut self, index: u32) {
-        self.free.push(index);
-    }
-
-    pub fn get(&self, index: u32) -> &Node {
-        &self.nodes[index as usize]
-    }
-
-    pub fn get_mut(&mut self, index: u32) -> &mut Node {
-        &mut self.nodes[index as usize]
-    }
-
-    /// Hints that node `index` will be read soon (nothing for [`NIL`]).
-    #[inline(always)]
-    pub fn prefetch(&self, index: u32) {
-        prefetch(&self.nodes, index as usize);
-    }
-}
-
-/// How many queued nodes ahead `pop` asks for a node.
-const LOOKAHEAD: usize = 16;
 /// Emptied buckets kept per queue for reuse.
 const SPARE_BUCKETS: usize = 64;
 
 /// Pending meetings of one municipality (or one priority class of it) by deadline day.
-#[derive(Debug, Default)]
-pub struct DeadlineQueue {
-    /// One per simulated day.
-    buckets: Vec<Vec<u32>>,
-    /// Deadlines from `buckets.len()` on: (deadline, order queued, node), smallest first.
-    beyond: BinaryHeap<Reverse<(Day, u64, u32)>>,
-    /// Nodes queued beyond the buckets so far: ties on a deadline go to the one queued first.
+#[derive(Debug)]
+pub struct DeadlineQueue<T> {
+    /// One per deadline day kept in buckets.
+    buckets: Vec<Vec<T>>,
+    /// Deadlines from `buckets.len()` on: (deadline, order queued, entry), smallest first.
+    beyond: BinaryHeap<Reverse<(Day, u64, T)>>,
+    /// Entries queued beyond the buckets so far: ties on a deadline go to the one queued first.
     beyond_queued: u64,
-    /// Lowest bucket that may hold a node, and the read position inside it.
+    /// Lowest bucket that may hold an entry, and the read position inside it.
     head: usize,
     position: usize,
     /// One past the highest bucket pushed to: the buckets from here on are empty, so an empty queue is found
     /// empty without reading them.
     end: usize,
     /// Emptied buckets, so a new deadline day does not grow its bucket from nothing.
-    spare: Vec<Vec<u32>>,
+    spare: Vec<Vec<T>>,
 }
 
-impl DeadlineQueue {
+impl<T: Copy + Ord> DeadlineQueue<T> {
     pub fn with_days(days: usize) -> Self {
         DeadlineQueue {
             buckets: (0..days).map(|_| Vec::new()).collect(),
@@ -111,9 +46,10 @@ impl DeadlineQueue {
         }
     }
 
-    /// Forgets every node, keeping the buckets' memory.
+    /// Forgets every entry, keeping the buckets' memory.
     pub fn clear(&mut self) {
-        for bucket in &mut self.buckets {
+        let end = self.end.min(self.buckets.len());
+        for bucket in &mut self.buckets[..end] {
             bucket.clear();
         }
         self.head = self.buckets.len();
@@ -123,13 +59,13 @@ impl DeadlineQueue {
         self.beyond_queued = 0;
     }
 
-    /// Adds a node with deadline day `deadline` (not before the first day: meetings fall due inside the run).
+    /// Adds an entry with deadline day `deadline` (not before the first day: meetings fall due inside the run).
     #[inline(always)]
-    pub fn push(&mut self, deadline: Day, node: u32) {
+    pub fn push(&mut self, deadline: Day, entry: T) {
         debug_assert!(deadline >= 0, "a deadline before the first day");
         let bucket = deadline.max(0) as usize;
         if bucket >= self.buckets.len() {
-            self.push_beyond(deadline, node);
+            self.push_beyond(deadline, entry);
             return;
         }
         if bucket < self.head {
@@ -147,57 +83,62 @@ impl DeadlineQueue {
                 *list = spare;
             }
         }
-        list.push(node);
+        list.push(entry);
     }
 
     #[cold]
     #[inline(never)]
-    fn push_beyond(&mut self, deadline: Day, node: u32) {
+    fn push_beyond(&mut self, deadline: Day, entry: T) {
         self.beyond
-            .push(Reverse((deadline, self.beyond_queued, node)));
+            .push(Reverse((deadline, self.beyond_queued, entry)));
         self.beyond_queued += 1;
     }
 
-    /// The node `ahead` places after the next one to pop, if it has the same deadline day inside the buckets (it
-    /// may be dead).
-    pub fn peek(&self, ahead: usize) -> Option<u32> {
+    /// The entry `ahead` places after the next one to pop, if it has the same deadline day inside the buckets
+    /// (it may be dead).
+    #[inline(always)]
+    pub fn peek(&self, ahead: usize) -> Option<T> {
         let bucket = self.buckets.get(self.head)?;
         bucket.get(self.position + ahead).copied()
     }
 
-    /// The live node with the earliest deadline (ties: the one queued first), removed from the queue.
-    /// Dead nodes met on the way are released.
-    #[inline]
-    pub fn pop(&mut self, nodes: &mut Nodes) -> Option<u32> {
+    /// The live entry with the earliest deadline (ties: the one queued first) and its deadline, removed from
+    /// the queue; entries for which `live` is false are dropped on the way.
+    #[inline(always)]
+    pub fn pop(&mut self, mut live: impl FnMut(&T) -> bool) -> Option<(Day, T)> {
         while self.head < self.end {
             let bucket = &mut self.buckets[self.head];
-            if self.position < bucket.len() {
-                if let Some(&ahead) = bucket.get(self.position + LOOKAHEAD) {
-                    nodes.prefetch(ahead);
-                }
-                let node = bucket[self.position];
+            if let Some(&entry) = bucket.get(self.position) {
                 self.position += 1;
-                if nodes.get(node).alive {
-                    return Some(node);
+                if live(&entry) {
+                    return Some((self.head as Day, entry));
                 }
-                nodes.release(node);
             } else {
-                // A bucket is left only once every deadline in it has been served: keep a few for later days
-                // and give the rest of the memory back.
-                let mut done = std::mem::take(bucket);
-                if done.capacity() > 0 && self.spare.len() < SPARE_BUCKETS {
-                    done.clear();
-                    self.spare.push(done);
-                }
-                self.head += 1;
-                self.position = 0;
+                self.next_bucket();
             }
         }
-        while let Some(Reverse((_, _, node))) = self.beyond.pop() {
-            if nodes.get(node).alive {
-                return Some(node);
+        self.pop_beyond(live)
+    }
+
+    /// Leaves the head bucket, every deadline in it served: keeps a few emptied buckets for later days and gives
+    /// the rest of the memory back.
+    #[inline(never)]
+    fn next_bucket(&mut self) {
+        let mut done = std::mem::take(&mut self.buckets[self.head]);
+        if done.capacity() > 0 && self.spare.len() < SPARE_BUCKETS {
+            done.clear();
+            self.spare.push(done);
+        }
+        self.head += 1;
+        self.position = 0;
+    }
+
+    #[inline(never)]
+    fn pop_beyond(&mut self, mut live: impl FnMut(&T) -> bool) -> Option<(Day, T)> {
+        while let Some(Reverse((deadline, _, entry))) = self.beyond.pop() {
+            if live(&entry) {
+                return Some((deadline, entry));
             }
-            nodes.release(node);
         }
         None
     }
@@ -209,16 +150,6 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64;
 
-    fn node(deadline: Day) -> Node {
-        Node {
-            deadline,
-            prev: NIL,
-            next: NIL,
-            group: 0,
-            alive: true,
-        }
-    }
-
     /// Random days of pushes (deadlines from the past to well past the last bucket), leavers and pops, as the
     /// engine makes them: the queue must pop exactly what a priority queue ordered by (deadline, order queued)
     /// pops, past the last bucket included.
@@ -227,50 +158,45 @@ mod tests {
         for seed in 0..20 {
             let mut rng = Pcg64::seed_from_u64(seed);
             let days: Day = rng.gen_range(1..60);
-            let mut nodes = Nodes::default();
             let mut queue = DeadlineQueue::with_days(days as usize);
             let mut reference = BinaryHeap::new();
-            // Per node queued, in order: still pending? (Slab indices are reused, so the reference keys on this.)
+            // Per entry queued (the entry is its order), in order: still pending?
             let mut pending: Vec<bool> = Vec::new();
-            let mut alive: Vec<(u32, usize)> = Vec::new();
+            let mut alive: Vec<u32> = Vec::new();
             let mut beyond_popped = 0;
             for day in 0..days + 30 {
                 for _ in 0..rng.gen_range(0..12) {
                     let deadline = (day + rng.gen_range(-3..days + 40)).max(0);
-                    let index = nodes.alloc(node(deadline));
-                    queue.push(deadline, index);
-                    reference.push(Reverse((deadline, pending.len(), index)));
-                    alive.push((index, pending.len()));
+                    let entry = pending.len() as u32;
+                    queue.push(deadline, entry);
+                    reference.push(Reverse((deadline, entry)));
+                    alive.push(entry);
                     pending.push(true);
                 }
-                // Some leave: their nodes die where they are.
+                // Some leave: their entries die where they are.
                 for _ in 0..rng.gen_range(0..3) {
                     if !alive.is_empty() {
-                        let (index, order) = alive.swap_remove(rng.gen_range(0..alive.len()));
-                        nodes.get_mut(index).alive = false;
-                        pending[order] = false;
+                        let entry = alive.swap_remove(rng.gen_range(0..alive.len()));
+                        pending[entry as usize] = false;
                     }
                 }
                 for _ in 0..rng.gen_range(0..10) {
                     let expected = loop {
                         match reference.pop() {
-                            Some(Reverse((_, order, _))) if !pending[order] => continue,
-                            other => break other.map(|Reverse((_, order, index))| (index, order)),
+                            Some(Reverse((_, entry))) if !pending[entry as usize] => continue,
+                            other => break other.map(|Reverse(popped)| popped),
                         }
                     };
-                    let popped = queue.pop(&mut nodes);
-                    assert_eq!(popped, expected.map(|e| e.0), "seed {seed}, day {day}");
-                    let Some((index, order)) = expected else {
+                    let popped = queue.pop(|&entry| pending[entry as usize]);
+                    assert_eq!(popped, expected, "seed {seed}, day {day}");
+                    let Some((deadline, entry)) = expected else {
                         break;
                     };
-                    if nodes.get(index).deadline >= days {
+                    if deadline >= days {
                         beyond_popped += 1;
                     }
-                    nodes.get_mut(index).alive = false;
-                    pending[order] = false;
-                    alive.retain(|&(_, o)| o != order);
-                    // Held nodes go back to the slab, as in the engine; their index may be reused.
-                    nodes.release(index);
+                    pending[entry as usize] = false;
+                    alive.retain(|&e| e != entry);
                 }
             }
             assert!(
