@@ -2,7 +2,6 @@
 //! distribution a scenario can give.
 
 use super::calendar::Day;
-use super::queue::NIL;
 use super::Simulation;
 use crate::scenario::Scenario;
 
@@ -98,12 +97,15 @@ fn tally(start: &str, warmup_days: u32, seeds: std::ops::Range<u64>) -> Tally {
         for (person, _) in jobcentre.persons.iter().zip(&left).filter(|(_, &l)| !l) {
             let g = person.group as usize;
             tally.persons_by_age[g][bin(&AGE_BINS, day - person.arrival)] += 1;
-            let mut node = person.pending_head;
-            while node != NIL {
-                let pending = jobcentre.nodes.get(node);
-                tally.pending_by_deadline[g][bin(&DEADLINE_BINS, pending.deadline - day)] += 1;
-                node = pending.next;
+            let plan = &simulation.rules.plans[g];
+            let mut bits = person.pending;
+            while bits != 0 {
+                let k = u32::from(person.first_pending) + bits.trailing_zeros();
+                bits &= bits - 1;
+                let deadline = plan.deadline(person.arrival, k);
+                tally.pending_by_deadline[g][bin(&DEADLINE_BINS, deadline - day)] += 1;
             }
+            assert!(!person.spilled, "no spilled meetings in these scenarios");
         }
         while simulation.step() {}
         let series = &simulation.series;

@@ -508,3 +508,60 @@ fn one_replication_gives_the_same_series_on_any_number_of_threads() {
         assert_eq!(many.municipality_rows, one.municipality_rows);
     }
 }
+
+/// A person keeps up to 31 pending meetings after their earliest one in place and the rest aside: with a meeting
+/// every day, a deadline the same day and a tenth of the capacity needed, persons owe many more than that at
+/// once. Every meeting is still held, dropped when its person leaves, or pending, and the recorded levels
+/// agree with the flows every day.
+#[test]
+fn books_balance_when_persons_owe_more_meetings_than_fit_beside_their_earliest() {
+    let (_dir, scenario) = scenario_from(
+        r#"
+name = "many pending"
+seed = 3
+start = 2021-01-01
+end = 2021-06-30
+calendar = { holidays = "none" }
+[municipalities]
+reference_population = 1
+list = [{ code = 1, name = "A", population = 1 }]
+[staffing]
+caseworkers = 1
+meetings_per_caseworker_day = 4
+[[groups]]
+id = "g"
+inflow_per_day = 1
+duration = { distribution = "exponential", mean_days = 40 }
+meetings = [{ due_day = 0, deadline_day = 0 }]
+followup = { every_days = 1, deadline_days = 0 }
+"#,
+    );
+    let series = Simulation::new(&scenario, scenario.seed).run();
+    let metrics = summarise(&scenario, &series, Selection::whole(&series));
+    assert!(metrics.books_balance(), "{metrics:?}");
+    assert_eq!(metrics.owed_kept, metrics.held + metrics.pending_end);
+    let last = series.days - 1;
+    // About 40 persons each owe a meeting a day and 4 are held: the backlog per person passes 32 in a few weeks.
+    assert!(
+        total(&series, last, |r| r.pending) > 40 * 32,
+        "pending at the end: {}",
+        total(&series, last, |r| r.pending)
+    );
+    assert!(metrics.dropped > 1000.0, "{metrics:?}");
+    for day in 1..series.days {
+        let flows = total(&series, day, |r| r.due)
+            - total(&series, day, |r| r.held)
+            - total(&series, day, |r| r.dropped);
+        assert_eq!(
+            total(&series, day, |r| r.pending) - total(&series, day - 1, |r| r.pending),
+            flows,
+            "day {day}"
+        );
+        // Every meeting's deadline is the day it falls due: all pending ones but today's unheld are overdue.
+        assert_eq!(
+            total(&series, day, |r| r.overdue),
+            total(&series, day, |r| r.pending),
+            "day {day}"
+        );
+    }
+}
