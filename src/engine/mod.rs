@@ -32,7 +32,7 @@ mod sampling;
 #[cfg(test)]
 mod stationary_tests;
 
-use crate::scenario::{InitialAge, Order, Scenario, StartState};
+use crate::scenario::{InitialAge, Order, Scenario, StartState, MAX_GROUPS};
 use agenda::Agenda;
 use calendar::{Calendar, Day};
 use metrics::{GroupDay, Levels, MunicipalityDay, MunicipalitySeries, Series, Workload};
@@ -44,8 +44,8 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use sampling::{DurationSampler, StationarySpells};
+use std::collections::HashMap;
 
 /// Marks an exit in [`Event::meeting`].
 const EXIT: u32 = u32::MAX;
@@ -997,35 +997,49 @@ impl Jobcentre {
         // The state touched per meeting, as local slices: their bounds stay in registers.
         let groups = self.levels.len();
         let persons = &mut self.persons[..];
-        let levels = &mut self.levels[..];
-        let flows = &mut self.today[..];
-        let pending_at_deadline = &mut self.pending_at_deadline[..];
+        let spilled = &mut self.spilled;
+        // Meetings held of one deadline day, by group.
+        let mut held = [0u32; MAX_GROUPS];
+        let held = &mut held[..groups];
         for queue in &mut self.queues[..rules.classes] {
             while slots > 0 {
-                let Some((deadline, entry)) =
-                    queue.pop(|e| persons[e.person as usize].generation == e.generation)
-                else {
+                let taken = queue.take_earliest::<QUEUE_LOOKAHEAD>(slots, |entry, ahead| {
+                    // Holding a meeting updates its person: ask for the person of a meeting a few places on.
+                    if let Some(ahead) = ahead {
+                        prefetch(persons, ahead.person as usize);
+                    }
+                    let person = &mut persons[entry.person as usize];
+                    if person.generation != entry.generation {
+                        // The person has left: the meeting was dropped then.
+                        return false;
+                    }
+                    if !person.remove_pending(entry.meeting) {
+                        unspill(spilled, person, entry);
+                    }
+                    held[person.group as usize] += 1;
+                    true
+                });
+                let Some((deadline, count)) = taken else {
                     break;
                 };
-                // Holding a meeting updates its person: ask for the person of a meeting a few places on.
-                if let Some(ahead) = queue.peek(QUEUE_LOOKAHEAD) {
-                    prefetch(persons, ahead.person as usize);
-                }
-                slots -= 1;
-                let person = &mut persons[entry.person as usize];
-                let g = person.group as usize;
-                if !person.remove_pending(entry.meeting) {
-                    unspill(&mut self.spilled, person, entry);
-                }
-                // As `forget_pending`.
-                pending_at_deadline[rules.bucket(deadline) * groups + g] -= 1;
-                levels[g].pending -= 1;
-                if deadline < day {
-                    levels[g].overdue -= 1;
-                }
-                flows[g].held += 1;
-                if day <= deadline {
-                    flows[g].held_on_time += 1;
+                slots -= count;
+                // As `forget_pending`, for every meeting of that deadline held.
+                let bucket = rules.bucket(deadline) * groups;
+                let counts = &mut self.pending_at_deadline[bucket..bucket + groups];
+                for (g, n) in held.iter_mut().enumerate() {
+                    if *n == 0 {
+                        continue;
+                    }
+                    counts[g] -= *n;
+                    self.levels[g].pending -= *n;
+                    if deadline < day {
+                        self.levels[g].overdue -= *n;
+                    }
+                    self.today[g].held += *n;
+                    if day <= deadline {
+                        self.today[g].held_on_time += *n;
+                    }
+                    *n = 0;
                 }
             }
         }

@@ -94,30 +94,53 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
         self.beyond_queued += 1;
     }
 
-    /// The entry `ahead` places after the next one to pop, if it has the same deadline day inside the buckets
-    /// (it may be dead).
+    /// Takes up to `max` live entries of the earliest deadline day that has any, in order: `take` is called on
+    /// each entry met, with the entry `LOOKAHEAD` places on in the same bucket (to prefetch what it needs), and
+    /// says whether it was live (taken) or not (dropped). Returns that day and how many were taken, or `None`
+    /// once the queue has no live entry. Entries of the same deadline may remain for the next call.
     #[inline(always)]
-    pub fn peek(&self, ahead: usize) -> Option<T> {
-        let bucket = self.buckets.get(self.head)?;
-        bucket.get(self.position + ahead).copied()
-    }
-
-    /// The live entry with the earliest deadline (ties: the one queued first) and its deadline, removed from
-    /// the queue; entries for which `live` is false are dropped on the way.
-    #[inline(always)]
-    pub fn pop(&mut self, mut live: impl FnMut(&T) -> bool) -> Option<(Day, T)> {
+    pub fn take_earliest<const LOOKAHEAD: usize>(
+        &mut self,
+        max: u64,
+        mut take: impl FnMut(T, Option<&T>) -> bool,
+    ) -> Option<(Day, u64)> {
+        debug_assert!(max > 0, "nothing to take");
         while self.head < self.end {
-            let bucket = &mut self.buckets[self.head];
-            if let Some(&entry) = bucket.get(self.position) {
-                self.position += 1;
-                if live(&entry) {
-                    return Some((self.head as Day, entry));
-                }
-            } else {
-                self.next_bucket();
+            let bucket = &self.buckets[self.head];
+            let mut position = self.position;
+            let mut taken = 0;
+            while taken < max {
+                let Some(&entry) = bucket.get(position) else {
+                    break;
+                };
+                let ahead = bucket.get(position + LOOKAHEAD);
+                position += 1;
+                taken += u64::from(take(entry, ahead));
             }
+            self.position = position;
+            if taken > 0 {
+                return Some((self.head as Day, taken));
+            }
+            self.next_bucket();
         }
-        self.pop_beyond(live)
+        let deadline = loop {
+            let Reverse((deadline, _, entry)) = self.beyond.pop()?;
+            if take(entry, None) {
+                break deadline;
+            }
+        };
+        let mut taken = 1;
+        while taken < max {
+            match self.beyond.peek() {
+                Some(Reverse((next, _, _))) if *next == deadline => {}
+                _ => break,
+            }
+            let Some(Reverse((_, _, entry))) = self.beyond.pop() else {
+                break;
+            };
+            taken += u64::from(take(entry, None));
+        }
+        Some((deadline, taken))
     }
 
     /// Leaves the head bucket, every deadline in it served: keeps a few emptied buckets for later days and gives
@@ -132,16 +155,6 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
         self.head += 1;
         self.position = 0;
     }
-
-    #[inline(never)]
-    fn pop_beyond(&mut self, mut live: impl FnMut(&T) -> bool) -> Option<(Day, T)> {
-        while let Some(Reverse((deadline, _, entry))) = self.beyond.pop() {
-            if live(&entry) {
-                return Some((deadline, entry));
-            }
-        }
-        None
-    }
 }
 
 #[cfg(test)]
@@ -150,9 +163,9 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64;
 
-    /// Random days of pushes (deadlines from the past to well past the last bucket), leavers and pops, as the
-    /// engine makes them: the queue must pop exactly what a priority queue ordered by (deadline, order queued)
-    /// pops, past the last bucket included.
+    /// Random days of pushes (deadlines from the past to well past the last bucket), leavers and a day's
+    /// capacity taken, as the engine makes them: the queue must give exactly what a priority queue ordered by
+    /// (deadline, order queued) pops, past the last bucket included.
     #[test]
     fn pops_in_the_order_of_a_reference_priority_queue_at_any_horizon() {
         for seed in 0..20 {
@@ -180,18 +193,35 @@ mod tests {
                         pending[entry as usize] = false;
                     }
                 }
-                for _ in 0..rng.gen_range(0..10) {
-                    let expected = loop {
-                        match reference.pop() {
-                            Some(Reverse((_, entry))) if !pending[entry as usize] => continue,
-                            other => break other.map(|Reverse(popped)| popped),
-                        }
-                    };
-                    let popped = queue.pop(|&entry| pending[entry as usize]);
-                    assert_eq!(popped, expected, "seed {seed}, day {day}");
-                    let Some((deadline, entry)) = expected else {
+                // A day's capacity, taken a deadline day at a time as the engine does.
+                let capacity = rng.gen_range(1..10);
+                let mut expected = Vec::new();
+                while expected.len() < capacity {
+                    match reference.pop() {
+                        Some(Reverse((_, entry))) if !pending[entry as usize] => continue,
+                        Some(Reverse(popped)) => expected.push(popped),
+                        None => break,
+                    }
+                }
+                let mut taken = Vec::new();
+                while taken.len() < capacity {
+                    let mut today = Vec::new();
+                    let Some((deadline, count)) =
+                        queue.take_earliest::<4>((capacity - taken.len()) as u64, |entry, _| {
+                            let live = pending[entry as usize];
+                            if live {
+                                today.push(entry);
+                            }
+                            live
+                        })
+                    else {
                         break;
                     };
+                    assert_eq!(count as usize, today.len());
+                    taken.extend(today.into_iter().map(|entry| (deadline, entry)));
+                }
+                assert_eq!(taken, expected, "seed {seed}, day {day}");
+                for (deadline, entry) in taken {
                     if deadline >= days {
                         beyond_popped += 1;
                     }
