@@ -860,14 +860,16 @@ impl Jobcentre {
                 if let Some(ahead) = batch.get(i + PERSON_LOOKAHEAD) {
                     prefetch(&self.persons, ahead.person as usize);
                 }
-                let person = self.persons[event.person as usize];
-                if person.generation != event.generation {
-                    continue;
-                }
+                // A person's meetings fall due before their exit, which is drawn when they arrive, so every
+                // event is still their person's.
+                debug_assert_eq!(
+                    self.persons[event.person as usize].generation,
+                    event.generation
+                );
                 if event.meeting == EXIT {
                     self.exit(rules, event.person, day);
                 } else {
-                    self.meeting_due(rules, event.person, event.meeting, event.exit, day);
+                    self.meeting_due(rules, *event, day);
                 }
             }
             self.agenda.recycle(batch);
@@ -910,62 +912,88 @@ impl Jobcentre {
         }
     }
 
-    fn meeting_due(&mut self, rules: &Rules, index: u32, k: u32, exit: Day, day: Day) {
-        let person = self.persons[index as usize];
+    #[inline(always)]
+    fn meeting_due(&mut self, rules: &Rules, event: Event, day: Day) {
+        let Jobcentre {
+            persons,
+            agenda,
+            spilled,
+            queues,
+            pending_at_deadline,
+            levels,
+            today,
+            parked,
+            dealt,
+            ..
+        } = self;
+        let (index, k) = (event.person, event.meeting);
+        let slot = &mut persons[index as usize];
+        let person = *slot;
         let g = person.group as usize;
         let plan = &rules.plans[g];
         let mut deadline = plan.statutory_deadline(person.arrival, k);
         let action = plan.action[day as usize];
-        let today = &mut self.today[g];
-        today.due += 1;
-        if action != DueAction::Normal && person.arrival < rules.suspension_origin {
-            today.suspended_existing += 1;
-        }
+        let flows = &mut today[g];
+        flows.due += 1;
         // The day from which the meeting may be held: today, unless a catch-up rule holds it back.
         let mut release = day;
         match action {
             DueAction::Normal => {}
             DueAction::Waive => {
-                today.waived += 1;
-                today.suspended += 1;
+                flows.waived += 1;
+                flows.suspended += 1;
             }
             DueAction::CatchUp(catch_up) => {
-                today.suspended += 1;
+                flows.suspended += 1;
                 deadline = deadline.max(catch_up.by);
                 release = release.max(catch_up.from);
                 if let Some(rule) = catch_up.even {
                     // Dealt out in turn to the window's days, in the order they fall due.
                     let days = &plan.release_days[usize::from(rule)];
-                    let dealt = &mut self.dealt[g][usize::from(rule)];
+                    let dealt = &mut dealt[g][usize::from(rule)];
                     release = release.max(days[*dealt as usize % days.len()]);
                     *dealt += 1;
                 }
             }
         }
+        if action != DueAction::Normal && person.arrival < rules.suspension_origin {
+            flows.suspended_existing += 1;
+        }
         if action != DueAction::Waive {
+            if !slot.add_pending(k) {
+                slot.spilled = true;
+                spilled.entry(index).or_default().push(k);
+            }
+            let groups = levels.len();
+            pending_at_deadline[rules.bucket(deadline) * groups + g] += 1;
+            levels[g].pending += 1;
             let entry = Pending {
                 person: index,
                 generation: person.generation,
                 meeting: k,
             };
-            let slot = &mut self.persons[index as usize];
-            if !slot.add_pending(k) {
-                slot.spilled = true;
-                self.spilled.entry(index).or_default().push(k);
-            }
-            let bucket = rules.bucket(deadline);
-            self.pending_at_deadline[bucket * self.levels.len() + g] += 1;
-            self.levels[g].pending += 1;
             if release > day {
                 // Beyond the horizon it is never released: it stays pending to the end.
-                if let Some(list) = self.parked.get_mut(release as usize) {
+                if let Some(list) = parked.get_mut(release as usize) {
                     list.push(entry);
                 }
             } else {
-                self.queues[rules.class_of_group[g]].push(deadline, entry);
+                queues[rules.class_of_group[g]].push(deadline, entry);
             }
         }
-        self.schedule_meeting(rules, index, person, k + 1, exit);
+        // The next meeting, unless it falls on or after the exit or the horizon.
+        if let Some((due, _)) = plan.schedule.offsets(k + 1) {
+            let next = plan.day_of(person.arrival, due);
+            if next < event.exit && next < rules.horizon {
+                agenda.schedule(
+                    next,
+                    Event {
+                        meeting: k + 1,
+                        ..event
+                    },
+                );
+            }
+        }
     }
 
     /// Puts the caught-up meetings that may be held from today into their deadline queues (those whose person
