@@ -902,11 +902,11 @@ impl Jobcentre {
         self.free_persons.push(index);
     }
 
-    /// Removes one pending meeting of group `g` from the counts (it was held or dropped on `day`).
+    /// Removes one pending meeting of group `g` from the counts by deadline (it was dropped on `day`; the pending
+    /// level follows from the day's flows when it closes).
     fn forget_pending(&mut self, rules: &Rules, g: usize, deadline: Day, day: Day) {
         let bucket = rules.bucket(deadline);
         self.pending_at_deadline[bucket * self.levels.len() + g] -= 1;
-        self.levels[g].pending -= 1;
         if deadline < day {
             self.levels[g].overdue -= 1;
         }
@@ -931,7 +931,9 @@ impl Jobcentre {
         let person = *slot;
         let g = person.group as usize;
         let plan = &rules.plans[g];
-        let mut deadline = plan.statutory_deadline(person.arrival, k);
+        let origin = plan.clock_origin(person.arrival);
+        let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
+        let mut deadline = plan.day_at(origin, deadline_offset);
         let action = plan.action[day as usize];
         let flows = &mut today[g];
         flows.due += 1;
@@ -966,7 +968,6 @@ impl Jobcentre {
             }
             let groups = levels.len();
             pending_at_deadline[rules.bucket(deadline) * groups + g] += 1;
-            levels[g].pending += 1;
             let entry = Pending {
                 person: index,
                 generation: person.generation,
@@ -983,7 +984,7 @@ impl Jobcentre {
         }
         // The next meeting, unless it falls on or after the exit or the horizon.
         if let Some((due, _)) = plan.schedule.offsets(k + 1) {
-            let next = plan.day_of(person.arrival, due);
+            let next = plan.day_at(origin, due);
             if next < event.exit && next < rules.horizon {
                 agenda.schedule(
                     next,
@@ -1059,7 +1060,6 @@ impl Jobcentre {
                         continue;
                     }
                     counts[g] -= *n;
-                    self.levels[g].pending -= *n;
                     if deadline < day {
                         self.levels[g].overdue -= *n;
                     }
@@ -1084,8 +1084,12 @@ impl Jobcentre {
         let m = self.municipality;
         let bucket = rules.bucket(day);
         let falling_overdue = &self.pending_at_deadline[bucket * groups..(bucket + 1) * groups];
-        for (levels, &count) in self.levels.iter_mut().zip(falling_overdue) {
+        for ((levels, &count), flows) in
+            self.levels.iter_mut().zip(falling_overdue).zip(&self.today)
+        {
             levels.overdue += count;
+            // Every meeting falling due is pending until it is held or dropped, unless it was waived.
+            levels.pending = levels.pending + flows.due - flows.waived - flows.held - flows.dropped;
         }
         if let Some(workload) = workload {
             let active = self.levels.iter().map(|l| u64::from(l.active)).sum();

@@ -14,11 +14,14 @@ pub struct Schedule {
     meetings: Vec<(u32, u32)>,
     followup: Option<Followup>,
     last_due: u32,
+    /// (due, deadline) of every meeting of the schedule, follow-ups included, so that finding meeting `k` is
+    /// one look-up.
+    all: Vec<(u32, u32)>,
 }
 
 impl Schedule {
     pub fn new(group: &Group) -> Self {
-        Schedule {
+        let mut schedule = Schedule {
             meetings: group
                 .meetings
                 .iter()
@@ -26,11 +29,19 @@ impl Schedule {
                 .collect(),
             followup: group.followup,
             last_due: group.meetings.last().map_or(0, |m| m.due_day),
-        }
+            all: Vec::new(),
+        };
+        schedule.all = (0..).map_while(|k| schedule.computed_offsets(k)).collect();
+        schedule
     }
 
     /// Spell-day offsets (due, deadline) of meeting `k`, or `None` past the end of the schedule.
+    #[inline(always)]
     pub fn offsets(&self, k: u32) -> Option<(u32, u32)> {
+        self.all.get(k as usize).copied()
+    }
+
+    fn computed_offsets(&self, k: u32) -> Option<(u32, u32)> {
         if let Some(&offsets) = self.meetings.get(k as usize) {
             return Some(offsets);
         }
@@ -117,6 +128,7 @@ impl ShiftClock {
             .unwrap_or(false)
     }
 
+    #[inline(always)]
     fn rank(&self, day: Day) -> i64 {
         if day <= 0 {
             return i64::from(day);
@@ -125,6 +137,7 @@ impl ShiftClock {
         i64::from(day) - i64::from(self.dead_before[index])
     }
 
+    #[inline(always)]
     fn unrank(&self, rank: i64) -> i64 {
         if rank < 0 {
             rank
@@ -136,6 +149,7 @@ impl ShiftClock {
     }
 
     /// The day on which `offset` live days have passed since `arrival`.
+    #[cfg(test)]
     pub fn day_after(&self, arrival: Day, offset: u32) -> i64 {
         self.unrank(self.rank(arrival) + i64::from(offset))
     }
@@ -254,9 +268,25 @@ impl GroupPlan {
 
     /// Calendar day of spell-day `offset` for a spell that began on `arrival` (saturating at `Day::MAX`).
     pub fn day_of(&self, arrival: Day, offset: u32) -> Day {
+        self.day_at(self.clock_origin(arrival), offset)
+    }
+
+    /// Where the spell clock of a spell that began on `arrival` starts: the arrival's live-day rank for a
+    /// `shift` group, the arrival itself otherwise. Computed once for several [`day_at`](Self::day_at).
+    #[inline(always)]
+    pub fn clock_origin(&self, arrival: Day) -> i64 {
+        match &self.shift {
+            Some(clock) => clock.rank(arrival),
+            None => i64::from(arrival),
+        }
+    }
+
+    /// Calendar day of spell-day `offset` for a spell whose clock starts at `origin` (saturating at `Day::MAX`).
+    #[inline(always)]
+    pub fn day_at(&self, origin: i64, offset: u32) -> Day {
         let day = match &self.shift {
-            Some(clock) => clock.day_after(arrival, offset),
-            None => i64::from(arrival) + i64::from(offset),
+            Some(clock) => clock.unrank(origin + i64::from(offset)),
+            None => origin + i64::from(offset),
         };
         day.min(i64::from(Day::MAX)) as Day
     }
