@@ -97,11 +97,11 @@ impl Person {
     /// Adds meeting `k`, later than every pending one, to the bits; false if it does not fit there.
     #[inline(always)]
     fn add_pending(&mut self, k: u32) -> bool {
-        if k > u32::from(u16::MAX) {
-            return false;
-        }
         if self.pending == 0 {
-            self.first_pending = k as u16;
+            let Ok(first) = u16::try_from(k) else {
+                return false;
+            };
+            self.first_pending = first;
             self.pending = 1;
             return true;
         }
