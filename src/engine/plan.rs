@@ -21,14 +21,20 @@ pub struct Schedule {
 
 impl Schedule {
     pub fn new(group: &Group) -> Self {
+        let meetings = group
+            .meetings
+            .iter()
+            .map(|m| (m.due_day, m.deadline_day))
+            .collect();
+        Schedule::of(meetings, group.followup)
+    }
+
+    /// The schedule of fixed meetings (due, deadline) and follow-ups after the last of them.
+    fn of(meetings: Vec<(u32, u32)>, followup: Option<Followup>) -> Self {
         let mut schedule = Schedule {
-            meetings: group
-                .meetings
-                .iter()
-                .map(|m| (m.due_day, m.deadline_day))
-                .collect(),
-            followup: group.followup,
-            last_due: group.meetings.last().map_or(0, |m| m.due_day),
+            last_due: meetings.last().map_or(0, |m| m.0),
+            meetings,
+            followup,
             all: Vec::new(),
         };
         schedule.all = (0..).map_while(|k| schedule.computed_offsets(k)).collect();
@@ -398,14 +404,13 @@ mod tests {
 
     #[test]
     fn followups_repeat_after_the_last_meeting() {
-        let schedule = Schedule {
-            meetings: vec![(0, 7), (30, 60)],
-            followup: Some(Followup {
+        let schedule = Schedule::of(
+            vec![(0, 7), (30, 60)],
+            Some(Followup {
                 every_days: 90,
                 deadline_days: 14,
             }),
-            last_due: 30,
-        };
+        );
         assert_eq!(schedule.offsets(1), Some((30, 60)));
         assert_eq!(schedule.offsets(2), Some((120, 134)));
         assert_eq!(schedule.offsets(3), Some((210, 224)));
@@ -424,11 +429,7 @@ mod tests {
             (vec![], None),
         ];
         for (meetings, followup) in schedules {
-            let schedule = Schedule {
-                last_due: meetings.last().map_or(0, |m| m.0),
-                meetings,
-                followup,
-            };
+            let schedule = Schedule::of(meetings, followup);
             for offset in -100..45_000 {
                 let mut k = 0;
                 while schedule

@@ -19,6 +19,9 @@ const SPARE_BUCKETS: usize = 64;
 pub struct DeadlineQueue<T> {
     /// One per deadline day kept in buckets.
     buckets: Vec<Vec<T>>,
+    /// A bit per bucket, set while it holds entries, so that the empty days between two deadlines are passed
+    /// 64 at a time.
+    occupied: Vec<u64>,
     /// Deadlines from `buckets.len()` on: (deadline, order queued, entry), smallest first.
     beyond: BinaryHeap<Reverse<(Day, u64, T)>>,
     /// Entries queued beyond the buckets so far: ties on a deadline go to the one queued first.
@@ -37,6 +40,7 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
     pub fn with_days(days: usize) -> Self {
         DeadlineQueue {
             buckets: (0..days).map(|_| Vec::new()).collect(),
+            occupied: vec![0; days.div_ceil(64)],
             head: days,
             position: 0,
             end: 0,
@@ -52,6 +56,7 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
         for bucket in &mut self.buckets[..end] {
             bucket.clear();
         }
+        self.occupied.fill(0);
         self.head = self.buckets.len();
         self.position = 0;
         self.end = 0;
@@ -77,6 +82,7 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
             self.position = 0;
         }
         self.end = self.end.max(bucket + 1);
+        self.occupied[bucket / 64] |= 1 << (bucket % 64);
         let list = &mut self.buckets[bucket];
         if list.capacity() == 0 {
             if let Some(spare) = self.spare.pop() {
@@ -106,6 +112,11 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
     ) -> Option<(Day, u64)> {
         debug_assert!(max > 0, "nothing to take");
         while self.head < self.end {
+            if self.occupied[self.head / 64] & (1 << (self.head % 64)) == 0 {
+                self.head = self.next_occupied(self.head);
+                self.position = 0;
+                continue;
+            }
             let bucket = &self.buckets[self.head];
             let mut position = self.position;
             let mut taken = 0;
@@ -143,10 +154,26 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
         Some((deadline, taken))
     }
 
+    /// The first bucket from `from` on that holds entries, or `end` if none does.
+    #[inline(never)]
+    fn next_occupied(&self, from: usize) -> usize {
+        let mut word = from / 64;
+        let mut bits = self.occupied[word] & (u64::MAX << (from % 64));
+        while bits == 0 {
+            word += 1;
+            if word * 64 >= self.end {
+                return self.end;
+            }
+            bits = self.occupied[word];
+        }
+        (word * 64 + bits.trailing_zeros() as usize).min(self.end)
+    }
+
     /// Leaves the head bucket, every deadline in it served: keeps a few emptied buckets for later days and gives
     /// the rest of the memory back.
     #[inline(never)]
     fn next_bucket(&mut self) {
+        self.occupied[self.head / 64] &= !(1 << (self.head % 64));
         let mut done = std::mem::take(&mut self.buckets[self.head]);
         if done.capacity() > 0 && self.spare.len() < SPARE_BUCKETS {
             done.clear();
