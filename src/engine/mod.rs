@@ -963,8 +963,7 @@ impl Jobcentre {
         }
         if action != DueAction::Waive {
             if !slot.add_pending(k) {
-                slot.spilled = true;
-                spilled.entry(index).or_default().push(k);
+                spill(spilled, slot, index, k);
             }
             let groups = levels.len();
             pending_at_deadline[rules.bucket(deadline) * groups + g] += 1;
@@ -1117,6 +1116,14 @@ impl Jobcentre {
         }
         self.today.fill(GroupDay::default());
     }
+}
+
+/// Keeps pending meeting `k` of the person in slot `index` in `spilled`: it does not fit in the person's bits.
+#[cold]
+#[inline(never)]
+fn spill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person, index: u32, k: u32) {
+    person.spilled = true;
+    spilled.entry(index).or_default().push(k);
 }
 
 /// Removes a held meeting that was kept in `spilled` rather than in its person's bits.
