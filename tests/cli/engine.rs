@@ -508,3 +508,30 @@ fn one_replication_gives_the_same_series_on_any_number_of_threads() {
         assert_eq!(many.municipality_rows, one.municipality_rows);
     }
 }
+
+#[test]
+fn a_run_after_other_runs_on_the_same_thread_is_the_run_on_a_fresh_thread() {
+    // Whole runs hand their jobcentre's memory to the next run on the same thread: it must carry nothing else.
+    let (_dir, three) = scenario_from(&towns(
+        &[STORBY, MELLEMBY, LILLEBY].join(", "),
+        "earliest_deadline",
+    ));
+    let (_dir2, priority) =
+        scenario_from(&towns(&[MELLEMBY, LILLEBY].join(", "), "group_priority"));
+    let one_thread = || {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+    };
+    let fresh = one_thread().install(|| Simulation::new(&three, 5).run());
+    let after_others = one_thread().install(|| {
+        Simulation::new(&three, 6).run();
+        Simulation::new(&priority, 5).run();
+        Simulation::new(&three, 7).run();
+        Simulation::new(&three, 5).run()
+    });
+    assert_eq!(after_others.rows, fresh.rows);
+    assert_eq!(after_others.initial, fresh.initial);
+    assert_eq!(after_others.municipality_rows, fresh.municipality_rows);
+}
