@@ -8,7 +8,7 @@ use crate::engine::{replication_seed, Simulation};
 use crate::error::InputError;
 use crate::scenario::Scenario;
 use crate::signals::{self, Interrupted};
-use crate::summary::{aggregate, summarise, Aggregate, GroupSet, Metrics, Selection};
+use crate::summary::{aggregate, summarise_whole, Aggregate, Metrics};
 use rayon::prelude::*;
 
 /// Runs replications `0..reps` of `scenario` with base seed `seed` and maps each finished series through `f`,
@@ -47,33 +47,11 @@ pub struct RunSummary {
 
 impl RunSummary {
     pub fn of(scenario: &Scenario, series: &Series) -> Self {
-        let whole = Selection::whole(series);
+        let (total, municipalities, groups) = summarise_whole(scenario, series);
         RunSummary {
-            total: summarise(scenario, series, whole),
-            municipalities: (0..series.municipalities)
-                .map(|m| {
-                    summarise(
-                        scenario,
-                        series,
-                        Selection {
-                            municipality: Some(m),
-                            ..whole
-                        },
-                    )
-                })
-                .collect(),
-            groups: (0..series.groups)
-                .map(|g| {
-                    summarise(
-                        scenario,
-                        series,
-                        Selection {
-                            groups: GroupSet::one(g),
-                            ..whole
-                        },
-                    )
-                })
-                .collect(),
+            total,
+            municipalities,
+            groups,
         }
     }
 }

@@ -198,28 +198,163 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
     let groups: Vec<usize> = (0..series.groups)
         .filter(|&g| selection.groups.contains(g))
         .collect();
-    let levels_before = |day: usize| -> Levels {
+    let start_levels = if selection.from == 0 {
         let mut sum = Levels::default();
         for &m in &municipalities {
             for &g in &groups {
-                let levels = if day == 0 {
-                    series.initial[m * series.groups + g]
-                } else {
-                    let row = series.row(day - 1, m, g);
-                    Levels {
-                        active: row.active,
-                        pending: row.pending,
-                        overdue: row.overdue,
-                    }
-                };
-                sum.active += levels.active;
-                sum.pending += levels.pending;
-                sum.overdue += levels.overdue;
+                add_levels(&mut sum, series.initial[m * series.groups + g]);
+            }
+        }
+        sum
+    } else {
+        let mut sum = Levels::default();
+        for &m in &municipalities {
+            for &g in &groups {
+                add_levels(&mut sum, levels_of(series.row(selection.from - 1, m, g)));
             }
         }
         sum
     };
-    let start_levels = levels_before(selection.from);
+    let totals: Vec<GroupDay> = (selection.from..=selection.to)
+        .map(|day| {
+            let mut total = GroupDay::default();
+            for &m in &municipalities {
+                for &g in &groups {
+                    total += series.row(day, m, g);
+                }
+            }
+            total
+        })
+        .collect();
+    fold_days(
+        scenario,
+        series,
+        selection,
+        &municipalities,
+        start_levels,
+        &totals,
+    )
+}
+
+/// The summaries of the whole run: in total, per municipality (in order) and per group (in order), each the
+/// same as [`summarise`] of its selection, from one pass over the series.
+pub fn summarise_whole(
+    scenario: &Scenario,
+    series: &Series,
+) -> (Metrics, Vec<Metrics>, Vec<Metrics>) {
+    let whole = Selection::whole(series);
+    let (municipalities, days, groups) = (series.municipalities, series.days, series.groups);
+    if groups == 0 {
+        let one = |selection| summarise(scenario, series, selection);
+        return (
+            one(whole),
+            (0..municipalities)
+                .map(|m| {
+                    one(Selection {
+                        municipality: Some(m),
+                        ..whole
+                    })
+                })
+                .collect(),
+            Vec::new(),
+        );
+    }
+    // Day totals per municipality (one at a time), per group (`groups x days`) and of everything. Sums of
+    // counts, so the order they are added in changes nothing.
+    let mut by_municipality = vec![GroupDay::default(); days];
+    let mut by_group = vec![GroupDay::default(); groups * days];
+    let mut total = vec![GroupDay::default(); days];
+    let mut start_by_group = vec![Levels::default(); groups];
+    let mut start_total = Levels::default();
+    let mut per_municipality = Vec::with_capacity(municipalities);
+    let every: Vec<usize> = (0..municipalities).collect();
+    for m in 0..municipalities {
+        let rows = &series.rows[m * days * groups..(m + 1) * days * groups];
+        for ((day, day_rows), sum) in rows
+            .chunks_exact(groups)
+            .enumerate()
+            .zip(&mut by_municipality)
+        {
+            let mut day_sum = GroupDay::default();
+            for (g, row) in day_rows.iter().enumerate() {
+                day_sum += row;
+                by_group[g * days + day] += row;
+            }
+            *sum = day_sum;
+            total[day] += &day_sum;
+        }
+        let mut start = Levels::default();
+        for (g, &levels) in series.initial[m * groups..(m + 1) * groups]
+            .iter()
+            .enumerate()
+        {
+            add_levels(&mut start, levels);
+            add_levels(&mut start_by_group[g], levels);
+        }
+        add_levels(&mut start_total, start);
+        per_municipality.push(fold_days(
+            scenario,
+            series,
+            Selection {
+                municipality: Some(m),
+                ..whole
+            },
+            &every[m..=m],
+            start,
+            &by_municipality,
+        ));
+    }
+    let per_group = (0..groups)
+        .map(|g| {
+            fold_days(
+                scenario,
+                series,
+                Selection {
+                    groups: GroupSet::one(g),
+                    ..whole
+                },
+                &every,
+                start_by_group[g],
+                &by_group[g * days..(g + 1) * days],
+            )
+        })
+        .collect();
+    let all = fold_days(scenario, series, whole, &every, start_total, &total);
+    (all, per_municipality, per_group)
+}
+
+fn levels_of(row: &GroupDay) -> Levels {
+    Levels {
+        active: row.active,
+        pending: row.pending,
+        overdue: row.overdue,
+    }
+}
+
+fn add_levels(sum: &mut Levels, levels: Levels) {
+    sum.active += levels.active;
+    sum.pending += levels.pending;
+    sum.overdue += levels.overdue;
+}
+
+/// The metrics of `selection` from its day totals (`totals[i]`: day `selection.from + i`, summed over the
+/// selection's municipalities and groups) and its levels at the start; staff and capacity are read for
+/// `municipalities` when the selection holds every group.
+fn fold_days(
+    scenario: &Scenario,
+    series: &Series,
+    selection: Selection,
+    municipalities: &[usize],
+    start_levels: Levels,
+    totals: &[GroupDay],
+) -> Metrics {
+    let levels_before = |day: usize| -> Levels {
+        if day == selection.from {
+            start_levels
+        } else {
+            levels_of(&totals[day - 1 - selection.from])
+        }
+    };
     let mut metrics = Metrics {
         active_start: f64::from(start_levels.active),
         pending_start: f64::from(start_levels.pending),
@@ -242,15 +377,11 @@ pub fn summarise(scenario: &Scenario, series: &Series, selection: Selection) -> 
     let mut peak_since_suspension = (-1.0, selection.from);
     let mut overdue_by_day = Vec::with_capacity(selection.to + 1 - selection.from);
     let (mut active_sum, mut caseworker_sum, mut caseworker_working_sum) = (0.0, 0.0, 0.0);
-    for day in selection.from..=selection.to {
-        let mut total = GroupDay::default();
-        for &m in &municipalities {
-            for &g in &groups {
-                total += series.row(day, m, g);
-            }
-            let staff = series.municipality_row(day, m);
-            // Capacity and staff belong to the municipality; a group's share of them is not defined.
-            if selection.groups.is_all() {
+    for (day, total) in (selection.from..=selection.to).zip(totals) {
+        // Capacity and staff belong to the municipality; a group's share of them is not defined.
+        if selection.groups.is_all() {
+            for &m in municipalities {
+                let staff = series.municipality_row(day, m);
                 metrics.capacity += staff.capacity;
                 caseworker_sum += staff.caseworkers;
                 if series.working[day] {

@@ -45,6 +45,7 @@ use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64;
 use rayon::prelude::*;
 use sampling::{DurationSampler, StationarySpells};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// Marks an exit in [`Event::meeting`].
@@ -187,6 +188,8 @@ struct StockReference {
 
 /// One municipality's jobcentre: its people, their pending meetings and its own random stream.
 struct Jobcentre {
+    /// The rules' sizes its tables were made for.
+    shape: Shape,
     municipality: usize,
     rng: Pcg64,
     persons: Vec<Person>,
@@ -213,6 +216,79 @@ struct Jobcentre {
     parked: Vec<Vec<Pending>>,
     /// Per group and evenly paced catch-up rule: how many meetings have been dealt out to its days.
     dealt: Vec<Vec<u32>>,
+}
+
+thread_local! {
+    /// The memory of the last jobcentre a whole run used on this thread, for the next run's: a sweep's or a
+    /// simulation's replications then grow their slabs, lists and buckets once per thread, not once per run.
+    static SPARE_JOBCENTRE: RefCell<Option<Jobcentre>> = const { RefCell::new(None) };
+}
+
+/// A jobcentre taken from this thread's spare (or new, if there is none of the rules' shape), given back when
+/// dropped. [`Jobcentre::start`] forgets everything a jobcentre held, so where it comes from changes nothing
+/// but memory.
+struct Lent(Option<Jobcentre>);
+
+impl Lent {
+    fn take(rules: &Rules) -> Self {
+        let spare = SPARE_JOBCENTRE
+            .try_with(|spare| spare.borrow_mut().take())
+            .ok()
+            .flatten();
+        Lent(Some(match spare {
+            Some(jobcentre) if jobcentre.shape == Shape::of(rules) => jobcentre,
+            _ => Jobcentre::new(rules),
+        }))
+    }
+
+    fn jobcentre(&mut self) -> &mut Jobcentre {
+        self.0
+            .as_mut()
+            .expect("a lent jobcentre is held until dropped")
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        let Some(jobcentre) = self.0.take() else {
+            return;
+        };
+        // Fails only while the thread's locals are being destroyed; the memory is then freed.
+        let _ = SPARE_JOBCENTRE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                *spare = Some(jobcentre);
+            }
+        });
+    }
+}
+
+/// What the sizes of a jobcentre's per-day and per-group tables follow from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    groups: usize,
+    classes: usize,
+    queue_days: usize,
+    buckets: usize,
+    horizon: Day,
+    /// Per group: its evenly paced catch-up rules.
+    release_rules: Vec<usize>,
+}
+
+impl Shape {
+    fn of(rules: &Rules) -> Self {
+        Shape {
+            groups: rules.groups(),
+            classes: rules.classes,
+            queue_days: rules.queue_days,
+            buckets: rules.buckets,
+            horizon: rules.horizon,
+            release_rules: rules
+                .plans
+                .iter()
+                .map(|plan| plan.release_days.len())
+                .collect(),
+        }
+    }
 }
 
 /// A run of one scenario with one seed.
@@ -326,8 +402,9 @@ impl<'a> Simulation<'a> {
         let parts = self.series.municipalities_mut();
         if self.day == 0 {
             parts.into_par_iter().enumerate().for_each_init(
-                || Jobcentre::new(rules),
-                |jobcentre, (m, mut series)| {
+                || Lent::take(rules),
+                |lent, (m, mut series)| {
+                    let jobcentre = lent.jobcentre();
                     jobcentre.start(rules, m, seed, &mut series);
                     for day in 0..rules.horizon {
                         // After SIGINT or SIGTERM the series is cut short; the caller discards it.
@@ -521,6 +598,7 @@ impl Jobcentre {
     fn new(rules: &Rules) -> Self {
         let groups = rules.groups();
         Jobcentre {
+            shape: Shape::of(rules),
             municipality: 0,
             rng: Pcg64::seed_from_u64(0),
             persons: Vec::new(),

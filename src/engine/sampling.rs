@@ -41,11 +41,13 @@ impl DurationSampler {
     }
 
     /// Whole days until the spell ends (at least 1), or `None` if it never ends.
+    #[inline]
     pub fn sample<R: Rng>(&self, rng: &mut R) -> Option<u32> {
         self.sample_real(rng).map(whole_days)
     }
 
     /// The duration in real days, before rounding.
+    #[inline]
     fn sample_real<R: Rng>(&self, rng: &mut R) -> Option<f64> {
         Some(match self {
             DurationSampler::Exponential(d) => d.sample(rng),
@@ -60,8 +62,24 @@ impl DurationSampler {
 
 /// A spell of `days` real days in the engine's whole days: rounded up, at least 1; durations beyond ~100 years
 /// are "never" for any horizon we allow.
+///
+/// The same as `days.ceil().clamp(1.0, 40_000.0) as u32` (NaN gives 0), without `ceil`, which the x86-64
+/// baseline target has no instruction for: between 1 and 40,000 the truncation is exact, and one more unless
+/// `days` is whole.
+#[inline]
 fn whole_days(days: f64) -> u32 {
-    days.ceil().clamp(1.0, 40_000.0) as u32
+    if days > 1.0 {
+        if days < 40_000.0 {
+            let truncated = days as u32;
+            truncated + u32::from(f64::from(truncated) < days)
+        } else {
+            40_000
+        }
+    } else if days.is_nan() {
+        0
+    } else {
+        1
+    }
 }
 
 /// The spells of the persons on benefit at the end of the day before the first, in the stationary state of a
@@ -172,5 +190,55 @@ impl StationarySpells {
         };
         let whole = whole_days(x);
         (rng.gen::<f64>() * (x.max(0.0) + 1.0) < f64::from(whole)).then_some(whole)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_pcg::Pcg64;
+
+    fn reference(days: f64) -> u32 {
+        days.ceil().clamp(1.0, 40_000.0) as u32
+    }
+
+    #[test]
+    fn whole_days_rounds_up_as_ceil_does() {
+        let edges = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1.5,
+            -0.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            0.5,
+            1.0,
+            1.0 + f64::EPSILON,
+            1.5,
+            2.0,
+            2.0 - f64::EPSILON,
+            39_999.0,
+            39_999.000_000_001,
+            39_999.5,
+            40_000.0 - 1e-9,
+            40_000.0,
+            40_000.5,
+            1e300,
+            f64::MAX,
+        ];
+        for days in edges {
+            assert_eq!(whole_days(days), reference(days), "{days}");
+        }
+        let mut rng = Pcg64::seed_from_u64(7);
+        for _ in 0..1_000_000 {
+            let days = rng.gen::<f64>() * 41_000.0 - 100.0;
+            assert_eq!(whole_days(days), reference(days), "{days}");
+            let whole = rng.gen_range(-10i32..41_000) as f64;
+            for days in [whole, whole + 1e-9, whole - 1e-9] {
+                assert_eq!(whole_days(days), reference(days), "{days}");
+            }
+        }
     }
 }

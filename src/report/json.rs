@@ -6,7 +6,7 @@ use super::ScenarioInfo;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, Metrics};
+use crate::summary::{Aggregate, Band, Metrics};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -14,21 +14,96 @@ use std::io::Write;
 #[derive(Serialize)]
 struct Document<'a> {
     scenario: &'a ScenarioInfo,
-    total: Map<String, Value>,
-    bands: Map<String, Value>,
-    municipalities: Vec<Entry>,
-    groups: Vec<Entry>,
+    total: MetricsFields<'a>,
+    bands: BandsFields<'a>,
+    municipalities: Vec<Entry<'a>>,
+    groups: Vec<Entry<'a>>,
 }
 
 #[derive(Serialize)]
-struct Entry {
+struct Entry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<String>,
-    name: String,
-    metrics: Map<String, Value>,
-    bands: Map<String, Value>,
+    id: Option<&'a str>,
+    name: &'a str,
+    metrics: MetricsFields<'a>,
+    bands: BandsFields<'a>,
+}
+
+/// A key of [`metrics_map`].
+#[derive(Clone, Copy)]
+enum Field {
+    Metric(Metric),
+    PeakDate,
+    ClearedDate,
+}
+
+/// Writes what [`metrics_map`] holds, key for key in its (sorted) order, without building it.
+struct MetricsFields<'a>(&'a Metrics);
+
+impl Serialize for MetricsFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut fields: Vec<(&str, Field)> = Metric::ALL
+            .into_iter()
+            .map(|metric| (metric.name(), Field::Metric(metric)))
+            .collect();
+        fields.push(("backlog_peak_date", Field::PeakDate));
+        fields.push(("backlog_cleared_date", Field::ClearedDate));
+        fields.sort_by_key(|&(name, _)| name);
+        fields.dedup_by_key(|&mut (name, _)| name);
+        let date =
+            |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
+        let mut map = serializer.serialize_map(Some(fields.len()))?;
+        for (name, field) in fields {
+            let value = match field {
+                Field::Metric(metric) => number(self.0.get(metric)),
+                Field::PeakDate => date(self.0.backlog_peak_date),
+                Field::ClearedDate => date(self.0.backlog_cleared_date),
+            };
+            map.serialize_entry(name, &value)?;
+        }
+        map.end()
+    }
+}
+
+/// Writes what [`bands_map`] holds, key for key in its (sorted) order, without building it.
+struct BandsFields<'a>(&'a Aggregate);
+
+impl Serialize for BandsFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // A map keeps the last of equal keys.
+        let mut bands: Vec<(&str, &Band)> = self
+            .0
+            .bands
+            .iter()
+            .rev()
+            .map(|(metric, band)| (metric.name(), band))
+            .collect();
+        bands.sort_by_key(|&(name, _)| name);
+        bands.dedup_by_key(|&mut (name, _)| name);
+        let mut map = serializer.serialize_map(Some(bands.len()))?;
+        for (name, band) in bands {
+            map.serialize_entry(name, &BandFields(band))?;
+        }
+        map.end()
+    }
+}
+
+/// One band as [`bands_map`] writes it: `{"mean", "p5", "p95"}`.
+struct BandFields<'a>(&'a Band);
+
+impl Serialize for BandFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("mean", &number(self.0.mean))?;
+        map.serialize_entry("p5", &number(self.0.p5))?;
+        map.serialize_entry("p95", &number(self.0.p95))?;
+        map.end()
+    }
 }
 
 fn number(value: Option<f64>) -> Value {
@@ -75,8 +150,8 @@ pub fn write(
 ) -> std::io::Result<()> {
     let document = Document {
         scenario: info,
-        total: metrics_map(&outcome.total.mean),
-        bands: bands_map(&outcome.total),
+        total: MetricsFields(&outcome.total.mean),
+        bands: BandsFields(&outcome.total),
         municipalities: scenario
             .municipalities
             .iter()
@@ -84,9 +159,9 @@ pub fn write(
             .map(|(m, a)| Entry {
                 code: Some(m.code),
                 id: None,
-                name: m.name.clone(),
-                metrics: metrics_map(&a.mean),
-                bands: bands_map(a),
+                name: &m.name,
+                metrics: MetricsFields(&a.mean),
+                bands: BandsFields(a),
             })
             .collect(),
         groups: scenario
@@ -95,13 +170,52 @@ pub fn write(
             .zip(&outcome.groups)
             .map(|(g, a)| Entry {
                 code: None,
-                id: Some(g.id.clone()),
-                name: g.name.clone(),
-                metrics: metrics_map(&a.mean),
-                bands: bands_map(a),
+                id: Some(&g.id),
+                name: &g.name,
+                metrics: MetricsFields(&a.mean),
+                bands: BandsFields(a),
             })
             .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::aggregate;
+
+    #[test]
+    fn written_fields_are_the_maps_byte_for_byte() {
+        let run = |n: f64, cleared: bool| Metrics {
+            arrivals: 1234.0 + n,
+            held: 0.1 + n,
+            utilisation: f64::NAN,
+            on_time_share: 1.0 / 3.0,
+            days_to_clear: cleared.then_some(17.0 + n),
+            backlog_peak: 5.0,
+            backlog_peak_date: Some("2020-04-01".parse().unwrap()),
+            backlog_cleared_date: cleared.then(|| "2020-09-30".parse().unwrap()),
+            ..Metrics::default()
+        };
+        for runs in [
+            vec![run(0.0, true)],
+            vec![run(0.0, true), run(2.5, false), run(1e9, true)],
+        ] {
+            let aggregate = aggregate(&runs);
+            assert_eq!(
+                pretty(&MetricsFields(&aggregate.mean)),
+                pretty(&metrics_map(&aggregate.mean))
+            );
+            assert_eq!(
+                pretty(&BandsFields(&aggregate)),
+                pretty(&bands_map(&aggregate))
+            );
+        }
+    }
+
+    fn pretty<T: Serialize>(value: &T) -> String {
+        serde_json::to_string_pretty(value).unwrap()
+    }
 }

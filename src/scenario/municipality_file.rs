@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub(super) struct CsvTable {
     pub path: PathBuf,
     text: String,
+    /// Byte offsets of the text's line feeds, in order: a row's line without counting them again.
+    newlines: Vec<usize>,
     pub headers: Vec<String>,
     pub rows: Vec<csv::StringRecord>,
 }
@@ -64,9 +66,15 @@ impl CsvTable {
         if rows.is_empty() {
             return Err(problem(None, "has no rows".to_string()));
         }
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter_map(|(at, byte)| (byte == b'\n').then_some(at))
+            .collect();
         Ok(CsvTable {
             path: path.to_path_buf(),
             text,
+            newlines,
             headers,
             rows,
         })
@@ -82,7 +90,8 @@ impl CsvTable {
             Some(row) => self.rows[row].position().map_or(0, |p| p.byte() as usize),
             None => 0,
         };
-        let (line, _) = super::locate::line_col(&self.text, start);
+        // As `locate::line_col`: one more than the line feeds before `start`.
+        let line = self.newlines.partition_point(|&at| at < start) + 1;
         // Walk the raw line to the field, skipping commas inside quotes.
         let mut column = 1;
         let mut fields_passed = 0;

@@ -565,3 +565,58 @@ followup = { every_days = 1, deadline_days = 0 }
         );
     }
 }
+
+#[test]
+fn a_run_after_other_runs_on_the_same_thread_is_the_run_on_a_fresh_thread() {
+    // Whole runs hand their jobcentre's memory to the next run on the same thread: it must carry nothing else.
+    let (_dir, three) = scenario_from(&towns(
+        &[STORBY, MELLEMBY, LILLEBY].join(", "),
+        "earliest_deadline",
+    ));
+    let (_dir2, priority) =
+        scenario_from(&towns(&[MELLEMBY, LILLEBY].join(", "), "group_priority"));
+    let one_thread = || {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+    };
+    let fresh = one_thread().install(|| Simulation::new(&three, 5).run());
+    let after_others = one_thread().install(|| {
+        Simulation::new(&three, 6).run();
+        Simulation::new(&priority, 5).run();
+        Simulation::new(&three, 7).run();
+        Simulation::new(&three, 5).run()
+    });
+    assert_eq!(after_others.rows, fresh.rows);
+    assert_eq!(after_others.initial, fresh.initial);
+    assert_eq!(after_others.municipality_rows, fresh.municipality_rows);
+}
+
+#[test]
+fn the_whole_run_summaries_from_one_pass_are_each_selection_summarised() {
+    for order in ["earliest_deadline", "group_priority"] {
+        let (_dir, scenario) =
+            scenario_from(&towns(&[STORBY, MELLEMBY, LILLEBY].join(", "), order));
+        let series = Simulation::new(&scenario, 8).run();
+        let whole = Selection::whole(&series);
+        let (total, municipalities, groups) = backlog::summary::summarise_whole(&scenario, &series);
+        assert_eq!(total, summarise(&scenario, &series, whole));
+        assert_eq!(municipalities.len(), series.municipalities);
+        for (m, metrics) in municipalities.iter().enumerate() {
+            let selection = Selection {
+                municipality: Some(m),
+                ..whole
+            };
+            assert_eq!(*metrics, summarise(&scenario, &series, selection), "{m}");
+        }
+        assert_eq!(groups.len(), series.groups);
+        for (g, metrics) in groups.iter().enumerate() {
+            let selection = Selection {
+                groups: backlog::summary::GroupSet::one(g),
+                ..whole
+            };
+            assert_eq!(*metrics, summarise(&scenario, &series, selection), "{g}");
+        }
+    }
+}
