@@ -65,10 +65,11 @@ const MAX_QUEUE_DAYS_BEYOND: u64 = 20_000;
 /// The key of the random stream that draws those reference spells (municipality streams are keyed by code).
 const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
 
+/// 12 bytes. A person's meetings fall due before their exit, which is drawn when they arrive, so an event
+/// needs no check that its person is still the one in the slot.
 #[derive(Debug, Clone, Copy)]
 struct Event {
     person: u32,
-    generation: u32,
     /// Index of the meeting in the group's schedule, or [`EXIT`].
     meeting: u32,
     /// The person's exit day, which decides whether the next meeting is scheduled; carried here (the event
@@ -822,14 +823,12 @@ impl Jobcentre {
                 ((self.persons.len() - 1) as u32, person)
             }
         };
-        let generation = person.generation;
         self.levels[g].active += 1;
         if exit < rules.horizon {
             self.agenda.schedule(
                 exit,
                 Event {
                     person: index,
-                    generation,
                     meeting: EXIT,
                     exit,
                 },
@@ -904,7 +903,6 @@ impl Jobcentre {
 
     /// Puts meeting `k` of a person in the calendar, unless it falls on or after their exit or the horizon.
     fn schedule_meeting(&mut self, rules: &Rules, person: u32, p: Person, k: u32, exit: Day) {
-        let generation = p.generation;
         let plan = &rules.plans[p.group as usize];
         if let Some((due, _)) = plan.schedule.offsets(k) {
             let day = plan.day_of(p.arrival, due);
@@ -913,7 +911,6 @@ impl Jobcentre {
                     day,
                     Event {
                         person,
-                        generation,
                         meeting: k,
                         exit,
                     },
@@ -938,12 +935,6 @@ impl Jobcentre {
                 if let Some(ahead) = batch.get(i + PERSON_LOOKAHEAD) {
                     prefetch(&self.persons, ahead.person as usize);
                 }
-                // A person's meetings fall due before their exit, which is drawn when they arrive, so every
-                // event is still their person's.
-                debug_assert_eq!(
-                    self.persons[event.person as usize].generation,
-                    event.generation
-                );
                 if event.meeting == EXIT {
                     self.exit(rules, event.person, day);
                 } else {
