@@ -1,7 +1,7 @@
 //! A hint to the CPU that an element will be read soon.
 //!
 //! The engine's hot loops walk arrays of indices (the day's events, a deadline bucket) into large slabs of
-//! persons and nodes, so most of their time is spent waiting for memory. Asking for the element a few iterations
+//! persons, so most of their time is spent waiting for memory. Asking for the element a few iterations
 //! ahead overlaps those waits. A hint never changes what the program computes, only when data arrives.
 
 /// Starts loading `slice[index]` into the cache; does nothing if `index` is out of range.
