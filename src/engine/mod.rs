@@ -108,7 +108,8 @@ impl Person {
             return true;
         }
         let offset = k.wrapping_sub(u32::from(self.first_pending));
-        if offset < 32 {
+        // Every meeting in the bits fits in a `u16`, so that `first_pending` can move up to any of them.
+        if offset < 32 && k <= u32::from(u16::MAX) {
             self.pending |= 1 << offset;
             true
         } else {
@@ -1259,4 +1260,73 @@ fn stream_seed(seed: u64, key: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod pending_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The meetings a person's bits and the side map say are pending.
+    fn pending(person: &Person, spilled: &HashMap<u32, Vec<u32>>, index: u32) -> BTreeSet<u32> {
+        let mut set = BTreeSet::new();
+        let mut bits = person.pending;
+        while bits != 0 {
+            set.insert(u32::from(person.first_pending) + bits.trailing_zeros());
+            bits &= bits - 1;
+        }
+        assert_eq!(person.spilled, spilled.contains_key(&index));
+        set.extend(spilled.get(&index).into_iter().flatten());
+        set
+    }
+
+    /// Meetings fall due in increasing order and are held in any order, far apart or close together, past the
+    /// largest meeting the bits can name too: the bits and the side map always hold exactly the meetings that
+    /// fell due and were not held, and the lowest pending one is bit 0.
+    #[test]
+    fn a_persons_pending_meetings_are_those_fallen_due_and_not_held() {
+        for seed in 0..200 {
+            let mut rng = Pcg64::seed_from_u64(seed);
+            let index = 7;
+            let mut person = Person {
+                arrival: 0,
+                generation: 0,
+                pending: 0,
+                first_pending: 0,
+                group: 0,
+                spilled: false,
+            };
+            let mut spilled = HashMap::new();
+            let mut reference = BTreeSet::new();
+            let mut next: u32 = if seed % 4 == 0 { 65_500 } else { 0 };
+            for _ in 0..300 {
+                if rng.gen_bool(0.55) {
+                    next += rng.gen_range(1..if seed % 2 == 0 { 3 } else { 40 });
+                    if !person.add_pending(next) {
+                        spill(&mut spilled, &mut person, index, next);
+                    }
+                    reference.insert(next);
+                } else if !reference.is_empty() {
+                    let k = *reference
+                        .iter()
+                        .nth(rng.gen_range(0..reference.len()))
+                        .unwrap();
+                    let entry = Pending {
+                        person: index,
+                        generation: 0,
+                        meeting: k,
+                    };
+                    if !person.remove_pending(k) {
+                        unspill(&mut spilled, &mut person, entry);
+                    }
+                    reference.remove(&k);
+                }
+                assert_eq!(pending(&person, &spilled, index), reference, "seed {seed}");
+                assert!(
+                    person.pending == 0 || person.pending & 1 == 1,
+                    "seed {seed}"
+                );
+            }
+        }
+    }
 }
