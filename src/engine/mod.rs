@@ -117,6 +117,20 @@ impl Person {
         }
     }
 
+    /// The meetings in the bits, lowest first (those in `spilled` are not among them).
+    fn meetings_in_bits(&self) -> impl Iterator<Item = u32> {
+        let first = u32::from(self.first_pending);
+        let mut bits = self.pending;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let k = first + bits.trailing_zeros();
+            bits &= bits - 1;
+            Some(k)
+        })
+    }
+
     /// Removes meeting `k` from the bits; false if it is not there (it was spilled).
     #[inline(always)]
     fn remove_pending(&mut self, k: u32) -> bool {
@@ -806,14 +820,14 @@ impl Jobcentre {
             group: g as u8,
             spilled: false,
         };
-        let (index, person) = match self.free_persons.pop() {
+        let index = match self.free_persons.pop() {
             Some(index) => {
-                let person = Person {
-                    generation: self.persons[index as usize].generation,
+                let slot = &mut self.persons[index as usize];
+                *slot = Person {
+                    generation: slot.generation,
                     ..person
                 };
-                self.persons[index as usize] = person;
-                (index, person)
+                index
             }
             None => {
                 assert!(
@@ -821,7 +835,7 @@ impl Jobcentre {
                     "too many persons for one municipality"
                 );
                 self.persons.push(person);
-                ((self.persons.len() - 1) as u32, person)
+                (self.persons.len() - 1) as u32
             }
         };
         self.levels[g].active += 1;
@@ -852,7 +866,8 @@ impl Jobcentre {
             }
         }
         self.count_shifted(rules, series, g, arrival, exit, today);
-        self.schedule_meeting(rules, index, person, k, exit);
+        let origin = plan.clock_origin(arrival);
+        schedule_meeting(&mut self.agenda, rules, plan, origin, index, k, exit);
     }
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
@@ -902,24 +917,6 @@ impl Jobcentre {
         }
     }
 
-    /// Puts meeting `k` of a person in the calendar, unless it falls on or after their exit or the horizon.
-    fn schedule_meeting(&mut self, rules: &Rules, person: u32, p: Person, k: u32, exit: Day) {
-        let plan = &rules.plans[p.group as usize];
-        if let Some((due, _)) = plan.schedule.offsets(k) {
-            let day = plan.day_of(p.arrival, due);
-            if day < exit && day < rules.horizon {
-                self.agenda.schedule(
-                    day,
-                    Event {
-                        person,
-                        meeting: k,
-                        exit,
-                    },
-                );
-            }
-        }
-    }
-
     #[inline(never)]
     fn process_events(&mut self, rules: &Rules, day: Day) {
         // Events scheduled for today while today's run (a meeting due on the day of the one before) form the
@@ -950,18 +947,12 @@ impl Jobcentre {
         let person = self.persons[index as usize];
         let g = person.group as usize;
         let plan = &rules.plans[g];
-        let mut bits = person.pending;
-        while bits != 0 {
-            let k = u32::from(person.first_pending) + bits.trailing_zeros();
-            bits &= bits - 1;
-            self.forget_pending(rules, g, plan.deadline(person.arrival, k), day);
-            self.today[g].dropped += 1;
-        }
-        if person.spilled {
-            for k in self.spilled.remove(&index).unwrap_or_default() {
-                self.forget_pending(rules, g, plan.deadline(person.arrival, k), day);
-                self.today[g].dropped += 1;
-            }
+        let spilled = match person.spilled {
+            true => self.spilled.remove(&index).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        for k in person.meetings_in_bits().chain(spilled) {
+            self.drop_pending(rules, g, plan.deadline(person.arrival, k), day);
         }
         self.levels[g].active -= 1;
         self.today[g].exits += 1;
@@ -972,9 +963,10 @@ impl Jobcentre {
         self.free_persons.push(index);
     }
 
-    /// Removes one pending meeting of group `g` from the counts by deadline (it was dropped on `day`; the pending
-    /// level follows from the day's flows when it closes).
-    fn forget_pending(&mut self, rules: &Rules, g: usize, deadline: Day, day: Day) {
+    /// Counts a pending meeting of group `g` as dropped on `day`, and removes it from the counts by deadline (the
+    /// pending level follows from the day's flows when it closes).
+    fn drop_pending(&mut self, rules: &Rules, g: usize, deadline: Day, day: Day) {
+        self.today[g].dropped += 1;
         let bucket = rules.bucket(deadline);
         self.pending_at_deadline[bucket * self.levels.len() + g] -= 1;
         if deadline < day {
@@ -1051,19 +1043,7 @@ impl Jobcentre {
                 queues[rules.class_of_group[g]].push(deadline, entry);
             }
         }
-        // The next meeting, unless it falls on or after the exit or the horizon.
-        if let Some((due, _)) = plan.schedule.offsets(k + 1) {
-            let next = plan.day_at(origin, due);
-            if next < event.exit && next < rules.horizon {
-                agenda.schedule(
-                    next,
-                    Event {
-                        meeting: k + 1,
-                        ..event
-                    },
-                );
-            }
-        }
+        schedule_meeting(agenda, rules, plan, origin, index, k + 1, event.exit);
     }
 
     /// Puts the caught-up meetings that may be held from today into their deadline queues (those whose person
@@ -1121,7 +1101,7 @@ impl Jobcentre {
                     break;
                 };
                 slots -= count;
-                // As `forget_pending`, for every meeting of that deadline held.
+                // As `drop_pending` does for a dropped meeting, for every meeting of that deadline held.
                 let bucket = rules.bucket(deadline) * groups;
                 let counts = &mut self.pending_at_deadline[bucket..bucket + groups];
                 for (g, n) in held.iter_mut().enumerate() {
@@ -1185,6 +1165,33 @@ impl Jobcentre {
             };
         }
         self.today.fill(GroupDay::default());
+    }
+}
+
+/// Puts meeting `k` of the person in slot `person` in the calendar, unless it falls on or after their exit or the
+/// horizon; `origin` is where the person's spell clock starts ([`GroupPlan::clock_origin`]).
+#[inline(always)]
+fn schedule_meeting(
+    agenda: &mut Agenda<Event>,
+    rules: &Rules,
+    plan: &GroupPlan,
+    origin: i64,
+    person: u32,
+    k: u32,
+    exit: Day,
+) {
+    if let Some((due, _)) = plan.schedule.offsets(k) {
+        let day = plan.day_at(origin, due);
+        if day < exit && day < rules.horizon {
+            agenda.schedule(
+                day,
+                Event {
+                    person,
+                    meeting: k,
+                    exit,
+                },
+            );
+        }
     }
 }
 
@@ -1269,12 +1276,7 @@ mod pending_tests {
 
     /// The meetings a person's bits and the side map say are pending.
     fn pending(person: &Person, spilled: &HashMap<u32, Vec<u32>>, index: u32) -> BTreeSet<u32> {
-        let mut set = BTreeSet::new();
-        let mut bits = person.pending;
-        while bits != 0 {
-            set.insert(u32::from(person.first_pending) + bits.trailing_zeros());
-            bits &= bits - 1;
-        }
+        let mut set: BTreeSet<u32> = person.meetings_in_bits().collect();
         assert_eq!(person.spilled, spilled.contains_key(&index));
         set.extend(spilled.get(&index).into_iter().flatten());
         set

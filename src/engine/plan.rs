@@ -254,18 +254,11 @@ impl GroupPlan {
         }
     }
 
-    /// The statutory deadline of meeting `k` of a spell that began on `arrival`, before any suspension rule.
-    #[inline(always)]
-    pub fn statutory_deadline(&self, arrival: Day, k: u32) -> Day {
-        let (_, deadline) = self.schedule.offsets(k).expect("scheduled meetings exist");
-        self.day_of(arrival, deadline)
-    }
-
     /// The deadline of meeting `k` of a spell that began on `arrival`, once it has fallen due (inside the run):
     /// the statutory one, or a catch-up rule's if that is later.
     pub fn deadline(&self, arrival: Day, k: u32) -> Day {
-        let (due, _) = self.schedule.offsets(k).expect("scheduled meetings exist");
-        let deadline = self.statutory_deadline(arrival, k);
+        let (due, deadline) = self.schedule.offsets(k).expect("scheduled meetings exist");
+        let deadline = self.day_of(arrival, deadline);
         match self.action[self.day_of(arrival, due) as usize] {
             DueAction::CatchUp(catch_up) => deadline.max(catch_up.by),
             _ => deadline,

@@ -98,10 +98,7 @@ fn tally(start: &str, warmup_days: u32, seeds: std::ops::Range<u64>) -> Tally {
             let g = person.group as usize;
             tally.persons_by_age[g][bin(&AGE_BINS, day - person.arrival)] += 1;
             let plan = &simulation.rules.plans[g];
-            let mut bits = person.pending;
-            while bits != 0 {
-                let k = u32::from(person.first_pending) + bits.trailing_zeros();
-                bits &= bits - 1;
+            for k in person.meetings_in_bits() {
                 let deadline = plan.deadline(person.arrival, k);
                 tally.pending_by_deadline[g][bin(&DEADLINE_BINS, deadline - day)] += 1;
             }
