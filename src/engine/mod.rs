@@ -50,6 +50,9 @@ use std::collections::HashMap;
 
 /// Marks an exit in [`Event::meeting`].
 const EXIT: u32 = u32::MAX;
+/// Marks, in [`Event::meeting`], a meeting of every member of a [`Run`]: the event's `person` is then the run's
+/// index. Meeting indices stay below it (a schedule of 2^31 meetings would not fit in memory).
+const RUN: u32 = 1 << 31;
 /// A person who never leaves.
 const NEVER: Day = Day::MAX;
 /// How many events ahead the event loop asks for a person. Far enough to cover a trip to memory, near enough
@@ -69,11 +72,30 @@ const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
 /// needs no check that its person is still the one in the slot.
 #[derive(Debug, Clone, Copy)]
 struct Event {
+    /// The person's slot, or the run's index for a meeting of a [`Run`].
     person: u32,
-    /// Index of the meeting in the group's schedule, or [`EXIT`].
+    /// Index of the meeting in the group's schedule (with [`RUN`] set for a run's), or [`EXIT`].
     meeting: u32,
     /// The person's exit day, which decides whether the next meeting is scheduled; carried here (the event
-    /// list is read in order) so that a person fits in 16 bytes.
+    /// list is read in order) so that a person fits in 16 bytes. Not used for a run's meeting.
+    exit: Day,
+}
+
+/// Persons of one group who arrived on the same day and whose meetings were scheduled one after the other:
+/// their meetings fall due on the same days, one after the other in the day's events, so one event stands for
+/// the meeting of them all. Those who leave before a meeting falls due are no longer members by then.
+#[derive(Debug, Default)]
+struct Run {
+    arrival: Day,
+    group: u8,
+    /// In the order their meetings were scheduled.
+    members: Vec<Member>,
+}
+
+/// A member of a [`Run`]: the person's slot and exit day.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    person: u32,
     exit: Day,
 }
 
@@ -212,6 +234,9 @@ struct Jobcentre {
     free_persons: Vec<u32>,
     /// Future exits and meetings falling due, by day.
     agenda: Agenda<Event>,
+    /// Runs whose next meeting is in the agenda, and free ones (their member lists keep their capacity).
+    runs: Vec<Run>,
+    free_runs: Vec<u32>,
     /// Per person (by slot): pending meetings that did not fit in the person's bits, rarely any.
     spilled: HashMap<u32, Vec<u32>>,
     /// One per class, where a class is all groups (earliest deadline) or one priority level.
@@ -620,6 +645,8 @@ impl Jobcentre {
             persons: Vec::new(),
             free_persons: Vec::new(),
             agenda: Agenda::new(rules.horizon as usize),
+            runs: Vec::new(),
+            free_runs: Vec::new(),
             spilled: HashMap::new(),
             queues: (0..rules.classes)
                 .map(|_| DeadlineQueue::with_days(rules.queue_days))
@@ -653,6 +680,11 @@ impl Jobcentre {
         self.persons.clear();
         self.free_persons.clear();
         self.agenda.reset(rules.horizon as usize);
+        for run in &mut self.runs {
+            run.members.clear();
+        }
+        self.free_runs.clear();
+        self.free_runs.extend((0..self.runs.len() as u32).rev());
         self.spilled.clear();
         for queue in &mut self.queues {
             queue.clear();
@@ -734,7 +766,8 @@ impl Jobcentre {
                     }
                     (None, None) => (0, sampler.sample(&mut self.rng)),
                 };
-                self.add_person(rules, series, g, -(age as Day), remaining, 0);
+                let member = self.add_person(rules, series, g, -(age as Day), remaining, 0);
+                self.schedule_first_meeting(rules, g, -(age as Day), 0, member);
             }
         }
     }
@@ -756,7 +789,9 @@ impl Jobcentre {
             for _ in 0..candidates {
                 if let Some(spell) = spells.candidate(&mut self.rng) {
                     let age = self.rng.gen_range(0..spell);
-                    self.add_person(rules, series, g, -1 - age as Day, Some(spell - 1 - age), 0);
+                    let arrival = -1 - age as Day;
+                    let member = self.add_person(rules, series, g, arrival, Some(spell - 1 - age), 0);
+                    self.schedule_first_meeting(rules, g, arrival, 0, member);
                 }
             }
         }
@@ -793,15 +828,25 @@ impl Jobcentre {
             }
             let sampler = rules.duration_sampler(g, day);
             self.today[g].arrivals += count as u32;
+            // The day's arrivals of the group have their meetings on the same days: one run.
+            let run = self.new_run();
+            let mut members = std::mem::take(&mut self.runs[run as usize].members);
             for _ in 0..count {
                 let duration = sampler.sample(&mut self.rng);
-                self.add_person(rules, series, g, day, duration, day);
+                members.push(self.add_person(rules, series, g, day, duration, day));
+            }
+            match first_meeting(rules, &rules.plans[g], day, day) {
+                Some((k, due)) => {
+                    members.retain(|member| due < member.exit);
+                    self.schedule_members(run, g, day, k, due, members);
+                }
+                None => self.free_run(run, members),
             }
         }
     }
 
     /// Creates a person who arrived on `arrival` (negative for the initial stock) and leaves `remaining` days
-    /// after `today`; schedules their exit and their first meeting on or after `today`.
+    /// after `today`, and schedules their exit; their meetings are for the caller to schedule.
     fn add_person(
         &mut self,
         rules: &Rules,
@@ -810,7 +855,7 @@ impl Jobcentre {
         arrival: Day,
         remaining: Option<u32>,
         today: Day,
-    ) {
+    ) -> Member {
         let exit = remaining.map_or(NEVER, |r| today.saturating_add(r as Day));
         let person = Person {
             arrival,
@@ -849,25 +894,94 @@ impl Jobcentre {
                 },
             );
         }
-        let plan = &rules.plans[g];
-        // The first meeting due on or after today; earlier ones belong to the time before the run. Dead days
-        // only delay a meeting, so with a shift clock an earlier one may fall on or after today as well.
-        let mut k = plan
-            .schedule
-            .first_due_from(i64::from(today) - i64::from(arrival));
-        if plan.shift.is_some() {
-            while k > 0
-                && plan
-                    .schedule
-                    .offsets(k - 1)
-                    .is_some_and(|(due, _)| plan.day_of(arrival, due) >= today)
-            {
-                k -= 1;
+        self.count_shifted(rules, series, g, arrival, exit, today);
+        Member {
+            person: index,
+            exit,
+        }
+    }
+
+    /// Puts the first meeting on or after `today` of a person who arrived on `arrival` in the calendar, unless
+    /// it falls on or after their exit or the horizon.
+    fn schedule_first_meeting(
+        &mut self,
+        rules: &Rules,
+        g: usize,
+        arrival: Day,
+        today: Day,
+        member: Member,
+    ) {
+        if let Some((k, due)) = first_meeting(rules, &rules.plans[g], arrival, today) {
+            if due < member.exit {
+                self.agenda.schedule(
+                    due,
+                    Event {
+                        person: member.person,
+                        meeting: k,
+                        exit: member.exit,
+                    },
+                );
             }
         }
-        self.count_shifted(rules, series, g, arrival, exit, today);
-        let origin = plan.clock_origin(arrival);
-        schedule_meeting(&mut self.agenda, rules, plan, origin, index, k, exit);
+    }
+
+    /// A free run's index; its member list is empty.
+    fn new_run(&mut self) -> u32 {
+        self.free_runs.pop().unwrap_or_else(|| {
+            self.runs.push(Run::default());
+            (self.runs.len() - 1) as u32
+        })
+    }
+
+    /// Frees run `run`, giving back its (emptied) member list.
+    fn free_run(&mut self, run: u32, mut members: Vec<Member>) {
+        members.clear();
+        self.runs[run as usize].members = members;
+        self.free_runs.push(run);
+    }
+
+    /// Puts meeting `k` of `members` (persons of group `g` who arrived on `arrival`, in the order their meetings
+    /// are scheduled), due on `due` before each one's exit and before the horizon, in the calendar: as the
+    /// meeting of run `run`, or of the one person, or not at all; run `run` is freed unless it is used.
+    fn schedule_members(
+        &mut self,
+        run: u32,
+        g: usize,
+        arrival: Day,
+        k: u32,
+        due: Day,
+        members: Vec<Member>,
+    ) {
+        debug_assert!(k < RUN, "a meeting index that marks a run");
+        match members[..] {
+            [] => self.free_run(run, members),
+            [member] => {
+                self.agenda.schedule(
+                    due,
+                    Event {
+                        person: member.person,
+                        meeting: k,
+                        exit: member.exit,
+                    },
+                );
+                self.free_run(run, members);
+            }
+            _ => {
+                self.runs[run as usize] = Run {
+                    arrival,
+                    group: g as u8,
+                    members,
+                };
+                self.agenda.schedule(
+                    due,
+                    Event {
+                        person: run,
+                        meeting: k | RUN,
+                        exit: 0,
+                    },
+                );
+            }
+        }
     }
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
@@ -935,6 +1049,8 @@ impl Jobcentre {
                 }
                 if event.meeting == EXIT {
                     self.exit(rules, event.person, day);
+                } else if event.meeting & RUN != 0 {
+                    self.run_meeting_due(rules, event.person, event.meeting & !RUN, day);
                 } else {
                     self.meeting_due(rules, *event, day);
                 }
@@ -1044,6 +1160,97 @@ impl Jobcentre {
             }
         }
         schedule_meeting(agenda, rules, plan, origin, index, k + 1, event.exit);
+    }
+
+    /// Meeting `k` of every member of run `run` falls due, as [`meeting_due`](Self::meeting_due) has it for
+    /// one person, member after member; what is the same for them all is worked out once.
+    #[inline(never)]
+    fn run_meeting_due(&mut self, rules: &Rules, run: u32, k: u32, day: Day) {
+        let mut members = std::mem::take(&mut self.runs[run as usize].members);
+        let Run { arrival, group, .. } = self.runs[run as usize];
+        let g = usize::from(group);
+        let plan = &rules.plans[g];
+        let origin = plan.clock_origin(arrival);
+        let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
+        let mut deadline = plan.day_at(origin, deadline_offset);
+        let action = plan.action[day as usize];
+        let count = members.len() as u32;
+        let flows = &mut self.today[g];
+        flows.due += count;
+        let mut release = day;
+        // Evenly paced catch-up deals the members out in turn to the window's days.
+        let mut even = None;
+        match action {
+            DueAction::Normal => {}
+            DueAction::Waive => {
+                flows.waived += count;
+                flows.suspended += count;
+            }
+            DueAction::CatchUp(catch_up) => {
+                flows.suspended += count;
+                deadline = deadline.max(catch_up.by);
+                release = release.max(catch_up.from);
+                even = catch_up.even.map(usize::from);
+            }
+        }
+        if action != DueAction::Normal && arrival < rules.suspension_origin {
+            flows.suspended_existing += count;
+        }
+        if action != DueAction::Waive {
+            let groups = self.levels.len();
+            self.pending_at_deadline[rules.bucket(deadline) * groups + g] += count;
+            let Jobcentre {
+                persons,
+                spilled,
+                queues,
+                parked,
+                dealt,
+                ..
+            } = self;
+            let queue = &mut queues[rules.class_of_group[g]];
+            for (i, member) in members.iter().enumerate() {
+                if let Some(ahead) = members.get(i + PERSON_LOOKAHEAD) {
+                    prefetch(persons, ahead.person as usize);
+                }
+                let index = member.person;
+                let slot = &mut persons[index as usize];
+                if !slot.add_pending(k) {
+                    spill(spilled, slot, index, k);
+                }
+                let entry = Pending {
+                    person: index,
+                    generation: slot.generation,
+                    meeting: k,
+                };
+                let mut release = release;
+                if let Some(rule) = even {
+                    let days = &plan.release_days[rule];
+                    let dealt = &mut dealt[g][rule];
+                    release = release.max(days[*dealt as usize % days.len()]);
+                    *dealt += 1;
+                }
+                if release > day {
+                    // Beyond the horizon it is never released: it stays pending to the end.
+                    if let Some(list) = parked.get_mut(release as usize) {
+                        list.push(entry);
+                    }
+                } else {
+                    queue.push(deadline, entry);
+                }
+            }
+        }
+        let next = plan
+            .schedule
+            .offsets(k + 1)
+            .map(|(due, _)| plan.day_at(origin, due))
+            .filter(|&due| due < rules.horizon);
+        match next {
+            Some(due) => {
+                members.retain(|member| due < member.exit);
+                self.schedule_members(run, g, arrival, k + 1, due, members);
+            }
+            None => self.free_run(run, members),
+        }
     }
 
     /// Puts the caught-up meetings that may be held from today into their deadline queues (those whose person
@@ -1166,6 +1373,28 @@ impl Jobcentre {
         }
         self.today.fill(GroupDay::default());
     }
+}
+
+/// The first meeting due on or after `today` of a person who arrived on `arrival`, and its day, if that is
+/// before the horizon. Earlier ones belong to the time before the run.
+fn first_meeting(rules: &Rules, plan: &GroupPlan, arrival: Day, today: Day) -> Option<(u32, Day)> {
+    let mut k = plan
+        .schedule
+        .first_due_from(i64::from(today) - i64::from(arrival));
+    // Dead days only delay a meeting, so with a shift clock an earlier one may fall on or after today as well.
+    if plan.shift.is_some() {
+        while k > 0
+            && plan
+                .schedule
+                .offsets(k - 1)
+                .is_some_and(|(due, _)| plan.day_of(arrival, due) >= today)
+        {
+            k -= 1;
+        }
+    }
+    let (due, _) = plan.schedule.offsets(k)?;
+    let day = plan.day_at(plan.clock_origin(arrival), due);
+    (day < rules.horizon).then_some((k, day))
 }
 
 /// Puts meeting `k` of the person in slot `person` in the calendar, unless it falls on or after their exit or the
