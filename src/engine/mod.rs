@@ -1196,7 +1196,16 @@ impl Jobcentre {
         if action != DueAction::Normal && arrival < rules.suspension_origin {
             flows.suspended_existing += count;
         }
-        if action != DueAction::Waive {
+        // The next meeting's day: members leaving on or before it are no longer members then.
+        let next = plan
+            .schedule
+            .offsets(k + 1)
+            .map(|(due, _)| plan.day_at(origin, due))
+            .filter(|&due| due < rules.horizon);
+        let stays = next.unwrap_or(Day::MAX);
+        if action == DueAction::Waive {
+            members.retain(|member| stays < member.exit);
+        } else {
             let groups = self.levels.len();
             self.pending_at_deadline[rules.bucket(deadline) * groups + g] += count;
             let Jobcentre {
@@ -1208,47 +1217,49 @@ impl Jobcentre {
                 ..
             } = self;
             let queue = &mut queues[rules.class_of_group[g]];
-            for (i, member) in members.iter().enumerate() {
-                if let Some(ahead) = members.get(i + PERSON_LOOKAHEAD) {
-                    prefetch(persons, ahead.person as usize);
-                }
-                let index = member.person;
-                let slot = &mut persons[index as usize];
-                if !slot.add_pending(k) {
-                    spill(spilled, slot, index, k);
-                }
-                let entry = Pending {
-                    person: index,
-                    generation: slot.generation,
-                    meeting: k,
-                };
-                let mut release = release;
-                if let Some(rule) = even {
-                    let days = &plan.release_days[rule];
-                    let dealt = &mut dealt[g][rule];
-                    release = release.max(days[*dealt as usize % days.len()]);
-                    *dealt += 1;
-                }
-                if release > day {
-                    // Beyond the horizon it is never released: it stays pending to the end.
-                    if let Some(list) = parked.get_mut(release as usize) {
-                        list.push(entry);
+            let mut kept = 0;
+            // All of them join one deadline day's bucket, unless catch-up holds some back.
+            let bucket = match (even, release > day) {
+                (None, false) => queue.bucket(deadline),
+                _ => None,
+            };
+            if let Some(list) = bucket {
+                for i in 0..members.len() {
+                    if let Some(ahead) = members.get(i + PERSON_LOOKAHEAD) {
+                        prefetch(persons, ahead.person as usize);
                     }
-                } else {
-                    queue.push(deadline, entry);
+                    let member = members[i];
+                    list.push(make_pending(persons, spilled, member.person, k));
+                    members[kept] = member;
+                    kept += usize::from(stays < member.exit);
+                }
+            } else {
+                for i in 0..members.len() {
+                    let member = members[i];
+                    let entry = make_pending(persons, spilled, member.person, k);
+                    members[kept] = member;
+                    kept += usize::from(stays < member.exit);
+                    let mut release = release;
+                    if let Some(rule) = even {
+                        let days = &plan.release_days[rule];
+                        let dealt = &mut dealt[g][rule];
+                        release = release.max(days[*dealt as usize % days.len()]);
+                        *dealt += 1;
+                    }
+                    if release > day {
+                        // Beyond the horizon it is never released: it stays pending to the end.
+                        if let Some(list) = parked.get_mut(release as usize) {
+                            list.push(entry);
+                        }
+                    } else {
+                        queue.push(deadline, entry);
+                    }
                 }
             }
+            members.truncate(kept);
         }
-        let next = plan
-            .schedule
-            .offsets(k + 1)
-            .map(|(due, _)| plan.day_at(origin, due))
-            .filter(|&due| due < rules.horizon);
         match next {
-            Some(due) => {
-                members.retain(|member| due < member.exit);
-                self.schedule_members(run, g, arrival, k + 1, due, members);
-            }
+            Some(due) => self.schedule_members(run, g, arrival, k + 1, due, members),
             None => self.free_run(run, members),
         }
     }
@@ -1421,6 +1432,26 @@ fn schedule_meeting(
                 },
             );
         }
+    }
+}
+
+/// Makes meeting `k` pending for the person in slot `index` (in their bits, or in `spilled`), and returns its
+/// queue entry.
+#[inline(always)]
+fn make_pending(
+    persons: &mut [Person],
+    spilled: &mut HashMap<u32, Vec<u32>>,
+    index: u32,
+    k: u32,
+) -> Pending {
+    let slot = &mut persons[index as usize];
+    if !slot.add_pending(k) {
+        spill(spilled, slot, index, k);
+    }
+    Pending {
+        person: index,
+        generation: slot.generation,
+        meeting: k,
     }
 }
 

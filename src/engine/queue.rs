@@ -67,11 +67,20 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
     /// Adds an entry with deadline day `deadline` (not before the first day: meetings fall due inside the run).
     #[inline(always)]
     pub fn push(&mut self, deadline: Day, entry: T) {
+        match self.bucket(deadline) {
+            Some(list) => list.push(entry),
+            None => self.push_beyond(deadline, entry),
+        }
+    }
+
+    /// The bucket of deadline day `deadline` (not before the first day), ready for entries pushed at its end,
+    /// or `None` past the buckets (use [`push`](Self::push) there).
+    #[inline(always)]
+    pub fn bucket(&mut self, deadline: Day) -> Option<&mut Vec<T>> {
         debug_assert!(deadline >= 0, "a deadline before the first day");
         let bucket = deadline.max(0) as usize;
         if bucket >= self.buckets.len() {
-            self.push_beyond(deadline, entry);
-            return;
+            return None;
         }
         if bucket < self.head {
             // Forget what was already read from the old head bucket before reading from an earlier one.
@@ -89,7 +98,7 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
                 *list = spare;
             }
         }
-        list.push(entry);
+        Some(list)
     }
 
     #[cold]
