@@ -65,6 +65,9 @@ const STOCK_REFERENCE_DRAWS: usize = 4096;
 /// Most deadline days after the horizon the queues keep buckets for (24 bytes each); the rare deadline beyond
 /// waits in order in a heap.
 const MAX_QUEUE_DAYS_BEYOND: u64 = 20_000;
+/// How many days before the first a person of the initial stock not yet in their follow-ups may have arrived
+/// and still be gathered into a run by day of arrival.
+const MAX_STOCK_RUN_AGE: usize = 4096;
 /// The key of the random stream that draws those reference spells (municipality streams are keyed by code).
 const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
 
@@ -81,22 +84,26 @@ struct Event {
     exit: Day,
 }
 
-/// Persons of one group who arrived on the same day and whose meetings were scheduled one after the other:
-/// their meetings fall due on the same days, one after the other in the day's events, so one event stands for
-/// the meeting of them all. Those who leave before a meeting falls due are no longer members by then.
+/// Persons of one group whose meetings fall due on the same days with the same deadlines, and whose meetings
+/// are scheduled one after the other: one event stands for the meeting of them all. They arrived on the same
+/// day (the day's arrivals of a group), or are of the initial stock and past their fixed meetings, with
+/// follow-ups in step. Those who leave before a meeting falls due are no longer members by then.
 #[derive(Debug, Default)]
 struct Run {
+    /// The arrival whose spell clock gives the run's days: its meeting `k` falls due when the run's does.
     arrival: Day,
     group: u8,
-    /// In the order their meetings were scheduled.
+    /// In the order their meetings are scheduled.
     members: Vec<Member>,
 }
 
-/// A member of a [`Run`]: the person's slot and exit day.
+/// A member of a [`Run`]: the person's slot and exit day, and how far their meeting index is from the run's
+/// (the member has meeting `k + skew` when the run has meeting `k`; 0 but for follow-ups in step).
 #[derive(Debug, Clone, Copy)]
 struct Member {
     person: u32,
     exit: Day,
+    skew: u32,
 }
 
 /// 16 bytes, so a person never straddles two cache lines.
@@ -237,6 +244,10 @@ struct Jobcentre {
     /// Runs whose next meeting is in the agenda, and free ones (their member lists keep their capacity).
     runs: Vec<Run>,
     free_runs: Vec<u32>,
+    /// While the initial stock of a group is drawn: the runs gathering it, with the meeting the first member of
+    /// each has. First by phase of the follow-ups (twice the interval: whether on benefit before the suspension
+    /// or not), then by day of arrival.
+    in_step: Vec<Option<(u32, u32)>>,
     /// Per person (by slot): pending meetings that did not fit in the person's bits, rarely any.
     spilled: HashMap<u32, Vec<u32>>,
     /// One per class, where a class is all groups (earliest deadline) or one priority level.
@@ -647,6 +658,7 @@ impl Jobcentre {
             agenda: Agenda::new(rules.horizon as usize),
             runs: Vec::new(),
             free_runs: Vec::new(),
+            in_step: Vec::new(),
             spilled: HashMap::new(),
             queues: (0..rules.classes)
                 .map(|_| DeadlineQueue::with_days(rules.queue_days))
@@ -767,8 +779,9 @@ impl Jobcentre {
                     (None, None) => (0, sampler.sample(&mut self.rng)),
                 };
                 let member = self.add_person(rules, series, g, -(age as Day), remaining, 0);
-                self.schedule_first_meeting(rules, g, -(age as Day), 0, member);
+                self.schedule_stock_member(rules, g, -(age as Day), member);
             }
+            self.schedule_in_step(rules, g);
         }
     }
 
@@ -791,9 +804,10 @@ impl Jobcentre {
                     let age = self.rng.gen_range(0..spell);
                     let arrival = -1 - age as Day;
                     let member = self.add_person(rules, series, g, arrival, Some(spell - 1 - age), 0);
-                    self.schedule_first_meeting(rules, g, arrival, 0, member);
+                    self.schedule_stock_member(rules, g, arrival, member);
                 }
             }
+            self.schedule_in_step(rules, g);
         }
     }
 
@@ -898,30 +912,77 @@ impl Jobcentre {
         Member {
             person: index,
             exit,
+            skew: 0,
         }
     }
 
-    /// Puts the first meeting on or after `today` of a person who arrived on `arrival` in the calendar, unless
-    /// it falls on or after their exit or the horizon.
-    fn schedule_first_meeting(
-        &mut self,
-        rules: &Rules,
-        g: usize,
-        arrival: Day,
-        today: Day,
-        member: Member,
-    ) {
-        if let Some((k, due)) = first_meeting(rules, &rules.plans[g], arrival, today) {
-            if due < member.exit {
-                self.agenda.schedule(
-                    due,
-                    Event {
-                        person: member.person,
-                        meeting: k,
-                        exit: member.exit,
-                    },
-                );
+    /// Gathers a person of the initial stock of group `g` into a run: one past their fixed meetings into the
+    /// run of those whose follow-ups are in step with theirs, anyone else into that of those who arrived on
+    /// the same day ([`schedule_in_step`](Self::schedule_in_step) schedules the runs). Someone who arrived
+    /// more than [`MAX_STOCK_RUN_AGE`] days before has their first meeting scheduled at once.
+    fn schedule_stock_member(&mut self, rules: &Rules, g: usize, arrival: Day, member: Member) {
+        let plan = &rules.plans[g];
+        let Some((k, due)) = first_meeting(rules, plan, arrival, 0) else {
+            return;
+        };
+        if due >= member.exit {
+            return;
+        }
+        // Follow-ups in step: the same spell-clock day now, so the same days and deadlines from now on. Whether
+        // they were on benefit before the suspension must agree too, as it is counted once for a whole run.
+        let (due_offset, _) = plan.schedule.offsets(k).expect("a scheduled meeting");
+        let phase = plan.clock_origin(arrival) + i64::from(due_offset);
+        let existing = usize::from(arrival < rules.suspension_origin);
+        // A table of runs by phase of the follow-ups, or else by day of arrival (before the first day).
+        let at = match plan.schedule.followup_every(k) {
+            Some(every) if (0..i64::from(every)).contains(&phase) => phase as usize * 2 + existing,
+            _ => {
+                let age = (-1 - arrival) as usize;
+                if age >= MAX_STOCK_RUN_AGE {
+                    self.agenda.schedule(
+                        due,
+                        Event {
+                            person: member.person,
+                            meeting: k,
+                            exit: member.exit,
+                        },
+                    );
+                    return;
+                }
+                2 * plan.schedule.followup_interval() as usize + age
             }
+        };
+        if self.in_step.len() <= at {
+            self.in_step.resize(at + 1, None);
+        }
+        let (run, first_k) = match self.in_step[at] {
+            Some(found) => found,
+            None => {
+                let run = self.new_run();
+                self.runs[run as usize].arrival = arrival;
+                self.in_step[at] = Some((run, k));
+                (run, k)
+            }
+        };
+        self.runs[run as usize].members.push(Member {
+            skew: k.wrapping_sub(first_k),
+            ..member
+        });
+    }
+
+    /// Schedules the runs of stock members of group `g`: those with follow-ups in step, earliest first, then
+    /// those by day of arrival, latest first.
+    fn schedule_in_step(&mut self, rules: &Rules, g: usize) {
+        let plan = &rules.plans[g];
+        for at in 0..self.in_step.len() {
+            let Some((run, k)) = self.in_step[at].take() else {
+                continue;
+            };
+            let arrival = self.runs[run as usize].arrival;
+            let members = std::mem::take(&mut self.runs[run as usize].members);
+            let (due, _) = plan.schedule.offsets(k).expect("a scheduled meeting");
+            let due = plan.day_at(plan.clock_origin(arrival), due);
+            self.schedule_members(run, g, arrival, k, due, members);
         }
     }
 
@@ -960,7 +1021,7 @@ impl Jobcentre {
                     due,
                     Event {
                         person: member.person,
-                        meeting: k,
+                        meeting: k.wrapping_add(member.skew),
                         exit: member.exit,
                     },
                 );
@@ -1229,14 +1290,20 @@ impl Jobcentre {
                         prefetch(persons, ahead.person as usize);
                     }
                     let member = members[i];
-                    list.push(make_pending(persons, spilled, member.person, k));
+                    list.push(make_pending(
+                        persons,
+                        spilled,
+                        member.person,
+                        k.wrapping_add(member.skew),
+                    ));
                     members[kept] = member;
                     kept += usize::from(stays < member.exit);
                 }
             } else {
                 for i in 0..members.len() {
                     let member = members[i];
-                    let entry = make_pending(persons, spilled, member.person, k);
+                    let entry =
+                        make_pending(persons, spilled, member.person, k.wrapping_add(member.skew));
                     members[kept] = member;
                     kept += usize::from(stays < member.exit);
                     let mut release = release;

@@ -47,6 +47,18 @@ impl Schedule {
         self.all.get(k as usize).copied()
     }
 
+    /// The interval of the follow-ups if meeting `k` is one of them: from there on, meetings fall due every
+    /// so many spell days, each with the same deadline after it.
+    pub fn followup_every(&self, k: u32) -> Option<u32> {
+        let followup = self.followup?;
+        (k as usize >= self.meetings.len()).then_some(followup.every_days)
+    }
+
+    /// The interval of the follow-ups, 0 without any.
+    pub fn followup_interval(&self) -> u32 {
+        self.followup.map_or(0, |f| f.every_days)
+    }
+
     fn computed_offsets(&self, k: u32) -> Option<(u32, u32)> {
         if let Some(&offsets) = self.meetings.get(k as usize) {
             return Some(offsets);
