@@ -1236,6 +1236,20 @@ impl Jobcentre {
         let mut deadline = plan.day_at(origin, deadline_offset);
         let action = plan.action[day as usize];
         let count = members.len() as u32;
+        #[cfg(debug_assertions)]
+        for member in &members {
+            // Each member's own schedule puts their meeting today, with the run's deadline.
+            let person = self.persons[member.person as usize];
+            let k = k.wrapping_add(member.skew);
+            let (due, until) = plan.schedule.offsets(k).expect("a scheduled meeting");
+            assert_eq!(plan.day_of(person.arrival, due), day, "a member out of step");
+            assert_eq!(
+                plan.day_of(person.arrival, until),
+                plan.day_at(origin, deadline_offset),
+                "a member with another deadline"
+            );
+            assert!(day < member.exit, "a member who has left");
+        }
         let flows = &mut self.today[g];
         flows.due += count;
         let mut release = day;
