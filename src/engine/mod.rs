@@ -1278,9 +1278,7 @@ impl Jobcentre {
             .map(|(due, _)| plan.day_at(origin, due))
             .filter(|&due| due < rules.horizon);
         let stays = next.unwrap_or(Day::MAX);
-        if action == DueAction::Waive {
-            members.retain(|member| stays < member.exit);
-        } else {
+        if action != DueAction::Waive {
             let groups = self.levels.len();
             self.pending_at_deadline[rules.bucket(deadline) * groups + g] += count;
             let Jobcentre {
@@ -1292,34 +1290,22 @@ impl Jobcentre {
                 ..
             } = self;
             let queue = &mut queues[rules.class_of_group[g]];
-            let mut kept = 0;
             // All of them join one deadline day's bucket, unless catch-up holds some back.
             let bucket = match (even, release > day) {
                 (None, false) => queue.bucket(deadline),
                 _ => None,
             };
             if let Some(list) = bucket {
-                for i in 0..members.len() {
+                list.extend(members.iter().enumerate().map(|(i, member)| {
                     if let Some(ahead) = members.get(i + PERSON_LOOKAHEAD) {
                         prefetch(persons, ahead.person as usize);
                     }
-                    let member = members[i];
-                    list.push(make_pending(
-                        persons,
-                        spilled,
-                        member.person,
-                        k.wrapping_add(member.skew),
-                    ));
-                    members[kept] = member;
-                    kept += usize::from(stays < member.exit);
-                }
+                    make_pending(persons, spilled, member.person, k.wrapping_add(member.skew))
+                }));
             } else {
-                for i in 0..members.len() {
-                    let member = members[i];
+                for member in &members {
                     let entry =
                         make_pending(persons, spilled, member.person, k.wrapping_add(member.skew));
-                    members[kept] = member;
-                    kept += usize::from(stays < member.exit);
                     let mut release = release;
                     if let Some(rule) = even {
                         let days = &plan.release_days[rule];
@@ -1337,8 +1323,8 @@ impl Jobcentre {
                     }
                 }
             }
-            members.truncate(kept);
         }
+        members.retain(|member| stays < member.exit);
         match next {
             Some(due) => self.schedule_members(run, g, arrival, k + 1, due, members),
             None => self.free_run(run, members),
