@@ -5,8 +5,8 @@
 //! simulated day of a jobcentre runs in this order (documented in docs/model.md):
 //! 1. arrivals: Poisson draws per group; each new person gets a spell duration and their first meeting is put
 //!    in the calendar;
-//! 2. events of the day, in the order they were scheduled: exits (a leaver's pending meetings are dropped) and
-//!    meetings falling due (held over, waived or caught up according to the suspension rules; the next meeting
+//! 2. events of the day: exits (a leaver's pending meetings are dropped), then meetings falling due in the order
+//!    they were scheduled (held over, waived or caught up according to the suspension rules; the next meeting
 //!    of the schedule is put in the calendar). No person has an exit and a meeting on the same day;
 //! 3. caught-up meetings held back until today (`catch_up_from`, even pacing) join the deadline queue;
 //! 4. on working days, capacity is spent on pending meetings, earliest deadline first by default;
@@ -48,8 +48,6 @@ use sampling::{DurationSampler, StationarySpells};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Marks an exit in [`Event::meeting`].
-const EXIT: u32 = u32::MAX;
 /// Marks, in [`Event::meeting`], a meeting of every member of a [`Run`]: the event's `person` is then the run's
 /// index. Meeting indices stay below it (a schedule of 2^31 meetings would not fit in memory).
 const RUN: u32 = 1 << 31;
@@ -77,7 +75,7 @@ const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
 struct Event {
     /// The person's slot, or the run's index for a meeting of a [`Run`].
     person: u32,
-    /// Index of the meeting in the group's schedule (with [`RUN`] set for a run's), or [`EXIT`].
+    /// Index of the meeting in the group's schedule, with [`RUN`] set for a run's.
     meeting: u32,
     /// The person's exit day, which decides whether the next meeting is scheduled; carried here (the event
     /// list is read in order) so that a person fits in 16 bytes. Not used for a run's meeting.
@@ -239,8 +237,10 @@ struct Jobcentre {
     rng: Pcg64,
     persons: Vec<Person>,
     free_persons: Vec<u32>,
-    /// Future exits and meetings falling due, by day.
+    /// Future meetings falling due, by day.
     agenda: Agenda<Event>,
+    /// Per day: the slots of the persons who leave on it (kept after the day, for their capacity).
+    exits: Vec<Vec<u32>>,
     /// Runs whose next meeting is in the agenda, and free ones (their member lists keep their capacity).
     runs: Vec<Run>,
     free_runs: Vec<u32>,
@@ -656,6 +656,7 @@ impl Jobcentre {
             persons: Vec::new(),
             free_persons: Vec::new(),
             agenda: Agenda::new(rules.horizon as usize),
+            exits: vec![Vec::new(); rules.horizon as usize],
             runs: Vec::new(),
             free_runs: Vec::new(),
             in_step: Vec::new(),
@@ -692,6 +693,9 @@ impl Jobcentre {
         self.persons.clear();
         self.free_persons.clear();
         self.agenda.reset(rules.horizon as usize);
+        for list in &mut self.exits {
+            list.clear();
+        }
         for run in &mut self.runs {
             run.members.clear();
         }
@@ -898,15 +902,8 @@ impl Jobcentre {
             }
         };
         self.levels[g].active += 1;
-        if exit < rules.horizon {
-            self.agenda.schedule(
-                exit,
-                Event {
-                    person: index,
-                    meeting: EXIT,
-                    exit,
-                },
-            );
+        if let Some(list) = self.exits.get_mut(exit as usize) {
+            list.push(index);
         }
         self.count_shifted(rules, series, g, arrival, exit, today);
         Member {
@@ -1094,6 +1091,16 @@ impl Jobcentre {
 
     #[inline(never)]
     fn process_events(&mut self, rules: &Rules, day: Day) {
+        // A leaver's meetings all fell due before today, and who leaves changes nothing for anyone else's, so
+        // the day's exits go first.
+        let exits = std::mem::take(&mut self.exits[day as usize]);
+        for (i, &index) in exits.iter().enumerate() {
+            if let Some(&ahead) = exits.get(i + PERSON_LOOKAHEAD) {
+                prefetch(&self.persons, ahead as usize);
+            }
+            self.exit(rules, index, day);
+        }
+        self.exits[day as usize] = exits;
         // Events scheduled for today while today's run (a meeting due on the day of the one before) form the
         // next batch.
         loop {
@@ -1108,9 +1115,7 @@ impl Jobcentre {
                 if let Some(ahead) = batch.get(i + PERSON_LOOKAHEAD) {
                     prefetch(&self.persons, ahead.person as usize);
                 }
-                if event.meeting == EXIT {
-                    self.exit(rules, event.person, day);
-                } else if event.meeting & RUN != 0 {
+                if event.meeting & RUN != 0 {
                     self.run_meeting_due(rules, event.person, event.meeting & !RUN, day);
                 } else {
                     self.meeting_due(rules, *event, day);
