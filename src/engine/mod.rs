@@ -807,7 +807,8 @@ impl Jobcentre {
                 if let Some(spell) = spells.candidate(&mut self.rng) {
                     let age = self.rng.gen_range(0..spell);
                     let arrival = -1 - age as Day;
-                    let member = self.add_person(rules, series, g, arrival, Some(spell - 1 - age), 0);
+                    let member =
+                        self.add_person(rules, series, g, arrival, Some(spell - 1 - age), 0);
                     self.schedule_stock_member(rules, g, arrival, member);
                 }
             }
@@ -1247,7 +1248,11 @@ impl Jobcentre {
             let person = self.persons[member.person as usize];
             let k = k.wrapping_add(member.skew);
             let (due, until) = plan.schedule.offsets(k).expect("a scheduled meeting");
-            assert_eq!(plan.day_of(person.arrival, due), day, "a member out of step");
+            assert_eq!(
+                plan.day_of(person.arrival, due),
+                day,
+                "a member out of step"
+            );
             assert_eq!(
                 plan.day_of(person.arrival, until),
                 plan.day_at(origin, deadline_offset),
