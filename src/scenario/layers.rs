@@ -12,6 +12,7 @@ use locate::Segment;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml_edit::ImDocument;
+use toml_edit::{Item, Value};
 
 /// How deep an `extends` chain may go.
 pub const MAX_EXTENDS_DEPTH: usize = 16;
@@ -56,16 +57,7 @@ impl Walk<'_> {
             return Err(InputError::file(path, format!("is empty; {NEEDED}")));
         }
         let doc = ImDocument::parse(text.clone()).map_err(|e| syntax_error(path, &text, &e))?;
-        let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
-            InputError::one(
-                Some(Location {
-                    file: path.to_path_buf(),
-                    line_col: e.span().map(|s| locate::line_col(&text, s.start)),
-                }),
-                "",
-                e.message().to_string(),
-            )
-        })?;
+        let mut table = table_of(doc.as_table());
         if table.is_empty() {
             return Err(InputError::file(
                 path,
@@ -253,4 +245,101 @@ fn strip_value(value: &mut toml::Value) {
 
 pub(crate) fn id_of(value: &toml::Value) -> Option<&str> {
     value.as_table()?.get("id")?.as_str()
+}
+
+/// The plain table of a parsed document: what `toml::from_str` makes of the same text, without parsing it again.
+fn table_of(table: &toml_edit::Table) -> toml::Table {
+    table
+        .iter()
+        .filter_map(|(key, item)| Some((key.to_string(), item_value(item)?)))
+        .collect()
+}
+
+fn item_value(item: &Item) -> Option<toml::Value> {
+    Some(match item {
+        Item::None => return None,
+        Item::Value(value) => plain_value(value),
+        Item::Table(table) => toml::Value::Table(table_of(table)),
+        Item::ArrayOfTables(tables) => toml::Value::Array(
+            tables
+                .iter()
+                .map(|table| toml::Value::Table(table_of(table)))
+                .collect(),
+        ),
+    })
+}
+
+fn plain_value(value: &Value) -> toml::Value {
+    match value {
+        Value::String(text) => toml::Value::String(text.value().clone()),
+        Value::Integer(number) => toml::Value::Integer(*number.value()),
+        Value::Float(number) => toml::Value::Float(*number.value()),
+        Value::Boolean(flag) => toml::Value::Boolean(*flag.value()),
+        Value::Datetime(datetime) => toml::Value::Datetime(*datetime.value()),
+        Value::Array(items) => toml::Value::Array(items.iter().map(plain_value).collect()),
+        Value::InlineTable(table) => toml::Value::Table(
+            table
+                .iter()
+                .map(|(key, value)| (key.to_string(), plain_value(value)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `table_of` reads every value as `toml::from_str` does.
+    fn same_as_from_str(text: &str) {
+        let Ok(doc) = ImDocument::parse(text.to_string()) else {
+            return;
+        };
+        let expected: toml::Table = toml::from_str(text).unwrap();
+        // Compared as text, so that a NaN equals itself.
+        assert_eq!(
+            format!("{:?}", table_of(doc.as_table())),
+            format!("{expected:?}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn plain_tables_match_toml_from_str() {
+        same_as_from_str(
+            r#"
+a = "x\ty\u00e9"
+b.c.d = 1
+e = [1, 2.5, -0.0, inf, -inf, nan, 1e300, "s", true, [[]], { f = 1, g.h = [{}] }]
+dates = [1979-05-27T07:32:00Z, 1979-05-27T00:32:00.999999-07:00, 1979-05-27T07:32:00, 1979-05-27, 07:32:00]
+'literal key' = '''multi
+line'''
+[t]
+z = 1
+a = 0x1F
+[t.u]
+[[list]]
+id = "one"
+[[list]]
+id = "two"
+sub.key = false
+[[list.inner]]
+x = 1
+"#,
+        );
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("scenarios"), root.join("tests")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "toml") {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        same_as_from_str(&text);
+                    }
+                }
+            }
+        }
+    }
 }
