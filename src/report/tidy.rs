@@ -20,41 +20,109 @@ pub fn metric_columns() -> Vec<String> {
         .collect()
 }
 
-fn number(value: Option<f64>) -> String {
-    value.map_or(String::new(), |v| v.to_string())
+/// Appends `value` as `f64`'s `Display` writes it: the shortest form that reads back as the same number, with
+/// no exponent. A whole number below 2^53 is written by `itoa`: its shortest form is its own digits (a number
+/// with fewer significant digits is at least 1 away, and the neighbouring floats are at most 1 apart), so the
+/// text is the same without the general float path, which most of these values would otherwise take.
+pub(crate) fn push_display(out: &mut Vec<u8>, value: f64) {
+    const EXACT_BELOW: f64 = 9_007_199_254_740_992.0; // 2^53
+                                                      // `-0.0` is written `-0`; `itoa` would drop the sign.
+    if value.fract() == 0.0
+        && value.abs() < EXACT_BELOW
+        && !(value == 0.0 && value.is_sign_negative())
+    {
+        out.extend_from_slice(itoa::Buffer::new().format(value as i64).as_bytes());
+    } else {
+        // Writing into a `Vec` cannot fail.
+        let _ = write!(out, "{value}");
+    }
 }
 
-/// The metric fields of one row; `staffed` is false for a group.
-fn metric_fields(aggregate: &Aggregate, staffed: bool) -> Vec<String> {
-    let mut fields = Vec::with_capacity(Metric::ALL.len() * 3 + 2);
+/// The fields of one row, written one after another into one buffer, so that a row costs no allocation per field.
+#[derive(Default)]
+struct Fields {
+    text: Vec<u8>,
+    /// Where each field ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Fields {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn end_field(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    fn push_str(&mut self, value: &str) {
+        self.text.extend_from_slice(value.as_bytes());
+        self.end_field();
+    }
+
+    /// A number as [`push_display`] writes it; a value that does not exist is an empty field.
+    fn push_number(&mut self, value: Option<f64>) {
+        if let Some(value) = value {
+            push_display(&mut self.text, value);
+        }
+        self.end_field();
+    }
+
+    fn push_date(&mut self, date: Option<chrono::NaiveDate>) {
+        if let Some(date) = date {
+            // Writing into a `Vec` cannot fail.
+            let _ = write!(self.text, "{date}");
+        }
+        self.end_field();
+    }
+
+    /// The fields in order.
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let field = &self.text[start..end];
+            start = end;
+            field
+        })
+    }
+}
+
+/// Appends the metric fields of one row; `staffed` is false for a group.
+fn metric_fields(fields: &mut Fields, aggregate: &Aggregate, staffed: bool) {
     for &(metric, band) in &aggregate.bands {
         if !staffed && metric.is_staff() {
-            fields.extend([String::new(), String::new(), String::new()]);
+            for _ in 0..3 {
+                fields.end_field();
+            }
         } else {
-            fields.push(number(aggregate.mean.get(metric)));
-            fields.push(number(band.p5));
-            fields.push(number(band.p95));
+            fields.push_number(aggregate.mean.get(metric));
+            fields.push_number(band.p5);
+            fields.push_number(band.p95);
         }
     }
-    let date = |d: Option<chrono::NaiveDate>| d.map_or(String::new(), |d| d.to_string());
     let (peak_date, cleared_date) = aggregate.mean.backlog_dates();
-    fields.push(date(peak_date));
-    fields.push(date(cleared_date));
-    fields
+    fields.push_date(peak_date);
+    fields.push_date(cleared_date);
 }
 
-fn write_table(
+/// Writes the header (`keys`, then the metric columns) and one row per item: `row` fills the row's fields.
+fn write_table<T>(
     out: &mut dyn Write,
     keys: &[&str],
-    rows: impl Iterator<Item = (Vec<String>, Vec<String>)>,
+    items: impl Iterator<Item = T>,
+    row: impl Fn(&mut Fields, T),
 ) -> std::io::Result<()> {
     out.write_all(BOM)?;
     let mut writer = csv::Writer::from_writer(out);
     let mut header: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     header.extend(metric_columns());
     writer.write_record(&header)?;
-    for (key, fields) in rows {
-        writer.write_record(key.iter().chain(&fields))?;
+    let mut fields = Fields::default();
+    for item in items {
+        fields.clear();
+        row(&mut fields, item);
+        writer.write_record(fields.iter())?;
     }
     writer.flush()
 }
@@ -68,16 +136,12 @@ pub fn write_municipalities(
     write_table(
         out,
         &["code", "name"],
-        scenario
-            .municipalities
-            .iter()
-            .zip(&outcome.municipalities)
-            .map(|(m, a)| {
-                (
-                    vec![m.code.to_string(), m.name.clone()],
-                    metric_fields(a, true),
-                )
-            }),
+        scenario.municipalities.iter().zip(&outcome.municipalities),
+        |fields, (m, a)| {
+            fields.push_str(itoa::Buffer::new().format(m.code));
+            fields.push_str(&m.name);
+            metric_fields(fields, a, true);
+        },
     )
 }
 
@@ -90,10 +154,58 @@ pub fn write_groups(
     write_table(
         out,
         &["id", "name"],
-        scenario
-            .groups
-            .iter()
-            .zip(&outcome.groups)
-            .map(|(g, a)| (vec![g.id.clone(), g.name.clone()], metric_fields(a, false))),
+        scenario.groups.iter().zip(&outcome.groups),
+        |fields, (g, a)| {
+            fields.push_str(&g.id);
+            fields.push_str(&g.name);
+            metric_fields(fields, a, false);
+        },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            75604.0,
+            0.1,
+            1.0 / 3.0,
+            33612.29508196721,
+            1e15,
+            1e16,
+            1e21,
+            1e-7,
+            123456789012345680000.0,
+            9_007_199_254_740_991.0,
+            9_007_199_254_740_992.0,
+            -9_007_199_254_740_993.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        // Whole numbers and halves across the range, and their neighbouring floats.
+        let mut x = 1.0_f64;
+        while x < 1e300 {
+            let (up, down) = (
+                f64::from_bits(x.to_bits() + 1),
+                f64::from_bits(x.to_bits() - 1),
+            );
+            values.extend([x, x + 0.5, -x, up, down, (x * 0.7).round()]);
+            x *= 3.1;
+        }
+        for value in values {
+            let mut written = Vec::new();
+            push_display(&mut written, value);
+            assert_eq!(String::from_utf8(written).unwrap(), value.to_string());
+        }
+    }
 }
