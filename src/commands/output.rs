@@ -507,12 +507,13 @@ fn remove_stale(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let Some(at) = name.find(TEMPORARY_PREFIX) else {
-            continue;
-        };
+        // The cheap test first: most directories hold many files, few of them ours.
         if !name.ends_with(TEMPORARY_SUFFIX) {
             continue;
         }
+        let Some(at) = name.find(TEMPORARY_PREFIX) else {
+            continue;
+        };
         let pid: Option<u32> = name[at + TEMPORARY_PREFIX.len()..]
             .split('-')
             .next()
