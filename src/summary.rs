@@ -473,11 +473,10 @@ pub fn band(values: impl IntoIterator<Item = Option<f64>>) -> Band {
         (None, _) => std::cmp::Ordering::Greater,
         (_, None) => std::cmp::Ordering::Less,
     });
-    let all: Option<Vec<f64>> = values.iter().copied().collect();
+    // The mean is taken over the sorted values, all of them or none.
+    let complete = !values.is_empty() && !values.contains(&None);
     Band {
-        mean: all
-            .filter(|v| !v.is_empty())
-            .map(|v| v.iter().sum::<f64>() / v.len() as f64),
+        mean: complete.then(|| values.iter().flatten().sum::<f64>() / values.len() as f64),
         p5: percentile(&values, 0.05),
         p95: percentile(&values, 0.95),
     }
