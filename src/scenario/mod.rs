@@ -56,7 +56,8 @@ pub(crate) struct Source {
 /// below it, the last applied first), the merged table, the overrides written into it, and the bytes hashed.
 pub(crate) struct Sources {
     pub files: Arc<Vec<Source>>,
-    pub merged: toml::Table,
+    /// Shared with the [`Base`] when no override wrote into it.
+    pub merged: Arc<toml::Table>,
     pub overrides: Vec<Applied>,
     /// The overrides as given, `KEY=VALUE`.
     pub given: Vec<String>,
@@ -281,7 +282,7 @@ pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, InputE
 pub struct Base {
     path: PathBuf,
     files: Arc<Vec<Source>>,
-    merged: toml::Table,
+    merged: Arc<toml::Table>,
     hasher: Sha256,
 }
 
@@ -300,7 +301,7 @@ impl Base {
         Ok(Base {
             path: path.to_path_buf(),
             files: Arc::new(layers),
-            merged,
+            merged: Arc::new(merged),
             hasher,
         })
     }
@@ -312,21 +313,27 @@ impl Base {
 
     /// Writes the overrides over the merged files, in order, then checks and builds the scenario.
     pub fn build(&self, overrides: &[Override]) -> Result<Scenario, InputError> {
-        let mut merged = self.merged.clone();
         let mut applied = Vec::new();
-        for o in overrides {
-            let written = overrides::apply(&mut merged, o).map_err(|message| {
-                InputError::one(
-                    Some(Location {
-                        file: self.path.clone(),
-                        line_col: None,
-                    }),
-                    o.label(),
-                    message,
-                )
-            })?;
-            applied.extend(written);
-        }
+        // Without overrides the merged files are used as they are, not copied.
+        let merged = if overrides.is_empty() {
+            Arc::clone(&self.merged)
+        } else {
+            let mut merged = toml::Table::clone(&self.merged);
+            for o in overrides {
+                let written = overrides::apply(&mut merged, o).map_err(|message| {
+                    InputError::one(
+                        Some(Location {
+                            file: self.path.clone(),
+                            line_col: None,
+                        }),
+                        o.label(),
+                        message,
+                    )
+                })?;
+                applied.extend(written);
+            }
+            Arc::new(merged)
+        };
         let sources = Sources {
             files: Arc::clone(&self.files),
             merged,
@@ -334,7 +341,7 @@ impl Base {
             given: overrides.iter().map(Override::text).collect(),
             hasher: self.hasher.clone(),
         };
-        let raw: raw::RawScenario = deserialize(sources.merged.clone(), &sources)?;
+        let raw: raw::RawScenario = deserialize(toml::Table::clone(&sources.merged), &sources)?;
         validate::validate(raw, &self.path, sources)
     }
 }
