@@ -391,6 +391,14 @@ fn plain_types(message: &str, key: Option<&str>) -> String {
 }
 
 fn deserialize(table: toml::Table, sources: &Sources) -> Result<raw::RawScenario, InputError> {
+    // Only a problem needs the key path: a scenario is read without tracking it, and only one that fails is read
+    // again with the path tracked, which fails the same way and says where.
+    if let Ok(raw) =
+        <raw::RawScenario as serde::Deserialize>::deserialize(toml::Value::Table(table))
+    {
+        return Ok(raw);
+    }
+    let table = toml::Table::clone(&sources.merged);
     serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
         let mut path: Vec<Segment> = error
             .path()
