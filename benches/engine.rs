@@ -1,6 +1,6 @@
 //! Engine benchmarks, one per target row of docs/performance.md: one small municipality, Copenhagen and the
 //! whole country on one thread, the whole country on every core, and sweeps of 100 and 10,000 Copenhagen
-//! replications on one thread and on every core. Peak memory is measured outside criterion
+//! replications on one thread and on every core. Peak memory is measured by `benches/memory.rs`
 //! (docs/performance.md).
 //!
 //! Throughput is counted from one run of each scenario before timing starts, over every simulated day, warm-up
