@@ -866,6 +866,7 @@ impl Jobcentre {
 
     /// Creates a person who arrived on `arrival` (negative for the initial stock) and leaves `remaining` days
     /// after `today`, and schedules their exit; their meetings are for the caller to schedule.
+    #[inline(always)]
     fn add_person(
         &mut self,
         rules: &Rules,
