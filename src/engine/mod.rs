@@ -1467,6 +1467,7 @@ impl Jobcentre {
 /// The first meeting due on or after `today` of a person who arrived on `arrival`, and its day, if that is
 /// before the horizon. Earlier ones belong to the time before the run.
 fn first_meeting(rules: &Rules, plan: &GroupPlan, arrival: Day, today: Day) -> Option<(u32, Day)> {
+    let origin = plan.clock_origin(arrival);
     let mut k = plan
         .schedule
         .first_due_from(i64::from(today) - i64::from(arrival));
@@ -1476,13 +1477,13 @@ fn first_meeting(rules: &Rules, plan: &GroupPlan, arrival: Day, today: Day) -> O
             && plan
                 .schedule
                 .offsets(k - 1)
-                .is_some_and(|(due, _)| plan.day_of(arrival, due) >= today)
+                .is_some_and(|(due, _)| plan.day_at(origin, due) >= today)
         {
             k -= 1;
         }
     }
     let (due, _) = plan.schedule.offsets(k)?;
-    let day = plan.day_at(plan.clock_origin(arrival), due);
+    let day = plan.day_at(origin, due);
     (day < rules.horizon).then_some((k, day))
 }
 
