@@ -1046,6 +1046,7 @@ impl Jobcentre {
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
     /// on the day they would have fallen due.
+    #[inline(always)]
     fn count_shifted(
         &self,
         rules: &Rules,
