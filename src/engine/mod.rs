@@ -1131,13 +1131,8 @@ impl Jobcentre {
     fn exit(&mut self, rules: &Rules, index: u32, day: Day) {
         let person = self.persons[index as usize];
         let g = person.group as usize;
-        let plan = &rules.plans[g];
-        let spilled = match person.spilled {
-            true => self.spilled.remove(&index).unwrap_or_default(),
-            false => Vec::new(),
-        };
-        for k in person.meetings_in_bits().chain(spilled) {
-            self.drop_pending(rules, g, plan.deadline(person.arrival, k), day);
+        if person.pending != 0 || person.spilled {
+            self.drop_all_pending(rules, index, person, day);
         }
         self.levels[g].active -= 1;
         self.today[g].exits += 1;
@@ -1146,6 +1141,20 @@ impl Jobcentre {
         slot.pending = 0;
         slot.spilled = false;
         self.free_persons.push(index);
+    }
+
+    /// Drops every pending meeting of the person in slot `index`, who leaves on `day`.
+    #[inline(never)]
+    fn drop_all_pending(&mut self, rules: &Rules, index: u32, person: Person, day: Day) {
+        let g = person.group as usize;
+        let plan = &rules.plans[g];
+        let spilled = match person.spilled {
+            true => self.spilled.remove(&index).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        for k in person.meetings_in_bits().chain(spilled) {
+            self.drop_pending(rules, g, plan.deadline(person.arrival, k), day);
+        }
     }
 
     /// Counts a pending meeting of group `g` as dropped on `day`, and removes it from the counts by deadline (the
