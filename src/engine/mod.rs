@@ -1183,59 +1183,26 @@ impl Jobcentre {
             ..
         } = self;
         let (index, k) = (event.person, event.meeting);
-        let slot = &mut persons[index as usize];
-        let person = *slot;
+        let person = persons[index as usize];
         let g = person.group as usize;
         let plan = &rules.plans[g];
         let origin = plan.clock_origin(person.arrival);
         let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
-        let mut deadline = plan.day_at(origin, deadline_offset);
         let action = plan.action[day as usize];
-        let flows = &mut today[g];
-        flows.due += 1;
-        // The day from which the meeting may be held: today, unless a catch-up rule holds it back.
-        let mut release = day;
-        match action {
-            DueAction::Normal => {}
-            DueAction::Waive => {
-                flows.waived += 1;
-                flows.suspended += 1;
-            }
-            DueAction::CatchUp(catch_up) => {
-                flows.suspended += 1;
-                deadline = deadline.max(catch_up.by);
-                release = release.max(catch_up.from);
-                if let Some(rule) = catch_up.even {
-                    // Dealt out in turn to the window's days, in the order they fall due.
-                    let days = &plan.release_days[usize::from(rule)];
-                    let dealt = &mut dealt[g][usize::from(rule)];
-                    release = release.max(days[*dealt as usize % days.len()]);
-                    *dealt += 1;
-                }
-            }
-        }
-        if action != DueAction::Normal && person.arrival < rules.suspension_origin {
-            flows.suspended_existing += 1;
-        }
+        let due = Due::of(
+            &mut today[g],
+            action,
+            person.arrival < rules.suspension_origin,
+            1,
+            plan.day_at(origin, deadline_offset),
+            day,
+        );
         if action != DueAction::Waive {
-            if !slot.add_pending(k) {
-                spill(spilled, slot, index, k);
-            }
+            let entry = make_pending(persons, spilled, index, k);
             let groups = levels.len();
-            pending_at_deadline[rules.bucket(deadline) * groups + g] += 1;
-            let entry = Pending {
-                person: index,
-                generation: person.generation,
-                meeting: k,
-            };
-            if release > day {
-                // Beyond the horizon it is never released: it stays pending to the end.
-                if let Some(list) = parked.get_mut(release as usize) {
-                    list.push(entry);
-                }
-            } else {
-                queues[rules.class_of_group[g]].push(deadline, entry);
-            }
+            pending_at_deadline[rules.bucket(due.deadline) * groups + g] += 1;
+            let queue = &mut queues[rules.class_of_group[g]];
+            due.queue_or_park(entry, plan, &mut dealt[g], parked, queue, day);
         }
         schedule_meeting(agenda, rules, plan, origin, index, k + 1, event.exit);
     }
@@ -1250,7 +1217,7 @@ impl Jobcentre {
         let plan = &rules.plans[g];
         let origin = plan.clock_origin(arrival);
         let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
-        let mut deadline = plan.day_at(origin, deadline_offset);
+        let deadline = plan.day_at(origin, deadline_offset);
         let action = plan.action[day as usize];
         let count = members.len() as u32;
         #[cfg(debug_assertions)]
@@ -1266,32 +1233,19 @@ impl Jobcentre {
             );
             assert_eq!(
                 plan.day_of(person.arrival, until),
-                plan.day_at(origin, deadline_offset),
+                deadline,
                 "a member with another deadline"
             );
             assert!(day < member.exit, "a member who has left");
         }
-        let flows = &mut self.today[g];
-        flows.due += count;
-        let mut release = day;
-        // Evenly paced catch-up deals the members out in turn to the window's days.
-        let mut even = None;
-        match action {
-            DueAction::Normal => {}
-            DueAction::Waive => {
-                flows.waived += count;
-                flows.suspended += count;
-            }
-            DueAction::CatchUp(catch_up) => {
-                flows.suspended += count;
-                deadline = deadline.max(catch_up.by);
-                release = release.max(catch_up.from);
-                even = catch_up.even.map(usize::from);
-            }
-        }
-        if action != DueAction::Normal && arrival < rules.suspension_origin {
-            flows.suspended_existing += count;
-        }
+        let due = Due::of(
+            &mut self.today[g],
+            action,
+            arrival < rules.suspension_origin,
+            count,
+            deadline,
+            day,
+        );
         // The next meeting's day: members leaving on or before it are no longer members then.
         let next = plan
             .schedule
@@ -1301,7 +1255,7 @@ impl Jobcentre {
         let stays = next.unwrap_or(Day::MAX);
         if action != DueAction::Waive {
             let groups = self.levels.len();
-            self.pending_at_deadline[rules.bucket(deadline) * groups + g] += count;
+            self.pending_at_deadline[rules.bucket(due.deadline) * groups + g] += count;
             let Jobcentre {
                 persons,
                 spilled,
@@ -1312,8 +1266,8 @@ impl Jobcentre {
             } = self;
             let queue = &mut queues[rules.class_of_group[g]];
             // All of them join one deadline day's bucket, unless catch-up holds some back.
-            let bucket = match (even, release > day) {
-                (None, false) => queue.bucket(deadline),
+            let bucket = match (due.even, due.release > day) {
+                (None, false) => queue.bucket(due.deadline),
                 _ => None,
             };
             if let Some(list) = bucket {
@@ -1327,21 +1281,7 @@ impl Jobcentre {
                 for member in &members {
                     let entry =
                         make_pending(persons, spilled, member.person, k.wrapping_add(member.skew));
-                    let mut release = release;
-                    if let Some(rule) = even {
-                        let days = &plan.release_days[rule];
-                        let dealt = &mut dealt[g][rule];
-                        release = release.max(days[*dealt as usize % days.len()]);
-                        *dealt += 1;
-                    }
-                    if release > day {
-                        // Beyond the horizon it is never released: it stays pending to the end.
-                        if let Some(list) = parked.get_mut(release as usize) {
-                            list.push(entry);
-                        }
-                    } else {
-                        queue.push(deadline, entry);
-                    }
+                    due.queue_or_park(entry, plan, &mut dealt[g], parked, queue, day);
                 }
             }
         }
@@ -1471,6 +1411,84 @@ impl Jobcentre {
             };
         }
         self.today.fill(GroupDay::default());
+    }
+}
+
+/// Meetings falling due today under the day's rule: their deadline (caught up by a catch-up rule's `by`), the
+/// day they may be held from and the evenly paced rule that deals them out to its days, if any.
+struct Due {
+    deadline: Day,
+    release: Day,
+    even: Option<usize>,
+}
+
+impl Due {
+    /// Applies the day's rule `action` to `count` meetings of one group falling due on `day` with deadline
+    /// `deadline`, counting them in the day's `flows` (`existing`: of persons on benefit before the
+    /// suspension).
+    #[inline(always)]
+    fn of(
+        flows: &mut GroupDay,
+        action: DueAction,
+        existing: bool,
+        count: u32,
+        deadline: Day,
+        day: Day,
+    ) -> Self {
+        flows.due += count;
+        // Held from today, unless a catch-up rule holds them back.
+        let mut due = Due {
+            deadline,
+            release: day,
+            even: None,
+        };
+        match action {
+            DueAction::Normal => {}
+            DueAction::Waive => {
+                flows.waived += count;
+                flows.suspended += count;
+            }
+            DueAction::CatchUp(catch_up) => {
+                flows.suspended += count;
+                due.deadline = deadline.max(catch_up.by);
+                due.release = day.max(catch_up.from);
+                due.even = catch_up.even.map(usize::from);
+            }
+        }
+        if action != DueAction::Normal && existing {
+            flows.suspended_existing += count;
+        }
+        due
+    }
+
+    /// Puts one of these meetings, `entry`, in its deadline queue, or parks it until the day it may be held
+    /// from; an evenly paced rule deals the meetings out in turn to its days, in the order they fall due
+    /// (`dealt`: the group's count per rule).
+    #[inline(always)]
+    fn queue_or_park(
+        &self,
+        entry: Pending,
+        plan: &GroupPlan,
+        dealt: &mut [u32],
+        parked: &mut [Vec<Pending>],
+        queue: &mut DeadlineQueue<Pending>,
+        day: Day,
+    ) {
+        let mut release = self.release;
+        if let Some(rule) = self.even {
+            let days = &plan.release_days[rule];
+            let dealt = &mut dealt[rule];
+            release = release.max(days[*dealt as usize % days.len()]);
+            *dealt += 1;
+        }
+        if release > day {
+            // Beyond the horizon it is never released: it stays pending to the end.
+            if let Some(list) = parked.get_mut(release as usize) {
+                list.push(entry);
+            }
+        } else {
+            queue.push(self.deadline, entry);
+        }
     }
 }
 
