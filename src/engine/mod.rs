@@ -82,6 +82,17 @@ struct Event {
     exit: Day,
 }
 
+impl Event {
+    /// Meeting `k` of a run, falling due for `member` alone: their own meeting `k + skew`.
+    fn alone(member: Member, k: u32) -> Self {
+        Event {
+            person: member.person,
+            meeting: k.wrapping_add(member.skew),
+            exit: member.exit,
+        }
+    }
+}
+
 /// Persons of one group whose meetings fall due on the same days with the same deadlines, and whose meetings
 /// are scheduled one after the other: one event stands for the meeting of them all. They arrived on the same
 /// day (the day's arrivals of a group), or are of the initial stock and past their fixed meetings, with
@@ -245,9 +256,9 @@ struct Jobcentre {
     runs: Vec<Run>,
     free_runs: Vec<u32>,
     /// While the initial stock of a group is drawn: the runs gathering it, with the meeting the first member of
-    /// each has. First by phase of the follow-ups (twice the interval: whether on benefit before the suspension
+    /// each has and the day it falls due. First by phase of the follow-ups (twice the interval: whether on benefit before the suspension
     /// or not), then by day of arrival.
-    in_step: Vec<Option<(u32, u32)>>,
+    in_step: Vec<Option<(u32, u32, Day)>>,
     /// Per person (by slot): pending meetings that did not fit in the person's bits, rarely any.
     spilled: HashMap<u32, Vec<u32>>,
     /// One per class, where a class is all groups (earliest deadline) or one priority level.
@@ -785,7 +796,7 @@ impl Jobcentre {
                 let member = self.add_person(rules, series, g, -(age as Day), remaining, 0);
                 self.schedule_stock_member(rules, g, -(age as Day), member);
             }
-            self.schedule_in_step(rules, g);
+            self.schedule_in_step(g);
         }
     }
 
@@ -812,7 +823,7 @@ impl Jobcentre {
                     self.schedule_stock_member(rules, g, arrival, member);
                 }
             }
-            self.schedule_in_step(rules, g);
+            self.schedule_in_step(g);
         }
     }
 
@@ -938,14 +949,7 @@ impl Jobcentre {
             _ => {
                 let age = (-1 - arrival) as usize;
                 if age >= MAX_STOCK_RUN_AGE {
-                    self.agenda.schedule(
-                        due,
-                        Event {
-                            person: member.person,
-                            meeting: k,
-                            exit: member.exit,
-                        },
-                    );
+                    self.agenda.schedule(due, Event::alone(member, k));
                     return;
                 }
                 2 * plan.schedule.followup_interval() as usize + age
@@ -954,13 +958,13 @@ impl Jobcentre {
         if self.in_step.len() <= at {
             self.in_step.resize(at + 1, None);
         }
-        let (run, first_k) = match self.in_step[at] {
+        let (run, first_k, _) = match self.in_step[at] {
             Some(found) => found,
             None => {
                 let run = self.new_run();
                 self.runs[run as usize].arrival = arrival;
-                self.in_step[at] = Some((run, k));
-                (run, k)
+                self.in_step[at] = Some((run, k, due));
+                (run, k, due)
             }
         };
         self.runs[run as usize].members.push(Member {
@@ -971,16 +975,13 @@ impl Jobcentre {
 
     /// Schedules the runs of stock members of group `g`: those with follow-ups in step, earliest first, then
     /// those by day of arrival, latest first.
-    fn schedule_in_step(&mut self, rules: &Rules, g: usize) {
-        let plan = &rules.plans[g];
+    fn schedule_in_step(&mut self, g: usize) {
         for at in 0..self.in_step.len() {
-            let Some((run, k)) = self.in_step[at].take() else {
+            let Some((run, k, due)) = self.in_step[at].take() else {
                 continue;
             };
             let arrival = self.runs[run as usize].arrival;
             let members = std::mem::take(&mut self.runs[run as usize].members);
-            let (due, _) = plan.schedule.offsets(k).expect("a scheduled meeting");
-            let due = plan.day_at(plan.clock_origin(arrival), due);
             self.schedule_members(run, g, arrival, k, due, members);
         }
     }
@@ -1016,14 +1017,7 @@ impl Jobcentre {
         match members[..] {
             [] => self.free_run(run, members),
             [member] => {
-                self.agenda.schedule(
-                    due,
-                    Event {
-                        person: member.person,
-                        meeting: k.wrapping_add(member.skew),
-                        exit: member.exit,
-                    },
-                );
+                self.agenda.schedule(due, Event::alone(member, k));
                 self.free_run(run, members);
             }
             _ => {
