@@ -25,8 +25,9 @@ pub fn metric_columns() -> Vec<String> {
 /// with fewer significant digits is at least 1 away, and the neighbouring floats are at most 1 apart), so the
 /// text is the same without the general float path, which most of these values would otherwise take.
 pub(crate) fn push_display(out: &mut Vec<u8>, value: f64) {
-    const EXACT_BELOW: f64 = 9_007_199_254_740_992.0; // 2^53
-                                                      // `-0.0` is written `-0`; `itoa` would drop the sign.
+    /// 2^53.
+    const EXACT_BELOW: f64 = 9_007_199_254_740_992.0;
+    // `-0.0` is written `-0`; `itoa` would drop the sign.
     if value.fract() == 0.0
         && value.abs() < EXACT_BELOW
         && !(value == 0.0 && value.is_sign_negative())
