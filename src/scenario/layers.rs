@@ -12,7 +12,6 @@ use locate::Segment;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml_edit::ImDocument;
-use toml_edit::{Item, Value};
 
 /// How deep an `extends` chain may go.
 pub const MAX_EXTENDS_DEPTH: usize = 16;
@@ -57,7 +56,16 @@ impl Walk<'_> {
             return Err(InputError::file(path, format!("is empty; {NEEDED}")));
         }
         let doc = ImDocument::parse(text.clone()).map_err(|e| syntax_error(path, &text, &e))?;
-        let mut table = table_of(doc.as_table());
+        let mut table = plain_table(&doc).map_err(|e| {
+            InputError::one(
+                Some(Location {
+                    file: path.to_path_buf(),
+                    line_col: e.span().map(|s| locate::line_col(&text, s.start)),
+                }),
+                "",
+                e.message().to_string(),
+            )
+        })?;
         if table.is_empty() {
             return Err(InputError::file(
                 path,
@@ -248,49 +256,15 @@ pub(crate) fn id_of(value: &toml::Value) -> Option<&str> {
 }
 
 /// The plain table of a parsed document: what `toml::from_str` makes of the same text, without parsing it again.
-fn table_of(table: &toml_edit::Table) -> toml::Table {
-    table
-        .iter()
-        .filter_map(|(key, item)| Some((key.to_string(), item_value(item)?)))
-        .collect()
-}
-
-fn item_value(item: &Item) -> Option<toml::Value> {
-    Some(match item {
-        Item::None => return None,
-        Item::Value(value) => plain_value(value),
-        Item::Table(table) => toml::Value::Table(table_of(table)),
-        Item::ArrayOfTables(tables) => toml::Value::Array(
-            tables
-                .iter()
-                .map(|table| toml::Value::Table(table_of(table)))
-                .collect(),
-        ),
-    })
-}
-
-fn plain_value(value: &Value) -> toml::Value {
-    match value {
-        Value::String(text) => toml::Value::String(text.value().clone()),
-        Value::Integer(number) => toml::Value::Integer(*number.value()),
-        Value::Float(number) => toml::Value::Float(*number.value()),
-        Value::Boolean(flag) => toml::Value::Boolean(*flag.value()),
-        Value::Datetime(datetime) => toml::Value::Datetime(*datetime.value()),
-        Value::Array(items) => toml::Value::Array(items.iter().map(plain_value).collect()),
-        Value::InlineTable(table) => toml::Value::Table(
-            table
-                .iter()
-                .map(|(key, value)| (key.to_string(), plain_value(value)))
-                .collect(),
-        ),
-    }
+fn plain_table(doc: &ImDocument<String>) -> Result<toml::Table, toml_edit::de::Error> {
+    toml_edit::de::from_document(doc.clone())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// `table_of` reads every value as `toml::from_str` does.
+    /// `plain_table` reads every value as `toml::from_str` does.
     fn same_as_from_str(text: &str) {
         let Ok(doc) = ImDocument::parse(text.to_string()) else {
             return;
@@ -298,7 +272,7 @@ mod tests {
         let expected: toml::Table = toml::from_str(text).unwrap();
         // Compared as text, so that a NaN equals itself.
         assert_eq!(
-            format!("{:?}", table_of(doc.as_table())),
+            format!("{:?}", plain_table(&doc).unwrap()),
             format!("{expected:?}"),
             "{text}"
         );
