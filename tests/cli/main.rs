@@ -9,6 +9,7 @@ mod corpus;
 mod engine;
 mod exit_codes;
 mod fuzz;
+mod golden;
 mod limits;
 mod municipality_data;
 mod outputs;
