@@ -9,7 +9,7 @@ fn main() {
     let code = match backlog::signals::install() {
         Ok(()) => run(),
         Err(error) => {
-            backlog::streams::note(&format!("error: cannot handle signals: {error}"));
+            backlog::streams::error(&format!("error: cannot handle signals: {error}"));
             exit_code::IO
         }
     };
@@ -33,7 +33,7 @@ fn run() -> i32 {
         // The reader of stdout has gone (`| head`): nobody is left to tell.
         Err(error) if is_broken_pipe(&error) => return exit_code::BROKEN_PIPE,
         Err(error) => {
-            backlog::streams::note(&format!("error: {error:#}"));
+            backlog::streams::error(&format!("error: {error:#}"));
             return exit_code_for(&error);
         }
     };

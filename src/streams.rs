@@ -16,7 +16,7 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
 
-/// `--quiet`: from now on [`note`] writes nothing (errors are printed by the binary itself).
+/// `--quiet`: from now on [`note`] writes nothing; [`error`] still does.
 pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
@@ -54,11 +54,21 @@ pub fn stdout() -> io::Result<io::BufWriter<crate::signals::Interruptible<io::St
     ))
 }
 
-/// Writes one line to stderr, best effort: a failure is remembered for the exit code, never fatal.
+/// Writes one line to stderr, best effort: a failure is remembered for the exit code, never fatal. Nothing
+/// under `--quiet`.
 pub fn note(line: &str) {
     if quiet() {
         return;
     }
+    write_stderr(line);
+}
+
+/// Writes an error to stderr, whatever `--quiet` says: `--quiet` means nothing but errors.
+pub fn error(line: &str) {
+    write_stderr(line);
+}
+
+fn write_stderr(line: &str) {
     let mut err = io::stderr().lock();
     if writeln!(err, "{line}").and_then(|()| err.flush()).is_err() {
         STDERR_FAILED.store(true, Ordering::Relaxed);

@@ -247,3 +247,27 @@ fn quiet_sweep_writes_its_results_and_nothing_on_stderr() {
     assert_eq!(String::from_utf8(quiet.stderr).unwrap(), "");
     assert_eq!(quiet.stdout, loud.stdout);
 }
+
+#[test]
+fn quiet_never_hides_an_error() {
+    backlog()
+        .args(["simulate", "missing.toml", "-q"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicate::str::starts_with("error: ").and(predicate::str::contains("missing.toml")),
+        );
+    backlog()
+        .args([
+            "simulate",
+            fixture("small.toml").to_str().unwrap(),
+            "-q",
+            "--set",
+            "staffing.caseworkers=-3",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("staffing.caseworkers"));
+}
