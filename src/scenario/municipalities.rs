@@ -129,6 +129,7 @@ pub(super) fn municipalities(
             columns_with_values.push(column);
         }
     }
+    no_row_for_the_scenario(&tables, &members, check);
     if !check.problems.is_empty() || !check.extra.is_empty() {
         // Shares are not worked out over bad inputs, so the list is incomplete: no "not in this scenario" later.
         check.municipalities_complete = false;
@@ -374,6 +375,20 @@ fn allocate(
         }
         let values: Vec<f64> = members.iter().map(|m| column.values[&m.code]).collect();
         let total: f64 = values.iter().sum();
+        if !total.is_finite() {
+            let table = &tables[column.table].0;
+            let field = table.column(&column.name).unwrap_or(0);
+            check.extra.push(table.problem(
+                None,
+                field,
+                &column.key,
+                format!(
+                    "the weights in column `{}` add up to more than a number holds; scale them down",
+                    column.name
+                ),
+            ));
+            continue;
+        }
         if total <= 0.0 {
             zero_sum(column, check, "weights");
             continue;
@@ -512,4 +527,51 @@ fn allocate(
             }
         })
         .collect()
+}
+
+/// A data file none of whose rows is for a municipality the scenario runs is a mistake, most likely a mistyped
+/// code (756 for 751): without the error the municipality would run on the allocated values, silently. A national
+/// file read by a scenario of a few municipalities is fine: it has their rows too.
+fn no_row_for_the_scenario(
+    tables: &[(CsvTable, &BTreeMap<String, RawColumn>, String)],
+    members: &[Member],
+    check: &mut Checker,
+) {
+    let selected: Vec<u32> = members
+        .iter()
+        .filter(|m| m.selected)
+        .map(|m| m.code)
+        .collect();
+    for (table, _, prefix) in tables {
+        let (true, Some(code_field)) = (prefix != "municipalities.columns", table.column("code"))
+        else {
+            continue;
+        };
+        let codes: Vec<(usize, u32)> = (0..table.rows.len())
+            .filter_map(|row| {
+                table
+                    .get(row, code_field)
+                    .parse()
+                    .ok()
+                    .map(|code| (row, code))
+            })
+            .collect();
+        if codes.iter().any(|(_, code)| selected.contains(code)) {
+            continue;
+        }
+        let Some(&(row, code)) = codes.first() else {
+            continue;
+        };
+        let runs: Vec<String> = selected.iter().take(5).map(u32::to_string).collect();
+        check.extra.push(table.problem(
+            Some(row),
+            code_field,
+            &prefix.replace(".columns", ".file"),
+            format!(
+                "has no row for a municipality of this scenario ({}{}); is code {code} mistyped?",
+                runs.join(", "),
+                if selected.len() > 5 { ", ..." } else { "" }
+            ),
+        ));
+    }
 }

@@ -5,7 +5,7 @@
 use super::model::Group;
 use super::municipality_file::CsvTable;
 use super::raw::{ColumnUse, RawColumn};
-use super::validate::Checker;
+use super::validate::{Checker, MAX_PERSONS};
 use crate::error::Problem;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -320,7 +320,64 @@ pub(super) fn read_values(
                 }
             }
         }
+        if let Some((most, what)) = most_of(column.spec.use_as) {
+            if value.is_nan() || value > most {
+                check.extra.push(table.problem(
+                    Some(row),
+                    field,
+                    &key,
+                    format!(
+                        "column `{}`: {} is above {}, the most {what}",
+                        column.name,
+                        shown(value),
+                        shown(most)
+                    ),
+                ));
+                ok = false;
+                continue;
+            }
+        } else if !value.is_finite() {
+            check.extra.push(table.problem(
+                Some(row),
+                field,
+                &key,
+                format!("column `{}`: the value overflows a number", column.name),
+            ));
+            ok = false;
+            continue;
+        }
         column.values.insert(code, value);
     }
     ok
+}
+
+/// The largest value a column of this use may hold: the bound of the scenario key it stands for, so that a value
+/// from a file is held to the same rule as the same value in TOML. Weights have no bound of their own (their sum
+/// is checked when they are shared out).
+fn most_of(use_as: ColumnUse) -> Option<(f64, &'static str)> {
+    match use_as {
+        ColumnUse::Caseworkers => Some((
+            1e6,
+            "caseworker FTE of one municipality (as `municipalities.adjust.caseworkers`)",
+        )),
+        ColumnUse::Stock => Some((
+            MAX_PERSONS,
+            "persons of a group (as `groups.initial_stock`)",
+        )),
+        ColumnUse::Inflow => Some((1e6, "new spells a day (as `groups.inflow_per_day`)")),
+        ColumnUse::Surge => Some((1000.0, "ratio (as `groups.inflow_factor`)")),
+        ColumnUse::Ignore
+        | ColumnUse::Weight
+        | ColumnUse::StockWeight
+        | ColumnUse::InflowWeight => None,
+    }
+}
+
+/// A number for a message: plain up to 10^15, in scientific notation beyond.
+fn shown(value: f64) -> String {
+    if value.abs() < 1e15 {
+        format!("{value}")
+    } else {
+        format!("{value:e}")
+    }
 }

@@ -28,6 +28,21 @@ impl CsvTable {
             key: key.to_string(),
             message,
         };
+        let newlines: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter_map(|(at, byte)| (byte == b'\n').then_some(at))
+            .collect();
+        // The csv reader's own line numbers, and the byte offsets it gives a record, do not count the blank lines
+        // and the CRLF line ends it skips before the record; the line is counted here from the record's first
+        // byte, as `locate::line_col` does.
+        let line_of = |byte: u64| {
+            let skipped = text.as_bytes()[(byte as usize).min(text.len())..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+            newlines.partition_point(|&at| at < byte as usize + skipped) + 1
+        };
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
@@ -37,6 +52,19 @@ impl CsvTable {
             .iter()
             .map(str::to_string)
             .collect();
+        if let [header] = headers.as_slice() {
+            for (separator, name) in [(';', "`;`"), ('\t', "tabs")] {
+                if header.contains(separator) {
+                    return Err(problem(
+                        Some((1, 1)),
+                        format!(
+                            "the header is one column: the file looks separated by {name} (as Danish Excel \
+                             saves CSV); save it as comma-separated CSV, with `.` as the decimal point"
+                        ),
+                    ));
+                }
+            }
+        }
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
         loop {
@@ -44,7 +72,7 @@ impl CsvTable {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    let line = e.position().map_or(0, |p| line_of(p.byte()));
                     let message = match e.kind() {
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
@@ -56,7 +84,7 @@ impl CsvTable {
             }
             rows.push(record.clone());
             if rows.len() > MAX_CSV_ROWS {
-                let line = record.position().map_or(0, |p| p.line() as usize);
+                let line = record.position().map_or(0, |p| line_of(p.byte()));
                 return Err(problem(
                     Some((line, 1)),
                     format!("has more than {MAX_CSV_ROWS} rows"),
@@ -66,18 +94,25 @@ impl CsvTable {
         if rows.is_empty() {
             return Err(problem(None, "has no rows".to_string()));
         }
-        let newlines = text
-            .bytes()
-            .enumerate()
-            .filter_map(|(at, byte)| (byte == b'\n').then_some(at))
-            .collect();
-        Ok(CsvTable {
+        let table = CsvTable {
             path: path.to_path_buf(),
             text,
             newlines,
             headers,
             rows,
-        })
+        };
+        for (field, header) in table.headers.iter().enumerate() {
+            if let Some(first) = table.headers[..field].iter().position(|h| h == header) {
+                let message = format!(
+                    "column `{header}` appears twice in the header (columns {} and {}); rename or remove one",
+                    first + 1,
+                    field + 1
+                );
+                let line_col = table.position(None, field);
+                return Err(problem(Some(line_col), message));
+            }
+        }
+        Ok(table)
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -90,6 +125,12 @@ impl CsvTable {
             Some(row) => self.rows[row].position().map_or(0, |p| p.byte() as usize),
             None => 0,
         };
+        // Past the blank lines and CRLF line ends that the reader skipped before the row (see `read`).
+        let start = start
+            + self.text.as_bytes()[start.min(self.text.len())..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
         // As `locate::line_col`: one more than the line feeds before `start`.
         let line = self.newlines.partition_point(|&at| at < start) + 1;
         // Walk the raw line to the field, skipping commas inside quotes.

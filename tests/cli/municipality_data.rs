@@ -285,6 +285,26 @@ fn bad_values_name_file_line_and_column() {
 }
 
 #[test]
+fn a_data_file_with_no_row_for_the_scenario_is_a_mistyped_code() {
+    let include = COLUMNS.replace("file = \"m.csv\"", "file = \"m.csv\"\ninclude = [1]");
+    let with_data = format!(
+        "{include}\n[[municipalities.data]]\nfile = \"d.csv\"\ncolumns = {{ n = {{ use = \"caseworkers\" }} }}\n"
+    );
+    let message = error(&with_data, &[("m.csv", FILE), ("d.csv", "code,n\n2,5\n")]);
+    assert_eq!(
+        message,
+        "error: DIR/d.csv:2:1: municipalities.data[0].file: has no row for a municipality of this scenario (1); is code 2 mistyped?\n"
+    );
+    // A file with rows for other municipalities too (a national file) is read.
+    let (dir, path) = write(
+        &with_data,
+        &[("m.csv", FILE), ("d.csv", "code,n\n1,5\n2,5\n")],
+    );
+    backlog::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    drop(dir);
+}
+
+#[test]
 fn bad_data_files_name_file_line_and_column() {
     let with_data = |columns: &str| {
         format!("{COLUMNS}\n[[municipalities.data]]\nfile = \"d.csv\"\ncolumns = {{ {columns} }}\n")
@@ -316,6 +336,33 @@ fn bad_data_files_name_file_line_and_column() {
             stock,
             "code,n,extra\n1,5,1\n",
             "DIR/d.csv:1:8: municipalities.data[0].file: column `extra` is not declared",
+        ),
+        // A value from a column is held to the bound of the key it stands for.
+        (
+            "n = { use = \"caseworkers\" }",
+            "code,n\n1,1e308\n",
+            "DIR/d.csv:2:3: municipalities.data[0].columns.n: column `n`: 1e308 is above 1000000, the most caseworker FTE of one municipality (as `municipalities.adjust.caseworkers`)",
+        ),
+        (
+            weight,
+            "code,n\n1,1e308\n2,1e308\n3,1\n",
+            "DIR/d.csv:1:6: municipalities.data[0].columns.n: the weights in column `n` add up to more than a number holds; scale them down",
+        ),
+        (
+            stock,
+            "code,n,n\n1,5,6\n",
+            "DIR/d.csv:1:8: municipalities.data[0].file: column `n` appears twice in the header (columns 2 and 3); rename or remove one",
+        ),
+        (
+            stock,
+            "code;n\n1;5\n",
+            "DIR/d.csv:1:1: municipalities.data[0].file: the header is one column: the file looks separated by `;` (as Danish Excel saves CSV); save it as comma-separated CSV, with `.` as the decimal point",
+        ),
+        // Blank lines and CRLF line ends count as lines.
+        (
+            stock,
+            "code,n\r\n1,5\r\n\r\n2\r\n",
+            "DIR/d.csv:4:1: municipalities.data[0].file: this row has 1 fields, the header has 2",
         ),
     ];
     for (columns, data, expected) in cases {
