@@ -205,25 +205,9 @@ fn in_file(merged: &toml::Table, file: &toml::Table, path: &[Segment]) -> (Vec<S
 
 /// Reads a whole input file with the checks every input gets: exists, is a file, not too large, UTF-8 text.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
-    if metadata.is_dir() {
-        return Err(InputError::file(path, "is a directory, not a file"));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(InputError::file(
-            path,
-            format!(
-                "is {} bytes; input files are limited to {MAX_FILE_BYTES} bytes",
-                metadata.len()
-            ),
-        ));
-    }
-    // Read at most one byte past the limit: a device such as /dev/zero (or a pipe, which has no length) would
-    // otherwise be read for ever.
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    open_input(path, MAX_FILE_BYTES, "input files")?
+        .read_to_end(&mut bytes)
         .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(InputError::file(
@@ -240,6 +224,37 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             ),
         )
     })
+}
+
+/// Opens an input file for reading at most `limit` bytes and one more (so that the caller can tell a file over the
+/// limit), after the checks every input gets: it exists, it is a regular file (a FIFO, a socket or a device such
+/// as /dev/zero could block or never end), and its length is within `limit`. `what` names the kind of file in the
+/// message about the limit.
+pub fn open_input(path: &Path, limit: u64, what: &str) -> Result<impl Read, InputError> {
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))?;
+    if metadata.is_dir() {
+        return Err(InputError::file(path, "is a directory, not a file"));
+    }
+    if !metadata.is_file() {
+        return Err(InputError::file(
+            path,
+            "is not a regular file (a FIFO, a socket or a device); give the path of a file",
+        ));
+    }
+    if metadata.len() > limit {
+        return Err(InputError::file(
+            path,
+            format!(
+                "is {} bytes; {what} are limited to {limit} bytes",
+                metadata.len()
+            ),
+        ));
+    }
+    // Read at most one byte past the limit, in case the file grows while it is read.
+    std::fs::File::open(path)
+        .map(|file| file.take(limit + 1))
+        .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))
 }
 
 fn io_reason(error: &std::io::Error) -> String {

@@ -19,6 +19,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub const SHARD_COLUMNS: [&str; 6] = ["sweep", "points", "format", "shard", "point", "digest"];
+/// The largest shard file `merge` reads: a million grid points of a few hundred bytes each.
+pub const MAX_SHARD_BYTES: u64 = 512 * 1024 * 1024;
+/// The longest line of a shard file; a row of the widest sweep output is a few kilobytes.
+pub const MAX_SHARD_LINE_BYTES: usize = 1024 * 1024;
 /// Position of the digest among the shard columns.
 const DIGEST: usize = 5;
 
@@ -152,9 +156,47 @@ fn bad(path: &Path, message: impl Into<String>) -> InputError {
     InputError::file(path, message)
 }
 
+/// A reader that fails, instead of growing without end, on a file over [`MAX_SHARD_BYTES`] or a line over
+/// [`MAX_SHARD_LINE_BYTES`] (a file without line feeds would otherwise be held whole as one record).
+struct Bounded<R> {
+    inner: R,
+    read: u64,
+    /// Bytes since the last line feed.
+    line: usize,
+}
+
+impl<R: io::Read> io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > MAX_SHARD_BYTES {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("larger than {MAX_SHARD_BYTES} bytes, the limit for shard files"),
+            ));
+        }
+        for &byte in &buf[..n] {
+            self.line = if byte == b'\n' { 0 } else { self.line + 1 };
+            if self.line > MAX_SHARD_LINE_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "a line longer than {MAX_SHARD_LINE_BYTES} bytes; not a shard file of `backlog sweep --shard`"
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
 fn read(path: &Path) -> Result<ShardFile, InputError> {
-    let mut reader =
-        csv::Reader::from_path(path).map_err(|e| bad(path, format!("cannot read: {e}")))?;
+    let input = crate::scenario::open_input(path, MAX_SHARD_BYTES, "shard files")?;
+    let mut reader = csv::Reader::from_reader(Bounded {
+        inner: input,
+        read: 0,
+        line: 0,
+    });
     let columns: Vec<String> = reader
         .headers()
         .map_err(|e| bad(path, format!("cannot read: {e}")))?

@@ -146,13 +146,28 @@ fn thousands_of_problems_are_reported_as_the_first_hundred_and_a_count() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn an_endless_device_is_refused_not_read_for_ever() {
+fn a_device_or_a_fifo_is_refused_not_read_for_ever() {
     backlog()
         .args(["validate", "/dev/zero"])
         .timeout(TIMEOUT)
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "/dev/zero: is larger than 16777216 bytes, the limit for input files",
+            "/dev/zero: is not a regular file (a FIFO, a socket or a device); give the path of a file",
         ));
+    // A FIFO nobody writes to would block the reader for ever.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("scenario.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    backlog()
+        .arg("validate")
+        .arg(&fifo)
+        .timeout(TIMEOUT)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not a regular file"));
 }

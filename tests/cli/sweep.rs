@@ -687,3 +687,40 @@ fn a_search_over_any_numeric_key_draws_the_values_it_tried_and_its_answer() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn merge_reads_only_bounded_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.csv");
+    let refuse = |input: &Path, message: &str| {
+        backlog()
+            .arg("merge")
+            .arg(input)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(message.to_string()));
+        assert!(!out.exists());
+    };
+    // A device would be read until memory runs out; a FIFO nobody writes to would block for ever.
+    refuse(
+        Path::new("/dev/zero"),
+        "/dev/zero: is not a regular file (a FIFO, a socket or a device); give the path of a file",
+    );
+    let fifo = dir.path().join("fifo.csv");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    refuse(&fifo, "fifo.csv: is not a regular file");
+    // A file without line feeds would be held whole as one record.
+    let long = dir.path().join("long.csv");
+    std::fs::write(&long, vec![b'a'; 2 * 1024 * 1024]).unwrap();
+    refuse(
+        &long,
+        "long.csv: cannot read: a line longer than 1048576 bytes; not a shard file of `backlog sweep --shard`",
+    );
+}
