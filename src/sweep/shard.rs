@@ -216,6 +216,8 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
     let has_target = output_columns.last().map(String::as_str) == Some("target_met");
     let mut file: Option<ShardFile> = None;
     let mut expected_points: Vec<usize> = Vec::new();
+    // The grid the shard's own sweep spec generates: every row's values must be its point's.
+    let mut grid = Grid::default();
     let mut digest = Digest::default();
     let mut stored_digest: Option<String> = None;
     for (line, record) in reader.records().enumerate() {
@@ -266,6 +268,21 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
                     .ok()
                     .filter(|&n| n <= MAX_POINTS)
                     .ok_or_else(|| damaged(format!("points `{}` is not a grid size", field(1))))?;
+                let specs: Vec<String> = parsed
+                    .1
+                    .vary
+                    .iter()
+                    .map(|(key, spec)| format!("{key}={spec}"))
+                    .collect();
+                grid = Grid::parse(&specs)
+                    .map_err(|e| damaged(format!("sweep `{}`: {e}", field(0))))?;
+                if grid.len() != points {
+                    return Err(damaged(format!(
+                        "points is {points}, but sweep `{}` has {} grid points",
+                        field(0),
+                        grid.len()
+                    )));
+                }
                 expected_points = shard.points(points).collect();
                 file = Some(ShardFile {
                     path: path.to_path_buf(),
@@ -302,7 +319,13 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
                     .map_or("no more points".to_string(), |p| format!("point {p} next"))
             )));
         }
-        let row = parse_row(field, &file.header, point).map_err(damaged)?;
+        let row = parse_row(field, &file.header, point).map_err(&damaged)?;
+        if row.values != grid.point(point) {
+            return Err(damaged(format!(
+                "the values of grid point {point} are not those of sweep `{}`",
+                field(0)
+            )));
+        }
         file.rows.push(row);
     }
     let file =
@@ -411,12 +434,28 @@ fn parse_row<'a>(
         at += 1;
     }
     let mut bands = Vec::new();
-    for _ in REPORTED {
-        bands.push(Band {
+    for metric in REPORTED {
+        let band = Band {
             mean: number(at)?,
             p5: number(at + 1)?,
             p95: number(at + 2)?,
-        });
+        };
+        // Every reported metric is a finite number of 0 or more, and a band's 5th percentile is not above its
+        // 95th: anything else was not written by a sweep.
+        let values = [band.mean, band.p5, band.p95];
+        if values.iter().flatten().any(|v| !v.is_finite() || *v < 0.0) {
+            return Err(format!(
+                "{metric}: a value is not a finite number of 0 or more"
+            ));
+        }
+        if let (Some(p5), Some(p95)) = (band.p5, band.p95) {
+            if p5 > p95 {
+                return Err(format!(
+                    "{metric}: its 5th percentile {p5} is above its 95th {p95}"
+                ));
+            }
+        }
+        bands.push(band);
         at += 3;
     }
     let target = if header.target.is_some() {

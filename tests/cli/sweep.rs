@@ -724,3 +724,78 @@ fn merge_reads_only_bounded_regular_files() {
         "long.csv: cannot read: a line longer than 1048576 bytes; not a shard file of `backlog sweep --shard`",
     );
 }
+
+/// Rewrites a shard file with `edit` applied to its rows and the digest recomputed as `sweep --shard` computes
+/// it (SHA-256 over every field but the digest, fields ended by 0x1f, rows by 0x1e): an edit that a digest
+/// alone cannot catch.
+fn forge(path: &Path, edit: impl Fn(&mut Vec<String>, &[String])) {
+    use sha2::Digest as _;
+    let bytes = std::fs::read(path).unwrap();
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let digest_at = headers.iter().position(|h| h == "digest").unwrap();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let mut hasher = sha2::Sha256::new();
+    for row in &mut rows {
+        edit(row, &headers);
+        for (_, field) in row.iter().enumerate().filter(|(i, _)| *i != digest_at) {
+            hasher.update(field.as_bytes());
+            hasher.update([0x1f]);
+        }
+        hasher.update([0x1e]);
+    }
+    let digest: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut writer = csv::Writer::from_path(path).unwrap();
+    writer.write_record(&headers).unwrap();
+    for row in &mut rows {
+        row[digest_at] = digest.clone();
+        writer.write_record(&*row).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+#[test]
+fn merge_checks_the_content_of_a_shard_not_only_its_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |headers: &[String], name: &str| headers.iter().position(|h| h == name).unwrap();
+    let cases: [(&str, Box<dyn Fn(&mut Vec<String>, &[String])>); 4] = [
+        (
+            "the values of grid point 0 are not those of sweep",
+            Box::new(|row, headers| {
+                if row[at(headers, "point")] == "0" {
+                    row[at(headers, "caseworkers")] = "1.25".to_string();
+                }
+            }),
+        ),
+        (
+            "backlog_peak: a value is not a finite number of 0 or more",
+            Box::new(|row, headers| row[at(headers, "backlog_peak_mean")] = "NaN".to_string()),
+        ),
+        (
+            "backlog_peak: a value is not a finite number of 0 or more",
+            Box::new(|row, headers| row[at(headers, "backlog_peak_p5")] = "-1".to_string()),
+        ),
+        (
+            "backlog_peak: its 5th percentile 1000000 is above its 95th",
+            Box::new(|row, headers| row[at(headers, "backlog_peak_p5")] = "1000000".to_string()),
+        ),
+    ];
+    for (expected, edit) in cases {
+        let shards: Vec<_> = (0..2).map(|k| shard(dir.path(), &GRID, k, 2)).collect();
+        forge(&shards[0], edit);
+        backlog()
+            .arg("merge")
+            .args(&shards)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicates::str::contains(expected));
+    }
+}
