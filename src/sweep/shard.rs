@@ -216,8 +216,10 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
     let has_target = output_columns.last().map(String::as_str) == Some("target_met");
     let mut file: Option<ShardFile> = None;
     let mut expected_points: Vec<usize> = Vec::new();
-    // The grid the shard's own sweep spec generates: every row's values must be its point's.
+    // The grid the shard's own sweep spec generates: every row's values must be its point's. A row that is not
+    // is reported after the digest, so that an edited file is called edited first.
     let mut grid = Grid::default();
+    let mut forged: Option<InputError> = None;
     let mut digest = Digest::default();
     let mut stored_digest: Option<String> = None;
     for (line, record) in reader.records().enumerate() {
@@ -320,8 +322,8 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
             )));
         }
         let row = parse_row(field, &file.header, point).map_err(&damaged)?;
-        if row.values != grid.point(point) {
-            return Err(damaged(format!(
+        if row.values != grid.point(point) && forged.is_none() {
+            forged = Some(damaged(format!(
                 "the values of grid point {point} are not those of sweep `{}`",
                 field(0)
             )));
@@ -346,6 +348,9 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
             path,
             "does not match its digest: the file was edited or damaged after `backlog sweep --shard` wrote it (run its shard again)",
         ));
+    }
+    if let Some(error) = forged {
+        return Err(error);
     }
     Ok(file)
 }

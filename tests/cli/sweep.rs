@@ -764,8 +764,11 @@ fn forge(path: &Path, edit: impl Fn(&mut Vec<String>, &[String])) {
 #[test]
 fn merge_checks_the_content_of_a_shard_not_only_its_digest() {
     let dir = tempfile::tempdir().unwrap();
-    let at = |headers: &[String], name: &str| headers.iter().position(|h| h == name).unwrap();
-    let cases: [(&str, Box<dyn Fn(&mut Vec<String>, &[String])>); 4] = [
+    fn at(headers: &[String], name: &str) -> usize {
+        headers.iter().position(|h| h == name).unwrap()
+    }
+    type Edit = Box<dyn Fn(&mut Vec<String>, &[String])>;
+    let cases: [(&str, Edit); 4] = [
         (
             "the values of grid point 0 are not those of sweep",
             Box::new(|row, headers| {
