@@ -1,8 +1,8 @@
 //! Sweep throughput: a 100-run sweep (10 staffing levels x 10 replications) on one thread and on all cores,
 //! reported in runs per second. The ratio of the two is the parallel speed-up recorded in docs/performance.md.
 
+use backlog::progress::Progress;
 use backlog::sweep::grid::Grid;
-use backlog::sweep::progress::Progress;
 use backlog::sweep::{overrides, Sweep};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::Path;

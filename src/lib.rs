@@ -5,6 +5,11 @@
 //! [`Series`](engine::metrics::Series); [`summary`] folds a series into metrics, each named by a
 //! [`Metric`](metric::Metric); [`report`] writes them (tables, JSON, CSV, Excel, charts).
 //!
+//! Modules come in layers, each using only its own layer and those below (tests/cli/architecture.rs checks
+//! it, and that no uses go round in a cycle), bottom to top: base ([`error`], [`signals`], [`streams`],
+//! [`output`], [`format`], [`progress`], [`metric`]) < [`scenario`] < [`engine`] < [`summary`] and [`run`] <
+//! [`sweep`] and [`check`] < [`report`] < [`cli`] < [`commands`] < the binary.
+//!
 //! ```no_run
 //! let scenario = backlog::scenario::load(std::path::Path::new("scenarios/cph2020.toml")).unwrap();
 //! let series = backlog::engine::Simulation::new(&scenario, scenario.seed).run();
@@ -23,7 +28,10 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod format;
 pub mod metric;
+pub mod output;
+pub mod progress;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -7,36 +7,82 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A numeric summary metric of a selection of a run (see docs/outputs.md for each one's meaning).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    Arrivals,
-    Exits,
-    Due,
-    Held,
-    HeldOnTime,
-    Waived,
-    Dropped,
-    Suspended,
-    SuspendedExisting,
-    Owed,
-    OwedKept,
-    ActiveStart,
-    ActiveEnd,
-    ActiveMean,
-    PendingStart,
-    PendingEnd,
-    OverdueStart,
-    OverdueEnd,
-    BacklogPeak,
-    Capacity,
-    Caseworkers,
-    Utilisation,
-    OnTimeShare,
-    MeetingsPerCaseworkerDay,
-    ActivePerCaseworker,
-    DaysToClear,
+/// Declares [`Metric`] from one table, so that every metric has one line: its name, its [`Kind`], and, when
+/// `compare` shows it, its row there. [`Metric::ALL`], [`Metric::name`], [`Metric::kind`] and
+/// [`Metric::compare_row`] all follow from the table, so a metric cannot be left out of any of them.
+macro_rules! metrics {
+    ($($variant:ident = $name:literal, $kind:ident $(, compare($place:literal, $label:literal, $shown:expr))?;)*) => {
+        /// A numeric summary metric of a selection of a run (see docs/outputs.md for each one's meaning).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Metric {
+            $($variant,)*
+        }
+
+        /// How many metrics there are.
+        const COUNT: usize = [$($name),*].len();
+
+        impl Metric {
+            /// Every metric, in report order (the order of the table).
+            pub const ALL: [Metric; COUNT] = [$(Metric::$variant),*];
+
+            /// The metric's name in every file and on the command line.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Metric::$variant => $name,)*
+                }
+            }
+
+            /// How the metric's values read.
+            pub const fn kind(self) -> Kind {
+                match self {
+                    $(Metric::$variant => Kind::$kind,)*
+                }
+            }
+
+            /// The metric's row in the `compare` table, if it has one.
+            pub const fn compare_row(self) -> Option<CompareRow> {
+                match self {
+                    $(Metric::$variant => metrics!(@row $($place, $label, $shown)?),)*
+                }
+            }
+        }
+    };
+    (@row) => { None };
+    (@row $place:literal, $label:literal, $shown:expr) => {
+        Some(CompareRow { place: $place, label: $label, shown: $shown })
+    };
+}
+
+metrics! {
+    Arrivals = "arrivals", Count;
+    Exits = "exits", Count;
+    Due = "due", Count, compare(1, "meetings due", Shown::Count);
+    Held = "held", Count, compare(2, "meetings held", Shown::Count);
+    HeldOnTime = "held_on_time", Count;
+    Waived = "waived", Count, compare(4, "waived", Shown::Count);
+    Dropped = "dropped", Count, compare(5, "dropped (person left)", Shown::Count);
+    Suspended = "suspended", Count, compare(6, "fell due in a suspension", Shown::Count);
+    SuspendedExisting = "suspended_existing", Count;
+    Owed = "owed", Count;
+    OwedKept = "owed_kept", Count;
+    ActiveStart = "active_start", Count;
+    ActiveEnd = "active_end", Count;
+    ActiveMean = "active_mean", Count;
+    PendingStart = "pending_start", Count;
+    PendingEnd = "pending_end", Count, compare(12, "pending at end", Shown::Count);
+    OverdueStart = "overdue_start", Count;
+    OverdueEnd = "overdue_end", Count, compare(11, "overdue at end", Shown::Count);
+    BacklogPeak = "backlog_peak", Count, compare(7, "backlog peak (overdue)", Shown::Count);
+    Capacity = "capacity", Count, compare(13, "capacity (meetings)", Shown::Count);
+    Caseworkers = "caseworkers", Fte, compare(15, "caseworkers (FTE, mean)", Shown::Decimals(1));
+    Utilisation = "utilisation", Share, compare(14, "capacity used", Shown::Share);
+    OnTimeShare = "on_time_share", Share, compare(3, "held on time", Shown::Share);
+    MeetingsPerCaseworkerDay = "meetings_per_caseworker_day", Ratio,
+        compare(16, "meetings per caseworker-day", Shown::Decimals(2));
+    ActivePerCaseworker = "active_per_caseworker", Ratio,
+        compare(17, "persons per caseworker", Shown::Decimals(1));
+    DaysToClear = "days_to_clear", Days, compare(9, "days to clear", Shown::Decimals(0));
 }
 
 /// How a metric's values read: what the workbook's number formats and the tables' rounding follow.
@@ -54,69 +100,28 @@ pub enum Kind {
     Days,
 }
 
+/// A metric's row in the `compare` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompareRow {
+    /// The row's place from the top, counting from 1; the two dates take places 8 and 10 (see
+    /// `report::compare`).
+    pub place: u8,
+    pub label: &'static str,
+    pub shown: Shown,
+}
+
+/// How `compare` writes a metric's values and differences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Rounded, with thousands separated.
+    Count,
+    /// In percent; differences in percentage points.
+    Share,
+    /// With this many decimals.
+    Decimals(usize),
+}
+
 impl Metric {
-    /// Every metric, in report order.
-    pub const ALL: [Metric; 26] = [
-        Metric::Arrivals,
-        Metric::Exits,
-        Metric::Due,
-        Metric::Held,
-        Metric::HeldOnTime,
-        Metric::Waived,
-        Metric::Dropped,
-        Metric::Suspended,
-        Metric::SuspendedExisting,
-        Metric::Owed,
-        Metric::OwedKept,
-        Metric::ActiveStart,
-        Metric::ActiveEnd,
-        Metric::ActiveMean,
-        Metric::PendingStart,
-        Metric::PendingEnd,
-        Metric::OverdueStart,
-        Metric::OverdueEnd,
-        Metric::BacklogPeak,
-        Metric::Capacity,
-        Metric::Caseworkers,
-        Metric::Utilisation,
-        Metric::OnTimeShare,
-        Metric::MeetingsPerCaseworkerDay,
-        Metric::ActivePerCaseworker,
-        Metric::DaysToClear,
-    ];
-
-    /// The metric's name in every file and on the command line.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Metric::Arrivals => "arrivals",
-            Metric::Exits => "exits",
-            Metric::Due => "due",
-            Metric::Held => "held",
-            Metric::HeldOnTime => "held_on_time",
-            Metric::Waived => "waived",
-            Metric::Dropped => "dropped",
-            Metric::Suspended => "suspended",
-            Metric::SuspendedExisting => "suspended_existing",
-            Metric::Owed => "owed",
-            Metric::OwedKept => "owed_kept",
-            Metric::ActiveStart => "active_start",
-            Metric::ActiveEnd => "active_end",
-            Metric::ActiveMean => "active_mean",
-            Metric::PendingStart => "pending_start",
-            Metric::PendingEnd => "pending_end",
-            Metric::OverdueStart => "overdue_start",
-            Metric::OverdueEnd => "overdue_end",
-            Metric::BacklogPeak => "backlog_peak",
-            Metric::Capacity => "capacity",
-            Metric::Caseworkers => "caseworkers",
-            Metric::Utilisation => "utilisation",
-            Metric::OnTimeShare => "on_time_share",
-            Metric::MeetingsPerCaseworkerDay => "meetings_per_caseworker_day",
-            Metric::ActivePerCaseworker => "active_per_caseworker",
-            Metric::DaysToClear => "days_to_clear",
-        }
-    }
-
     /// The metric of a name, if there is one.
     pub fn from_name(name: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.name() == name)
@@ -137,16 +142,6 @@ impl Metric {
                 | Metric::MeetingsPerCaseworkerDay
                 | Metric::ActivePerCaseworker
         )
-    }
-
-    pub const fn kind(self) -> Kind {
-        match self {
-            Metric::Utilisation | Metric::OnTimeShare => Kind::Share,
-            Metric::MeetingsPerCaseworkerDay | Metric::ActivePerCaseworker => Kind::Ratio,
-            Metric::Caseworkers => Kind::Fte,
-            Metric::DaysToClear => Kind::Days,
-            _ => Kind::Count,
-        }
     }
 }
 

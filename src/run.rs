@@ -31,7 +31,7 @@ where
             let series = Simulation::new(scenario, replication_seed(seed, r)).run();
             // A run stopped by a signal is cut short: never summarised.
             signals::check()?;
-            crate::sweep::progress::announced_run_done();
+            crate::progress::announced_run_done();
             Ok(f(r, series))
         })
         .collect()

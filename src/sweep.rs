@@ -9,18 +9,17 @@
 pub mod grid;
 pub mod output;
 pub mod overrides;
-pub mod progress;
 pub mod search;
 pub mod shard;
 pub mod target;
 
 use crate::engine::{replication_seed, Simulation};
+use crate::progress::Progress;
 use crate::scenario::{Base, Override, Scenario};
 use crate::signals::{self, Interrupted};
 use crate::summary::{band, day_index, summarise, Selection};
 use grid::{Key, Value};
 use output::{Row, TargetOutcome, REPORTED};
-use progress::Progress;
 use rayon::prelude::*;
 use target::Target;
 

@@ -1,13 +1,13 @@
-use super::Output;
 use crate::check;
 use crate::cli::CheckArgs;
 use crate::error::{exit_code, InputError};
-use crate::report::{self, Format};
+use crate::output::Output;
+use crate::report;
 use crate::scenario;
 
 pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::plan::overrides(&args.overrides)?)?;
     // And the scenarios their like-for-like figures are computed on, before any long work.
     let counterfactuals = check::load_counterfactuals(&scenarios)?;
     for code in &args.municipalities {
@@ -52,13 +52,13 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     let junit = Output::optional("--junit", args.junit.as_deref(), &[])?;
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    super::one_on_stdout(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
+    crate::output::one_on_stdout(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios
         .iter()
         .map(|s| (s, u64::from(args.run.reps.unwrap_or(s.replications))))
         .collect();
-    let threads = super::plan("check", &runs, &args.run)?;
-    let results: Vec<check::CheckResult> = super::with_threads(threads, || {
+    let threads = super::plan::plan("check", &runs, &args.run)?;
+    let results: Vec<check::CheckResult> = super::plan::with_threads(threads, || {
         scenarios
             .iter()
             .map(|s| {
@@ -81,12 +81,9 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", xlsx.path().display()))?;
         xlsx.write(|out| out.write_all(&workbook))?;
     }
-    if !quiet || args.format == Format::Json {
-        stdout.write(|out| match args.format {
-            Format::Table => report::check::table(out, &results),
-            Format::Markdown => report::check::markdown(out, &results),
-            Format::Json => report::check::json(out, &results),
-        })?;
+    let exporter = args.format.exporter();
+    if !quiet || exporter.for_programs() {
+        stdout.write(|out| exporter.check(out, &results))?;
     }
     Ok(if results.iter().any(|r| r.failed()) {
         exit_code::CHECK_FAILED

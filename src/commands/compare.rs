@@ -1,14 +1,14 @@
-use super::Output;
 use crate::cli::CompareArgs;
-use crate::report::compare::{self, Entry};
-use crate::report::plot::{self, OverlayLine};
-use crate::report::{Format, ScenarioInfo};
+use crate::output::Output;
+use crate::report::compare::Entry;
+use crate::report::plot;
+use crate::report::ScenarioInfo;
 use crate::run::{self, Outcome};
 use crate::scenario::{self, Scenario};
 
 pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::plan::overrides(&args.overrides)?)?;
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
     let plot_output = Output::optional(
         "--plot",
@@ -16,7 +16,7 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         crate::report::plot::CHART_EXTENSIONS,
     )?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    super::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
+    crate::output::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();
     let views = scenarios
         .iter()
@@ -26,8 +26,8 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         .iter()
         .map(|s| (s, u64::from(reps_of(s))))
         .collect();
-    let threads = super::plan("compare", &runs, &args.run)?;
-    let outcomes: Vec<Outcome> = super::with_threads(threads, || {
+    let threads = super::plan::plan("compare", &runs, &args.run)?;
+    let outcomes: Vec<Outcome> = super::plan::with_threads(threads, || {
         scenarios
             .iter()
             .zip(&views)
@@ -53,7 +53,7 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         })
         .collect();
     if let Some(plot_output) = &plot_output {
-        let lines = overlay_lines(&scenarios, &outcomes);
+        let lines = plot::overlay_lines(&scenarios, &outcomes);
         plot::overlay_chart(
             plot_output,
             args.lang.text("overlay_title"),
@@ -62,44 +62,15 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
             args.lang,
         )?;
     }
-    if quiet && args.format != Format::Json {
+    let exporter = args.format.exporter();
+    if quiet && !exporter.for_programs() {
         return Ok(());
     }
     stdout.write(|out| {
-        match args.format {
-            Format::Table => compare::write_table(out, &entries)?,
-            Format::Markdown => compare::write_markdown(out, &entries)?,
-            Format::Json => compare::write_json(out, &entries)?,
-        }
-        if let (Some(plot), Format::Table | Format::Markdown) = (&args.plot, args.format) {
+        exporter.compare(out, &entries)?;
+        if let (Some(plot), false) = (&args.plot, exporter.for_programs()) {
             writeln!(out, "wrote {}", plot.display())?;
         }
         Ok(())
     })
-}
-
-/// The total overdue meetings of each scenario's replication 0, with its suspensions, for the overlay chart.
-pub fn overlay_lines(scenarios: &[Scenario], outcomes: &[Outcome]) -> Vec<OverlayLine> {
-    scenarios
-        .iter()
-        .zip(outcomes)
-        .enumerate()
-        .filter_map(|(i, (s, outcome))| {
-            let series = outcome.first.as_ref()?;
-            Some(OverlayLine {
-                label: format!("{}: {}", compare::letter(i), s.label()),
-                tag: compare::letter(i),
-                start: series.start,
-                values: (0..series.days)
-                    .map(|day| {
-                        (0..series.municipalities)
-                            .flat_map(|m| series.group_rows(day, m))
-                            .map(|row| f64::from(row.overdue))
-                            .sum()
-                    })
-                    .collect(),
-                suspensions: s.suspensions.iter().map(|s| (s.start, s.end)).collect(),
-            })
-        })
-        .collect()
 }

@@ -4,7 +4,7 @@ use crate::cli::MergeArgs;
 use crate::sweep::{output, shard};
 
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
-    let out = super::Output::file("--out", &args.out, &[])?;
+    let out = crate::output::Output::file("--out", &args.out, &[])?;
     let (format, header, rows) = shard::merge(&args.shards)?;
     out.write(|w| output::write(w, format, &header, &rows))
 }

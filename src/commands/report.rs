@@ -1,9 +1,9 @@
 //! `backlog report`: run every scenario (keeping replication 0's series), evaluate the `[[expect]]` figures of
 //! those that have them, and write one self-contained HTML file.
 
-use super::Output;
 use crate::check;
 use crate::cli::ReportArgs;
+use crate::output::Output;
 use crate::report::compare::Entry;
 use crate::report::html::{self, Report, ReportScenario};
 use crate::report::ScenarioInfo;
@@ -12,7 +12,7 @@ use crate::scenario::{self, Scenario};
 
 pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios, &super::overrides(&args.overrides)?)?;
+    let scenarios = scenario::load_all(&args.scenarios, &super::plan::overrides(&args.overrides)?)?;
     let out = Output::file("--out", &args.out, &["html", "htm"])?;
     // With the report on stdout, the "wrote" line is left out.
     let stdout = (!out.is_stdout())
@@ -23,7 +23,7 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .map(|s| run::View::of(s, &args.municipalities))
         .collect::<Result<Vec<_>, _>>()?;
     // The municipalities to chart are among those shown; their indices are in the series shown.
-    let chosen = super::municipality_indices(
+    let chosen = super::plan::municipality_indices(
         views[0].as_ref().map_or(&scenarios[0], |v| &v.scenario),
         &args.plot_municipality,
     )?;
@@ -33,9 +33,9 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .iter()
         .map(|s| (s, u64::from(reps_of(s))))
         .collect();
-    let threads = super::plan("report", &runs, &args.run)?;
+    let threads = super::plan::plan("report", &runs, &args.run)?;
     let (outcomes, checks): (Vec<Outcome>, Vec<check::CheckResult>) =
-        super::with_threads(threads, || {
+        super::plan::with_threads(threads, || {
             // The [[expect]] values come from the same replications as the rest of the report, taken over the
             // whole scenario; with --municipality, as `check --municipality` shows them.
             let mut outcomes = Vec::new();
@@ -61,7 +61,7 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .map(|(s, view)| view.map_or(s, |view| view.scenario))
         .collect();
     let overlay = if scenarios.len() > 1 {
-        super::compare::overlay_lines(&scenarios, &outcomes)
+        crate::report::plot::overlay_lines(&scenarios, &outcomes)
     } else {
         Vec::new()
     };

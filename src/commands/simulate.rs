@@ -1,9 +1,9 @@
-use super::Output;
 use crate::cli::SimulateArgs;
 use crate::error::InputError;
+use crate::output::Output;
 use crate::report::daily::{self, Layout};
 use crate::report::run_record::{DailyOptions, RunRecord};
-use crate::report::{self, Format, ScenarioInfo};
+use crate::report::{self, ScenarioInfo};
 use crate::run;
 use crate::scenario;
 use std::io::Write;
@@ -20,7 +20,7 @@ pub const OUT_FILES: [&str; 7] = [
 ];
 
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
-    let scenario = scenario::load_with(&args.scenario, &super::overrides(&args.overrides)?)?;
+    let scenario = scenario::load_with(&args.scenario, &super::plan::overrides(&args.overrides)?)?;
     let reps = args.run.reps.unwrap_or(scenario.replications);
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
@@ -40,10 +40,10 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     )?;
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    super::one_on_stdout(&[Some(&stdout), plot.as_ref(), xlsx.as_ref()])?;
+    crate::output::one_on_stdout(&[Some(&stdout), plot.as_ref(), xlsx.as_ref()])?;
     let view = run::View::of(&scenario, &args.municipalities)?;
     // The municipalities to chart are among those shown; their indices are in the series shown.
-    let chosen = super::municipality_indices(
+    let chosen = super::plan::municipality_indices(
         view.as_ref().map_or(&scenario, |v| &v.scenario),
         &args.plot_municipality,
     )?;
@@ -53,8 +53,8 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let bands = daily.as_ref().filter(|d| d.bands);
     // The bands are taken over the municipalities shown.
     let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
-    let threads = super::plan("simulate", &[(&scenario, u64::from(reps))], &args.run)?;
-    let (outcome, extracts) = super::with_threads(threads, || {
+    let threads = super::plan::plan("simulate", &[(&scenario, u64::from(reps))], &args.run)?;
+    let (outcome, extracts) = super::plan::with_threads(threads, || {
         run::simulate_showing_and(&scenario, view.as_ref(), seed, reps, keep_series, |whole| {
             if bands.is_none() && args.xlsx.is_none() {
                 return (None, None);
@@ -102,7 +102,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", xlsx.path().display()))?;
         xlsx.write(|out| out.write_all(&workbook))?;
     }
-    if quiet && args.format != Format::Json {
+    if quiet && !args.format.exporter().for_programs() {
         return Ok(());
     }
     stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files))
@@ -198,12 +198,9 @@ fn print(
     outcome: &run::Outcome,
     files: &[&str],
 ) -> std::io::Result<()> {
-    match args.format {
-        Format::Table => report::table::write(out, scenario, info, outcome)?,
-        Format::Markdown => report::table::write_markdown(out, scenario, info, outcome)?,
-        Format::Json => report::json::write(out, scenario, info, outcome)?,
-    }
-    if args.format != Format::Json {
+    let exporter = args.format.exporter();
+    exporter.simulate(out, scenario, info, outcome)?;
+    if !exporter.for_programs() {
         if let Some(dir) = &args.out {
             writeln!(out, "wrote {} in {}", files.join(", "), dir.display())?;
         }

@@ -1,253 +1,71 @@
 //! `backlog sweep`: check every input against the scenario, run the grid (or the target search), write the rows.
+//!
+//! [`Plan`] is the options layer: everything read from the arguments and checked against the scenario before
+//! a run starts (the outputs opened, the sizes checked, the threads chosen). [`run`] then runs it, says the
+//! grid's answer to a target, and writes the rows, the chart and the per-replication rows.
 
-use super::Output;
+use super::plan::{Jobs, Work};
 use crate::cli::SweepArgs;
 use crate::error::InputError;
+use crate::metric::Metric;
+use crate::output::Output;
+use crate::progress::Progress;
 use crate::report::plot::{AxisUnit, SweepChart};
 use crate::report::VERSION;
-use crate::scenario::{Base, SizeEstimate};
+use crate::scenario::{Base, Override, Scenario, SizeEstimate};
 use crate::streams::note;
 use crate::sweep::grid::{Axis, Grid, Key, Value};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
-use crate::sweep::progress::Progress;
 use crate::sweep::search::{self, Lever};
 use crate::sweep::shard::{self, ShardSpec};
 use crate::sweep::target::{Condition, Staffing, Target};
 use crate::sweep::{overrides, RepOutcome, Sweep, MAX_RUNS};
 
+/// What the arguments ask for, checked without the scenario.
+struct Arguments {
+    grid: Grid,
+    set: Vec<Override>,
+    /// `--search`: the range of the key a target search varies instead of the staffing.
+    range: Option<Axis>,
+    shard: Option<ShardSpec>,
+    condition: Option<Condition>,
+    jobs: Jobs,
+}
+
+/// A sweep ready to run: its scenario, its outputs open, its size checked.
+struct Plan {
+    grid: Grid,
+    set: Vec<Override>,
+    range: Option<Axis>,
+    shard: Option<ShardSpec>,
+    base: Base,
+    scenario: Scenario,
+    reps: u32,
+    seed: u64,
+    target: Option<Target>,
+    /// A target search without `--vary`: bisection over the staffing or the `--search` range.
+    bisection: bool,
+    out: Output,
+    per_rep: Option<Output>,
+    plot: Option<Output>,
+    threads: usize,
+}
+
+/// The results of a sweep: a row and its replications for each point run, and the values a search tried.
+struct Results {
+    header: Header,
+    results: Vec<(Row, Vec<RepOutcome>)>,
+    rows: Vec<Row>,
+    tried: Vec<(Value, Row)>,
+}
+
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
-    // Everything that can be checked without the scenario, first.
-    let grid = Grid::parse(&args.vary)?;
-    let set = super::overrides(&args.overrides)?;
-    let range = args
-        .search
-        .as_deref()
-        .map(|text| match Axis::parse(text) {
-            Ok(axis) => Ok(Axis {
-                key: axis.key.given_to("--search"),
-                ..axis
-            }),
-            Err(error) => Err(InputError::argument(
-                "--search",
-                error.problems[0].message.clone(),
-            )),
-        })
-        .transpose()?;
-    let shard = args
-        .shard
-        .as_deref()
-        .map(|text| ShardSpec::parse(text).map_err(|m| InputError::argument("--shard", m)))
-        .transpose()?;
-    let condition = args.target.as_deref().map(Condition::parse).transpose()?;
-    if grid.axes.is_empty() && condition.is_none() {
-        return Err(InputError::argument(
-            "--vary",
-            "nothing to sweep; give at least one --vary KEY=SPEC, or --target to search for the staffing",
-        )
-        .into());
-    }
-    if args.run.jobs == Some(0) {
-        return Err(InputError::argument("--jobs", "must be at least 1").into());
-    }
-
-    let base = Base::read(&args.scenario)?;
-    let scenario = base.build(&set)?;
-    let reps = args.run.reps.unwrap_or(scenario.replications);
-    overrides::check(&base, &set, &grid)?;
-    if let Some(axis) = &range {
-        // The search tries both ends first; a value between them that the scenario cannot take stops it when
-        // it is built, with the same message.
-        let ends = [axis.values[0], axis.values[axis.values.len() - 1]];
-        let grid = Grid {
-            axes: vec![Axis {
-                values: ends.to_vec(),
-                ..axis.clone()
-            }],
-        };
-        overrides::check(&base, &set, &grid)?;
-    }
-    let target = condition
-        .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))
-        .transpose()?;
-    let seed = args.run.seed.unwrap_or(scenario.seed);
-    let bisection = grid.axes.is_empty();
-    if bisection {
-        if shard.is_some() {
-            return Err(InputError::argument(
-                "--shard",
-                "splits a grid; a --target search without --vary runs as one job",
-            )
-            .into());
-        }
-    } else {
-        let runs = grid.len() as u64 * u64::from(reps);
-        if runs > MAX_RUNS && !args.force {
-            return Err(InputError::argument(
-                "--vary",
-                format!(
-                    "the grid has {} points x {reps} replications = {runs} runs, more than the limit of {MAX_RUNS}; pass --force to run it anyway",
-                    grid.len()
-                ),
-            )
-            .into());
-        }
-        if let Some(shard) = shard {
-            if shard.count > grid.len() {
-                return Err(InputError::argument(
-                    "--shard",
-                    format!(
-                        "{shard}: the grid has only {} points, so some shards would be empty; use at most {} shards",
-                        grid.len(),
-                        grid.len()
-                    ),
-                )
-                .into());
-            }
-            if args.per_rep.is_some() {
-                return Err(InputError::argument(
-                    "--per-rep",
-                    "cannot be combined with --shard; shard files hold one row per grid point",
-                )
-                .into());
-            }
-        }
-    }
-    if args.plot.is_some() {
-        match grid.axes.as_slice() {
-            [axis] if !axis.key.is_date() && shard.is_none() => {}
-            [] if target.is_some() && range.as_ref().is_none_or(|axis| !axis.key.is_date()) => {}
-            _ => {
-                return Err(InputError::argument(
-                    "--plot",
-                    "draws one numeric --vary key, or the values a --target search tried (staffing, or a numeric --search key), against the days to clear; give exactly one --vary (and no --shard), or none with --target",
-                )
-                .into())
-            }
-        }
-    }
-    let plot = Output::optional(
-        "--plot",
-        args.plot.as_deref(),
-        crate::report::plot::CHART_EXTENSIONS,
-    )?;
-    let out = Output::file("--out", &args.out, &[])?;
-    let per_rep = match &args.per_rep {
-        Some(path) if path == &args.out && path.as_path() != std::path::Path::new("-") => {
-            return Err(InputError::argument(
-                "--per-rep",
-                format!(
-                    "`{}` is also the --out destination; give each its own file",
-                    path.display()
-                ),
-            )
-            .into());
-        }
-        Some(path) => Some(Output::file("--per-rep", path, &[])?),
-        None => None,
-    };
-    super::one_on_stdout(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
-
-    // Every scenario that will be simulated passes the size checks: each grid point, with its values applied.
-    let mut work = super::Work::default();
-    if bisection {
-        // The staffing search runs the base scenario at other staffing levels, which change no size; a --search
-        // may (an inflow factor): both ends of its range are checked too.
-        work.add(&super::estimate(&scenario, &args.run)?, u64::from(reps));
-        if let Some(axis) = &range {
-            for value in [axis.values[0], axis.values[axis.values.len() - 1]] {
-                let point =
-                    overrides::build(&base, &set, std::slice::from_ref(&axis.key), &[value])?;
-                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
-                    InputError::argument("--search", format!("at {}={value}: {message}", axis.key))
-                })?;
-            }
-        }
-    } else {
-        let keys = grid.keys();
-        for index in point_indices(&grid, shard) {
-            let values = grid.point(index);
-            let point = overrides::build(&base, &set, &keys, &values)?;
-            let estimate =
-                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
-                    let at: Vec<String> = keys
-                        .iter()
-                        .zip(&values)
-                        .map(|(key, value)| format!("{key}={value}"))
-                        .collect();
-                    InputError::argument("--vary", format!("at {}: {message}", at.join(", ")))
-                })?;
-            work.add(&estimate, u64::from(reps));
-        }
-    }
-    let threads = super::plan_work(&work, &args.run)?;
-
-    let sweep = Sweep {
-        base: &base,
-        set: &set,
-        scenario: &scenario,
-        seed,
-        reps,
-        target: target.as_ref(),
-    };
-    let mut header = Header {
-        scenario: scenario.name.clone(),
-        sha256: scenario.sha256.clone(),
-        seed,
-        replications: reps,
-        version: VERSION.to_string(),
-        set: scenario.overrides.clone(),
-        keys: grid.keys(),
-        vary: grid
-            .axes
-            .iter()
-            .map(|a| (a.key.clone(), a.spec.clone()))
-            .collect(),
-        target: target.as_ref().map(|t| TargetHeader {
-            condition: t.condition.to_string(),
-            by: t.by,
-            confidence: t.confidence,
-            search: if bisection {
-                Search::Bisection
-            } else {
-                Search::Grid
-            },
-        }),
-    };
-    let mut tried = Vec::new();
-    let results = super::with_threads(threads, || match (&target, bisection) {
-        (Some(target), true) => {
-            let lever = match range {
-                Some(axis) => Lever::Range(axis),
-                None => Lever::Staffing(Staffing::of(&scenario)),
-            };
-            header.keys = vec![lever.key().clone()];
-            let progress = Progress::new(None);
-            let searched = search::search(&sweep, &lever, target, &progress);
-            progress.finish();
-            searched.map(|searched| {
-                tried = searched.tried;
-                vec![searched.best]
-            })
-        }
-        _ => run_grid(&sweep, &grid, shard, reps),
-    })??;
-
-    let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
-    // A one-key grid answers the target question directly. When the first value meets it and the last does not
-    // (a later suspension end, a larger inflow), the answer is the last that does.
-    let meets = |row: &Row| row.target.is_some_and(|t| t.met);
-    let falling = rows.first().is_some_and(meets) && !rows.last().is_some_and(meets);
-    let grid_answer = if falling {
-        rows.iter()
-            .rev()
-            .find(|row| meets(row))
-            .map(|row| ("last", row))
-    } else {
-        rows.iter().find(|row| meets(row)).map(|row| ("first", row))
-    };
-    if let (Some(target), [axis]) = (&target, grid.axes.as_slice()) {
+    let plan = Plan::new(&args)?;
+    let done = execute(&plan)?;
+    let answer = grid_answer(&done.rows);
+    if let (Some(target), [axis]) = (&plan.target, plan.grid.axes.as_slice()) {
         // Say so next to the progress lines.
-        match grid_answer {
+        match answer {
             Some((which, row)) => note(&format!(
                 "target: {which} {} in the grid meeting {} by {} with confidence {}: {}",
                 axis.key, target.condition, target.by, target.confidence, row.values[0]
@@ -258,81 +76,414 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             )),
         }
     }
-    match shard {
-        Some(shard) => out.write(|w| shard::write(w, &header, &grid, args.format, shard, &rows))?,
-        None => out.write(|w| output::write(w, args.format, &header, &rows))?,
+    match plan.shard {
+        Some(shard) => plan
+            .out
+            .write(|w| shard::write(w, &done.header, &plan.grid, args.format, shard, &done.rows))?,
+        None => plan
+            .out
+            .write(|w| output::write(w, args.format, &done.header, &done.rows))?,
     }
-    if let Some(plot) = &plot {
-        let days_to_clear = output::REPORTED
-            .iter()
-            .position(|m| *m == crate::metric::Metric::DaysToClear)
-            .expect("days_to_clear is reported");
-        let number = |value: &Value| match value {
-            Value::Number(x) => Some(*x),
-            Value::Date(_) => None,
-        };
-        // A grid: every point, and the first that meets the target; a search: the staffing it tried, and the
-        // smallest that met it.
-        let (key, points, answer) = match grid.axes.as_slice() {
-            [axis] => (
-                &axis.key,
-                rows.iter()
-                    .filter_map(|row| Some((number(&row.values[0])?, row.bands[days_to_clear])))
-                    .collect::<Vec<_>>(),
-                grid_answer.and_then(|(_, row)| number(&row.values[0])),
-            ),
-            _ => (
-                &header.keys[0],
-                tried
-                    .iter()
-                    .filter_map(|(value, row)| Some((number(value)?, row.bands[days_to_clear])))
-                    .collect(),
-                rows.first()
-                    .filter(|row| row.target.is_some_and(|t| t.met))
-                    .and_then(|row| number(&row.values[0])),
-            ),
-        };
-        let lang = args.lang;
-        let target_text = target.as_ref().map(|t| {
-            lang.fill(
-                "sweep_target_text",
-                &[
-                    &t.condition.to_string(),
-                    &t.by.to_string(),
-                    &AxisUnit::Share.format(t.confidence, lang),
-                ],
-            )
-        });
-        let target_line = target
-            .as_ref()
-            .filter(|t| t.condition.metric == crate::metric::Metric::DaysToClear)
-            .map(|t| {
-                (
-                    t.condition.threshold,
-                    lang.fill("sweep_target", &[&t.condition.to_string()]),
-                )
-            });
-        let title = scenario.label();
-        let chart = SweepChart {
-            scenario: &title,
-            x_label: key.name(),
-            unit: axis_unit(key),
-            points: &points,
-            target_line,
-            target: target_text,
-            answer,
-            lang,
-        };
-        crate::report::plot::sweep_chart(plot, &chart)?;
+    if let Some(plot) = &plan.plot {
+        chart(&plan, &done, answer, &args, plot)?;
     }
-    if let Some(per_rep) = &per_rep {
-        let points: Vec<(&Row, &[RepOutcome])> = results
+    if let Some(per_rep) = &plan.per_rep {
+        let points: Vec<(&Row, &[RepOutcome])> = done
+            .results
             .iter()
             .map(|(row, reps)| (row, reps.as_slice()))
             .collect();
-        per_rep.write(|w| output::write_per_rep(w, &header, &points))?;
+        per_rep.write(|w| output::write_per_rep(w, &done.header, &points))?;
     }
     Ok(())
+}
+
+impl Arguments {
+    /// Everything that can be checked without the scenario, first.
+    fn read(args: &SweepArgs) -> anyhow::Result<Arguments> {
+        let grid = Grid::parse(&args.vary)?;
+        let set = super::plan::overrides(&args.overrides)?;
+        let range = args
+            .search
+            .as_deref()
+            .map(|text| match Axis::parse(text) {
+                Ok(axis) => Ok(Axis {
+                    key: axis.key.given_to("--search"),
+                    ..axis
+                }),
+                Err(error) => Err(InputError::argument(
+                    "--search",
+                    error.problems[0].message.clone(),
+                )),
+            })
+            .transpose()?;
+        let shard = args
+            .shard
+            .as_deref()
+            .map(|text| ShardSpec::parse(text).map_err(|m| InputError::argument("--shard", m)))
+            .transpose()?;
+        let condition = args.target.as_deref().map(Condition::parse).transpose()?;
+        if grid.axes.is_empty() && condition.is_none() {
+            return Err(InputError::argument(
+                "--vary",
+                "nothing to sweep; give at least one --vary KEY=SPEC, or --target to search for the staffing",
+            )
+            .into());
+        }
+        let jobs = Jobs::of(&args.run)?;
+        Ok(Arguments {
+            grid,
+            set,
+            range,
+            shard,
+            condition,
+            jobs,
+        })
+    }
+}
+
+impl Plan {
+    /// Reads the arguments and the scenario, checks them against each other, opens the outputs and checks the
+    /// size of every run.
+    fn new(args: &SweepArgs) -> anyhow::Result<Plan> {
+        let Arguments {
+            grid,
+            set,
+            range,
+            shard,
+            condition,
+            jobs,
+        } = Arguments::read(args)?;
+        let base = Base::read(&args.scenario)?;
+        let scenario = base.build(&set)?;
+        let reps = args.run.reps.unwrap_or(scenario.replications);
+        overrides::check(&base, &set, &grid)?;
+        if let Some(axis) = &range {
+            // The search tries both ends first; a value between them that the scenario cannot take stops it
+            // when it is built, with the same message.
+            let ends = [axis.values[0], axis.values[axis.values.len() - 1]];
+            let grid = Grid {
+                axes: vec![Axis {
+                    values: ends.to_vec(),
+                    ..axis.clone()
+                }],
+            };
+            overrides::check(&base, &set, &grid)?;
+        }
+        let target = condition
+            .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))
+            .transpose()?;
+        let seed = args.run.seed.unwrap_or(scenario.seed);
+        let bisection = grid.axes.is_empty();
+        check_shape(args, &grid, reps, shard, bisection)?;
+        check_plot(args, &grid, shard, target.as_ref(), range.as_ref())?;
+        let plot = Output::optional(
+            "--plot",
+            args.plot.as_deref(),
+            crate::report::plot::CHART_EXTENSIONS,
+        )?;
+        let out = Output::file("--out", &args.out, &[])?;
+        let per_rep = match &args.per_rep {
+            Some(path) if path == &args.out && path.as_path() != std::path::Path::new("-") => {
+                return Err(InputError::argument(
+                    "--per-rep",
+                    format!(
+                        "`{}` is also the --out destination; give each its own file",
+                        path.display()
+                    ),
+                )
+                .into());
+            }
+            Some(path) => Some(Output::file("--per-rep", path, &[])?),
+            None => None,
+        };
+        crate::output::one_on_stdout(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
+        let mut plan = Plan {
+            grid,
+            set,
+            range,
+            shard,
+            base,
+            scenario,
+            reps,
+            seed,
+            target,
+            bisection,
+            out,
+            per_rep,
+            plot,
+            threads: 1,
+        };
+        let work = plan.work(args)?;
+        plan.threads = super::plan::plan_work(&work, jobs, args.run.max_memory);
+        Ok(plan)
+    }
+
+    /// The runs ahead, each scenario that will be simulated having passed the size checks: each grid point,
+    /// with its values applied.
+    fn work(&self, args: &SweepArgs) -> anyhow::Result<Work> {
+        let (base, set, reps) = (&self.base, &self.set, u64::from(self.reps));
+        let mut work = Work::default();
+        if self.bisection {
+            // The staffing search runs the base scenario at other staffing levels, which change no size; a
+            // --search may (an inflow factor): both ends of its range are checked too.
+            work.add(&super::plan::estimate(&self.scenario, &args.run)?, reps);
+            if let Some(axis) = &self.range {
+                for value in [axis.values[0], axis.values[axis.values.len() - 1]] {
+                    let point =
+                        overrides::build(base, set, std::slice::from_ref(&axis.key), &[value])?;
+                    SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
+                        InputError::argument(
+                            "--search",
+                            format!("at {}={value}: {message}", axis.key),
+                        )
+                    })?;
+                }
+            }
+            return Ok(work);
+        }
+        let keys = self.grid.keys();
+        for index in point_indices(&self.grid, self.shard) {
+            let values = self.grid.point(index);
+            let point = overrides::build(base, set, &keys, &values)?;
+            let estimate =
+                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
+                    let at: Vec<String> = keys
+                        .iter()
+                        .zip(&values)
+                        .map(|(key, value)| format!("{key}={value}"))
+                        .collect();
+                    InputError::argument("--vary", format!("at {}: {message}", at.join(", ")))
+                })?;
+            work.add(&estimate, reps);
+        }
+        Ok(work)
+    }
+
+    /// The header every output of the sweep starts with.
+    fn header(&self) -> Header {
+        let scenario = &self.scenario;
+        Header {
+            scenario: scenario.name.clone(),
+            sha256: scenario.sha256.clone(),
+            seed: self.seed,
+            replications: self.reps,
+            version: VERSION.to_string(),
+            set: scenario.overrides.clone(),
+            keys: self.grid.keys(),
+            vary: self
+                .grid
+                .axes
+                .iter()
+                .map(|a| (a.key.clone(), a.spec.clone()))
+                .collect(),
+            target: self.target.as_ref().map(|t| TargetHeader {
+                condition: t.condition.to_string(),
+                by: t.by,
+                confidence: t.confidence,
+                search: if self.bisection {
+                    Search::Bisection
+                } else {
+                    Search::Grid
+                },
+            }),
+        }
+    }
+}
+
+/// A grid must be small enough (or forced) and may be sharded; a bisection is one job.
+fn check_shape(
+    args: &SweepArgs,
+    grid: &Grid,
+    reps: u32,
+    shard: Option<ShardSpec>,
+    bisection: bool,
+) -> Result<(), InputError> {
+    if bisection {
+        if shard.is_some() {
+            return Err(InputError::argument(
+                "--shard",
+                "splits a grid; a --target search without --vary runs as one job",
+            ));
+        }
+        return Ok(());
+    }
+    let runs = grid.len() as u64 * u64::from(reps);
+    if runs > MAX_RUNS && !args.force {
+        return Err(InputError::argument(
+            "--vary",
+            format!(
+                "the grid has {} points x {reps} replications = {runs} runs, more than the limit of {MAX_RUNS}; pass --force to run it anyway",
+                grid.len()
+            ),
+        ));
+    }
+    if let Some(shard) = shard {
+        if shard.count > grid.len() {
+            return Err(InputError::argument(
+                "--shard",
+                format!(
+                    "{shard}: the grid has only {} points, so some shards would be empty; use at most {} shards",
+                    grid.len(),
+                    grid.len()
+                ),
+            ));
+        }
+        if args.per_rep.is_some() {
+            return Err(InputError::argument(
+                "--per-rep",
+                "cannot be combined with --shard; shard files hold one row per grid point",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `--plot` draws one numeric key against the days to clear.
+fn check_plot(
+    args: &SweepArgs,
+    grid: &Grid,
+    shard: Option<ShardSpec>,
+    target: Option<&Target>,
+    range: Option<&Axis>,
+) -> Result<(), InputError> {
+    if args.plot.is_none() {
+        return Ok(());
+    }
+    match grid.axes.as_slice() {
+        [axis] if !axis.key.is_date() && shard.is_none() => Ok(()),
+        [] if target.is_some() && range.is_none_or(|axis| !axis.key.is_date()) => Ok(()),
+        _ => Err(InputError::argument(
+            "--plot",
+            "draws one numeric --vary key, or the values a --target search tried (staffing, or a numeric --search key), against the days to clear; give exactly one --vary (and no --shard), or none with --target",
+        )),
+    }
+}
+
+/// Runs the grid, or the target search.
+fn execute(plan: &Plan) -> anyhow::Result<Results> {
+    let sweep = Sweep {
+        base: &plan.base,
+        set: &plan.set,
+        scenario: &plan.scenario,
+        seed: plan.seed,
+        reps: plan.reps,
+        target: plan.target.as_ref(),
+    };
+    let mut header = plan.header();
+    let mut tried = Vec::new();
+    let results =
+        super::plan::with_threads(plan.threads, || match (&plan.target, plan.bisection) {
+            (Some(target), true) => {
+                let lever = match plan.range.clone() {
+                    Some(axis) => Lever::Range(axis),
+                    None => Lever::Staffing(Staffing::of(&plan.scenario)),
+                };
+                header.keys = vec![lever.key().clone()];
+                let progress = Progress::new(None);
+                let searched = search::search(&sweep, &lever, target, &progress);
+                progress.finish();
+                searched.map(|searched| {
+                    tried = searched.tried;
+                    vec![searched.best]
+                })
+            }
+            _ => run_grid(&sweep, &plan.grid, plan.shard, plan.reps),
+        })??;
+    let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
+    Ok(Results {
+        header,
+        results,
+        rows,
+        tried,
+    })
+}
+
+/// A one-key grid answers the target question directly. When the first value meets it and the last does not
+/// (a later suspension end, a larger inflow), the answer is the last that does.
+fn grid_answer(rows: &[Row]) -> Option<(&'static str, &Row)> {
+    let meets = |row: &Row| row.target.is_some_and(|t| t.met);
+    let falling = rows.first().is_some_and(meets) && !rows.last().is_some_and(meets);
+    if falling {
+        rows.iter()
+            .rev()
+            .find(|row| meets(row))
+            .map(|row| ("last", row))
+    } else {
+        rows.iter().find(|row| meets(row)).map(|row| ("first", row))
+    }
+}
+
+/// The chart of `--plot`: the days to clear against the key swept or searched.
+fn chart(
+    plan: &Plan,
+    done: &Results,
+    grid_answer: Option<(&str, &Row)>,
+    args: &SweepArgs,
+    plot: &Output,
+) -> anyhow::Result<()> {
+    let days_to_clear = output::REPORTED
+        .iter()
+        .position(|m| *m == Metric::DaysToClear)
+        .expect("days_to_clear is reported");
+    let number = |value: &Value| match value {
+        Value::Number(x) => Some(*x),
+        Value::Date(_) => None,
+    };
+    let rows = &done.rows;
+    // A grid: every point, and the first that meets the target; a search: the staffing it tried, and the
+    // smallest that met it.
+    let (key, points, answer) = match plan.grid.axes.as_slice() {
+        [axis] => (
+            &axis.key,
+            rows.iter()
+                .filter_map(|row| Some((number(&row.values[0])?, row.bands[days_to_clear])))
+                .collect::<Vec<_>>(),
+            grid_answer.and_then(|(_, row)| number(&row.values[0])),
+        ),
+        _ => (
+            &done.header.keys[0],
+            done.tried
+                .iter()
+                .filter_map(|(value, row)| Some((number(value)?, row.bands[days_to_clear])))
+                .collect(),
+            rows.first()
+                .filter(|row| row.target.is_some_and(|t| t.met))
+                .and_then(|row| number(&row.values[0])),
+        ),
+    };
+    let lang = args.lang;
+    let target = plan.target.as_ref();
+    let target_text = target.map(|t| {
+        lang.fill(
+            "sweep_target_text",
+            &[
+                &t.condition.to_string(),
+                &t.by.to_string(),
+                &AxisUnit::Share.format(t.confidence, lang),
+            ],
+        )
+    });
+    let target_line = target
+        .filter(|t| t.condition.metric == Metric::DaysToClear)
+        .map(|t| {
+            (
+                t.condition.threshold,
+                lang.fill("sweep_target", &[&t.condition.to_string()]),
+            )
+        });
+    let title = plan.scenario.label();
+    let chart = SweepChart {
+        scenario: &title,
+        x_label: key.name(),
+        unit: axis_unit(key),
+        points: &points,
+        target_line,
+        target: target_text,
+        answer,
+        lang,
+    };
+    crate::report::plot::sweep_chart(plot, &chart)
 }
 
 fn run_grid(

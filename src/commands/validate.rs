@@ -1,10 +1,11 @@
-use super::Output;
 use crate::cli::ValidateArgs;
 use crate::error::InputError;
-use crate::scenario::{self, bytes, SizeEstimate};
+use crate::format::bytes;
+use crate::output::Output;
+use crate::scenario::{self, SizeEstimate};
 
 pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
-    let overrides = super::overrides(&args.overrides)?;
+    let overrides = super::plan::overrides(&args.overrides)?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     let mut problems = Vec::new();
     let mut lines = Vec::new();

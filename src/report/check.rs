@@ -5,7 +5,7 @@ use std::io::Write;
 
 /// A rounded number with thousands separators, or `-` when there is none.
 fn number(value: Option<f64>) -> String {
-    value.map_or("-".to_string(), super::thousands)
+    value.map_or("-".to_string(), crate::format::thousands)
 }
 
 pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()> {
@@ -172,8 +172,8 @@ fn spread_lines(out: &mut dyn Write, r: &CheckResult, spread: &Spread) -> std::i
                 if i == 0 { label } else { "" },
                 m.name,
                 m.code,
-                super::thousands(m.simulated),
-                super::thousands(m.published),
+                crate::format::thousands(m.simulated),
+                crate::format::thousands(m.published),
                 m.error * 100.0
             )?;
         }

@@ -5,8 +5,9 @@
 //! the baseline's magnitude; when the baseline is 0 it is 0 for an equal value and missing otherwise. Dates
 //! differ by a number of days; a run without a backlog has no peak date.
 
-use super::{thousands, ScenarioInfo};
-use crate::metric::Metric;
+use super::ScenarioInfo;
+use crate::format::thousands;
+use crate::metric::{Metric, Shown};
 use crate::run::Outcome;
 use crate::summary::Metrics;
 use chrono::NaiveDate;
@@ -174,82 +175,38 @@ impl Item {
     }
 }
 
-/// Rows of the table: what, label, how to show it.
-const ROWS: &[(Item, &str, Kind)] = &[
-    (Item::Metric(Metric::Due), "meetings due", Kind::Count),
-    (Item::Metric(Metric::Held), "meetings held", Kind::Count),
-    (
-        Item::Metric(Metric::OnTimeShare),
-        "held on time",
-        Kind::Share,
-    ),
-    (Item::Metric(Metric::Waived), "waived", Kind::Count),
-    (
-        Item::Metric(Metric::Dropped),
-        "dropped (person left)",
-        Kind::Count,
-    ),
-    (
-        Item::Metric(Metric::Suspended),
-        "fell due in a suspension",
-        Kind::Count,
-    ),
-    (
-        Item::Metric(Metric::BacklogPeak),
-        "backlog peak (overdue)",
-        Kind::Count,
-    ),
-    (
+/// The rows of the table in order: what, label, how to show it. The metrics' rows come from their table in
+/// [`crate::metric`]; the two dates sit between them at their places.
+fn table_rows() -> Vec<(Item, &'static str, Kind)> {
+    let mut rows: Vec<(u8, Item, &'static str, Kind)> = Metric::ALL
+        .into_iter()
+        .filter_map(|metric| {
+            let row = metric.compare_row()?;
+            let kind = match row.shown {
+                Shown::Count => Kind::Count,
+                Shown::Share => Kind::Share,
+                Shown::Decimals(places) => Kind::Decimal(places),
+            };
+            Some((row.place, Item::Metric(metric), row.label, kind))
+        })
+        .collect();
+    rows.push((
+        8,
         Item::PeakDate,
         "backlog peak date (median)",
         Kind::Date(peak_date),
-    ),
-    (
-        Item::Metric(Metric::DaysToClear),
-        "days to clear",
-        Kind::Decimal(0),
-    ),
-    (
+    ));
+    rows.push((
+        10,
         Item::ClearedDate,
         "backlog cleared on (median)",
         Kind::Date(|m| m.backlog_cleared_date),
-    ),
-    (
-        Item::Metric(Metric::OverdueEnd),
-        "overdue at end",
-        Kind::Count,
-    ),
-    (
-        Item::Metric(Metric::PendingEnd),
-        "pending at end",
-        Kind::Count,
-    ),
-    (
-        Item::Metric(Metric::Capacity),
-        "capacity (meetings)",
-        Kind::Count,
-    ),
-    (
-        Item::Metric(Metric::Utilisation),
-        "capacity used",
-        Kind::Share,
-    ),
-    (
-        Item::Metric(Metric::Caseworkers),
-        "caseworkers (FTE, mean)",
-        Kind::Decimal(1),
-    ),
-    (
-        Item::Metric(Metric::MeetingsPerCaseworkerDay),
-        "meetings per caseworker-day",
-        Kind::Decimal(2),
-    ),
-    (
-        Item::Metric(Metric::ActivePerCaseworker),
-        "persons per caseworker",
-        Kind::Decimal(1),
-    ),
-];
+    ));
+    rows.sort_by_key(|&(place, ..)| place);
+    rows.into_iter()
+        .map(|(_, item, label, kind)| (item, label, kind))
+        .collect()
+}
 
 /// Whether a run had no backlog at all: then there is nothing to clear, and its clearing date is only the day
 /// its suspension began.
@@ -322,9 +279,10 @@ pub fn rows(entries: &[Entry]) -> Vec<(&'static str, &'static str, Vec<String>)>
         return Vec::new();
     }
     let (_, cells) = grid(entries);
-    ROWS.iter()
+    table_rows()
+        .into_iter()
         .zip(cells)
-        .map(|(&(item, label, _), mut row)| {
+        .map(|((item, label, _), mut row)| {
             row.remove(0);
             (item.name(), label, row)
         })
@@ -373,9 +331,9 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
         header.push(format!("{} - {}", letter(i), letter(0)));
     }
     let baseline = &entries[0].outcome.total.mean;
-    let rows = ROWS
-        .iter()
-        .map(|&(item, label, kind)| {
+    let rows = table_rows()
+        .into_iter()
+        .map(|(item, label, kind)| {
             let mut row = vec![label.to_string(), show(kind, baseline, item)];
             for entry in &entries[1..] {
                 let mean = &entry.outcome.total.mean;
@@ -518,5 +476,16 @@ mod tests {
             show_difference(Kind::Count, difference(Some(4021.0), Some(4020.9999))),
             "0 (0.0%)"
         );
+    }
+
+    #[test]
+    fn every_place_in_the_table_is_taken_once() {
+        let mut places: Vec<u8> = Metric::ALL
+            .iter()
+            .filter_map(|m| m.compare_row().map(|row| row.place))
+            .chain([8, 10])
+            .collect();
+        places.sort_unstable();
+        assert_eq!(places, (1..=places.len() as u8).collect::<Vec<_>>());
     }
 }

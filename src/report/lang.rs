@@ -230,7 +230,7 @@ impl Lang {
 
     /// A number with thousands separated: "17,561" or "17.561".
     pub fn thousands(self, value: f64) -> String {
-        let text = super::thousands(value);
+        let text = crate::format::thousands(value);
         match self {
             Lang::En => text,
             Lang::Da => text.replace(',', "."),

@@ -1,11 +1,12 @@
 //! Reports: one writer per format, all fed from the same summaries, all writing to `&mut dyn Write`.
 //!
 //! Where the bytes go (stdout, a file replaced atomically, a directory swapped in whole) is decided by
-//! `commands::Output`, never here.
+//! `output::Output`, never here.
 
 pub mod check;
 pub mod compare;
 pub mod daily;
+pub mod export;
 pub mod html;
 pub mod json;
 pub mod lang;
@@ -77,21 +78,4 @@ impl ScenarioInfo {
         }
         self
     }
-}
-
-/// A number rounded to an integer, with thousands separated by commas.
-pub fn thousands(value: f64) -> String {
-    let rounded = value.round() as i64;
-    let digits = rounded.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if rounded < 0 {
-        out.insert(0, '-');
-    }
-    out
 }

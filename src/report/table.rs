@@ -1,7 +1,8 @@
 //! The table of `simulate`, for a terminal or as Markdown: the run's identity, then one line per municipality
 //! (the largest backlogs first when there are many), the total, one line per group, the books and the notes.
 
-use super::{thousands, ScenarioInfo};
+use super::ScenarioInfo;
+use crate::format::thousands;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;

@@ -6,6 +6,8 @@ use super::raw::RawScenario;
 use super::validate::{Checker, MAX_MUNICIPALITIES, MAX_PERIOD_DAYS, MAX_PERSONS, MAX_RULE_DAYS};
 use super::{Scenario, Sources};
 use crate::error::{InputError, Location, Problem};
+pub use crate::format::bytes;
+use crate::format::thousands;
 use chrono::NaiveDate;
 
 /// Most benefit groups (the engine stores a group index in a byte; summaries select groups with a 64-bit mask).
@@ -356,9 +358,9 @@ impl SizeEstimate {
             return Err(format!(
                 "a run would need about {} of memory at its peak ({} persons on benefit and {} pending meetings at the largest, in the largest municipality, and {} daily cells), more than the limit of {}; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end",
                 bytes(self.memory),
-                crate::report::thousands(self.peak_persons),
-                crate::report::thousands(self.peak_pending),
-                crate::report::thousands(self.cells),
+                thousands(self.peak_persons),
+                thousands(self.peak_pending),
+                thousands(self.cells),
                 bytes(max_memory as f64)
             ));
         }
@@ -373,15 +375,6 @@ impl SizeEstimate {
         }
         estimate.check_memory(max_memory)?;
         Ok(estimate)
-    }
-}
-
-/// A size in bytes, for people: `1.5 GB`, `320 MB`, `12 kB` (decimal units, as `--max-memory` reads them).
-pub fn bytes(value: f64) -> String {
-    let units = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];
-    match units.iter().find(|(_, size)| value >= *size) {
-        Some((unit, size)) => format!("{:.1} {unit}", value / size),
-        None => format!("{value:.0} bytes"),
     }
 }
 

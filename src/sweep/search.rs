@@ -8,9 +8,9 @@
 
 use super::grid::{Axis, Key, Value};
 use super::output::Row;
-use super::progress::Progress;
 use super::target::{self, Boundary, Staffing, Target};
 use super::{RepOutcome, Sweep};
+use crate::progress::Progress;
 
 /// What a search varies.
 pub enum Lever {

@@ -278,7 +278,7 @@ fn sweep_chart_draws_the_mean_the_band_and_the_points_not_cleared() {
         answer: Some(60.0),
         lang: backlog::report::lang::Lang::En,
     };
-    let output = backlog::commands::Output::file("--plot", &chart, &["svg"]).unwrap();
+    let output = backlog::output::Output::file("--plot", &chart, &["svg"]).unwrap();
     plot::sweep_chart(&output, &sweep).unwrap();
     let svg = parse_svg(&chart);
     // The mean line joins the four points that have a mean, in x order.
@@ -302,7 +302,7 @@ fn sweep_chart_draws_the_mean_the_band_and_the_points_not_cleared() {
 
     // The same chart as PNG: its size, white paper, and the answer's colour in it.
     let png_path = dir.path().join("sweep.png");
-    let output = backlog::commands::Output::file("--plot", &png_path, &["png"]).unwrap();
+    let output = backlog::output::Output::file("--plot", &png_path, &["png"]).unwrap();
     plot::sweep_chart(&output, &sweep).unwrap();
     let pixmap = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png_path).unwrap())
         .expect("a PNG file");

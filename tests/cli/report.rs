@@ -539,7 +539,7 @@ fn a_report_of_chosen_municipalities_shows_their_numbers_from_the_whole_run() {
         .unwrap();
     assert_eq!(
         detail,
-        format!("of {} meetings held", backlog::report::thousands(held))
+        format!("of {} meetings held", backlog::format::thousands(held))
     );
     assert!(text.contains("<td class=\"text\"><code>2</code></td>"));
     // An unknown code is bad input, before the run.

@@ -22,7 +22,7 @@ mod png;
 mod series;
 mod sweep;
 
-pub use overlay::{overlay_chart, overlay_panel, write_overlay, OverlayLine};
+pub use overlay::{overlay_chart, overlay_lines, overlay_panel, write_overlay, OverlayLine};
 pub use png::svg_to_png;
 pub use series::{
     backlog_panel, capacity_panel, groups_panel, largest_backlogs, scenario_events, series_chart,
@@ -31,7 +31,7 @@ pub use series::{
 pub use sweep::{sweep_chart, write_sweep, AxisUnit, SweepChart};
 
 use super::lang::Lang;
-use crate::commands::Output;
+use crate::output::Output;
 use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -8,8 +8,10 @@ use super::{
     draw_title, render, time_panel, Event, Line, Shade, TimePanel, EVENT_COLOR, MARKERS,
     OVERLAY_SHADE_OPACITY, PALETTE, SHADE_COLOR, SHADE_OPACITY, TITLE_HEIGHT, WIDTH,
 };
-use crate::commands::Output;
+use crate::output::Output;
 use crate::report::lang::Lang;
+use crate::run::Outcome;
+use crate::scenario::Scenario;
 use chrono::NaiveDate;
 use std::io::Write;
 
@@ -24,6 +26,32 @@ pub struct OverlayLine {
     pub values: Vec<f64>,
     /// The run's suspension windows (dates, inclusive).
     pub suspensions: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// The total overdue meetings of each scenario's replication 0, with its suspensions, for the overlay chart.
+pub fn overlay_lines(scenarios: &[Scenario], outcomes: &[Outcome]) -> Vec<OverlayLine> {
+    scenarios
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+        .filter_map(|(i, (s, outcome))| {
+            let series = outcome.first.as_ref()?;
+            Some(OverlayLine {
+                label: format!("{}: {}", crate::report::compare::letter(i), s.label()),
+                tag: crate::report::compare::letter(i),
+                start: series.start,
+                values: (0..series.days)
+                    .map(|day| {
+                        (0..series.municipalities)
+                            .flat_map(|m| series.group_rows(day, m))
+                            .map(|row| f64::from(row.overdue))
+                            .sum()
+                    })
+                    .collect(),
+                suspensions: s.suspensions.iter().map(|s| (s.start, s.end)).collect(),
+            })
+        })
+        .collect()
 }
 
 /// The overlay as one panel (from the earliest start to the latest end), for the chart and the HTML report.

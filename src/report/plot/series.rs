@@ -6,8 +6,8 @@ use super::{
     MARKERS, MAX_MUNICIPALITY_PANELS, MEAN_DAYS, OVERDUE_COLOR, PALETTE, PENDING_COLOR,
     SHADE_COLOR, SHADE_OPACITY, TITLE_HEIGHT, WIDTH,
 };
-use crate::commands::Output;
 use crate::engine::metrics::{GroupDay, Series};
+use crate::output::Output;
 use crate::report::lang::Lang;
 use crate::scenario::{ActionKind, Scenario};
 use chrono::NaiveDate;

@@ -3,7 +3,7 @@
 use super::{
     draw_title, nice_top, render, DrawResult, FONT, OVERDUE_COLOR, PALETTE, TITLE_HEIGHT, WIDTH,
 };
-use crate::commands::Output;
+use crate::output::Output;
 use crate::report::lang::Lang;
 use crate::summary::Band;
 use plotters::coord::Shift;

@@ -2,7 +2,7 @@
 //! that batch logs stay short and readable. Nothing here touches stdout, which may carry the results.
 //!
 //! `sweep` shows its progress from the start; `simulate`, `compare`, `check` and `report` announce theirs (see
-//! `commands::plan`), which shows only once the runs have taken a second, so that a quick run prints nothing on
+//! `commands::plan::plan`), which shows only once the runs have taken a second, so that a quick run prints nothing on
 //! stderr. With `--quiet` nothing is shown.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
