@@ -102,6 +102,8 @@ stop_daemons() {
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    # A signal can arrive while a wait's test runs with its output sent to /dev/null.
+    exec 1>&3 2>&4
     if [ "$status" -ne 0 ]; then
         # A daemon's own log, or what it printed where it has none (or died before opening it); each task's output.
         for log in "$work"/log/* "$work"/jobs/*; do
@@ -115,15 +117,16 @@ cleanup() {
     rm -rf "$work"
     exit "$status"
 }
+exec 3>&1 4>&2
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'echo "slurm-check: interrupted" >&2; exit 130' INT
+trap 'echo "slurm-check: terminated" >&2; exit 143' TERM
 
 # Starts a daemon in the foreground of a background job, so its pid is known and it can be stopped by it.
 start() {
     local name=$1
     shift
-    "$@" >>"$work/log/$name.out" 2>&1 &
+    "$@" >>"$work/log/$name.out" 2>&1 3>&- 4>&- &
     pids+=($!)
     names+=("$name")
 }
