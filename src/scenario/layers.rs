@@ -6,15 +6,13 @@
 //! `dk2020.toml` (which extends it too) keeps dk2020's municipalities. The later layer wins a conflict; the file
 //! itself comes last. A file that extends itself, directly or not, is refused.
 
-use super::{locate, read_text, syntax_error, Source, MAX_SCENARIO_BYTES};
+use super::limits::{MAX_EXTENDS_DEPTH, MAX_SCENARIO_BYTES};
+use super::{locate, read_text, syntax_error, Source};
 use crate::error::{InputError, Location};
 use locate::Segment;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use toml_edit::ImDocument;
-
-/// How deep an `extends` chain may go.
-pub const MAX_EXTENDS_DEPTH: usize = 16;
 
 /// Reads `path` and everything it extends. Returns the layers in the order they apply (bases first, `path`
 /// last); the hash is fed each file's text in the order read (`path` first).

@@ -1,33 +1,85 @@
-//! Limits on the size of a scenario: checked before the detailed checks that compare entries pairwise, and
-//! before anything is allocated for a run, so that no input file can make `backlog` run out of memory or time.
+//! Every limit a scenario is held to, in one place: the sizes of files and lists and the largest value of each
+//! key (checked before the detailed checks that compare entries pairwise), and the estimate of what a run will
+//! need (checked before anything is allocated for it), so that no input file can make `backlog` run out of memory
+//! or time. The documentation lists the same limits (docs/exit-codes.md, "Limits").
 
 use super::model::*;
 use super::raw::RawScenario;
-use super::validate::{Checker, MAX_MUNICIPALITIES, MAX_PERIOD_DAYS, MAX_PERSONS, MAX_RULE_DAYS};
+use super::validate::Checker;
 use super::{Scenario, Sources};
 use crate::error::{InputError, Location, Problem};
 pub use crate::format::bytes;
 use crate::format::thousands;
 use chrono::NaiveDate;
 
+// Files.
+
+/// Largest scenario or data file read (bytes).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Largest scenario file (bytes). Real scenarios are a few kilobytes; parsing takes memory and time in
+/// proportion (some 60 times the file's size), so the limit is far lower than for data files.
+pub const MAX_SCENARIO_BYTES: usize = 1024 * 1024;
+/// How deep an `extends` chain may go.
+pub const MAX_EXTENDS_DEPTH: usize = 16;
+/// Most rows read from a municipality file.
+pub(super) const MAX_CSV_ROWS: usize = 100_000;
+
+// Period and lists.
+
+/// Longest period (and longest warm-up) a scenario may have, in days: ten years.
+pub const MAX_PERIOD_DAYS: i64 = 3660;
+/// Most replications.
+pub const MAX_REPLICATIONS: u32 = 100_000;
 /// Most benefit groups (the engine stores a group index in a byte; summaries select groups with a 64-bit mask).
 pub const MAX_GROUPS: usize = 64;
-/// Most municipality x group x simulated-day cells: the engine keeps a few words per cell, so this bounds its
-/// memory (about 70 bytes a cell) before anything is allocated.
-pub const MAX_CELLS: f64 = 10_000_000.0;
-/// Most statutory meetings a scenario may expect to fall due (an upper bound from inflow, stock, spell length
-/// and the meeting rules); it bounds the run time and keeps the engine's 32-bit meeting indices in range.
-pub const MAX_MEETINGS: f64 = 500_000_000.0;
+/// Most municipalities in one scenario.
+pub const MAX_MUNICIPALITIES: usize = 2000;
 /// Most suspension windows.
 pub const MAX_SUSPENSIONS: usize = 100;
 /// Most dated entries in one list (closed days, staffing, inflow and duration changes): two a simulated day.
 const MAX_DATED_ENTRIES: usize = 2 * MAX_PERIOD_DAYS as usize;
 /// Most meeting rules in one schedule, rule sets, and expectations.
 const MAX_LIST_ENTRIES: usize = 1000;
-/// Most rows read from a municipality file.
-pub(super) const MAX_CSV_ROWS: usize = 100_000;
+/// Largest spell-day offset in a meeting rule (and largest initial age bucket).
+pub(super) const MAX_RULE_DAYS: u32 = 3660;
 /// Most problems reported at once; a file with thousands of mistakes gets the first ones and a count.
 const MAX_PROBLEMS: usize = 100;
+
+// Largest values of single keys.
+
+/// Most caseworkers (FTE) nationally, in `staffing` and its dated changes.
+pub(super) const MAX_CASEWORKERS: f64 = 1e7;
+/// Most caseworkers (FTE) given for one municipality.
+pub(super) const MAX_MUNICIPALITY_CASEWORKERS: f64 = 1e6;
+/// Most meetings one caseworker can hold in a working day (also the largest quality floor).
+pub(super) const MAX_MEETINGS_PER_CASEWORKER_DAY: f64 = 200.0;
+/// Largest factor on caseworkers or inflow.
+pub(super) const MAX_FACTOR: f64 = 1000.0;
+/// Largest inflow of one group in persons a day.
+pub(super) const MAX_INFLOW_PER_DAY: f64 = 1e6;
+/// Largest duration parameter (days, shape).
+pub(super) const MAX_DURATION_PARAMETER: f64 = 1e5;
+/// Smallest duration parameter (days, shape): smaller values make the distributions numerically degenerate.
+pub(super) const MIN_DURATION_PARAMETER: f64 = 0.001;
+/// Largest population of one municipality.
+pub(super) const MAX_POPULATION: f64 = 1e9;
+/// Largest reference population the municipalities' populations are shares of.
+pub(super) const MAX_REFERENCE_POPULATION: f64 = 1e10;
+/// Largest expected value (either sign) in `[[expect]]`, and largest absolute tolerance for a value of 0.
+pub(super) const MAX_EXPECTED_VALUE: f64 = 1e12;
+/// Largest `scale` of an expectation.
+pub(super) const MAX_EXPECT_SCALE: f64 = 1e6;
+
+// What a run will need.
+
+/// Most municipality x group x simulated-day cells: the engine keeps a few words per cell, so this bounds its
+/// memory (about 70 bytes a cell) before anything is allocated.
+pub const MAX_CELLS: f64 = 10_000_000.0;
+/// Most persons a scenario may create (initial stock plus expected inflow over every simulated day).
+pub const MAX_PERSONS: f64 = 20_000_000.0;
+/// Most statutory meetings a scenario may expect to fall due (an upper bound from inflow, stock, spell length
+/// and the meeting rules); it bounds the run time and keeps the engine's 32-bit meeting indices in range.
+pub const MAX_MEETINGS: f64 = 500_000_000.0;
 
 /// Locates the problems found, at most [`MAX_PROBLEMS`] of them.
 pub(super) fn report(check: Checker, sources: &Sources) -> InputError {
@@ -188,8 +240,6 @@ const GROWTH: f64 = 2.0;
 /// Bytes of the recorded series per municipality x group x day (twelve counts) and per municipality x day.
 const CELL_BYTES: f64 = 48.0;
 const MUNICIPALITY_DAY_BYTES: f64 = 16.0;
-/// Memory one run may need unless `--max-memory` says otherwise.
-pub const DEFAULT_MAX_MEMORY: u64 = 4_000_000_000;
 
 /// What a run of a scenario will need, estimated from the scenario alone before anything is allocated.
 #[derive(Debug, Clone, Copy, PartialEq)]

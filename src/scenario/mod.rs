@@ -18,13 +18,13 @@ mod municipality_file;
 pub mod overrides;
 pub mod raw;
 mod validate;
-pub use layers::{merge, MAX_EXTENDS_DEPTH};
+pub use layers::merge;
 pub use limits::{
-    bytes, parse_bytes, SizeEstimate, DEFAULT_MAX_MEMORY, MAX_CELLS, MAX_GROUPS, MAX_MEETINGS,
+    bytes, parse_bytes, SizeEstimate, MAX_CELLS, MAX_EXTENDS_DEPTH, MAX_FILE_BYTES, MAX_GROUPS,
+    MAX_MEETINGS, MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS, MAX_SCENARIO_BYTES,
     MAX_SUSPENSIONS,
 };
 pub use overrides::Override;
-pub use validate::{MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS};
 
 pub use model::*;
 pub use raw::{HolidayRule, Order};
@@ -37,12 +37,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml_edit::ImDocument;
-
-/// Largest scenario or data file read (bytes).
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-/// Largest scenario file (bytes). Real scenarios are a few kilobytes; parsing takes memory and time in
-/// proportion (some 60 times the file's size), so the limit is far lower than for data files.
-pub const MAX_SCENARIO_BYTES: usize = 1024 * 1024;
 
 /// A file read for a scenario, kept so that problems can be located in it.
 pub(crate) struct Source {
@@ -385,9 +379,9 @@ fn plain_types(message: &str, key: Option<&str>) -> String {
         Some("replications") => format!("a whole number from 1 to {MAX_REPLICATIONS}"),
         Some("days") => format!("a whole number from 0 to {MAX_PERIOD_DAYS}"),
         Some("due_day" | "deadline_day" | "deadline_days" | "up_to_days") => {
-            format!("a whole number from 0 to {}", validate::MAX_RULE_DAYS)
+            format!("a whole number from 0 to {}", limits::MAX_RULE_DAYS)
         }
-        Some("every_days") => format!("a whole number from 1 to {}", validate::MAX_RULE_DAYS),
+        Some("every_days") => format!("a whole number from 1 to {}", limits::MAX_RULE_DAYS),
         Some("code" | "include" | "municipality") => {
             "a municipality code (a whole number such as 101)".to_string()
         }

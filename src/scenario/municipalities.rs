@@ -7,11 +7,15 @@
 //! total), or as caseworker FTE. Every column must be declared, so a column that nothing reads is never silently
 //! taken for data.
 
+use super::limits::{
+    MAX_FACTOR, MAX_MUNICIPALITIES, MAX_MUNICIPALITY_CASEWORKERS, MAX_POPULATION,
+    MAX_REFERENCE_POPULATION,
+};
 use super::model::{Group, Municipality};
 use super::municipality_columns::{declared_columns, read_values, Column};
 use super::municipality_file::CsvTable;
 use super::raw::{CaseworkersBy, ColumnUse, RawColumn, RawMunicipalities, RawStaffing};
-use super::validate::{relative_to_declaring_file, Checker, MAX_MUNICIPALITIES};
+use super::validate::{relative_to_declaring_file, Checker};
 use super::{read_text, Sources};
 use crate::error::Problem;
 use chrono::NaiveDate;
@@ -41,7 +45,12 @@ pub(super) fn municipalities(
 ) -> Vec<Municipality> {
     let reference = raw.reference_population;
     // A count of inhabitants: below 1 the population shares (and so inflow and staffing) explode.
-    let reference_ok = check.number("municipalities.reference_population", reference, 1.0, 1e10);
+    let reference_ok = check.number(
+        "municipalities.reference_population",
+        reference,
+        1.0,
+        MAX_REFERENCE_POPULATION,
+    );
     let reference = if reference_ok { reference } else { 1.0 };
 
     let mut members: Vec<Member> = Vec::new();
@@ -70,12 +79,17 @@ pub(super) fn municipalities(
         if m.name.trim().is_empty() {
             check.err(format!("{key}.name"), "must not be empty");
         }
-        check.positive(&format!("{key}.population"), m.population, 1e9);
+        check.positive(&format!("{key}.population"), m.population, MAX_POPULATION);
         if let Some(factor) = m.inflow_factor {
-            check.number(&format!("{key}.inflow_factor"), factor, 0.0, 1000.0);
+            check.number(&format!("{key}.inflow_factor"), factor, 0.0, MAX_FACTOR);
         }
         if let Some(fte) = m.caseworkers {
-            check.number(&format!("{key}.caseworkers"), fte, 0.0, 1e6);
+            check.number(
+                &format!("{key}.caseworkers"),
+                fte,
+                0.0,
+                MAX_MUNICIPALITY_CASEWORKERS,
+            );
         }
         if members.iter().any(|other| other.code == m.code) {
             check.err(
@@ -287,12 +301,17 @@ fn adjust(raw: &RawMunicipalities, members: &mut [Member], check: &mut Checker) 
             continue;
         };
         if let Some(factor) = adjust.inflow_factor {
-            if check.number(&format!("{key}.inflow_factor"), factor, 0.0, 1000.0) {
+            if check.number(&format!("{key}.inflow_factor"), factor, 0.0, MAX_FACTOR) {
                 m.inflow_factor = factor;
             }
         }
         if let Some(fte) = adjust.caseworkers {
-            if check.number(&format!("{key}.caseworkers"), fte, 0.0, 1e6) {
+            if check.number(
+                &format!("{key}.caseworkers"),
+                fte,
+                0.0,
+                MAX_MUNICIPALITY_CASEWORKERS,
+            ) {
                 m.caseworkers = Some(fte);
             }
         }

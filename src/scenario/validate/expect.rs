@@ -1,0 +1,202 @@
+//! `[[expect]]`: published figures a run is compared with, and the checks of metric names, groups and windows
+//! that `[[expect_municipalities]]` shares.
+
+use super::{relative_to_declaring_file, Checker};
+use crate::metric::Metric;
+use crate::scenario::limits::{MAX_EXPECTED_VALUE, MAX_EXPECT_SCALE};
+use crate::scenario::model::*;
+use crate::scenario::raw::*;
+use crate::scenario::Sources;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// The metric an `[[expect]]`-like table names, or a problem at `key`.
+pub(in crate::scenario) fn metric_named(
+    check: &mut Checker,
+    key: &str,
+    name: &str,
+) -> Option<Metric> {
+    let metric = Metric::from_name(name);
+    if metric.is_none() {
+        check.err(
+            key,
+            format!("unknown metric `{name}` (metrics: {})", Metric::names()),
+        );
+    }
+    metric
+}
+
+/// The groups (as indices) and the window `from`..=`to` of an `[[expect]]`-like table at `key`, checked against
+/// the scenario's groups and period; the window defaults to the whole period.
+pub(in crate::scenario) fn groups_and_window<'a>(
+    check: &mut Checker,
+    key: &str,
+    ids: impl Iterator<Item = &'a String>,
+    groups: &[Group],
+    (from, to): (Option<DateValue>, Option<DateValue>),
+    (start, end): (NaiveDate, NaiveDate),
+) -> (Vec<usize>, NaiveDate, NaiveDate) {
+    let mut group_indices = Vec::new();
+    for (j, id) in ids.enumerate() {
+        match groups.iter().position(|g| &g.id == id) {
+            Some(index) => group_indices.push(index),
+            None => check.err(
+                format!("{key}.groups[{j}]"),
+                format!("group `{id}` does not exist"),
+            ),
+        }
+    }
+    let both_given = from.is_some() && to.is_some();
+    let from = from.map_or(start, |d| d.0);
+    let to = to.map_or(end, |d| d.0);
+    check.date_in(&format!("{key}.from"), from, start, end, "period");
+    check.date_in(&format!("{key}.to"), to, start, end, "period");
+    // With the defaults, a reversed range is the period's own mistake, reported once on `end`.
+    if to < from && (check.period_ok || both_given) {
+        check.err(format!("{key}.to"), format!("{to} is before from {from}"));
+    }
+    (group_indices, from, to)
+}
+
+pub(super) fn expectations(
+    raw: &RawScenario,
+    municipalities: &[Municipality],
+    groups: &[Group],
+    check: &mut Checker,
+    sources: &Sources,
+    (start, end): (NaiveDate, NaiveDate),
+) -> Vec<Expectation> {
+    let mut out = Vec::new();
+    for (i, e) in raw.expect.iter().enumerate() {
+        let key = format!("expect[{i}]");
+        let metric = metric_named(check, &format!("{key}.metric"), &e.metric);
+        if let Some(code) = e.municipality {
+            if check.municipalities_complete && !municipalities.iter().any(|m| m.code == code) {
+                check.err(
+                    format!("{key}.municipality"),
+                    format!("municipality {code} is not in this scenario"),
+                );
+            }
+        }
+        let (group_indices, from, to) = groups_and_window(
+            check,
+            &key,
+            e.groups.iter().flatten(),
+            groups,
+            (e.from, e.to),
+            (start, end),
+        );
+        check.number(
+            &format!("{key}.value"),
+            e.value,
+            -MAX_EXPECTED_VALUE,
+            MAX_EXPECTED_VALUE,
+        );
+        // A relative error from 0 is undefined, so for a value of 0 the tolerance is absolute, in the metric's
+        // units (after `scale`).
+        let most = if e.value == 0.0 {
+            MAX_EXPECTED_VALUE
+        } else {
+            1.0
+        };
+        check.positive(&format!("{key}.tolerance"), e.tolerance, most);
+        check.positive(&format!("{key}.scale"), e.scale, MAX_EXPECT_SCALE);
+        let like_for_like = e.like_for_like.as_ref().map(|l| {
+            let metric = match &l.metric {
+                Some(name) => {
+                    let named = Metric::from_name(name);
+                    if named.is_none() {
+                        check.err(
+                            format!("{key}.like_for_like.metric"),
+                            format!("unknown metric `{name}` (metrics: {})", Metric::names()),
+                        );
+                    }
+                    named
+                }
+                None => metric,
+            };
+            let scenario = l.scenario.as_ref().map(|written| {
+                let skey = format!("{key}.like_for_like.scenario");
+                let path = lexically_normal(&relative_to_declaring_file(sources, &skey, written));
+                if !path.is_file() {
+                    check.err(skey, format!("{} is not a file", path.display()));
+                }
+                path
+            });
+            (l.definition.clone(), metric, scenario)
+        });
+        // An unknown metric is reported above; the scenario is refused, so the expectation is not needed.
+        let Some(metric) = metric else {
+            continue;
+        };
+        let like_for_like = match like_for_like {
+            Some((definition, Some(metric), scenario)) => Some(LikeForLike {
+                definition,
+                metric,
+                scenario,
+            }),
+            Some((_, None, _)) => continue,
+            None => None,
+        };
+        out.push(Expectation {
+            figure: e.figure.clone(),
+            source: e.source.clone(),
+            published: e.published.clone(),
+            value: e.value,
+            tolerance: e.tolerance,
+            metric,
+            municipality: e.municipality,
+            groups: group_indices,
+            from,
+            to,
+            scale: e.scale,
+            known_miss: e.known_miss.clone(),
+            definition: e.definition.clone(),
+            like_for_like,
+        });
+    }
+    out
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system, so that one file reached through different
+/// `extends` chains has one name.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexically_normal;
+    use std::path::Path;
+
+    #[test]
+    fn lexically_normal_folds_parent_and_current_components() {
+        let cases = [
+            ("scenarios/readings/../dk2020.toml", "scenarios/dk2020.toml"),
+            ("./a/./b.toml", "a/b.toml"),
+            ("../a/b.toml", "../a/b.toml"),
+            ("a/../../b.toml", "../b.toml"),
+            ("/x/../y.toml", "/y.toml"),
+        ];
+        for (written, normal) in cases {
+            assert_eq!(
+                lexically_normal(Path::new(written)),
+                Path::new(normal),
+                "{written}"
+            );
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Checks a [`RawScenario`] for meaning and builds the [`Scenario`], collecting every problem it finds.
+//!
+//! This module holds the [`Checker`] that collects the problems, the checks of the period and of the whole
+//! scenario, and the helpers the sections share; each section of the scenario is checked in its own module, in
+//! the order the sections' problems are reported: staffing, groups (with their dated changes and meeting rules),
+//! municipalities, suspensions, expectations.
+
+mod dated;
+mod expect;
+mod groups;
+mod rules;
+mod staffing;
+mod suspensions;
+
+pub(super) use expect::{groups_and_window, metric_named};
+
+use super::limits::{check_size, report, too_many, MAX_PERIOD_DAYS, MAX_REPLICATIONS};
+use super::model::*;
+use super::raw::*;
+use super::Sources;
+use crate::error::{InputError, Problem};
+use chrono::NaiveDate;
+use sha2::Digest;
+use std::path::{Path, PathBuf};
+
+pub(super) struct Checker {
+    pub problems: Vec<(String, String)>,
+    pub extra: Vec<Problem>,
+    /// False once the period itself is wrong (reversed, too long): dates are then not checked against it, since
+    /// every one of them would be reported for the same mistake.
+    pub period_ok: bool,
+    /// False when the municipality file could not be read: references to its codes are then not checked.
+    pub municipalities_complete: bool,
+}
+
+impl Checker {
+    fn new() -> Self {
+        Checker {
+            problems: Vec::new(),
+            extra: Vec::new(),
+            period_ok: true,
+            municipalities_complete: true,
+        }
+    }
+
+    pub fn err(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.problems.push((key.into(), message.into()));
+    }
+
+    /// A finite number in `[min, max]`.
+    pub(super) fn number(&mut self, key: &str, value: f64, min: f64, max: f64) -> bool {
+        if !value.is_finite() {
+            self.err(key, format!("must be a finite number, got {value}"));
+            false
+        } else if value < min || value > max {
+            self.err(
+                key,
+                format!("must be between {min} and {max}, got {}", show(value)),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    pub(super) fn positive(&mut self, key: &str, value: f64, max: f64) -> bool {
+        if value.is_finite() && value <= 0.0 {
+            self.err(key, format!("must be greater than 0, got {}", show(value)));
+            return false;
+        }
+        self.number(key, value, 0.0, max)
+    }
+
+    /// A date inside `[from, to]`; not checked when the range itself is reversed (that is reported once, on `end`).
+    pub(super) fn date_in(
+        &mut self,
+        key: &str,
+        date: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+        what: &str,
+    ) -> bool {
+        if from > to {
+            return false;
+        }
+        if !self.period_ok {
+            return true;
+        }
+        if date < from || date > to {
+            self.err(
+                key,
+                format!("{date} is outside the {what} ({from} to {to})"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+}
+
+/// A number as a message shows it: plain when of ordinary size, else in exponent form (not 300 digits).
+fn show(value: f64) -> String {
+    if value == 0.0 || (1e-4..1e15).contains(&value.abs()) {
+        value.to_string()
+    } else {
+        format!("{value:e}")
+    }
+}
+
+pub(super) fn validate(
+    raw: RawScenario,
+    file: &Path,
+    mut sources: Sources,
+) -> Result<Scenario, InputError> {
+    let mut check = Checker::new();
+    // Lists longer than any scenario needs are refused before the checks that compare entries pairwise.
+    too_many(&raw, &mut check);
+    if !check.problems.is_empty() {
+        return Err(report(check, &sources));
+    }
+    if raw.name.trim().is_empty() {
+        check.err("name", "must not be empty");
+    }
+    let (start, end, sim_start) = period(&raw, &mut check);
+    let replications = raw.replications.unwrap_or(1);
+    if replications == 0 || replications > MAX_REPLICATIONS {
+        check.err(
+            "replications",
+            format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"),
+        );
+    }
+    let closed_days = closed_days(&raw, &mut check, sim_start, end);
+
+    let staffing = staffing::staffing(&raw.staffing, &mut check, sim_start, end);
+    let mut groups = groups::groups(&raw, &mut check, sim_start, end);
+    let municipalities = super::municipalities::municipalities(
+        &raw.municipalities,
+        &raw.staffing,
+        &mut groups,
+        &mut check,
+        &mut sources,
+        (start, end),
+    );
+    let suspensions = suspensions::suspensions(&raw, &groups, &mut check, start, end);
+    let expectations = expect::expectations(
+        &raw,
+        &municipalities,
+        &groups,
+        &mut check,
+        &sources,
+        (start, end),
+    );
+    let municipality_expectations = super::expect_municipalities::municipality_expectations(
+        &raw,
+        &municipalities,
+        &groups,
+        &mut check,
+        &mut sources,
+        (start, end),
+    );
+
+    if check.period_ok && check.problems.is_empty() && check.extra.is_empty() {
+        check_size(
+            &mut check,
+            &municipalities,
+            &groups,
+            raw.warmup.start,
+            sim_start,
+            end,
+        );
+    }
+
+    if !check.problems.is_empty() || !check.extra.is_empty() {
+        return Err(report(check, &sources));
+    }
+    let sha256 = format!("{:x}", sources.hasher.finalize_reset());
+    Ok(Scenario {
+        name: raw.name,
+        description: raw.description,
+        file: file.to_path_buf(),
+        sha256,
+        overrides: sources.given.clone(),
+        seed: raw.seed,
+        start,
+        end,
+        replications,
+        order: raw.order,
+        warmup_days: raw.warmup.days,
+        start_state: raw.warmup.start,
+        holidays: raw.calendar.holidays,
+        closed_days,
+        municipalities,
+        staffing,
+        groups,
+        suspensions,
+        expectations,
+        municipality_expectations,
+    })
+}
+
+/// The period's first and last day and the first simulated day (the first of the warm-up), checked. A period
+/// that is itself wrong (reversed, too long) clears [`Checker::period_ok`].
+fn period(raw: &RawScenario, check: &mut Checker) -> (NaiveDate, NaiveDate, NaiveDate) {
+    let start = raw.start.0;
+    let end = raw.end.0;
+    for (key, date) in [("start", start), ("end", end)] {
+        check.date_in(
+            key,
+            date,
+            ymd(1900, 1, 1),
+            ymd(2200, 12, 31),
+            "supported years",
+        );
+    }
+    let mut period_ok = true;
+    if end < start {
+        check.err("end", format!("{end} is before start {start}"));
+        period_ok = false;
+    } else if (end - start).num_days() + 1 > MAX_PERIOD_DAYS {
+        check.err(
+            "end",
+            format!(
+                "the period is {} days; the limit is {MAX_PERIOD_DAYS} days (ten years)",
+                (end - start).num_days() + 1
+            ),
+        );
+        period_ok = false;
+    }
+    if i64::from(raw.warmup.days) > MAX_PERIOD_DAYS {
+        check.err(
+            "warmup.days",
+            format!("{} days; the limit is {MAX_PERIOD_DAYS}", raw.warmup.days),
+        );
+        period_ok = false;
+    }
+    // Dates written as strings may lie at the very edge of chrono's range; never step past it.
+    let sim_start = start
+        .checked_sub_days(chrono::Days::new(u64::from(
+            raw.warmup.days.min(MAX_PERIOD_DAYS as u32),
+        )))
+        .unwrap_or(start);
+    check.period_ok = period_ok;
+    (start, end, sim_start)
+}
+
+/// The days the jobcentres are closed besides the holidays, each once and in order.
+fn closed_days(
+    raw: &RawScenario,
+    check: &mut Checker,
+    sim_start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<NaiveDate> {
+    let mut closed_days = Vec::new();
+    for (i, day) in raw.calendar.closed.iter().enumerate() {
+        if check.date_in(
+            &format!("calendar.closed[{i}]"),
+            day.0,
+            sim_start,
+            end,
+            "simulated period",
+        ) {
+            closed_days.push(day.0);
+        }
+    }
+    closed_days.sort();
+    closed_days.dedup();
+    closed_days
+}
+
+/// Whether `id` can name an entry: letters, digits, `_` and `-`, not empty.
+pub(super) fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The optional `id`s of a list's entries: well formed and unique.
+fn check_ids<'a>(
+    check: &mut Checker,
+    list: &str,
+    what: &str,
+    ids: impl Iterator<Item = Option<&'a str>>,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, id) in ids.enumerate() {
+        let Some(id) = id else { continue };
+        if !is_id(id) {
+            check.err(
+                format!("{list}[{i}].id"),
+                format!("`{id}` must be non-empty and use only letters, digits, `_` and `-`"),
+            );
+        } else if !seen.insert(id) {
+            check.err(
+                format!("{list}[{i}].id"),
+                format!("{what} `{id}` is defined twice"),
+            );
+        }
+    }
+}
+
+fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("valid constant date")
+}
+
+/// Resolves a path written in the scenario relative to the file that wrote `key`.
+pub(super) fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> PathBuf {
+    let dir = sources
+        .declaring(key)
+        .and_then(|s| s.path.parent())
+        .unwrap_or(Path::new(""));
+    dir.join(written)
+}

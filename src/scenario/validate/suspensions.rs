@@ -1,0 +1,181 @@
+//! `[[suspensions]]`: the windows in which meetings were suspended, and what each group's meetings due in them
+//! became (waived, shifted or caught up).
+
+use super::{check_ids, Checker};
+use crate::scenario::model::*;
+use crate::scenario::raw::*;
+use chrono::NaiveDate;
+
+pub(super) fn suspensions(
+    raw: &RawScenario,
+    groups: &[Group],
+    check: &mut Checker,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<Suspension> {
+    let mut suspensions: Vec<Suspension> = Vec::new();
+    check_ids(
+        check,
+        "suspensions",
+        "suspension",
+        raw.suspensions.iter().map(|s| s.id.as_deref()),
+    );
+    for (i, s) in raw.suspensions.iter().enumerate() {
+        let key = format!("suspensions[{i}]");
+        let (s_start, s_end) = (s.start.0, s.end.0);
+        check.date_in(&format!("{key}.start"), s_start, start, end, "period");
+        check.date_in(&format!("{key}.end"), s_end, start, end, "period");
+        if s_end < s_start {
+            check.err(
+                format!("{key}.end"),
+                format!("{s_end} is before the window's start {s_start}"),
+            );
+        }
+        check.number(&format!("{key}.capacity_share"), s.capacity_share, 0.0, 1.0);
+        let mut overlapping = Vec::new();
+        for (other_index, other) in suspensions.iter().enumerate() {
+            if s_start <= other.end && other.start <= s_end {
+                check.err(format!("{key}.start"), format!("window {s_start} to {s_end} overlaps suspensions[{other_index}] ({} to {})", other.start, other.end));
+                overlapping.push(other_index);
+            }
+        }
+        for id in s.groups.keys() {
+            if !groups.iter().any(|g| &g.id == id) {
+                let known: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+                check.err(
+                    format!("{key}.groups.{id}"),
+                    format!("group `{id}` does not exist (groups: {})", known.join(", ")),
+                );
+            }
+        }
+        let default_action = s.default_action.unwrap_or(RawAction::Waive);
+        if default_action == RawAction::CatchUp && s.default_action.is_some() {
+            // catch_up without a date is allowed; nothing more to check.
+        }
+        let mut actions = Vec::new();
+        for group in groups {
+            let gkey = format!("{key}.groups.{}", group.id);
+            let action = match s.groups.get(&group.id) {
+                Some(a) => {
+                    let from = a.from.map_or(s_start, |d| d.0);
+                    let to = a.to.map_or(s_end, |d| d.0);
+                    if a.from.is_some() {
+                        check.date_in(&format!("{gkey}.from"), from, start, end, "period");
+                    }
+                    if a.to.is_some() {
+                        check.date_in(&format!("{gkey}.to"), to, start, end, "period");
+                    }
+                    // With the suspension's own window as default, a reversed window is reported once, above.
+                    if to < from && (s_start <= s_end || (a.from.is_some() && a.to.is_some())) {
+                        check.err(format!("{gkey}.to"), format!("{to} is before from {from}"));
+                    }
+                    let catch_up = CatchUp {
+                        by: a.catch_up_by.map(|d| d.0),
+                        from: a.catch_up_from.map(|d| d.0),
+                        pacing: a.catch_up_pacing.unwrap_or_default(),
+                    };
+                    let kind = match a.action {
+                        RawAction::Waive => ActionKind::Waive,
+                        RawAction::Shift => ActionKind::Shift,
+                        RawAction::CatchUp => ActionKind::CatchUp(catch_up),
+                    };
+                    check_catch_up(check, &gkey, a, from, start, end);
+                    GroupAction { kind, from, to }
+                }
+                None => GroupAction {
+                    kind: match default_action {
+                        RawAction::Waive => ActionKind::Waive,
+                        RawAction::Shift => ActionKind::Shift,
+                        RawAction::CatchUp => ActionKind::CatchUp(CatchUp::default()),
+                    },
+                    from: s_start,
+                    to: s_end,
+                },
+            };
+            for (other_index, other) in suspensions.iter().enumerate() {
+                let o = other.actions[actions.len()];
+                let same_as_windows = (action.from, action.to) == (s_start, s_end)
+                    && (o.from, o.to) == (other.start, other.end);
+                // Overlapping rule windows that are just the suspensions' own windows were reported above.
+                if same_as_windows && overlapping.contains(&other_index) {
+                    continue;
+                }
+                if action.from <= o.to && o.from <= action.to {
+                    check.err(format!("{gkey}.from"), format!("the rule window {} to {} for `{}` overlaps suspensions[{other_index}]'s ({} to {})", action.from, action.to, group.id, o.from, o.to));
+                }
+            }
+            actions.push(action);
+        }
+        suspensions.push(Suspension {
+            name: s
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("suspension {}", i + 1)),
+            start: s_start,
+            end: s_end,
+            capacity_share: s.capacity_share,
+            phone_counts: s.phone_counts,
+            actions,
+        });
+    }
+    suspensions
+}
+
+/// The `catch_up_*` keys of one group's rule: only for `catch_up`, dates inside the period and in order, and
+/// even pacing with a window to spread over.
+fn check_catch_up(
+    check: &mut Checker,
+    gkey: &str,
+    rule: &RawGroupAction,
+    window_start: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+) {
+    let keys = [
+        ("catch_up_by", rule.catch_up_by.is_some()),
+        ("catch_up_from", rule.catch_up_from.is_some()),
+        ("catch_up_pacing", rule.catch_up_pacing.is_some()),
+    ];
+    if rule.action != RawAction::CatchUp {
+        for (name, given) in keys {
+            if given {
+                check.err(
+                    format!("{gkey}.{name}"),
+                    "only applies to action = \"catch_up\"",
+                );
+            }
+        }
+        return;
+    }
+    if let Some(by) = rule.catch_up_by {
+        if by.0 < window_start {
+            check.err(
+                format!("{gkey}.catch_up_by"),
+                format!("{} is before the window starts ({window_start})", by.0),
+            );
+        }
+    }
+    if let Some(from) = rule.catch_up_from {
+        check.date_in(
+            &format!("{gkey}.catch_up_from"),
+            from.0,
+            start,
+            end,
+            "period",
+        );
+        if let Some(by) = rule.catch_up_by.filter(|by| by.0 < from.0) {
+            check.err(
+                format!("{gkey}.catch_up_by"),
+                format!("{} is before catch_up_from ({})", by.0, from.0),
+            );
+        }
+    }
+    if rule.catch_up_pacing == Some(Pacing::Even)
+        && (rule.catch_up_from.is_none() || rule.catch_up_by.is_none())
+    {
+        check.err(
+            format!("{gkey}.catch_up_pacing"),
+            "\"even\" spreads the meetings from catch_up_from to catch_up_by: give both dates",
+        );
+    }
+}
