@@ -5,7 +5,8 @@
 use super::model::Group;
 use super::municipality_file::CsvTable;
 use super::raw::{ColumnUse, RawColumn};
-use super::validate::{Checker, MAX_PERSONS};
+use super::limits::MAX_PERSONS;
+use super::validate::Checker;
 use crate::error::Problem;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
