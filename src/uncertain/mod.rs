@@ -16,6 +16,7 @@
 pub mod design;
 pub mod dist;
 pub mod ensemble;
+pub mod report;
 
 pub use dist::{Dist, Kind};
 
@@ -24,6 +25,9 @@ use crate::scenario::locate::{self, Segment};
 use crate::scenario::overrides::Applied;
 use crate::scenario::{Base, Override, Scenario};
 use std::sync::Arc;
+
+/// Most draws of one ensemble.
+pub const MAX_DRAWS: u32 = 100_000;
 
 /// Keys that take whole numbers: a range given for one of them is drawn and rounded to the nearest.
 pub const WHOLE_KEYS: &[&str] = &[
