@@ -20,3 +20,4 @@ mod select;
 mod simulate;
 mod streams;
 mod sweep;
+mod uncertain;
