@@ -27,6 +27,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod engine;
+pub mod ensemble;
 pub mod error;
 pub mod format;
 pub mod metric;

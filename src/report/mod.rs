@@ -6,11 +6,13 @@
 pub mod check;
 pub mod compare;
 pub mod daily;
+pub mod draws;
 pub mod export;
 pub mod html;
 pub mod json;
 pub mod lang;
 pub mod plot;
+pub mod ranges;
 pub mod run_record;
 pub mod table;
 pub mod tidy;
@@ -50,6 +52,11 @@ pub struct ScenarioInfo {
     /// The municipality codes chosen with `--municipality`: every figure is then over these only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub municipalities_shown: Option<Vec<u32>>,
+    /// The inputs given as ranges (docs/scenario.md), and the draws run over them (`--draws`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<ranges::RangeInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draws: Option<u32>,
 }
 
 impl ScenarioInfo {
@@ -65,6 +72,8 @@ impl ScenarioInfo {
             replications,
             set: scenario.overrides.clone(),
             municipalities_shown: None,
+            ranges: Vec::new(),
+            draws: None,
         }
     }
 

@@ -12,7 +12,7 @@ use std::io::Write;
 /// Municipalities shown before the table is cut (the rest are in summary.json).
 const MAX_ROWS: usize = 15;
 
-fn band_text(band: &Band) -> String {
+pub(crate) fn band_text(band: &Band) -> String {
     match (band.p5, band.p95) {
         (Some(low), Some(high)) => format!("{}-{}", thousands(low), thousands(high)),
         _ => "-".to_string(),
@@ -101,7 +101,7 @@ fn shown_municipalities(scenario: &Scenario, outcome: &Outcome) -> Vec<usize> {
 }
 
 /// The notes under the table: what `*` on `suspended` means, when it appears, and the column legend.
-fn notes(outcome: &Outcome) -> Vec<String> {
+fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     let mut notes = Vec::new();
     let starred = std::iter::once(&outcome.total)
         .chain(&outcome.municipalities)
@@ -115,6 +115,7 @@ fn notes(outcome: &Outcome) -> Vec<String> {
         "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker"
             .to_string(),
     );
+    notes.extend(range_notes(info, outcome));
     notes
 }
 
@@ -192,7 +193,7 @@ pub fn write_markdown(
         t.caseworkers
     )?;
     writeln!(out)?;
-    for note in notes(outcome) {
+    for note in notes(info, outcome) {
         writeln!(out, "- {}", markdown_text(&note))?;
     }
     Ok(())
@@ -300,7 +301,8 @@ pub fn write(
         t.utilisation * 100.0,
         t.caseworkers
     )?;
-    if outcome.replications > 1 {
+    // An ensemble's bands are among the notes, predictive and dice-only side by side.
+    if outcome.replications > 1 && outcome.total.dice.is_empty() {
         let band = |metric: Metric| {
             outcome
                 .total
@@ -318,8 +320,70 @@ pub fn write(
             band(Metric::OverdueEnd)
         )?;
     }
-    for note in notes(outcome) {
+    for note in notes(info, outcome) {
         writeln!(out, "{note}")?;
     }
     Ok(())
+}
+
+/// The notes on ranges under the table: without draws, that the ranges ran at their central values; with
+/// draws, the predictive and the dice-only bands of the headline figures and the ranges drawn.
+fn range_notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
+    let count = info.ranges.len();
+    if count == 0 {
+        return Vec::new();
+    }
+    let inputs = if count == 1 {
+        "1 input given as a range".to_string()
+    } else {
+        format!("{count} inputs given as ranges")
+    };
+    let Some(draws) = info.draws else {
+        let keys: Vec<&str> = info.ranges.iter().map(|r| r.key.as_str()).collect();
+        return vec![format!(
+            "{inputs} ran at {} central value{} ({}); --draws N runs the ensemble",
+            if count == 1 { "its" } else { "their" },
+            if count == 1 { "" } else { "s" },
+            keys.join(", ")
+        )];
+    };
+    let band = |bands: &[(Metric, crate::summary::Band)], metric: Metric| {
+        bands
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, b)| band_text(b))
+            .unwrap_or_default()
+    };
+    let line = |bands: &[(Metric, crate::summary::Band)]| {
+        format!(
+            "held {}, backlog peak {}, overdue at end {}",
+            band(bands, Metric::Held),
+            band(bands, Metric::BacklogPeak),
+            band(bands, Metric::OverdueEnd)
+        )
+    };
+    let runs = u64::from(draws) * u64::from(outcome.replications);
+    let mut notes = vec![
+        format!(
+            "{inputs}, {draws} draws (Latin hypercube) x {} replication{} with common random numbers: {} runs; the counts are means over all of them",
+            outcome.replications,
+            if outcome.replications == 1 { "" } else { "s" },
+            crate::format::thousands(runs as f64)
+        ),
+        format!(
+            "5%-95% over draws and replications (predictive): {}",
+            line(&outcome.total.bands)
+        ),
+        format!(
+            "5%-95% over replications at the central values (dice only): {}",
+            line(&outcome.total.dice)
+        ),
+    ];
+    for range in &info.ranges {
+        notes.push(format!(
+            "range {}: {}, central {}",
+            range.key, range.range, range.central
+        ));
+    }
+    notes
 }

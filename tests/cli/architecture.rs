@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
-    ("summary", &["summary", "run"]),
+    ("summary", &["summary", "run", "ensemble"]),
     ("sweep and check", &["sweep", "check"]),
     ("report", &["report"]),
     ("cli", &["cli"]),

@@ -22,3 +22,4 @@ mod select;
 mod simulate;
 mod streams;
 mod sweep;
+mod uncertain;
