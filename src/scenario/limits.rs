@@ -5,6 +5,7 @@ use super::model::*;
 use super::raw::RawScenario;
 use super::validate::{Checker, MAX_MUNICIPALITIES, MAX_PERIOD_DAYS, MAX_PERSONS, MAX_RULE_DAYS};
 use super::{Scenario, Sources};
+use crate::engine;
 use crate::error::{InputError, Location, Problem};
 use chrono::NaiveDate;
 
@@ -176,16 +177,15 @@ fn check_len(check: &mut Checker, key: &str, len: usize, max: usize, what: &str)
     }
 }
 
-/// Bytes the engine keeps for each person on benefit: the person (16), up to two events in the agenda (next
-/// meeting and exit, 16 each) and a slot on the free list (4).
-const PERSON_BYTES: f64 = 52.0;
-/// Bytes for each pending meeting: its node (16) and its entry in a deadline bucket (4).
-const PENDING_BYTES: f64 = 20.0;
+/// Bytes the engine keeps for each person on benefit ([`engine::bytes::PER_PERSON`]).
+const PERSON_BYTES: f64 = engine::bytes::PER_PERSON as f64;
+/// Bytes for each pending meeting ([`engine::bytes::PER_PENDING`]).
+const PENDING_BYTES: f64 = engine::bytes::PER_PENDING as f64;
 /// Vectors grow by doubling, so at their largest they may hold twice what they use.
 const GROWTH: f64 = 2.0;
-/// Bytes of the recorded series per municipality x group x day (twelve counts) and per municipality x day.
-const CELL_BYTES: f64 = 48.0;
-const MUNICIPALITY_DAY_BYTES: f64 = 16.0;
+/// Bytes of the recorded series per municipality x group x day and per municipality x day.
+const CELL_BYTES: f64 = engine::bytes::PER_CELL as f64;
+const MUNICIPALITY_DAY_BYTES: f64 = engine::bytes::PER_MUNICIPALITY_DAY as f64;
 /// Memory one run may need unless `--max-memory` says otherwise.
 pub const DEFAULT_MAX_MEMORY: u64 = 4_000_000_000;
 
