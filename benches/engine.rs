@@ -36,7 +36,7 @@ fn workload(scenario: &Scenario) -> Workload {
 }
 
 fn one_run(scenario: &Scenario) -> u64 {
-    let series = Simulation::new(scenario, scenario.seed).run();
+    let series = Simulation::new(scenario, scenario.seed).run().unwrap();
     series.rows.last().map_or(0, |row| u64::from(row.active))
 }
 
@@ -153,7 +153,7 @@ fn sweep10000(c: &mut Criterion) {
 /// Writing daily.csv for the national scenario (one run's series) into a sink: the formatting cost alone.
 fn daily_csv(c: &mut Criterion) {
     let scenario = load("scenarios/dk2020.toml");
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let layout = daily::Layout::new(
         &scenario,
         &series,

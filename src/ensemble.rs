@@ -72,8 +72,7 @@ pub fn run(
             let (d, r) = (k / reps as usize, k as u32 % reps);
             signals::check()?;
             let scenario = &draws.scenarios[d];
-            let series = Simulation::new(scenario, replication_seed(seed, r)).run();
-            signals::check()?;
+            let series = Simulation::new(scenario, replication_seed(seed, r)).run()?;
             crate::progress::announced_run_done();
             Ok(match &views[d] {
                 Some(view) => RunSummary::of(

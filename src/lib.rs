@@ -12,7 +12,7 @@
 //!
 //! ```no_run
 //! let scenario = backlog::scenario::load(std::path::Path::new("scenarios/cph2020.toml")).unwrap();
-//! let series = backlog::engine::Simulation::new(&scenario, scenario.seed).run();
+//! let series = backlog::engine::Simulation::new(&scenario, scenario.seed).run().unwrap();
 //! let total = backlog::summary::summarise(&scenario, &series, backlog::summary::Selection::whole(&series));
 //! assert!(total.books_balance());
 //! println!("peak backlog {} on {:?}", total.backlog_peak, total.backlog_peak_date);

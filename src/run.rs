@@ -28,9 +28,7 @@ where
         .into_par_iter()
         .map(|r| {
             signals::check()?;
-            let series = Simulation::new(scenario, replication_seed(seed, r)).run();
-            // A run stopped by a signal is cut short: never summarised.
-            signals::check()?;
+            let series = Simulation::new(scenario, replication_seed(seed, r)).run()?;
             crate::progress::announced_run_done();
             Ok(f(r, series))
         })

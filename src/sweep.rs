@@ -52,9 +52,10 @@ pub struct Sweep<'a> {
 }
 
 impl Sweep<'_> {
-    fn run_one(&self, scenario: &Scenario, replication: u32) -> RepOutcome {
+    /// One replication of one point; a run stopped by a signal is [`Interrupted`], never counted.
+    fn run_one(&self, scenario: &Scenario, replication: u32) -> Result<RepOutcome, Interrupted> {
         let seed = replication_seed(self.seed, replication);
-        let series = Simulation::new(scenario, seed).run();
+        let series = Simulation::new(scenario, seed).run()?;
         let whole = Selection::whole(&series);
         let metrics = summarise(scenario, &series, whole);
         let target = self.target.map(|target| {
@@ -63,12 +64,12 @@ impl Sweep<'_> {
                 .get(target.condition.metric);
             (value, target.condition.holds(value))
         });
-        RepOutcome {
+        Ok(RepOutcome {
             replication,
             seed,
             reported: REPORTED.map(|metric| metrics.get(metric)),
             target,
-        }
+        })
     }
 
     /// Runs the given points (index in grid order and values for `keys`), all replications each, in parallel;
@@ -92,9 +93,7 @@ impl Sweep<'_> {
                 .into_par_iter()
                 .map(|run| {
                     signals::check()?;
-                    let outcome = self.run_one(&scenarios[run / reps], (run % reps) as u32);
-                    // A run stopped by a signal is cut short: never counted.
-                    signals::check()?;
+                    let outcome = self.run_one(&scenarios[run / reps], (run % reps) as u32)?;
                     progress.run_done();
                     Ok(outcome)
                 })

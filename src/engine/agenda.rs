@@ -20,6 +20,8 @@ pub struct Agenda<T> {
     far: Vec<Vec<(Day, T)>>,
     /// The current block.
     block: usize,
+    /// The day last opened: nothing may be scheduled before it.
+    today: Day,
     /// An emptied day list, given to a day whose list is being read.
     spare: Vec<T>,
     /// Emptied block lists, for blocks that have none yet.
@@ -36,6 +38,7 @@ impl<T> Agenda<T> {
             near: Box::new(std::array::from_fn(|_| Vec::new())),
             far: (0..days.div_ceil(BLOCK)).map(|_| Vec::new()).collect(),
             block: 0,
+            today: 0,
             spare: Vec::new(),
             spare_far: Vec::new(),
         }
@@ -55,11 +58,18 @@ impl<T> Agenda<T> {
         self.far.clear();
         self.far.resize_with(days.div_ceil(BLOCK), Vec::new);
         self.block = 0;
+        self.today = 0;
     }
 
-    /// Adds an event on `day`, which must be in the current block or a later one.
+    /// Adds an event on `day`, which must not be before the day last opened. Scheduling into the past is a bug
+    /// of the engine, never of the input (every event is a meeting falling due on or after the day that schedules
+    /// it): debug builds stop on it, and a release build reads the event today, the nearest day that can still
+    /// be read, rather than a block late or never. A `Result` would put a branch that cannot be taken on every
+    /// caller of the hottest call of the event loop; the clamp is one comparison.
     #[inline(always)]
     pub fn schedule(&mut self, day: Day, event: T) {
+        debug_assert!(day >= self.today, "an event scheduled in the past");
+        let day = day.max(self.today);
         let block = day as usize / BLOCK;
         if block == self.block {
             self.near[day as usize % BLOCK].push(event);
@@ -82,6 +92,8 @@ impl<T> Agenda<T> {
 
     /// Makes `day`'s block the current one, dealing out its events; days must be opened in order, none skipped.
     pub fn open(&mut self, day: Day) {
+        debug_assert!(day >= self.today, "a day opened out of order");
+        self.today = day;
         let block = day as usize / BLOCK;
         if block == self.block {
             return;
@@ -189,6 +201,27 @@ mod tests {
                 .collect();
             assert_eq!(today[split..], causes[..], "day {day}");
         }
+    }
+
+    /// An event for a day already read, in the current block or an earlier one, would wait a block or for ever:
+    /// debug builds refuse it.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "an event scheduled in the past")]
+    fn scheduling_into_the_past_is_refused() {
+        let mut agenda = Agenda::new(3 * BLOCK);
+        agenda.open(5);
+        agenda.schedule(4, 1);
+    }
+
+    /// In a release build such an event is read on the day open, not a block later.
+    #[test]
+    #[cfg(not(debug_assertions))]
+    fn an_event_for_a_past_day_is_read_today() {
+        let mut agenda = Agenda::new(3 * BLOCK);
+        agenda.open(5);
+        agenda.schedule(4, 1);
+        assert_eq!(agenda.take(5), vec![1]);
     }
 
     #[test]

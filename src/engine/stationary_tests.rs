@@ -86,7 +86,9 @@ fn tally(start: &str, warmup_days: u32, seeds: std::ops::Range<u64>) -> Tally {
     };
     for seed in seeds {
         let mut simulation = Simulation::new(&scenario, seed);
-        simulation.run_until(scenario.start.pred_opt().unwrap());
+        simulation
+            .run_until(scenario.start.pred_opt().unwrap())
+            .unwrap();
         // The state at the end of the day before the first reported one.
         let day = simulation.day - 1;
         let jobcentre = &simulation.jobcentres[0];

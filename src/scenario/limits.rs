@@ -230,16 +230,29 @@ fn check_len(check: &mut Checker, key: &str, len: usize, max: usize, what: &str)
     }
 }
 
-/// Bytes the engine keeps for each person on benefit: the person (16), up to two events in the agenda (next
-/// meeting and exit, 16 each) and a slot on the free list (4).
-const PERSON_BYTES: f64 = 52.0;
-/// Bytes for each pending meeting: its node (16) and its entry in a deadline bucket (4).
-const PENDING_BYTES: f64 = 20.0;
+/// The bytes of the engine's state that the estimate counts. The engine checks at compile time that they are the
+/// sizes of its own types (`engine::bytes`), so the estimate cannot drift from the engine it describes, and
+/// this layer, below the engine, need not look up at it.
+pub mod engine_bytes {
+    /// Per person on benefit: the person, their next meeting or place in a run, and two list slots.
+    pub const PER_PERSON: usize = 40;
+    /// Per pending meeting: its entry in a deadline bucket.
+    pub const PER_PENDING: usize = 12;
+    /// Per municipality x group x reported day of the recorded series.
+    pub const PER_CELL: usize = 48;
+    /// Per municipality x reported day of the recorded series.
+    pub const PER_MUNICIPALITY_DAY: usize = 16;
+}
+
+/// Bytes the engine keeps for each person on benefit.
+const PERSON_BYTES: f64 = engine_bytes::PER_PERSON as f64;
+/// Bytes for each pending meeting.
+const PENDING_BYTES: f64 = engine_bytes::PER_PENDING as f64;
 /// Vectors grow by doubling, so at their largest they may hold twice what they use.
 const GROWTH: f64 = 2.0;
-/// Bytes of the recorded series per municipality x group x day (twelve counts) and per municipality x day.
-const CELL_BYTES: f64 = 48.0;
-const MUNICIPALITY_DAY_BYTES: f64 = 16.0;
+/// Bytes of the recorded series per municipality x group x day and per municipality x day.
+const CELL_BYTES: f64 = engine_bytes::PER_CELL as f64;
+const MUNICIPALITY_DAY_BYTES: f64 = engine_bytes::PER_MUNICIPALITY_DAY as f64;
 
 /// What a run of a scenario will need, estimated from the scenario alone before anything is allocated.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -71,7 +71,7 @@ duration = { distribution = "never" }
 meetings = [{ due_day = 0, deadline_day = 7 }, { due_day = 30, deadline_day = 60 }, { due_day = 91, deadline_day = 120 }, { due_day = 150, deadline_day = 182 }]
 "#,
     );
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     // Exactly: what falls due on a day is the arrivals of 0, 30, 91 and 150 days before.
     let arrivals = |day: usize| total(&series, day, |r| r.arrivals);
     for day in 150..series.days {
@@ -98,7 +98,7 @@ fn capacity_below_demand_grows_the_backlog_by_the_difference_each_working_day() 
     // 50 meetings due a day, 30 caseworkers x 1 meeting: the backlog grows by 20 on each working day and by 50
     // on each weekend day.
     let (_dir, scenario) = scenario_from(&daily_meetings(50, 30.0, ""));
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let overdue = |day: usize| total(&series, day, |r| r.overdue);
     for day in 1..series.days {
         let growth = overdue(day) - overdue(day - 1);
@@ -118,7 +118,7 @@ fn suspended_fortnight(action: &str) -> (backlog::scenario::Scenario, Series, us
         "\n[[suspensions]]\nstart = 2021-04-05\nend = 2021-04-18\ncapacity_share = 0\ngroups.g = {{ action = \"{action}\" }}\n"
     );
     let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, &suspension));
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let before = day_index(&series, date("2021-04-04")).unwrap();
     let end = day_index(&series, date("2021-04-18")).unwrap();
     (scenario, series, before, end)
@@ -201,7 +201,7 @@ fn shift_resumes_the_schedule_later_by_the_length_of_the_window() {
     let (_dir, scenario) = scenario_from(&shifted_cohort(
         "[{ due_day = 10, deadline_day = 12 }, { due_day = 40, deadline_day = 45 }]",
     ));
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let due: Vec<(usize, i64)> = (0..series.days)
         .map(|d| (d, total(&series, d, |r| r.due)))
         .filter(|(_, n)| *n > 0)
@@ -217,7 +217,7 @@ fn shift_resumes_the_schedule_later_by_the_length_of_the_window() {
 #[test]
 fn shift_counts_meetings_that_would_have_fallen_due_inside_the_window() {
     let (_dir, scenario) = scenario_from(&shifted_cohort("[{ due_day = 25, deadline_day = 27 }]"));
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     // Spell day 25 is 26 March, inside the dead period (days 20-29): it falls due on day 35 instead, and counts
     // as suspended on 26 March.
     assert_eq!(total(&series, 25, |r| r.suspended), 25);
@@ -270,7 +270,7 @@ groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_
 "#,
     );
     for seed in 0..5 {
-        let series = Simulation::new(&scenario, seed).run();
+        let series = Simulation::new(&scenario, seed).run().unwrap();
         let whole = Selection::whole(&series);
         for selection in [
             whole,
@@ -314,12 +314,27 @@ groups.kh = { action = "catch_up", from = 2020-03-01, to = 2020-08-31, catch_up_
 fn run_until_stops_on_the_given_day() {
     let (_dir, scenario) = scenario_from(&daily_meetings(10, 5.0, ""));
     let mut simulation = Simulation::new(&scenario, 1);
-    simulation.run_until(date("2021-03-03"));
+    simulation.run_until(date("2021-03-03")).unwrap();
     assert_eq!(simulation.today(), date("2021-03-04"));
     // Follow-ups start one day into the spell: 10 meetings fall due on each of 2 and 3 March, and Tuesday 2 and
     // Wednesday 3 March hold 5 each.
     assert_eq!(simulation.levels().pending, 20 - 10);
     assert_eq!(simulation.levels().active, 10);
+}
+
+#[test]
+fn run_until_refuses_a_day_already_passed() {
+    let (_dir, scenario) = scenario_from(&daily_meetings(10, 5.0, ""));
+    let mut simulation = Simulation::new(&scenario, 1);
+    simulation.run_until(date("2021-03-03")).unwrap();
+    // The last day simulated is where the simulation is: nothing to do.
+    simulation.run_until(date("2021-03-03")).unwrap();
+    let error = simulation.run_until(date("2021-03-02")).unwrap_err();
+    assert_eq!(
+        (error.date, error.today),
+        (date("2021-03-02"), date("2021-03-04"))
+    );
+    assert_eq!(simulation.today(), date("2021-03-04"));
 }
 
 /// Three towns with a steady-state stock in one group and aged buckets in the other, a `shift` group, and both
@@ -377,7 +392,7 @@ fn a_municipality_sees_the_same_people_whichever_others_are_in_the_scenario() {
         let (_b, alone) = scenario_from(&towns(MELLEMBY, order));
         let (_c, reordered) = scenario_from(&towns(&[LILLEBY, MELLEMBY].join(", "), order));
         let runs = [(&all, 1), (&alone, 0), (&reordered, 1)]
-            .map(|(scenario, m)| (Simulation::new(scenario, 9).run(), m));
+            .map(|(scenario, m)| (Simulation::new(scenario, 9).run().unwrap(), m));
         let (reference, m) = &runs[1];
         assert!(total(reference, reference.days - 1, |r| r.held) > 0);
         for (series, index) in &runs {
@@ -409,11 +424,11 @@ fn stepping_every_municipality_a_day_at_a_time_gives_the_same_run() {
         &[STORBY, MELLEMBY, LILLEBY].join(", "),
         "earliest_deadline",
     ));
-    let whole = Simulation::new(&scenario, 3).run();
+    let whole = Simulation::new(&scenario, 3).run().unwrap();
     for stop in ["2020-11-01", "2021-01-01", "2021-03-15", "2021-09-29"] {
         let mut simulation = Simulation::new(&scenario, 3);
-        simulation.run_until(date(stop));
-        let series = simulation.run();
+        simulation.run_until(date(stop)).unwrap();
+        let series = simulation.run().unwrap();
         assert_eq!(series.rows, whole.rows, "stepped to {stop}");
         assert_eq!(series.initial, whole.initial, "stepped to {stop}");
         assert_eq!(series.municipality_rows, whole.municipality_rows);
@@ -427,7 +442,7 @@ fn caught_up_fortnight(keys: &str) -> (Series, impl Fn(&str) -> usize) {
         "\n[[suspensions]]\nstart = 2021-04-05\nend = 2021-04-18\ncapacity_share = 0\ngroups.g = {{ action = \"catch_up\", {keys} }}\n"
     );
     let (_dir, scenario) = scenario_from(&daily_meetings(40, 1000.0, &suspension));
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let index = {
         let series = series.clone();
         move |text: &str| day_index(&series, date(text)).unwrap()
@@ -497,7 +512,7 @@ fn one_replication_gives_the_same_series_on_any_number_of_threads() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| Simulation::new(&scenario, 4).run())
+            .install(|| Simulation::new(&scenario, 4).run().unwrap())
     };
     let one = on(1);
     assert!(total(&one, one.days - 1, |r| r.active) > 0);
@@ -536,7 +551,7 @@ meetings = [{ due_day = 0, deadline_day = 0 }]
 followup = { every_days = 1, deadline_days = 0 }
 "#,
     );
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let metrics = summarise(&scenario, &series, Selection::whole(&series));
     assert!(metrics.books_balance(), "{metrics:?}");
     assert_eq!(metrics.owed_kept, metrics.held + metrics.pending_end);
@@ -581,12 +596,12 @@ fn a_run_after_other_runs_on_the_same_thread_is_the_run_on_a_fresh_thread() {
             .build()
             .unwrap()
     };
-    let fresh = one_thread().install(|| Simulation::new(&three, 5).run());
+    let fresh = one_thread().install(|| Simulation::new(&three, 5).run().unwrap());
     let after_others = one_thread().install(|| {
-        Simulation::new(&three, 6).run();
-        Simulation::new(&priority, 5).run();
-        Simulation::new(&three, 7).run();
-        Simulation::new(&three, 5).run()
+        Simulation::new(&three, 6).run().unwrap();
+        Simulation::new(&priority, 5).run().unwrap();
+        Simulation::new(&three, 7).run().unwrap();
+        Simulation::new(&three, 5).run().unwrap()
     });
     assert_eq!(after_others.rows, fresh.rows);
     assert_eq!(after_others.initial, fresh.initial);
@@ -598,7 +613,7 @@ fn the_whole_run_summaries_from_one_pass_are_each_selection_summarised() {
     for order in ["earliest_deadline", "group_priority"] {
         let (_dir, scenario) =
             scenario_from(&towns(&[STORBY, MELLEMBY, LILLEBY].join(", "), order));
-        let series = Simulation::new(&scenario, 8).run();
+        let series = Simulation::new(&scenario, 8).run().unwrap();
         let whole = Selection::whole(&series);
         let (total, municipalities, groups) = backlog::summary::summarise_whole(&scenario, &series);
         assert_eq!(total, summarise(&scenario, &series, whole));

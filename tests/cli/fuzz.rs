@@ -307,7 +307,7 @@ fn check_one(dir: &Path, text: &[u8], tally: &Tally) -> Result<(), TestCaseError
     }
     bump(&tally.simulated);
     let started = Instant::now();
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let took = started.elapsed();
     prop_assert!(took < SIMULATE_LIMIT, "simulating took {took:?}");
     let total = summarise(&scenario, &series, Selection::whole(&series));

@@ -5,7 +5,7 @@ use crate::common::{backlog, fixture};
 use predicates::prelude::*;
 use std::time::{Duration, Instant};
 
-const HUGE_MESSAGE: &str = "a run would need about 13.4 GB of memory at its peak (364,800 persons on benefit and 333,062,400 pending meetings at the largest, in the largest municipality, and 3,648 daily cells), more than the limit of 4.0 GB; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end";
+const HUGE_MESSAGE: &str = "a run would need about 8.0 GB of memory at its peak (364,800 persons on benefit and 333,062,400 pending meetings at the largest, in the largest municipality, and 3,648 daily cells), more than the limit of 4.0 GB; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end";
 
 /// The scenario that grew to 6 GB and aborted is refused at once with exit code 2 under a 2 GB address-space
 /// limit: nothing is allocated for it.
@@ -47,8 +47,8 @@ fn validate_reports_the_estimate_and_refuses_above_the_limit() {
         .assert()
         .success()
         .stdout(
-            predicate::str::ends_with("1 suspension; a run needs about 13.4 GB of memory\n").or(
-                predicate::str::ends_with("0 suspensions; a run needs about 13.4 GB of memory\n"),
+            predicate::str::ends_with("1 suspension; a run needs about 8.0 GB of memory\n").or(
+                predicate::str::ends_with("0 suspensions; a run needs about 8.0 GB of memory\n"),
             ),
         );
     backlog()
@@ -60,8 +60,9 @@ fn validate_reports_the_estimate_and_refuses_above_the_limit() {
 
 /// The estimate's arithmetic, checked by hand for the huge case: 100 a day over 3,648 days never leave, so
 /// 364,800 persons; due meetings: each arrival sees on average half the horizon, 1 + 1,824/2 = 913 meetings
-/// (a follow-up every 2 days over 1,824 days), 364,800 x 913 = 333,062,400; memory 2 x (364,800 x 52 +
-/// 333,062,400 x 20) + 3,648 x 48 + 3,648 x 16 = 13.36 GB.
+/// (a follow-up every 2 days over 1,824 days), 364,800 x 913 = 333,062,400; memory 2 x (364,800 x 40 +
+/// 333,062,400 x 12) + 3,648 x 48 + 3,648 x 16 = 8.02 GB, with the engine's bytes per person and per pending
+/// meeting (`backlog::engine::bytes`).
 #[test]
 fn the_estimate_is_the_documented_arithmetic() {
     let scenario = backlog::scenario::load(&fixture("huge.toml")).unwrap();
@@ -69,7 +70,14 @@ fn the_estimate_is_the_documented_arithmetic() {
     assert_eq!(estimate.days, 3648.0);
     assert_eq!(estimate.peak_persons, 364_800.0);
     assert_eq!(estimate.peak_pending, 333_062_400.0);
-    let memory = 2.0 * (364_800.0 * 52.0 + 333_062_400.0 * 20.0) + 3648.0 * 48.0 + 3648.0 * 16.0;
+    assert_eq!(
+        (
+            backlog::engine::bytes::PER_PERSON,
+            backlog::engine::bytes::PER_PENDING
+        ),
+        (40, 12)
+    );
+    let memory = 2.0 * (364_800.0 * 40.0 + 333_062_400.0 * 12.0) + 3648.0 * 48.0 + 3648.0 * 16.0;
     assert_eq!(estimate.memory, memory);
 }
 

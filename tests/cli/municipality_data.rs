@@ -144,7 +144,7 @@ fn the_surge_shares_out_the_national_rise_exactly() {
 #[test]
 fn a_municipality_without_a_rise_gets_no_surge_inflow() {
     let (_dir, scenario) = load(COLUMNS, &[("m.csv", FILE)]);
-    let series = Simulation::new(&scenario, scenario.seed).run();
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
     let day = |date: chrono::NaiveDate| (date - scenario.start).num_days() as usize;
     let arrivals = |m: usize| -> u32 {
         (day(ymd(2021, 3, 1))..=day(ymd(2021, 4, 30)))

@@ -278,7 +278,7 @@ fn books_balance_for_the_total_each_municipality_and_each_group() {
         .run(&(scenario_spec(), 0..i64::MAX as u64), |(spec, seed)| {
             let text = scenario_text(&spec, seed);
             let (_dir, scenario) = load(&text);
-            let series = Simulation::new(&scenario, seed).run();
+            let series = Simulation::new(&scenario, seed).run().unwrap();
             let whole = Selection::whole(&series);
             balanced("total", &summarise(&scenario, &series, whole))?;
             for m in 0..series.municipalities {
@@ -343,4 +343,64 @@ fn written_results_do_not_depend_on_the_thread_count() {
             },
         )
         .unwrap_or_else(|failure| panic!("{failure}"));
+}
+
+/// The series of `scenario` with seed `seed`, and with every person's meetings scheduled alone (no runs): the
+/// same, row for row. A run's meeting must do exactly what its members' own meetings would.
+fn same_without_runs(
+    scenario: &backlog::scenario::Scenario,
+    seed: u64,
+) -> Result<(), TestCaseError> {
+    let with = Simulation::new(scenario, seed).run().unwrap();
+    let without = Simulation::new(scenario, seed)
+        .without_runs()
+        .run()
+        .unwrap();
+    prop_assert!(
+        with.rows == without.rows,
+        "{}: daily rows differ",
+        scenario.name
+    );
+    prop_assert_eq!(&with.initial, &without.initial);
+    prop_assert_eq!(&with.municipality_rows, &without.municipality_rows);
+    let whole = Selection::whole(&with);
+    prop_assert_eq!(
+        summarise(scenario, &with, whole),
+        summarise(scenario, &without, whole)
+    );
+    Ok(())
+}
+
+#[test]
+fn runs_give_the_same_series_as_every_person_alone() {
+    let config = Config {
+        cases: cases(24),
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new(config)
+        .run(&(scenario_spec(), 0..i64::MAX as u64), |(spec, seed)| {
+            let text = scenario_text(&spec, seed);
+            let (_dir, scenario) = load(&text);
+            same_without_runs(&scenario, seed)
+        })
+        .unwrap_or_else(|failure| panic!("{failure}"));
+}
+
+#[test]
+fn runs_give_the_same_series_as_every_person_alone_on_the_fixtures() {
+    for name in [
+        "small.toml",
+        "rich.toml",
+        "scarce.toml",
+        "three.toml",
+        "long.toml",
+    ] {
+        let scenario = backlog::scenario::load(&crate::common::fixture(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for seed in [scenario.seed, 7] {
+            same_without_runs(&scenario, seed)
+                .unwrap_or_else(|e| panic!("{name}, seed {seed}: {e}"));
+        }
+    }
 }

@@ -1,0 +1,195 @@
+//! A person's state: who they are and which meetings they owe, in 16 bytes, with the rare meeting that does
+//! not fit kept aside ("spilled").
+
+use super::calendar::Day;
+use std::collections::HashMap;
+
+/// 16 bytes, so a person never straddles two cache lines.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Person {
+    pub(super) arrival: Day,
+    /// Counts the persons who had this slot before: a queued meeting of one of them is no longer pending.
+    pub(super) generation: u32,
+    /// The person's pending meetings: bit `b` stands for meeting `first_pending + b` of the group's schedule.
+    /// Bit 0 is set whenever any is (the lowest pending meeting is `first_pending`). A pending meeting that does
+    /// not fit (32 or more meetings after the lowest) is kept in the jobcentre's `spilled` map instead.
+    pub(super) pending: u32,
+    pub(super) first_pending: u16,
+    pub(super) group: u8,
+    /// Whether the person has meetings in `spilled`.
+    pub(super) spilled: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<Person>() == 16);
+
+impl Person {
+    /// Adds meeting `k`, later than every pending one, to the bits; false if it does not fit there.
+    #[inline(always)]
+    pub(super) fn add_pending(&mut self, k: u32) -> bool {
+        if self.pending == 0 {
+            let Ok(first) = u16::try_from(k) else {
+                return false;
+            };
+            self.first_pending = first;
+            self.pending = 1;
+            return true;
+        }
+        let offset = k.wrapping_sub(u32::from(self.first_pending));
+        // Every meeting in the bits fits in a `u16`, so that `first_pending` can move up to any of them.
+        if offset < 32 && k <= u32::from(u16::MAX) {
+            self.pending |= 1 << offset;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The meetings in the bits, lowest first (those in `spilled` are not among them).
+    pub(super) fn meetings_in_bits(&self) -> impl Iterator<Item = u32> {
+        let first = u32::from(self.first_pending);
+        let mut bits = self.pending;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let k = first + bits.trailing_zeros();
+            bits &= bits - 1;
+            Some(k)
+        })
+    }
+
+    /// Removes meeting `k` from the bits; false if it is not there (it was spilled).
+    #[inline(always)]
+    pub(super) fn remove_pending(&mut self, k: u32) -> bool {
+        let offset = k.wrapping_sub(u32::from(self.first_pending));
+        if offset >= 32 || self.pending & (1 << offset) == 0 {
+            return false;
+        }
+        self.pending &= !(1 << offset);
+        if self.pending != 0 {
+            let shift = self.pending.trailing_zeros();
+            self.pending >>= shift;
+            self.first_pending += shift as u16;
+        }
+        true
+    }
+}
+
+/// A pending meeting in a deadline queue or waiting to be released: meeting `meeting` of the schedule of the
+/// person in slot `person`, while the slot's generation is `generation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Pending {
+    pub(super) person: u32,
+    pub(super) generation: u32,
+    pub(super) meeting: u32,
+}
+
+/// Makes meeting `k` pending for the person in slot `index` (in their bits, or in `spilled`), and returns its
+/// queue entry.
+#[inline(always)]
+pub(super) fn make_pending(
+    persons: &mut [Person],
+    spilled: &mut HashMap<u32, Vec<u32>>,
+    index: u32,
+    k: u32,
+) -> Pending {
+    let slot = &mut persons[index as usize];
+    if !slot.add_pending(k) {
+        spill(spilled, slot, index, k);
+    }
+    Pending {
+        person: index,
+        generation: slot.generation,
+        meeting: k,
+    }
+}
+
+/// Keeps pending meeting `k` of the person in slot `index` in `spilled`: it does not fit in the person's bits.
+#[cold]
+#[inline(never)]
+pub(super) fn spill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person, index: u32, k: u32) {
+    person.spilled = true;
+    spilled.entry(index).or_default().push(k);
+}
+
+/// Removes a held meeting that was kept in `spilled` rather than in its person's bits.
+#[cold]
+#[inline(never)]
+pub(super) fn unspill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person, entry: Pending) {
+    let list = spilled.get_mut(&entry.person).expect("a spilled meeting");
+    let at = list
+        .iter()
+        .position(|&k| k == entry.meeting)
+        .expect("a spilled meeting");
+    list.swap_remove(at);
+    if list.is_empty() {
+        spilled.remove(&entry.person);
+        person.spilled = false;
+    }
+}
+
+#[cfg(test)]
+mod pending_tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64;
+    use std::collections::BTreeSet;
+
+    /// The meetings a person's bits and the side map say are pending.
+    fn pending(person: &Person, spilled: &HashMap<u32, Vec<u32>>, index: u32) -> BTreeSet<u32> {
+        let mut set: BTreeSet<u32> = person.meetings_in_bits().collect();
+        assert_eq!(person.spilled, spilled.contains_key(&index));
+        set.extend(spilled.get(&index).into_iter().flatten());
+        set
+    }
+
+    /// Meetings fall due in increasing order and are held in any order, far apart or close together, past the
+    /// largest meeting the bits can name too: the bits and the side map always hold exactly the meetings that
+    /// fell due and were not held, and the lowest pending one is bit 0.
+    #[test]
+    fn a_persons_pending_meetings_are_those_fallen_due_and_not_held() {
+        for seed in 0..200 {
+            let mut rng = Pcg64::seed_from_u64(seed);
+            let index = 7;
+            let mut person = Person {
+                arrival: 0,
+                generation: 0,
+                pending: 0,
+                first_pending: 0,
+                group: 0,
+                spilled: false,
+            };
+            let mut spilled = HashMap::new();
+            let mut reference = BTreeSet::new();
+            let mut next: u32 = if seed % 4 == 0 { 65_500 } else { 0 };
+            for _ in 0..300 {
+                if rng.gen_bool(0.55) {
+                    next += rng.gen_range(1..if seed % 2 == 0 { 3 } else { 40 });
+                    if !person.add_pending(next) {
+                        spill(&mut spilled, &mut person, index, next);
+                    }
+                    reference.insert(next);
+                } else if !reference.is_empty() {
+                    let k = *reference
+                        .iter()
+                        .nth(rng.gen_range(0..reference.len()))
+                        .unwrap();
+                    let entry = Pending {
+                        person: index,
+                        generation: 0,
+                        meeting: k,
+                    };
+                    if !person.remove_pending(k) {
+                        unspill(&mut spilled, &mut person, entry);
+                    }
+                    reference.remove(&k);
+                }
+                assert_eq!(pending(&person, &spilled, index), reference, "seed {seed}");
+                assert!(
+                    person.pending == 0 || person.pending & 1 == 1,
+                    "seed {seed}"
+                );
+            }
+        }
+    }
+}

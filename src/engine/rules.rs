@@ -1,0 +1,223 @@
+//! The rules: what every jobcentre of a run reads and none changes (schedules, staffing by day, durations,
+//! queue sizes), worked out once per run.
+
+use super::calendar::{Calendar, Day};
+use super::plan::{DueAction, GroupPlan};
+use super::sampling::{DurationSampler, StationarySpells};
+use super::stock::{self, StockReference};
+use crate::scenario::{Order, Scenario, StartState};
+use rand::distributions::WeightedIndex;
+
+/// Most deadline days after the horizon the queues keep buckets for (24 bytes each); the rare deadline beyond
+/// waits in order in a heap.
+pub(super) const MAX_QUEUE_DAYS_BEYOND: u64 = 20_000;
+
+/// Per-day capacity inputs shared by all municipalities.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct DayStaffing {
+    pub(super) caseworkers_factor: f64,
+    /// FTE added for the reference population (temporary staff).
+    pub(super) add_caseworkers: f64,
+    /// Statutory meetings one FTE can hold today (0 on closed days).
+    pub(super) meetings_per_fte: f64,
+}
+
+/// What every jobcentre of a run reads and none changes.
+pub(super) struct Rules<'a> {
+    pub(super) scenario: &'a Scenario,
+    pub(super) calendar: Calendar,
+    pub(super) warmup: usize,
+    pub(super) horizon: Day,
+    pub(super) plans: Vec<GroupPlan>,
+    pub(super) durations: Vec<Vec<(Day, DurationSampler)>>,
+    pub(super) staffing: Vec<DayStaffing>,
+    pub(super) class_of_group: Vec<usize>,
+    pub(super) classes: usize,
+    /// One per simulated day, plus one for deadlines beyond the horizon.
+    pub(super) buckets: usize,
+    /// Deadline days the queues keep a bucket for: every deadline a meeting falling due inside the run can
+    /// have, so that later ones (kept in order all the same) are an exception.
+    pub(super) queue_days: usize,
+    /// First day of the first suspension (`Day::MAX` without one): who was on benefit before it.
+    pub(super) suspension_origin: Day,
+    /// Per group with a steady-state initial stock: spell lengths drawn once per run from their own stream, so
+    /// that every municipality samples the same distribution.
+    pub(super) stock_reference: Vec<Option<StockReference>>,
+    /// Per group with an aged initial stock: which age bucket a person falls in.
+    pub(super) stock_buckets: Vec<Option<WeightedIndex<f64>>>,
+    /// Per group, for a stationary start: the spells of the persons present before the first day.
+    pub(super) stationary: Vec<Option<StationarySpells>>,
+    /// Per group with a local surge: its first and last day, and the national inflow the day before it.
+    pub(super) surges: Vec<Option<(Day, Day, f64)>>,
+    /// Whether persons whose meetings fall due together are gathered into runs (always, but in a test that
+    /// compares with every person alone: [`Simulation::without_runs`](super::Simulation::without_runs)).
+    pub(super) runs: bool,
+}
+
+impl<'a> Rules<'a> {
+    pub(super) fn new(scenario: &'a Scenario, seed: u64) -> Self {
+        let warmup = scenario.warmup_days as usize;
+        let days = warmup + scenario.period_days();
+        let calendar = Calendar::new(
+            scenario.sim_start(),
+            days,
+            scenario.holidays,
+            &scenario.closed_days,
+        );
+        let groups = scenario.groups.len();
+        let plans: Vec<GroupPlan> = (0..groups)
+            .map(|g| GroupPlan::new(scenario, g, &calendar))
+            .collect();
+        let durations = scenario
+            .groups
+            .iter()
+            .map(|group| {
+                let mut list = vec![(Day::MIN, DurationSampler::new(&group.duration.base))];
+                list.extend(
+                    group
+                        .duration
+                        .changes
+                        .iter()
+                        .map(|(date, d)| (calendar.day(*date), DurationSampler::new(d))),
+                );
+                list
+            })
+            .collect();
+        let staffing = (0..days as Day)
+            .map(|day| day_staffing(scenario, &calendar, day))
+            .collect();
+        let (class_of_group, classes) = match scenario.order {
+            Order::EarliestDeadline => (vec![0; groups], 1),
+            Order::GroupPriority => {
+                let mut priorities: Vec<u32> = scenario.groups.iter().map(|g| g.priority).collect();
+                priorities.sort();
+                priorities.dedup();
+                let classes = scenario
+                    .groups
+                    .iter()
+                    .map(|g| priorities.binary_search(&g.priority).unwrap_or(0))
+                    .collect();
+                (classes, priorities.len())
+            }
+        };
+        let surges = scenario
+            .groups
+            .iter()
+            .map(|group| {
+                let (from, to) = group.surge?;
+                let before = from.pred_opt().unwrap_or(from);
+                Some((
+                    calendar.day(from),
+                    calendar.day(to),
+                    *group.inflow_per_day.at(before),
+                ))
+            })
+            .collect();
+        let suspension_origin = scenario
+            .suspensions
+            .iter()
+            .map(|s| calendar.day(s.start))
+            .min()
+            .unwrap_or(Day::MAX);
+        let mut rules = Rules {
+            scenario,
+            horizon: calendar.len() as Day,
+            calendar,
+            warmup,
+            plans,
+            durations,
+            staffing,
+            class_of_group,
+            classes,
+            buckets: days + 1,
+            queue_days: 0,
+            suspension_origin,
+            stock_reference: Vec::new(),
+            stock_buckets: Vec::new(),
+            stationary: Vec::new(),
+            surges,
+            runs: true,
+        };
+        let longest_wait = rules.plans.iter().map(GroupPlan::longest_wait).max();
+        let catch_up_by = rules
+            .plans
+            .iter()
+            .flat_map(|plan| &plan.action)
+            .filter_map(|action| match action {
+                DueAction::CatchUp(catch_up) => Some(catch_up.by),
+                _ => None,
+            })
+            .max();
+        rules.queue_days = (days as u64 + longest_wait.unwrap_or(0) as u64 + 1)
+            .max(catch_up_by.map_or(0, |by| by.max(0) as u64 + 1))
+            .min(days as u64 + MAX_QUEUE_DAYS_BEYOND) as usize;
+        if scenario.start_state == StartState::Stationary {
+            rules.stationary = scenario
+                .groups
+                .iter()
+                .map(|group| StationarySpells::new(&group.duration.base))
+                .collect();
+            return rules;
+        }
+        (rules.stock_reference, rules.stock_buckets) = stock::tables(&rules, seed);
+        rules
+    }
+
+    pub(super) fn groups(&self) -> usize {
+        self.plans.len()
+    }
+
+    pub(super) fn duration_sampler(&self, group: usize, day: Day) -> DurationSampler {
+        let list = &self.durations[group];
+        list.iter()
+            .rev()
+            .find(|(from, _)| *from <= day)
+            .map_or(list[0].1, |(_, s)| *s)
+    }
+
+    pub(super) fn bucket(&self, deadline: Day) -> usize {
+        (deadline.max(0) as usize).min(self.buckets - 1)
+    }
+
+    /// Caseworkers and meeting capacity of municipality `m` on `day`.
+    pub(super) fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
+        let staffing = self.staffing[day as usize];
+        let municipality = &self.scenario.municipalities[m];
+        let caseworkers = municipality.caseworkers * staffing.caseworkers_factor
+            + municipality.reference_share * staffing.add_caseworkers;
+        (caseworkers, caseworkers * staffing.meetings_per_fte)
+    }
+}
+
+pub(super) fn day_staffing(scenario: &Scenario, calendar: &Calendar, day: Day) -> DayStaffing {
+    let date = calendar.date(day);
+    let level = scenario.staffing.level.at(date);
+    if !calendar.is_working(day) {
+        return DayStaffing {
+            caseworkers_factor: level.caseworkers_factor,
+            add_caseworkers: level.add_caseworkers,
+            meetings_per_fte: 0.0,
+        };
+    }
+    let mut per_fte = level.meetings_per_fte();
+    if let Some(suspension) = scenario
+        .suspensions
+        .iter()
+        .find(|s| s.start <= date && date <= s.end)
+    {
+        per_fte = if suspension.phone_counts {
+            // Phone and video meetings count: the open share of capacity is held entirely by phone.
+            level.meetings_per_caseworker_day / level.phone_time * suspension.capacity_share
+        } else {
+            per_fte * suspension.capacity_share
+        };
+    }
+    if let Some(cap) = scenario.staffing.max_meetings_per_caseworker_day {
+        per_fte = per_fte.min(cap);
+    }
+    DayStaffing {
+        caseworkers_factor: level.caseworkers_factor,
+        add_caseworkers: level.add_caseworkers,
+        meetings_per_fte: per_fte,
+    }
+}

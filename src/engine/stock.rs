@@ -1,0 +1,217 @@
+//! The initial stock: the persons on benefit before the first day, drawn from a reference distribution or
+//! from the stationary state, and gathered into runs by the days their meetings fall due.
+
+use super::calendar::Day;
+use super::event::Event;
+use super::jobcentre::{first_meeting, Jobcentre};
+use super::metrics::MunicipalitySeries;
+use super::rules::Rules;
+use super::runs::Member;
+use super::sampling::DurationSampler;
+use super::stream_seed;
+use crate::scenario::InitialAge;
+use rand::distributions::WeightedIndex;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Poisson};
+use rand_pcg::Pcg64;
+
+/// Spell lengths drawn per group to approximate the length-biased distribution of a steady-state stock.
+pub(super) const STOCK_REFERENCE_DRAWS: usize = 4096;
+/// How many days before the first a person of the initial stock not yet in their follow-ups may have arrived
+/// and still be gathered into a run by day of arrival.
+pub(super) const MAX_STOCK_RUN_AGE: usize = 4096;
+/// The key of the random stream that draws those reference spells (municipality streams are keyed by code).
+pub(super) const STOCK_REFERENCE_STREAM: u64 = u64::MAX;
+
+/// Spell lengths of a group and an index that picks one in proportion to its length.
+pub(super) struct StockReference {
+    pub(super) spells: Vec<u32>,
+    pub(super) length_biased: WeightedIndex<f64>,
+}
+
+/// Per group: the reference spells of a steady-state initial stock, drawn from their own stream, and the
+/// index of age buckets of an aged one.
+pub(super) fn tables(
+    rules: &Rules,
+    seed: u64,
+) -> (Vec<Option<StockReference>>, Vec<Option<WeightedIndex<f64>>>) {
+    let scenario = rules.scenario;
+    let groups = rules.groups();
+    let mut rng = Pcg64::seed_from_u64(stream_seed(seed, STOCK_REFERENCE_STREAM));
+    let stock_reference = (0..groups)
+        .map(|g| {
+            let group = &scenario.groups[g];
+            let stocked = scenario
+                .municipalities
+                .iter()
+                .any(|m| m.initial_stock[g] > 0.0);
+            if !stocked || group.initial_age != InitialAge::SteadyState {
+                return None;
+            }
+            let sampler = rules.duration_sampler(g, 0);
+            let spells: Vec<u32> = (0..STOCK_REFERENCE_DRAWS)
+                .map(|_| sampler.sample(&mut rng).unwrap_or(365))
+                .collect();
+            let length_biased = WeightedIndex::new(spells.iter().map(|&d| f64::from(d))).ok()?;
+            Some(StockReference {
+                spells,
+                length_biased,
+            })
+        })
+        .collect();
+    let stock_buckets = scenario
+        .groups
+        .iter()
+        .map(|group| match &group.initial_age {
+            InitialAge::Buckets(buckets) => {
+                WeightedIndex::new(buckets.iter().map(|(_, share)| *share)).ok()
+            }
+            InitialAge::SteadyState => None,
+        })
+        .collect();
+    (stock_reference, stock_buckets)
+}
+
+impl Jobcentre {
+    pub(super) fn seed_initial_stock(&mut self, rules: &Rules, series: &mut MunicipalitySeries) {
+        if !rules.stationary.is_empty() {
+            self.seed_stationary(rules, series);
+            return;
+        }
+        let m = self.municipality;
+        for g in 0..rules.groups() {
+            let group = &rules.scenario.groups[g];
+            if rules.scenario.municipalities[m].initial_stock[g] <= 0.0 {
+                continue;
+            }
+            let sampler = rules.duration_sampler(g, 0);
+            let buckets = match &group.initial_age {
+                InitialAge::Buckets(b) => b.as_slice(),
+                InitialAge::SteadyState => &[],
+            };
+            let expected = rules.scenario.municipalities[m].initial_stock[g];
+            let count = expected.floor() as u64 + u64::from(self.rng.gen_bool(expected.fract()));
+            for _ in 0..count {
+                let (age, remaining) = match (&rules.stock_reference[g], &rules.stock_buckets[g]) {
+                    // Steady state: a stock member sits in a spell drawn length-biased, at a uniform point of it.
+                    (Some(reference), _) => {
+                        let spell = reference.spells[reference.length_biased.sample(&mut self.rng)];
+                        let age = self.rng.gen_range(0..spell);
+                        let remaining = match sampler {
+                            DurationSampler::Never => None,
+                            _ => Some(spell - age),
+                        };
+                        (age, remaining)
+                    }
+                    (None, Some(index)) => {
+                        let bucket = index.sample(&mut self.rng);
+                        let low = if bucket == 0 {
+                            0
+                        } else {
+                            buckets[bucket - 1].0
+                        };
+                        let age = self.rng.gen_range(low..buckets[bucket].0);
+                        (age, sampler.sample(&mut self.rng))
+                    }
+                    (None, None) => (0, sampler.sample(&mut self.rng)),
+                };
+                let member = self.add_person(rules, series, g, -(age as Day), remaining, 0);
+                self.schedule_stock_member(rules, g, -(age as Day), member);
+            }
+            self.schedule_in_step(g);
+        }
+    }
+
+    /// The persons on benefit at the end of the day before the first, drawn from the stationary state of each
+    /// group's first-day inflow and duration ([`StationarySpells`]): a person present arrived `age + 1` days
+    /// before day 0 on a spell of `spell` whole days, `age` uniform in `0..spell`, and leaves on day
+    /// `spell - 1 - age`. Their next meetings follow from their arrival, as for anyone.
+    pub(super) fn seed_stationary(&mut self, rules: &Rules, series: &mut MunicipalitySeries) {
+        for g in 0..rules.groups() {
+            let Some(spells) = &rules.stationary[g] else {
+                continue;
+            };
+            let lambda = self.inflow_rate(rules, g, 0) * spells.candidates_per_inflow();
+            let candidates = match Poisson::new(lambda) {
+                Ok(poisson) if lambda > 0.0 => poisson.sample(&mut self.rng) as u64,
+                _ => 0,
+            };
+            for _ in 0..candidates {
+                if let Some(spell) = spells.candidate(&mut self.rng) {
+                    let age = self.rng.gen_range(0..spell);
+                    let arrival = -1 - age as Day;
+                    let member =
+                        self.add_person(rules, series, g, arrival, Some(spell - 1 - age), 0);
+                    self.schedule_stock_member(rules, g, arrival, member);
+                }
+            }
+            self.schedule_in_step(g);
+        }
+    }
+
+    /// Gathers a person of the initial stock of group `g` into a run: one past their fixed meetings into the
+    /// run of those whose follow-ups are in step with theirs, anyone else into that of those who arrived on
+    /// the same day ([`schedule_in_step`](Self::schedule_in_step) schedules the runs). Someone who arrived
+    /// more than [`MAX_STOCK_RUN_AGE`] days before has their first meeting scheduled at once.
+    pub(super) fn schedule_stock_member(
+        &mut self,
+        rules: &Rules,
+        g: usize,
+        arrival: Day,
+        member: Member,
+    ) {
+        let plan = &rules.plans[g];
+        let Some((k, due)) = first_meeting(rules, plan, arrival, 0) else {
+            return;
+        };
+        if due >= member.exit {
+            return;
+        }
+        // Follow-ups in step: the same spell-clock day now, so the same days and deadlines from now on. Whether
+        // they were on benefit before the suspension must agree too, as it is counted once for a whole run.
+        let (due_offset, _) = plan.schedule.offsets(k).expect("a scheduled meeting");
+        let phase = plan.clock_origin(arrival) + i64::from(due_offset);
+        let existing = usize::from(arrival < rules.suspension_origin);
+        // A table of runs by phase of the follow-ups, or else by day of arrival (before the first day).
+        let at = match plan.schedule.followup_every(k) {
+            Some(every) if (0..i64::from(every)).contains(&phase) => phase as usize * 2 + existing,
+            _ => {
+                let age = (-1 - arrival) as usize;
+                if age >= MAX_STOCK_RUN_AGE {
+                    self.agenda.schedule(due, Event::alone(member, k));
+                    return;
+                }
+                2 * plan.schedule.followup_interval() as usize + age
+            }
+        };
+        if self.in_step.len() <= at {
+            self.in_step.resize(at + 1, None);
+        }
+        let (run, first_k, _) = match self.in_step[at] {
+            Some(found) => found,
+            None => {
+                let run = self.new_run();
+                self.runs[run as usize].arrival = arrival;
+                self.in_step[at] = Some((run, k, due));
+                (run, k, due)
+            }
+        };
+        self.runs[run as usize].members.push(Member {
+            skew: k.wrapping_sub(first_k),
+            ..member
+        });
+    }
+
+    /// Schedules the runs of stock members of group `g`: those with follow-ups in step, earliest first, then
+    /// those by day of arrival, latest first.
+    pub(super) fn schedule_in_step(&mut self, g: usize) {
+        for at in 0..self.in_step.len() {
+            let Some((run, k, due)) = self.in_step[at].take() else {
+                continue;
+            };
+            let arrival = self.runs[run as usize].arrival;
+            let members = std::mem::take(&mut self.runs[run as usize].members);
+            self.schedule_members(run, g, arrival, k, due, members);
+        }
+    }
+}
