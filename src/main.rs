@@ -54,8 +54,8 @@ mod stdout_closed_at_start {
     static CLOSED: AtomicBool = AtomicBool::new(false);
 
     extern "C" fn record() {
-        // SAFETY: F_GETFD on a descriptor number only reads the descriptor table.
-        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+        // F_GETFD fails (EBADF) exactly when descriptor 1 is not open.
+        if rustix::io::fcntl_getfd(rustix::stdio::stdout()).is_err() {
             CLOSED.store(true, Ordering::Relaxed);
         }
     }

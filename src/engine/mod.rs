@@ -53,13 +53,24 @@ use chrono::NaiveDate;
 use spare::Lent;
 
 /// [`Simulation::run_until`] was asked to stop at the end of a day it has already simulated past.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("cannot simulate until {date}: the simulation is already at {today}")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlreadyPast {
     pub date: NaiveDate,
     /// The next day the simulation would simulate.
     pub today: NaiveDate,
 }
+
+impl std::fmt::Display for AlreadyPast {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot simulate until {}: the simulation is already at {}",
+            self.date, self.today
+        )
+    }
+}
+
+impl std::error::Error for AlreadyPast {}
 
 /// Bytes of the engine's state, from the sizes of its types: what the memory estimate made before a run
 /// (`crate::scenario::engine_bytes`) counts; checked equal at compile time.

@@ -128,7 +128,8 @@ impl Walk<'_> {
             if let Err(error) = std::fs::metadata(&parent_path) {
                 // ELOOP: symbolic links that point at each other (or too long a chain of them).
                 #[cfg(unix)]
-                let symlink_loop = error.raw_os_error() == Some(libc::ELOOP);
+                let symlink_loop =
+                    error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error());
                 #[cfg(not(unix))]
                 let symlink_loop = false;
                 let message = if symlink_loop {

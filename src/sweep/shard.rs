@@ -10,8 +10,8 @@
 
 use super::grid::{Grid, Value, MAX_POINTS};
 use super::output::{
-    self, Header, Row, Search, SweepFormat, TargetHeader, TargetOutcome, IDENTITY_COLUMNS,
-    REPORTED, TARGET_COLUMNS,
+    Header, Row, Search, SweepFormat, TargetHeader, TargetOutcome, IDENTITY_COLUMNS, REPORTED,
+    TARGET_COLUMNS,
 };
 use crate::error::InputError;
 use crate::summary::Band;
@@ -561,14 +561,4 @@ pub fn merge(paths: &[PathBuf]) -> Result<(SweepFormat, Header, Vec<Row>), Input
     let mut rows: Vec<Row> = files.into_iter().flat_map(|f| f.rows).collect();
     rows.sort_by_key(|r| r.index);
     Ok((format, header, rows))
-}
-
-/// Writes merged rows as the unsharded run would.
-pub fn write_merged(
-    out: &mut dyn Write,
-    format: SweepFormat,
-    header: &Header,
-    rows: &[Row],
-) -> io::Result<()> {
-    output::write(out, format, header, rows)
 }

