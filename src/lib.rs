@@ -27,6 +27,7 @@ pub mod metric;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod signals;
 pub mod streams;
 pub mod summary;
