@@ -2,8 +2,10 @@
 //!
 //! With `f(A)`, `f(B)` and `f(A_B^(i))` the values on the design's blocks (`N` each) and `V` the variance of
 //! the `2N` values of `f(A)` and `f(B)` together:
-//! - first order (Saltelli et al. 2010, table 2 (b)): `S_i = mean_j f(B)_j (f(A_B^(i))_j - f(A)_j) / V`, the
-//!   share of the variance that input `i` explains alone;
+//! - first order (Saltelli et al. 2010, table 2 (b)): `S_i = mean_j (f(B)_j - m) (f(A_B^(i))_j - f(A)_j) / V`,
+//!   the share of the variance that input `i` explains alone. `m` is the mean of the same `2N` values: the
+//!   estimator is unbiased with any constant there (the mean of `f(A_B^(i)) - f(A)` is 0), and with the mean it
+//!   no longer grows noisy when the metric's level is large against its spread (a backlog of 10,000 +- 500);
 //! - total order (Jansen 1999): `ST_i = mean_j (f(A)_j - f(A_B^(i))_j)^2 / (2 V)`, its share with all its
 //!   interactions.
 //!
@@ -145,7 +147,7 @@ impl Sample<'_> {
                 let (mut first, mut total) = (0.0, 0.0);
                 for &j in rows {
                     let step = mixed[j] - self.a[j];
-                    first += self.b[j] * step;
+                    first += (self.b[j] - mean) * step;
                     total += step * step;
                 }
                 (first / count / variance, total / (2.0 * count) / variance)
@@ -200,7 +202,7 @@ mod tests {
         blocks[2..]
             .iter()
             .map(|mixed| {
-                let first = se((0..n).map(|j| b[j] * (mixed[j] - a[j])).collect());
+                let first = se((0..n).map(|j| (b[j] - mean) * (mixed[j] - a[j])).collect());
                 let total = se((0..n).map(|j| (a[j] - mixed[j]).powi(2) / 2.0).collect());
                 (first, total)
             })

@@ -11,7 +11,6 @@ use super::{
 };
 use super::{BLUE, VERMILLION};
 use crate::commands::Output;
-use plotters::coord::ranged1d::SegmentValue;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -100,33 +99,41 @@ fn tornado_panel(area: &DrawingArea<SVGBackend, Shift>, chart: &TornadoChart) ->
         .max()
         .unwrap_or(0)
         + 24;
-    // Bar `i` (from the top) sits in segment `count - 1 - i`.
-    let row = |i: usize| count - 1 - i as i32;
+    // Bar `i` (from the top) fills the band from `count - i - 1` to `count - i`.
+    let top = |i: usize| f64::from(count) - i as f64;
     let mut plot = ChartBuilder::on(area)
         .margin(16)
         .margin_top(30)
         .margin_right(28)
         .x_label_area_size(44)
         .y_label_area_size(label_width.clamp(80, WIDTH as i32 / 3))
-        .build_cartesian_2d((min - pad)..(max + pad), (0..count).into_segmented())?;
-    let label_of = |value: &SegmentValue<i32>| match value {
-        SegmentValue::CenterOf(segment) | SegmentValue::Exact(segment)
-            if (0..count).contains(segment) =>
-        {
-            bars[(count - 1 - segment) as usize].label.clone()
-        }
-        _ => String::new(),
+        .build_cartesian_2d((min - pad)..(max + pad), 0.0..f64::from(count))?;
+    // Whole numbers on a wide axis, decimals on a narrow one (shares, ratios).
+    let places = if span >= 20.0 {
+        0
+    } else if span >= 0.2 {
+        2
+    } else {
+        4
     };
+    let tick = |x: &f64| format!("{x:.places$}");
     plot.configure_mesh()
         .light_line_style(TRANSPARENT)
         .bold_line_style(BLACK.mix(0.08))
         .disable_y_mesh()
-        .y_labels(bars.len())
-        .y_label_formatter(&label_of)
+        .y_labels(0)
+        .x_label_formatter(&tick)
         .x_desc(chart.metric)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 14))
         .draw()?;
+    // The inputs' names, in the label area left of the axis.
+    let name_style =
+        TextStyle::from((FONT, 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
+    plot.draw_series(bars.iter().enumerate().map(|(i, bar)| {
+        EmptyElement::at((min - pad, top(i) - 0.5))
+            + Text::new(bar.label.clone(), (-10, 0), name_style.clone())
+    }))?;
     let central = chart.central;
     // Each bar's two parts, the longer first so that the shorter stays visible when both ends lie on the same
     // side of the centre.
@@ -138,10 +145,7 @@ fn tornado_panel(area: &DrawingArea<SVGBackend, Shift>, chart: &TornadoChart) ->
         }
         for (end, color) in two {
             let mut rectangle = Rectangle::new(
-                [
-                    (central, SegmentValue::Exact(row(i))),
-                    (end, SegmentValue::Exact(row(i) + 1)),
-                ],
+                [(central, top(i) - 1.0), (end, top(i))],
                 color.mix(0.85).filled(),
             );
             rectangle.set_margin(7, 7, 0, 0);
@@ -162,25 +166,22 @@ fn tornado_panel(area: &DrawingArea<SVGBackend, Shift>, chart: &TornadoChart) ->
             ((bar.high, &bar.high_text), (bar.low, &bar.low_text))
         };
         let at = |x: f64| (x.min(central), x.max(central));
-        let y = SegmentValue::CenterOf(row(i));
+        let y = top(i) - 0.5;
         [
-            EmptyElement::at((at(left.0).0, y.clone()))
+            EmptyElement::at((at(left.0).0, y))
                 + Text::new(left.1.clone(), (-6, 0), label_style(HPos::Right)),
             EmptyElement::at((at(right.0).1, y))
                 + Text::new(right.1.clone(), (6, 0), label_style(HPos::Left)),
         ]
     }))?;
     plot.draw_series(std::iter::once(PathElement::new(
-        [
-            (central, SegmentValue::Exact(0)),
-            (central, SegmentValue::Exact(count)),
-        ],
+        [(central, 0.0), (central, f64::from(count))],
         BLACK.stroke_width(2),
     )))?;
     let top = TextStyle::from((FONT, 14).into_font().style(FontStyle::Bold))
         .pos(Pos::new(HPos::Center, VPos::Bottom));
     plot.draw_series(std::iter::once(
-        EmptyElement::at((central, SegmentValue::Exact(count)))
+        EmptyElement::at((central, f64::from(count)))
             + Text::new(chart.central_label.to_string(), (0, -4), top),
     ))?;
     Ok(())
