@@ -129,6 +129,11 @@ pub struct SimulateArgs {
     /// over the municipalities given. The run itself is the whole scenario's.
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
+    /// Run the ensemble of the inputs given as ranges: N draws of them (a Latin hypercube seeded by the seed),
+    /// each run --reps times; the bands become predictive, with the dice-only bands beside them, and --out
+    /// also writes draws.csv (docs/scenario.md, docs/outputs.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::uncertain::MAX_DRAWS as i64))]
+    pub draws: Option<u32>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

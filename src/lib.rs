@@ -32,3 +32,4 @@ pub mod signals;
 pub mod streams;
 pub mod summary;
 pub mod sweep;
+pub mod uncertain;

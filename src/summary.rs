@@ -488,6 +488,9 @@ pub fn band(values: impl IntoIterator<Item = Option<f64>>) -> Band {
 pub struct Aggregate {
     pub mean: Metrics,
     pub bands: Vec<(Metric, Band)>,
+    /// For an ensemble (`--draws`), the dice-only bands beside the predictive `bands`: over replications at
+    /// the inputs' central values (crate::uncertain::ensemble). Empty otherwise.
+    pub dice: Vec<(Metric, Band)>,
 }
 
 pub fn aggregate(runs: &[Metrics]) -> Aggregate {
@@ -516,7 +519,11 @@ pub fn aggregate(runs: &[Metrics]) -> Aggregate {
     for &(metric, band) in &bands {
         mean.set(metric, band.mean);
     }
-    Aggregate { mean, bands }
+    Aggregate {
+        mean,
+        bands,
+        dice: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -6,27 +6,41 @@ use crate::report::run_record::{DailyOptions, RunRecord};
 use crate::report::{self, Format, ScenarioInfo};
 use crate::run;
 use crate::scenario;
+use crate::uncertain;
 use std::io::Write;
 
 /// Every file `simulate --out DIR` may write; DIR may hold nothing else.
-pub const OUT_FILES: [&str; 7] = [
+pub const OUT_FILES: [&str; 8] = [
     "summary.json",
     "municipalities.csv",
     "groups.csv",
     "daily.csv",
     "capacity.csv",
     "daily_bands.csv",
+    "draws.csv",
     "run.json",
 ];
 
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
-    let scenario = scenario::load_with(&args.scenario, &super::overrides(&args.overrides)?)?;
+    let overrides = super::overrides(&args.overrides)?;
+    let space = uncertain::Space::of(&scenario::Base::read(&args.scenario)?, &overrides)?;
+    let scenario = space.build_central()?;
+    if args.draws.is_some() && space.is_empty() {
+        return Err(InputError::argument(
+            "--draws",
+            format!(
+                "{} gives no input as a range; write one as {{ low = 0.4, high = 0.8 }} (docs/scenario.md)",
+                args.scenario.display()
+            ),
+        )
+        .into());
+    }
     let reps = args.run.reps.unwrap_or(scenario.replications);
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
     let daily = daily_options(&args);
-    let files = output_files(daily.as_ref());
+    let files = output_files(daily.as_ref(), args.draws.is_some());
     // Fail on a bad output path now, not after the run.
     let out = args
         .out
@@ -53,7 +67,8 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let bands = daily.as_ref().filter(|d| d.bands);
     // The bands are taken over the municipalities shown.
     let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
-    let threads = super::plan("simulate", &[(&scenario, u64::from(reps))], &args.run)?;
+    let runs = u64::from(reps) * (1 + u64::from(args.draws.unwrap_or(0)));
+    let threads = super::plan("simulate", &[(&scenario, runs)], &args.run)?;
     let (outcome, extracts) = super::with_threads(threads, || {
         run::simulate_showing_and(&scenario, view.as_ref(), seed, reps, keep_series, |whole| {
             if bands.is_none() && args.xlsx.is_none() {
@@ -77,11 +92,29 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         })
     })??;
     let (levels, total_levels): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
+    // With --draws the outcome becomes the ensemble's; the daily files and charts stay the central values'.
+    let (outcome, ensemble) = match args.draws {
+        None => (outcome, None),
+        Some(n) => {
+            let codes = &args.municipalities;
+            let (draws, ensemble) = super::with_threads(threads, || {
+                let draws = uncertain::ensemble::Draws::new(&space, seed, n)?;
+                let ensemble = uncertain::ensemble::run(&draws, codes, seed, reps, outcome)??;
+                Ok::<_, anyhow::Error>((draws, ensemble))
+            })??;
+            (ensemble.outcome, Some((draws, ensemble.draw_totals)))
+        }
+    };
     // Everything below reports the municipalities shown.
     let scenario = view.map_or(scenario, |view| view.scenario);
-    let info = ScenarioInfo::new(&scenario, seed, reps).showing(&args.municipalities);
+    let mut info = ScenarioInfo::new(&scenario, seed, reps).showing(&args.municipalities);
+    info.ranges = uncertain::report::ranges(&space);
+    info.draws = args.draws;
     if let Some(out) = &out {
-        write_directory(out, &args, &scenario, &info, &outcome, levels)?;
+        let draws = ensemble
+            .as_ref()
+            .map(|(draws, totals)| (&space, draws, &totals[..]));
+        write_directory(out, &args, &scenario, &info, &outcome, levels, draws)?;
     }
     if let (Some(plot), Some(series)) = (&plot, &outcome.first) {
         let options = report::plot::SeriesOptions {
@@ -118,7 +151,7 @@ fn daily_options(args: &SimulateArgs) -> Option<DailyOptions> {
 }
 
 /// The files `--out DIR` holds, in the order they are written.
-fn output_files(daily: Option<&DailyOptions>) -> Vec<&'static str> {
+fn output_files(daily: Option<&DailyOptions>, draws: bool) -> Vec<&'static str> {
     let mut files = vec!["summary.json", "municipalities.csv", "groups.csv"];
     if let Some(daily) = daily {
         files.push("daily.csv");
@@ -129,9 +162,19 @@ fn output_files(daily: Option<&DailyOptions>) -> Vec<&'static str> {
             files.push("daily_bands.csv");
         }
     }
+    if draws {
+        files.push("draws.csv");
+    }
     files.push("run.json");
     files
 }
+
+/// An ensemble's inputs, draws and each draw's total, for draws.csv.
+type DrawsFile<'a> = (
+    &'a uncertain::Space,
+    &'a uncertain::ensemble::Draws,
+    &'a [crate::summary::Metrics],
+);
 
 /// Writes every file of `--out DIR` as one transaction; `levels` are the daily bands' levels of each
 /// replication, if asked for.
@@ -142,9 +185,10 @@ fn write_directory(
     info: &ScenarioInfo,
     outcome: &run::Outcome,
     levels: Vec<Option<Vec<[u32; 2]>>>,
+    draws: Option<DrawsFile>,
 ) -> anyhow::Result<()> {
     let daily = daily_options(args);
-    let files = output_files(daily.as_ref());
+    let files = output_files(daily.as_ref(), draws.is_some());
     let run = out.begin()?;
     run.write("summary.json", |w| {
         report::json::write(w, scenario, info, outcome)
@@ -170,12 +214,20 @@ fn write_directory(
             })?;
         }
     }
+    if let Some((space, draws, totals)) = draws {
+        run.write("draws.csv", |w| {
+            uncertain::ensemble::write_draws(w, space, draws, totals)
+        })?;
+    }
     let mut overrides = serde_json::Map::new();
     if let Some(seed) = args.run.seed {
         overrides.insert("seed".into(), seed.into());
     }
     if let Some(reps) = args.run.reps {
         overrides.insert("replications".into(), reps.into());
+    }
+    if let Some(draws) = args.draws {
+        overrides.insert("draws".into(), draws.into());
     }
     if !info.set.is_empty() {
         overrides.insert("set".into(), info.set.clone().into());

@@ -75,30 +75,36 @@ impl Serialize for BandsFields<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         // A map keeps the last of equal keys.
-        let mut bands: Vec<(&str, &Band)> = self
+        let mut bands: Vec<(&str, &Band, Option<&Band>)> = self
             .0
             .bands
             .iter()
+            .enumerate()
             .rev()
-            .map(|(metric, band)| (metric.name(), band))
+            .map(|(i, (metric, band))| (metric.name(), band, self.0.dice.get(i).map(|(_, d)| d)))
             .collect();
-        bands.sort_by_key(|&(name, _)| name);
-        bands.dedup_by_key(|&mut (name, _)| name);
+        bands.sort_by_key(|&(name, _, _)| name);
+        bands.dedup_by_key(|&mut (name, _, _)| name);
         let mut map = serializer.serialize_map(Some(bands.len()))?;
-        for (name, band) in bands {
-            map.serialize_entry(name, &BandFields(band))?;
+        for (name, band, dice) in bands {
+            map.serialize_entry(name, &BandFields(band, dice))?;
         }
         map.end()
     }
 }
 
-/// One band as [`bands_map`] writes it: `{"mean", "p5", "p95"}`.
-struct BandFields<'a>(&'a Band);
+/// One band as [`bands_map`] writes it: `{"mean", "p5", "p95"}`; for an ensemble, the dice-only band
+/// first, `{"dice_p5", "dice_p95", "mean", ...}` (keys sorted).
+struct BandFields<'a>(&'a Band, Option<&'a Band>);
 
 impl Serialize for BandFields<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(3))?;
+        let mut map = serializer.serialize_map(Some(if self.1.is_some() { 5 } else { 3 }))?;
+        if let Some(dice) = self.1 {
+            map.serialize_entry("dice_p5", &number(dice.p5))?;
+            map.serialize_entry("dice_p95", &number(dice.p95))?;
+        }
         map.serialize_entry("mean", &number(self.0.mean))?;
         map.serialize_entry("p5", &number(self.0.p5))?;
         map.serialize_entry("p95", &number(self.0.p95))?;
@@ -132,11 +138,16 @@ pub fn bands_map(aggregate: &Aggregate) -> Map<String, Value> {
     aggregate
         .bands
         .iter()
-        .map(|(metric, band)| {
+        .enumerate()
+        .map(|(i, (metric, band))| {
             let mut entry = Map::new();
             entry.insert("mean".into(), number(band.mean));
             entry.insert("p5".into(), number(band.p5));
             entry.insert("p95".into(), number(band.p95));
+            if let Some((_, dice)) = aggregate.dice.get(i) {
+                entry.insert("dice_p5".into(), number(dice.p5));
+                entry.insert("dice_p95".into(), number(dice.p95));
+            }
             (metric.name().to_string(), Value::Object(entry))
         })
         .collect()

@@ -49,6 +49,11 @@ pub struct ScenarioInfo {
     /// The municipality codes chosen with `--municipality`: every figure is then over these only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub municipalities_shown: Option<Vec<u32>>,
+    /// The inputs given as ranges (docs/scenario.md), and the draws run over them (`--draws`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<crate::uncertain::report::RangeInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draws: Option<u32>,
 }
 
 impl ScenarioInfo {
@@ -64,6 +69,8 @@ impl ScenarioInfo {
             replications,
             set: scenario.overrides.clone(),
             municipalities_shown: None,
+            ranges: Vec::new(),
+            draws: None,
         }
     }
 

@@ -11,7 +11,7 @@ use std::io::Write;
 /// Municipalities shown before the table is cut (the rest are in summary.json).
 const MAX_ROWS: usize = 15;
 
-fn band_text(band: &Band) -> String {
+pub(crate) fn band_text(band: &Band) -> String {
     match (band.p5, band.p95) {
         (Some(low), Some(high)) => format!("{}-{}", thousands(low), thousands(high)),
         _ => "-".to_string(),
@@ -100,7 +100,7 @@ fn shown_municipalities(scenario: &Scenario, outcome: &Outcome) -> Vec<usize> {
 }
 
 /// The notes under the table: what `*` on `suspended` means, when it appears, and the column legend.
-fn notes(outcome: &Outcome) -> Vec<String> {
+fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     let mut notes = Vec::new();
     let starred = std::iter::once(&outcome.total)
         .chain(&outcome.municipalities)
@@ -114,6 +114,7 @@ fn notes(outcome: &Outcome) -> Vec<String> {
         "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker"
             .to_string(),
     );
+    notes.extend(crate::uncertain::report::notes(info, outcome));
     notes
 }
 
@@ -191,7 +192,7 @@ pub fn write_markdown(
         t.caseworkers
     )?;
     writeln!(out)?;
-    for note in notes(outcome) {
+    for note in notes(info, outcome) {
         writeln!(out, "- {}", markdown_text(&note))?;
     }
     Ok(())
@@ -299,7 +300,8 @@ pub fn write(
         t.utilisation * 100.0,
         t.caseworkers
     )?;
-    if outcome.replications > 1 {
+    // An ensemble's bands are among the notes, predictive and dice-only side by side.
+    if outcome.replications > 1 && outcome.total.dice.is_empty() {
         let band = |metric: Metric| {
             outcome
                 .total
@@ -317,7 +319,7 @@ pub fn write(
             band(Metric::OverdueEnd)
         )?;
     }
-    for note in notes(outcome) {
+    for note in notes(info, outcome) {
         writeln!(out, "{note}")?;
     }
     Ok(())

@@ -13,9 +13,21 @@ use std::io::Write;
 
 /// The metric columns after the keys: each numeric metric with its band, then the two dates.
 pub fn metric_columns() -> Vec<String> {
+    metric_columns_with(false)
+}
+
+/// [`metric_columns`]; for an ensemble (`dice`), each band followed by the dice-only band, `_dice_p5` and
+/// `_dice_p95`.
+pub fn metric_columns_with(dice: bool) -> Vec<String> {
     Metric::ALL
         .iter()
-        .flat_map(|m| [m.to_string(), format!("{m}_p5"), format!("{m}_p95")])
+        .flat_map(|m| {
+            let mut columns = vec![m.to_string(), format!("{m}_p5"), format!("{m}_p95")];
+            if dice {
+                columns.extend([format!("{m}_dice_p5"), format!("{m}_dice_p95")]);
+            }
+            columns
+        })
         .chain(["backlog_peak_date".into(), "backlog_cleared_date".into()])
         .collect()
 }
@@ -91,15 +103,20 @@ impl Fields {
 
 /// Appends the metric fields of one row; `staffed` is false for a group.
 fn metric_fields(fields: &mut Fields, aggregate: &Aggregate, staffed: bool) {
-    for &(metric, band) in &aggregate.bands {
+    let dice = !aggregate.dice.is_empty();
+    for (i, &(metric, band)) in aggregate.bands.iter().enumerate() {
         if !staffed && metric.is_staff() {
-            for _ in 0..3 {
+            for _ in 0..if dice { 5 } else { 3 } {
                 fields.end_field();
             }
         } else {
             fields.push_number(aggregate.mean.get(metric));
             fields.push_number(band.p5);
             fields.push_number(band.p95);
+            if let Some((_, dice)) = aggregate.dice.get(i) {
+                fields.push_number(dice.p5);
+                fields.push_number(dice.p95);
+            }
         }
     }
     let (peak_date, cleared_date) = aggregate.mean.backlog_dates();
@@ -111,13 +128,14 @@ fn metric_fields(fields: &mut Fields, aggregate: &Aggregate, staffed: bool) {
 fn write_table<T>(
     out: &mut dyn Write,
     keys: &[&str],
+    dice: bool,
     items: impl Iterator<Item = T>,
     row: impl Fn(&mut Fields, T),
 ) -> std::io::Result<()> {
     out.write_all(BOM)?;
     let mut writer = csv::Writer::from_writer(out);
     let mut header: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-    header.extend(metric_columns());
+    header.extend(metric_columns_with(dice));
     writer.write_record(&header)?;
     let mut fields = Fields::default();
     for item in items {
@@ -137,6 +155,7 @@ pub fn write_municipalities(
     write_table(
         out,
         &["code", "name"],
+        !outcome.total.dice.is_empty(),
         scenario.municipalities.iter().zip(&outcome.municipalities),
         |fields, (m, a)| {
             fields.push_str(itoa::Buffer::new().format(m.code));
@@ -155,6 +174,7 @@ pub fn write_groups(
     write_table(
         out,
         &["id", "name"],
+        !outcome.total.dice.is_empty(),
         scenario.groups.iter().zip(&outcome.groups),
         |fields, (g, a)| {
             fields.push_str(&g.id);

@@ -191,7 +191,8 @@ impl Walk<'_> {
 
 /// Overlays `child` on `base`: tables merge key by key, arrays of tables that all carry an `id` merge element by
 /// `id` (new ids are appended), and everything else is replaced. A table that names a `distribution` replaces
-/// the one below whole (its parameters belong to it), and so does any table with `replace = true`.
+/// the one below whole (its parameters belong to it), and so do a range (`{ low, high }`, ...) and any table with
+/// `replace = true`.
 pub fn merge(base: &mut toml::Table, child: toml::Table) {
     for (key, value) in child {
         match (base.get_mut(&key), value) {
@@ -230,7 +231,9 @@ pub fn merge(base: &mut toml::Table, child: toml::Table) {
 
 /// Whether a child's table replaces the base's whole instead of merging into it.
 fn replaces(table: &toml::Table) -> bool {
-    table.contains_key("distribution") || table.get("replace") == Some(&toml::Value::Boolean(true))
+    table.contains_key("distribution")
+        || table.get("replace") == Some(&toml::Value::Boolean(true))
+        || crate::uncertain::is_range(table)
 }
 
 /// Removes the `replace = true|false` markers once the layers are merged: they say how to merge, nothing more.

@@ -279,6 +279,7 @@ pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, InputE
 }
 
 /// A scenario file read and its layers merged, not yet checked: the base a sweep builds each grid point from.
+#[derive(Clone)]
 pub struct Base {
     path: PathBuf,
     files: Arc<Vec<Source>>,
@@ -311,36 +312,68 @@ impl Base {
         &self.path
     }
 
-    /// Writes the overrides over the merged files, in order, then checks and builds the scenario.
+    /// Writes the overrides over the merged files, in order, then checks and builds the scenario. Inputs given
+    /// as ranges take their central values ([`crate::uncertain`]).
     pub fn build(&self, overrides: &[Override]) -> Result<Scenario, InputError> {
+        let (merged, applied) = self.merged_with(overrides)?;
+        if crate::uncertain::has_ranges(&merged) {
+            return crate::uncertain::Space::from_merged(self, merged, applied, overrides)?
+                .build_central();
+        }
+        self.build_merged(merged, applied, overrides)
+    }
+
+    /// The merged files with the overrides written over them, in order, and what each wrote; not checked.
+    pub(crate) fn merged_with(
+        &self,
+        overrides: &[Override],
+    ) -> Result<(Arc<toml::Table>, Vec<Applied>), InputError> {
         let mut applied = Vec::new();
         // Without overrides the merged files are used as they are, not copied.
-        let merged = if overrides.is_empty() {
-            Arc::clone(&self.merged)
-        } else {
-            let mut merged = toml::Table::clone(&self.merged);
-            for o in overrides {
-                let written = overrides::apply(&mut merged, o).map_err(|message| {
-                    InputError::one(
-                        Some(Location {
-                            file: self.path.clone(),
-                            line_col: None,
-                        }),
-                        o.label(),
-                        message,
-                    )
-                })?;
-                applied.extend(written);
-            }
-            Arc::new(merged)
-        };
-        let sources = Sources {
+        if overrides.is_empty() {
+            return Ok((Arc::clone(&self.merged), applied));
+        }
+        let mut merged = toml::Table::clone(&self.merged);
+        for o in overrides {
+            let written = overrides::apply(&mut merged, o).map_err(|message| {
+                InputError::one(
+                    Some(Location {
+                        file: self.path.clone(),
+                        line_col: None,
+                    }),
+                    o.label(),
+                    message,
+                )
+            })?;
+            applied.extend(written);
+        }
+        Ok((Arc::new(merged), applied))
+    }
+
+    /// What problems with `merged` are located against: the files read and the overrides written.
+    pub(crate) fn sources(
+        &self,
+        merged: Arc<toml::Table>,
+        applied: Vec<Applied>,
+        overrides: &[Override],
+    ) -> Sources {
+        Sources {
             files: Arc::clone(&self.files),
             merged,
             overrides: applied,
             given: overrides.iter().map(Override::text).collect(),
             hasher: self.hasher.clone(),
-        };
+        }
+    }
+
+    /// Checks a merged table (overrides written, no ranges left) and builds the scenario.
+    pub(crate) fn build_merged(
+        &self,
+        merged: Arc<toml::Table>,
+        applied: Vec<Applied>,
+        overrides: &[Override],
+    ) -> Result<Scenario, InputError> {
+        let sources = self.sources(merged, applied, overrides);
         let raw: raw::RawScenario = deserialize(toml::Table::clone(&sources.merged), &sources)?;
         validate::validate(raw, &self.path, sources)
     }

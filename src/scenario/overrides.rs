@@ -290,6 +290,8 @@ impl Walk<'_> {
         path.push(Segment::Key(key.clone()));
         if rest.is_empty() {
             match table.get(key) {
+                // A range is one value given as a table: an override replaces it whole.
+                Some(toml::Value::Table(range)) if crate::uncertain::is_range(range) => {}
                 Some(toml::Value::Table(_)) => {
                     return Err(format!(
                         "`{shown}` is a table, not a single value; name a key inside it"

@@ -1,0 +1,142 @@
+//! Ensembles: `--draws N` scenarios drawn from the ranged inputs, each run `--reps` times.
+//!
+//! Replication `r` of every draw uses the seed `replication_seed(seed, r)`, the same dice for every draw
+//! (common random numbers), so two draws differ by their inputs only. Every (draw, replication) run is one task
+//! of the rayon pool and the results are collected in draw-then-replication order, so the output is the same
+//! for any number of threads.
+//!
+//! The bands of an ensemble are predictive: percentiles over all draws and replications together, what the
+//! inputs' ranges and the dice give jointly. Beside them stays the dice-only band: the band over replications
+//! at the central values, which is exactly what the same command prints without `--draws`. (The other
+//! candidate, the mean over draws of each draw's own band, mixes the draws' shifts of location into a band that
+//! claims to be the dice's; the band at the central values does not, and the reader can reproduce it.)
+
+use super::Space;
+use crate::engine::{replication_seed, Simulation};
+use crate::error::InputError;
+use crate::metric::Metric;
+use crate::run::{self, Outcome, RunSummary, View};
+use crate::scenario::Scenario;
+use crate::signals::{self, Interrupted};
+use crate::summary::{aggregate, Aggregate, Metrics};
+use rayon::prelude::*;
+
+/// The draws of an ensemble: where they sit in the unit cube and the scenarios built there.
+pub struct Draws {
+    pub points: Vec<Vec<f64>>,
+    pub scenarios: Vec<Scenario>,
+}
+
+impl Draws {
+    /// `draws` points of a Latin hypercube seeded by `seed`, and the scenario at each (built in parallel,
+    /// collected in order).
+    pub fn new(space: &Space, seed: u64, draws: u32) -> Result<Draws, InputError> {
+        let points = super::design::latin_hypercube(seed, draws, space.len());
+        let scenarios = points
+            .par_iter()
+            .map(|point| space.build_at(point))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Draws { points, scenarios })
+    }
+}
+
+/// What an ensemble gives: the outcome over all runs (predictive bands, with the dice-only bands of `dice`
+/// beside them) and each draw's total, the mean over its replications.
+pub struct Ensemble {
+    pub outcome: Outcome,
+    pub draw_totals: Vec<Metrics>,
+}
+
+/// Runs every draw `reps` times and aggregates all runs; `dice` is the outcome at the central values (its
+/// bands are kept beside the predictive ones, its kept series is the ensemble's). `codes` are the
+/// municipalities shown (`--municipality`).
+pub fn run(
+    draws: &Draws,
+    codes: &[u32],
+    seed: u64,
+    reps: u32,
+    dice: Outcome,
+) -> Result<Result<Ensemble, InputError>, Interrupted> {
+    let views = match draws
+        .scenarios
+        .iter()
+        .map(|s| View::of(s, codes))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(views) => views,
+        Err(error) => return Ok(Err(error)),
+    };
+    let count = draws.scenarios.len() * reps as usize;
+    let runs: Vec<RunSummary> = (0..count)
+        .into_par_iter()
+        .map(|k| {
+            let (d, r) = (k / reps as usize, k as u32 % reps);
+            signals::check()?;
+            let scenario = &draws.scenarios[d];
+            let series = Simulation::new(scenario, replication_seed(seed, r)).run();
+            signals::check()?;
+            crate::sweep::progress::announced_run_done();
+            Ok(match &views[d] {
+                Some(view) => RunSummary::of(
+                    &view.scenario,
+                    &run::select_municipalities(&series, &view.indices),
+                ),
+                None => RunSummary::of(scenario, &series),
+            })
+        })
+        .collect::<Result<_, Interrupted>>()?;
+    let collect = |pick: &dyn Fn(&RunSummary) -> Metrics, dice: &Aggregate| {
+        let mut all = aggregate(&runs.iter().map(pick).collect::<Vec<_>>());
+        all.dice = dice.bands.clone();
+        all
+    };
+    let draw_totals = runs
+        .chunks(reps as usize)
+        .map(|chunk| aggregate(&chunk.iter().map(|s| s.total.clone()).collect::<Vec<_>>()).mean)
+        .collect();
+    let outcome = Outcome {
+        seed,
+        replications: reps,
+        total: collect(&|s| s.total.clone(), &dice.total),
+        municipalities: (0..dice.municipalities.len())
+            .map(|m| collect(&|s| s.municipalities[m].clone(), &dice.municipalities[m]))
+            .collect(),
+        groups: (0..dice.groups.len())
+            .map(|g| collect(&|s| s.groups[g].clone(), &dice.groups[g]))
+            .collect(),
+        first: dice.first,
+    };
+    Ok(Ok(Ensemble {
+        outcome,
+        draw_totals,
+    }))
+}
+
+/// draws.csv: one row per draw, its number, each ranged input's value (one column per key) and the mean over
+/// its replications of every metric of the total.
+pub fn write_draws(
+    out: &mut dyn std::io::Write,
+    space: &Space,
+    draws: &Draws,
+    totals: &[Metrics],
+) -> std::io::Result<()> {
+    out.write_all(crate::report::daily::BOM)?;
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header = vec!["draw".to_string()];
+    header.extend(space.inputs.iter().map(|i| i.key.clone()));
+    header.extend(Metric::ALL.iter().map(|m| m.to_string()));
+    writer.write_record(&header)?;
+    for (d, (point, total)) in draws.points.iter().zip(totals).enumerate() {
+        let mut row = vec![(d + 1).to_string()];
+        row.extend(space.inputs.iter().zip(point).map(|(i, &u)| i.text_at(u)));
+        row.extend(Metric::ALL.iter().map(|&m| {
+            let mut text = Vec::new();
+            if let Some(value) = total.get(m) {
+                crate::report::tidy::push_display(&mut text, value);
+            }
+            String::from_utf8(text).unwrap_or_default()
+        }));
+        writer.write_record(&row)?;
+    }
+    writer.flush()
+}
