@@ -17,6 +17,7 @@ mod properties;
 mod recipes;
 mod report;
 mod select;
+mod sensitivity;
 mod simulate;
 mod streams;
 mod sweep;
