@@ -248,6 +248,22 @@ impl Evaluator<'_> {
     }
 }
 
+/// A decimal value as people write it: the binary noise of a quantile (`0.42000000000000004`) rounded off at
+/// nine decimals; dates, whole numbers and names unchanged.
+fn tidy(text: String) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if text.contains('.') && x.is_finite() => {
+            let rounded = format!("{x:.9}");
+            let trimmed = rounded.trim_end_matches('0');
+            match trimmed.strip_suffix('.') {
+                Some(whole) => format!("{whole}.0"),
+                None => trimmed.to_string(),
+            }
+        }
+        _ => text,
+    }
+}
+
 /// Everything the outputs say, in the order of the ranking.
 #[derive(Debug, Serialize)]
 struct Report {
@@ -335,9 +351,9 @@ impl Report {
                     rank: 0,
                     key: input.key.clone(),
                     range: input.describe(),
-                    central_value: crate::uncertain::dist::plain(&input.central()),
-                    low_value: input.text_at(TORNADO_LOW),
-                    high_value: input.text_at(TORNADO_HIGH),
+                    central_value: tidy(crate::uncertain::dist::plain(&input.central())),
+                    low_value: tidy(input.text_at(TORNADO_LOW)),
+                    high_value: tidy(input.text_at(TORNADO_HIGH)),
                     first: indices.map(|i| of(i).first.into()),
                     total: indices.map(|i| of(i).total.into()),
                     at_low: bar.low,
@@ -573,5 +589,20 @@ impl Report {
             bars: &bars,
         };
         crate::report::plot::tornado_chart(output, &chart)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+
+    #[test]
+    fn values_lose_their_binary_noise_and_nothing_else() {
+        assert_eq!(tidy("0.42000000000000004".into()), "0.42");
+        assert_eq!(tidy("3.0".into()), "3.0");
+        assert_eq!(tidy("0.1575".into()), "0.1575");
+        assert_eq!(tidy("2567".into()), "2567");
+        assert_eq!(tidy("2020-06-04".into()), "2020-06-04");
+        assert_eq!(tidy("reading_a".into()), "reading_a");
     }
 }
