@@ -479,7 +479,7 @@ impl Report {
         if with_indices {
             write!(
                 w,
-                "  {:21}  {:21}",
+                "  {:22}  {:22}",
                 "total order (5-95 %)", "first order (5-95 %)"
             )?;
         }
@@ -496,7 +496,7 @@ impl Report {
             )?;
             if let (Some(total), Some(first)) = (row.total, row.first) {
                 let interval = |i: Interval| format!("{:.3} [{:.3}, {:.3}]", i.value, i.p5, i.p95);
-                write!(w, "  {:21}  {:21}", interval(total), interval(first))?;
+                write!(w, "  {:22}  {:22}", interval(total), interval(first))?;
             }
             writeln!(w, "  {tornado:tornado_width$}  {}", self.value(row.swing))?;
         }
