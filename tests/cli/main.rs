@@ -21,3 +21,4 @@ mod sensitivity;
 mod simulate;
 mod streams;
 mod sweep;
+mod uncertain;
