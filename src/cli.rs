@@ -14,6 +14,17 @@ fn reps_in_range() -> clap::builder::RangedI64ValueParser<u32> {
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 a published-figure check failed (`check`); 2 bad input or usage (including an unwritable output or a run over --max-memory); 3 an I/O error while writing outputs; 130 and 143 stopped by SIGINT or SIGTERM; 141 stdout closed by its reader.";
 
+/// What `sensitivity` prints on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SensitivityFormat {
+    /// A table to read in a terminal.
+    Table,
+    /// One CSV row per input, as --out writes.
+    Csv,
+    /// One JSON document.
+    Json,
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "backlog", version, about = "Simulates the statutory meeting backlog at Danish jobcentres", after_help = EXIT_CODES)]
 pub struct Cli {
@@ -46,6 +57,10 @@ pub enum Command {
     /// Run a scenario over a grid of staffing and other inputs, or search for the staffing that meets a target.
     #[command(after_help = EXIT_CODES)]
     Sweep(SweepArgs),
+    /// Rank a scenario's ranged inputs by how much of a metric's variance each explains (Sobol' indices), with
+    /// a one-at-a-time tornado.
+    #[command(after_help = EXIT_CODES)]
+    Sensitivity(SensitivityArgs),
     /// Combine the shard files of a sharded sweep into the output one unsharded run writes.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
@@ -275,6 +290,40 @@ pub struct SweepArgs {
     /// Language of the chart's labels.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+    #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML), with at least one input written as a range (docs/sensitivity.md).
+    pub scenario: PathBuf,
+    /// The metric to explain: any summary metric, e.g. backlog_peak, overdue_end, days_to_clear.
+    #[arg(long, value_name = "METRIC")]
+    pub metric: String,
+    /// Take the metric over this municipality (its code) instead of the whole scenario.
+    #[arg(long, value_name = "CODE")]
+    pub municipality: Option<u32>,
+    /// Take the metric over the period up to this date (default: the scenario's end).
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// Rows of the base sample: the Sobol' design runs N x (inputs + 2) points. Powers of two balance best.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(2..=65536))]
+    pub n: u32,
+    /// What `sensitivity` prints on stdout: the ranking as a table, as CSV, or as one JSON document.
+    #[arg(long, value_enum, default_value_t = SensitivityFormat::Table)]
+    pub format: SensitivityFormat,
+    /// Also write the ranking as CSV to FILE.csv.
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: Option<PathBuf>,
+    /// Draw the tornado into FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub plot: Option<PathBuf>,
+    /// Run only the tornado (1 + 2 x inputs points), not the Sobol' design; inputs rank by swing.
+    #[arg(long)]
+    pub tornado_only: bool,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

@@ -36,6 +36,7 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod signals;
 pub mod streams;
 pub mod summary;

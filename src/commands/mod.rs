@@ -6,6 +6,7 @@ mod compare;
 mod merge;
 pub mod plan;
 mod report;
+pub mod sensitivity;
 mod simulate;
 mod sweep;
 mod validate;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Check(args) => check::run(args, quiet),
         Command::Report(args) => report::run(args, quiet).map(|()| exit_code::OK),
         Command::Sweep(args) => sweep::run(args).map(|()| exit_code::OK),
+        Command::Sensitivity(args) => sensitivity::run(args, quiet).map(|()| exit_code::OK),
         Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -323,7 +323,7 @@ impl Base {
     }
 
     /// Writes the overrides over the merged files, in order, then checks and builds the scenario. Inputs given
-    /// as ranges take their central values ([`crate::uncertain`]).
+    /// as ranges take their central values ([`ranges`]).
     pub fn build(&self, overrides: &[Override]) -> Result<Scenario, InputError> {
         let (merged, applied) = self.merged_with(overrides)?;
         if ranges::has_ranges(&merged) {

@@ -14,7 +14,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "base",
         &[
-            "error", "signals", "streams", "output", "format", "progress", "metric",
+            "error",
+            "signals",
+            "streams",
+            "output",
+            "format",
+            "progress",
+            "metric",
+            "sensitivity",
         ],
     ),
     ("scenario", &["scenario"]),

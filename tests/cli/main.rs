@@ -19,6 +19,7 @@ mod properties;
 mod recipes;
 mod report;
 mod select;
+mod sensitivity;
 mod simulate;
 mod streams;
 mod sweep;

@@ -10,6 +10,7 @@
 //! - [`overlay`]: the total overdue of several runs on one time axis (`backlog compare --plot`), each run's own
 //!   suspensions shaded (a window all runs share in grey, the others in the run's colour).
 //! - [`sweep`]: days to clear the backlog against a swept input, with the target line and the answer.
+//! - [`tornado`]: how far an answer moves as each uncertain input goes from low to high (`backlog sensitivity`).
 //!
 //! This file holds what they share: colours and markers, the SVG document, titles, legends and the date panel.
 //! Every daily line is one polyline with exactly one point per day it covers, so a test can find each series in
@@ -21,6 +22,7 @@ mod overlay;
 mod png;
 mod series;
 mod sweep;
+mod tornado;
 
 pub use overlay::{overlay_chart, overlay_lines, overlay_panel, write_overlay, OverlayLine};
 pub use png::svg_to_png;
@@ -29,6 +31,7 @@ pub use series::{
     suspension_days, total_name, trailing_mean, write_panel, write_series, SeriesOptions,
 };
 pub use sweep::{sweep_chart, write_sweep, AxisUnit, SweepChart};
+pub use tornado::{tornado_chart, write_tornado, TornadoBar, TornadoChart};
 
 use super::lang::Lang;
 use crate::output::Output;
