@@ -341,47 +341,6 @@ fn allocate(
     let mut surge = vec![vec![1.0; n]; groups.len()];
     let mut caseworkers: Vec<Option<f64>> = vec![None; n];
 
-    // A weight or a surge needs a value for every municipality, so that it can be shared out over all of them.
-    let complete = |column: &Column, check: &mut Checker| -> bool {
-        let missing: Vec<String> = members
-            .iter()
-            .filter(|m| !column.values.contains_key(&m.code))
-            .map(|m| m.code.to_string())
-            .collect();
-        if missing.is_empty() {
-            return true;
-        }
-        let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
-        check.err(
-            &column.key,
-            format!(
-                "{} has no `{}` for municipality {}{}: a weight or a surge needs every municipality",
-                tables[column.table].0.path.display(),
-                column.name,
-                shown.join(", "),
-                if missing.len() > 5 {
-                    format!(" and {} more", missing.len() - 5)
-                } else {
-                    String::new()
-                }
-            ),
-        );
-        false
-    };
-    let zero_sum = |column: &Column, check: &mut Checker, what: &str| {
-        let table = &tables[column.table].0;
-        let field = table.column(&column.name).unwrap_or(0);
-        check.extra.push(table.problem(
-            None,
-            field,
-            &column.key,
-            format!(
-                "the {what} in column `{}` sum to zero: nothing to share out by",
-                column.name
-            ),
-        ));
-    };
-
     for column in columns {
         let weights = match column.spec.use_as {
             ColumnUse::Weight => [true, true],
@@ -389,27 +348,21 @@ fn allocate(
             ColumnUse::InflowWeight => [false, true],
             _ => continue,
         };
-        if !complete(column, check) {
+        if !complete(members, tables, column, check) {
             continue;
         }
         let values: Vec<f64> = members.iter().map(|m| column.values[&m.code]).collect();
         let total: f64 = values.iter().sum();
         if !total.is_finite() {
-            let table = &tables[column.table].0;
-            let field = table.column(&column.name).unwrap_or(0);
-            check.extra.push(table.problem(
-                None,
-                field,
-                &column.key,
-                format!(
-                    "the weights in column `{}` add up to more than a number holds; scale them down",
-                    column.name
-                ),
-            ));
+            let message = format!(
+                "the weights in column `{}` add up to more than a number holds; scale them down",
+                column.name
+            );
+            header_problem(tables, column, check, message);
             continue;
         }
         if total <= 0.0 {
-            zero_sum(column, check, "weights");
+            zero_sum(tables, column, check, "weights");
             continue;
         }
         // Shares of the municipalities' whole population share (1 when the file is the whole country).
@@ -429,6 +382,185 @@ fn allocate(
             inflow_scale[g][i] = inflow_share[g][i];
         }
     }
+    apply_counts(
+        groups,
+        members,
+        columns,
+        &mut stock,
+        &mut inflow_scale,
+        check,
+    );
+    for column in columns {
+        match column.spec.use_as {
+            ColumnUse::Surge => {
+                if !complete(members, tables, column, check) {
+                    continue;
+                }
+                let rise: Vec<f64> = members
+                    .iter()
+                    .map(|m| column.values[&m.code] - 1.0)
+                    .collect();
+                for &g in &column.groups {
+                    // Normalised so that the municipalities' rises, each weighted by its inflow, add up to the
+                    // national rise: sum(scale * factor) = sum(scale).
+                    let scale = &inflow_scale[g];
+                    let weighted: f64 = scale.iter().zip(&rise).map(|(s, r)| s * r).sum();
+                    let total: f64 = scale.iter().sum();
+                    if weighted == 0.0 || total <= 0.0 {
+                        zero_sum(
+                            tables,
+                            column,
+                            check,
+                            "rises (ratio - 1), weighted by inflow,",
+                        );
+                        break;
+                    }
+                    surge[g] = rise.iter().map(|r| r * total / weighted).collect();
+                }
+            }
+            ColumnUse::Caseworkers => {
+                for (i, m) in members.iter().enumerate() {
+                    if let Some(&fte) = column.values.get(&m.code) {
+                        caseworkers[i] = Some(fte);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    municipalities_of(
+        raw,
+        staffing,
+        groups,
+        members,
+        &population_share,
+        &Shared {
+            stock,
+            inflow_scale,
+            surge,
+            caseworkers,
+        },
+    )
+}
+
+type Tables<'a> = [(CsvTable, &'a BTreeMap<String, RawColumn>, String)];
+
+/// A weight or a surge needs a value for every municipality, so that it can be shared out over all of them.
+fn complete(members: &[Member], tables: &Tables, column: &Column, check: &mut Checker) -> bool {
+    let missing: Vec<String> = members
+        .iter()
+        .filter(|m| !column.values.contains_key(&m.code))
+        .map(|m| m.code.to_string())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
+    check.err(
+        &column.key,
+        format!(
+            "{} has no `{}` for municipality {}{}: a weight or a surge needs every municipality",
+            tables[column.table].0.path.display(),
+            column.name,
+            shown.join(", "),
+            if missing.len() > 5 {
+                format!(" and {} more", missing.len() - 5)
+            } else {
+                String::new()
+            }
+        ),
+    );
+    false
+}
+
+/// A problem with a column as a whole, pointed at its header cell.
+fn header_problem(tables: &Tables, column: &Column, check: &mut Checker, message: String) {
+    let table = &tables[column.table].0;
+    let field = table.column(&column.name).unwrap_or(0);
+    check
+        .extra
+        .push(table.problem(None, field, &column.key, message));
+}
+
+fn zero_sum(tables: &Tables, column: &Column, check: &mut Checker, what: &str) {
+    let message = format!(
+        "the {what} in column `{}` sum to zero: nothing to share out by",
+        column.name
+    );
+    header_problem(tables, column, check, message);
+}
+
+/// Per group and member, what the columns shared out: stock, inflow scale and surge; and the caseworkers a
+/// column gave.
+struct Shared {
+    stock: Vec<Vec<f64>>,
+    inflow_scale: Vec<Vec<f64>>,
+    surge: Vec<Vec<f64>>,
+    caseworkers: Vec<Option<f64>>,
+}
+
+/// The selected municipalities with their shares, local factors and staff.
+fn municipalities_of(
+    raw: &RawMunicipalities,
+    staffing: &RawStaffing,
+    groups: &[Group],
+    members: &[Member],
+    population_share: &[f64],
+    shared: &Shared,
+) -> Vec<Municipality> {
+    let Shared {
+        stock,
+        inflow_scale,
+        surge,
+        caseworkers,
+    } = shared;
+    let national_stock: f64 = groups.iter().map(|g| g.initial_stock).sum();
+    members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.selected)
+        .map(|(i, m)| {
+            let local_stock: f64 = (0..groups.len()).map(|g| stock[g][i]).sum();
+            // The municipality's share of FTE given for the whole reference population.
+            let staff_share = match raw.caseworkers_by {
+                CaseworkersBy::Caseload if national_stock > 0.0 => local_stock / national_stock,
+                _ => population_share[i],
+            };
+            let allocated = match raw.caseworkers_by {
+                CaseworkersBy::Caseload if national_stock > 0.0 => {
+                    staffing.caseworkers * local_stock / national_stock
+                }
+                _ => staffing.caseworkers * population_share[i],
+            };
+            Municipality {
+                code: m.code,
+                name: m.name.clone(),
+                population: m.population,
+                initial_stock: (0..groups.len())
+                    .map(|g| stock[g][i] * m.inflow_factor)
+                    .collect(),
+                inflow_scale: (0..groups.len())
+                    .map(|g| inflow_scale[g][i] * m.inflow_factor)
+                    .collect(),
+                surge: (0..groups.len()).map(|g| surge[g][i]).collect(),
+                caseworkers: m.caseworkers.or(caseworkers[i]).unwrap_or(allocated)
+                    * staffing.caseworkers_factor,
+                reference_share: staff_share,
+            }
+        })
+        .collect()
+}
+
+/// Counts of persons (`stock`) and of new spells (`inflow`) set a municipality's figures of a group directly;
+/// without an inflow count, the inflow follows the stock.
+fn apply_counts(
+    groups: &[Group],
+    members: &[Member],
+    columns: &[Column],
+    stock: &mut [Vec<f64>],
+    inflow_scale: &mut [Vec<f64>],
+    check: &mut Checker,
+) {
     for column in columns {
         for &g in &column.groups {
             let group = &groups[g];
@@ -478,74 +610,6 @@ fn allocate(
             }
         }
     }
-    for column in columns {
-        match column.spec.use_as {
-            ColumnUse::Surge => {
-                if !complete(column, check) {
-                    continue;
-                }
-                let rise: Vec<f64> = members
-                    .iter()
-                    .map(|m| column.values[&m.code] - 1.0)
-                    .collect();
-                for &g in &column.groups {
-                    // Normalised so that the municipalities' rises, each weighted by its inflow, add up to the
-                    // national rise: sum(scale * factor) = sum(scale).
-                    let scale = &inflow_scale[g];
-                    let weighted: f64 = scale.iter().zip(&rise).map(|(s, r)| s * r).sum();
-                    let total: f64 = scale.iter().sum();
-                    if weighted == 0.0 || total <= 0.0 {
-                        zero_sum(column, check, "rises (ratio - 1), weighted by inflow,");
-                        break;
-                    }
-                    surge[g] = rise.iter().map(|r| r * total / weighted).collect();
-                }
-            }
-            ColumnUse::Caseworkers => {
-                for (i, m) in members.iter().enumerate() {
-                    if let Some(&fte) = column.values.get(&m.code) {
-                        caseworkers[i] = Some(fte);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let national_stock: f64 = groups.iter().map(|g| g.initial_stock).sum();
-    members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.selected)
-        .map(|(i, m)| {
-            let local_stock: f64 = (0..groups.len()).map(|g| stock[g][i]).sum();
-            // The municipality's share of FTE given for the whole reference population.
-            let staff_share = match raw.caseworkers_by {
-                CaseworkersBy::Caseload if national_stock > 0.0 => local_stock / national_stock,
-                _ => population_share[i],
-            };
-            let allocated = match raw.caseworkers_by {
-                CaseworkersBy::Caseload if national_stock > 0.0 => {
-                    staffing.caseworkers * local_stock / national_stock
-                }
-                _ => staffing.caseworkers * population_share[i],
-            };
-            Municipality {
-                code: m.code,
-                name: m.name.clone(),
-                population: m.population,
-                initial_stock: (0..groups.len())
-                    .map(|g| stock[g][i] * m.inflow_factor)
-                    .collect(),
-                inflow_scale: (0..groups.len())
-                    .map(|g| inflow_scale[g][i] * m.inflow_factor)
-                    .collect(),
-                surge: (0..groups.len()).map(|g| surge[g][i]).collect(),
-                caseworkers: m.caseworkers.or(caseworkers[i]).unwrap_or(allocated)
-                    * staffing.caseworkers_factor,
-                reference_share: staff_share,
-            }
-        })
-        .collect()
 }
 
 /// A data file none of whose rows is for a municipality the scenario runs is a mistake, most likely a mistyped
