@@ -129,45 +129,7 @@ pub(super) fn declared_columns<'a>(
                     }
                 }
             }
-            let surge = spec.use_as == ColumnUse::Surge;
-            match (surge, spec.from, spec.to) {
-                (true, Some(from), Some(to)) => {
-                    let (start, end) = period;
-                    let inside =
-                        check.date_in(&format!("{key}.from"), from.0, start, end, "period")
-                            & check.date_in(&format!("{key}.to"), to.0, start, end, "period");
-                    if inside && to.0 < from.0 {
-                        check.err(
-                            format!("{key}.to"),
-                            format!("{} is before from {}", to.0, from.0),
-                        );
-                        ok = false;
-                    }
-                    if ok && inside {
-                        for &g in &group_indices {
-                            groups[g].surge = Some((from.0, to.0));
-                        }
-                    }
-                }
-                (true, _, _) => {
-                    check.err(
-                        &key,
-                        "a surge needs `from` and `to`: the window in which the rise of the inflow is shared out",
-                    );
-                    ok = false;
-                }
-                (false, None, None) => {}
-                (false, _, _) => {
-                    check.err(
-                        &key,
-                        format!(
-                            "`from` and `to` apply only to use = \"surge\", not \"{}\"",
-                            use_name(spec.use_as)
-                        ),
-                    );
-                    ok = false;
-                }
-            }
+            ok = surge_window(check, &key, spec, period, groups, &group_indices, ok);
             for &g in &group_indices {
                 for what in drives(spec.use_as) {
                     if let Some(other) = drivers.insert((g, what), key.clone()) {
@@ -201,6 +163,58 @@ pub(super) fn declared_columns<'a>(
         }
     }
     columns
+}
+
+/// The window of a surge column (`from`, `to`, inside the period and in order), given to its groups when the
+/// column is otherwise sound (`ok`); and that no other use has one. Returns whether the column is still sound.
+fn surge_window(
+    check: &mut Checker,
+    key: &str,
+    spec: &RawColumn,
+    period: (NaiveDate, NaiveDate),
+    groups: &mut [Group],
+    group_indices: &[usize],
+    mut ok: bool,
+) -> bool {
+    let surge = spec.use_as == ColumnUse::Surge;
+    match (surge, spec.from, spec.to) {
+        (true, Some(from), Some(to)) => {
+            let (start, end) = period;
+            let inside = check.date_in(&format!("{key}.from"), from.0, start, end, "period")
+                & check.date_in(&format!("{key}.to"), to.0, start, end, "period");
+            if inside && to.0 < from.0 {
+                check.err(
+                    format!("{key}.to"),
+                    format!("{} is before from {}", to.0, from.0),
+                );
+                ok = false;
+            }
+            if ok && inside {
+                for &g in group_indices {
+                    groups[g].surge = Some((from.0, to.0));
+                }
+            }
+        }
+        (true, _, _) => {
+            check.err(
+                key,
+                "a surge needs `from` and `to`: the window in which the rise of the inflow is shared out",
+            );
+            ok = false;
+        }
+        (false, None, None) => {}
+        (false, _, _) => {
+            check.err(
+                key,
+                format!(
+                    "`from` and `to` apply only to use = \"surge\", not \"{}\"",
+                    use_name(spec.use_as)
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// What a column use drives, for refusing two drivers of the same figure (weights and counts of one group may be

@@ -265,26 +265,9 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
         match &mut file {
             None => {
                 let parsed = parse_header(field, &columns, has_target).map_err(&damaged)?;
-                let points: usize = field(1)
-                    .parse()
-                    .ok()
-                    .filter(|&n| n <= MAX_POINTS)
-                    .ok_or_else(|| damaged(format!("points `{}` is not a grid size", field(1))))?;
-                let specs: Vec<String> = parsed
-                    .1
-                    .vary
-                    .iter()
-                    .map(|(key, spec)| format!("{key}={spec}"))
-                    .collect();
-                grid = Grid::parse(&specs)
-                    .map_err(|e| damaged(format!("sweep `{}`: {e}", field(0))))?;
-                if grid.len() != points {
-                    return Err(damaged(format!(
-                        "points is {points}, but sweep `{}` has {} grid points",
-                        field(0),
-                        grid.len()
-                    )));
-                }
+                let points;
+                (grid, points) =
+                    sweep_grid(&parsed.1.vary, field(0), field(1)).map_err(&damaged)?;
                 expected_points = shard.points(points).collect();
                 file = Some(ShardFile {
                     path: path.to_path_buf(),
@@ -353,6 +336,32 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
         return Err(error);
     }
     Ok(file)
+}
+
+/// The grid that a shard's sweep spec (`sweep`, read into `vary`) generates, and its size, which must be the
+/// shard's `points`.
+fn sweep_grid(
+    vary: &[(super::grid::Key, String)],
+    spec: &str,
+    points: &str,
+) -> Result<(Grid, usize), String> {
+    let size: usize = points
+        .parse()
+        .ok()
+        .filter(|&n| n <= MAX_POINTS)
+        .ok_or_else(|| format!("points `{points}` is not a grid size"))?;
+    let specs: Vec<String> = vary
+        .iter()
+        .map(|(key, spec)| format!("{key}={spec}"))
+        .collect();
+    let grid = Grid::parse(&specs).map_err(|e| format!("sweep `{spec}`: {e}"))?;
+    if grid.len() != size {
+        return Err(format!(
+            "points is {size}, but sweep `{spec}` has {} grid points",
+            grid.len()
+        ));
+    }
+    Ok((grid, size))
 }
 
 /// The output format and header of a sweep, from the first row of a shard.
