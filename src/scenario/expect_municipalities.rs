@@ -1,10 +1,10 @@
 //! `[[expect_municipalities]]`: a published per-municipality series, read from a CSV and lined up with the
 //! scenario's municipalities, for `backlog check` to compare a metric with, municipality by municipality.
 
+use super::checker::{groups_and_window, metric_named, Checker};
 use super::model::{Group, Municipality, MunicipalityExpectation};
 use super::municipalities::read_table;
 use super::raw::RawScenario;
-use super::validate::{groups_and_window, metric_named, Checker};
 use super::Sources;
 use chrono::NaiveDate;
 use std::collections::HashMap;

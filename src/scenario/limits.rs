@@ -3,9 +3,9 @@
 //! need (checked before anything is allocated for it), so that no input file can make `backlog` run out of memory
 //! or time. The documentation lists the same limits (docs/exit-codes.md, "Limits").
 
+use super::checker::Checker;
 use super::model::*;
 use super::raw::RawScenario;
-use super::validate::Checker;
 use super::{Scenario, Sources};
 use crate::error::{InputError, Location, Problem};
 pub use crate::format::bytes;

@@ -7,6 +7,7 @@
 //! the file that wrote the key (or the override), the key path and the line, and `validate` collects all of them
 //! rather than stopping at the first.
 
+mod checker;
 mod expect_municipalities;
 mod layers;
 mod limits;

@@ -7,6 +7,7 @@
 //! total), or as caseworker FTE. Every column must be declared, so a column that nothing reads is never silently
 //! taken for data.
 
+use super::checker::{relative_to_declaring_file, Checker};
 use super::limits::{
     MAX_FACTOR, MAX_MUNICIPALITIES, MAX_MUNICIPALITY_CASEWORKERS, MAX_POPULATION,
     MAX_REFERENCE_POPULATION,
@@ -15,7 +16,6 @@ use super::model::{Group, Municipality};
 use super::municipality_columns::{declared_columns, read_values, Column};
 use super::municipality_file::CsvTable;
 use super::raw::{CaseworkersBy, ColumnUse, RawColumn, RawMunicipalities, RawStaffing};
-use super::validate::{relative_to_declaring_file, Checker};
 use super::{read_text, Sources};
 use crate::error::Problem;
 use chrono::NaiveDate;

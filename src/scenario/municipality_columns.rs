@@ -2,11 +2,11 @@
 //! headers, and their values read by municipality code. What the values then drive is decided in
 //! `municipalities`.
 
+use super::checker::Checker;
 use super::limits::MAX_PERSONS;
 use super::model::Group;
 use super::municipality_file::CsvTable;
 use super::raw::{ColumnUse, RawColumn};
-use super::validate::Checker;
 use crate::error::Problem;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};

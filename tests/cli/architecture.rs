@@ -34,12 +34,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("main", &["main"]),
 ];
 
-/// Modules left out of the search for cycles until their split is finished: `scenario::validate` and the
-/// loaders it calls (`limits`, `municipalities`, …) still use each other both ways, and the engine's files are
-/// one type's `impl` blocks split by job (the day loop in `jobcentre` calls the runs, the stock and the spare
-/// tables, which take the jobcentre's state). Their layer is checked all the same.
+/// Modules left out of the search for cycles until their split is finished: the engine's files are one type's
+/// `impl` blocks split by job (the day loop in `jobcentre` calls the runs, the stock and the spare tables, which
+/// take the jobcentre's state). Their layer is checked all the same.
 const CYCLES_BEING_SPLIT: &[&str] = &[
-    "scenario::validate",
     "engine::runs",
     "engine::rules",
     "engine::spare",

@@ -3,60 +3,13 @@
 
 use super::{relative_to_declaring_file, Checker};
 use crate::metric::Metric;
+use crate::scenario::checker::{groups_and_window, metric_named};
 use crate::scenario::limits::{MAX_EXPECTED_VALUE, MAX_EXPECT_SCALE};
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::Sources;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-
-/// The metric an `[[expect]]`-like table names, or a problem at `key`.
-pub(in crate::scenario) fn metric_named(
-    check: &mut Checker,
-    key: &str,
-    name: &str,
-) -> Option<Metric> {
-    let metric = Metric::from_name(name);
-    if metric.is_none() {
-        check.err(
-            key,
-            format!("unknown metric `{name}` (metrics: {})", Metric::names()),
-        );
-    }
-    metric
-}
-
-/// The groups (as indices) and the window `from`..=`to` of an `[[expect]]`-like table at `key`, checked against
-/// the scenario's groups and period; the window defaults to the whole period.
-pub(in crate::scenario) fn groups_and_window<'a>(
-    check: &mut Checker,
-    key: &str,
-    ids: impl Iterator<Item = &'a String>,
-    groups: &[Group],
-    (from, to): (Option<DateValue>, Option<DateValue>),
-    (start, end): (NaiveDate, NaiveDate),
-) -> (Vec<usize>, NaiveDate, NaiveDate) {
-    let mut group_indices = Vec::new();
-    for (j, id) in ids.enumerate() {
-        match groups.iter().position(|g| &g.id == id) {
-            Some(index) => group_indices.push(index),
-            None => check.err(
-                format!("{key}.groups[{j}]"),
-                format!("group `{id}` does not exist"),
-            ),
-        }
-    }
-    let both_given = from.is_some() && to.is_some();
-    let from = from.map_or(start, |d| d.0);
-    let to = to.map_or(end, |d| d.0);
-    check.date_in(&format!("{key}.from"), from, start, end, "period");
-    check.date_in(&format!("{key}.to"), to, start, end, "period");
-    // With the defaults, a reversed range is the period's own mistake, reported once on `end`.
-    if to < from && (check.period_ok || both_given) {
-        check.err(format!("{key}.to"), format!("{to} is before from {from}"));
-    }
-    (group_indices, from, to)
-}
 
 pub(super) fn expectations(
     raw: &RawScenario,

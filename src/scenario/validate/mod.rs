@@ -12,100 +12,15 @@ mod rules;
 mod staffing;
 mod suspensions;
 
-pub(super) use expect::{groups_and_window, metric_named};
-
+pub(super) use super::checker::{relative_to_declaring_file, Checker};
 use super::limits::{check_size, report, too_many, MAX_PERIOD_DAYS, MAX_REPLICATIONS};
 use super::model::*;
 use super::raw::*;
 use super::Sources;
-use crate::error::{InputError, Problem};
+use crate::error::InputError;
 use chrono::NaiveDate;
 use sha2::Digest;
-use std::path::{Path, PathBuf};
-
-pub(super) struct Checker {
-    pub problems: Vec<(String, String)>,
-    pub extra: Vec<Problem>,
-    /// False once the period itself is wrong (reversed, too long): dates are then not checked against it, since
-    /// every one of them would be reported for the same mistake.
-    pub period_ok: bool,
-    /// False when the municipality file could not be read: references to its codes are then not checked.
-    pub municipalities_complete: bool,
-}
-
-impl Checker {
-    fn new() -> Self {
-        Checker {
-            problems: Vec::new(),
-            extra: Vec::new(),
-            period_ok: true,
-            municipalities_complete: true,
-        }
-    }
-
-    pub fn err(&mut self, key: impl Into<String>, message: impl Into<String>) {
-        self.problems.push((key.into(), message.into()));
-    }
-
-    /// A finite number in `[min, max]`.
-    pub(super) fn number(&mut self, key: &str, value: f64, min: f64, max: f64) -> bool {
-        if !value.is_finite() {
-            self.err(key, format!("must be a finite number, got {value}"));
-            false
-        } else if value < min || value > max {
-            self.err(
-                key,
-                format!("must be between {min} and {max}, got {}", show(value)),
-            );
-            false
-        } else {
-            true
-        }
-    }
-
-    pub(super) fn positive(&mut self, key: &str, value: f64, max: f64) -> bool {
-        if value.is_finite() && value <= 0.0 {
-            self.err(key, format!("must be greater than 0, got {}", show(value)));
-            return false;
-        }
-        self.number(key, value, 0.0, max)
-    }
-
-    /// A date inside `[from, to]`; not checked when the range itself is reversed (that is reported once, on `end`).
-    pub(super) fn date_in(
-        &mut self,
-        key: &str,
-        date: NaiveDate,
-        from: NaiveDate,
-        to: NaiveDate,
-        what: &str,
-    ) -> bool {
-        if from > to {
-            return false;
-        }
-        if !self.period_ok {
-            return true;
-        }
-        if date < from || date > to {
-            self.err(
-                key,
-                format!("{date} is outside the {what} ({from} to {to})"),
-            );
-            false
-        } else {
-            true
-        }
-    }
-}
-
-/// A number as a message shows it: plain when of ordinary size, else in exponent form (not 300 digits).
-fn show(value: f64) -> String {
-    if value == 0.0 || (1e-4..1e15).contains(&value.abs()) {
-        value.to_string()
-    } else {
-        format!("{value:e}")
-    }
-}
+use std::path::Path;
 
 pub(super) fn validate(
     raw: RawScenario,
@@ -301,13 +216,4 @@ fn check_ids<'a>(
 
 fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("valid constant date")
-}
-
-/// Resolves a path written in the scenario relative to the file that wrote `key`.
-pub(super) fn relative_to_declaring_file(sources: &Sources, key: &str, written: &str) -> PathBuf {
-    let dir = sources
-        .declaring(key)
-        .and_then(|s| s.path.parent())
-        .unwrap_or(Path::new(""));
-    dir.join(written)
 }
