@@ -5,7 +5,7 @@
 //! the engine sees a closed enum.
 
 use super::calendar::Day;
-use super::runs::Member;
+use super::members::Member;
 
 /// In [`Event::exit`], marks a meeting of every member of a run. No person's exit is before the first day (it
 /// is drawn from the day they are created on, 0 for the initial stock), so none is this.

@@ -28,6 +28,7 @@ pub mod calendar;
 mod due;
 mod event;
 mod jobcentre;
+mod members;
 pub mod metrics;
 mod person;
 mod plan;
@@ -36,10 +37,12 @@ mod queue;
 mod rules;
 mod runs;
 mod sampling;
+mod shape;
 mod spare;
 #[cfg(test)]
 mod stationary_tests;
 mod stock;
+mod stock_reference;
 
 use calendar::Day;
 use jobcentre::Jobcentre;
@@ -77,9 +80,9 @@ impl std::error::Error for AlreadyPast {}
 pub mod bytes {
     use super::calendar::Day;
     use super::event::Event;
+    use super::members::Member;
     use super::metrics::{GroupDay, MunicipalityDay};
     use super::person::{Pending, Person};
-    use super::runs::Member;
     use std::mem::size_of;
 
     /// The larger of two sizes (`Ord::max` is not `const`).

@@ -4,7 +4,7 @@
 use super::calendar::{Calendar, Day};
 use super::plan::{DueAction, GroupPlan};
 use super::sampling::{DurationSampler, StationarySpells};
-use super::stock::{self, StockReference};
+use super::stock_reference::{self, StockReference};
 use crate::scenario::{Order, Scenario, StartState};
 use rand::distributions::WeightedIndex;
 
@@ -159,7 +159,8 @@ impl<'a> Rules<'a> {
                 .collect();
             return rules;
         }
-        (rules.stock_reference, rules.stock_buckets) = stock::tables(&rules, seed);
+        (rules.stock_reference, rules.stock_buckets) =
+            stock_reference::tables(rules.scenario, |g| rules.duration_sampler(g, 0), seed);
         rules
     }
 
