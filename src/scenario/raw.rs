@@ -79,10 +79,12 @@ pub struct RawScenario {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Order {
-    /// Earliest deadline first across all groups (ties: the meeting that fell due first).
+    /// Earliest deadline first across all groups (ties: the meeting that joined the queue first; a caught-up
+    /// meeting held back joins on the day it is released, docs/model.md).
     #[default]
     EarliestDeadline,
-    /// Groups in the order of their `priority` (lowest first), earliest deadline first within a group.
+    /// Groups in the order of their `priority` (lowest first); the groups of one priority share one queue,
+    /// earliest deadline first.
     GroupPriority,
 }
 
