@@ -23,8 +23,7 @@ use output::{Row, TargetOutcome, REPORTED};
 use rayon::prelude::*;
 use target::Target;
 
-/// Default limit on grid points x replications; `--force` lifts it.
-pub const MAX_RUNS: u64 = 10_000;
+pub use crate::scenario::MAX_RUNS;
 
 /// Grid points whose scenarios are built at a time; bounds memory on large grids.
 const CHUNK_POINTS: usize = 64;

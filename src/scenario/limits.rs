@@ -24,6 +24,20 @@ pub const MAX_EXTENDS_DEPTH: usize = 16;
 /// Most rows read from a municipality file.
 pub(super) const MAX_CSV_ROWS: usize = 100_000;
 
+/// The largest shard file `merge` reads: a million grid points of a few hundred bytes each.
+pub const MAX_SHARD_BYTES: u64 = 512 * 1024 * 1024;
+/// The longest line of a shard file; a row of the widest sweep output is a few kilobytes.
+pub const MAX_SHARD_LINE_BYTES: usize = 1024 * 1024;
+
+// Sweeps and ensembles.
+
+/// Default limit on grid points x replications of a sweep; `--force` lifts it.
+pub const MAX_RUNS: u64 = 10_000;
+/// Most values one axis or the whole grid may have, even with `--force`: the grid is listed in memory.
+pub const MAX_POINTS: usize = 1_000_000;
+/// Most draws of one ensemble.
+pub const MAX_DRAWS: u32 = 100_000;
+
 // Period and lists.
 
 /// Longest period (and longest warm-up) a scenario may have, in days: ten years.

@@ -22,8 +22,9 @@ pub mod raw;
 mod validate;
 pub use layers::merge;
 pub use limits::{
-    bytes, engine_bytes, parse_bytes, SizeEstimate, MAX_CELLS, MAX_EXTENDS_DEPTH, MAX_FILE_BYTES,
-    MAX_GROUPS, MAX_MEETINGS, MAX_PERIOD_DAYS, MAX_PERSONS, MAX_REPLICATIONS, MAX_SCENARIO_BYTES,
+    bytes, engine_bytes, parse_bytes, SizeEstimate, MAX_CELLS, MAX_DRAWS, MAX_EXTENDS_DEPTH,
+    MAX_FILE_BYTES, MAX_GROUPS, MAX_MEETINGS, MAX_PERIOD_DAYS, MAX_PERSONS, MAX_POINTS,
+    MAX_REPLICATIONS, MAX_RUNS, MAX_SCENARIO_BYTES, MAX_SHARD_BYTES, MAX_SHARD_LINE_BYTES,
     MAX_SUSPENSIONS,
 };
 pub use overrides::Override;

@@ -9,8 +9,7 @@ use crate::scenario::overrides::{self, Override};
 use chrono::NaiveDate;
 use std::fmt;
 
-/// Most values one axis or the whole grid may have, even with `--force`: the grid is listed in memory.
-pub const MAX_POINTS: usize = 1_000_000;
+pub use crate::scenario::MAX_POINTS;
 
 /// A scenario input a sweep can vary: any key `--set` takes (docs/scenario.md, "Overrides"), such as
 /// `staffing.changes.reopen.add_caseworkers`, `suspensions.spring.end` or the short `caseworkers`.

@@ -19,10 +19,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub const SHARD_COLUMNS: [&str; 6] = ["sweep", "points", "format", "shard", "point", "digest"];
-/// The largest shard file `merge` reads: a million grid points of a few hundred bytes each.
-pub const MAX_SHARD_BYTES: u64 = 512 * 1024 * 1024;
-/// The longest line of a shard file; a row of the widest sweep output is a few kilobytes.
-pub const MAX_SHARD_LINE_BYTES: usize = 1024 * 1024;
+pub use crate::scenario::{MAX_SHARD_BYTES, MAX_SHARD_LINE_BYTES};
 /// Position of the digest among the shard columns.
 const DIGEST: usize = 5;
 

@@ -24,8 +24,7 @@ use crate::scenario::overrides::Applied;
 use crate::scenario::{Base, Override, Scenario};
 use std::sync::Arc;
 
-/// Most draws of one ensemble.
-pub const MAX_DRAWS: u32 = 100_000;
+pub use super::limits::MAX_DRAWS;
 
 /// Keys that take whole numbers: a range given for one of them is drawn and rounded to the nearest.
 pub const WHOLE_KEYS: &[&str] = &[
