@@ -37,11 +37,8 @@ impl CsvTable {
         // and the CRLF line ends it skips before the record; the line is counted here from the record's first
         // byte, as `locate::line_col` does.
         let line_of = |byte: u64| {
-            let skipped = text.as_bytes()[(byte as usize).min(text.len())..]
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
-            newlines.partition_point(|&at| at < byte as usize + skipped) + 1
+            let start = record_start(&text, byte as usize);
+            newlines.partition_point(|&at| at < start) + 1
         };
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
@@ -125,12 +122,7 @@ impl CsvTable {
             Some(row) => self.rows[row].position().map_or(0, |p| p.byte() as usize),
             None => 0,
         };
-        // Past the blank lines and CRLF line ends that the reader skipped before the row (see `read`).
-        let start = start
-            + self.text.as_bytes()[start.min(self.text.len())..]
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
+        let start = record_start(&self.text, start);
         // As `locate::line_col`: one more than the line feeds before `start`.
         let line = self.newlines.partition_point(|&at| at < start) + 1;
         // Walk the raw line to the field, skipping commas inside quotes.
@@ -203,4 +195,13 @@ impl CsvTable {
         }
         Ok(number)
     }
+}
+
+/// The first byte of a record that the csv reader places at `byte`: past the blank lines and CRLF line ends it
+/// skipped before the record.
+fn record_start(text: &str, byte: usize) -> usize {
+    byte + text.as_bytes()[byte.min(text.len())..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count()
 }
