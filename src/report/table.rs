@@ -326,6 +326,9 @@ pub fn write(
     Ok(())
 }
 
+/// The most ranged inputs the note under the table names one by one.
+const LISTED_RANGES: usize = 6;
+
 /// The notes on ranges under the table: without draws, that the ranges ran at their central values; with
 /// draws, the predictive and the dice-only bands of the headline figures and the ranges drawn.
 fn range_notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
@@ -340,11 +343,16 @@ fn range_notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     };
     let Some(draws) = info.draws else {
         let keys: Vec<&str> = info.ranges.iter().map(|r| r.key.as_str()).collect();
+        // A long list would bury the table: past a handful, `backlog validate` names them all.
+        let listed = if count <= LISTED_RANGES {
+            keys.join(", ")
+        } else {
+            "`backlog validate` lists them".to_string()
+        };
         return vec![format!(
-            "{inputs} ran at {} central value{} ({}); --draws N runs the ensemble",
+            "{inputs} ran at {} central value{} ({listed}); --draws N runs the ensemble",
             if count == 1 { "its" } else { "their" },
             if count == 1 { "" } else { "s" },
-            keys.join(", ")
         )];
     };
     let band = |bands: &[(Metric, crate::summary::Band)], metric: Metric| {
