@@ -43,6 +43,58 @@ pub struct CheckResult {
     pub spread: Option<Spread>,
     /// The model's figure on the published figure's definition: shown beside the test, never deciding it.
     pub like_for_like: Option<LikeForLikeResult>,
+    /// Under `--draws`: the band over the ranged inputs' draws and the dice together. Shown beside the test,
+    /// never deciding it: the test stays the central value's error against the tolerance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predictive: Option<PredictiveResult>,
+}
+
+/// The predictive band of one figure, over an ensemble's draws and their replications, against the published
+/// value.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictiveResult {
+    pub draws: u32,
+    /// Replications of each draw.
+    pub replications: u32,
+    /// Mean and 5 %-95 % band over every (draw, replication) run, times the expectation's scale.
+    pub simulated: Band,
+    /// Whether the published value lies in the 5 %-95 % band.
+    pub inside: Option<bool>,
+    /// The band's width, p95 - p5.
+    pub width: Option<f64>,
+    /// The interval score of the 90 % band (Gneiting and Raftery, 2007): its width plus 2/0.1 = 20 times the
+    /// distance by which the published value lies outside it, in the figure's units. Lower is better; a wide
+    /// band and a miss both cost.
+    pub interval_score: Option<f64>,
+}
+
+/// The share of the runs a 5 %-95 % band leaves outside, the alpha of its interval score.
+const BAND_ALPHA: f64 = 0.1;
+
+impl PredictiveResult {
+    fn of(band: Band, value: f64, draws: u32, replications: u32) -> PredictiveResult {
+        let bounds = band.p5.zip(band.p95);
+        PredictiveResult {
+            draws,
+            replications,
+            inside: bounds.map(|(low, high)| (low..=high).contains(&value)),
+            width: bounds.map(|(low, high)| high - low),
+            interval_score: bounds.map(|(low, high)| interval_score(low, high, value)),
+            simulated: band,
+        }
+    }
+}
+
+/// The interval score of the central `1 - BAND_ALPHA` interval `[low, high]` for the observed `value`.
+pub fn interval_score(low: f64, high: f64, value: f64) -> f64 {
+    let outside = (low - value).max(0.0) + (value - high).max(0.0);
+    (high - low) + 2.0 / BAND_ALPHA * outside
+}
+
+/// An ensemble a check runs beside the central values: the scenarios at the drawn points, each run `reps` times.
+pub struct Ensemble<'a> {
+    pub scenarios: &'a [Scenario],
+    pub reps: u32,
 }
 
 /// The like-for-like figure of one expectation.
@@ -190,7 +242,7 @@ pub fn check(
     seed: u64,
     reps: u32,
 ) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
-    check_showing(scenario, counterfactuals, seed, reps, &[])
+    check_showing(scenario, counterfactuals, seed, reps, &[], None)
 }
 
 /// As [`check`], leaving out the figures of municipalities not in `shown` (national figures stay) and giving
@@ -201,12 +253,54 @@ pub fn check_showing(
     seed: u64,
     reps: u32,
     shown: &[u32],
+    ensemble: Option<&Ensemble>,
 ) -> Result<Vec<CheckResult>, crate::signals::Interrupted> {
     let runs: Vec<Replication> = replicate(scenario, seed, reps, |_, series| {
         replication_values(scenario, &series)
     })?;
     let other = counterfactual_bands(scenario, counterfactuals, seed, reps)?;
-    Ok(results_with(scenario, &runs, shown, &other))
+    let mut results = results_with(scenario, &runs, shown, &other);
+    if let Some(ensemble) = ensemble {
+        let bands = predictive_bands(ensemble, seed)?;
+        let draws = ensemble.scenarios.len() as u32;
+        // The figures come first in the results, in the expectations' order less those not shown.
+        let shown_figures = scenario.expectations.iter().zip(bands).filter(|(e, _)| {
+            shown.is_empty() || e.municipality.is_none_or(|code| shown.contains(&code))
+        });
+        for (result, (e, band)) in results.iter_mut().zip(shown_figures) {
+            result.predictive = Some(PredictiveResult::of(band, e.value, draws, ensemble.reps));
+        }
+    }
+    Ok(results)
+}
+
+/// The band of every expectation's figure over all runs of the ensemble: draw `d`, replication `r` uses the
+/// seed of replication `r` (common random numbers), one rayon task a run, collected in draw-then-replication
+/// order, so the bands do not depend on the number of threads.
+fn predictive_bands(
+    ensemble: &Ensemble,
+    seed: u64,
+) -> Result<Vec<Band>, crate::signals::Interrupted> {
+    use rayon::prelude::*;
+    let reps = ensemble.reps as usize;
+    let runs: Vec<Vec<Option<f64>>> = (0..ensemble.scenarios.len() * reps)
+        .into_par_iter()
+        .map(|k| {
+            let scenario = &ensemble.scenarios[k / reps];
+            crate::signals::check()?;
+            let replication = crate::engine::replication_seed(seed, (k % reps) as u32);
+            let series = crate::engine::Simulation::new(scenario, replication).run()?;
+            crate::progress::announced_run_done();
+            Ok(replication_values(scenario, &series).figures)
+        })
+        .collect::<Result<_, crate::signals::Interrupted>>()?;
+    let count = ensemble
+        .scenarios
+        .first()
+        .map_or(0, |s| s.expectations.len());
+    Ok((0..count)
+        .map(|i| band(runs.iter().map(|run| run[i])))
+        .collect())
 }
 
 /// The simulated values of every expectation of `scenario` in one run (the whole scenario's series), like-for-like
@@ -458,6 +552,7 @@ fn municipality_result(
         known_miss: e.known_miss.clone(),
         spread,
         like_for_like: None,
+        predictive: None,
     }
 }
 
@@ -510,6 +605,7 @@ fn result(
             error: error_of(&band),
             simulated: band,
         }),
+        predictive: None,
     }
 }
 
@@ -523,5 +619,13 @@ mod tests {
         assert_eq!(scale, 0.1);
         assert_eq!(errors, vec![-0.5, 0.0, 0.5]);
         assert_eq!(mape(&errors), 1.0 / 3.0);
+    }
+
+    #[test]
+    fn the_interval_score_is_the_width_inside_and_adds_twenty_times_the_miss_outside() {
+        assert_eq!(interval_score(10.0, 20.0, 15.0), 10.0);
+        assert_eq!(interval_score(10.0, 20.0, 10.0), 10.0);
+        assert_eq!(interval_score(10.0, 20.0, 8.0), 10.0 + 20.0 * 2.0);
+        assert_eq!(interval_score(10.0, 20.0, 23.0), 10.0 + 20.0 * 3.0);
     }
 }

@@ -234,6 +234,11 @@ pub struct CheckArgs {
     /// its own error in per-municipality checks. The runs are the whole scenarios'.
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
+    /// Also run the ensemble of the inputs given as ranges: N draws, each run --reps times, and show for each
+    /// figure the predictive band, whether the published value lies in it, its width and its interval score.
+    /// The test itself stays the central values' error against the tolerance (docs/calibration.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
+    pub draws: Option<u32>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

@@ -1,13 +1,19 @@
 use crate::check;
 use crate::cli::CheckArgs;
+use crate::ensemble;
 use crate::error::{exit_code, InputError};
 use crate::output::Output;
 use crate::report;
-use crate::scenario;
+use crate::scenario::{self, ranges::Space};
 
 pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
+    let overrides = super::plan::overrides(&args.overrides)?;
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios, &super::plan::overrides(&args.overrides)?)?;
+    let scenarios = scenario::load_all(&args.scenarios, &overrides)?;
+    let spaces = match args.draws {
+        Some(_) => ranged_spaces(&args.scenarios, &overrides)?,
+        None => Vec::new(),
+    };
     // And the scenarios their like-for-like figures are computed on, before any long work.
     let counterfactuals = check::load_counterfactuals(&scenarios)?;
     for code in &args.municipalities {
@@ -53,25 +59,43 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     crate::output::one_on_stdout(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
+    // A scenario's runs: its replications, and under --draws as many again for each draw of its ranges.
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios
         .iter()
-        .map(|s| (s, u64::from(args.run.reps.unwrap_or(s.replications))))
+        .enumerate()
+        .map(|(i, s)| {
+            let reps = u64::from(args.run.reps.unwrap_or(s.replications));
+            let draws = match (args.draws, spaces.get(i)) {
+                (Some(n), Some(Some(_))) => u64::from(n),
+                _ => 0,
+            };
+            (s, reps * (1 + draws))
+        })
         .collect();
     let threads = super::plan::plan("check", &runs, &args.run)?;
     let results: Vec<check::CheckResult> = super::plan::with_threads(threads, || {
-        scenarios
-            .iter()
-            .map(|s| {
-                check::check_showing(
-                    s,
-                    &counterfactuals,
-                    args.run.seed.unwrap_or(s.seed),
-                    args.run.reps.unwrap_or(s.replications),
-                    &args.municipalities,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(|results| results.into_iter().flatten().collect::<Vec<_>>())
+        let mut results = Vec::new();
+        for (i, s) in scenarios.iter().enumerate() {
+            let seed = args.run.seed.unwrap_or(s.seed);
+            let reps = args.run.reps.unwrap_or(s.replications);
+            let draws = match (args.draws, spaces.get(i)) {
+                (Some(n), Some(Some(space))) => Some(ensemble::Draws::new(space, seed, n)?),
+                _ => None,
+            };
+            let ensemble = draws.as_ref().map(|d| check::Ensemble {
+                scenarios: &d.scenarios,
+                reps,
+            });
+            results.extend(check::check_showing(
+                s,
+                &counterfactuals,
+                seed,
+                reps,
+                &args.municipalities,
+                ensemble.as_ref(),
+            )?);
+        }
+        Ok::<_, anyhow::Error>(results)
     })??;
     if let Some(junit) = &junit {
         junit.write(|out| report::check::junit(out, &results))?;
@@ -90,4 +114,33 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     } else {
         exit_code::OK
     })
+}
+
+/// Under `--draws`: each scenario's space of ranged inputs, `None` for a scenario without ranges (its figures
+/// keep the dice-only band, and a note says so). No scenario with a range at all is an error.
+fn ranged_spaces(
+    paths: &[std::path::PathBuf],
+    overrides: &[scenario::Override],
+) -> anyhow::Result<Vec<Option<Space>>> {
+    let mut spaces = Vec::new();
+    for path in paths {
+        let space = Space::of(&scenario::Base::read(path)?, overrides)?;
+        if space.is_empty() {
+            crate::streams::note(&format!(
+                "note: {} gives no input as a range; its figures have the dice-only band",
+                path.display()
+            ));
+            spaces.push(None);
+        } else {
+            spaces.push(Some(space));
+        }
+    }
+    if spaces.iter().all(Option::is_none) {
+        return Err(InputError::argument(
+            "--draws",
+            "none of the scenarios gives an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)",
+        )
+        .into());
+    }
+    Ok(spaces)
 }

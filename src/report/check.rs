@@ -42,6 +42,9 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
         if let Some(definition) = &r.definition {
             writeln!(out, "        model's figure: {definition}")?;
         }
+        if let Some(p) = &r.predictive {
+            predictive_line(out, r, p)?;
+        }
         if let Some(like) = &r.like_for_like {
             let band = format!(
                 "{}-{}",
@@ -77,6 +80,37 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
         results.len() - failed - missed,
         failed,
         missed
+    )
+}
+
+/// The predictive band of a figure under `--draws`, with whether the published value lies in it, the band's
+/// width and its interval score (both also as a share of the published value).
+fn predictive_line(
+    out: &mut dyn Write,
+    r: &CheckResult,
+    p: &crate::check::PredictiveResult,
+) -> std::io::Result<()> {
+    let band = format!("{}-{}", number(p.simulated.p5), number(p.simulated.p95));
+    let share = |v: Option<f64>| match v {
+        Some(v) if r.value != 0.0 => format!(" ({:.0}%)", v / r.value.abs() * 100.0),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "        predictive             {:>10} [{:>21}]  {}  width {}{}  interval score {}{}  ({} draws x {} replications; not the test)",
+        number(p.simulated.mean),
+        band,
+        match p.inside {
+            Some(true) => "published inside",
+            Some(false) => "published OUTSIDE",
+            None => "no band",
+        },
+        number(p.width),
+        share(p.width),
+        number(p.interval_score),
+        share(p.interval_score),
+        p.draws,
+        p.replications,
     )
 }
 
@@ -132,6 +166,24 @@ pub fn markdown(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result
         }
         if let (Some(reason), false) = (&r.known_miss, r.pass) {
             writeln!(out, "  known miss: {}", markdown_text(reason))?;
+        }
+        if let Some(p) = &r.predictive {
+            writeln!(
+                out,
+                "  predictive ({} draws x {} replications): {} [{}-{}], published {}, width {}, interval score {}",
+                p.draws,
+                p.replications,
+                number(p.simulated.mean),
+                number(p.simulated.p5),
+                number(p.simulated.p95),
+                match p.inside {
+                    Some(true) => "inside",
+                    Some(false) => "outside",
+                    None => "-",
+                },
+                number(p.width),
+                number(p.interval_score),
+            )?;
         }
     }
     let failed = results.iter().filter(|r| r.failed()).count();

@@ -335,6 +335,30 @@ pub fn checks(results: &[CheckResult]) -> Result<Vec<u8>, XlsxError> {
         if let Some(reason) = &r.known_miss {
             sheet.write_string(row, 12, reason)?;
         }
+        if let Some(p) = &r.predictive {
+            optional_number(sheet, row, 13, p.simulated.mean, simulated)?;
+            optional_number(sheet, row, 14, p.simulated.p5, simulated)?;
+            optional_number(sheet, row, 15, p.simulated.p95, simulated)?;
+            if let Some(inside) = p.inside {
+                sheet.write_boolean(row, 16, inside)?;
+            }
+            optional_number(sheet, row, 17, p.interval_score, simulated)?;
+        }
+    }
+    // Under --draws, the predictive columns (docs/outputs.md).
+    if results.iter().any(|r| r.predictive.is_some()) {
+        for (column, header) in [
+            "predictive mean",
+            "predictive p5",
+            "predictive p95",
+            "published inside",
+            "interval score",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string_with_format(0, 13 + column as u16, *header, &formats.header)?;
+        }
     }
     sheet.set_column_width(3, 60)?;
     workbook.save_to_buffer()

@@ -411,3 +411,92 @@ fn a_bad_like_for_like_exits_2_naming_the_key() {
         ))
         .stderr(predicate::str::contains("nowhere").not());
 }
+
+/// `check --draws` on expect-fail.toml with the inflow drawn from 2 to 4 a day: arrivals in 2021 are then
+/// 365 times the drawn inflow, so the predictive band spans most of 730-1,460 around the published 1,095.
+fn check_with_draws(jobs: &str) -> (i32, serde_json::Value, String) {
+    let output = backlog()
+        .args([
+            "check",
+            fixture("expect-fail.toml").to_str().unwrap(),
+            "--set",
+            "groups.kh.inflow_per_day={ low = 2, high = 4 }",
+            "--draws",
+            "40",
+            "--reps",
+            "3",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    (
+        output.status.code().unwrap(),
+        serde_json::from_str(&stdout).unwrap(),
+        stdout,
+    )
+}
+
+#[test]
+fn draws_add_a_predictive_band_beside_the_test_and_leave_the_test_as_it_was() {
+    let (code, results, one_thread) = check_with_draws("1");
+    let (_, _, two_threads) = check_with_draws("2");
+    assert_eq!(one_thread, two_threads, "the same on one thread and two");
+    // The statuses are those of the central values, as without --draws: one pass, one fail, exit 1.
+    assert_eq!(code, 1);
+    assert_eq!(results[0]["pass"], true);
+    assert_eq!(results[1]["pass"], false);
+    for r in results.as_array().unwrap() {
+        let p = &r["predictive"];
+        assert_eq!(p["draws"], 40);
+        assert_eq!(p["replications"], 3);
+        let (low, high) = (
+            p["simulated"]["p5"].as_f64().unwrap(),
+            p["simulated"]["p95"].as_f64().unwrap(),
+        );
+        let value = r["value"].as_f64().unwrap();
+        assert_eq!(p["inside"], low <= value && value <= high);
+        // Equal but for the last bit, which the JSON's shortest decimal form may round.
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+        assert!(close(p["width"].as_f64().unwrap(), high - low), "{p}");
+        let miss = (low - value).max(0.0) + (value - high).max(0.0);
+        assert!(
+            close(
+                p["interval_score"].as_f64().unwrap(),
+                high - low + 20.0 * miss
+            ),
+            "{p}"
+        );
+    }
+    // Arrivals: the drawn inflow's 5 %-95 % is 2.1-3.9 a day, about 767-1,424 a year, far wider than the
+    // dice alone (Poisson, sd about 33), and it holds the published 1,095.
+    let arrivals = &results[0];
+    let predictive = &arrivals["predictive"]["simulated"];
+    let width = arrivals["predictive"]["width"].as_f64().unwrap();
+    assert!(width > 500.0 && width < 800.0, "{arrivals}");
+    assert!(predictive["p5"].as_f64() < arrivals["simulated"]["p5"].as_f64());
+    assert!(predictive["p95"].as_f64() > arrivals["simulated"]["p95"].as_f64());
+    assert_eq!(arrivals["predictive"]["inside"], true);
+    // The impossible figure (1 meeting held in June) lies below its band, and its score says by how much.
+    assert_eq!(results[1]["predictive"]["inside"], false);
+}
+
+#[test]
+fn draws_without_any_range_exit_2() {
+    backlog()
+        .args([
+            "check",
+            fixture("expect-fail.toml").to_str().unwrap(),
+            "--draws",
+            "10",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::ends_with(
+            "error: --draws: none of the scenarios gives an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)\n",
+        ));
+}

@@ -326,3 +326,23 @@ fn an_ensemble_is_the_same_on_one_thread_and_two() {
         phone == "0.0" || phone == "0.5"
     }));
 }
+
+#[test]
+fn validate_lists_every_ranged_input_with_its_central_value() {
+    let small = fixture("small.toml");
+    let (code, stdout, stderr) = run(&[
+        "validate",
+        small.to_str().unwrap(),
+        "--set",
+        "staffing.caseworkers={ low = 2, high = 4 }",
+        "--set",
+        "staffing.phone_share={ low = 0.1, mode = 0.2, high = 0.6 }",
+    ]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(
+        stdout.ends_with(
+            "  2 inputs given as ranges (central value: range):\n    staffing.caseworkers = 3.0: uniform 2 to 4\n    staffing.phone_share = 0.2: triangular 0.1 to 0.6, mode 0.2\n"
+        ),
+        "{stdout}"
+    );
+}
