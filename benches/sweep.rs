@@ -24,6 +24,7 @@ fn sweep_throughput(c: &mut Criterion) {
         scenario: &scenario,
         seed: scenario.seed,
         reps: REPS,
+        draws: None,
         target: None,
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -249,6 +249,11 @@ pub struct CheckArgs {
 pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// Run every point over N draws of the inputs given as ranges (the same Latin hypercube at every point),
+    /// each --reps times: the bands, and the share meeting --target with --confidence, are then over what is
+    /// not known as well as over the dice (docs/sweep.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
+    pub draws: Option<u32>,
     /// KEY=SPEC: a range START..END:STEP (inclusive) or a list A,B,C. KEY is any key --set takes
     /// (staffing.changes.reopen.add_caseworkers, suspensions.spring.end with dates stepped in days,
     /// groups.dagpenge.inflow_factor, ...) or caseworkers, caseworkers_factor, meetings_per_caseworker_day,

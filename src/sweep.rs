@@ -5,6 +5,11 @@
 //! engine draws random numbers only for people, so two points see the same people and differ only in what was
 //! varied. The (point, replication) pairs run on the current rayon pool and are collected in grid order, so the
 //! output is the same byte for byte whatever the number of threads or shards.
+//!
+//! With `--draws N` every point also draws the scenario's ranged inputs: the same N points of a Latin hypercube
+//! seeded by the seed at every grid point (so the draws are common across points as the dice are), each run
+//! `reps` times; a point's bands and its target share are then over draws and replications together. An input
+//! the grid varies is fixed at each point, so it is not drawn there.
 
 pub mod grid;
 pub mod output;
@@ -15,6 +20,7 @@ pub mod target;
 
 use crate::engine::{replication_seed, Simulation};
 use crate::progress::Progress;
+use crate::scenario::ranges::{design::latin_hypercube, Space};
 use crate::scenario::{Base, Override, Scenario};
 use crate::signals::{self, Interrupted};
 use crate::summary::{band, day_index, summarise, Selection};
@@ -25,12 +31,14 @@ use target::Target;
 
 pub use crate::scenario::MAX_RUNS;
 
-/// Grid points whose scenarios are built at a time; bounds memory on large grids.
-const CHUNK_POINTS: usize = 64;
+/// Scenarios built at a time (grid points, or points times draws); bounds memory on large grids.
+const CHUNK_SCENARIOS: usize = 64;
 
 /// One replication of one grid point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepOutcome {
+    /// The draw of the ranged inputs, under `--draws`.
+    pub draw: Option<u32>,
     pub replication: u32,
     pub seed: u64,
     /// One value per [`REPORTED`] metric, over the whole period.
@@ -47,12 +55,19 @@ pub struct Sweep<'a> {
     pub scenario: &'a Scenario,
     pub seed: u64,
     pub reps: u32,
+    /// `--draws`: how many draws of the ranged inputs each point runs.
+    pub draws: Option<u32>,
     pub target: Option<&'a Target>,
 }
 
 impl Sweep<'_> {
     /// One replication of one point; a run stopped by a signal is [`Interrupted`], never counted.
-    fn run_one(&self, scenario: &Scenario, replication: u32) -> Result<RepOutcome, Interrupted> {
+    fn run_one(
+        &self,
+        scenario: &Scenario,
+        draw: Option<u32>,
+        replication: u32,
+    ) -> Result<RepOutcome, Interrupted> {
         let seed = replication_seed(self.seed, replication);
         let series = Simulation::new(scenario, seed).run()?;
         let whole = Selection::whole(&series);
@@ -64,6 +79,7 @@ impl Sweep<'_> {
             (value, target.condition.holds(value))
         });
         Ok(RepOutcome {
+            draw,
             replication,
             seed,
             reported: REPORTED.map(|metric| metrics.get(metric)),
@@ -82,23 +98,40 @@ impl Sweep<'_> {
         progress: &Progress,
     ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
         let reps = self.reps as usize;
+        // The scenarios of a point: one at the central values, or one a draw.
+        let per_point = self.draws.map_or(1, |n| n as usize);
         let mut results = Vec::with_capacity(points.len());
-        for chunk in points.chunks(CHUNK_POINTS) {
-            let scenarios: Vec<Scenario> = chunk
-                .iter()
-                .map(|(_, values)| overrides::build(self.base, self.set, keys, values))
-                .collect::<Result<_, _>>()?;
-            let outcomes: Vec<RepOutcome> = (0..chunk.len() * reps)
+        for chunk in points.chunks((CHUNK_SCENARIOS / per_point).max(1)) {
+            let mut scenarios: Vec<Scenario> = Vec::with_capacity(chunk.len() * per_point);
+            for (_, values) in chunk {
+                match self.draws {
+                    None => scenarios.push(overrides::build(self.base, self.set, keys, values)?),
+                    Some(n) => {
+                        let point = overrides::point(self.set, keys, values);
+                        let space = Space::of(self.base, &point)?;
+                        let units = latin_hypercube(self.seed, n, space.len());
+                        let drawn: Vec<Scenario> = units
+                            .par_iter()
+                            .map(|u| space.build_at(u))
+                            .collect::<Result<_, _>>()?;
+                        scenarios.extend(drawn);
+                    }
+                }
+            }
+            let runs_per_point = per_point * reps;
+            let outcomes: Vec<RepOutcome> = (0..chunk.len() * runs_per_point)
                 .into_par_iter()
                 .map(|run| {
                     signals::check()?;
-                    let outcome = self.run_one(&scenarios[run / reps], (run % reps) as u32)?;
+                    let draw = self.draws.map(|_| ((run % runs_per_point) / reps) as u32);
+                    let outcome =
+                        self.run_one(&scenarios[run / reps], draw, (run % reps) as u32)?;
                     progress.run_done();
                     Ok(outcome)
                 })
                 .collect::<Result<_, Interrupted>>()?;
-            for ((index, values), reps) in chunk.iter().zip(outcomes.chunks(reps)) {
-                results.push((self.row(*index, values.clone(), reps), reps.to_vec()));
+            for ((index, values), runs) in chunk.iter().zip(outcomes.chunks(runs_per_point)) {
+                results.push((self.row(*index, values.clone(), runs), runs.to_vec()));
             }
         }
         Ok(results)

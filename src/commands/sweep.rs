@@ -12,6 +12,7 @@ use crate::output::Output;
 use crate::progress::Progress;
 use crate::report::plot::{AxisUnit, SweepChart};
 use crate::report::VERSION;
+use crate::scenario::ranges::Space;
 use crate::scenario::{Base, Override, Scenario, SizeEstimate};
 use crate::streams::note;
 use crate::sweep::grid::{Axis, Grid, Key, Value};
@@ -41,6 +42,8 @@ struct Plan {
     base: Base,
     scenario: Scenario,
     reps: u32,
+    /// `--draws`: the draws of the ranged inputs each point runs, `reps` times each.
+    draws: Option<u32>,
     seed: u64,
     target: Option<Target>,
     /// A target search without `--vary`: bisection over the staffing or the `--search` range.
@@ -157,6 +160,16 @@ impl Plan {
         let base = Base::read(&args.scenario)?;
         let scenario = base.build(&set)?;
         let reps = args.run.reps.unwrap_or(scenario.replications);
+        if args.draws.is_some() && Space::of(&base, &set)?.is_empty() {
+            return Err(InputError::argument(
+                "--draws",
+                format!(
+                    "{} gives no input as a range; write one as {{ low = 0.4, high = 0.8 }} (docs/scenario.md)",
+                    args.scenario.display()
+                ),
+            )
+            .into());
+        }
         overrides::check(&base, &set, &grid)?;
         if let Some(axis) = &range {
             // The search tries both ends first; a value between them that the scenario cannot take stops it
@@ -206,6 +219,7 @@ impl Plan {
             base,
             scenario,
             reps,
+            draws: args.draws,
             seed,
             target,
             bisection,
@@ -222,7 +236,8 @@ impl Plan {
     /// The runs ahead, each scenario that will be simulated having passed the size checks: each grid point,
     /// with its values applied.
     fn work(&self, args: &SweepArgs) -> anyhow::Result<Work> {
-        let (base, set, reps) = (&self.base, &self.set, u64::from(self.reps));
+        let (base, set) = (&self.base, &self.set);
+        let reps = u64::from(self.reps) * u64::from(self.draws.unwrap_or(1));
         let mut work = Work::default();
         if self.bisection {
             // The staffing search runs the base scenario at other staffing levels, which change no size; a
@@ -270,6 +285,7 @@ impl Plan {
             replications: self.reps,
             version: VERSION.to_string(),
             set: scenario.overrides.clone(),
+            draws: self.draws,
             keys: self.grid.keys(),
             vary: self
                 .grid
@@ -308,12 +324,15 @@ fn check_shape(
         }
         return Ok(());
     }
-    let runs = grid.len() as u64 * u64::from(reps);
+    let draws = args
+        .draws
+        .map_or_else(String::new, |n| format!("{n} draws x "));
+    let runs = grid.len() as u64 * u64::from(reps) * u64::from(args.draws.unwrap_or(1));
     if runs > MAX_RUNS && !args.force {
         return Err(InputError::argument(
             "--vary",
             format!(
-                "the grid has {} points x {reps} replications = {runs} runs, more than the limit of {MAX_RUNS}; pass --force to run it anyway",
+                "the grid has {} points x {draws}{reps} replications = {runs} runs, more than the limit of {MAX_RUNS}; pass --force to run it anyway",
                 grid.len()
             ),
         ));
@@ -368,6 +387,7 @@ fn execute(plan: &Plan) -> anyhow::Result<Results> {
         scenario: &plan.scenario,
         seed: plan.seed,
         reps: plan.reps,
+        draws: plan.draws,
         target: plan.target.as_ref(),
     };
     let mut header = plan.header();
@@ -388,7 +408,7 @@ fn execute(plan: &Plan) -> anyhow::Result<Results> {
                     vec![searched.best]
                 })
             }
-            _ => run_grid(&sweep, &plan.grid, plan.shard, plan.reps),
+            _ => run_grid(&sweep, &plan.grid, plan.shard),
         })??;
     let rows: Vec<Row> = results.iter().map(|(row, _)| row.clone()).collect();
     Ok(Results {
@@ -490,11 +510,11 @@ fn run_grid(
     sweep: &Sweep,
     grid: &Grid,
     shard: Option<ShardSpec>,
-    reps: u32,
 ) -> anyhow::Result<Vec<(Row, Vec<RepOutcome>)>> {
     let indices = point_indices(grid, shard);
     let points: Vec<_> = indices.iter().map(|&i| (i, grid.point(i))).collect();
-    let progress = Progress::new(Some(points.len() as u64 * u64::from(reps)));
+    let runs_per_point = u64::from(sweep.reps) * u64::from(sweep.draws.unwrap_or(1));
+    let progress = Progress::new(Some(points.len() as u64 * runs_per_point));
     let results = sweep.run_points(&grid.keys(), &points, &progress);
     progress.finish();
     results

@@ -25,7 +25,9 @@ pub const REPORTED: [Metric; 6] = [
 
 /// Columns that identify the scenario and run on every CSV row.
 /// `set` holds the `--set` overrides, `KEY=VALUE` separated by spaces (empty without any).
-pub const IDENTITY_COLUMNS: [&str; 6] = ["scenario", "sha256", "seed", "reps", "version", "set"];
+pub const IDENTITY_COLUMNS: [&str; 7] = [
+    "scenario", "sha256", "seed", "reps", "version", "set", "draws",
+];
 /// Columns describing the target, after the metrics, when a sweep has one.
 pub const TARGET_COLUMNS: [&str; 5] = ["target", "by", "confidence", "target_share", "target_met"];
 
@@ -80,6 +82,9 @@ pub struct Header {
     pub version: String,
     /// The `--set` overrides every point starts from, `KEY=VALUE`.
     pub set: Vec<String>,
+    /// `--draws`: the draws of the ranged inputs each point runs (`reps` times each); `None` at the central
+    /// values.
+    pub draws: Option<u32>,
     /// The keys of the value columns, in grid order.
     pub keys: Vec<Key>,
     /// `--vary` keys and specs as given (empty for a bisection).
@@ -134,6 +139,7 @@ impl Header {
             self.replications.to_string(),
             self.version.clone(),
             self.set.join(" "),
+            self.draws.map_or_else(String::new, |n| n.to_string()),
         ]
     }
 
@@ -187,6 +193,7 @@ struct JsonScenario<'a> {
     replications: u32,
     version: &'a str,
     set: &'a [String],
+    draws: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -246,6 +253,7 @@ fn write_json(out: &mut dyn Write, header: &Header, rows: &[Row]) -> io::Result<
             replications: header.replications,
             version: &header.version,
             set: &header.set,
+            draws: header.draws,
         },
         vary: header
             .vary
@@ -278,7 +286,7 @@ pub fn write_per_rep(
     let mut writer = csv::Writer::from_writer(out);
     let mut columns: Vec<String> = IDENTITY_COLUMNS.iter().map(|c| c.to_string()).collect();
     columns.extend(header.keys.iter().map(|k| k.name().to_string()));
-    columns.extend(["replication".to_string(), "replication_seed".to_string()]);
+    columns.extend(["draw", "replication", "replication_seed"].map(str::to_string));
     columns.extend(REPORTED.iter().map(|m| m.to_string()));
     if header.target.is_some() {
         columns.extend(["target_value".to_string(), "target_holds".to_string()]);
@@ -288,7 +296,11 @@ pub fn write_per_rep(
         for rep in reps.iter() {
             let mut fields = header.identity_fields();
             fields.extend(row.values.iter().map(|v| v.to_string()));
-            fields.extend([rep.replication.to_string(), rep.seed.to_string()]);
+            fields.extend([
+                rep.draw.map_or_else(String::new, |d| d.to_string()),
+                rep.replication.to_string(),
+                rep.seed.to_string(),
+            ]);
             fields.extend(rep.reported.iter().map(|v| number(*v)));
             if let Some((value, holds)) = rep.target {
                 fields.extend([number(value), holds.to_string()]);

@@ -52,11 +52,15 @@ pub fn search(
         let (row, reps) = results.pop().expect("one point run");
         let outcome = row.target.expect("a target is set");
         progress.note(&format!(
-            "target: {key}={value}: {} of {} replications meet {} by {} ({})",
+            "target: {key}={value}: {} of {} {} meet {} by {} ({})",
             reps.iter()
                 .filter(|r| r.target.is_some_and(|(_, holds)| holds))
                 .count(),
             reps.len(),
+            match sweep.draws {
+                Some(n) => format!("runs ({n} draws x {} replications)", sweep.reps),
+                None => "replications".to_string(),
+            },
             target.condition,
             target.by,
             if outcome.met { "met" } else { "not met" }

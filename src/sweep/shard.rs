@@ -414,6 +414,13 @@ fn parse_header<'a>(
             .filter(|o| !o.is_empty())
             .map(str::to_string)
             .collect(),
+        draws: match field(base + 6) {
+            "" => None,
+            n => Some(
+                n.parse()
+                    .map_err(|_| format!("draws `{n}` is not a number"))?,
+            ),
+        },
         keys: vary.iter().map(|(key, _)| key.clone()).collect(),
         vary,
         target,

@@ -802,3 +802,79 @@ fn merge_checks_the_content_of_a_shard_not_only_its_digest() {
             .stderr(predicates::str::contains(expected));
     }
 }
+
+/// A grid over staffing with the meetings a caseworker holds in a day drawn from 3 to 7, and a target.
+const DRAWN: [&str; 14] = [
+    "--vary",
+    "caseworkers=1..3:1",
+    "--set",
+    "staffing.meetings_per_caseworker_day={ low = 3, high = 7 }",
+    "--draws",
+    "6",
+    "--reps",
+    "2",
+    "--target",
+    "overdue_end<=0",
+    "--by",
+    "2021-09-30",
+    "--confidence",
+    "0.5",
+];
+
+#[test]
+fn draws_run_each_point_over_the_ranges_and_the_target_counts_draws_and_dice_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let per_rep = dir.path().join("per-rep.csv");
+    let mut args = DRAWN.to_vec();
+    args.extend(["--per-rep", per_rep.to_str().unwrap(), "--jobs", "1"]);
+    let rows = sweep(&args);
+    let mut two_threads = DRAWN.to_vec();
+    two_threads.extend(["--jobs", "2"]);
+    assert_eq!(rows, sweep(&two_threads), "the same on one thread and two");
+    let runs = std::fs::read(&per_rep).unwrap();
+    let (draws, draw, holds) = (
+        column(&rows, "draws"),
+        column(&runs, "draw"),
+        column(&runs, "target_holds"),
+    );
+    let share = column(&rows, "target_share");
+    let runs = records(&runs);
+    for (p, row) in records(&rows).iter().enumerate() {
+        assert_eq!(&row[draws], "6");
+        // 6 draws x 2 replications a point, draw-major, and the share is over all 12.
+        let point = &runs[p * 12..(p + 1) * 12];
+        let indices: Vec<&str> = point.iter().map(|r| &r[draw]).collect();
+        assert_eq!(
+            indices,
+            ["0", "0", "1", "1", "2", "2", "3", "3", "4", "4", "5", "5"]
+        );
+        let meeting = point.iter().filter(|r| &r[holds] == "true").count();
+        assert_eq!(row[share].parse::<f64>().unwrap(), meeting as f64 / 12.0);
+    }
+    assert_eq!(runs.len(), 3 * 12);
+    // Without --draws the column is there and empty.
+    let plain = sweep(&GRID);
+    let at = column(&plain, "draws");
+    assert!(records(&plain).iter().all(|r| r[at].is_empty()));
+}
+
+#[test]
+fn shards_of_a_sweep_with_draws_merge_into_the_unsharded_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = sweep(&DRAWN);
+    let shards: Vec<_> = (0..2).map(|k| shard(dir.path(), &DRAWN, k, 2)).collect();
+    let merged = backlog().arg("merge").args(&shards).output().unwrap();
+    assert!(merged.status.success());
+    assert_eq!(merged.stdout, whole);
+}
+
+#[test]
+fn draws_without_any_range_are_refused() {
+    let scenario = scarce();
+    refuses(
+        &["sweep", &scenario, "--vary", "caseworkers=1..3:1", "--draws", "4"],
+        &format!(
+            "--draws: {scenario} gives no input as a range; write one as {{ low = 0.4, high = 0.8 }} (docs/scenario.md)"
+        ),
+    );
+}
