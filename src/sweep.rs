@@ -123,7 +123,8 @@ impl Sweep<'_> {
                 .into_par_iter()
                 .map(|run| {
                     signals::check()?;
-                    let draw = self.draws.map(|_| ((run % runs_per_point) / reps) as u32);
+                    // Numbered from 1, as in simulate's draws.csv.
+                    let draw = self.draws.map(|_| ((run % runs_per_point) / reps) as u32 + 1);
                     let outcome =
                         self.run_one(&scenarios[run / reps], draw, (run % reps) as u32)?;
                     progress.run_done();

@@ -846,7 +846,7 @@ fn draws_run_each_point_over_the_ranges_and_the_target_counts_draws_and_dice_tog
         let indices: Vec<&str> = point.iter().map(|r| &r[draw]).collect();
         assert_eq!(
             indices,
-            ["0", "0", "1", "1", "2", "2", "3", "3", "4", "4", "5", "5"]
+            ["1", "1", "2", "2", "3", "3", "4", "4", "5", "5", "6", "6"]
         );
         let meeting = point.iter().filter(|r| &r[holds] == "true").count();
         assert_eq!(row[share].parse::<f64>().unwrap(), meeting as f64 / 12.0);

@@ -346,3 +346,36 @@ fn validate_lists_every_ranged_input_with_its_central_value() {
         "{stdout}"
     );
 }
+
+#[test]
+fn past_six_ranged_inputs_the_table_points_to_validate_instead_of_listing_them() {
+    let small = fixture("small.toml");
+    let mut args = vec!["simulate", small.to_str().unwrap(), "--reps", "2"];
+    let sets = [
+        "staffing.caseworkers={ low = 6, high = 12 }",
+        "staffing.meetings_per_caseworker_day={ low = 4, high = 7 }",
+        "staffing.phone_share={ low = 0.1, high = 0.3 }",
+        "staffing.phone_time={ low = 0.5, high = 0.9 }",
+        "groups.kh.inflow_per_day={ low = 2, high = 4 }",
+        "groups.kh.duration.mean_days={ low = 90, high = 150 }",
+        "suspensions[0].end={ one_of = [2021-04-30, 2021-05-31] }",
+    ];
+    for set in &sets {
+        args.extend(["--set", set]);
+    }
+    let (code, central, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(central.ends_with("7 inputs given as ranges ran at their central values (`backlog validate` lists them); --draws N runs the ensemble\n"), "{central}");
+    args.extend(["--draws", "8"]);
+    let (code, drawn, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        drawn.ends_with("\nranges: `backlog validate` lists them; --out writes each draw's values to draws.csv\n"),
+        "{drawn}"
+    );
+    assert!(!drawn.contains("\nrange "), "{drawn}");
+    assert!(
+        drawn.contains(", days to clear "),
+        "the bands name days to clear: {drawn}"
+    );
+}
