@@ -4,6 +4,7 @@ mod architecture;
 mod atomic;
 mod charts;
 mod check;
+mod collisions;
 mod common;
 mod conventions;
 mod corpus;
