@@ -25,3 +25,4 @@ mod simulate;
 mod streams;
 mod sweep;
 mod uncertain;
+mod writers;
