@@ -13,6 +13,10 @@
 //!   whole directory is replaced, `DIR` may hold only files `backlog` writes there; anything else is refused
 //!   before the run rather than deleted.
 //!
+//! Before the run, [`check_distinct`] compares every output with the others and with every file the run reads
+//! (recorded by [`record_input`] as it is opened): no two may name one place, and none may replace an input.
+//! An existing `DIR` that is a mount point cannot be renamed, so it is refused ([`is_mount_point`]).
+//!
 //! A stop signal (see [`crate::signals`]) aborts a write within one block and is checked again just before the
 //! rename, so a stopped run commits nothing and its temporary files and staging directory are removed on the
 //! way out. Only SIGKILL can leave a staging directory or temporary file behind; the next run into the same
