@@ -111,28 +111,67 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// The stop signal in an error chain, directly or inside an I/O error of an interrupted write.
+/// Every error in the chain and every error wrapped inside one: the payload of an `io::Error` and the I/O
+/// error inside a CSV, JSON or workbook writer's error, which the chain (`source`) does not always reach.
+fn causes<'a>(error: &'a anyhow::Error) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    fn unwrap<'a>(
+        error: &'a (dyn std::error::Error + 'static),
+        found: &mut Vec<&'a (dyn std::error::Error + 'static)>,
+    ) {
+        if found.len() > 64 {
+            return;
+        }
+        found.push(error);
+        let inner: Option<&(dyn std::error::Error + 'static)> =
+            if let Some(io) = error.downcast_ref::<std::io::Error>() {
+                io.get_ref().map(|e| e as _)
+            } else if let Some(csv) = error.downcast_ref::<csv::Error>() {
+                match csv.kind() {
+                    csv::ErrorKind::Io(io) => Some(io),
+                    _ => None,
+                }
+            } else if let Some(rust_xlsxwriter::XlsxError::IoError(io)) =
+                error.downcast_ref::<rust_xlsxwriter::XlsxError>()
+            {
+                Some(io)
+            } else {
+                None
+            };
+        if let Some(inner) = inner {
+            unwrap(inner, found);
+        }
+        if let Some(source) = error.source() {
+            unwrap(source, found);
+        }
+    }
+    let mut found = Vec::new();
+    for cause in error.chain() {
+        unwrap(cause, &mut found);
+    }
+    found
+}
+
+/// The stop signal that ended the command: in the error (however deeply wrapped), or received while the
+/// command failed; a write that failed because of it may have lost the signal in its wrapping (a JSON error
+/// keeps only the kind of the I/O error inside).
 fn interrupted(error: &anyhow::Error) -> Option<crate::signals::Interrupted> {
-    error.chain().find_map(|cause| {
-        cause
-            .downcast_ref::<crate::signals::Interrupted>()
-            .or_else(|| {
-                cause
-                    .downcast_ref::<std::io::Error>()
-                    .and_then(|e| e.get_ref())
-                    .and_then(|e| e.downcast_ref::<crate::signals::Interrupted>())
-            })
-            .copied()
-    })
+    causes(error)
+        .into_iter()
+        .find_map(|cause| cause.downcast_ref::<crate::signals::Interrupted>().copied())
+        .or_else(|| crate::signals::check().err())
 }
 
 /// Whether the error is a write into a pipe whose reader has gone.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     interrupted(error).is_none()
-        && error.chain().any(|cause| {
+        && causes(error).into_iter().any(|cause| {
             cause
                 .downcast_ref::<std::io::Error>()
                 .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                || cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+                    == Some(std::io::ErrorKind::BrokenPipe)
         })
 }
 

@@ -34,7 +34,16 @@ fn run() -> i32 {
         Err(error) if is_broken_pipe(&error) => return exit_code::BROKEN_PIPE,
         Err(error) => {
             backlog::streams::error(&format!("error: {error:#}"));
-            return exit_code_for(&error);
+            let code = exit_code_for(&error);
+            // A stop says itself what was written; after any other error, say which outputs are complete.
+            let committed = backlog::signals::committed();
+            if backlog::signals::received().is_none() && !committed.is_empty() {
+                backlog::streams::error(&format!(
+                    "note: {} was written complete before the error; no other output of this run was written",
+                    committed.join(" and ")
+                ));
+            }
+            return code;
         }
     };
     // The results are written; a progress line or note that could not be written still makes the run fail.

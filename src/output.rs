@@ -13,6 +13,10 @@
 //!   whole directory is replaced, `DIR` may hold only files `backlog` writes there; anything else is refused
 //!   before the run rather than deleted.
 //!
+//! Before the run, [`check_distinct`] compares every output with the others and with every file the run reads
+//! (recorded by [`record_input`] as it is opened): no two may name one place, and none may replace an input.
+//! An existing `DIR` that is a mount point cannot be renamed, so it is refused ([`is_mount_point`]).
+//!
 //! A stop signal (see [`crate::signals`]) aborts a write within one block and is checked again just before the
 //! rename, so a stopped run commits nothing and its temporary files and staging directory are removed on the
 //! way out. Only SIGKILL can leave a staging directory or temporary file behind; the next run into the same
@@ -171,6 +175,18 @@ impl Output {
                 .canonicalize()
                 .with_context(|| format!("cannot resolve output directory {}", path.display()))?;
             check_replaceable(flag, path, &real, files)?;
+            if is_mount_point(&real)
+                .with_context(|| format!("cannot resolve output directory {}", path.display()))?
+            {
+                return Err(bad(
+                    flag,
+                    format!(
+                        "`{}` is a mount point (another file system, or a bind mount such as a container volume, is mounted there), which cannot be replaced whole; give a directory inside it, such as `{}`",
+                        path.display(),
+                        path.join("run").display()
+                    ),
+                ));
+            }
             real
         } else {
             if path.file_name().is_none() {
@@ -264,13 +280,20 @@ impl Output {
                     .write(true)
                     .open(path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                let mut writer =
-                    std::io::BufWriter::with_capacity(1 << 16, Interruptible::new(file));
+                #[cfg(unix)]
+                let writer = Interruptible::stream(file);
+                #[cfg(not(unix))]
+                let writer = Interruptible::new(file);
+                let mut writer = std::io::BufWriter::with_capacity(1 << 16, writer);
                 write(&mut writer)
                     .and_then(|()| writer.flush())
                     .with_context(|| format!("cannot write {}", path.display()))
             }
-            Target::File(path) => write_atomically(path, write),
+            Target::File(path) => {
+                write_atomically(path, write)?;
+                signals::record_commit(self.flag, path);
+                Ok(())
+            }
             Target::Dir { .. } => unreachable!("a directory output is written through begin()"),
         }
     }
@@ -293,6 +316,7 @@ impl Output {
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a directory in {}", parent.display()))?;
         Ok(Transaction {
+            flag: self.flag,
             shown: path.clone(),
             real: real.clone(),
             files: files.clone(),
@@ -351,6 +375,7 @@ fn check_replaceable(
 
 /// The files of one run in a staging directory, not yet visible under the output directory's name.
 pub struct Transaction {
+    flag: &'static str,
     shown: PathBuf,
     real: PathBuf,
     files: Vec<&'static str>,
@@ -407,6 +432,7 @@ impl Transaction {
             std::fs::rename(staging, &self.real).with_context(context)?;
             let _ = self.staging.keep();
         }
+        signals::record_commit(self.flag, &self.shown);
         Ok(())
     }
 }
@@ -538,7 +564,7 @@ fn process_alive(_pid: u32) -> bool {
 }
 
 /// Refuses two outputs on standard output at once, which would interleave.
-pub fn one_on_stdout(outputs: &[Option<&Output>]) -> anyhow::Result<()> {
+fn one_on_stdout(outputs: &[Option<&Output>]) -> anyhow::Result<()> {
     let on_stdout: Vec<&str> = outputs
         .iter()
         .flatten()
@@ -553,6 +579,182 @@ pub fn one_on_stdout(outputs: &[Option<&Output>]) -> anyhow::Result<()> {
                 on_stdout[0]
             ),
         ));
+    }
+    Ok(())
+}
+
+/// Whether `dir` (a path with symbolic links resolved) is where a file system is mounted: `/`, a directory on
+/// another device than its parent, or (Linux 5.8 and later tell it) a bind mount within one file system. A
+/// mount point cannot be renamed (EBUSY), so it cannot be replaced whole.
+#[cfg(unix)]
+pub fn is_mount_point(dir: &Path) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(parent) = dir.parent() else {
+        return Ok(true);
+    };
+    if std::fs::metadata(dir)?.dev() != std::fs::metadata(parent)?.dev() {
+        return Ok(true);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{statx, AtFlags, StatxAttributes, StatxFlags, CWD};
+        if let Ok(status) = statx(CWD, dir, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::BASIC_STATS) {
+            let known = status
+                .stx_attributes_mask
+                .contains(StatxAttributes::MOUNT_ROOT);
+            return Ok(known && status.stx_attributes.contains(StatxAttributes::MOUNT_ROOT));
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(not(unix))]
+pub fn is_mount_point(dir: &Path) -> std::io::Result<bool> {
+    Ok(dir.parent().is_none())
+}
+
+/// The place a file name stands for: its directory with symbolic links, `.` and `..` resolved, and the name
+/// itself (a rename replaces the name, not what a link there points to). `None` when the directory cannot be
+/// resolved.
+fn real_name(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    parent_of(path)
+        .canonicalize()
+        .ok()
+        .map(|dir| dir.join(name))
+}
+
+/// One file read as input: as given (for messages), and the places an output could replace it at.
+struct Input {
+    shown: PathBuf,
+    places: Vec<PathBuf>,
+}
+
+/// Every file this process has read as input (scenario files, the files they extend, data files, shards).
+static INPUTS: std::sync::Mutex<Vec<Input>> = std::sync::Mutex::new(Vec::new());
+
+/// Records a file read as input, so that no output of the run may replace it (see [`check_distinct`]).
+pub fn record_input(path: &Path) {
+    // Both the name (which a rename would replace) and the file it leads to (which holds the contents).
+    let mut places: Vec<PathBuf> = [real_name(path), path.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+        .collect();
+    places.dedup();
+    let mut inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+    if !inputs.iter().any(|i| i.places == places) {
+        inputs.push(Input {
+            shown: path.to_path_buf(),
+            places,
+        });
+    }
+}
+
+/// Where an output lands, to compare it with the others and with the inputs.
+enum Place<'a> {
+    /// A regular file, at its [`real_name`].
+    File(PathBuf),
+    /// A directory replaced whole, with everything in it.
+    Dir(&'a Path),
+}
+
+impl Output {
+    fn place(&self) -> Option<Place<'_>> {
+        match &self.target {
+            // Standard output is checked by [`one_on_stdout`]; a device or a pipe is written in place, so two
+            // writers on /dev/null lose nothing.
+            Target::Stdout | Target::Device(_) => None,
+            Target::File(path) => real_name(path).map(Place::File),
+            Target::Dir { real, .. } => Some(Place::Dir(real)),
+        }
+    }
+}
+
+fn collision(message: String) -> anyhow::Error {
+    InputError::one(None, "", message).into()
+}
+
+/// Checks a command's outputs before its run, in one place for every command: at most one on standard output
+/// ([`one_on_stdout`]), no two on one file (or one file inside a directory another replaces), and none on a
+/// file the run reads (every input recorded so far with [`record_input`]: call it once the inputs are loaded).
+/// A collision is bad input (exit code 2); nothing has been written.
+pub fn check_distinct(outputs: &[Option<&Output>]) -> anyhow::Result<()> {
+    one_on_stdout(outputs)?;
+    let outputs: Vec<(&Output, Place)> = outputs
+        .iter()
+        .flatten()
+        .filter_map(|o| o.place().map(|place| (*o, place)))
+        .collect();
+    for (i, (a, a_place)) in outputs.iter().enumerate() {
+        for (b, b_place) in &outputs[i + 1..] {
+            let message = match (a_place, b_place) {
+                (Place::File(x), Place::File(y)) if x == y => format!(
+                    "{} and {} name the same file `{}`; give each its own file",
+                    a.flag,
+                    b.flag,
+                    b.path().display()
+                ),
+                (Place::Dir(dir), Place::File(file)) | (Place::File(file), Place::Dir(dir))
+                    if file.starts_with(dir) =>
+                {
+                    let (dir_output, file_output) = match a_place {
+                        Place::Dir(_) => (a, b),
+                        Place::File(_) => (b, a),
+                    };
+                    if file == dir {
+                        format!(
+                            "{} and {} name the same file `{}`; give each its own file",
+                            a.flag,
+                            b.flag,
+                            b.path().display()
+                        )
+                    } else {
+                        format!(
+                            "{} names `{}`, inside the {} directory `{}`, which is replaced whole; give a file outside it",
+                            file_output.flag,
+                            file_output.path().display(),
+                            dir_output.flag,
+                            dir_output.path().display()
+                        )
+                    }
+                }
+                (Place::Dir(x), Place::Dir(y)) if x.starts_with(y) || y.starts_with(x) => format!(
+                    "{} and {} name the same directory `{}` (or one inside the other); give each its own",
+                    a.flag,
+                    b.flag,
+                    b.path().display()
+                ),
+                _ => continue,
+            };
+            return Err(collision(message));
+        }
+    }
+    let inputs = INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+    for (output, place) in &outputs {
+        for input in inputs.iter() {
+            let message = match place {
+                Place::File(file) if input.places.contains(file) => {
+                    let read_as = if input.shown == output.path() {
+                        String::new()
+                    } else {
+                        format!(" as `{}`", input.shown.display())
+                    };
+                    format!(
+                        "{} names `{}`, which this run reads{read_as}; give another file, or the input would be lost",
+                        output.flag,
+                        output.path().display(),
+                    )
+                }
+                Place::Dir(dir) if input.places.iter().any(|p| p.starts_with(dir)) => format!(
+                    "{} names `{}`, which holds `{}`, an input of this run; the directory is replaced whole, so give another",
+                    output.flag,
+                    output.path().display(),
+                    input.shown.display()
+                ),
+                _ => continue,
+            };
+            return Err(collision(message));
+        }
     }
     Ok(())
 }
@@ -657,6 +859,22 @@ mod tests {
         assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "a");
         assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "b");
         assert_eq!(names(parent.path()), ["a", "b"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_mount_point_is_told_by_its_device() {
+        assert!(is_mount_point(Path::new("/")).unwrap());
+        // /proc is a file system of its own wherever it exists; /proc/self is a directory inside it.
+        if Path::new("/proc/self").is_dir() {
+            assert!(is_mount_point(Path::new("/proc")).unwrap());
+            assert!(!is_mount_point(Path::new("/proc/self")).unwrap());
+        }
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("out");
+        std::fs::create_dir(&dir).unwrap();
+        assert!(!is_mount_point(&dir.canonicalize().unwrap()).unwrap());
+        assert!(is_mount_point(&parent.path().join("missing")).is_err());
     }
 
     #[test]

@@ -44,14 +44,29 @@ pub fn check_stdout() -> io::Result<()> {
     Ok(())
 }
 
+/// What [`stdout`] writes through: on Unix a descriptor of its own on stdout, so that no buffer of the standard
+/// library stands between a write and the wait for a stalled reader (see `signals::Interruptible::stream`).
+#[cfg(unix)]
+type RawStdout = std::fs::File;
+#[cfg(not(unix))]
+type RawStdout = io::StdoutLock<'static>;
+
 /// A buffered writer on stdout; its errors (a full disk, a broken pipe) are returned, never a panic.
-pub fn stdout() -> io::Result<io::BufWriter<crate::signals::Interruptible<io::StdoutLock<'static>>>>
-{
+pub fn stdout() -> io::Result<io::BufWriter<crate::signals::Interruptible<RawStdout>>> {
     check_stdout()?;
-    Ok(io::BufWriter::with_capacity(
-        1 << 16,
-        crate::signals::Interruptible::new(io::stdout().lock()),
-    ))
+    #[cfg(unix)]
+    let writer = {
+        use std::os::fd::AsFd;
+        let out = io::stdout();
+        // Whatever an earlier writer left in the standard library's buffer goes first.
+        out.lock().flush()?;
+        crate::signals::Interruptible::stream(std::fs::File::from(
+            out.as_fd().try_clone_to_owned()?,
+        ))
+    };
+    #[cfg(not(unix))]
+    let writer = crate::signals::Interruptible::new(io::stdout().lock());
+    Ok(io::BufWriter::with_capacity(1 << 16, writer))
 }
 
 /// Writes one line to stderr, best effort: a failure is remembered for the exit code, never fatal. Nothing

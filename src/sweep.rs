@@ -124,7 +124,9 @@ impl Sweep<'_> {
                 .map(|run| {
                     signals::check()?;
                     // Numbered from 1, as in simulate's draws.csv.
-                    let draw = self.draws.map(|_| ((run % runs_per_point) / reps) as u32 + 1);
+                    let draw = self
+                        .draws
+                        .map(|_| ((run % runs_per_point) / reps) as u32 + 1);
                     let outcome =
                         self.run_one(&scenarios[run / reps], draw, (run % reps) as u32)?;
                     progress.run_done();

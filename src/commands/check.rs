@@ -58,7 +58,7 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     let junit = Output::optional("--junit", args.junit.as_deref(), &[])?;
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::one_on_stdout(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
+    crate::output::check_distinct(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
     // A scenario's runs: its replications, and under --draws as many again for each draw of its ranges.
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios
         .iter()

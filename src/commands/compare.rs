@@ -16,7 +16,7 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         crate::report::plot::CHART_EXTENSIONS,
     )?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::one_on_stdout(&[Some(&stdout), plot_output.as_ref()])?;
+    crate::output::check_distinct(&[Some(&stdout), plot_output.as_ref()])?;
     let keep_series = args.plot.is_some();
     let views = scenarios
         .iter()

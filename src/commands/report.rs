@@ -18,6 +18,7 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     let stdout = (!out.is_stdout())
         .then(|| Output::file("stdout", std::path::Path::new("-"), &[]))
         .transpose()?;
+    crate::output::check_distinct(&[Some(&out)])?;
     let views = scenarios
         .iter()
         .map(|s| run::View::of(s, &args.municipalities))

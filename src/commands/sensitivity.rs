@@ -102,7 +102,7 @@ pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
         crate::report::plot::CHART_EXTENSIONS,
     )?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::one_on_stdout(&[Some(&stdout), out.as_ref(), plot.as_ref()])?;
+    crate::output::check_distinct(&[Some(&stdout), out.as_ref(), plot.as_ref()])?;
 
     let tornado_points = sensitivity::tornado::points(&space.central());
     let mut points = tornado_points.clone();

@@ -55,7 +55,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     )?;
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::one_on_stdout(&[Some(&stdout), plot.as_ref(), xlsx.as_ref()])?;
+    crate::output::check_distinct(&[Some(&stdout), out.as_ref(), plot.as_ref(), xlsx.as_ref()])?;
     let view = run::View::of(&scenario, &args.municipalities)?;
     // The municipalities to chart are among those shown; their indices are in the series shown.
     let chosen = super::plan::municipality_indices(

@@ -196,21 +196,8 @@ impl Plan {
             crate::report::plot::CHART_EXTENSIONS,
         )?;
         let out = Output::file("--out", &args.out, &[])?;
-        let per_rep = match &args.per_rep {
-            Some(path) if path == &args.out && path.as_path() != std::path::Path::new("-") => {
-                return Err(InputError::argument(
-                    "--per-rep",
-                    format!(
-                        "`{}` is also the --out destination; give each its own file",
-                        path.display()
-                    ),
-                )
-                .into());
-            }
-            Some(path) => Some(Output::file("--per-rep", path, &[])?),
-            None => None,
-        };
-        crate::output::one_on_stdout(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
+        let per_rep = Output::optional("--per-rep", args.per_rep.as_deref(), &[])?;
+        crate::output::check_distinct(&[Some(&out), per_rep.as_ref(), plot.as_ref()])?;
         let mut plan = Plan {
             grid,
             set,

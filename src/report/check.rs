@@ -246,12 +246,26 @@ pub fn json(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()>
     writeln!(out)
 }
 
+/// Text for XML content and attributes. Tabs and line ends become character references (an attribute would
+/// turn them into spaces); the other control characters cannot appear in XML 1.0 at all, even as references,
+/// so they are written as visible escapes (`\u{1}`), which keeps the document well-formed.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\t' | '\n' | '\r' => escaped.push_str(&format!("&#{};", u32::from(c))),
+            c if u32::from(c) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
+                escaped.push_str(&c.escape_unicode().to_string())
+            }
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// JUnit XML: one test suite per scenario file, one test case per published figure.

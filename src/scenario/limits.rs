@@ -28,6 +28,9 @@ pub(super) const MAX_CSV_ROWS: usize = 100_000;
 pub const MAX_SHARD_BYTES: u64 = 512 * 1024 * 1024;
 /// The longest line of a shard file; a row of the widest sweep output is a few kilobytes.
 pub const MAX_SHARD_LINE_BYTES: usize = 1024 * 1024;
+/// The longest key of a `--set`, `--vary` or `--search`: far beyond any path into a scenario, and short enough
+/// to be named in a message whole.
+pub const MAX_OVERRIDE_KEY_BYTES: usize = 200;
 
 // Sweeps and ensembles.
 

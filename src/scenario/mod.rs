@@ -248,6 +248,8 @@ pub fn open_input(path: &Path, limit: u64, what: &str) -> Result<impl Read, Inpu
             ),
         ));
     }
+    // No output of the run may replace it.
+    crate::output::record_input(path);
     // Read at most one byte past the limit, in case the file grows while it is read.
     std::fs::File::open(path)
         .map(|file| file.take(limit + 1))

@@ -63,15 +63,44 @@ impl Override {
         let Some((key, value)) = argument.split_once('=') else {
             return Err(InputError::argument(
                 flag,
-                format!("expected KEY=VALUE such as staffing.caseworkers=300, got `{argument}`"),
+                format!(
+                    "expected KEY=VALUE such as staffing.caseworkers=300, got `{}`",
+                    shortened(argument)
+                ),
             ));
         };
         let (key, value) = (key.trim(), value.trim());
+        if key.len() > super::limits::MAX_OVERRIDE_KEY_BYTES {
+            return Err(InputError::argument(
+                flag,
+                format!(
+                    "the key `{}` is too long; keys are at most {} bytes",
+                    shortened(key),
+                    super::limits::MAX_OVERRIDE_KEY_BYTES
+                ),
+            ));
+        }
         check_key(key).map_err(|m| InputError::argument(flag, m))?;
         if value.is_empty() {
             return Err(InputError::argument(
                 flag,
                 format!("`{argument}`: no value after `=`"),
+            ));
+        }
+        // TOML reads a number beyond the largest float as no number at all; say what is wrong with it.
+        let number = value.replace('_', "");
+        if number.parse::<f64>().is_ok_and(f64::is_infinite)
+            && !number
+                .trim_start_matches(['+', '-'])
+                .starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            return Err(InputError::argument(
+                flag,
+                format!(
+                    "`{}`: {} is out of range: no number a scenario takes is that large",
+                    shortened(argument),
+                    shortened(value)
+                ),
             ));
         }
         Ok(Override {
@@ -89,6 +118,15 @@ impl Override {
     /// `--set KEY=VALUE`, as named in messages.
     pub fn label(&self) -> String {
         format!("{} {}", self.flag, self.text())
+    }
+}
+
+/// `text`, or its first 60 characters and its length when it is longer than a message should quote.
+fn shortened(text: &str) -> String {
+    const SHOWN: usize = 60;
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}... ({} bytes)", &text[..cut], text.len()),
+        None => text.to_string(),
     }
 }
 

@@ -500,3 +500,34 @@ fn draws_without_any_range_exit_2() {
             "error: --draws: none of the scenarios gives an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)\n",
         ));
 }
+
+/// Control characters in a scenario's name cannot appear in XML 1.0, even as references: the JUnit file stays
+/// well-formed, with them written as visible escapes and a tab kept as a tab.
+#[test]
+fn control_characters_in_a_name_keep_the_junit_file_well_formed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("small.toml"), dir.path().join("small.toml")).unwrap();
+    let text = std::fs::read_to_string(fixture("expect-fail.toml"))
+        .unwrap()
+        .replace(
+            "name = \"small with expectations\"",
+            "name = \"bell\\u0007 tab\\t end\\u001B\"",
+        );
+    std::fs::write(dir.path().join("named.toml"), text).unwrap();
+    let junit = dir.path().join("check.xml");
+    backlog()
+        .current_dir(dir.path())
+        .args(["check", "named.toml", "--junit", "check.xml", "-q"])
+        .assert()
+        .code(1);
+    let xml = std::fs::read_to_string(junit).unwrap();
+    let document = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+    let case = document
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .unwrap();
+    assert_eq!(
+        case.attribute("classname"),
+        Some("bell\\u{7} tab\t end\\u{1b}")
+    );
+}

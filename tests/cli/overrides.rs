@@ -403,3 +403,39 @@ fn any_key_and_value_is_taken_or_refused_never_a_panic() {
         )
         .unwrap();
 }
+
+#[test]
+fn a_number_beyond_the_largest_float_is_out_of_range_not_a_text() {
+    for value in ["1e400", "-1_0e4_00"] {
+        let output = backlog()
+            .args(["validate", fixture("small.toml").to_str().unwrap()])
+            .args(["--set", &format!("staffing.caseworkers={value}")])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: --set: `staffing.caseworkers={value}`: {value} is out of range: no number a scenario takes is that large\n")
+        );
+    }
+}
+
+#[test]
+fn a_huge_key_is_named_in_a_short_message() {
+    let key = format!("staffing.{}", "k".repeat(100_000));
+    for argument in [format!("{key}=1"), key.clone()] {
+        let output = backlog()
+            .args(["validate", fixture("small.toml").to_str().unwrap()])
+            .args(["--set", &argument])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.len() < 300, "{} bytes: {stderr}", stderr.len());
+        assert!(
+            stderr.contains(&format!("`{}... ({} bytes)`", &key[..60], key.len())),
+            "{stderr}"
+        );
+    }
+}
