@@ -24,3 +24,4 @@ mod simulate;
 mod streams;
 mod sweep;
 mod uncertain;
+mod units;
