@@ -47,7 +47,7 @@ const LISTS: &[&str] = &[
 ];
 
 /// Keys that hold dates: `--vary` steps them in days.
-const DATE_KEYS: &[&str] = &["start", "end", "date", "from", "to", "catch_up_by"];
+pub(crate) const DATE_KEYS: &[&str] = &["start", "end", "date", "from", "to", "catch_up_by"];
 
 /// One override: `KEY=VALUE`, and the flag that gave it (named in messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
