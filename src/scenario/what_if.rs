@@ -18,7 +18,7 @@ pub struct Moved {
     pub key: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// Keys and dates of the entries left where they were, in the order of the file.
+    /// Keys and dates of the entries left where they were, tables in the order of their keys.
     pub left: Vec<(String, NaiveDate)>,
 }
 
@@ -90,7 +90,7 @@ pub fn moved_dates(
 }
 
 /// Every date of the table under a date key (`date`, `start`, `end`, `from`, ...) inside a table of levers,
-/// with its key written with ids, in the order of the table.
+/// with its key written with ids: tables in the order of their keys, lists in their order.
 fn dated_entries(table: &toml::Table) -> Vec<(String, NaiveDate)> {
     let mut found = Vec::new();
     for (key, value) in table {
@@ -219,10 +219,10 @@ mod tests {
         assert_eq!(
             found.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
             [
-                "suspensions.spring.start",
-                "suspensions.spring.end",
                 "staffing.changes.reopen.date",
-                "staffing.changes.later.date"
+                "staffing.changes.later.date",
+                "suspensions.spring.end",
+                "suspensions.spring.start"
             ]
         );
     }
