@@ -25,3 +25,4 @@ mod streams;
 mod sweep;
 mod uncertain;
 mod units;
+mod what_if;
