@@ -141,7 +141,7 @@ fn local_fte(check: &mut Checker, key: &str, table: &[(String, f64)]) -> Vec<(u3
         let entry_key = format!("{key}.{code}");
         match code.parse::<u32>() {
             Ok(parsed) => {
-                if check.number(&entry_key, *fte, 0.0, MAX_CASEWORKERS) {
+                if fte_in_range(check, &entry_key, *fte, &format!("FTE in municipality {code}")) {
                     valid.push((parsed, *fte));
                 }
             }
@@ -154,12 +154,38 @@ fn local_fte(check: &mut Checker, key: &str, table: &[(String, f64)]) -> Vec<(u3
     valid
 }
 
+/// The unit of a plain FTE number, named in messages.
+const NATIONAL: &str = "national FTE, shared out by the staff key";
+
+/// Checks an FTE number (0 to the limit), naming its unit in the message.
+fn fte_in_range(check: &mut Checker, key: &str, fte: f64, unit: &str) -> bool {
+    if !fte.is_finite() {
+        check.err(key, format!("must be a finite number ({unit}), got {fte}"));
+        false
+    } else if !(0.0..=MAX_CASEWORKERS).contains(&fte) {
+        check.err(
+            key,
+            format!(
+                "must be between 0 and {MAX_CASEWORKERS} ({unit}), got {}",
+                super::super::checker::show(fte)
+            ),
+        );
+        false
+    } else {
+        true
+    }
+}
+
 /// Every municipality code a staffing change names in its table form must be one the scenario simulates.
 pub(super) fn check_local_codes(
     raw: &RawStaffing,
     municipalities: &[Municipality],
     check: &mut Checker,
 ) {
+    // Without municipalities (their own problems are reported) there is nothing to check the codes against.
+    if municipalities.is_empty() {
+        return;
+    }
     let simulated: Vec<String> = municipalities.iter().map(|m| m.code.to_string()).collect();
     for (index, change) in raw.changes.iter().enumerate() {
         for (name, fte) in [
@@ -217,7 +243,7 @@ fn changed_level(
         }
         (Some(Fte::National(fte)), None) => {
             let fte = *fte;
-            if check.number(&format!("{key}.caseworkers"), fte, 0.0, MAX_CASEWORKERS)
+            if fte_in_range(check, &format!("{key}.caseworkers"), fte, NATIONAL)
                 && caseworkers > 0.0
             {
                 level.caseworkers_factor = fte / caseworkers;
@@ -265,7 +291,7 @@ fn changed_level(
     }
     match &change.add_caseworkers {
         Some(Fte::National(v))
-            if check.number(&format!("{key}.add_caseworkers"), *v, 0.0, MAX_CASEWORKERS) =>
+            if fte_in_range(check, &format!("{key}.add_caseworkers"), *v, NATIONAL) =>
         {
             level.add_caseworkers = *v;
         }
