@@ -182,9 +182,15 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Scenario files (TOML); the first is the baseline the others are compared with.
-    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
+    /// Scenario files (TOML); the first is the baseline the others are compared with. With --what-if, one
+    /// scenario.
+    #[arg(required = true, num_args = 1.., value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
+    /// Compare the scenario with itself changed: each --what-if is one more side, the scenario with these
+    /// changes (KEY=VALUE as for --set; several in one side separated by `;`), against the scenario as it is.
+    /// Repeat for more sides: --what-if "suspensions.spring.end=2020-05-11" --what-if "caseworkers=300".
+    #[arg(long = "what-if", value_name = "KEY=VALUE[; KEY=VALUE...]")]
+    pub what_if: Vec<String>,
     /// What `compare` prints on stdout: the side-by-side table, the same in Markdown, or JSON with differences.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -5,7 +5,7 @@ use super::calendar::{Calendar, Day};
 use super::plan::{DueAction, GroupPlan};
 use super::sampling::{DurationSampler, StationarySpells};
 use super::stock_reference::{self, StockReference};
-use crate::scenario::{Order, Scenario, StartState};
+use crate::scenario::{LocalLevel, Order, Scenario, StartState};
 use rand::distributions::WeightedIndex;
 
 /// Most deadline days after the horizon the queues keep buckets for (24 bytes each); the rare deadline beyond
@@ -31,6 +31,8 @@ pub(super) struct Rules<'a> {
     pub(super) plans: Vec<GroupPlan>,
     pub(super) durations: Vec<Vec<(Day, DurationSampler)>>,
     pub(super) staffing: Vec<DayStaffing>,
+    /// Per municipality: its staff given in its own FTE by day, or `None` when every change is national.
+    pub(super) local_staffing: Vec<Option<Vec<LocalLevel>>>,
     pub(super) class_of_group: Vec<usize>,
     pub(super) classes: usize,
     /// One per simulated day, plus one for deadlines beyond the horizon.
@@ -86,6 +88,18 @@ impl<'a> Rules<'a> {
         let staffing = (0..days as Day)
             .map(|day| day_staffing(scenario, &calendar, day))
             .collect();
+        let local_staffing = scenario
+            .municipalities
+            .iter()
+            .map(|m| {
+                let local = scenario.staffing.local.iter().find(|l| l.code == m.code)?;
+                Some(
+                    (0..days as Day)
+                        .map(|day| *local.level.at(calendar.date(day)))
+                        .collect(),
+                )
+            })
+            .collect();
         let (class_of_group, classes) = match scenario.order {
             Order::EarliestDeadline => (vec![0; groups], 1),
             Order::GroupPriority => {
@@ -127,6 +141,7 @@ impl<'a> Rules<'a> {
             plans,
             durations,
             staffing,
+            local_staffing,
             class_of_group,
             classes,
             buckets: days + 1,
@@ -184,8 +199,18 @@ impl<'a> Rules<'a> {
     pub(super) fn capacity(&self, m: usize, day: Day) -> (f64, f64) {
         let staffing = self.staffing[day as usize];
         let municipality = &self.scenario.municipalities[m];
-        let caseworkers = municipality.caseworkers * staffing.caseworkers_factor
-            + municipality.reference_share * staffing.add_caseworkers;
+        let national = municipality.reference_share * staffing.add_caseworkers;
+        let caseworkers = match &self.local_staffing[m] {
+            None => municipality.caseworkers * staffing.caseworkers_factor + national,
+            Some(days) => {
+                let local = days[day as usize];
+                local
+                    .caseworkers
+                    .unwrap_or(municipality.caseworkers * staffing.caseworkers_factor)
+                    + national
+                    + local.add_caseworkers
+            }
+        };
         (caseworkers, caseworkers * staffing.meetings_per_fte)
     }
 }

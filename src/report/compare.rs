@@ -303,13 +303,39 @@ pub fn letter(index: usize) -> String {
     }
 }
 
-/// The legend lines naming each run by letter.
-fn legend(entries: &[Entry]) -> Vec<String> {
+/// A run's name with the changes laid over its files, for the chart's legend: `København 2020 (set
+/// staffing.caseworkers=3000) (what if suspensions.spring.end=2020-05-11)`.
+pub fn side_label(info: &ScenarioInfo) -> String {
+    let mut label = info.name.clone();
+    if !info.set.is_empty() {
+        label.push_str(&format!(" (set {})", info.set.join(", ")));
+    }
+    if !info.what_if.is_empty() {
+        label.push_str(&format!(" (what if {})", info.what_if.join("; ")));
+    }
+    label
+}
+
+/// The changes a run has over its files, one line each: the `--set` overrides (every side has them) and the
+/// side's what-if.
+fn changes(info: &ScenarioInfo) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !info.set.is_empty() {
+        lines.push(format!("set: {}", info.set.join(", ")));
+    }
+    if !info.what_if.is_empty() {
+        lines.push(format!("what if: {}", info.what_if.join("; ")));
+    }
+    lines
+}
+
+/// The legend lines naming each run by letter, each with the lines of its changes.
+fn legend(entries: &[Entry]) -> Vec<(String, Vec<String>)> {
     entries
         .iter()
         .map(|entry| {
             let info = &entry.info;
-            format!(
+            let line = format!(
                 "{} ({}): {} to {}, seed {}, {} replication{}",
                 info.name,
                 info.file,
@@ -318,7 +344,8 @@ fn legend(entries: &[Entry]) -> Vec<String> {
                 info.seed,
                 info.replications,
                 if info.replications == 1 { "" } else { "s" }
-            )
+            );
+            (line, changes(info))
         })
         .collect()
 }
@@ -390,6 +417,11 @@ fn footnotes(entries: &[Entry]) -> Vec<String> {
         .filter(|(_, e)| e.outcome.total.mean.suspended > e.outcome.total.mean.due)
         .map(|(i, _)| letter(i))
         .collect();
+    for (i, entry) in entries.iter().enumerate() {
+        for note in &entry.info.what_if_notes {
+            notes.push(format!("{}: {note}.", letter(i)));
+        }
+    }
     if !shifted.is_empty() {
         notes.push(format!(
             "In {}, meetings that fell due in a suspension exceed those due: a `shift` rule counts every meeting it moves out of the dead period by the date it would have fallen due, and as due only when it does fall due after the period (never if the person leaves first or the run ends).",
@@ -405,8 +437,11 @@ pub fn write_table(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()
     if entries.is_empty() {
         return Ok(());
     }
-    for (i, line) in legend(entries).iter().enumerate() {
+    for (i, (line, changes)) in legend(entries).iter().enumerate() {
         writeln!(out, "{:<3} {line}", letter(i))?;
+        for change in changes {
+            writeln!(out, "    {change}")?;
+        }
     }
     writeln!(out)?;
     let (header, rows) = grid(entries);
@@ -434,8 +469,17 @@ pub fn write_markdown(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result
     if entries.is_empty() {
         return Ok(());
     }
-    for (i, line) in legend(entries).iter().enumerate() {
-        writeln!(out, "- **{}**: {}", letter(i), markdown_text(line))?;
+    for (i, (line, changes)) in legend(entries).iter().enumerate() {
+        let line = std::iter::once(line)
+            .chain(changes)
+            .cloned()
+            .collect::<Vec<_>>();
+        writeln!(
+            out,
+            "- **{}**: {}",
+            letter(i),
+            markdown_text(&line.join("; "))
+        )?;
     }
     writeln!(out)?;
     let (header, rows) = grid(entries);

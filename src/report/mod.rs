@@ -49,6 +49,12 @@ pub struct ScenarioInfo {
     pub replications: u32,
     /// The `--set` overrides laid over the scenario files, `KEY=VALUE`, in the order applied.
     pub set: Vec<String>,
+    /// With `compare --what-if`: this side's changes, `KEY=VALUE`, laid over the scenario after `set`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub what_if: Vec<String>,
+    /// With `compare --what-if`: the dated entries the changes left where they were, near a date they moved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub what_if_notes: Vec<String>,
     /// The municipality codes chosen with `--municipality`: every figure is then over these only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub municipalities_shown: Option<Vec<u32>>,
@@ -71,6 +77,8 @@ impl ScenarioInfo {
             version: VERSION.to_string(),
             replications,
             set: scenario.overrides.clone(),
+            what_if: Vec::new(),
+            what_if_notes: Vec::new(),
             municipalities_shown: None,
             ranges: Vec::new(),
             draws: None,

@@ -86,7 +86,7 @@ impl Checker {
 }
 
 /// A number as a message shows it: plain when of ordinary size, else in exponent form (not 300 digits).
-fn show(value: f64) -> String {
+pub(super) fn show(value: f64) -> String {
     if value == 0.0 || (1e-4..1e15).contains(&value.abs()) {
         value.to_string()
     } else {

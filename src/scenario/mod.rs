@@ -20,6 +20,7 @@ pub mod overrides;
 pub mod ranges;
 pub mod raw;
 mod validate;
+pub mod what_if;
 pub use layers::merge;
 pub use limits::{
     bytes, engine_bytes, parse_bytes, SizeEstimate, MAX_CELLS, MAX_DRAWS, MAX_EXTENDS_DEPTH,

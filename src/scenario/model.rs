@@ -9,7 +9,7 @@ use super::raw::{HolidayRule, Order};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     pub name: String,
     pub description: String,
@@ -148,9 +148,29 @@ impl StaffingLevel {
     }
 }
 
+/// Staff one municipality has in its own FTE (the table form `{ 101 = 20 }` of a staffing change), in force
+/// from a change's date on; over what the national levels give it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LocalLevel {
+    /// The municipality's FTE (times `staffing.caseworkers_factor`), in place of its base FTE times the national
+    /// factor; `None` while the national level holds.
+    pub caseworkers: Option<f64>,
+    /// FTE added on top in this municipality (temporary staff), besides its share of the national addition.
+    pub add_caseworkers: f64,
+}
+
+/// The staffing changes given in one municipality's own FTE.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalStaffing {
+    pub code: u32,
+    pub level: Dated<LocalLevel>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Staffing {
     pub level: Dated<StaffingLevel>,
+    /// Per municipality with a change in its own FTE, by code (empty when every change is national).
+    pub local: Vec<LocalStaffing>,
     /// Quality floor: at most this many meetings per caseworker per working day.
     pub max_meetings_per_caseworker_day: Option<f64>,
 }

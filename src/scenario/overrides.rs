@@ -47,7 +47,7 @@ const LISTS: &[&str] = &[
 ];
 
 /// Keys that hold dates: `--vary` steps them in days.
-const DATE_KEYS: &[&str] = &["start", "end", "date", "from", "to", "catch_up_by"];
+pub(crate) const DATE_KEYS: &[&str] = &["start", "end", "date", "from", "to", "catch_up_by"];
 
 /// One override: `KEY=VALUE`, and the flag that gave it (named in messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,6 +330,8 @@ impl Walk<'_> {
             match table.get(key) {
                 // A range is one value given as a table: an override replaces it whole.
                 Some(toml::Value::Table(range)) if super::ranges::dist::is_range(range) => {}
+                // A table given as the value (`add_caseworkers={101=20}`) replaces the table there whole.
+                Some(toml::Value::Table(_)) if self.value.is_table() => {}
                 Some(toml::Value::Table(_)) => {
                     return Err(format!(
                         "`{shown}` is a table, not a single value; name a key inside it"
@@ -353,13 +355,17 @@ impl Walk<'_> {
                 if rest.first() == Some(&Step::All) {
                     return Ok(());
                 }
-                return Err(format!("`{shown}` is empty: there is no entry to set"));
+                if !self.adds_entry(rest) {
+                    return Err(format!("`{shown}` is empty: there is no entry to set"));
+                }
+                table.insert(key.clone(), toml::Value::Array(Vec::new()));
+            } else {
+                table.insert(key.clone(), toml::Value::Table(toml::Table::new()));
             }
-            table.insert(key.clone(), toml::Value::Table(toml::Table::new()));
         }
         match table.get_mut(key).expect("present or just inserted") {
             toml::Value::Table(inner) => self.table(inner, rest, path, shown),
-            toml::Value::Array(items) => self.list(items, rest, path, shown),
+            toml::Value::Array(items) => self.list(key, items, rest, path, shown),
             _ => Err(format!(
                 "`{shown}` is a single value, not a table: `{}` cannot follow it",
                 show_step(&rest[0])
@@ -367,14 +373,27 @@ impl Walk<'_> {
         }
     }
 
+    /// Whether the steps left name one entry by id and the value is a table: the whole entry, added to its
+    /// list if no entry has that id (`staffing.changes.june={date=2020-06-01, add_caseworkers=20}`).
+    fn adds_entry(&self, steps: &[Step]) -> bool {
+        matches!(steps, [Step::Name(_)]) && self.value.is_table()
+    }
+
     fn list(
         &mut self,
-        items: &mut [toml::Value],
+        list_key: &str,
+        items: &mut Vec<toml::Value>,
         steps: &[Step],
         path: Vec<Segment>,
         shown: String,
     ) -> Result<(), String> {
         let (pick, rest) = steps.split_first().expect("a list is never the last step");
+        if self.adds_entry(steps) {
+            let Step::Name(name) = pick else {
+                unreachable!("adds_entry checked the step")
+            };
+            return self.entry(list_key, items, name, path, shown);
+        }
         let chosen: Vec<usize> = match pick {
             Step::All => (0..items.len()).collect(),
             Step::Index(i) if *i < items.len() => vec![*i],
@@ -418,6 +437,55 @@ impl Walk<'_> {
                 _ => return Err(format!("`{entry_shown}` is not a table")),
             }
         }
+        Ok(())
+    }
+}
+
+impl Walk<'_> {
+    /// Writes the value, a table, as the whole entry `name` of a list: in place of the entry with that id (or
+    /// code), or as a new entry at the end. The entry takes `name` as its id (as its `code` in the lists of
+    /// municipalities); an id or code inside the value must be the same.
+    fn entry(
+        &mut self,
+        list_key: &str,
+        items: &mut Vec<toml::Value>,
+        name: &str,
+        mut path: Vec<Segment>,
+        shown: String,
+    ) -> Result<(), String> {
+        let mut entry = self.value.as_table().cloned().unwrap_or_default();
+        let by_code = matches!(list_key, "list" | "adjust");
+        let (field, value) = if by_code {
+            let code = name.parse::<i64>().map_err(|_| {
+                format!("`{shown}` is a list of municipalities by code: `{name}` is not a code")
+            })?;
+            ("code", toml::Value::Integer(code))
+        } else {
+            ("id", toml::Value::String(name.to_string()))
+        };
+        match entry.get(field) {
+            Some(given) if *given != value => {
+                return Err(format!(
+                    "`{shown}.{name}` is given with {field} = {given}: an entry added by its {field} takes that {field}, leave it out or make them the same"
+                ))
+            }
+            Some(_) => {}
+            None => {
+                entry.insert(field.to_string(), value);
+            }
+        }
+        let position = match items.iter().position(|item| names(item, name)) {
+            Some(i) => {
+                items[i] = toml::Value::Table(entry);
+                i
+            }
+            None => {
+                items.push(toml::Value::Table(entry));
+                items.len() - 1
+            }
+        };
+        path.push(Segment::Index(position));
+        self.written.push((path, join(&shown, name)));
         Ok(())
     }
 }
@@ -498,6 +566,44 @@ mod tests {
         );
         assert_eq!(set(&mut t, "warmup.days=30").unwrap(), ["warmup.days"]);
         assert_eq!(t["warmup"]["days"].as_integer(), Some(30));
+    }
+
+    #[test]
+    fn a_table_value_adds_or_replaces_a_whole_entry_by_id() {
+        let mut t = table("[staffing]\ncaseworkers = 1\n[[staffing.changes]]\nid = \"reopen\"\ndate = 2020-05-26\n");
+        assert_eq!(
+            set(
+                &mut t,
+                "staffing.changes.june={date=2020-06-01, add_caseworkers=20}"
+            )
+            .unwrap(),
+            ["staffing.changes.june"]
+        );
+        let changes = t["staffing"]["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[1]["id"].as_str(), Some("june"));
+        assert_eq!(changes[1]["add_caseworkers"].as_integer(), Some(20));
+        // The same id again replaces the entry; a table replaces a table value whole.
+        set(&mut t, "staffing.changes.june={date=2020-06-02}").unwrap();
+        set(&mut t, "staffing.changes.reopen.add_caseworkers={101=20}").unwrap();
+        let changes = t["staffing"]["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 2);
+        assert!(changes[1].get("add_caseworkers").is_none());
+        assert_eq!(changes[0]["add_caseworkers"]["101"].as_integer(), Some(20));
+        set(&mut t, "staffing.changes.reopen.add_caseworkers={102=5}").unwrap();
+        assert!(t["staffing"]["changes"][0]["add_caseworkers"]
+            .get("101")
+            .is_none());
+        // A list not yet written is started; an id inside the value must be the entry's.
+        set(
+            &mut t,
+            "suspensions.autumn={start=2020-10-01, end=2020-10-31}",
+        )
+        .unwrap();
+        assert_eq!(t["suspensions"][0]["id"].as_str(), Some("autumn"));
+        assert!(set(&mut t, "suspensions.autumn={id=\"winter\"}")
+            .unwrap_err()
+            .contains("id = \"winter\""));
     }
 
     #[test]

@@ -43,6 +43,46 @@ impl<'de> Deserialize<'de> for DateValue {
     }
 }
 
+/// Caseworker FTE, in one of two units: a number is national FTE (for the reference population, shared out by
+/// the staff key); a table keyed by municipality code (`{ 101 = 20 }`) is FTE in each named municipality's own
+/// units. The codes are checked by the validator, which knows the municipalities simulated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fte {
+    National(f64),
+    /// Municipality code as written (a TOML key) and its FTE, in the order written.
+    Local(Vec<(String, f64)>),
+}
+
+impl<'de> Deserialize<'de> for Fte {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FteVisitor;
+
+        impl<'de> Visitor<'de> for FteVisitor {
+            type Value = Fte;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number (national FTE) or a table of FTE by municipality code such as { 101 = 20 }")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Fte, E> {
+                Ok(Fte::National(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Fte, E> {
+                Ok(Fte::National(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Fte, E> {
+                Ok(Fte::National(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fte, A::Error> {
+                let mut local = Vec::new();
+                while let Some((code, fte)) = map.next_entry::<String, f64>()? {
+                    local.push((code, fte));
+                }
+                Ok(Fte::Local(local))
+            }
+        }
+        deserializer.deserialize_any(FteVisitor)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
@@ -283,15 +323,15 @@ pub struct RawStaffingChange {
     /// Names the change, so a scenario that extends this one (or `--set`, `--vary`) can address it.
     pub id: Option<String>,
     pub date: DateValue,
-    /// New FTE for the reference population (scales every municipality by new / base).
-    pub caseworkers: Option<f64>,
+    /// New FTE: national (scales every municipality by new / base), or per municipality in its own FTE.
+    pub caseworkers: Option<Fte>,
     /// Multiplies every municipality's base FTE.
     pub caseworkers_factor: Option<f64>,
     pub meetings_per_caseworker_day: Option<f64>,
     pub phone_share: Option<f64>,
     pub phone_time: Option<f64>,
-    /// Caseworker FTE added on top of the staff, for the reference population (temporary staff); 0 removes them.
-    pub add_caseworkers: Option<f64>,
+    /// Caseworker FTE added on top of the staff (temporary staff), national or per municipality; 0 removes them.
+    pub add_caseworkers: Option<Fte>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -25,4 +25,6 @@ mod simulate;
 mod streams;
 mod sweep;
 mod uncertain;
+mod units;
+mod what_if;
 mod writers;

@@ -193,3 +193,13 @@ fn recipe_4_another_spell_distribution() {
 fn recipe_5_suspension_end_and_surge() {
     run_recipe(5);
 }
+
+#[test]
+fn recipe_6_what_if_in_one_command() {
+    run_recipe(6);
+}
+
+#[test]
+fn recipe_7_caseworkers_in_local_units() {
+    run_recipe(7);
+}

@@ -27,7 +27,8 @@ fn every_command(dir: &Path) -> Vec<Vec<String>> {
     let strings = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
     vec![
         strings(&["simulate", &small]),
-        strings(&["compare", &small, &small]),
+        // Two different scenarios: the same one twice is warned of on stderr.
+        strings(&["compare", &small, &scarce]),
         strings(&["validate", &small]),
         strings(&["report", &small, "--out", "-"]),
         strings(&["check", &fixture("expect-fail.toml").display().to_string()]),

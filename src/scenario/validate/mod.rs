@@ -56,6 +56,7 @@ pub(super) fn validate(
         &mut sources,
         (start, end),
     );
+    staffing::check_local_codes(&raw.staffing, &municipalities, &mut check);
     let suspensions = suspensions::suspensions(&raw, &groups, &mut check, start, end);
     let expectations = expect::expectations(
         &raw,

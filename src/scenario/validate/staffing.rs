@@ -3,9 +3,12 @@
 use super::dated::{dated_changes, DatedList};
 use super::{check_ids, Checker};
 use crate::scenario::limits::{MAX_CASEWORKERS, MAX_FACTOR, MAX_MEETINGS_PER_CASEWORKER_DAY};
-use crate::scenario::model::{Staffing, StaffingLevel};
-use crate::scenario::raw::{RawStaffing, RawStaffingChange};
+use crate::scenario::model::{
+    Dated, LocalLevel, LocalStaffing, Municipality, Staffing, StaffingLevel,
+};
+use crate::scenario::raw::{Fte, RawStaffing, RawStaffingChange};
 use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn staffing(
     raw: &RawStaffing,
@@ -59,39 +62,199 @@ pub(super) fn staffing(
         date: |change| change.date.0,
         values_first: false,
     };
-    let level = dated_changes(
+    let both = dated_changes(
         check,
         changes,
         (sim_start, end),
-        base,
-        |check, key, change, before| changed_level(check, key, change, *before, raw.caseworkers),
+        Level {
+            national: base,
+            local: BTreeMap::new(),
+        },
+        |check, key, change, before| {
+            changed_level(
+                check,
+                key,
+                change,
+                before,
+                raw.caseworkers,
+                raw.caseworkers_factor,
+            )
+        },
     );
     Staffing {
-        level,
+        level: Dated {
+            base: both.base.national,
+            changes: both
+                .changes
+                .iter()
+                .map(|(date, level)| (*date, level.national))
+                .collect(),
+        },
+        local: local_staffing(&both),
         max_meetings_per_caseworker_day: raw.max_meetings_per_caseworker_day,
     }
 }
 
+/// The national level and each municipality's own, as a change leaves them.
+#[derive(Clone)]
+struct Level {
+    national: StaffingLevel,
+    local: BTreeMap<u32, LocalLevel>,
+}
+
+/// Splits the municipalities' own levels out of the walk, one dated value per municipality a change names.
+fn local_staffing(both: &Dated<Level>) -> Vec<LocalStaffing> {
+    let codes: BTreeSet<u32> = both
+        .changes
+        .iter()
+        .flat_map(|(_, level)| level.local.keys().copied())
+        .collect();
+    codes
+        .into_iter()
+        .map(|code| LocalStaffing {
+            code,
+            level: Dated {
+                base: LocalLevel::default(),
+                changes: both
+                    .changes
+                    .iter()
+                    .map(|(date, level)| {
+                        (*date, level.local.get(&code).copied().unwrap_or_default())
+                    })
+                    .collect(),
+            },
+        })
+        .collect()
+}
+
+/// A table of FTE by municipality code: each code as a number, with its FTE checked (the codes are checked
+/// against the municipalities simulated by [`check_local_codes`]).
+fn local_fte(check: &mut Checker, key: &str, table: &[(String, f64)]) -> Vec<(u32, f64)> {
+    let mut valid = Vec::new();
+    if table.is_empty() {
+        check.err(
+            key,
+            "an empty table: give FTE by municipality code, such as { 101 = 20 }",
+        );
+    }
+    for (code, fte) in table {
+        let entry_key = format!("{key}.{code}");
+        match code.parse::<u32>() {
+            Ok(parsed) => {
+                if fte_in_range(check, &entry_key, *fte, &format!("FTE in municipality {code}")) {
+                    valid.push((parsed, *fte));
+                }
+            }
+            Err(_) => check.err(
+                entry_key,
+                format!("`{code}` is not a municipality code: the table's keys are codes such as 101, each with FTE in that municipality's own units"),
+            ),
+        }
+    }
+    valid
+}
+
+/// The unit of a plain FTE number, named in messages.
+const NATIONAL: &str = "national FTE, shared out by the staff key";
+
+/// Checks an FTE number (0 to the limit), naming its unit in the message.
+fn fte_in_range(check: &mut Checker, key: &str, fte: f64, unit: &str) -> bool {
+    if !fte.is_finite() {
+        check.err(key, format!("must be a finite number ({unit}), got {fte}"));
+        false
+    } else if !(0.0..=MAX_CASEWORKERS).contains(&fte) {
+        check.err(
+            key,
+            format!(
+                "must be between 0 and {MAX_CASEWORKERS} ({unit}), got {}",
+                super::super::checker::show(fte)
+            ),
+        );
+        false
+    } else {
+        true
+    }
+}
+
+/// Every municipality code a staffing change names in its table form must be one the scenario simulates.
+pub(super) fn check_local_codes(
+    raw: &RawStaffing,
+    municipalities: &[Municipality],
+    check: &mut Checker,
+) {
+    // Without municipalities (their own problems are reported) there is nothing to check the codes against.
+    if municipalities.is_empty() {
+        return;
+    }
+    let simulated: Vec<String> = municipalities.iter().map(|m| m.code.to_string()).collect();
+    for (index, change) in raw.changes.iter().enumerate() {
+        for (name, fte) in [
+            ("caseworkers", &change.caseworkers),
+            ("add_caseworkers", &change.add_caseworkers),
+        ] {
+            let Some(Fte::Local(table)) = fte else {
+                continue;
+            };
+            for (code, _) in table {
+                if code.parse::<u32>().is_ok() && !simulated.contains(code) {
+                    check.err(
+                        format!("staffing.changes[{index}].{name}.{code}"),
+                        format!(
+                            "municipality {code} is not simulated in this scenario (it simulates {}); the table gives FTE in a simulated municipality's own units",
+                            shown_codes(&simulated)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn shown_codes(codes: &[String]) -> String {
+    const SHOWN: usize = 10;
+    if codes.len() <= SHOWN {
+        codes.join(", ")
+    } else {
+        format!(
+            "{}, ... ({} municipalities)",
+            codes[..SHOWN].join(", "),
+            codes.len()
+        )
+    }
+}
+
 /// The staffing level from a change on: `before` with the values the change gives (those that pass their checks).
+/// A national `caseworkers` or `caseworkers_factor` sets every municipality's staff again, so it ends the FTE a
+/// municipality was given in its own units; a national `add_caseworkers` and a municipality's own are separate
+/// levels, each held until a later change sets it in the same form.
 fn changed_level(
     check: &mut Checker,
     key: &str,
     change: &RawStaffingChange,
-    before: StaffingLevel,
+    before: &Level,
     caseworkers: f64,
-) -> StaffingLevel {
-    let mut level = before;
-    match (change.caseworkers, change.caseworkers_factor) {
+    caseworkers_factor: f64,
+) -> Level {
+    let mut level = before.national;
+    let mut local = before.local.clone();
+    match (&change.caseworkers, change.caseworkers_factor) {
         (Some(_), Some(_)) => {
             check.err(key, "give `caseworkers` or `caseworkers_factor`, not both")
         }
-        (Some(fte), None) => {
-            if check.number(&format!("{key}.caseworkers"), fte, 0.0, MAX_CASEWORKERS)
+        (Some(Fte::National(fte)), None) => {
+            let fte = *fte;
+            if fte_in_range(check, &format!("{key}.caseworkers"), fte, NATIONAL)
                 && caseworkers > 0.0
             {
                 level.caseworkers_factor = fte / caseworkers;
+                local.values_mut().for_each(|l| l.caseworkers = None);
             } else if caseworkers == 0.0 {
                 check.err(format!("{key}.caseworkers"), "cannot rescale staffing.caseworkers = 0; use caseworkers_factor or municipality caseworkers");
+            }
+        }
+        (Some(Fte::Local(table)), None) => {
+            for (code, fte) in local_fte(check, &format!("{key}.caseworkers"), table) {
+                local.entry(code).or_default().caseworkers = Some(fte * caseworkers_factor);
             }
         }
         (None, Some(factor)) => {
@@ -102,6 +265,7 @@ fn changed_level(
                 MAX_FACTOR,
             ) {
                 level.caseworkers_factor = factor;
+                local.values_mut().for_each(|l| l.caseworkers = None);
             }
         }
         (None, None) => {}
@@ -125,10 +289,22 @@ fn changed_level(
             level.phone_time = v;
         }
     }
-    if let Some(v) = change.add_caseworkers {
-        if check.number(&format!("{key}.add_caseworkers"), v, 0.0, MAX_CASEWORKERS) {
-            level.add_caseworkers = v;
+    match &change.add_caseworkers {
+        Some(Fte::National(v))
+            if fte_in_range(check, &format!("{key}.add_caseworkers"), *v, NATIONAL) =>
+        {
+            level.add_caseworkers = *v;
         }
+        Some(Fte::National(_)) => {}
+        Some(Fte::Local(table)) => {
+            for (code, fte) in local_fte(check, &format!("{key}.add_caseworkers"), table) {
+                local.entry(code).or_default().add_caseworkers = fte;
+            }
+        }
+        None => {}
     }
-    level
+    Level {
+        national: level,
+        local,
+    }
 }
