@@ -4,7 +4,7 @@
 use crate::engine::metrics::Series;
 use crate::error::{InputError, Location};
 use crate::run::replicate;
-use crate::scenario::{Expectation, LikeForLike, MunicipalityExpectation, Scenario};
+use crate::scenario::{Expectation, LikeForLike, MunicipalityExpectation, Role, Scenario};
 use crate::summary::{band, day_index, summarise, Band, GroupSet, Selection};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,6 +18,9 @@ pub struct CheckResult {
     pub figure: String,
     pub source: String,
     pub published: Option<String>,
+    /// Whether the figure is a calibration target or a validation figure.
+    #[serde(rename = "use")]
+    pub role: Role,
     pub metric: crate::metric::Metric,
     /// What the model's figure counts.
     pub definition: Option<String>,
@@ -271,6 +274,8 @@ pub fn check_showing(
             result.predictive = Some(PredictiveResult::of(band, e.value, draws, ensemble.reps));
         }
     }
+    // Calibration targets first, then the validation figures, each in the file's order.
+    results.sort_by_key(|r| r.role != Role::Calibrate);
     Ok(results)
 }
 
@@ -350,7 +355,9 @@ pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
 /// order; `shown` as for [`check_showing`]. Like-for-like figures on another scenario are left out (they need
 /// runs of that scenario: [`check_showing`] makes them).
 pub fn results(scenario: &Scenario, runs: &[Replication], shown: &[u32]) -> Vec<CheckResult> {
-    results_with(scenario, runs, shown, &[])
+    let mut results = results_with(scenario, runs, shown, &[]);
+    results.sort_by_key(|r| r.role != Role::Calibrate);
+    results
 }
 
 /// As [`results`], with the bands of like-for-like figures on other scenarios, by expectation.
@@ -533,6 +540,7 @@ fn municipality_result(
         figure: e.figure.clone(),
         source: e.source.clone(),
         published: e.published.clone(),
+        role: Role::Validate,
         metric: e.metric,
         definition: None,
         municipality: None,
@@ -580,6 +588,7 @@ fn result(
         figure: e.figure.clone(),
         source: e.source.clone(),
         published: e.published.clone(),
+        role: e.role,
         metric: e.metric,
         definition: e.definition.clone(),
         municipality: e.municipality,

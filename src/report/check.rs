@@ -1,6 +1,7 @@
 //! `backlog check` reports: a table for people, JSON for scripts, JUnit XML for CI dashboards.
 
 use crate::check::{CheckResult, Spread};
+use crate::scenario::Role;
 use std::io::Write;
 
 /// A rounded number with thousands separators, or `-` when there is none.
@@ -10,10 +11,28 @@ fn number(value: Option<f64>) -> String {
 
 pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()> {
     let mut current = "";
+    let mut block = None;
     for r in results {
         if r.file != current {
             writeln!(out, "{} ({})", r.scenario, r.file)?;
             current = &r.file;
+            block = None;
+        }
+        // A scenario with calibration targets shows them apart from the figures that judge the model.
+        let calibrated = results
+            .iter()
+            .any(|other| other.file == r.file && other.role == Role::Calibrate);
+        if calibrated && block != Some(r.role) {
+            writeln!(
+                out,
+                "  {}",
+                match r.role {
+                    Role::Calibrate =>
+                        "calibration targets (what `backlog calibrate` fits the ranges to):",
+                    Role::Validate => "validation (never fitted to; these judge the model):",
+                }
+            )?;
+            block = Some(r.role);
         }
         if let Some(spread) = &r.spread {
             spread_lines(out, r, spread)?;

@@ -278,6 +278,29 @@ pub struct Expectation {
     /// What the model's figure counts.
     pub definition: Option<String>,
     pub like_for_like: Option<LikeForLike>,
+    /// Whether the figure is fitted to or judges the model.
+    pub role: Role,
+    /// For a calibration target dated after the first suspension began: why it was known before the outcome.
+    pub known_before: Option<String>,
+}
+
+/// What a published figure is for: `backlog calibrate` fits the ranged inputs to the calibration targets and
+/// never looks at the validation figures, which then judge the fitted model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Calibrate,
+    #[default]
+    Validate,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Calibrate => "calibrate",
+            Role::Validate => "validate",
+        }
+    }
 }
 
 /// The model's figure on the published figure's own definition, reported beside the test (never instead of it).

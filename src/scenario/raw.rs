@@ -541,6 +541,13 @@ pub struct RawExpectation {
     pub definition: Option<String>,
     /// The model's figure computed on the published figure's own definition, shown beside the test.
     pub like_for_like: Option<RawLikeForLike>,
+    /// `"calibrate"`: a figure the ranged inputs are fitted to (`backlog calibrate`), which must have been known
+    /// before the outcome the scenario predicts; `"validate"` (the default): a figure that judges the model.
+    #[serde(rename = "use")]
+    pub role: Option<String>,
+    /// Why a calibration target dated after the scenario's first suspension began was known before the outcome
+    /// (for example a monthly statistic published as it came).
+    pub known_before: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

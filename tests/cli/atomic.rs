@@ -481,7 +481,7 @@ fn an_output_that_is_a_pipe_is_written_in_place() {
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
     let text = reader.join().unwrap();
     assert!(
-        text.starts_with("scenario,sha256,seed,reps,version,set,caseworkers,"),
+        text.starts_with("scenario,sha256,seed,reps,version,set,draws,caseworkers,"),
         "{text}"
     );
     assert_eq!(text.lines().count(), 3);

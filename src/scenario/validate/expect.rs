@@ -18,10 +18,12 @@ pub(super) fn expectations(
     check: &mut Checker,
     sources: &Sources,
     (start, end): (NaiveDate, NaiveDate),
+    first_suspension: Option<NaiveDate>,
 ) -> Vec<Expectation> {
     let mut out = Vec::new();
     for (i, e) in raw.expect.iter().enumerate() {
         let key = format!("expect[{i}]");
+        let role = role(check, &key, e, first_suspension, start, end);
         let metric = metric_named(check, &format!("{key}.metric"), &e.metric);
         if let Some(code) = e.municipality {
             if check.municipalities_complete && !municipalities.iter().any(|m| m.code == code) {
@@ -106,9 +108,55 @@ pub(super) fn expectations(
             known_miss: e.known_miss.clone(),
             definition: e.definition.clone(),
             like_for_like,
+            role,
+            known_before: e.known_before.clone(),
         });
     }
     out
+}
+
+/// The expectation's `use`, checked: a calibration target must be a figure known before the outcome, so one
+/// whose period ends after the first suspension began needs `known_before` with the reason.
+fn role(
+    check: &mut Checker,
+    key: &str,
+    e: &RawExpectation,
+    first_suspension: Option<NaiveDate>,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Role {
+    let role = match e.role.as_deref() {
+        None | Some("validate") => Role::Validate,
+        Some("calibrate") => Role::Calibrate,
+        Some(other) => {
+            check.err(
+                format!("{key}.use"),
+                format!("unknown use `{other}`: \"calibrate\" (a figure the inputs are fitted to) or \"validate\" (a figure that judges the model)"),
+            );
+            return Role::Validate;
+        }
+    };
+    match (role, &e.known_before) {
+        (Role::Validate, Some(_)) => check.err(
+            format!("{key}.known_before"),
+            "only a calibration target (use = \"calibrate\") says why it was known before the outcome",
+        ),
+        (Role::Calibrate, Some(reason)) if reason.trim().is_empty() => check.err(
+            format!("{key}.known_before"),
+            "must give the reason the figure was known before the outcome",
+        ),
+        (Role::Calibrate, None) => {
+            let to = e.to.map_or(end, |d| d.0).clamp(start, end);
+            if let Some(first) = first_suspension.filter(|first| to >= *first) {
+                check.err(
+                    format!("{key}.use"),
+                    format!("a calibration target must be a figure known before the outcome, but its period ends {to}, after the first suspension began ({first}); give known_before with the reason it was known, or use = \"validate\""),
+                );
+            }
+        }
+        _ => {}
+    }
+    role
 }
 
 /// `a/b/../c` as `a/c`, without touching the file system, so that one file reached through different

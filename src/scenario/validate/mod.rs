@@ -65,6 +65,7 @@ pub(super) fn validate(
         &mut check,
         &sources,
         (start, end),
+        suspensions.iter().map(|s| s.start).min(),
     );
     let municipality_expectations = super::expect_municipalities::municipality_expectations(
         &raw,
