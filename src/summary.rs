@@ -382,6 +382,11 @@ fn fold_days(
         if selection.groups.is_all() {
             for &m in municipalities {
                 let staff = series.municipality_row(day, m);
+                // The first day's capacity adds the fraction of a meeting carried in from before the range,
+                // which it may hold: without it, a range held to capacity can seem to hold more than it had.
+                if day == selection.from {
+                    metrics.capacity += staff.carried_in;
+                }
                 metrics.capacity += staff.capacity;
                 caseworker_sum += staff.caseworkers;
                 if series.working[day] {
@@ -420,7 +425,10 @@ fn fold_days(
     metrics.backlog_peak = peak.0;
     metrics.backlog_peak_date = Some(series.date(peak.1));
     metrics.caseworkers = caseworker_sum / days;
-    metrics.utilisation = ratio(metrics.held, metrics.capacity);
+    // Held meetings never exceed the capacity with what was carried in; the sums of fractional capacities are
+    // rounded in another order than the day-to-day carry, so a range held to capacity may come out a few units
+    // in the last place above 1.
+    metrics.utilisation = ratio(metrics.held, metrics.capacity).min(1.0);
     metrics.on_time_share = ratio(metrics.held_on_time, metrics.held);
     metrics.meetings_per_caseworker_day = ratio(metrics.held, caseworker_working_sum);
     metrics.active_per_caseworker = ratio(metrics.active_mean, metrics.caseworkers);

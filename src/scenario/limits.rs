@@ -255,7 +255,7 @@ pub mod engine_bytes {
     /// Per municipality x group x reported day of the recorded series.
     pub const PER_CELL: usize = 48;
     /// Per municipality x reported day of the recorded series.
-    pub const PER_MUNICIPALITY_DAY: usize = 16;
+    pub const PER_MUNICIPALITY_DAY: usize = 24;
 }
 
 /// Bytes the engine keeps for each person on benefit.
