@@ -55,12 +55,14 @@ impl Serialize for MetricsFields<'_> {
         fields.dedup_by_key(|&mut (name, _)| name);
         let date =
             |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
+        // Without a backlog both dates are null, as the tables and CSVs leave them empty.
+        let (peak_date, cleared_date) = self.0.backlog_dates();
         let mut map = serializer.serialize_map(Some(fields.len()))?;
         for (name, field) in fields {
             let value = match field {
                 Field::Metric(metric) => number(self.0.get(metric)),
-                Field::PeakDate => date(self.0.backlog_peak_date),
-                Field::ClearedDate => date(self.0.backlog_cleared_date),
+                Field::PeakDate => date(peak_date),
+                Field::ClearedDate => date(cleared_date),
             };
             map.serialize_entry(name, &value)?;
         }
@@ -126,11 +128,9 @@ pub fn metrics_map(metrics: &Metrics) -> Map<String, Value> {
     }
     let date =
         |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
-    map.insert("backlog_peak_date".into(), date(metrics.backlog_peak_date));
-    map.insert(
-        "backlog_cleared_date".into(),
-        date(metrics.backlog_cleared_date),
-    );
+    let (peak_date, cleared_date) = metrics.backlog_dates();
+    map.insert("backlog_peak_date".into(), date(peak_date));
+    map.insert("backlog_cleared_date".into(), date(cleared_date));
     map
 }
 
