@@ -53,9 +53,14 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     crate::output::one_on_stdout(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
+    // Each scenario's runs and those of the scenarios its like-for-like figures are computed on, so that the
+    // progress counts every run it will see.
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios
         .iter()
-        .map(|s| (s, u64::from(args.run.reps.unwrap_or(s.replications))))
+        .flat_map(|s| {
+            let reps = u64::from(args.run.reps.unwrap_or(s.replications));
+            check::runs_of(s, &counterfactuals).map(move |run| (run, reps))
+        })
         .collect();
     let threads = super::plan::plan("check", &runs, &args.run)?;
     let results: Vec<check::CheckResult> = super::plan::with_threads(threads, || {
