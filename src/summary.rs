@@ -2,7 +2,7 @@
 //! and the mean and 5 %-95 % band of each metric over replications.
 
 use crate::engine::metrics::{GroupDay, Levels, Series};
-use crate::metric::Metric;
+use crate::metric::{Kind, Metric};
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -424,7 +424,7 @@ fn fold_days(
     metrics.owed_kept = metrics.owed - metrics.dropped;
     metrics.backlog_peak = peak.0;
     metrics.backlog_peak_date = Some(series.date(peak.1));
-    metrics.caseworkers = caseworker_sum / days;
+    metrics.caseworkers = crate::format::round_fte(caseworker_sum / days);
     // Held meetings never exceed the capacity with what was carried in; the sums of fractional capacities are
     // rounded in another order than the day-to-day carry, so a range held to capacity may come out a few units
     // in the last place above 1.
@@ -504,7 +504,16 @@ pub struct Aggregate {
 pub fn aggregate(runs: &[Metrics]) -> Aggregate {
     let bands: Vec<(Metric, Band)> = Metric::ALL
         .into_iter()
-        .map(|metric| (metric, band(runs.iter().map(|r| r.get(metric)))))
+        .map(|metric| {
+            let band = band(runs.iter().map(|r| r.get(metric)));
+            if metric.kind() != Kind::Fte {
+                return (metric, band);
+            }
+            // The mean of equal FTE is that FTE, not a few units in the last place off it.
+            let round = |value: Option<f64>| value.map(crate::format::round_fte);
+            let (mean, p5, p95) = (round(band.mean), round(band.p5), round(band.p95));
+            (metric, Band { mean, p5, p95 })
+        })
         .collect();
     let median_date = |pick: fn(&Metrics) -> Option<NaiveDate>| {
         let mut dates: Vec<Option<NaiveDate>> = runs.iter().map(pick).collect();

@@ -231,7 +231,12 @@ fn daily_sheet(
         }
         let col = values.len() as u16 + 1;
         sheet.write_number_with_format(row, col, capacity, &count)?;
-        sheet.write_number_with_format(row, col + 1, caseworkers, &fte)?;
+        sheet.write_number_with_format(
+            row,
+            col + 1,
+            crate::format::round_fte(caseworkers),
+            &fte,
+        )?;
         if !levels.is_empty() {
             for (i, value) in super::daily::band_values(levels, day).iter().enumerate() {
                 sheet.write_number_with_format(row, col + 2 + i as u16, *value, &count)?;

@@ -261,3 +261,17 @@ fn utilisation_never_exceeds_one_when_capacity_is_fully_used() {
         }
     }
 }
+
+#[test]
+fn caseworkers_read_as_the_staffing_given_without_float_noise() {
+    // 1.3 FTE summed over 273 days and divided by them came out 1.3000000000000065.
+    let summary = summary_of(
+        &fixture("scarce.toml"),
+        &["--set", "staffing.caseworkers=1.3", "--reps", "3"],
+    );
+    assert_eq!(summary["total"]["caseworkers"], 1.3);
+    assert_eq!(summary["municipalities"][0]["metrics"]["caseworkers"], 1.3);
+    for key in ["mean", "p5", "p95"] {
+        assert_eq!(summary["bands"]["caseworkers"][key], 1.3, "{key}");
+    }
+}
