@@ -92,6 +92,9 @@ pub struct Metrics {
     pub active_per_caseworker: f64,
     /// Days from the end of the first suspension to the day the backlog is back at its pre-suspension level.
     pub days_to_clear: Option<f64>,
+    /// `days_to_clear` of one run; over replications, the median, as `backlog_cleared_date` is (the mean is
+    /// `days_to_clear`), so that the two shown side by side agree.
+    pub days_to_clear_median: Option<f64>,
     pub backlog_peak_date: Option<NaiveDate>,
     pub backlog_cleared_date: Option<NaiveDate>,
 }
@@ -100,10 +103,21 @@ impl Metrics {
     /// The backlog's peak date and the date it cleared, both `None` when there was no backlog: a peak of 0 has
     /// no date, and nothing was cleared.
     pub fn backlog_dates(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let (peak, cleared, _) = self.backlog_medians();
+        (peak, cleared)
+    }
+
+    /// [`backlog_dates`](Self::backlog_dates) and the median days to clear, which goes with the median cleared
+    /// date: all `None` when there was no backlog.
+    pub fn backlog_medians(&self) -> (Option<NaiveDate>, Option<NaiveDate>, Option<f64>) {
         if self.backlog_peak > 0.0 {
-            (self.backlog_peak_date, self.backlog_cleared_date)
+            (
+                self.backlog_peak_date,
+                self.backlog_cleared_date,
+                self.days_to_clear_median,
+            )
         } else {
-            (None, None)
+            (None, None, None)
         }
     }
 
@@ -438,6 +452,7 @@ fn fold_days(
         if let Some(day) = cleared {
             metrics.backlog_cleared_date = Some(series.date(day));
             metrics.days_to_clear = Some((day as f64 - end as f64).max(0.0));
+            metrics.days_to_clear_median = metrics.days_to_clear;
         }
     }
     metrics
@@ -501,6 +516,21 @@ pub struct Aggregate {
     pub dice: Vec<(Metric, Band)>,
 }
 
+/// The lower median, `None` counting as larger than any value (a replication that never cleared).
+fn median<T: PartialOrd + Copy>(values: impl Iterator<Item = Option<T>>) -> Option<T> {
+    let mut values: Vec<Option<T>> = values.collect();
+    values.sort_by(|a, b| match (a, b) {
+        (Some(x), Some(y)) => x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal),
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Greater,
+        (_, None) => std::cmp::Ordering::Less,
+    });
+    values
+        .get(values.len().saturating_sub(1) / 2)
+        .copied()
+        .flatten()
+}
+
 pub fn aggregate(runs: &[Metrics]) -> Aggregate {
     let bands: Vec<(Metric, Band)> = Metric::ALL
         .into_iter()
@@ -515,22 +545,11 @@ pub fn aggregate(runs: &[Metrics]) -> Aggregate {
             (metric, Band { mean, p5, p95 })
         })
         .collect();
-    let median_date = |pick: fn(&Metrics) -> Option<NaiveDate>| {
-        let mut dates: Vec<Option<NaiveDate>> = runs.iter().map(pick).collect();
-        dates.sort_by(|a, b| match (a, b) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Greater,
-            (_, None) => std::cmp::Ordering::Less,
-        });
-        dates
-            .get(dates.len().saturating_sub(1) / 2)
-            .copied()
-            .flatten()
-    };
     let mut mean = Metrics {
-        backlog_peak_date: median_date(|m| m.backlog_peak_date),
-        backlog_cleared_date: median_date(|m| m.backlog_cleared_date),
+        backlog_peak_date: median(runs.iter().map(|m| m.backlog_peak_date)),
+        backlog_cleared_date: median(runs.iter().map(|m| m.backlog_cleared_date)),
+        // The same order statistic as the cleared date: days to clear grow with the date.
+        days_to_clear_median: median(runs.iter().map(|m| m.days_to_clear)),
         ..Metrics::default()
     };
     for &(metric, band) in &bands {
