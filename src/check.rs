@@ -395,6 +395,32 @@ fn results_with(
 
 /// Per expectation: the band of its like-for-like figure on the counterfactual it names, from runs of that
 /// scenario with the same seed and replications; `None` for the others.
+/// The expectations of `scenario` whose like-for-like figure is computed on the scenario at `path`.
+fn wanted_from(scenario: &Scenario, path: &std::path::Path) -> Vec<usize> {
+    (0..scenario.expectations.len())
+        .filter(|&i| {
+            scenario.expectations[i]
+                .like_for_like
+                .as_ref()
+                .is_some_and(|l| l.scenario.as_deref() == Some(path))
+        })
+        .collect()
+}
+
+/// The scenarios [`check_showing`] runs for `scenario`, `reps` times each: the scenario itself, then each
+/// scenario its like-for-like figures are computed on. What the progress of `check` counts.
+pub fn runs_of<'a>(
+    scenario: &'a Scenario,
+    counterfactuals: &'a Counterfactuals,
+) -> impl Iterator<Item = &'a Scenario> {
+    std::iter::once(scenario).chain(
+        counterfactuals
+            .iter()
+            .filter(|(path, _)| !wanted_from(scenario, path).is_empty())
+            .map(|(_, other)| other),
+    )
+}
+
 fn counterfactual_bands(
     scenario: &Scenario,
     counterfactuals: &Counterfactuals,
@@ -404,14 +430,7 @@ fn counterfactual_bands(
     let expectations = &scenario.expectations;
     let mut bands: Vec<Option<Band>> = vec![None; expectations.len()];
     for (path, other) in counterfactuals {
-        let wanted: Vec<usize> = (0..expectations.len())
-            .filter(|&i| {
-                expectations[i]
-                    .like_for_like
-                    .as_ref()
-                    .is_some_and(|l| l.scenario.as_ref() == Some(path))
-            })
-            .collect();
+        let wanted = wanted_from(scenario, path);
         if wanted.is_empty() {
             continue;
         }

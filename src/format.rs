@@ -17,6 +17,12 @@ pub fn thousands(value: f64) -> String {
     out
 }
 
+/// Caseworker FTE to a millionth: sums and means of fractional FTE over days and municipalities carry float
+/// noise in the last digits (2567.00000000013 for 2567), far below anything staffing means, which this drops.
+pub fn round_fte(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6
+}
+
 /// A size in bytes, for people: `1.5 GB`, `320 MB`, `12 kB` (decimal units, as `--max-memory` reads them).
 pub fn bytes(value: f64) -> String {
     let units = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];

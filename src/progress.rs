@@ -88,18 +88,15 @@ impl Progress {
     pub fn run_done(&self) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(bar) = &self.bar {
-            bar.inc(1);
+            if self.total.is_none_or(|total| done <= total) {
+                bar.inc(1);
+            }
             return;
         }
         let shown = self.started.elapsed() >= self.delay;
-        if let Some(total) = self.total.filter(|&t| t > 0 && shown) {
-            if done * 10 / total > (done - 1) * 10 / total {
-                crate::streams::note(&format!(
-                    "{}: {done}/{total} runs ({}%) after {:.1} s",
-                    self.label,
-                    done * 100 / total,
-                    self.started.elapsed().as_secs_f64()
-                ));
+        if let Some(total) = self.total.filter(|_| shown) {
+            if let Some(line) = plain_line(self.label, done, total, self.started.elapsed()) {
+                crate::streams::note(&line);
             }
         }
     }
@@ -117,6 +114,19 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// The plain line after the `done`-th of `total` runs, if it is the first at or past a tenth of them. A run
+/// beyond the total (an estimate that missed some) prints nothing, so the count never passes 100 %.
+fn plain_line(label: &str, done: u64, total: u64, elapsed: Duration) -> Option<String> {
+    if total == 0 || done > total || done * 10 / total == (done - 1) * 10 / total {
+        return None;
+    }
+    Some(format!(
+        "{label}: {done}/{total} runs ({}%) after {:.1} s",
+        done * 100 / total,
+        elapsed.as_secs_f64()
+    ))
 }
 
 /// The progress of a command whose runs were announced as long (see `commands::plan`); hidden otherwise.
@@ -142,5 +152,24 @@ pub fn announced_run_done() {
 pub fn announced_finish() {
     if let Some(progress) = ANNOUNCED.get() {
         progress.finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_lines_come_at_each_tenth_and_never_past_the_total() {
+        let lines: Vec<String> = (1..=25)
+            .filter_map(|done| plain_line("check", done, 10, Duration::from_millis(1500)))
+            .collect();
+        assert_eq!(lines.len(), 10, "{lines:?}");
+        assert_eq!(lines[0], "check: 1/10 runs (10%) after 1.5 s");
+        assert_eq!(lines[9], "check: 10/10 runs (100%) after 1.5 s");
+        let lines: Vec<u64> = (1..=50)
+            .filter(|&done| plain_line("sweep", done, 25, Duration::ZERO).is_some())
+            .collect();
+        assert_eq!(lines, [3, 5, 8, 10, 13, 15, 18, 20, 23, 25]);
     }
 }

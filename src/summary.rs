@@ -2,7 +2,7 @@
 //! and the mean and 5 %-95 % band of each metric over replications.
 
 use crate::engine::metrics::{GroupDay, Levels, Series};
-use crate::metric::Metric;
+use crate::metric::{Kind, Metric};
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -92,6 +92,9 @@ pub struct Metrics {
     pub active_per_caseworker: f64,
     /// Days from the end of the first suspension to the day the backlog is back at its pre-suspension level.
     pub days_to_clear: Option<f64>,
+    /// `days_to_clear` of one run; over replications, the median, as `backlog_cleared_date` is (the mean is
+    /// `days_to_clear`), so that the two shown side by side agree.
+    pub days_to_clear_median: Option<f64>,
     pub backlog_peak_date: Option<NaiveDate>,
     pub backlog_cleared_date: Option<NaiveDate>,
 }
@@ -100,10 +103,21 @@ impl Metrics {
     /// The backlog's peak date and the date it cleared, both `None` when there was no backlog: a peak of 0 has
     /// no date, and nothing was cleared.
     pub fn backlog_dates(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let (peak, cleared, _) = self.backlog_medians();
+        (peak, cleared)
+    }
+
+    /// [`backlog_dates`](Self::backlog_dates) and the median days to clear, which goes with the median cleared
+    /// date: all `None` when there was no backlog.
+    pub fn backlog_medians(&self) -> (Option<NaiveDate>, Option<NaiveDate>, Option<f64>) {
         if self.backlog_peak > 0.0 {
-            (self.backlog_peak_date, self.backlog_cleared_date)
+            (
+                self.backlog_peak_date,
+                self.backlog_cleared_date,
+                self.days_to_clear_median,
+            )
         } else {
-            (None, None)
+            (None, None, None)
         }
     }
 
@@ -382,6 +396,11 @@ fn fold_days(
         if selection.groups.is_all() {
             for &m in municipalities {
                 let staff = series.municipality_row(day, m);
+                // The first day's capacity adds the fraction of a meeting carried in from before the range,
+                // which it may hold: without it, a range held to capacity can seem to hold more than it had.
+                if day == selection.from {
+                    metrics.capacity += staff.carried_in;
+                }
                 metrics.capacity += staff.capacity;
                 caseworker_sum += staff.caseworkers;
                 if series.working[day] {
@@ -419,8 +438,11 @@ fn fold_days(
     metrics.owed_kept = metrics.owed - metrics.dropped;
     metrics.backlog_peak = peak.0;
     metrics.backlog_peak_date = Some(series.date(peak.1));
-    metrics.caseworkers = caseworker_sum / days;
-    metrics.utilisation = ratio(metrics.held, metrics.capacity);
+    metrics.caseworkers = crate::format::round_fte(caseworker_sum / days);
+    // Held meetings never exceed the capacity with what was carried in; the sums of fractional capacities are
+    // rounded in another order than the day-to-day carry, so a range held to capacity may come out a few units
+    // in the last place above 1.
+    metrics.utilisation = ratio(metrics.held, metrics.capacity).min(1.0);
     metrics.on_time_share = ratio(metrics.held_on_time, metrics.held);
     metrics.meetings_per_caseworker_day = ratio(metrics.held, caseworker_working_sum);
     metrics.active_per_caseworker = ratio(metrics.active_mean, metrics.caseworkers);
@@ -430,6 +452,7 @@ fn fold_days(
         if let Some(day) = cleared {
             metrics.backlog_cleared_date = Some(series.date(day));
             metrics.days_to_clear = Some((day as f64 - end as f64).max(0.0));
+            metrics.days_to_clear_median = metrics.days_to_clear;
         }
     }
     metrics
@@ -493,27 +516,40 @@ pub struct Aggregate {
     pub dice: Vec<(Metric, Band)>,
 }
 
+/// The lower median, `None` counting as larger than any value (a replication that never cleared).
+fn median<T: PartialOrd + Copy>(values: impl Iterator<Item = Option<T>>) -> Option<T> {
+    let mut values: Vec<Option<T>> = values.collect();
+    values.sort_by(|a, b| match (a, b) {
+        (Some(x), Some(y)) => x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal),
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Greater,
+        (_, None) => std::cmp::Ordering::Less,
+    });
+    values
+        .get(values.len().saturating_sub(1) / 2)
+        .copied()
+        .flatten()
+}
+
 pub fn aggregate(runs: &[Metrics]) -> Aggregate {
     let bands: Vec<(Metric, Band)> = Metric::ALL
         .into_iter()
-        .map(|metric| (metric, band(runs.iter().map(|r| r.get(metric)))))
+        .map(|metric| {
+            let band = band(runs.iter().map(|r| r.get(metric)));
+            if metric.kind() != Kind::Fte {
+                return (metric, band);
+            }
+            // The mean of equal FTE is that FTE, not a few units in the last place off it.
+            let round = |value: Option<f64>| value.map(crate::format::round_fte);
+            let (mean, p5, p95) = (round(band.mean), round(band.p5), round(band.p95));
+            (metric, Band { mean, p5, p95 })
+        })
         .collect();
-    let median_date = |pick: fn(&Metrics) -> Option<NaiveDate>| {
-        let mut dates: Vec<Option<NaiveDate>> = runs.iter().map(pick).collect();
-        dates.sort_by(|a, b| match (a, b) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Greater,
-            (_, None) => std::cmp::Ordering::Less,
-        });
-        dates
-            .get(dates.len().saturating_sub(1) / 2)
-            .copied()
-            .flatten()
-    };
     let mut mean = Metrics {
-        backlog_peak_date: median_date(|m| m.backlog_peak_date),
-        backlog_cleared_date: median_date(|m| m.backlog_cleared_date),
+        backlog_peak_date: median(runs.iter().map(|m| m.backlog_peak_date)),
+        backlog_cleared_date: median(runs.iter().map(|m| m.backlog_cleared_date)),
+        // The same order statistic as the cleared date: days to clear grow with the date.
+        days_to_clear_median: median(runs.iter().map(|m| m.days_to_clear)),
         ..Metrics::default()
     };
     for &(metric, band) in &bands {

@@ -59,17 +59,20 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     crate::output::check_distinct(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
-    // A scenario's runs: its replications, and under --draws as many again for each draw of its ranges.
+    // Each scenario's runs and those of the scenarios its like-for-like figures are computed on, so that the
+    // progress counts every run it will see; under --draws, the scenario's once more for each draw.
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios
         .iter()
         .enumerate()
-        .map(|(i, s)| {
+        .flat_map(|(i, s)| {
             let reps = u64::from(args.run.reps.unwrap_or(s.replications));
             let draws = match (args.draws, spaces.get(i)) {
                 (Some(n), Some(Some(_))) => u64::from(n),
                 _ => 0,
             };
-            (s, reps * (1 + draws))
+            check::runs_of(s, &counterfactuals)
+                .enumerate()
+                .map(move |(k, run)| (run, if k == 0 { reps * (1 + draws) } else { reps }))
         })
         .collect();
     let threads = super::plan::plan("check", &runs, &args.run)?;

@@ -177,10 +177,11 @@ impl Jobcentre {
         self.arrivals(rules, day, series);
         self.process_events(rules, day);
         self.release_parked(rules, day);
+        let carried_in = self.carry;
         if rules.calendar.is_working(day) {
             self.hold_meetings(rules, day);
         }
-        self.close_day(rules, day, series, workload);
+        self.close_day(rules, day, series, workload, carried_in);
     }
 
     #[inline(never)]
@@ -385,6 +386,7 @@ impl Jobcentre {
         day: Day,
         series: &mut MunicipalitySeries,
         workload: Option<&mut Workload>,
+        carried_in: f64,
     ) {
         let groups = rules.groups();
         let m = self.municipality;
@@ -419,6 +421,7 @@ impl Jobcentre {
             *series.municipality_row_mut(reported) = MunicipalityDay {
                 caseworkers,
                 capacity,
+                carried_in,
             };
         }
         self.today.fill(GroupDay::default());

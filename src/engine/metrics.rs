@@ -112,6 +112,9 @@ pub struct MunicipalityDay {
     pub caseworkers: f64,
     /// Statutory meetings that could be held (0 on closed days and inside a suspension with no capacity).
     pub capacity: f64,
+    /// The fraction of a meeting's capacity left over from the days before, which today's capacity adds to: a
+    /// range's capacity counts what was carried into its first day, so that no more is held than it offers.
+    pub carried_in: f64,
 }
 
 /// The reported days of one run.

@@ -167,10 +167,12 @@ impl<'a> Rules<'a> {
             .max(catch_up_by.map_or(0, |by| by.max(0) as u64 + 1))
             .min(days as u64 + MAX_QUEUE_DAYS_BEYOND) as usize;
         if scenario.start_state == StartState::Stationary {
+            // The duration in force on day 0: a change dated on the first simulated day applies to the stock.
+            let day_zero = scenario.sim_start();
             rules.stationary = scenario
                 .groups
                 .iter()
-                .map(|group| StationarySpells::new(&group.duration.base))
+                .map(|group| StationarySpells::new(group.duration.at(day_zero)))
                 .collect();
             return rules;
         }

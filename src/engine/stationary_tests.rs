@@ -5,9 +5,20 @@ use super::calendar::Day;
 use super::Simulation;
 use crate::scenario::Scenario;
 
+/// Where a group's duration is given.
+#[derive(Clone, Copy)]
+enum Given {
+    /// As the base duration.
+    Base,
+    /// As a change dated on the first simulated day, over a base far shorter: day 0 is under the change.
+    ChangeOnDayZero,
+}
+
 /// One group per distribution with a stationary state, meetings through the spell, and a working week with
 /// capacity about a third above demand over the week, so that meetings wait over weekends but no backlog grows.
-fn scenario(start: &str, warmup_days: u32) -> (tempfile::TempDir, Scenario) {
+fn scenario(start: &str, warmup_days: u32, given: Given) -> (tempfile::TempDir, Scenario) {
+    let first_start = chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap();
+    let day_zero = first_start - chrono::Days::new(u64::from(warmup_days));
     let groups: String = [
         r#"distribution = "exponential", mean_days = 30"#,
         r#"distribution = "lognormal", mean_days = 35, sd_days = 25"#,
@@ -18,12 +29,19 @@ fn scenario(start: &str, warmup_days: u32) -> (tempfile::TempDir, Scenario) {
     .iter()
     .enumerate()
     .map(|(g, duration)| {
+        let duration = match given {
+            Given::Base => format!("duration = {{ {duration} }}"),
+            Given::ChangeOnDayZero => format!(
+                "duration = {{ distribution = \"exponential\", mean_days = 3 }}\n\
+                 duration_changes = [{{ date = {day_zero}, {duration} }}]"
+            ),
+        };
         format!(
             r#"
 [[groups]]
 id = "g{g}"
 inflow_per_day = 12
-duration = {{ {duration} }}
+{duration}
 meetings = [{{ due_day = 0, deadline_day = 7 }}, {{ due_day = 10, deadline_day = 20 }}, {{ due_day = 24, deadline_day = 30 }}]
 followup = {{ every_days = 15, deadline_days = 10 }}
 "#
@@ -34,7 +52,7 @@ followup = {{ every_days = 15, deadline_days = 10 }}
         r#"
 name = "stationary"
 seed = 1
-start = 2021-03-01
+start = {first_start}
 end = 2021-03-28
 [warmup]
 days = {warmup_days}
@@ -76,8 +94,8 @@ fn bin(bounds: &[Day], value: Day) -> usize {
         .unwrap_or(bounds.len() - 1)
 }
 
-fn tally(start: &str, warmup_days: u32, seeds: std::ops::Range<u64>) -> Tally {
-    let (_dir, scenario) = scenario(start, warmup_days);
+fn tally(start: &str, warmup_days: u32, given: Given, seeds: std::ops::Range<u64>) -> Tally {
+    let (_dir, scenario) = scenario(start, warmup_days, given);
     let groups = scenario.groups.len();
     let mut tally = Tally {
         persons_by_age: vec![vec![0; AGE_BINS.len()]; groups],
@@ -137,12 +155,13 @@ fn agree(what: &str, stationary: &[Vec<u64>], warmed_up: &[Vec<u64>]) {
     }
 }
 
-#[test]
-fn a_stationary_start_is_a_long_warm_up_for_every_distribution() {
+/// The stationary start and a 400-day warm-up from an empty jobcentre agree on the persons by time on benefit
+/// (so on their number), the pending meetings by days to deadline and the meetings due in the next weeks.
+fn stationary_start_agrees_with_a_long_warm_up(given: Given) {
     // From an empty jobcentre, 400 days are over ten times the longest mean spell; the stationary start only
     // simulates three weeks, for the meetings waiting on capacity. Different seeds, so the two are independent.
-    let warmed_up = tally("stock", 400, 0..6);
-    let stationary = tally("stationary", 21, 100..106);
+    let warmed_up = tally("stock", 400, given, 0..6);
+    let stationary = tally("stationary", 21, given, 100..106);
     agree(
         "persons by age",
         &stationary.persons_by_age,
@@ -158,4 +177,59 @@ fn a_stationary_start_is_a_long_warm_up_for_every_distribution() {
         &stationary.due_by_week,
         &warmed_up.due_by_week,
     );
+}
+
+#[test]
+fn a_stationary_start_is_a_long_warm_up_for_every_distribution() {
+    stationary_start_agrees_with_a_long_warm_up(Given::Base);
+}
+
+#[test]
+fn a_stationary_start_uses_the_duration_in_force_on_day_zero() {
+    // The base (exponential, mean 3 days) would give about a tenth of the persons the change implies, all
+    // in the first age bins: far outside the tolerance.
+    stationary_start_agrees_with_a_long_warm_up(Given::ChangeOnDayZero);
+}
+
+#[test]
+fn a_change_dated_on_the_first_day_sets_the_size_of_the_stationary_stock() {
+    // Inflow 100 a day; the base spell is exponential with mean 10 days, a change on the first day makes it
+    // 100. The stock is Poisson with mean λ E[c(X)], c rounding up to whole days: for an exponential of mean m,
+    // E[c(X)] = 1 / (1 - e^(-1/m)), so about 10,050 persons here (1,050 under the base).
+    let text = r#"
+name = "day zero"
+seed = 1
+start = 2021-03-01
+end = 2021-03-07
+[warmup]
+days = 0
+start = "stationary"
+[municipalities]
+reference_population = 1
+list = [{ code = 1, name = "A", population = 1 }]
+[staffing]
+caseworkers = 100
+meetings_per_caseworker_day = 1
+[[groups]]
+id = "g"
+inflow_per_day = 100
+duration = { distribution = "exponential", mean_days = 10 }
+duration_changes = [{ date = 2021-03-01, distribution = "exponential", mean_days = 100 }]
+meetings = [{ due_day = 0, deadline_day = 7 }]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day-zero.toml");
+    std::fs::write(&path, text).unwrap();
+    let scenario = crate::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let expected = 100.0 / (1.0 - (-1.0f64 / 100.0).exp());
+    for seed in 0..3 {
+        let mut simulation = Simulation::new(&scenario, seed);
+        simulation.step();
+        let persons = f64::from(simulation.series.initial[0].active);
+        // Within 4 standard deviations of the Poisson mean.
+        assert!(
+            (persons - expected).abs() <= 4.0 * expected.sqrt(),
+            "seed {seed}: {persons} persons at the start, expected about {expected:.0}"
+        );
+    }
 }

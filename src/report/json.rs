@@ -37,6 +37,7 @@ enum Field {
     Metric(Metric),
     PeakDate,
     ClearedDate,
+    DaysToClearMedian,
 }
 
 /// Writes what [`metrics_map`] holds, key for key in its (sorted) order, without building it.
@@ -51,16 +52,20 @@ impl Serialize for MetricsFields<'_> {
             .collect();
         fields.push(("backlog_peak_date", Field::PeakDate));
         fields.push(("backlog_cleared_date", Field::ClearedDate));
+        fields.push(("days_to_clear_median", Field::DaysToClearMedian));
         fields.sort_by_key(|&(name, _)| name);
         fields.dedup_by_key(|&mut (name, _)| name);
         let date =
             |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
+        // Without a backlog both dates are null, as the tables and CSVs leave them empty.
+        let (peak_date, cleared_date, days_to_clear_median) = self.0.backlog_medians();
         let mut map = serializer.serialize_map(Some(fields.len()))?;
         for (name, field) in fields {
             let value = match field {
                 Field::Metric(metric) => number(self.0.get(metric)),
-                Field::PeakDate => date(self.0.backlog_peak_date),
-                Field::ClearedDate => date(self.0.backlog_cleared_date),
+                Field::PeakDate => date(peak_date),
+                Field::ClearedDate => date(cleared_date),
+                Field::DaysToClearMedian => number(days_to_clear_median),
             };
             map.serialize_entry(name, &value)?;
         }
@@ -126,11 +131,10 @@ pub fn metrics_map(metrics: &Metrics) -> Map<String, Value> {
     }
     let date =
         |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
-    map.insert("backlog_peak_date".into(), date(metrics.backlog_peak_date));
-    map.insert(
-        "backlog_cleared_date".into(),
-        date(metrics.backlog_cleared_date),
-    );
+    let (peak_date, cleared_date, days_to_clear_median) = metrics.backlog_medians();
+    map.insert("backlog_peak_date".into(), date(peak_date));
+    map.insert("backlog_cleared_date".into(), date(cleared_date));
+    map.insert("days_to_clear_median".into(), number(days_to_clear_median));
     map
 }
 

@@ -86,7 +86,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("col_peak", "backlog peak", "største pukkel"),
     ("col_peak_date", "peak date", "dato for største pukkel"),
     ("col_cleared", "cleared", "væk"),
-    ("col_days_to_clear", "days to clear", "dage til væk"),
+    ("col_days_to_clear", "days to clear (median)", "dage til væk (median)"),
     ("col_mtg_cw", "meetings per caseworker-day", "samtaler pr. sagsbehandlerdag"),
     ("col_pers_cw", "persons per caseworker", "personer pr. sagsbehandler"),
     ("col_metric", "metric", "mål"),

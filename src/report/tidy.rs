@@ -11,7 +11,8 @@ use crate::scenario::Scenario;
 use crate::summary::Aggregate;
 use std::io::Write;
 
-/// The metric columns after the keys: each numeric metric with its band, then the two dates.
+/// The metric columns after the keys: each numeric metric with its band (the mean over replications), then the
+/// two dates and the days to clear that go with the cleared date (medians over replications).
 pub fn metric_columns() -> Vec<String> {
     metric_columns_with(false)
 }
@@ -28,7 +29,11 @@ pub fn metric_columns_with(dice: bool) -> Vec<String> {
             }
             columns
         })
-        .chain(["backlog_peak_date".into(), "backlog_cleared_date".into()])
+        .chain([
+            "backlog_peak_date".into(),
+            "backlog_cleared_date".into(),
+            "days_to_clear_median".into(),
+        ])
         .collect()
 }
 
@@ -119,9 +124,10 @@ fn metric_fields(fields: &mut Fields, aggregate: &Aggregate, staffed: bool) {
             }
         }
     }
-    let (peak_date, cleared_date) = aggregate.mean.backlog_dates();
+    let (peak_date, cleared_date, days_to_clear_median) = aggregate.mean.backlog_medians();
     fields.push_date(peak_date);
     fields.push_date(cleared_date);
+    fields.push_number(days_to_clear_median);
 }
 
 /// Writes the header (`keys`, then the metric columns) and one row per item: `row` fills the row's fields.

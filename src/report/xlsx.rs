@@ -133,11 +133,14 @@ fn summary_sheet(
         optional_number(sheet, row, 3, band.p95, &format)?;
     }
     let row = top + 1 + total.bands.len() as u32;
-    let (peak_date, cleared_date) = total.mean.backlog_dates();
+    let (peak_date, cleared_date, days_to_clear_median) = total.mean.backlog_medians();
     sheet.write_string(row, 0, "backlog_peak_date (median)")?;
     optional_date(sheet, row, 1, peak_date, formats)?;
     sheet.write_string(row + 1, 0, "backlog_cleared_date (median)")?;
     optional_date(sheet, row + 1, 1, cleared_date, formats)?;
+    sheet.write_string(row + 2, 0, "days_to_clear_median")?;
+    let days = Formats::number(Metric::DaysToClear);
+    optional_number(sheet, row + 2, 1, days_to_clear_median, &days)?;
     sheet.set_column_width(0, 30)?;
     sheet.set_column_width(1, 16)?;
     Ok(())
@@ -174,9 +177,11 @@ fn entity_sheet<'a>(
             }
             col += 3;
         }
-        let (peak_date, cleared_date) = aggregate.mean.backlog_dates();
+        let (peak_date, cleared_date, days_to_clear_median) = aggregate.mean.backlog_medians();
         optional_date(sheet, row, col, peak_date, formats)?;
         optional_date(sheet, row, col + 1, cleared_date, formats)?;
+        let days = Formats::number(Metric::DaysToClear);
+        optional_number(sheet, row, col + 2, days_to_clear_median, &days)?;
     }
     sheet.set_column_width(1, 24)?;
     sheet.set_freeze_panes(1, 2)?;
@@ -231,7 +236,12 @@ fn daily_sheet(
         }
         let col = values.len() as u16 + 1;
         sheet.write_number_with_format(row, col, capacity, &count)?;
-        sheet.write_number_with_format(row, col + 1, caseworkers, &fte)?;
+        sheet.write_number_with_format(
+            row,
+            col + 1,
+            crate::format::round_fte(caseworkers),
+            &fte,
+        )?;
         if !levels.is_empty() {
             for (i, value) in super::daily::band_values(levels, day).iter().enumerate() {
                 sheet.write_number_with_format(row, col + 2 + i as u16, *value, &count)?;

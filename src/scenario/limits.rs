@@ -258,7 +258,7 @@ pub mod engine_bytes {
     /// Per municipality x group x reported day of the recorded series.
     pub const PER_CELL: usize = 48;
     /// Per municipality x reported day of the recorded series.
-    pub const PER_MUNICIPALITY_DAY: usize = 16;
+    pub const PER_MUNICIPALITY_DAY: usize = 24;
 }
 
 /// Bytes the engine keeps for each person on benefit.
@@ -343,11 +343,12 @@ impl SizeEstimate {
             for (m, municipality) in municipalities.iter().enumerate() {
                 let stock = match start_state {
                     StartState::Stock => municipality.initial_stock[i],
-                    // The stationary stock: the first day's inflow times the mean whole-day spell.
+                    // The stationary stock: the first day's inflow times the mean whole-day spell in force
+                    // on the first day.
                     StartState::Stationary => {
                         municipality.inflow_scale[i]
-                            * group.inflow_per_day.base
-                            * (mean_days(&group.duration.base) + 1.0)
+                            * group.inflow_per_day.at(sim_start)
+                            * (mean_days(group.duration.at(sim_start)) + 1.0)
                     }
                 };
                 let inflow = municipality.peak_inflow_scale(i) * peak_inflow;

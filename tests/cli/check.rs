@@ -531,3 +531,28 @@ fn control_characters_in_a_name_keep_the_junit_file_well_formed() {
         Some("bell\\u{7} tab\t end\\u{1b}")
     );
 }
+
+#[test]
+fn the_progress_of_check_counts_the_runs_of_its_counterfactuals() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    write(dir.path(), "other.toml", &base);
+    let with = small_plus(
+        dir.path(),
+        &expectation(
+            "held",
+            "held",
+            "like_for_like = { scenario = \"other.toml\", metric = \"held\", definition = \"held elsewhere\" }\n",
+        ),
+    );
+    let scenarios = backlog::scenario::load_all(&[with], &[]).unwrap();
+    let counterfactuals = backlog::check::load_counterfactuals(&scenarios).unwrap();
+    // The scenario's own runs, then those of the scenario its like-for-like figure is computed on: counting only
+    // the first showed "20/10 runs (200%)".
+    let runs: Vec<&str> = backlog::check::runs_of(&scenarios[0], &counterfactuals)
+        .map(|s| s.file.file_name().unwrap().to_str().unwrap())
+        .collect();
+    assert_eq!(runs, ["scenario.toml", "other.toml"]);
+    let other = backlog::scenario::load(&dir.path().join("other.toml")).unwrap();
+    assert_eq!(backlog::check::runs_of(&other, &counterfactuals).count(), 1);
+}

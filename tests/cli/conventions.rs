@@ -57,6 +57,49 @@ fn a_run_without_a_backlog_says_so_instead_of_a_clearing_date() {
 }
 
 #[test]
+fn a_run_without_a_backlog_has_no_dates_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = without_backlog(dir.path());
+    let out = dir.path().join("out");
+    backlog()
+        .arg("simulate")
+        .arg(&open)
+        .args(["--summary-only", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let mut entries = vec![&summary["total"]];
+    for list in ["municipalities", "groups"] {
+        entries.extend(
+            summary[list]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| &e["metrics"]),
+        );
+    }
+    for metrics in entries {
+        assert_eq!(metrics["backlog_peak"], 0.0, "{metrics}");
+        assert!(metrics["backlog_peak_date"].is_null(), "{metrics}");
+        assert!(metrics["backlog_cleared_date"].is_null(), "{metrics}");
+    }
+    for file in ["municipalities.csv", "groups.csv"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let header = reader.headers().unwrap().clone();
+        for record in reader.records() {
+            let record = record.unwrap();
+            for column in ["backlog_peak_date", "backlog_cleared_date"] {
+                let c = header.iter().position(|h| h == column).unwrap();
+                assert_eq!(&record[c], "", "{file} {column}");
+            }
+        }
+    }
+}
+
+#[test]
 fn quiet_prints_nothing_but_still_writes_files_and_asked_for_json() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

@@ -78,7 +78,7 @@ fn tidy_tables_have_one_row_per_entity_and_the_numbers_of_summary_json() {
     simulate(&scenario, &out, &["--reps", "3", "--summary-only"]);
     let summary = summary(&out);
     let (header, rows) = read_csv(&out.join("municipalities.csv"));
-    assert_eq!(header.len(), 2 + backlog::metric::Metric::ALL.len() * 3 + 2);
+    assert_eq!(header.len(), 2 + backlog::metric::Metric::ALL.len() * 3 + 3);
     assert_eq!(
         header[..8],
         [
@@ -93,8 +93,12 @@ fn tidy_tables_have_one_row_per_entity_and_the_numbers_of_summary_json() {
         ]
     );
     assert_eq!(
-        header[header.len() - 2..],
-        ["backlog_peak_date", "backlog_cleared_date"]
+        header[header.len() - 3..],
+        [
+            "backlog_peak_date",
+            "backlog_cleared_date",
+            "days_to_clear_median"
+        ]
     );
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0][..2], ["1", "Ærø, Søby"]);

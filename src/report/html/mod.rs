@@ -341,7 +341,8 @@ fn cleared(scenario: &Scenario, outcome: &Outcome, lang: Lang) -> (String, Vec<S
         );
     };
     let mut details = Vec::new();
-    if let Some(days) = mean.days_to_clear {
+    // The median days, which go with the median date.
+    if let Some(days) = mean.days_to_clear_median {
         details.push(lang.fill("cleared_after", &[&format!("{days:.0}")]));
     }
     let reopened: Option<NaiveDate> = scenario.suspensions.first().map(|s| s.end);

@@ -17,10 +17,10 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
         Some(d) => (d.to_string(), d.to_string()),
         None => ("-".to_string(), String::new()),
     };
-    // Without a backlog there is no peak to date and nothing to clear.
-    let had_backlog = metrics.backlog_peak > 0.0;
-    let (peak_date, cleared_date) = metrics.backlog_dates();
-    let days_to_clear = match metrics.days_to_clear.filter(|_| had_backlog) {
+    // The median days to clear, beside the median cleared date it goes with; without a backlog there is no
+    // peak to date and nothing to clear.
+    let (peak_date, cleared_date, days_to_clear) = metrics.backlog_medians();
+    let days_to_clear = match days_to_clear {
         Some(days) => (format!("{days:.0}"), format!("{days:.0}")),
         // Not cleared sorts after every number of days; no backlog before them.
         None if metrics.backlog_peak > 0.0 => (

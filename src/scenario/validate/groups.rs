@@ -112,19 +112,11 @@ fn group(
             ("scale_days", d.scale_days),
         ],
     );
-    if raw.warmup.start == StartState::Stationary {
-        if base_duration == Duration::Never {
-            check.err(
-                format!("{key}.duration"),
-                "a group that never leaves has no stationary state; use `warmup.start = \"stock\"` with a warm-up",
-            );
-        }
-        if !g.initial_age_buckets.is_empty() {
-            check.err(
-                format!("{key}.initial_age_buckets"),
-                "not used with `warmup.start = \"stationary\"`, which draws the ages itself; remove it or use `start = \"stock\"`",
-            );
-        }
+    if raw.warmup.start == StartState::Stationary && !g.initial_age_buckets.is_empty() {
+        check.err(
+            format!("{key}.initial_age_buckets"),
+            "not used with `warmup.start = \"stationary\"`, which draws the ages itself; remove it or use `start = \"stock\"`",
+        );
     }
     let duration_changes = DatedList {
         list: &format!("{key}.duration_changes"),
@@ -152,6 +144,20 @@ fn group(
             )
         },
     );
+    if raw.warmup.start == StartState::Stationary && *durations.at(simulated.0) == Duration::Never {
+        // The stock is drawn from the duration in force on day 0: the base, or a change dated on that day.
+        let at = g
+            .duration_changes
+            .iter()
+            .rposition(|change| change.date.0 == simulated.0)
+            .map_or(format!("{key}.duration"), |j| {
+                format!("{key}.duration_changes[{j}]")
+            });
+        check.err(
+            at,
+            "a group that never leaves has no stationary state; use `warmup.start = \"stock\"` with a warm-up",
+        );
+    }
     let (meetings, followup) = schedule(raw, check, &key, g);
     check.number(
         &format!("{key}.initial_stock"),
