@@ -132,7 +132,8 @@ impl CheckResult {
 /// run; per municipality expectation and municipality.
 #[derive(Debug, Clone)]
 pub struct Replication {
-    figures: Vec<Option<f64>>,
+    /// Per expectation, in the scenario's order: its figure in this run (times its scale).
+    pub figures: Vec<Option<f64>>,
     like_for_like: Vec<Option<f64>>,
     by_municipality: Vec<Vec<Option<f64>>>,
 }

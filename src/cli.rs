@@ -61,6 +61,10 @@ pub enum Command {
     /// a one-at-a-time tornado.
     #[command(after_help = EXIT_CODES)]
     Sensitivity(SensitivityArgs),
+    /// Keep the draws of a scenario's ranged inputs that agree with every calibration target (use =
+    /// "calibrate"): the plausible set that --plausible FILE then runs (docs/calibration.md).
+    #[command(after_help = EXIT_CODES)]
+    Calibrate(CalibrateArgs),
     /// Combine the shard files of a sharded sweep into the output one unsharded run writes.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
@@ -149,6 +153,11 @@ pub struct SimulateArgs {
     /// also writes draws.csv (docs/scenario.md, docs/outputs.md).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
     pub draws: Option<u32>,
+    /// Run the ensemble over the plausible set FILE that `backlog calibrate` wrote instead of a Latin hypercube:
+    /// each set (the first N with --draws) at its calibrated values, inputs it does not hold drawn from their
+    /// ranges; a set whose scenario has changed since is refused (docs/calibration.md).
+    #[arg(long, value_name = "FILE.toml")]
+    pub plausible: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -245,6 +254,11 @@ pub struct CheckArgs {
     /// The test itself stays the central values' error against the tolerance (docs/calibration.md).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
     pub draws: Option<u32>,
+    /// Run the ensemble over the plausible set FILE that `backlog calibrate` wrote instead of a Latin hypercube:
+    /// each set (the first N with --draws) at its calibrated values, inputs it does not hold drawn from their
+    /// ranges; a set whose scenario has changed since is refused (docs/calibration.md).
+    #[arg(long, value_name = "FILE.toml")]
+    pub plausible: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -340,6 +354,22 @@ pub struct SensitivityArgs {
     /// Run only the tornado (1 + 2 x inputs points), not the Sobol' design; inputs rank by swing.
     #[arg(long)]
     pub tornado_only: bool,
+    #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The scenario file (TOML), with inputs written as ranges and [[expect]] tables with use = "calibrate".
+    pub scenario: PathBuf,
+    /// Points of the Latin hypercube over the ranges, each run --reps times (default: the scenario's).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
+    pub draws: u32,
+    /// Where to write the plausible set (TOML); without it the report alone is printed.
+    #[arg(long, value_name = "FILE.toml")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

@@ -31,6 +31,11 @@ impl Draws {
     /// collected in order).
     pub fn new(space: &Space, seed: u64, draws: u32) -> Result<Draws, InputError> {
         let points = crate::scenario::ranges::design::latin_hypercube(seed, draws, space.len());
+        Draws::at(space, points)
+    }
+
+    /// The scenarios at the given points (from a plausible set), built in parallel, collected in order.
+    pub fn at(space: &Space, points: Vec<Vec<f64>>) -> Result<Draws, InputError> {
         let scenarios = points
             .par_iter()
             .map(|point| space.build_at(point))

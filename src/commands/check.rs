@@ -10,10 +10,24 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     let overrides = super::plan::overrides(&args.overrides)?;
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios = scenario::load_all(&args.scenarios, &overrides)?;
-    let spaces = match args.draws {
-        Some(_) => ranged_spaces(&args.scenarios, &overrides)?,
-        None => Vec::new(),
+    let spaces = match (args.draws, &args.plausible) {
+        (None, None) => Vec::new(),
+        _ => ranged_spaces(&args.scenarios, &overrides)?,
     };
+    // Each ranged scenario's draws: a Latin hypercube, or the plausible set.
+    let designs = spaces
+        .iter()
+        .zip(&scenarios)
+        .map(|(space, s)| match space {
+            Some(space) => super::plan::design(
+                space,
+                args.run.seed.unwrap_or(s.seed),
+                args.draws,
+                args.plausible.as_deref(),
+            ),
+            None => Ok(None),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     // And the scenarios their like-for-like figures are computed on, before any long work.
     let counterfactuals = check::load_counterfactuals(&scenarios)?;
     for code in &args.municipalities {
@@ -66,10 +80,10 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
         .enumerate()
         .flat_map(|(i, s)| {
             let reps = u64::from(args.run.reps.unwrap_or(s.replications));
-            let draws = match (args.draws, spaces.get(i)) {
-                (Some(n), Some(Some(_))) => u64::from(n),
-                _ => 0,
-            };
+            let draws = designs
+                .get(i)
+                .and_then(Option::as_ref)
+                .map_or(0, |points| points.len() as u64);
             check::runs_of(s, &counterfactuals)
                 .enumerate()
                 .map(move |(k, run)| (run, if k == 0 { reps * (1 + draws) } else { reps }))
@@ -81,8 +95,10 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
         for (i, s) in scenarios.iter().enumerate() {
             let seed = args.run.seed.unwrap_or(s.seed);
             let reps = args.run.reps.unwrap_or(s.replications);
-            let draws = match (args.draws, spaces.get(i)) {
-                (Some(n), Some(Some(space))) => Some(ensemble::Draws::new(space, seed, n)?),
+            let draws = match (spaces.get(i), designs.get(i)) {
+                (Some(Some(space)), Some(Some(points))) => {
+                    Some(ensemble::Draws::at(space, points.clone())?)
+                }
                 _ => None,
             };
             let ensemble = draws.as_ref().map(|d| check::Ensemble {

@@ -14,6 +14,40 @@ pub fn overrides(options: &crate::cli::SetOptions) -> Result<Vec<Override>, Inpu
         .collect()
 }
 
+/// The points an ensemble runs: the plausible set `plausible` (checked to be fresh against the scenario it was
+/// calibrated on; the first `draws` sets when given), else `draws` points of a Latin hypercube; `None` without
+/// either.
+pub fn design(
+    space: &crate::scenario::ranges::Space,
+    seed: u64,
+    draws: Option<u32>,
+    plausible: Option<&std::path::Path>,
+) -> anyhow::Result<Option<Vec<Vec<f64>>>> {
+    use crate::scenario::ranges::Space;
+    let Some(path) = plausible else {
+        return Ok(
+            draws.map(|n| crate::scenario::ranges::design::latin_hypercube(seed, n, space.len()))
+        );
+    };
+    let set = crate::calibrate::Plausible::read(path)?;
+    let calibrated = std::path::Path::new(&set.scenario);
+    let overrides = set
+        .set
+        .iter()
+        .map(|argument| Override::parse("--set", argument))
+        .collect::<Result<Vec<_>, _>>()?;
+    let calibrated_space = Space::of(&crate::scenario::Base::read(calibrated)?, &overrides)?;
+    set.check_fresh(path, &calibrated_space.build_central()?, &calibrated_space)?;
+    if set.sets.is_empty() {
+        return Err(InputError::file(
+            path,
+            "holds no plausible set: no draw agreed with every calibration target",
+        )
+        .into());
+    }
+    Ok(Some(set.points(path, space, seed, draws)?))
+}
+
 /// Runs `work` on a pool of `threads` threads (see [`plan`]).
 pub fn with_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
     let pool = rayon::ThreadPoolBuilder::new()

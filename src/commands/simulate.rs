@@ -26,7 +26,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let overrides = super::plan::overrides(&args.overrides)?;
     let space = uncertain::Space::of(&scenario::Base::read(&args.scenario)?, &overrides)?;
     let scenario = space.build_central()?;
-    if args.draws.is_some() && space.is_empty() {
+    if (args.draws.is_some() || args.plausible.is_some()) && space.is_empty() {
         return Err(InputError::argument(
             "--draws",
             format!(
@@ -37,11 +37,18 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         .into());
     }
     let reps = args.run.reps.unwrap_or(scenario.replications);
+    let design = super::plan::design(
+        &space,
+        args.run.seed.unwrap_or(scenario.seed),
+        args.draws,
+        args.plausible.as_deref(),
+    )?;
+    let draw_count = design.as_ref().map(|points| points.len() as u32);
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
     let daily = daily_options(&args);
-    let files = output_files(daily.as_ref(), args.draws.is_some());
+    let files = output_files(daily.as_ref(), design.is_some());
     // Fail on a bad output path now, not after the run.
     let out = args
         .out
@@ -68,7 +75,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let bands = daily.as_ref().filter(|d| d.bands);
     // The bands are taken over the municipalities shown.
     let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
-    let runs = u64::from(reps) * (1 + u64::from(args.draws.unwrap_or(0)));
+    let runs = u64::from(reps) * (1 + u64::from(draw_count.unwrap_or(0)));
     let threads = super::plan::plan("simulate", &[(&scenario, runs)], &args.run)?;
     let (outcome, extracts) = super::plan::with_threads(threads, || {
         run::simulate_showing_and(&scenario, view.as_ref(), seed, reps, keep_series, |whole| {
@@ -94,12 +101,12 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     })??;
     let (levels, total_levels): (Vec<_>, Vec<_>) = extracts.into_iter().unzip();
     // With --draws the outcome becomes the ensemble's; the daily files and charts stay the central values'.
-    let (outcome, ensemble) = match args.draws {
+    let (outcome, ensemble) = match design {
         None => (outcome, None),
-        Some(n) => {
+        Some(points) => {
             let codes = &args.municipalities;
             let (draws, ensemble) = super::plan::with_threads(threads, || {
-                let draws = ensemble::Draws::new(&space, seed, n)?;
+                let draws = ensemble::Draws::at(&space, points)?;
                 let ensemble = ensemble::run(&draws, codes, seed, reps, outcome)??;
                 Ok::<_, anyhow::Error>((draws, ensemble))
             })??;
@@ -110,7 +117,8 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let scenario = view.map_or(scenario, |view| view.scenario);
     let mut info = ScenarioInfo::new(&scenario, seed, reps).showing(&args.municipalities);
     info.ranges = crate::report::ranges::ranges(&space);
-    info.draws = args.draws;
+    info.draws = draw_count;
+    info.plausible = args.plausible.as_ref().map(|p| p.display().to_string());
     if let Some(out) = &out {
         let draws = ensemble
             .as_ref()

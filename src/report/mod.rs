@@ -63,6 +63,9 @@ pub struct ScenarioInfo {
     pub ranges: Vec<ranges::RangeInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draws: Option<u32>,
+    /// The plausible set the draws came from (`--plausible FILE`), instead of a Latin hypercube.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plausible: Option<String>,
 }
 
 impl ScenarioInfo {
@@ -82,6 +85,7 @@ impl ScenarioInfo {
             municipalities_shown: None,
             ranges: Vec::new(),
             draws: None,
+            plausible: None,
         }
     }
 

@@ -379,7 +379,10 @@ fn range_notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     let runs = u64::from(draws) * u64::from(outcome.replications);
     let mut notes = vec![
         format!(
-            "{inputs}, {draws} draws (Latin hypercube) x {} replication{} with common random numbers: {} runs; the counts are means over all of them",
+            "{inputs}, {draws} draws ({}) x {} replication{} with common random numbers: {} runs; the counts are means over all of them",
+            info.plausible
+                .as_ref()
+                .map_or("Latin hypercube".to_string(), |p| format!("the plausible set {p}")),
             outcome.replications,
             if outcome.replications == 1 { "" } else { "s" },
             crate::format::thousands(runs as f64)

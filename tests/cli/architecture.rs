@@ -27,7 +27,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
     ("summary", &["summary", "run", "ensemble"]),
-    ("sweep and check", &["sweep", "check"]),
+    (
+        "sweep, check and calibrate",
+        &["sweep", "check", "calibrate"],
+    ),
     ("report", &["report"]),
     ("cli", &["cli"]),
     ("commands", &["commands"]),

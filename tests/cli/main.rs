@@ -2,6 +2,7 @@
 
 mod architecture;
 mod atomic;
+mod calibrate;
 mod charts;
 mod check;
 mod collisions;
