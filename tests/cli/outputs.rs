@@ -533,7 +533,14 @@ fn the_workbook_of_an_ensemble_has_a_draws_sheet_with_the_rows_of_draws_csv() {
     simulate(
         &scenario,
         &out,
-        &["--reps", "2", "--draws", "7", "--xlsx", xlsx.to_str().unwrap()],
+        &[
+            "--reps",
+            "2",
+            "--draws",
+            "7",
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+        ],
     );
     let bytes = std::fs::read(&xlsx).unwrap();
     let workbook = xlsx_part(&bytes, "xl/workbook.xml");
@@ -545,7 +552,13 @@ fn the_workbook_of_an_ensemble_has_a_draws_sheet_with_the_rows_of_draws_csv() {
         .collect();
     assert_eq!(
         names,
-        ["Summary", "Municipalities", "Groups", "Daily totals", "Draws"]
+        [
+            "Summary",
+            "Municipalities",
+            "Groups",
+            "Daily totals",
+            "Draws"
+        ]
     );
     let (header, rows) = read_csv(&out.join("draws.csv"));
     assert_eq!(rows.len(), 7);
@@ -589,7 +602,11 @@ fn the_workbook_of_an_ensemble_has_a_draws_sheet_with_the_rows_of_draws_csv() {
     }
     let last_row = cells
         .iter()
-        .map(|(r, _)| r.trim_start_matches(char::is_alphabetic).parse::<usize>().unwrap())
+        .map(|(r, _)| {
+            r.trim_start_matches(char::is_alphabetic)
+                .parse::<usize>()
+                .unwrap()
+        })
         .max();
     assert_eq!(last_row, Some(8), "a header and one row per draw");
 }

@@ -412,7 +412,8 @@ pub(super) fn provenance_section(html: &mut String, report: &Report) {
             )
         });
         let set = (!info.set.is_empty()).then(|| ("prov_set", info.set.join(" ")));
-        let rows = rows.into_iter().chain(shown).chain(set);
+        let draws = info.draws.map(|n| ("prov_draws", n.to_string()));
+        let rows = rows.into_iter().chain(shown).chain(set).chain(draws);
         for (key, value) in rows {
             let _ = writeln!(
                 html,
