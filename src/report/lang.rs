@@ -136,6 +136,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("prov_version", "backlog version", "backlog-version"),
     ("prov_command", "command", "kommando"),
     ("prov_note", "Charts show replication 0, whose seed is the scenario's seed; numbers are means over replications.", "Graferne viser replikation 0 med scenariets seed; tallene er gennemsnit over replikationer."),
+    ("prov_note_draws", "The fan chart is over every draw and replication; the other charts show replication 0 at the central values, whose seed is the scenario's seed; numbers are means over draws and replications.", "Viftegrafen er over alle trækninger og replikationer; de andre grafer viser replikation 0 ved de centrale værdier med scenariets seed; tallene er gennemsnit over trækninger og replikationer."),
     ("not_cleared_short", "not cleared", "ikke væk"),
     ("m_due", "meetings due", "forfaldne samtaler"),
     ("m_held", "meetings held", "holdte samtaler"),

@@ -434,10 +434,14 @@ pub(super) fn provenance_section(html: &mut String, report: &Report) {
             escape(&value)
         );
     }
+    let note = match report.fan {
+        Some(_) => "prov_note_draws",
+        None => "prov_note",
+    };
     let _ = writeln!(
         html,
         "</tbody>\n</table>\n<p class=\"note\">{}</p>\n</section>",
-        escape(lang.text("prov_note"))
+        escape(lang.text(note))
     );
 }
 
