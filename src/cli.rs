@@ -183,6 +183,12 @@ pub struct ReportArgs {
     /// the municipalities given, as `simulate --municipality`. The runs are the whole scenarios'.
     #[arg(long = "municipality", value_name = "CODE")]
     pub municipalities: Vec<u32>,
+    /// Run the ensemble of each scenario's inputs given as ranges: N draws, each run --reps times. The bands
+    /// become predictive, the backlog chart a fan chart, and a section shows the inputs that drive the backlog
+    /// peak of the first scenario (a one-at-a-time tornado, 2 runs per ranged input and one more, each --reps
+    /// times) (docs/outputs.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
+    pub draws: Option<u32>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

@@ -11,6 +11,7 @@
 //! candidate, the mean over draws of each draw's own band, mixes the draws' shifts of location into a band that
 //! claims to be the dice's; the band at the central values does not, and the reader can reproduce it.)
 
+use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
 use crate::error::InputError;
 use crate::run::{self, Outcome, RunSummary, View};
@@ -61,6 +62,23 @@ pub fn run(
     reps: u32,
     dice: Outcome,
 ) -> Result<Result<Ensemble, InputError>, Interrupted> {
+    Ok(run_and(draws, codes, seed, reps, dice, |_| ())?.map(|(ensemble, _)| ensemble))
+}
+
+/// [`run`], and `also` of every run's series (of the municipalities shown), in draw-then-replication order:
+/// what else a caller keeps of each run (the daily backlog of the report's fan chart) without running it twice.
+pub fn run_and<T, F>(
+    draws: &Draws,
+    codes: &[u32],
+    seed: u64,
+    reps: u32,
+    dice: Outcome,
+    also: F,
+) -> Result<Result<(Ensemble, Vec<T>), InputError>, Interrupted>
+where
+    T: Send,
+    F: Fn(&Series) -> T + Sync + Send,
+{
     let views = match draws
         .scenarios
         .iter()
@@ -71,7 +89,7 @@ pub fn run(
         Err(error) => return Ok(Err(error)),
     };
     let count = draws.scenarios.len() * reps as usize;
-    let runs: Vec<RunSummary> = (0..count)
+    let (runs, extras): (Vec<RunSummary>, Vec<T>) = (0..count)
         .into_par_iter()
         .map(|k| {
             let (d, r) = (k / reps as usize, k as u32 % reps);
@@ -80,14 +98,16 @@ pub fn run(
             let series = Simulation::new(scenario, replication_seed(seed, r)).run()?;
             crate::progress::announced_run_done();
             Ok(match &views[d] {
-                Some(view) => RunSummary::of(
-                    &view.scenario,
-                    &run::select_municipalities(&series, &view.indices),
-                ),
-                None => RunSummary::of(scenario, &series),
+                Some(view) => {
+                    let shown = run::select_municipalities(&series, &view.indices);
+                    (RunSummary::of(&view.scenario, &shown), also(&shown))
+                }
+                None => (RunSummary::of(scenario, &series), also(&series)),
             })
         })
-        .collect::<Result<_, Interrupted>>()?;
+        .collect::<Result<Vec<_>, Interrupted>>()?
+        .into_iter()
+        .unzip();
     let collect = |pick: &dyn Fn(&RunSummary) -> Metrics, dice: &Aggregate| {
         let mut all = aggregate(&runs.iter().map(pick).collect::<Vec<_>>());
         all.dice = dice.bands.clone();
@@ -109,8 +129,11 @@ pub fn run(
             .collect(),
         first: dice.first,
     };
-    Ok(Ok(Ensemble {
-        outcome,
-        draw_totals,
-    }))
+    Ok(Ok((
+        Ensemble {
+            outcome,
+            draw_totals,
+        },
+        extras,
+    )))
 }

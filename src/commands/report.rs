@@ -1,18 +1,51 @@
 //! `backlog report`: run every scenario (keeping replication 0's series), evaluate the `[[expect]]` figures of
 //! those that have them, and write one self-contained HTML file.
+//!
+//! With `--draws N`, each scenario with ranged inputs also runs its ensemble (as `simulate --draws`), whose
+//! outcome the report shows; of the first scenario it keeps each run's daily backlog for the fan chart (days x
+//! runs counts, nothing more of the runs) and runs the one-at-a-time tornado of the backlog peak. The
+//! `[[expect]]` figures stay those of the replications at the central values.
 
+use super::sensitivity::{tidy, Evaluator};
 use crate::check;
 use crate::cli::ReportArgs;
+use crate::ensemble;
+use crate::error::InputError;
+use crate::metric::Metric;
 use crate::output::Output;
 use crate::report::compare::Entry;
-use crate::report::html::{self, Report, ReportScenario};
+use crate::report::html::{self, Driver, Drivers, Report, ReportScenario, SHOWN_DRIVERS};
+use crate::report::lang::Lang;
+use crate::report::plot::{backlog_by_day, Fan};
 use crate::report::ScenarioInfo;
-use crate::run::{self, Outcome};
-use crate::scenario::{self, Scenario};
+use crate::run;
+use crate::scenario::ranges::Space;
+use crate::scenario::{self, Base, Scenario};
+use crate::sensitivity::{tornado, Tornado, TORNADO_HIGH, TORNADO_LOW};
 
 pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
+    let overrides = super::plan::overrides(&args.overrides)?;
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios, &super::plan::overrides(&args.overrides)?)?;
+    let scenarios = scenario::load_all(&args.scenarios, &overrides)?;
+    // With --draws, the ranged inputs of each scenario (none for a scenario without ranges).
+    let spaces: Vec<Option<Space>> = match args.draws {
+        None => scenarios.iter().map(|_| None).collect(),
+        Some(_) => args
+            .scenarios
+            .iter()
+            .map(|path| {
+                Space::of(&Base::read(path)?, &overrides)
+                    .map(|space| (!space.is_empty()).then_some(space))
+            })
+            .collect::<Result<_, InputError>>()?,
+    };
+    if args.draws.is_some() && spaces.iter().all(Option::is_none) {
+        return Err(InputError::argument(
+            "--draws",
+            "no scenario given has an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)",
+        )
+        .into());
+    }
     let out = Output::file("--out", &args.out, &["html", "htm"])?;
     // With the report on stdout, the "wrote" line is left out.
     let stdout = (!out.is_stdout())
@@ -30,31 +63,78 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     )?;
     let seed_of = |s: &Scenario| args.run.seed.unwrap_or(s.seed);
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
+    // Each scenario's replications, with --draws those of its ensemble, and of the first the tornado's.
     let runs: Vec<(&Scenario, u64)> = scenarios
         .iter()
-        .map(|s| (s, u64::from(reps_of(s))))
+        .zip(&spaces)
+        .enumerate()
+        .map(|(i, (s, space))| {
+            let reps = u64::from(reps_of(s));
+            let (draws, tornado) = match (space, args.draws) {
+                (Some(space), Some(n)) if i == 0 => (u64::from(n), 1 + 2 * space.len() as u64),
+                (Some(_), Some(n)) => (u64::from(n), 0),
+                _ => (0, 0),
+            };
+            (s, reps * (1 + draws + tornado))
+        })
         .collect();
     let threads = super::plan::plan("report", &runs, &args.run)?;
-    let (outcomes, checks): (Vec<Outcome>, Vec<check::CheckResult>) =
-        super::plan::with_threads(threads, || {
-            // The [[expect]] values come from the same replications as the rest of the report, taken over the
-            // whole scenario; with --municipality, as `check --municipality` shows them.
-            let mut outcomes = Vec::new();
-            let mut checks = Vec::new();
-            for (s, view) in scenarios.iter().zip(&views) {
-                let (outcome, values) = run::simulate_showing_and(
-                    s,
-                    view.as_ref(),
-                    seed_of(s),
-                    reps_of(s),
-                    true,
-                    |series| check::replication_values(s, series),
-                )?;
-                outcomes.push(outcome);
-                checks.extend(check::results(s, &values, &args.municipalities));
-            }
-            Ok::<_, crate::signals::Interrupted>((outcomes, checks))
-        })??;
+    let (outcomes, checks, fan, drivers) = super::plan::with_threads(threads, || {
+        // The [[expect]] values come from the same replications as the rest of the report, taken over the
+        // whole scenario; with --municipality, as `check --municipality` shows them.
+        let mut outcomes = Vec::new();
+        let mut checks = Vec::new();
+        let mut fan = None;
+        for (i, ((s, view), space)) in scenarios.iter().zip(&views).zip(&spaces).enumerate() {
+            let (seed, reps) = (seed_of(s), reps_of(s));
+            // The fan is the first scenario's, over the municipalities shown.
+            let keep_fan = i == 0 && space.is_some() && args.draws.is_some();
+            let (outcome, values) =
+                run::simulate_showing_and(s, view.as_ref(), seed, reps, true, |series| {
+                    let backlog = keep_fan.then(|| match view {
+                        Some(view) => {
+                            backlog_by_day(&run::select_municipalities(series, &view.indices))
+                        }
+                        None => backlog_by_day(series),
+                    });
+                    (check::replication_values(s, series), backlog)
+                })?;
+            let (values, central): (Vec<_>, Vec<_>) = values.into_iter().unzip();
+            checks.extend(check::results(s, &values, &args.municipalities));
+            let outcome = match (space, args.draws) {
+                (Some(space), Some(n)) => {
+                    let draws = ensemble::Draws::new(space, seed, n)?;
+                    let codes = &args.municipalities;
+                    let (ensemble, backlogs) =
+                        ensemble::run_and(&draws, codes, seed, reps, outcome, |series| {
+                            if keep_fan {
+                                backlog_by_day(series)
+                            } else {
+                                Vec::new()
+                            }
+                        })??;
+                    if keep_fan {
+                        let central: Vec<Vec<u32>> = central.into_iter().flatten().collect();
+                        fan = Some(Fan::new(&backlogs, &central));
+                    }
+                    ensemble.outcome
+                }
+                _ => outcome,
+            };
+            outcomes.push(outcome);
+        }
+        let drivers = match (&spaces[0], args.draws) {
+            (Some(space), Some(_)) => Some(drivers(
+                space,
+                &scenarios[0],
+                &args.municipalities,
+                (seed_of(&scenarios[0]), reps_of(&scenarios[0])),
+                args.lang,
+            )?),
+            _ => None,
+        };
+        Ok::<_, anyhow::Error>((outcomes, checks, fan, drivers))
+    })??;
     // Everything below reports the municipalities shown.
     let scenarios: Vec<Scenario> = scenarios
         .into_iter()
@@ -70,13 +150,18 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         scenarios: scenarios
             .iter()
             .zip(&outcomes)
-            .map(|(s, outcome)| ReportScenario {
-                scenario: s,
-                entry: Entry {
-                    info: ScenarioInfo::new(s, outcome.seed, outcome.replications)
-                        .showing(&args.municipalities),
-                    outcome,
-                },
+            .zip(&spaces)
+            .map(|((s, outcome), space)| {
+                let mut info = ScenarioInfo::new(s, outcome.seed, outcome.replications)
+                    .showing(&args.municipalities);
+                if let Some(space) = space {
+                    info.ranges = crate::report::ranges::ranges(space);
+                    info.draws = args.draws;
+                }
+                ReportScenario {
+                    scenario: s,
+                    entry: Entry { info, outcome },
+                }
             })
             .collect(),
         overlay,
@@ -84,12 +169,71 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         chosen,
         command: command_line(),
         lang: args.lang,
+        fan,
+        drivers,
     };
     out.write(|w| html::write(w, &report))?;
     match stdout.filter(|_| !quiet) {
         Some(stdout) => stdout.write(|w| writeln!(w, "wrote {}", args.out.display())),
         None => Ok(()),
     }
+}
+
+/// The one-at-a-time tornado of the backlog peak of `scenario` (over the one municipality given, else the whole
+/// scenario), each point the mean of `reps` replications seeded from `seed`, and its largest swings.
+fn drivers(
+    space: &Space,
+    scenario: &Scenario,
+    codes: &[u32],
+    (seed, reps): (u64, u32),
+    lang: Lang,
+) -> anyhow::Result<Drivers> {
+    let municipality = match codes {
+        [code] => Some(*code),
+        _ => None,
+    };
+    let evaluator = Evaluator {
+        space,
+        metric: Metric::BacklogPeak,
+        municipality,
+        by: None,
+        seed,
+        reps,
+        own_progress: false,
+    };
+    let values = evaluator.evaluate(&tornado::points(&space.central()))?;
+    // Every run has a backlog peak (0 without a backlog).
+    let values: Vec<f64> = values.into_iter().map(|v| v.unwrap_or(0.0)).collect();
+    let tornado = Tornado::from_values(&values);
+    let shown = tornado
+        .bars
+        .iter()
+        .take(SHOWN_DRIVERS)
+        .map(|bar| {
+            let input = &space.inputs[bar.input];
+            Driver {
+                key: input.key.clone(),
+                range: input.describe(),
+                low_value: tidy(input.text_at(TORNADO_LOW)),
+                high_value: tidy(input.text_at(TORNADO_HIGH)),
+                at_low: bar.low,
+                at_high: bar.high,
+            }
+        })
+        .collect();
+    let name = municipality
+        .and_then(|code| scenario.municipality_index(code))
+        .map_or_else(
+            || crate::report::plot::total_name(scenario, lang),
+            |m| scenario.municipalities[m].name.clone(),
+        );
+    Ok(Drivers {
+        name,
+        central: tornado.central,
+        inputs: space.len(),
+        replications: reps,
+        shown,
+    })
 }
 
 /// The command line as typed, for the report's provenance: `backlog` and the arguments, quoted where needed.

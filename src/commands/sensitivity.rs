@@ -121,6 +121,7 @@ pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
         by,
         seed,
         reps,
+        own_progress: true,
     };
     let values = super::plan::with_threads(threads, || evaluator.evaluate(&points))??;
     let missing = values.iter().filter(|v| v.is_none()).count();
@@ -174,21 +175,28 @@ pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the scenario at points of the unit cube and gives the metric's mean over replications at each.
-struct Evaluator<'a> {
-    space: &'a Space,
-    metric: Metric,
-    municipality: Option<u32>,
-    by: Option<NaiveDate>,
-    seed: u64,
-    reps: u32,
+/// Runs the scenario at points of the unit cube and gives the metric's mean over replications at each (also the
+/// tornado of the HTML report's "what drives this answer").
+pub(crate) struct Evaluator<'a> {
+    pub space: &'a Space,
+    pub metric: Metric,
+    pub municipality: Option<u32>,
+    pub by: Option<NaiveDate>,
+    pub seed: u64,
+    pub reps: u32,
+    /// Whether the runs show a progress display of their own, or count towards the one the command announced.
+    pub own_progress: bool,
 }
 
 impl Evaluator<'_> {
     /// The metric at every point, in the order given; `None` where a replication has no value.
-    fn evaluate(&self, points: &[Vec<f64>]) -> anyhow::Result<Vec<Option<f64>>> {
+    pub fn evaluate(&self, points: &[Vec<f64>]) -> anyhow::Result<Vec<Option<f64>>> {
         let reps = self.reps as usize;
-        let progress = Progress::labelled("sensitivity", Some((points.len() * reps) as u64));
+        let progress = if self.own_progress {
+            Progress::labelled("sensitivity", Some((points.len() * reps) as u64))
+        } else {
+            Progress::hidden()
+        };
         let mut values = Vec::with_capacity(points.len());
         for chunk in points.chunks(CHUNK_POINTS) {
             let scenarios: Vec<Scenario> = chunk
@@ -201,6 +209,9 @@ impl Evaluator<'_> {
                     signals::check()?;
                     let value = self.run_one(&scenarios[run / reps], (run % reps) as u32)?;
                     progress.run_done();
+                    if !self.own_progress {
+                        crate::progress::announced_run_done();
+                    }
                     Ok(value)
                 })
                 .collect::<Result<_, Interrupted>>()?;
@@ -238,7 +249,7 @@ impl Evaluator<'_> {
 
 /// A decimal value as people write it: the binary noise of a quantile (`0.42000000000000004`) rounded off at
 /// nine decimals; dates, whole numbers and names unchanged.
-fn tidy(text: String) -> String {
+pub(crate) fn tidy(text: String) -> String {
     match text.parse::<f64>() {
         Ok(x) if text.contains('.') && x.is_finite() => {
             let rounded = format!("{x:.9}");

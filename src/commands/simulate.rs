@@ -140,6 +140,9 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             &outcome,
             outcome.first.as_ref(),
             &total_levels,
+            ensemble
+                .as_ref()
+                .map(|(draws, totals)| (&space, draws, &totals[..])),
         )
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", xlsx.path().display()))?;
         xlsx.write(|out| out.write_all(&workbook))?;

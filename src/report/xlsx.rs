@@ -1,4 +1,5 @@
-//! Excel workbooks: `simulate --xlsx` (sheets Summary, Municipalities, Groups, Daily totals) and `check --xlsx`
+//! Excel workbooks: `simulate --xlsx` (sheets Summary, Municipalities, Groups, Daily totals, and Draws with
+//! `--draws`) and `check --xlsx`
 //! (sheet Checks). Numbers are stored as numbers with a display format (counts with thousands separators, shares
 //! as percentages, dates as dates), text as shared strings, which keeps the Danish letters intact.
 //!
@@ -7,10 +8,12 @@
 use super::ScenarioInfo;
 use crate::check::CheckResult;
 use crate::engine::metrics::{GroupDay, Series};
+use crate::ensemble::Draws;
 use crate::metric::{Kind, Metric};
 use crate::run::Outcome;
+use crate::scenario::ranges::Space;
 use crate::scenario::Scenario;
-use crate::summary::Aggregate;
+use crate::summary::{Aggregate, Metrics};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// The display format of a metric's values.
@@ -252,14 +255,52 @@ fn daily_sheet(
     Ok(())
 }
 
+/// Draws: the columns of draws.csv, one row per draw of an ensemble; an input's value as a number or a date
+/// where it is one, else as text.
+fn draws_sheet(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    (space, draws, totals): DrawsSheet,
+) -> Result<(), XlsxError> {
+    sheet.set_name("Draws")?;
+    let names = super::draws::header(space);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    headers(sheet, formats, &names)?;
+    let number_formats: Vec<Format> = Metric::ALL.map(Formats::number).to_vec();
+    for (d, (point, total)) in draws.points.iter().zip(totals).enumerate() {
+        let row = d as u32 + 1;
+        sheet.write_number(row, 0, (d + 1) as f64)?;
+        for (i, text) in super::draws::inputs(space, point).iter().enumerate() {
+            let col = i as u16 + 1;
+            if let Ok(number) = text.parse::<f64>() {
+                sheet.write_number(row, col, number)?;
+            } else if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                sheet.write_datetime_with_format(row, col, date, &formats.date)?;
+            } else {
+                sheet.write_string(row, col, text)?;
+            }
+        }
+        let first = space.inputs.len() as u16 + 1;
+        for (m, (&metric, format)) in Metric::ALL.iter().zip(&number_formats).enumerate() {
+            optional_number(sheet, row, first + m as u16, total.get(metric), format)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 1)?;
+    Ok(())
+}
+
+/// An ensemble's inputs, its draws and each draw's total (the mean over its replications), for the Draws sheet.
+pub type DrawsSheet<'a> = (&'a Space, &'a Draws, &'a [Metrics]);
+
 /// The workbook of `simulate`; `series` (replication 0) gives the Daily totals sheet, `levels` (the total
-/// pending and overdue of each day, one per replication) its percentile columns.
+/// pending and overdue of each day, one per replication) its percentile columns, `draws` the Draws sheet.
 pub fn simulation(
     scenario: &Scenario,
     info: &ScenarioInfo,
     outcome: &Outcome,
     series: Option<&Series>,
     levels: &[Vec<[u32; 2]>],
+    draws: Option<DrawsSheet>,
 ) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::new();
     let mut workbook = workbook()?;
@@ -290,6 +331,9 @@ pub fn simulation(
     )?;
     if let Some(series) = series {
         daily_sheet(workbook.add_worksheet(), &formats, series, levels)?;
+    }
+    if let Some(draws) = draws {
+        draws_sheet(workbook.add_worksheet(), &formats, draws)?;
     }
     workbook.save_to_buffer()
 }

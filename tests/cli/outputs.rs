@@ -521,6 +521,101 @@ fn the_workbook_has_its_sheets_the_danish_letters_and_the_summary_numbers() {
 }
 
 #[test]
+fn the_workbook_of_an_ensemble_has_a_draws_sheet_with_the_rows_of_draws_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("ranged.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "extends = {:?}\n[staffing]\ncaseworkers = {{ low = 2, high = 4 }}\nphone_share = {{ one_of = [0.0, 0.5] }}\n",
+            fixture("small.toml").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let xlsx = dir.path().join("run.xlsx");
+    simulate(
+        &scenario,
+        &out,
+        &[
+            "--reps",
+            "2",
+            "--draws",
+            "7",
+            "--xlsx",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let workbook = xlsx_part(&bytes, "xl/workbook.xml");
+    let names: Vec<String> = roxmltree::Document::parse(&workbook)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("sheet"))
+        .map(|n| n.attribute("name").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Summary",
+            "Municipalities",
+            "Groups",
+            "Daily totals",
+            "Draws"
+        ]
+    );
+    let (header, rows) = read_csv(&out.join("draws.csv"));
+    assert_eq!(rows.len(), 7);
+    let cells = xlsx_cells(&bytes, 5);
+    let letter = |col: usize| {
+        let mut name = String::new();
+        let mut n = col + 1;
+        while n > 0 {
+            name.insert(0, (b'A' + ((n - 1) % 26) as u8) as char);
+            n = (n - 1) / 26;
+        }
+        name
+    };
+    let cell = |col: usize, row: usize| {
+        let reference = format!("{}{row}", letter(col));
+        cells
+            .iter()
+            .find(|(r, _)| *r == reference)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    // The header of draws.csv, then one row per draw with its values: the same numbers, an empty cell where
+    // the CSV has none.
+    for (col, name) in header.iter().enumerate() {
+        assert_eq!(&cell(col, 1), name);
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (col, text) in row.iter().enumerate() {
+            let value = cell(col, i + 2);
+            if text.is_empty() {
+                assert!(value.is_empty(), "{}{}: {value}", letter(col), i + 2);
+            } else {
+                assert!(
+                    same(number(&value), number(text)),
+                    "{}{}: {value} against {text}",
+                    letter(col),
+                    i + 2
+                );
+            }
+        }
+    }
+    let last_row = cells
+        .iter()
+        .map(|(r, _)| {
+            r.trim_start_matches(char::is_alphabetic)
+                .parse::<usize>()
+                .unwrap()
+        })
+        .max();
+    assert_eq!(last_row, Some(8), "a header and one row per draw");
+}
+
+#[test]
 fn check_writes_a_checks_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("checks.xlsx");

@@ -555,3 +555,245 @@ fn a_report_of_chosen_municipalities_shows_their_numbers_from_the_whole_run() {
         ));
     assert!(!dir.path().join("none.html").exists());
 }
+
+/// The small fixture with three inputs given as ranges: staff from 2 to 4 caseworkers (capacity binds, so the
+/// range moves the backlog most), the meetings a caseworker holds a day, and the follow-up deadline.
+fn ranged(dir: &Path) -> PathBuf {
+    let path = dir.join("ranged.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {:?}\n[staffing]\ncaseworkers = {{ low = 2, high = 4 }}\nmeetings_per_caseworker_day = {{ low = 4.5, high = 5.5 }}\n[[groups]]\nid = \"kh\"\nfollowup = {{ every_days = 90, deadline_days = {{ low = 20, high = 40 }} }}\n",
+            fixture("small.toml").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn report(scenario: &Path, out: &Path, extra: &[&str]) -> String {
+    backlog()
+        .arg("report")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    read(out)
+}
+
+/// The pixel heights of a polyline's or a polygon's points.
+fn heights(node: roxmltree::Node) -> Vec<f64> {
+    node.attribute("points")
+        .unwrap()
+        .split_whitespace()
+        .map(|p| p.split(',').nth(1).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn with_draws_the_backlog_chart_is_a_fan_whose_bands_are_ordered_around_the_central_median() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = ranged(dir.path());
+    let days = 365;
+    // Without --draws: the one-run chart, no band, no drivers.
+    let plain = report(&scenario, &dir.path().join("plain.html"), &["--reps", "3"]);
+    let document = parse(&plain);
+    let chart = by_id(&document, "chart-backlog");
+    assert!(!chart
+        .descendants()
+        .any(|n| n.has_tag_name("polygon") && n.attribute("opacity") != Some("1")));
+    assert!(document
+        .descendants()
+        .all(|n| n.attribute("id") != Some("drivers")));
+    assert!(!plain.contains("draws"));
+
+    let text = report(
+        &scenario,
+        &dir.path().join("fan.html"),
+        &["--reps", "3", "--draws", "16"],
+    );
+    let document = parse(&text);
+    assert_self_contained(&document);
+    let chart = by_id(&document, "chart-backlog");
+    let band = |opacity: &str| {
+        let polygon = chart
+            .descendants()
+            .find(|n| n.has_tag_name("polygon") && n.attribute("opacity") == Some(opacity))
+            .unwrap_or_else(|| panic!("no band of opacity {opacity}"));
+        let ys = heights(polygon);
+        assert_eq!(ys.len(), 2 * days, "a band's edges have a point per day");
+        // Along the high edge, then back along the low edge.
+        let high = ys[..days].to_vec();
+        let low: Vec<f64> = ys[days..].iter().rev().copied().collect();
+        (low, high)
+    };
+    let ((p5, p95), (p25, p75)) = (band("0.18"), band("0.38"));
+    let line = |color: &str, width: &str| {
+        let node = chart
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("polyline")
+                    && n.attribute("stroke") == Some(color)
+                    && n.attribute("stroke-width") == Some(width)
+                    && heights(*n).len() == days
+            })
+            .unwrap_or_else(|| panic!("no daily line in {color} of width {width}"));
+        heights(node)
+    };
+    let (median, central) = (line("#D55E00", "3"), line("#000000", "1"));
+    // Pixel heights grow downwards: the 95th percentile is drawn highest.
+    let mut spread = 0;
+    for day in 0..days {
+        let column = [p95[day], p75[day], median[day], p25[day], p5[day]];
+        assert!(
+            column.windows(2).all(|w| w[0] <= w[1]),
+            "day {day}: {column:?}"
+        );
+        assert!(
+            p95[day] <= central[day] && central[day] <= p5[day],
+            "day {day}: the central median {} outside {}-{}",
+            central[day],
+            p95[day],
+            p5[day]
+        );
+        if p5[day] - p95[day] > 2.0 {
+            spread += 1;
+        }
+    }
+    assert!(
+        spread > 20,
+        "the draws move the backlog on {spread} days only"
+    );
+    let lead = texts_of(&document, "p");
+    assert!(
+        lead.iter()
+            .any(|p| p.starts_with("With 16 draws of 3 inputs given as ranges")),
+        "{lead:?}"
+    );
+}
+
+fn texts_of(document: &roxmltree::Document, tag: &str) -> Vec<String> {
+    document
+        .descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .map(|n| {
+            n.descendants()
+                .filter(|t| t.is_text())
+                .filter_map(|t| t.text())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_drivers_are_the_tornado_of_sensitivity_in_order_of_swing_and_the_report_is_the_same_on_one_thread_and_two(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = ranged(dir.path());
+    let one = report(
+        &scenario,
+        &dir.path().join("one.html"),
+        &["--reps", "2", "--draws", "6", "--jobs", "1", "--lang", "da"],
+    );
+    let two = report(
+        &scenario,
+        &dir.path().join("two.html"),
+        &["--reps", "2", "--draws", "6", "--jobs", "2", "--lang", "da"],
+    );
+    // The files differ only in the command line the provenance quotes.
+    let without_command = |text: &str| {
+        text.lines()
+            .filter(|l| !l.contains("<code>backlog report"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_command(&one), without_command(&two));
+    let document = parse(&one);
+    let section = by_id(&document, "drivers");
+    assert!(texts_of(&document, "h2").contains(&"Hvad driver svaret".to_string()));
+    assert!(document
+        .descendants()
+        .any(|n| n.has_tag_name("a") && n.attribute("href") == Some("#drivers")));
+    let rows = body_rows(by_id(&document, "table-drivers"));
+    let keys: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            cells(*row)[1]
+                .descendants()
+                .filter(|t| t.is_text())
+                .filter_map(|t| t.text())
+                .collect()
+        })
+        .collect();
+    // Danish numbers: "1.234" is a thousand and more.
+    let swings: Vec<f64> = rows
+        .iter()
+        .map(|row| {
+            cells(*row)[7]
+                .text()
+                .unwrap()
+                .replace('.', "")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{swings:?}");
+    // The same ranking as `backlog sensitivity --tornado-only` with the same seed and replications.
+    let output = backlog()
+        .arg("sensitivity")
+        .arg(&scenario)
+        .args([
+            "--tornado-only",
+            "--metric",
+            "backlog_peak",
+            "--reps",
+            "2",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let ranked: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ranked);
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "groups.kh.followup.deadline_days",
+            "staffing.caseworkers",
+            "staffing.meetings_per_caseworker_day"
+        ]
+    );
+    // The tornado chart: a bar label per input, largest swing on top.
+    let chart = by_id(&document, "chart-drivers");
+    assert_eq!(chart.parent(), Some(section));
+    let labels = texts(chart);
+    for key in &keys {
+        assert!(labels.contains(key), "{key} in {labels:?}");
+    }
+}
+
+#[test]
+fn draws_need_a_scenario_with_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plain.html");
+    backlog()
+        .arg("report")
+        .arg(fixture("small.toml"))
+        .args(["--draws", "5", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr("error: --draws: no scenario given has an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)\n");
+    assert!(!out.exists());
+}

@@ -5,21 +5,24 @@
 //! well-formed XML (void elements closed, the script in a CDATA section), so tests can parse it with an XML
 //! parser and look at every chart and table. Labels come from [`super::lang`], in English or Danish.
 //!
-//! Sections, in order: headline (first scenario), backlog, capacity against demand, scenarios compared (with
+//! Sections, in order: headline (first scenario), backlog (with `--draws`, a fan chart over the ensemble), what
+//! drives this answer (with `--draws`, the tornado of the backlog peak), capacity against demand, scenarios compared (with
 //! several), municipalities (chosen ones charted, all in a sortable table), benefit groups, published figures
 //! (when a scenario has `[[expect]]`), provenance. Every section has an `id`, every chart a `figure` with an
 //! `id`, so a reader can link to them and a test can find them.
 
+mod drivers;
 mod tables;
 use super::compare::Entry;
 use super::lang::Lang;
-use super::plot::{self, OverlayLine, TimePanel};
+use super::plot::{self, Fan, OverlayLine, TimePanel};
 use crate::check::CheckResult;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
 use crate::summary::Band;
 use chrono::NaiveDate;
+pub use drivers::{Driver, Drivers, SHOWN_DRIVERS};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -41,6 +44,9 @@ pub struct Report<'a> {
     /// The command line that made the report.
     pub command: String,
     pub lang: Lang,
+    /// With `--draws`, for a first scenario with ranges: the fan of its backlog and what drives its peak.
+    pub fan: Option<Fan>,
+    pub drivers: Option<Drivers>,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -153,6 +159,20 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             )
         })
     );
+    if let Some(draws) = first.entry.info.draws {
+        let _ = writeln!(
+            html,
+            "<p class=\"note\">{}</p>",
+            escape(&lang.fill(
+                "report_draws",
+                &[
+                    &draws.to_string(),
+                    &first.entry.info.ranges.len().to_string(),
+                    &outcome.replications.to_string(),
+                ],
+            ))
+        );
+    }
     if !scenario.description.is_empty() {
         let _ = writeln!(
             html,
@@ -171,15 +191,27 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             "<section id=\"backlog\">\n<h2>{}</h2>",
             escape(lang.text("section_backlog"))
         );
-        let panel = plot::backlog_panel(scenario, series, &all, &name, true, lang);
+        let (panel, caption) = match &report.fan {
+            Some(fan) => (
+                plot::fan_panel(scenario, series, fan, &name, lang),
+                "caption_fan",
+            ),
+            None => (
+                plot::backlog_panel(scenario, series, &all, &name, true, lang),
+                "caption_series",
+            ),
+        };
         figure(
             &mut html,
             "chart-backlog",
             &panel.title,
             &panel_svg(&panel, 420)?,
-            lang.text("caption_series"),
+            lang.text(caption),
         );
         html.push_str("</section>\n");
+        if let Some(drivers) = &report.drivers {
+            drivers::section(&mut html, drivers, lang)?;
+        }
         let _ = writeln!(
             html,
             "<section id=\"capacity\">\n<h2>{}</h2>",
@@ -215,11 +247,11 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
 /// Links to the sections below, in their order (left out in print).
 fn contents(html: &mut String, report: &Report) {
     let lang = report.lang;
-    let mut sections = vec![
-        ("headline", "headline"),
-        ("backlog", "section_backlog"),
-        ("capacity", "section_capacity"),
-    ];
+    let mut sections = vec![("headline", "headline"), ("backlog", "section_backlog")];
+    if report.drivers.is_some() {
+        sections.push(("drivers", "section_drivers"));
+    }
+    sections.push(("capacity", "section_capacity"));
     if report.scenarios.len() > 1 {
         sections.push(("compare", "section_compare"));
     }

@@ -412,7 +412,8 @@ pub(super) fn provenance_section(html: &mut String, report: &Report) {
             )
         });
         let set = (!info.set.is_empty()).then(|| ("prov_set", info.set.join(" ")));
-        let rows = rows.into_iter().chain(shown).chain(set);
+        let draws = info.draws.map(|n| ("prov_draws", n.to_string()));
+        let rows = rows.into_iter().chain(shown).chain(set).chain(draws);
         for (key, value) in rows {
             let _ = writeln!(
                 html,
@@ -433,10 +434,14 @@ pub(super) fn provenance_section(html: &mut String, report: &Report) {
             escape(&value)
         );
     }
+    let note = match report.fan {
+        Some(_) => "prov_note_draws",
+        None => "prov_note",
+    };
     let _ = writeln!(
         html,
         "</tbody>\n</table>\n<p class=\"note\">{}</p>\n</section>",
-        escape(lang.text("prov_note"))
+        escape(lang.text(note))
     );
 }
 

@@ -7,6 +7,8 @@
 //!   backlog peaks), a row of two panels: pending and overdue meetings (left) and capacity against meetings
 //!   falling due, as 7-day means (right); suspensions shaded and dated events marked in every panel. Also the
 //!   single panels and the per-group chart the HTML report embeds.
+//! - [`fan`]: the backlog of an ensemble over time, its median with the 50 % and 90 % bands (the HTML report
+//!   with `--draws`).
 //! - [`overlay`]: the total overdue of several runs on one time axis (`backlog compare --plot`), each run's own
 //!   suspensions shaded (a window all runs share in grey, the others in the run's colour).
 //! - [`sweep`]: days to clear the backlog against a swept input, with the target line and the answer.
@@ -18,12 +20,14 @@
 //! people with the common colour-vision deficiencies tell apart; every line also carries its own marker shape,
 //! so lines stay distinct in greyscale print.
 
+mod fan;
 mod overlay;
 mod png;
 mod series;
 mod sweep;
 mod tornado;
 
+pub use fan::{backlog_by_day, fan_panel, Fan, FAN_QUANTILES};
 pub use overlay::{overlay_chart, overlay_lines, overlay_panel, write_overlay, OverlayLine};
 pub use png::svg_to_png;
 pub use series::{
@@ -115,6 +119,16 @@ pub struct Line {
     pub values: Vec<f64>,
 }
 
+/// A band between two daily lines, starting on day `first_day` of the panel (a fan chart's 50 % or 90 % band).
+pub struct BandArea {
+    pub label: String,
+    pub color: RGBColor,
+    pub opacity: f64,
+    pub first_day: i32,
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+}
+
 /// A shaded range of days (inclusive).
 #[derive(Debug, Clone, Copy)]
 pub struct Shade {
@@ -140,6 +154,8 @@ pub struct TimePanel {
     pub start: NaiveDate,
     pub days: usize,
     pub lines: Vec<Line>,
+    /// Bands drawn under the lines, in order (the widest first).
+    pub bands: Vec<BandArea>,
     pub shades: Vec<Shade>,
     /// The legend entry of the shading, if it has one.
     pub shade_label: Option<String>,
@@ -314,6 +330,12 @@ fn time_panel(area: &DrawingArea<SVGBackend, Shift>, panel: &TimePanel) -> DrawR
     }
     if panel.legend {
         let mut items: Vec<LegendItem> = panel.lines.iter().map(LegendItem::Line).collect();
+        items.extend(
+            panel
+                .bands
+                .iter()
+                .map(|b| LegendItem::Swatch(&b.label, b.color, b.opacity)),
+        );
         if let (Some(label), Some(shade)) = (&panel.shade_label, panel.shades.first()) {
             items.push(LegendItem::Swatch(label, shade.color, shade.opacity));
         }
@@ -329,6 +351,7 @@ fn time_panel(area: &DrawingArea<SVGBackend, Shift>, panel: &TimePanel) -> DrawR
         .lines
         .iter()
         .flat_map(|l| l.values.iter().copied())
+        .chain(panel.bands.iter().flat_map(|b| b.high.iter().copied()))
         .fold(0.0, f64::max);
     let y_top = nice_top(highest);
     // A little room below zero, so that a line on zero is drawn above the axis, not hidden under it.
@@ -374,6 +397,18 @@ fn time_panel(area: &DrawingArea<SVGBackend, Shift>, panel: &TimePanel) -> DrawR
         )))?;
     }
     draw_events(&mut chart, &panel.events, x_end, y_bottom, y_top, font)?;
+    // Each band one polygon: along its high edge day by day, then back along its low edge.
+    for band in &panel.bands {
+        let day = |i: usize| band.first_day + i as i32;
+        let outline: Vec<(i32, f64)> = (band.high.iter().enumerate())
+            .map(|(i, &v)| (day(i), v))
+            .chain(band.low.iter().enumerate().rev().map(|(i, &v)| (day(i), v)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(
+            outline,
+            band.color.mix(band.opacity).filled(),
+        )))?;
+    }
     for (index, line) in panel.lines.iter().enumerate() {
         let (color, width) = (line.color, line.width);
         chart.draw_series(LineSeries::new(
@@ -602,6 +637,7 @@ mod tests {
             start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
             days: 30,
             lines: vec![line("zero", 0.0), line("ten", 10.0)],
+            bands: Vec::new(),
             shades: Vec::new(),
             shade_label: None,
             events: Vec::new(),

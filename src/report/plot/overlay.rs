@@ -139,6 +139,7 @@ pub fn overlay_panel(lines: &[OverlayLine], y_label: &str, lang: Lang) -> Option
         start,
         days,
         lines: panel_lines,
+        bands: Vec::new(),
         shades,
         shade_label: None,
         events,

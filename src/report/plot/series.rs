@@ -158,7 +158,11 @@ fn weekly_mean(line: Line) -> Line {
 }
 
 /// The shading and events every panel of one run carries.
-fn decorations(scenario: &Scenario, series: &Series, lang: Lang) -> (Vec<Shade>, Vec<Event>) {
+pub(super) fn decorations(
+    scenario: &Scenario,
+    series: &Series,
+    lang: Lang,
+) -> (Vec<Shade>, Vec<Event>) {
     let shades = suspension_days(scenario, series)
         .into_iter()
         .map(|(from, to)| Shade {
@@ -203,6 +207,7 @@ pub fn backlog_panel(
                 sum_groups(series, municipalities, |r| r.overdue),
             ),
         ],
+        bands: Vec::new(),
         shades,
         shade_label: Some(lang.text("suspension").to_string()),
         events,
@@ -244,6 +249,7 @@ pub fn capacity_panel(
                 sum_groups(series, municipalities, |r| r.due),
             )),
         ],
+        bands: Vec::new(),
         shades,
         shade_label: Some(lang.text("suspension").to_string()),
         events,
@@ -277,6 +283,7 @@ pub fn groups_panel(scenario: &Scenario, series: &Series, lang: Lang) -> TimePan
         start: series.start,
         days: series.days,
         lines,
+        bands: Vec::new(),
         shades,
         shade_label: Some(lang.text("suspension").to_string()),
         events,
