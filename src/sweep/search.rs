@@ -109,9 +109,10 @@ pub fn search(
                     ),
                 };
                 format!(
-                    "target: no {key} up to {value}{unit} meets {asked}: at {value}{unit} {} (median over {} {runs}); {why}",
+                    "target: no {key} up to {value}{unit} meets {asked}: at {value}{unit} {} (median over {} {runs}); {why}{}",
                     target.describe(target::median(values_of(&last.2))),
-                    last.2.len()
+                    last.2.len(),
+                    suspended(sweep, target)
                 )
             };
             (value, note)
@@ -179,4 +180,22 @@ pub fn search(
             .map(|(value, row, _)| (value, row))
             .collect(),
     })
+}
+
+/// The suspensions that overlap the target's window, which staff cannot undo: `; the window overlaps the
+/// suspension from 2021-03-01 to 2021-04-15`, or nothing.
+fn suspended(sweep: &Sweep, target: &Target) -> String {
+    let scenario = sweep.scenario;
+    let from = target.from.unwrap_or(scenario.start);
+    let overlapping: Vec<String> = scenario
+        .suspensions
+        .iter()
+        .filter(|s| s.start <= target.by && s.end >= from)
+        .map(|s| format!("the suspension from {} to {}", s.start, s.end))
+        .collect();
+    if overlapping.is_empty() {
+        String::new()
+    } else {
+        format!("; the window overlaps {}", overlapping.join(" and "))
+    }
 }
