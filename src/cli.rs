@@ -275,7 +275,8 @@ pub struct SweepArgs {
     /// Also write one CSV row per grid point and replication to FILE.
     #[arg(long, value_name = "FILE")]
     pub per_rep: Option<PathBuf>,
-    /// A condition on a metric, e.g. "overdue_end<=0"; without --vary, bisects for the smallest staffing meeting it.
+    /// A condition on a metric, e.g. "overdue<=0" (a daily level, on every day of the window), "on_time_share>=0.9"
+    /// or "backlog_cleared_date<=2020-07-01"; without --vary, bisects for the smallest staffing meeting it.
     #[arg(long, value_name = "EXPR")]
     pub target: Option<String>,
     /// With --target and no --vary: bisect over this key's range instead of the staffing, e.g.

@@ -521,7 +521,8 @@ fn chart(
         lang.fill(
             "sweep_target_text",
             &[
-                &t.condition.to_string(),
+                // With --from, the window's first day: "overdue<=0 from 2020-09-01 by 2020-12-31".
+                &t.column(),
                 &t.by.to_string(),
                 &AxisUnit::Share.format(t.confidence, lang),
             ],

@@ -277,7 +277,7 @@ fn write_json(out: &mut dyn Write, header: &Header, rows: &[Row]) -> io::Result<
 }
 
 /// Writes one CSV row per grid point and replication: the identity, the values, the replication and its seed,
-/// each reported metric, and the target metric on the period up to `--by` with whether it met the condition.
+/// each reported metric, and the target metric on its window with whether it met the condition.
 pub fn write_per_rep(
     out: &mut dyn Write,
     header: &Header,

@@ -1,5 +1,6 @@
-//! `--target`: a condition on one metric, evaluated per replication on the period up to `--by`, and the
-//! bisection that finds the smallest staffing meeting it with the asked confidence.
+//! `--target`: a condition on one metric, evaluated per replication on a window (the period up to `--by`, or the
+//! days from `--from` to `--to`), and the bisection that finds the smallest staffing meeting it with the asked
+//! confidence.
 //!
 //! With common random numbers the share of replications meeting a target grows with staffing, so a bisection
 //! over whole FTE (or hundredths of a factor) finds the same answer as a grid fine enough to contain it.
