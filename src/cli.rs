@@ -295,7 +295,8 @@ pub struct SweepArgs {
     /// Also write one CSV row per grid point and replication to FILE.
     #[arg(long, value_name = "FILE")]
     pub per_rep: Option<PathBuf>,
-    /// A condition on a metric, e.g. "overdue_end<=0"; without --vary, bisects for the smallest staffing meeting it.
+    /// A condition on a metric, e.g. "overdue<=0" (a daily level, on every day of the window), "on_time_share>=0.9"
+    /// or "backlog_cleared_date<=2020-07-01"; without --vary, bisects for the smallest staffing meeting it.
     #[arg(long, value_name = "EXPR")]
     pub target: Option<String>,
     /// With --target and no --vary: bisect over this key's range instead of the staffing, e.g.
@@ -307,9 +308,17 @@ pub struct SweepArgs {
         conflicts_with = "vary"
     )]
     pub search: Option<String>,
-    /// The target is evaluated on the period up to this date (default: the scenario's end).
+    /// The target is evaluated on the period up to this date (default: the scenario's end); a warning says when
+    /// its condition breaks after it.
     #[arg(long, value_name = "DATE", requires = "target")]
     pub by: Option<String>,
+    /// The target holds over a window from this date: a daily level such as overdue on every day of it, a summary
+    /// metric over it as a period. The window ends at --to (default: the scenario's end).
+    #[arg(long, value_name = "DATE", requires = "target", conflicts_with = "by")]
+    pub from: Option<String>,
+    /// The last day of the --from window (default: the scenario's end).
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
     /// Share of replications that must meet the target (default 0.95).
     #[arg(long, value_name = "P", requires = "target")]
     pub confidence: Option<f64>,

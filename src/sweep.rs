@@ -19,15 +19,16 @@ pub mod shard;
 pub mod target;
 
 use crate::engine::{replication_seed, Simulation};
+use crate::metric::Metric;
 use crate::progress::Progress;
 use crate::scenario::ranges::{design::latin_hypercube, Space};
 use crate::scenario::{Base, Override, Scenario};
 use crate::signals::{self, Interrupted};
-use crate::summary::{band, day_index, summarise, Selection};
+use crate::summary::{band, summarise, Selection};
 use grid::{Key, Value};
 use output::{Row, TargetOutcome, REPORTED};
 use rayon::prelude::*;
-use target::Target;
+use target::{Break, Target};
 
 pub use crate::scenario::MAX_RUNS;
 
@@ -41,10 +42,13 @@ pub struct RepOutcome {
     pub draw: Option<u32>,
     pub replication: u32,
     pub seed: u64,
-    /// One value per [`REPORTED`] metric, over the whole period.
+    /// One value per [`REPORTED`] metric: over the whole period, or over the target's window when it has
+    /// `--from` (but `days_to_clear`, which counts from the first suspension).
     pub reported: [Option<f64>; REPORTED.len()],
-    /// The target metric on the period up to `--by`, and whether it met the condition.
+    /// The target metric on its window, and whether it met the condition.
     pub target: Option<(Option<f64>, bool)>,
+    /// Where the target's condition first breaks after its window, if it does.
+    pub broken_after: Option<Break>,
 }
 
 /// What every point of a sweep shares: the scenario's merged files and the `--set` overrides each point starts
@@ -70,20 +74,34 @@ impl Sweep<'_> {
     ) -> Result<RepOutcome, Interrupted> {
         let seed = replication_seed(self.seed, replication);
         let series = Simulation::new(scenario, seed).run()?;
-        let whole = Selection::whole(&series);
-        let metrics = summarise(scenario, &series, whole);
+        let whole = summarise(scenario, &series, Selection::whole(&series));
+        let window = self
+            .target
+            .filter(|target| target.from.is_some())
+            .map(|target| {
+                let (from, to) = target.days(&series);
+                let selection = Selection {
+                    from,
+                    to,
+                    ..Selection::whole(&series)
+                };
+                summarise(scenario, &series, selection)
+            });
+        let reported = REPORTED.map(|metric| match &window {
+            Some(window) if metric != Metric::DaysToClear => window.get(metric),
+            _ => whole.get(metric),
+        });
         let target = self.target.map(|target| {
-            let to = day_index(&series, target.by).unwrap_or(whole.to);
-            let value = summarise(scenario, &series, Selection { to, ..whole })
-                .get(target.condition.metric);
+            let value = target.value(scenario, &series);
             (value, target.condition.holds(value))
         });
         Ok(RepOutcome {
             draw,
             replication,
             seed,
-            reported: REPORTED.map(|metric| metrics.get(metric)),
+            reported,
             target,
+            broken_after: self.target.and_then(|target| target.broken_after(&series)),
         })
     }
 

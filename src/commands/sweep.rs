@@ -19,7 +19,7 @@ use crate::sweep::grid::{Axis, Grid, Key, Value};
 use crate::sweep::output::{self, Header, Row, Search, TargetHeader};
 use crate::sweep::search::{self, Lever};
 use crate::sweep::shard::{self, ShardSpec};
-use crate::sweep::target::{Condition, Staffing, Target};
+use crate::sweep::target::{self, Break, Condition, Staffing, Target};
 use crate::sweep::{overrides, RepOutcome, Sweep, MAX_RUNS};
 
 /// What the arguments ask for, checked without the scenario.
@@ -70,13 +70,33 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         // Say so next to the progress lines.
         match answer {
             Some((which, row)) => note(&format!(
-                "target: {which} {} in the grid meeting {} by {} with confidence {}: {}",
-                axis.key, target.condition, target.by, target.confidence, row.values[0]
+                "target: {which} {} in the grid meeting {} {} with confidence {}: {}",
+                axis.key,
+                target.condition,
+                target.window(),
+                target.confidence,
+                row.values[0]
             )),
             None => note(&format!(
-                "target: no {} in the grid meets {} by {} with confidence {}",
-                axis.key, target.condition, target.by, target.confidence
+                "target: no {} in the grid meets {} {} with confidence {}",
+                axis.key,
+                target.condition,
+                target.window(),
+                target.confidence
             )),
+        }
+    }
+    // The answer: a search's row, or a one-key grid's.
+    let answered = match (plan.bisection, answer) {
+        (true, _) => done.results.first(),
+        (false, Some((_, row))) => done.results.iter().find(|(r, _)| r.index == row.index),
+        (false, None) => None,
+    };
+    if let (Some(target), Some((row, reps))) = (&plan.target, answered) {
+        if row.target.is_some_and(|t| t.met) {
+            if let Some(warning) = broken_after(target, reps) {
+                note(&warning);
+            }
         }
     }
     match plan.shard {
@@ -184,7 +204,10 @@ impl Plan {
             overrides::check(&base, &set, &grid)?;
         }
         let target = condition
-            .map(|c| Target::new(&scenario, c, args.by.as_deref(), args.confidence))
+            .map(|c| {
+                let window = (args.from.as_deref(), args.by.as_deref(), args.to.as_deref());
+                Target::new(&scenario, c, window, args.confidence)
+            })
             .transpose()?;
         let seed = args.run.seed.unwrap_or(scenario.seed);
         let bisection = grid.axes.is_empty();
@@ -281,7 +304,7 @@ impl Plan {
                 .map(|a| (a.key.clone(), a.spec.clone()))
                 .collect(),
             target: self.target.as_ref().map(|t| TargetHeader {
-                condition: t.condition.to_string(),
+                condition: t.column(),
                 by: t.by,
                 confidence: t.confidence,
                 search: if self.bisection {
@@ -406,6 +429,39 @@ fn execute(plan: &Plan) -> anyhow::Result<Results> {
     })
 }
 
+/// The warning for an answer whose condition breaks after its window in more runs than the confidence allows:
+/// the median first date it breaks and the median worst level after the window, over the runs that break.
+fn broken_after(target: &Target, reps: &[RepOutcome]) -> Option<String> {
+    let breaks: Vec<Break> = reps.iter().filter_map(|r| r.broken_after).collect();
+    let holding = reps.len() - breaks.len();
+    if breaks.is_empty() || target.met(holding as f64 / reps.len() as f64) {
+        return None;
+    }
+    let mut dates: Vec<_> = breaks.iter().map(|b| b.date).collect();
+    dates.sort();
+    let first = dates[(dates.len() - 1) / 2];
+    let level = target.condition.measure.daily()?;
+    let worst = target::median(breaks.iter().map(|b| Some(b.worst)));
+    let until = target.by;
+    let level = level.name();
+    let threshold = target.condition.threshold;
+    let suggestion = match target.from {
+        Some(from) => format!("--from {from} without --to"),
+        None => format!(
+            "--target \"{level}{}{threshold}\" --from {until}",
+            target.condition.operator.symbol()
+        ),
+    };
+    Some(format!(
+        "warning: {} {} breaks after {until} in {} of {} runs: first on {first}, {level} reaching {} after it (medians over those runs); for a target that holds to the end of the run, give {suggestion}",
+        target.condition,
+        target.window(),
+        breaks.len(),
+        reps.len(),
+        target.condition.show(worst),
+    ))
+}
+
 /// A one-key grid answers the target question directly. When the first value meets it and the last does not
 /// (a later suspension end, a larger inflow), the answer is the last that does.
 fn grid_answer(rows: &[Row]) -> Option<(&'static str, &Row)> {
@@ -465,14 +521,15 @@ fn chart(
         lang.fill(
             "sweep_target_text",
             &[
-                &t.condition.to_string(),
+                // With --from, the window's first day: "overdue<=0 from 2020-09-01 by 2020-12-31".
+                &t.column(),
                 &t.by.to_string(),
                 &AxisUnit::Share.format(t.confidence, lang),
             ],
         )
     });
     let target_line = target
-        .filter(|t| t.condition.metric == Metric::DaysToClear)
+        .filter(|t| t.condition.metric() == Some(Metric::DaysToClear))
         .map(|t| {
             (
                 t.condition.threshold,

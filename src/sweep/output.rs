@@ -277,7 +277,7 @@ fn write_json(out: &mut dyn Write, header: &Header, rows: &[Row]) -> io::Result<
 }
 
 /// Writes one CSV row per grid point and replication: the identity, the values, the replication and its seed,
-/// each reported metric, and the target metric on the period up to `--by` with whether it met the condition.
+/// each reported metric, and the target metric on its window with whether it met the condition.
 pub fn write_per_rep(
     out: &mut dyn Write,
     header: &Header,
@@ -302,8 +302,16 @@ pub fn write_per_rep(
                 rep.seed.to_string(),
             ]);
             fields.extend(rep.reported.iter().map(|v| number(*v)));
-            if let Some((value, holds)) = rep.target {
-                fields.extend([number(value), holds.to_string()]);
+            if let (Some((value, holds)), Some(target)) = (rep.target, &header.target) {
+                // A date target's value is a day number inside; it reads as the date.
+                let value = match value.and_then(|v| NaiveDate::from_num_days_from_ce_opt(v as i32))
+                {
+                    Some(date) if target.condition.starts_with("backlog_cleared_date") => {
+                        date.to_string()
+                    }
+                    _ => number(value),
+                };
+                fields.extend([value, holds.to_string()]);
             }
             writer.write_record(&fields)?;
         }

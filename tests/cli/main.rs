@@ -25,6 +25,7 @@ mod sensitivity;
 mod simulate;
 mod streams;
 mod sweep;
+mod targets;
 mod uncertain;
 mod units;
 mod what_if;
