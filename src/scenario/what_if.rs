@@ -133,11 +133,23 @@ fn walk(value: &toml::Value, shown: &str, found: &mut Vec<(String, NaiveDate)>) 
     }
 }
 
-/// A date written as a TOML date or as a string.
+/// A date written as a TOML date or as a string, or a range of dates at its central value (what a run without
+/// `--draws` uses).
 fn date_of(value: &toml::Value) -> Option<NaiveDate> {
     let text = match value {
         toml::Value::Datetime(datetime) => datetime.to_string(),
         toml::Value::String(text) => text.clone(),
+        toml::Value::Table(table) if super::ranges::is_range(table) => {
+            let (dist, kind) = super::ranges::dist::parse(table, false).ok()?;
+            let central = dist.central_u();
+            let value = match &dist {
+                super::ranges::Dist::OneOf { values, .. } => {
+                    values.get(dist.index_at(central)?)?.clone()
+                }
+                _ => super::ranges::dist::value_of(dist.number_at(central)?, kind),
+            };
+            return date_of(&value);
+        }
         _ => return None,
     };
     NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
