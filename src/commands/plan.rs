@@ -14,6 +14,23 @@ pub fn overrides(options: &crate::cli::SetOptions) -> Result<Vec<Override>, Inpu
         .collect()
 }
 
+/// `--draws` needs an input given as a range.
+pub fn require_ranges(
+    space: &crate::scenario::ranges::Space,
+    scenario: &std::path::Path,
+) -> Result<(), InputError> {
+    if space.is_empty() {
+        return Err(InputError::argument(
+            "--draws",
+            format!(
+                "{} gives no input as a range; write one as {{ low = 0.4, high = 0.8 }} (docs/scenario.md)",
+                scenario.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The points an ensemble runs: the plausible set `plausible` (checked to be fresh against the scenario it was
 /// calibrated on; the first `draws` sets when given), else `draws` points of a Latin hypercube; `None` without
 /// either.

@@ -26,15 +26,8 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let overrides = super::plan::overrides(&args.overrides)?;
     let space = uncertain::Space::of(&scenario::Base::read(&args.scenario)?, &overrides)?;
     let scenario = space.build_central()?;
-    if (args.draws.is_some() || args.plausible.is_some()) && space.is_empty() {
-        return Err(InputError::argument(
-            "--draws",
-            format!(
-                "{} gives no input as a range; write one as {{ low = 0.4, high = 0.8 }} (docs/scenario.md)",
-                args.scenario.display()
-            ),
-        )
-        .into());
+    if args.draws.is_some() || args.plausible.is_some() {
+        super::plan::require_ranges(&space, &args.scenario)?;
     }
     let reps = args.run.reps.unwrap_or(scenario.replications);
     let design = super::plan::design(

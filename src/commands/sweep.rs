@@ -180,15 +180,8 @@ impl Plan {
         let base = Base::read(&args.scenario)?;
         let scenario = base.build(&set)?;
         let reps = args.run.reps.unwrap_or(scenario.replications);
-        if args.draws.is_some() && Space::of(&base, &set)?.is_empty() {
-            return Err(InputError::argument(
-                "--draws",
-                format!(
-                    "{} gives no input as a range; write one as {{ low = 0.4, high = 0.8 }} (docs/scenario.md)",
-                    args.scenario.display()
-                ),
-            )
-            .into());
+        if args.draws.is_some() {
+            super::plan::require_ranges(&Space::of(&base, &set)?, &args.scenario)?;
         }
         overrides::check(&base, &set, &grid)?;
         if let Some(axis) = &range {
