@@ -10,12 +10,11 @@
 //! wastes little; history matching in waves or sequential ABC would pay off only at much lower rates. Validation
 //! figures are never read, so they cannot move the plausible set.
 
-use crate::check::replication_values;
-use crate::engine::{replication_seed, Simulation};
+use crate::check::{ensemble_figures, Ensemble};
 use crate::error::InputError;
 use crate::scenario::ranges::{design::latin_hypercube, Space};
 use crate::scenario::{Role, Scenario};
-use crate::signals::{self, Interrupted};
+use crate::signals::Interrupted;
 use crate::summary::{band, Band};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -115,26 +114,18 @@ pub fn calibrate(
         Ok(scenarios) => scenarios,
         Err(error) => return Ok(Err(error)),
     };
-    let reps_usize = reps as usize;
-    // Every (draw, replication) run is one task; only the calibration targets' values are kept.
-    let runs: Vec<Vec<Option<f64>>> = (0..scenarios.len() * reps_usize)
-        .into_par_iter()
-        .map(|k| {
-            let drawn = &scenarios[k / reps_usize];
-            signals::check()?;
-            let series =
-                Simulation::new(drawn, replication_seed(seed, (k % reps_usize) as u32)).run()?;
-            crate::progress::announced_run_done();
-            let values = replication_values(drawn, &series).figures;
-            Ok(targets.iter().map(|&i| values[i]).collect())
-        })
-        .collect::<Result<_, Interrupted>>()?;
-    // Each draw's mean over its replications, per target.
+    let ensemble = Ensemble {
+        scenarios: &scenarios,
+        reps,
+    };
+    let runs = ensemble_figures(&ensemble, seed)?;
+    // Each draw's mean over its replications, per calibration target.
     let means: Vec<Vec<Option<f64>>> = runs
-        .chunks(reps_usize)
+        .chunks(reps as usize)
         .map(|chunk| {
-            (0..targets.len())
-                .map(|t| band(chunk.iter().map(|run| run[t])).mean)
+            targets
+                .iter()
+                .map(|&i| band(chunk.iter().map(|run| run[i])).mean)
                 .collect()
         })
         .collect();

@@ -287,9 +287,25 @@ fn predictive_bands(
     ensemble: &Ensemble,
     seed: u64,
 ) -> Result<Vec<Band>, crate::signals::Interrupted> {
+    let runs = ensemble_figures(ensemble, seed)?;
+    let count = ensemble
+        .scenarios
+        .first()
+        .map_or(0, |s| s.expectations.len());
+    Ok((0..count)
+        .map(|i| band(runs.iter().map(|run| run[i])))
+        .collect())
+}
+
+/// Every expectation's figure in every run of the ensemble: draw `d`, replication `r` uses the seed of
+/// replication `r` (common random numbers); one rayon task a run, collected in draw-then-replication order.
+pub fn ensemble_figures(
+    ensemble: &Ensemble,
+    seed: u64,
+) -> Result<Vec<Vec<Option<f64>>>, crate::signals::Interrupted> {
     use rayon::prelude::*;
     let reps = ensemble.reps as usize;
-    let runs: Vec<Vec<Option<f64>>> = (0..ensemble.scenarios.len() * reps)
+    (0..ensemble.scenarios.len() * reps)
         .into_par_iter()
         .map(|k| {
             let scenario = &ensemble.scenarios[k / reps];
@@ -299,14 +315,7 @@ fn predictive_bands(
             crate::progress::announced_run_done();
             Ok(replication_values(scenario, &series).figures)
         })
-        .collect::<Result<_, crate::signals::Interrupted>>()?;
-    let count = ensemble
-        .scenarios
-        .first()
-        .map_or(0, |s| s.expectations.len());
-    Ok((0..count)
-        .map(|i| band(runs.iter().map(|run| run[i])))
-        .collect())
+        .collect()
 }
 
 /// The simulated values of every expectation of `scenario` in one run (the whole scenario's series), like-for-like
