@@ -517,8 +517,8 @@ pub struct Aggregate {
 }
 
 /// The lower median, `None` counting as larger than any value (a replication that never cleared).
-fn median<T: PartialOrd + Copy>(values: impl Iterator<Item = Option<T>>) -> Option<T> {
-    let mut values: Vec<Option<T>> = values.collect();
+pub fn median<T: PartialOrd + Copy>(values: impl IntoIterator<Item = Option<T>>) -> Option<T> {
+    let mut values: Vec<Option<T>> = values.into_iter().collect();
     values.sort_by(|a, b| match (a, b) {
         (Some(x), Some(y)) => x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal),
         (None, None) => std::cmp::Ordering::Equal,

@@ -455,20 +455,8 @@ impl Target {
 }
 
 /// The median of one value over runs, a missing value counting as larger than any number (the lower of the two
-/// middle values for an even count).
-pub fn median(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
-    let mut values: Vec<Option<f64>> = values.into_iter().collect();
-    values.sort_by(|a, b| match (a, b) {
-        (Some(x), Some(y)) => x.total_cmp(y),
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, _) => std::cmp::Ordering::Greater,
-        (_, None) => std::cmp::Ordering::Less,
-    });
-    values
-        .get(values.len().saturating_sub(1) / 2)
-        .copied()
-        .flatten()
-}
+/// middle values for an even count): the summaries' own, which the median dates use.
+pub use crate::summary::median;
 
 /// The staffing a bisection searches, in whole steps: `value = steps * resolution`.
 #[derive(Debug, Clone, PartialEq)]
