@@ -251,6 +251,9 @@ pub struct GroupAction {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suspension {
+    /// The suspension's `id`, or its place in the file's list (`[0]`) when it has none: names its episode in
+    /// the outputs and in sweep targets.
+    pub id: String,
     pub name: String,
     pub start: NaiveDate,
     pub end: NaiveDate,

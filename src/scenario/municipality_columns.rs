@@ -178,6 +178,9 @@ fn surge_window(
 ) -> bool {
     let surge = spec.use_as == ColumnUse::Surge;
     match (surge, spec.from, spec.to) {
+        // A surge over before the period (one of a base whose `start` this scenario moved past) is no surge: the
+        // inflow on the first day is the base's rate in force then.
+        (true, Some(from), Some(to)) if to.0 < period.0 && from.0 <= to.0 => {}
         (true, Some(from), Some(to)) => {
             let (start, end) = period;
             let inside = check.date_in(&format!("{key}.from"), from.0, start, end, "period")

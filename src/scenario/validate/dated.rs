@@ -19,9 +19,12 @@ pub(super) struct DatedList<'a, C> {
 }
 
 /// The value in force from `base` on, changed by the entries of `changes` in date order (entries on one day in
-/// the order written). Each entry's date must lie in the simulated period `sim_start..=end` and differ from the
-/// previous entry's; `value` checks an entry at its key and gives the value from its date on, from the value
-/// before it.
+/// the order written). Each entry's date must lie on or before `end` and differ from the previous entry's;
+/// `value` checks an entry at its key and gives the value from its date on, from the value before it.
+///
+/// Entries dated before `sim_start` (a scenario whose `start` lies past the dated entries of the one it extends)
+/// are the state on the first simulated day: the value they leave in force becomes the base, so the engine sees
+/// only changes inside the simulated period.
 pub(super) fn dated_changes<C, V>(
     check: &mut Checker,
     changes: DatedList<C>,
@@ -36,13 +39,15 @@ pub(super) fn dated_changes<C, V>(
     for (index, entry) in in_order {
         let key = format!("{}[{index}]", changes.list);
         let date = (changes.date)(entry);
-        check.date_in(
-            &format!("{key}.date"),
-            date,
-            sim_start,
-            end,
-            "simulated period",
-        );
+        if date > end {
+            check.date_in(
+                &format!("{key}.date"),
+                date,
+                sim_start,
+                end,
+                "simulated period",
+            );
+        }
         let previous = dated.changes.last().map_or(&dated.base, |(_, v)| v);
         let same_day = dated.changes.last().is_some_and(|(last, _)| *last == date);
         let report_same_day = |check: &mut Checker| {
@@ -62,6 +67,14 @@ pub(super) fn dated_changes<C, V>(
             value(check, &key, entry, previous)
         };
         dated.changes.push((date, changed));
+    }
+    let before_start = dated
+        .changes
+        .iter()
+        .take_while(|(date, _)| *date < sim_start)
+        .count();
+    if let Some((_, in_force)) = dated.changes.drain(..before_start).next_back() {
+        dated.base = in_force;
     }
     dated
 }

@@ -57,7 +57,7 @@ pub(super) fn validate(
         (start, end),
     );
     staffing::check_local_codes(&raw.staffing, &municipalities, &mut check);
-    let suspensions = suspensions::suspensions(&raw, &groups, &mut check, start, end);
+    let suspensions = suspensions::suspensions(&raw, &groups, &mut check, (sim_start, start, end));
     let expectations = expect::expectations(
         &raw,
         &municipalities,
@@ -160,7 +160,7 @@ fn period(raw: &RawScenario, check: &mut Checker) -> (NaiveDate, NaiveDate, Naiv
     (start, end, sim_start)
 }
 
-/// The days the jobcentres are closed besides the holidays, each once and in order.
+/// The days the jobcentres are closed besides the holidays, each once and in order, from the first simulated day.
 fn closed_days(
     raw: &RawScenario,
     check: &mut Checker,
@@ -169,6 +169,11 @@ fn closed_days(
 ) -> Vec<NaiveDate> {
     let mut closed_days = Vec::new();
     for (i, day) in raw.calendar.closed.iter().enumerate() {
+        // A closed day before the first simulated day (one of a base whose `start` this scenario moved past)
+        // closes nothing that is simulated.
+        if day.0 < sim_start {
+            continue;
+        }
         if check.date_in(
             &format!("calendar.closed[{i}]"),
             day.0,

@@ -10,10 +10,11 @@ pub(super) fn suspensions(
     raw: &RawScenario,
     groups: &[Group],
     check: &mut Checker,
-    start: NaiveDate,
-    end: NaiveDate,
+    (sim_start, start, end): (NaiveDate, NaiveDate, NaiveDate),
 ) -> Vec<Suspension> {
     let mut suspensions: Vec<Suspension> = Vec::new();
+    // Each kept suspension's place in the file's list, for messages.
+    let mut positions: Vec<usize> = Vec::new();
     check_ids(
         check,
         "suspensions",
@@ -23,6 +24,11 @@ pub(super) fn suspensions(
     for (i, s) in raw.suspensions.iter().enumerate() {
         let key = format!("suspensions[{i}]");
         let (s_start, s_end) = (s.start.0, s.end.0);
+        if over_before(s, sim_start) {
+            // A suspension of a base whose `start` this scenario moved past: over before the first simulated
+            // day, it changes nothing that is simulated (meetings due before day 0 are taken as held).
+            continue;
+        }
         check.date_in(&format!("{key}.start"), s_start, start, end, "period");
         check.date_in(&format!("{key}.end"), s_end, start, end, "period");
         if s_end < s_start {
@@ -35,7 +41,14 @@ pub(super) fn suspensions(
         let mut overlapping = Vec::new();
         for (other_index, other) in suspensions.iter().enumerate() {
             if s_start <= other.end && other.start <= s_end {
-                check.err(format!("{key}.start"), format!("window {s_start} to {s_end} overlaps suspensions[{other_index}] ({} to {})", other.start, other.end));
+                let position = positions[other_index];
+                check.err(
+                    format!("{key}.start"),
+                    format!(
+                        "window {s_start} to {s_end} overlaps suspensions[{position}] ({} to {})",
+                        other.start, other.end
+                    ),
+                );
                 overlapping.push(other_index);
             }
         }
@@ -101,12 +114,15 @@ pub(super) fn suspensions(
                     continue;
                 }
                 if action.from <= o.to && o.from <= action.to {
-                    check.err(format!("{gkey}.from"), format!("the rule window {} to {} for `{}` overlaps suspensions[{other_index}]'s ({} to {})", action.from, action.to, group.id, o.from, o.to));
+                    let position = positions[other_index];
+                    check.err(format!("{gkey}.from"), format!("the rule window {} to {} for `{}` overlaps suspensions[{position}]'s ({} to {})", action.from, action.to, group.id, o.from, o.to));
                 }
             }
             actions.push(action);
         }
+        positions.push(i);
         suspensions.push(Suspension {
+            id: s.id.clone().unwrap_or_else(|| format!("[{i}]")),
             name: s
                 .name
                 .clone()
@@ -178,4 +194,15 @@ fn check_catch_up(
             "\"even\" spreads the meetings from catch_up_from to catch_up_by: give both dates",
         );
     }
+}
+
+/// Whether a suspension is over before `sim_start`: its capacity window and every date of its group rules.
+fn over_before(s: &RawSuspension, sim_start: NaiveDate) -> bool {
+    s.end.0 < sim_start
+        && s.groups.values().all(|rule| {
+            [rule.from, rule.to, rule.catch_up_from, rule.catch_up_by]
+                .into_iter()
+                .flatten()
+                .all(|date| date.0 < sim_start)
+        })
 }
