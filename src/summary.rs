@@ -7,6 +7,9 @@ use crate::scenario::Scenario;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub mod episodes;
+pub use episodes::Episode;
+
 /// A set of benefit groups, by index (scenarios have at most 64 groups).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupSet(u64);
@@ -90,13 +93,17 @@ pub struct Metrics {
     pub meetings_per_caseworker_day: f64,
     /// Mean active persons per caseworker FTE.
     pub active_per_caseworker: f64,
-    /// Days from the end of the first suspension to the day the backlog is back at its pre-suspension level.
+    /// Days from the end of the first suspension to the day the backlog is back at its pre-suspension level:
+    /// the first episode's (over replications, the mean).
     pub days_to_clear: Option<f64>,
     /// `days_to_clear` of one run; over replications, the median, as `backlog_cleared_date` is (the mean is
     /// `days_to_clear`), so that the two shown side by side agree.
     pub days_to_clear_median: Option<f64>,
     pub backlog_peak_date: Option<NaiveDate>,
+    /// The first episode's cleared date.
     pub backlog_cleared_date: Option<NaiveDate>,
+    /// One episode per suspension starting in the range, in date order (module [`episodes`]).
+    pub episodes: Vec<Episode>,
 }
 
 impl Metrics {
@@ -362,33 +369,20 @@ fn fold_days(
     start_levels: Levels,
     totals: &[GroupDay],
 ) -> Metrics {
-    let levels_before = |day: usize| -> Levels {
-        if day == selection.from {
-            start_levels
-        } else {
-            levels_of(&totals[day - 1 - selection.from])
-        }
-    };
     let mut metrics = Metrics {
         active_start: f64::from(start_levels.active),
         pending_start: f64::from(start_levels.pending),
         overdue_start: f64::from(start_levels.overdue),
         ..Metrics::default()
     };
-    // Backlog clearing is measured against the first suspension that starts inside the selection.
-    let suspension = scenario
-        .suspensions
-        .iter()
-        .filter_map(|s| {
-            Some((
-                day_index(series, s.start)?,
-                day_index(series, s.end).unwrap_or(series.days - 1),
-            ))
-        })
-        .find(|(start, _)| (selection.from..=selection.to).contains(start));
-    let pre_level = suspension.map(|(start, _)| f64::from(levels_before(start).overdue));
+    // Backlog clearing is measured per suspension that starts inside the selection, each in its own episode.
+    let windows = episodes::starting_in(
+        scenario,
+        |date| day_index(series, date),
+        series.days - 1,
+        (selection.from, selection.to),
+    );
     let mut peak = (-1.0, selection.from);
-    let mut peak_since_suspension = (-1.0, selection.from);
     let mut overdue_by_day = Vec::with_capacity(selection.to + 1 - selection.from);
     let (mut active_sum, mut caseworker_sum, mut caseworker_working_sum) = (0.0, 0.0, 0.0);
     for (day, total) in (selection.from..=selection.to).zip(totals) {
@@ -422,9 +416,6 @@ fn fold_days(
         if overdue > peak.0 {
             peak = (overdue, day);
         }
-        if suspension.is_some_and(|(start, _)| day >= start) && overdue > peak_since_suspension.0 {
-            peak_since_suspension = (overdue, day);
-        }
         overdue_by_day.push(overdue);
         if day == selection.to {
             metrics.active_end = f64::from(total.active);
@@ -446,14 +437,18 @@ fn fold_days(
     metrics.on_time_share = ratio(metrics.held_on_time, metrics.held);
     metrics.meetings_per_caseworker_day = ratio(metrics.held, caseworker_working_sum);
     metrics.active_per_caseworker = ratio(metrics.active_mean, metrics.caseworkers);
-    if let (Some((_, end)), Some(pre_level)) = (suspension, pre_level) {
-        let cleared = (peak_since_suspension.1..=selection.to)
-            .find(|&day| overdue_by_day[day - selection.from] <= pre_level);
-        if let Some(day) = cleared {
-            metrics.backlog_cleared_date = Some(series.date(day));
-            metrics.days_to_clear = Some((day as f64 - end as f64).max(0.0));
-            metrics.days_to_clear_median = metrics.days_to_clear;
-        }
+    metrics.episodes = episodes::episodes(
+        scenario,
+        &windows,
+        selection.from,
+        f64::from(start_levels.overdue),
+        &overdue_by_day,
+        |day| series.date(day),
+    );
+    if let Some(first) = metrics.episodes.first() {
+        metrics.backlog_cleared_date = first.backlog_cleared_date;
+        metrics.days_to_clear = first.days_to_clear;
+        metrics.days_to_clear_median = first.days_to_clear;
     }
     metrics
 }
@@ -467,7 +462,7 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
 }
 
 /// Mean and 5 %-95 % band of one metric over replications.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Band {
     /// `None` when any replication has no value (the backlog was not cleared).
     pub mean: Option<f64>,
@@ -550,6 +545,12 @@ pub fn aggregate(runs: &[Metrics]) -> Aggregate {
         backlog_cleared_date: median(runs.iter().map(|m| m.backlog_cleared_date)),
         // The same order statistic as the cleared date: days to clear grow with the date.
         days_to_clear_median: median(runs.iter().map(|m| m.days_to_clear)),
+        episodes: episodes::aggregate(
+            &runs
+                .iter()
+                .map(|m| m.episodes.as_slice())
+                .collect::<Vec<_>>(),
+        ),
         ..Metrics::default()
     };
     for &(metric, band) in &bands {
