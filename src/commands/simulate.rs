@@ -11,10 +11,11 @@ use crate::scenario::ranges as uncertain;
 use std::io::Write;
 
 /// Every file `simulate --out DIR` may write; DIR may hold nothing else.
-pub const OUT_FILES: [&str; 8] = [
+pub const OUT_FILES: [&str; 9] = [
     "summary.json",
     "municipalities.csv",
     "groups.csv",
+    "episodes.csv",
     "daily.csv",
     "capacity.csv",
     "daily_bands.csv",
@@ -157,7 +158,12 @@ fn daily_options(args: &SimulateArgs) -> Option<DailyOptions> {
 
 /// The files `--out DIR` holds, in the order they are written.
 fn output_files(daily: Option<&DailyOptions>, draws: bool) -> Vec<&'static str> {
-    let mut files = vec!["summary.json", "municipalities.csv", "groups.csv"];
+    let mut files = vec![
+        "summary.json",
+        "municipalities.csv",
+        "groups.csv",
+        "episodes.csv",
+    ];
     if let Some(daily) = daily {
         files.push("daily.csv");
         if daily.grain.has_groups() {
@@ -203,6 +209,9 @@ fn write_directory(
     })?;
     run.write("groups.csv", |w| {
         report::tidy::write_groups(w, scenario, outcome)
+    })?;
+    run.write("episodes.csv", |w| {
+        report::tidy::write_episodes(w, scenario, outcome)
     })?;
     if let (Some(options), Some(series)) = (&daily, &outcome.first) {
         let layout = Layout::new(scenario, series, options.grain, options.period);

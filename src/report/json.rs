@@ -6,7 +6,7 @@ use super::ScenarioInfo;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, Band, Metrics};
+use crate::summary::{Aggregate, Band, Episode, Metrics};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -38,6 +38,7 @@ enum Field {
     PeakDate,
     ClearedDate,
     DaysToClearMedian,
+    Episodes,
 }
 
 /// Writes what [`metrics_map`] holds, key for key in its (sorted) order, without building it.
@@ -53,6 +54,7 @@ impl Serialize for MetricsFields<'_> {
         fields.push(("backlog_peak_date", Field::PeakDate));
         fields.push(("backlog_cleared_date", Field::ClearedDate));
         fields.push(("days_to_clear_median", Field::DaysToClearMedian));
+        fields.push(("episodes", Field::Episodes));
         fields.sort_by_key(|&(name, _)| name);
         fields.dedup_by_key(|&mut (name, _)| name);
         let date =
@@ -66,6 +68,7 @@ impl Serialize for MetricsFields<'_> {
                 Field::PeakDate => date(peak_date),
                 Field::ClearedDate => date(cleared_date),
                 Field::DaysToClearMedian => number(days_to_clear_median),
+                Field::Episodes => episodes(&self.0.episodes),
             };
             map.serialize_entry(name, &value)?;
         }
@@ -135,7 +138,51 @@ pub fn metrics_map(metrics: &Metrics) -> Map<String, Value> {
     map.insert("backlog_peak_date".into(), date(peak_date));
     map.insert("backlog_cleared_date".into(), date(cleared_date));
     map.insert("days_to_clear_median".into(), number(days_to_clear_median));
+    map.insert("episodes".into(), episodes(&metrics.episodes));
     map
+}
+
+/// The episodes of a selection, one object each in date order: the suspension's id and window, the next
+/// suspension's id (where the episode ends), the backlog before it, its peak, the dates and the days to clear
+/// (the mean over replications, and the median), with the bands of the peak and the days to clear.
+fn episodes(episodes: &[Episode]) -> Value {
+    let date =
+        |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, |d| Value::String(d.to_string()));
+    let band = |band: &Band| {
+        let mut entry = Map::new();
+        entry.insert("mean".into(), number(band.mean));
+        entry.insert("p5".into(), number(band.p5));
+        entry.insert("p95".into(), number(band.p95));
+        Value::Object(entry)
+    };
+    episodes
+        .iter()
+        .map(|episode| {
+            let (peak_date, cleared_date, days_to_clear_median) = episode.medians();
+            let mut bands = Map::new();
+            bands.insert("backlog_peak".into(), band(&episode.backlog_peak_band));
+            bands.insert("days_to_clear".into(), band(&episode.days_to_clear_band));
+            let mut map = Map::new();
+            map.insert("id".into(), Value::String(episode.id.clone()));
+            map.insert("start".into(), date(episode.start));
+            map.insert("end".into(), date(episode.end));
+            map.insert(
+                "next".into(),
+                episode.next.clone().map_or(Value::Null, Value::String),
+            );
+            map.insert(
+                "backlog_before".into(),
+                number(Some(episode.backlog_before)),
+            );
+            map.insert("backlog_peak".into(), number(Some(episode.backlog_peak)));
+            map.insert("backlog_peak_date".into(), date(peak_date));
+            map.insert("backlog_cleared_date".into(), date(cleared_date));
+            map.insert("days_to_clear".into(), number(episode.days_to_clear));
+            map.insert("days_to_clear_median".into(), number(days_to_clear_median));
+            map.insert("bands".into(), Value::Object(bands));
+            Value::Object(map)
+        })
+        .collect()
 }
 
 pub fn bands_map(aggregate: &Aggregate) -> Map<String, Value> {
@@ -212,6 +259,15 @@ mod tests {
             backlog_peak: 5.0,
             backlog_peak_date: Some("2020-04-01".parse().unwrap()),
             backlog_cleared_date: cleared.then(|| "2020-09-30".parse().unwrap()),
+            episodes: vec![Episode {
+                id: "spring".into(),
+                next: Some("winter".into()),
+                backlog_peak: 5.0 + n,
+                days_to_clear: cleared.then_some(17.0 + n),
+                days_to_clear_median: cleared.then_some(17.0 + n),
+                backlog_cleared_date: cleared.then(|| "2020-09-30".parse().unwrap()),
+                ..Episode::default()
+            }],
             ..Metrics::default()
         };
         for runs in [

@@ -6,7 +6,7 @@ use crate::format::thousands;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, Band};
+use crate::summary::{Aggregate, Band, Episode};
 use std::io::Write;
 
 /// Municipalities shown before the table is cut (the rest are in summary.json).
@@ -85,6 +85,64 @@ fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::i
     )
 }
 
+/// The column headers of the episode rows after the label.
+const EPISODE_HEADERS: [&str; 5] = [
+    "before",
+    "backlog peak",
+    "cleared (median)",
+    "days (mean)",
+    "(median)",
+];
+
+/// The episode rows: per suspension, its window, the total and each group (when there are several), with the
+/// backlog before it, its peak, its cleared date and its days to clear from the suspension's end.
+fn episode_rows(scenario: &Scenario, outcome: &Outcome) -> Vec<(String, [String; 5])> {
+    let cells = |episode: &Episode| {
+        let (peak_date, cleared, median) = episode.medians();
+        let peak = match peak_date {
+            Some(date) => format!(
+                "{} {}",
+                thousands(episode.backlog_peak),
+                date.format("%d %b")
+            ),
+            None => "0".to_string(),
+        };
+        let cleared = match (episode.backlog_peak > 0.0, cleared) {
+            (false, _) => "no backlog".to_string(),
+            (true, Some(date)) => date.to_string(),
+            (true, None) => episode.not_cleared(),
+        };
+        [
+            thousands(episode.backlog_before),
+            peak,
+            cleared,
+            episode
+                .days_to_clear
+                .filter(|_| episode.backlog_peak > 0.0)
+                .map_or("-".to_string(), |d| format!("{d:.1}")),
+            median.map_or("-".to_string(), thousands),
+        ]
+    };
+    let mut rows = Vec::new();
+    for (n, episode) in outcome.total.mean.episodes.iter().enumerate() {
+        let window = match (episode.start, episode.end) {
+            (Some(start), Some(end)) => {
+                format!(" {}-{}", start.format("%d %b"), end.format("%d %b %Y"))
+            }
+            _ => String::new(),
+        };
+        rows.push((format!("{}{window}", episode.id), cells(episode)));
+        if scenario.groups.len() > 1 {
+            for (group, a) in scenario.groups.iter().zip(&outcome.groups) {
+                if let Some(episode) = a.mean.episodes.get(n) {
+                    rows.push((format!("  {}", group.id), cells(episode)));
+                }
+            }
+        }
+    }
+    rows
+}
+
 /// Municipalities in the order shown: scenario order, or the largest backlog peaks first when there are many.
 fn shown_municipalities(scenario: &Scenario, outcome: &Outcome) -> Vec<usize> {
     let mut order: Vec<usize> = (0..scenario.municipalities.len()).collect();
@@ -111,6 +169,17 @@ fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
         notes.push("*: suspended exceeds due: a `shift` rule counts under `suspended` every meeting it moves out of the dead period, by the date it would have fallen due, and under `due` only when it does fall due after the period (never if the person leaves first or the run ends)".to_string());
     }
     notes.push("on time, mtg/cw, pers/cw and the counts are means over replications; backlog peak date and cleared are medians".to_string());
+    let episodes = &outcome.total.mean.episodes;
+    if let Some(first) = episodes.first() {
+        notes.push(format!(
+            "episodes: one per suspension, from its start to the next one's; cleared when the backlog is back at its level the day before the suspension (before), days counted from the suspension's end{}",
+            if episodes.len() > 1 {
+                format!("; cleared in the tables above is the first episode's ({})", first.id)
+            } else {
+                String::new()
+            }
+        ));
+    }
     notes.push(
         "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker"
             .to_string(),
@@ -178,6 +247,19 @@ pub fn write_markdown(
         .map(|(g, a)| (g.id.clone(), cells(a, false)))
         .collect();
     table(out, "group (all municipalities)", groups)?;
+    let episodes = episode_rows(scenario, outcome);
+    if !episodes.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "| episode (all municipalities) | {} |",
+            EPISODE_HEADERS.join(" | ")
+        )?;
+        writeln!(out, "|---|{}", "---:|".repeat(EPISODE_HEADERS.len()))?;
+        for (label, cells) in episodes {
+            writeln!(out, "| {} | {} |", markdown_text(&label), cells.join(" | "))?;
+        }
+    }
     let t = &outcome.total.mean;
     writeln!(out)?;
     writeln!(
@@ -282,6 +364,27 @@ pub fn write(
     writeln!(out, "by group ({over}):")?;
     for (g, group) in scenario.groups.iter().enumerate() {
         row(out, &group.id, &outcome.groups[g], false)?;
+    }
+    let episodes = episode_rows(scenario, outcome);
+    if !episodes.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<30} {:>8} {:>16} {:>26} {:>11} {:>8}",
+            format!("episodes ({over}):"),
+            EPISODE_HEADERS[0],
+            EPISODE_HEADERS[1],
+            EPISODE_HEADERS[2],
+            EPISODE_HEADERS[3],
+            EPISODE_HEADERS[4],
+        )?;
+        for (label, c) in &episodes {
+            writeln!(
+                out,
+                "{label:<30} {:>8} {:>16} {:>26} {:>11} {:>8}",
+                c[0], c[1], c[2], c[3], c[4]
+            )?;
+        }
     }
     let t = &outcome.total.mean;
     writeln!(out)?;

@@ -1,5 +1,6 @@
 //! municipalities.csv and groups.csv: the summary of summary.json as flat tables, one row per municipality or
-//! group and one column per metric (the mean over replications), each followed by its `_p5` and `_p95` columns.
+//! group and one column per metric (the mean over replications), each followed by its `_p5` and `_p95` columns;
+//! episodes.csv: the backlog episodes of summary.json, one row per suspension and selection.
 //!
 //! The values are the very numbers of summary.json, written in Rust's shortest round-trip form, so that a
 //! script reading either file gets the same figures. A value that does not exist is an empty field.
@@ -8,7 +9,7 @@ use super::daily::BOM;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::Aggregate;
+use crate::summary::{Aggregate, Episode};
 use std::io::Write;
 
 /// The metric columns after the keys: each numeric metric with its band (the mean over replications), then the
@@ -188,6 +189,96 @@ pub fn write_groups(
             metric_fields(fields, a, false);
         },
     )
+}
+
+/// The columns of episodes.csv.
+const EPISODE_COLUMNS: [&str; 18] = [
+    "scope",
+    "key",
+    "name",
+    "episode",
+    "start",
+    "end",
+    "next",
+    "backlog_before",
+    "backlog_peak",
+    "backlog_peak_p5",
+    "backlog_peak_p95",
+    "backlog_peak_date",
+    "backlog_cleared_date",
+    "days_to_clear",
+    "days_to_clear_p5",
+    "days_to_clear_p95",
+    "days_to_clear_median",
+    "not_cleared_before",
+];
+
+/// episodes.csv: one row per episode of the total (`scope` total), of each municipality (`key` its code) and
+/// of each group (`key` its id), in that order, each selection's episodes in date order. `next` is the next
+/// suspension, where the episode ends; `not_cleared_before` repeats it when the backlog was not cleared by then
+/// (the median cleared date does not exist).
+pub fn write_episodes(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    outcome: &Outcome,
+) -> std::io::Result<()> {
+    out.write_all(BOM)?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(EPISODE_COLUMNS)?;
+    let mut fields = Fields::default();
+    let code = |code: u32| itoa::Buffer::new().format(code).to_string();
+    let selections = std::iter::once(("total", String::new(), String::new(), &outcome.total))
+        .chain(
+            scenario
+                .municipalities
+                .iter()
+                .zip(&outcome.municipalities)
+                .map(|(m, a)| ("municipality", code(m.code), m.name.clone(), a)),
+        )
+        .chain(
+            scenario
+                .groups
+                .iter()
+                .zip(&outcome.groups)
+                .map(|(g, a)| ("group", g.id.clone(), g.name.clone(), a)),
+        );
+    for (scope, key, name, aggregate) in selections {
+        for episode in &aggregate.mean.episodes {
+            fields.clear();
+            fields.push_str(scope);
+            fields.push_str(&key);
+            fields.push_str(&name);
+            episode_fields(&mut fields, episode);
+            writer.write_record(fields.iter())?;
+        }
+    }
+    writer.flush()
+}
+
+fn episode_fields(fields: &mut Fields, episode: &Episode) {
+    let (peak_date, cleared_date, days_to_clear_median) = episode.medians();
+    fields.push_str(&episode.id);
+    fields.push_date(episode.start);
+    fields.push_date(episode.end);
+    fields.push_str(episode.next.as_deref().unwrap_or_default());
+    fields.push_number(Some(episode.backlog_before));
+    fields.push_number(Some(episode.backlog_peak));
+    fields.push_number(episode.backlog_peak_band.p5);
+    fields.push_number(episode.backlog_peak_band.p95);
+    fields.push_date(peak_date);
+    fields.push_date(cleared_date);
+    fields.push_number(episode.days_to_clear);
+    fields.push_number(episode.days_to_clear_band.p5);
+    fields.push_number(episode.days_to_clear_band.p95);
+    fields.push_number(days_to_clear_median);
+    let not_cleared = episode.backlog_peak > 0.0 && cleared_date.is_none();
+    fields.push_str(
+        episode
+            .next
+            .as_deref()
+            .filter(|_| not_cleared)
+            .unwrap_or_default(),
+    );
 }
 
 #[cfg(test)]

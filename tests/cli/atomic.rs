@@ -202,6 +202,7 @@ fn kills_at_any_point_never_leave_a_mixture_of_two_runs() {
             [
                 "capacity.csv",
                 "daily.csv",
+                "episodes.csv",
                 "groups.csv",
                 "municipalities.csv",
                 "run.json",
@@ -218,6 +219,7 @@ fn kills_at_any_point_never_leave_a_mixture_of_two_runs() {
         [
             "capacity.csv",
             "daily.csv",
+            "episodes.csv",
             "groups.csv",
             "municipalities.csv",
             "run.json",
@@ -514,6 +516,7 @@ fn a_refused_run_creates_no_directory() {
         [
             "capacity.csv",
             "daily.csv",
+            "episodes.csv",
             "groups.csv",
             "municipalities.csv",
             "run.json",
