@@ -101,7 +101,9 @@ impl Sweep<'_> {
             seed,
             reported,
             target,
-            broken_after: self.target.and_then(|target| target.broken_after(&series)),
+            broken_after: self
+                .target
+                .and_then(|target| target.broken_after(scenario, &series)),
         })
     }
 

@@ -433,6 +433,9 @@ fn broken_after(target: &Target, reps: &[RepOutcome]) -> Option<String> {
     let mut dates: Vec<_> = breaks.iter().map(|b| b.date).collect();
     dates.sort();
     let first = dates[(dates.len() - 1) / 2];
+    if target.condition.measure.from_suspension() {
+        return Some(returns(target, &breaks, reps.len(), first));
+    }
     let level = target.condition.measure.daily()?;
     let worst = target::median(breaks.iter().map(|b| Some(b.worst)));
     let until = target.by;
@@ -453,6 +456,34 @@ fn broken_after(target: &Target, reps: &[RepOutcome]) -> Option<String> {
         reps.len(),
         target.condition.show(worst),
     ))
+}
+
+/// The warning for an answer counted in an episode whose backlog, once cleared, rises again before the episode
+/// ends (the next suspension, or the end of the run) in more runs than the confidence allows.
+fn returns(target: &Target, breaks: &[Break], runs: usize, first: chrono::NaiveDate) -> String {
+    let cleared = target::median(breaks.iter().map(|b| b.cleared.map(|(date, _)| date)));
+    let before = target::median(breaks.iter().map(|b| b.cleared.map(|(_, level)| level)));
+    let worst = target::median(breaks.iter().map(|b| Some(b.worst)));
+    let until = match target.episode.as_ref().and_then(|e| e.next.as_ref()) {
+        Some((next, start)) => format!("before suspension {next} starts on {start}"),
+        None => "before the end of the run".to_string(),
+    };
+    let show = |value: Option<f64>| value.map_or_else(String::new, crate::format::thousands);
+    let suggestion = match cleared {
+        Some(cleared) => format!(
+            "--target \"overdue<={}\" --from {cleared}",
+            show(before).replace(',', "")
+        ),
+        None => "a level target such as overdue<=0 with --from".to_string(),
+    };
+    format!(
+        "warning: {} {} is met, but the backlog returns after it clears in {} of {runs} runs: above its level before the suspension ({}) again on {first}, reaching {} {until} (medians over those runs); for a backlog that stays cleared, give {suggestion}",
+        target.condition,
+        target.window(),
+        breaks.len(),
+        show(before),
+        show(worst),
+    )
 }
 
 /// A one-key grid answers the target question directly. When the first value meets it and the last does not

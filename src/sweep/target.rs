@@ -15,6 +15,8 @@ use chrono::{Datelike, NaiveDate};
 use std::fmt;
 use std::ops::RangeInclusive;
 
+pub mod episode;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operator {
     AtMost,
@@ -131,10 +133,14 @@ impl fmt::Display for Measure {
     }
 }
 
-/// `METRIC OP VALUE`, e.g. `overdue_end<=0`, `overdue<=0` or `backlog_cleared_date<=2020-07-01`.
+/// `METRIC OP VALUE`, e.g. `overdue_end<=0`, `overdue<=0`, `backlog_cleared_date<=2020-07-01` or, for one
+/// suspension's episode, `days_to_clear.winter<=60`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub measure: Measure,
+    /// `days_to_clear.ID` and `backlog_cleared_date.ID`: the episode of suspension `ID` (module [`episode`]);
+    /// `None` for the first episode in the window.
+    pub episode: Option<String>,
     pub operator: Operator,
     pub threshold: f64,
 }
@@ -165,11 +171,12 @@ impl Condition {
                 "expected METRIC OP VALUE such as overdue_end<=0 (OP is <=, <, >= or >), got `{text}`"
             )));
         };
-        let name = text[..position].trim();
+        let written = text[..position].trim();
         let threshold_text = text[position + operator.symbol().len()..].trim();
+        let (name, episode) = episode::split(written).map_err(bad)?;
         let Some(measure) = Measure::parse(name) else {
             return Err(bad(format!(
-                "unknown metric `{name}`; metrics: {}; daily levels: overdue (or backlog), pending, active; and backlog_cleared_date",
+                "unknown metric `{name}`; metrics: {}; daily levels: overdue (or backlog), pending, active; and backlog_cleared_date (days_to_clear.ID and backlog_cleared_date.ID for the episode of suspension ID)",
                 Metric::names()
             )));
         };
@@ -188,8 +195,14 @@ impl Condition {
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| bad(format!("`{threshold_text}` is not a number")))?
         };
+        if episode.is_some() && !measure.from_suspension() {
+            return Err(bad(format!(
+                "`{written}`: only days_to_clear and backlog_cleared_date are counted per episode (METRIC.ID, ID a suspension's id)"
+            )));
+        }
         Ok(Condition {
             measure,
+            episode,
             operator,
             threshold,
         })
@@ -198,7 +211,7 @@ impl Condition {
     /// The summary metric the condition is on, if it is on one.
     pub fn metric(&self) -> Option<Metric> {
         match self.measure {
-            Measure::Summary(metric) => Some(metric),
+            Measure::Summary(metric) if self.episode.is_none() => Some(metric),
             _ => None,
         }
     }
@@ -238,7 +251,11 @@ impl Condition {
 
 impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.measure, self.operator.symbol())?;
+        write!(f, "{}", self.measure)?;
+        if let Some(id) = &self.episode {
+            write!(f, ".{id}")?;
+        }
+        write!(f, "{}", self.operator.symbol())?;
         match self.measure {
             Measure::ClearedDate => write!(f, "{}", self.show(Some(self.threshold))),
             _ => write!(f, "{}", self.threshold),
@@ -260,6 +277,9 @@ pub struct Target {
     /// The window's last day (`--by` or `--to`).
     pub by: NaiveDate,
     pub confidence: f64,
+    /// For `days_to_clear` and `backlog_cleared_date`: the episode they count, and the suspension after it in
+    /// the window, if any.
+    pub episode: Option<episode::Counted>,
 }
 
 /// Where a replication first breaks a target's condition after the target's window.
@@ -268,6 +288,9 @@ pub struct Break {
     pub date: NaiveDate,
     /// The level at its worst after the window (highest for `<=`, lowest for `>=`).
     pub worst: f64,
+    /// For a target counted in an episode: the day its backlog cleared and the level it cleared to, which it
+    /// rose above again on `date`.
+    pub cleared: Option<(NaiveDate, f64)>,
 }
 
 fn date_argument(flag: &str, text: &str) -> Result<NaiveDate, InputError> {
@@ -326,12 +349,8 @@ impl Target {
                 ));
             }
         }
-        if condition.measure.from_suspension()
-            && !scenario
-                .suspensions
-                .iter()
-                .any(|s| s.start >= scenario.start && s.start <= by)
-        {
+        let counted = episode::Counted::of(scenario, &condition, by)?;
+        if condition.measure.from_suspension() && counted.is_none() {
             let what = match condition.measure {
                 Measure::ClearedDate => "backlog_cleared_date is the day the backlog of the first suspension is cleared",
                 _ => "days_to_clear counts the days from the end of the first suspension until its backlog is cleared",
@@ -356,6 +375,7 @@ impl Target {
             from,
             by,
             confidence,
+            episode: counted,
         })
     }
 
@@ -397,11 +417,15 @@ impl Target {
         let whole = Selection::whole(series);
         match self.condition.measure {
             Measure::Level(level) => Some(self.worst(level, series, from..=to)),
+            Measure::Summary(Metric::DaysToClear) => self
+                .counted(scenario, series)
+                .and_then(|episode| episode.days_to_clear),
             Measure::Summary(metric) => {
                 summarise(scenario, series, Selection { from, to, ..whole }).get(metric)
             }
-            Measure::ClearedDate => summarise(scenario, series, Selection { to, ..whole })
-                .backlog_cleared_date
+            Measure::ClearedDate => self
+                .counted(scenario, series)
+                .and_then(|episode| episode.backlog_cleared_date)
                 .map(date_number),
         }
     }
@@ -431,7 +455,13 @@ impl Target {
                 self.window()
             ),
             (Measure::ClearedDate | Measure::Summary(Metric::DaysToClear), None) => {
-                format!("the backlog is still not cleared by {}", self.by)
+                match self.episode.as_ref().and_then(|e| e.next.as_ref()) {
+                    Some((next, start)) => format!(
+                        "the backlog of episode {} is still not cleared when suspension {next} starts on {start}",
+                        self.episode.as_ref().map_or("", |e| e.id.as_str())
+                    ),
+                    None => format!("the backlog is still not cleared by {}", self.by),
+                }
             }
             (Measure::ClearedDate, Some(_)) => format!("the backlog clears on {shown}"),
             (Measure::Summary(_), _) => format!("{measure} is {shown} {}", self.window()),
@@ -440,7 +470,10 @@ impl Target {
 
     /// The first day after the window on which the daily level behind the condition breaks it, with the level
     /// at its worst after the window; `None` when it holds to the end of the run or is not a daily level.
-    pub fn broken_after(&self, series: &Series) -> Option<Break> {
+    pub fn broken_after(&self, scenario: &Scenario, series: &Series) -> Option<Break> {
+        if self.condition.measure.from_suspension() {
+            return self.returns(scenario, series);
+        }
         let level = self.condition.measure.daily()?;
         let (_, to) = self.days(series);
         let after = to + 1..=series.days - 1;
@@ -450,6 +483,7 @@ impl Target {
         Some(Break {
             date: series.date(first),
             worst: self.worst(level, series, after),
+            cleared: None,
         })
     }
 }
