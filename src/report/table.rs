@@ -37,15 +37,27 @@ const HEADERS: [&str; 10] = [
 /// municipalities, not to groups.
 fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
     let m = &a.mean;
+    // With several episodes the peak and its clearing are the first episode's, so that one row never shows the
+    // peak of one episode beside the clearing of another; the episode rows give each one.
+    let (backlog_peak, peak_date, cleared_date, not_cleared) = match m.episodes.as_slice() {
+        [first, _, ..] => (
+            first.backlog_peak,
+            first.backlog_peak_date,
+            first.backlog_cleared_date,
+            first.not_cleared(),
+        ),
+        _ => (
+            m.backlog_peak,
+            m.backlog_peak_date,
+            m.backlog_cleared_date,
+            "not cleared".to_string(),
+        ),
+    };
     // Without a backlog there is no peak date and nothing to clear.
-    let (peak, cleared) = if m.backlog_peak > 0.0 {
-        let date = m
-            .backlog_peak_date
-            .map_or("-".to_string(), |d| d.format("%d %b").to_string());
-        let cleared = m
-            .backlog_cleared_date
-            .map_or("not cleared".to_string(), |d| d.to_string());
-        (format!("{} {date}", thousands(m.backlog_peak)), cleared)
+    let (peak, cleared) = if backlog_peak > 0.0 {
+        let date = peak_date.map_or("-".to_string(), |d| d.format("%d %b").to_string());
+        let cleared = cleared_date.map_or(not_cleared, |d| d.to_string());
+        (format!("{} {date}", thousands(backlog_peak)), cleared)
     } else {
         ("0".to_string(), "no backlog".to_string())
     };
@@ -174,7 +186,7 @@ fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
         notes.push(format!(
             "episodes: one per suspension, from its start to the next one's; cleared when the backlog is back at its level the day before the suspension (before), days counted from the suspension's end{}",
             if episodes.len() > 1 {
-                format!("; cleared in the tables above is the first episode's ({})", first.id)
+                format!("; backlog peak and cleared in the tables above are the first episode's ({})", first.id)
             } else {
                 String::new()
             }
