@@ -10,6 +10,7 @@ mod common;
 mod conventions;
 mod corpus;
 mod engine;
+mod episodes;
 mod exit_codes;
 mod fuzz;
 mod golden;
