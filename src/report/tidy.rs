@@ -192,7 +192,7 @@ pub fn write_groups(
 }
 
 /// The columns of episodes.csv.
-const EPISODE_COLUMNS: [&str; 18] = [
+pub(crate) const EPISODE_COLUMNS: [&str; 18] = [
     "scope",
     "key",
     "name",
@@ -226,33 +226,64 @@ pub fn write_episodes(
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(EPISODE_COLUMNS)?;
     let mut fields = Fields::default();
-    let code = |code: u32| itoa::Buffer::new().format(code).to_string();
-    let selections = std::iter::once(("total", String::new(), String::new(), &outcome.total))
-        .chain(
-            scenario
-                .municipalities
-                .iter()
-                .zip(&outcome.municipalities)
-                .map(|(m, a)| ("municipality", code(m.code), m.name.clone(), a)),
-        )
-        .chain(
-            scenario
-                .groups
-                .iter()
-                .zip(&outcome.groups)
-                .map(|(g, a)| ("group", g.id.clone(), g.name.clone(), a)),
-        );
-    for (scope, key, name, aggregate) in selections {
-        for episode in &aggregate.mean.episodes {
-            fields.clear();
-            fields.push_str(scope);
-            fields.push_str(&key);
-            fields.push_str(&name);
-            episode_fields(&mut fields, episode);
-            writer.write_record(fields.iter())?;
-        }
+    for ([scope, key, name], episode) in episodes(scenario, outcome) {
+        fields.clear();
+        fields.push_str(&scope);
+        fields.push_str(&key);
+        fields.push_str(&name);
+        episode_fields(&mut fields, episode);
+        writer.write_record(fields.iter())?;
     }
     writer.flush()
+}
+
+/// The rows of episodes.csv: the selection (`scope`, `key`, `name`) and one of its episodes, in the file's order.
+pub(crate) fn episodes<'a>(
+    scenario: &'a Scenario,
+    outcome: &'a Outcome,
+) -> impl Iterator<Item = ([String; 3], &'a Episode)> {
+    let total = std::iter::once((
+        ["total".to_string(), String::new(), String::new()],
+        &outcome.total,
+    ));
+    let municipalities = scenario
+        .municipalities
+        .iter()
+        .zip(&outcome.municipalities)
+        .map(|(m, a)| {
+            (
+                [
+                    "municipality".to_string(),
+                    m.code.to_string(),
+                    m.name.clone(),
+                ],
+                a,
+            )
+        });
+    let groups = scenario
+        .groups
+        .iter()
+        .zip(&outcome.groups)
+        .map(|(g, a)| (["group".to_string(), g.id.clone(), g.name.clone()], a));
+    total
+        .chain(municipalities)
+        .chain(groups)
+        .flat_map(|(selection, a)| {
+            a.mean
+                .episodes
+                .iter()
+                .map(move |episode| (selection.clone(), episode))
+        })
+}
+
+/// `next` when the episode had a backlog and no median cleared date: not cleared before that suspension.
+pub(crate) fn not_cleared_before(episode: &Episode) -> &str {
+    let not_cleared = episode.backlog_peak > 0.0 && episode.medians().1.is_none();
+    episode
+        .next
+        .as_deref()
+        .filter(|_| not_cleared)
+        .unwrap_or_default()
 }
 
 fn episode_fields(fields: &mut Fields, episode: &Episode) {
@@ -271,14 +302,7 @@ fn episode_fields(fields: &mut Fields, episode: &Episode) {
     fields.push_number(episode.days_to_clear_band.p5);
     fields.push_number(episode.days_to_clear_band.p95);
     fields.push_number(days_to_clear_median);
-    let not_cleared = episode.backlog_peak > 0.0 && cleared_date.is_none();
-    fields.push_str(
-        episode
-            .next
-            .as_deref()
-            .filter(|_| not_cleared)
-            .unwrap_or_default(),
-    );
+    fields.push_str(not_cleared_before(episode));
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Excel workbooks: `simulate --xlsx` (sheets Summary, Municipalities, Groups, Daily totals, and Draws with
-//! `--draws`) and `check --xlsx`
+//! Excel workbooks: `simulate --xlsx` (sheets Summary, Municipalities, Groups, Episodes, Daily totals, and Draws
+//! with `--draws`) and `check --xlsx`
 //! (sheet Checks). Numbers are stored as numbers with a display format (counts with thousands separators, shares
 //! as percentages, dates as dates), text as shared strings, which keeps the Danish letters intact.
 //!
@@ -191,6 +191,43 @@ fn entity_sheet<'a>(
     Ok(())
 }
 
+/// Episodes: the rows and columns of episodes.csv, numbers as numbers and dates as dates.
+fn episodes_sheet(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    scenario: &Scenario,
+    outcome: &Outcome,
+) -> Result<(), XlsxError> {
+    sheet.set_name("Episodes")?;
+    headers(sheet, formats, &super::tidy::EPISODE_COLUMNS)?;
+    let count = Formats::number(Metric::BacklogPeak);
+    let days = Formats::number(Metric::DaysToClear);
+    for (i, (selection, episode)) in super::tidy::episodes(scenario, outcome).enumerate() {
+        let row = i as u32 + 1;
+        let (peak_date, cleared_date, days_to_clear_median) = episode.medians();
+        let [scope, key, name] = selection;
+        for (col, text) in [&scope, &key, &name, &episode.id].into_iter().enumerate() {
+            sheet.write_string(row, col as u16, text)?;
+        }
+        optional_date(sheet, row, 4, episode.start, formats)?;
+        optional_date(sheet, row, 5, episode.end, formats)?;
+        sheet.write_string(row, 6, episode.next.as_deref().unwrap_or_default())?;
+        optional_number(sheet, row, 7, Some(episode.backlog_before), &count)?;
+        optional_number(sheet, row, 8, Some(episode.backlog_peak), &count)?;
+        optional_number(sheet, row, 9, episode.backlog_peak_band.p5, &count)?;
+        optional_number(sheet, row, 10, episode.backlog_peak_band.p95, &count)?;
+        optional_date(sheet, row, 11, peak_date, formats)?;
+        optional_date(sheet, row, 12, cleared_date, formats)?;
+        optional_number(sheet, row, 13, episode.days_to_clear, &days)?;
+        optional_number(sheet, row, 14, episode.days_to_clear_band.p5, &days)?;
+        optional_number(sheet, row, 15, episode.days_to_clear_band.p95, &days)?;
+        optional_number(sheet, row, 16, days_to_clear_median, &days)?;
+        sheet.write_string(row, 17, super::tidy::not_cleared_before(episode))?;
+    }
+    sheet.set_column_width(2, 24)?;
+    Ok(())
+}
+
 /// Daily totals: replication 0 summed over municipalities and groups, one row per day, then the percentiles
 /// over replications of pending and overdue meetings (`levels`: one per replication, a row per day).
 fn daily_sheet(
@@ -329,6 +366,7 @@ pub fn simulation(
             .map(|(g, a)| ([g.id.clone(), g.name.clone()], a)),
         false,
     )?;
+    episodes_sheet(workbook.add_worksheet(), &formats, scenario, outcome)?;
     if let Some(series) = series {
         daily_sheet(workbook.add_worksheet(), &formats, series, levels)?;
     }

@@ -450,7 +450,13 @@ fn the_workbook_has_its_sheets_the_danish_letters_and_the_summary_numbers() {
         .collect();
     assert_eq!(
         names,
-        ["Summary", "Municipalities", "Groups", "Daily totals"]
+        [
+            "Summary",
+            "Municipalities",
+            "Groups",
+            "Episodes",
+            "Daily totals"
+        ]
     );
     let summary = summary(&out);
     let cell = |cells: &[(String, String)], r: &str| {
@@ -485,8 +491,18 @@ fn the_workbook_has_its_sheets_the_danish_letters_and_the_summary_numbers() {
             .as_f64()
             .unwrap()
     );
-    // Daily totals: one row per day under the header, dates as Excel serial numbers (2021-01-01 is 44197).
+    // Episodes: the rows of episodes.csv, the total's first.
     let cells = xlsx_cells(&bytes, 4);
+    assert_eq!(cell(&cells, "A1"), "scope");
+    assert_eq!(cell(&cells, "A2"), "total");
+    assert_eq!(
+        number(&cell(&cells, "I2")),
+        summary["total"]["episodes"][0]["backlog_peak"]
+            .as_f64()
+            .unwrap()
+    );
+    // Daily totals: one row per day under the header, dates as Excel serial numbers (2021-01-01 is 44197).
+    let cells = xlsx_cells(&bytes, 5);
     assert_eq!(cell(&cells, "A2"), "44197");
     assert!(cells.iter().any(|(r, _)| r == "A366"));
     assert!(!cells.iter().any(|(r, _)| r == "A367"));
@@ -560,13 +576,14 @@ fn the_workbook_of_an_ensemble_has_a_draws_sheet_with_the_rows_of_draws_csv() {
             "Summary",
             "Municipalities",
             "Groups",
+            "Episodes",
             "Daily totals",
             "Draws"
         ]
     );
     let (header, rows) = read_csv(&out.join("draws.csv"));
     assert_eq!(rows.len(), 7);
-    let cells = xlsx_cells(&bytes, 5);
+    let cells = xlsx_cells(&bytes, 6);
     let letter = |col: usize| {
         let mut name = String::new();
         let mut n = col + 1;

@@ -303,19 +303,30 @@ fn headline(html: &mut String, scenario: &Scenario, outcome: &Outcome, lang: Lan
         escape(lang.text("headline"))
     );
     let count = |v: f64| lang.thousands(v);
+    // With several episodes the peak is the first one's, as the cleared date beside it is (the episodes
+    // table gives each).
+    let (peak, peak_date, peak_band) = match mean.episodes.as_slice() {
+        [first, _, ..] => (
+            first.backlog_peak,
+            first.medians().0,
+            first.backlog_peak_band,
+        ),
+        _ => (
+            mean.backlog_peak,
+            mean.backlog_dates().0,
+            band_of(outcome, Metric::BacklogPeak),
+        ),
+    };
     let mut peak_details = Vec::new();
-    if let Some(date) = mean.backlog_dates().0 {
+    if let Some(date) = peak_date {
         peak_details.push(lang.fill("peak_on", &[&lang.date(date)]));
     }
-    peak_details.push(lang.fill(
-        "band",
-        &[&band_text(&band_of(outcome, Metric::BacklogPeak), count)],
-    ));
+    peak_details.push(lang.fill("band", &[&band_text(&peak_band, count)]));
     card(
         html,
         "card-peak",
         lang.text("peak_backlog"),
-        &count(mean.backlog_peak),
+        &count(peak),
         &peak_details,
     );
 
@@ -363,21 +374,27 @@ fn headline(html: &mut String, scenario: &Scenario, outcome: &Outcome, lang: Lan
 /// The "backlog cleared" card: the median date, the days after the first suspension, and the band as dates.
 fn cleared(scenario: &Scenario, outcome: &Outcome, lang: Lang) -> (String, Vec<String>) {
     let mean = &outcome.total.mean;
-    if mean.backlog_peak <= 0.0 {
+    let first = mean.episodes.first();
+    let peak = match mean.episodes.as_slice() {
+        [first, _, ..] => first.backlog_peak,
+        _ => mean.backlog_peak,
+    };
+    if peak <= 0.0 {
         return (lang.text("no_backlog").to_string(), Vec::new());
     }
     let Some(date) = mean.backlog_cleared_date else {
-        return (
-            lang.fill("not_cleared", &[&lang.date(scenario.end)]),
-            Vec::new(),
-        );
+        let value = match first.and_then(|e| e.next.as_ref()) {
+            Some(next) => lang.fill("not_cleared_before", &[next]),
+            None => lang.fill("not_cleared", &[&lang.date(scenario.end)]),
+        };
+        return (value, Vec::new());
     };
     let mut details = Vec::new();
     // The median days, which go with the median date.
     if let Some(days) = mean.days_to_clear_median {
         details.push(lang.fill("cleared_after", &[&format!("{days:.0}")]));
     }
-    let reopened: Option<NaiveDate> = scenario.suspensions.first().map(|s| s.end);
+    let reopened: Option<NaiveDate> = first.and_then(|e| e.end);
     if let Some(end) = reopened {
         let band = band_of(outcome, Metric::DaysToClear);
         let as_date = |days: f64| {

@@ -19,11 +19,16 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
     };
     // The median days to clear, beside the median cleared date it goes with; without a backlog there is no
     // peak to date and nothing to clear.
-    let (peak_date, cleared_date, days_to_clear) = metrics.backlog_medians();
+    // With several episodes, the first one's peak beside its clearing (the episodes table gives each).
+    let (backlog_peak, (peak_date, cleared_date, days_to_clear)) = match metrics.episodes.as_slice()
+    {
+        [first, _, ..] => (first.backlog_peak, first.medians()),
+        _ => (metrics.backlog_peak, metrics.backlog_medians()),
+    };
     let days_to_clear = match days_to_clear {
         Some(days) => (format!("{days:.0}"), format!("{days:.0}")),
         // Not cleared sorts after every number of days; no backlog before them.
-        None if metrics.backlog_peak > 0.0 => (
+        None if backlog_peak > 0.0 => (
             lang.text("not_cleared_short").to_string(),
             "1e9".to_string(),
         ),
@@ -36,7 +41,7 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
             lang.percent(metrics.on_time_share),
             format!("{:.6}", metrics.on_time_share),
         ),
-        count(metrics.backlog_peak),
+        count(backlog_peak),
         date(peak_date),
         date(cleared_date),
         days_to_clear,
@@ -187,8 +192,82 @@ pub(super) fn groups_section(
         }
         html.push_str("</tr>\n");
     }
-    html.push_str("</tbody>\n</table>\n</section>\n");
+    html.push_str("</tbody>\n</table>\n");
+    episodes_table(html, first, lang);
+    html.push_str("</section>\n");
     Ok(())
+}
+
+/// The episodes: per suspension, the total's and each group's backlog before it, peak, cleared date and days
+/// to clear, so that no figure of one episode stands beside another's.
+fn episodes_table(html: &mut String, first: &ReportScenario, lang: Lang) {
+    let (scenario, outcome) = (first.scenario, first.entry.outcome);
+    if outcome.total.mean.episodes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        html,
+        "<h3>{}</h3>\n<p class=\"hint\">{}</p>\n<table class=\"sortable\" id=\"table-episodes\">",
+        escape(lang.text("episodes_heading")),
+        escape(lang.text("episodes_hint"))
+    );
+    header_row(
+        html,
+        &[
+            ("col_episode", true),
+            ("col_group", true),
+            ("col_before", false),
+            ("col_peak", false),
+            ("col_peak_date", false),
+            ("col_cleared", false),
+            ("col_days_to_clear", false),
+        ],
+        lang,
+    );
+    html.push_str("<tbody>\n");
+    let total = lang.text("episodes_all_groups");
+    let rows = std::iter::once((total, &outcome.total)).chain(
+        scenario
+            .groups
+            .iter()
+            .zip(&outcome.groups)
+            .map(|(g, a)| (g.name.as_str(), a)),
+    );
+    for (name, aggregate) in rows {
+        for episode in &aggregate.mean.episodes {
+            let (peak_date, cleared_date, days) = episode.medians();
+            let date = |d: Option<NaiveDate>| match d {
+                Some(d) => (d.to_string(), d.to_string()),
+                None => ("-".to_string(), String::new()),
+            };
+            let count = |v: f64| (lang.thousands(v), format!("{v:.0}"));
+            let days = match (days, episode.backlog_peak > 0.0) {
+                (Some(days), _) => (format!("{days:.0}"), format!("{days:.0}")),
+                (None, true) => (
+                    match &episode.next {
+                        Some(next) => lang.fill("not_cleared_before", &[next]),
+                        None => lang.text("not_cleared_short").to_string(),
+                    },
+                    "1e9".to_string(),
+                ),
+                (None, false) => ("-".to_string(), "-1".to_string()),
+            };
+            html.push_str("<tr>");
+            cell(html, &(episode.id.clone(), episode.id.clone()), true);
+            cell(html, &(name.to_string(), name.to_string()), true);
+            for c in [
+                count(episode.backlog_before),
+                count(episode.backlog_peak),
+                date(peak_date),
+                date(cleared_date),
+                days,
+            ] {
+                cell(html, &c, false);
+            }
+            html.push_str("</tr>\n");
+        }
+    }
+    html.push_str("</tbody>\n</table>\n");
 }
 
 /// A cell of the compare table in the report's language: numbers with Danish separators, the few words
