@@ -203,3 +203,8 @@ fn recipe_6_what_if_in_one_command() {
 fn recipe_7_caseworkers_in_local_units() {
     run_recipe(7);
 }
+
+#[test]
+fn recipe_8_two_suspension_episodes() {
+    run_recipe(8);
+}
