@@ -7,6 +7,7 @@ use super::checker::Checker;
 use super::model::*;
 use super::raw::RawScenario;
 use super::{Scenario, Sources};
+use crate::budget::Budget;
 use crate::error::{InputError, Location, Problem};
 pub use crate::format::bytes;
 use crate::format::thousands;
@@ -290,6 +291,9 @@ pub struct SizeEstimate {
     pub peak_pending: f64,
     /// Peak memory of one run in bytes: the engine's state at its peak and the recorded series.
     pub memory: f64,
+    /// Bytes of the recorded series of one run (part of `memory`): what a command keeps of a run whose daily
+    /// figures it writes or charts.
+    pub series: f64,
     /// Municipalities and groups.
     counts: (usize, usize),
     /// The group that contributes most persons, and its persons and meetings, to point messages at.
@@ -315,6 +319,7 @@ impl SizeEstimate {
             peak_persons: 0.0,
             peak_pending: 0.0,
             memory: 0.0,
+            series: 0.0,
             counts: (municipalities.len(), groups.len()),
             largest_group: (0, 0.0, 0.0),
         };
@@ -385,6 +390,7 @@ impl SizeEstimate {
         let series =
             cells * CELL_BYTES + municipalities.len() as f64 * days * MUNICIPALITY_DAY_BYTES;
         estimate.memory = engine + series;
+        estimate.series = series;
         estimate
     }
 
@@ -433,28 +439,37 @@ impl SizeEstimate {
         None
     }
 
-    /// Refuses a run whose estimated peak memory is above `max_memory` bytes.
-    pub fn check_memory(&self, max_memory: u64) -> Result<(), String> {
-        if self.memory.is_nan() || self.memory > max_memory as f64 {
+    /// Refuses a run whose estimated peak memory is above the `budget`.
+    pub fn check_memory(&self, budget: &Budget) -> Result<(), String> {
+        if self.memory.is_nan() || self.memory > budget.bytes {
             return Err(format!(
-                "a run would need about {} of memory at its peak ({} persons on benefit and {} pending meetings at the largest, in the largest municipality, and {} daily cells), more than the limit of {}; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end",
+                "a run would need about {} of memory at its peak ({}), more than {}; {}, or shorten the period, lengthen followup.every_days or let spells end",
                 bytes(self.memory),
-                thousands(self.peak_persons),
-                thousands(self.peak_pending),
-                thousands(self.cells),
-                bytes(max_memory as f64)
+                self.what(),
+                budget.describe(),
+                budget.remedy(),
             ));
         }
         Ok(())
     }
 
+    /// What the peak memory of one run is made of, for a message.
+    pub fn what(&self) -> String {
+        format!(
+            "{} persons on benefit and {} pending meetings at the largest, in the largest municipality, and {} daily cells",
+            thousands(self.peak_persons),
+            thousands(self.peak_pending),
+            thousands(self.cells),
+        )
+    }
+
     /// Every size check, for a scenario about to be simulated: the scenario limits, then memory.
-    pub fn check_run(scenario: &Scenario, max_memory: u64) -> Result<SizeEstimate, String> {
+    pub fn check_run(scenario: &Scenario, budget: &Budget) -> Result<SizeEstimate, String> {
         let estimate = SizeEstimate::of_scenario(scenario);
         if let Some((_, message)) = estimate.problem() {
             return Err(message);
         }
-        estimate.check_memory(max_memory)?;
+        estimate.check_memory(budget)?;
         Ok(estimate)
     }
 }
