@@ -23,6 +23,7 @@ mod report;
 mod select;
 mod sensitivity;
 mod simulate;
+mod sources;
 mod streams;
 mod sweep;
 mod targets;
