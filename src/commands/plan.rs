@@ -9,12 +9,25 @@ use crate::scenario::{Override, Scenario, SizeEstimate};
 use crate::summary::Metrics;
 
 /// The `--set` arguments, parsed (their keys are checked against the scenario when it is loaded).
+/// A key given twice is refused: which of the two should hold is not for `backlog` to guess.
 pub fn overrides(options: &crate::cli::SetOptions) -> Result<Vec<Override>, InputError> {
-    options
+    let overrides: Vec<Override> = options
         .set
         .iter()
         .map(|argument| Override::parse("--set", argument))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    for (i, later) in overrides.iter().enumerate() {
+        if let Some(earlier) = overrides[..i].iter().find(|o| o.key == later.key) {
+            return Err(InputError::argument(
+                "--set",
+                format!(
+                    "`{}` is given twice ({}={} and {}={}); give each key once",
+                    later.key, earlier.key, earlier.value, later.key, later.value
+                ),
+            ));
+        }
+    }
+    Ok(overrides)
 }
 
 /// `--draws` needs an input given as a range.
@@ -298,4 +311,29 @@ pub fn municipality_indices(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn work(runs: u64, seconds: f64) -> Work {
+        Work {
+            runs,
+            seconds,
+            ..Work::default()
+        }
+    }
+
+    /// The note is due when the runs' seconds, shared among the threads that can take them at once, pass a
+    /// minute: one long run is not shortened by threads it cannot use.
+    #[test]
+    fn work_is_long_when_its_share_per_thread_passes_a_minute() {
+        assert!(is_long(&work(1, 100.0), 2));
+        assert!(!is_long(&work(1, 59.0), 1));
+        assert!(!is_long(&work(4, 100.0), 2));
+        assert!(is_long(&work(4, 100.0), 1));
+        assert!(is_long(&work(2, 130.0), 8));
+        assert!(!is_long(&work(0, 0.0), 2));
+    }
 }

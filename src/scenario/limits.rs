@@ -71,6 +71,9 @@ pub(super) const MAX_CASEWORKERS: f64 = 1e7;
 pub(super) const MAX_MUNICIPALITY_CASEWORKERS: f64 = 1e6;
 /// Most meetings one caseworker can hold in a working day (also the largest quality floor).
 pub(super) const MAX_MEETINGS_PER_CASEWORKER_DAY: f64 = 200.0;
+/// Smallest time of a phone or video meeting, as a share of an in-person one: a meeting of no time at all
+/// would make capacity unbounded (a hundredth of a meeting is already far below any real one).
+pub(super) const MIN_PHONE_TIME: f64 = 0.01;
 /// Largest factor on caseworkers or inflow.
 pub(super) const MAX_FACTOR: f64 = 1000.0;
 /// Largest inflow of one group in persons a day.
@@ -272,6 +275,9 @@ const GROWTH: f64 = 2.0;
 const CELL_BYTES: f64 = engine_bytes::PER_CELL as f64;
 const MUNICIPALITY_DAY_BYTES: f64 = engine_bytes::PER_MUNICIPALITY_DAY as f64;
 
+/// The last-level cache the engine's state competes for: the reference machine's (docs/performance.md).
+const CACHE_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
+
 /// What a run of a scenario will need, estimated from the scenario alone before anything is allocated.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SizeEstimate {
@@ -406,9 +412,13 @@ impl SizeEstimate {
     }
 
     /// Seconds one run takes on one thread of a current machine, roughly: the engine handles about 40 million
-    /// meeting events a second (docs/performance.md) and a meeting falls due, is queued and is held.
+    /// meeting events a second (docs/performance.md) while its state fits in the cache, and a meeting falls due,
+    /// is queued and is held. State far beyond the cache makes each event wait for memory, about four times as
+    /// long: the huge fixture (8 GB, 333 million meetings) took 97 s of CPU where the in-cache rate says 25 s.
     pub fn seconds(&self) -> f64 {
-        (3.0 * self.meetings + self.persons) / 40e6 + self.cells / 1e8
+        let beyond_cache = (1.0 - CACHE_BYTES / self.memory.max(1.0)).max(0.0);
+        let per_event = (1.0 + 3.0 * beyond_cache) / 40e6;
+        (3.0 * self.meetings + self.persons) * per_event + self.cells / 1e8
     }
 
     /// The first size limit the scenario breaks, with the key to blame and the message.

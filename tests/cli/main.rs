@@ -20,6 +20,7 @@ mod overrides;
 mod properties;
 mod recipes;
 mod report;
+mod robustness;
 mod select;
 mod sensitivity;
 mod simulate;
