@@ -68,21 +68,19 @@ fn daily_bands_over_many_replications_are_refused_under_a_limit() {
         "--out",
         dir.to_str().unwrap(),
     ];
-    let needs = "kept over the runs (the summaries of 10,000 runs 254.4 MB, the daily series kept 12.0 MB, the daily bands' levels 17.2 GB)";
+    let needs = "the daily bands' levels 17.2 GB)";
     assert_refused_by_ulimit(
         &under_ulimit(3_000_000, &args),
         "scenarios/dk2020.toml",
         needs,
     );
-    backlog()
-        .args(args)
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains(needs).and(predicate::str::contains(
-                "more than the limit of 4.0 GB; raise it with --max-memory",
-            )),
-        );
+    backlog().args(args).assert().code(2).stderr(
+        predicate::str::contains(needs)
+            .and(predicate::str::contains(
+                "kept over the runs (the summaries of 10,000 runs ",
+            ))
+            .and(predicate::str::contains("more than the ")),
+    );
     assert!(!dir.exists());
 }
 
@@ -115,14 +113,14 @@ fn the_series_kept_for_daily_output_is_refused_under_a_limit() {
     let scenario = wide_scenario(dir.path());
     let estimate =
         backlog::scenario::SizeEstimate::of_scenario(&backlog::scenario::load(&scenario).unwrap());
-    assert!(
-        estimate.series > 400e6 && estimate.memory < 500e6,
-        "{estimate:?}"
-    );
+    assert!(estimate.series > 0.9 * estimate.memory, "{estimate:?}");
+    // Room for one run and half a series more (beside the 30-odd MB the process holds at start), not for a
+    // whole second series.
+    let limit = ((1.5 * estimate.memory + 100e6) / 1024.0) as u64;
     let out = dir.path().join("out");
     let file = scenario.to_str().unwrap();
     let output = under_ulimit(
-        800_000,
+        limit,
         &[
             "simulate",
             file,
@@ -132,9 +130,9 @@ fn the_series_kept_for_daily_output_is_refused_under_a_limit() {
             "2",
         ],
     );
-    assert_refused_by_ulimit(&output, file, "the daily series kept 43");
+    assert_refused_by_ulimit(&output, file, "the daily series kept ");
     // Without daily output nothing is kept but the summaries, and `validate` sees one run, which fits.
-    assert!(under_ulimit(800_000, &["validate", file]).status.success());
+    assert!(under_ulimit(limit, &["validate", file]).status.success());
     assert!(!out.exists());
 }
 
