@@ -23,6 +23,7 @@
 //! assert_eq!(what_if.overrides, ["suspensions.spring.end=2020-06-30"]);
 //! ```
 
+pub mod budget;
 pub mod calibrate;
 pub mod check;
 pub mod cli;

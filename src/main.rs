@@ -3,8 +3,13 @@ use clap::Parser;
 
 fn main() {
     #[cfg(target_os = "linux")]
-    if stdout_closed_at_start::get() {
-        backlog::streams::mark_stdout_closed();
+    {
+        if stdout_closed_at_start::get() {
+            backlog::streams::mark_stdout_closed();
+        }
+        if stdout_closed_at_start::stderr() {
+            backlog::streams::mark_stderr_closed();
+        }
     }
     let code = match backlog::signals::install() {
         Ok(()) => run(),
@@ -54,19 +59,27 @@ fn run() -> i32 {
     }
 }
 
-/// Whether file descriptor 1 was closed when the process started. The Rust runtime reopens closed standard
-/// descriptors on /dev/null before `main`, so the check runs earlier, from the ELF initialisers.
+/// Whether file descriptor 1 (and 2) was closed when the process started. The Rust runtime reopens closed
+/// standard descriptors on /dev/null before `main`, so the check runs earlier, from the ELF initialisers.
 #[cfg(target_os = "linux")]
 mod stdout_closed_at_start {
     use std::sync::atomic::{AtomicBool, Ordering};
 
     static CLOSED: AtomicBool = AtomicBool::new(false);
+    static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
 
     extern "C" fn record() {
-        // F_GETFD fails (EBADF) exactly when descriptor 1 is not open.
+        // F_GETFD fails (EBADF) exactly when the descriptor is not open.
         if rustix::io::fcntl_getfd(rustix::stdio::stdout()).is_err() {
             CLOSED.store(true, Ordering::Relaxed);
         }
+        if rustix::io::fcntl_getfd(rustix::stdio::stderr()).is_err() {
+            STDERR_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    pub fn stderr() -> bool {
+        STDERR_CLOSED.load(Ordering::Relaxed)
     }
 
     #[used]

@@ -40,8 +40,11 @@ enum Target {
     Stdout,
     /// A regular file (or one to be created), replaced atomically.
     File(PathBuf),
-    /// A device or a pipe, written in place.
+    /// A device, written in place.
     Device(PathBuf),
+    /// A named pipe (FIFO), written in place through the descriptor opened when it was checked: opened then, a
+    /// pipe without a reader is refused before the run instead of blocking the process in `open` after it.
+    Pipe(PathBuf, HeldPipe),
     /// A directory of files, replaced as a whole. `path` is as given (for messages), `real` with symbolic links
     /// resolved (the directory that is swapped).
     Dir {
@@ -49,6 +52,50 @@ enum Target {
         real: PathBuf,
         files: Vec<&'static str>,
     },
+}
+
+/// The write end of a named pipe, opened when the output was checked and kept open until it is written (then
+/// closed with the writer, so that the reader sees the end).
+#[derive(Debug, Clone)]
+pub struct HeldPipe(std::sync::Arc<std::sync::Mutex<Option<std::fs::File>>>);
+
+impl PartialEq for HeldPipe {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for HeldPipe {}
+
+/// Opens the named pipe `path` for writing without waiting: `Err` with the reason when nothing reads it (a
+/// blocking `open` would wait for a reader for ever, where no signal handler runs).
+#[cfg(unix)]
+fn open_pipe(flag: &str, path: &Path) -> anyhow::Result<HeldPipe> {
+    use rustix::fs::{fcntl_getfl, fcntl_setfl, OFlags};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(|error| {
+            if error.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) {
+                bad(
+                    flag,
+                    format!(
+                        "`{}` is a named pipe (FIFO) that nothing reads; start the program that reads it first, or give a file",
+                        path.display()
+                    ),
+                )
+            } else {
+                bad(flag, format!("cannot open `{}`: {error}", path.display()))
+            }
+        })?;
+    // Written through `poll` (see `signals::Interruptible::stream`), in blocks a pipe takes at once.
+    let flags = fcntl_getfl(&file).and_then(|flags| fcntl_setfl(&file, flags - OFlags::NONBLOCK));
+    flags.map_err(|error| bad(flag, format!("cannot open `{}`: {error}", path.display())))?;
+    Ok(HeldPipe(std::sync::Arc::new(std::sync::Mutex::new(Some(
+        file,
+    )))))
 }
 
 /// One output of a command, checked and ready to be written.
@@ -136,7 +183,10 @@ impl Output {
                     format!("`{}` is a directory; give a file name", path.display()),
                 ))
             }
-            // Opening a FIFO for writing would wait for a reader; it is opened when written.
+            #[cfg(unix)]
+            Ok(m) if std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()) => {
+                Target::Pipe(path.to_path_buf(), open_pipe(flag, path)?)
+            }
             Ok(m) if !m.is_file() => Target::Device(path.to_path_buf()),
             _ => {
                 check_writable_dir(flag, parent_of(path))?;
@@ -258,7 +308,10 @@ impl Output {
     pub fn path(&self) -> &Path {
         match &self.target {
             Target::Stdout => Path::new("-"),
-            Target::File(path) | Target::Device(path) | Target::Dir { path, .. } => path,
+            Target::File(path)
+            | Target::Device(path)
+            | Target::Pipe(path, _)
+            | Target::Dir { path, .. } => path,
         }
     }
 
@@ -275,11 +328,24 @@ impl Output {
                     .and_then(|()| out.flush())
                     .context("cannot write to standard output")
             }
-            Target::Device(path) => {
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+            Target::Device(_) | Target::Pipe(..) => {
+                let (path, file) = match &self.target {
+                    Target::Pipe(path, HeldPipe(held)) => (
+                        path,
+                        held.lock()
+                            .ok()
+                            .and_then(|mut held| held.take())
+                            .with_context(|| format!("cannot write {} twice", path.display()))?,
+                    ),
+                    Target::Device(path) => (
+                        path,
+                        std::fs::OpenOptions::new()
+                            .write(true)
+                            .open(path)
+                            .with_context(|| format!("cannot write {}", path.display()))?,
+                    ),
+                    _ => unreachable!("matched above"),
+                };
                 #[cfg(unix)]
                 let writer = Interruptible::stream(file);
                 #[cfg(not(unix))]
@@ -663,7 +729,7 @@ impl Output {
         match &self.target {
             // Standard output is checked by [`one_on_stdout`]; a device or a pipe is written in place, so two
             // writers on /dev/null lose nothing.
-            Target::Stdout | Target::Device(_) => None,
+            Target::Stdout | Target::Device(_) | Target::Pipe(..) => None,
             Target::File(path) => real_name(path).map(Place::File),
             Target::Dir { real, .. } => Some(Place::Dir(real)),
         }

@@ -7,13 +7,16 @@
 //!   `/dev/null`, so the binary records it before the runtime starts and tells [`mark_stdout_closed`].
 //! - Diagnostics (progress, notes, warnings) go to stderr through [`note`]: best effort, so that results never
 //!   depend on a log line reaching a full disk. A failed note is remembered and the command, once its results
-//!   are written, exits 3 (see [`stderr_failed`]).
+//!   are written, exits 3 (see [`stderr_failed`]). A stderr closed when the process started (`2>&-`) fails
+//!   every note the same way ([`mark_stderr_closed`]): a run that had something to say and could not say it does
+//!   not claim a silent success; one with nothing to say succeeds.
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+static STDERR_CLOSED: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicBool = AtomicBool::new(false);
 
 /// `--quiet`: from now on [`note`] writes nothing; [`error`] still does.
@@ -24,6 +27,12 @@ pub fn set_quiet(quiet: bool) {
 /// Whether `--quiet` was given.
 pub fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
+}
+
+/// Records that file descriptor 2 was closed when the process started: the runtime reopened it on
+/// /dev/null, where every line would be lost without an error.
+pub fn mark_stderr_closed() {
+    STDERR_CLOSED.store(true, Ordering::Relaxed);
 }
 
 /// Records that file descriptor 1 was closed when the process started.
@@ -84,6 +93,10 @@ pub fn error(line: &str) {
 }
 
 fn write_stderr(line: &str) {
+    if STDERR_CLOSED.load(Ordering::Relaxed) {
+        STDERR_FAILED.store(true, Ordering::Relaxed);
+        return;
+    }
     let mut err = io::stderr().lock();
     if writeln!(err, "{line}").and_then(|()| err.flush()).is_err() {
         STDERR_FAILED.store(true, Ordering::Relaxed);

@@ -70,7 +70,12 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     // The bands are taken over the municipalities shown.
     let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
     let runs = u64::from(reps) * (1 + u64::from(draw_count.unwrap_or(0)));
-    let threads = super::plan::plan("simulate", &[(&scenario, runs)], &args.run)?;
+    let threads = super::plan::plan_keeping(
+        "simulate",
+        &[(&scenario, runs)],
+        kept(&args, &scenario, shown, reps, keep_series, bands),
+        &args.run,
+    )?;
     let (outcome, extracts) = super::plan::with_threads(threads, || {
         run::simulate_showing_and(&scenario, view.as_ref(), seed, reps, keep_series, |whole| {
             if bands.is_none() && args.xlsx.is_none() {
@@ -145,6 +150,33 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files))
+}
+
+/// What is kept until the runs are done: the series of the first replication, for the daily files and charts,
+/// and the levels of every replication for the daily bands and the workbook's totals.
+fn kept(
+    args: &SimulateArgs,
+    scenario: &scenario::Scenario,
+    shown: &scenario::Scenario,
+    reps: u32,
+    keep_series: bool,
+    bands: Option<&DailyOptions>,
+) -> super::plan::Kept {
+    let mut kept = super::plan::Kept::default();
+    if keep_series {
+        let series = scenario::SizeEstimate::of_scenario(scenario).series;
+        kept.add("the daily series kept", series);
+    }
+    let reps = f64::from(reps);
+    if let Some(bands) = bands {
+        let rows = Layout::rows_of(shown, bands.grain, bands.period) as f64;
+        kept.add_values::<[u32; 2]>("the daily bands' levels", reps * rows);
+    }
+    if args.xlsx.is_some() {
+        let rows = Layout::rows_of(shown, daily::Grain::Total, daily::Period::Day) as f64;
+        kept.add_values::<[u32; 2]>("the workbook's daily levels", reps * rows);
+    }
+    kept
 }
 
 /// How the daily files are cut; `None` with `--summary-only`.

@@ -232,7 +232,9 @@ impl Plan {
             threads: 1,
         };
         let work = plan.work(args)?;
-        plan.threads = super::plan::plan_work(&work, jobs, args.run.max_memory);
+        plan.threads =
+            super::plan::plan_work(&work, jobs, &crate::budget::Budget::of(args.run.max_memory))
+                .map_err(|message| InputError::file(&plan.scenario.file, message))?;
         Ok(plan)
     }
 
@@ -242,15 +244,16 @@ impl Plan {
         let (base, set) = (&self.base, &self.set);
         let reps = u64::from(self.reps) * u64::from(self.draws.unwrap_or(1));
         let mut work = Work::default();
+        let budget = crate::budget::Budget::of(args.run.max_memory);
         if self.bisection {
             // The staffing search runs the base scenario at other staffing levels, which change no size; a
             // --search may (an inflow factor): both ends of its range are checked too.
-            work.add(&super::plan::estimate(&self.scenario, &args.run)?, reps);
+            work.add(&super::plan::estimate(&self.scenario, &budget)?, reps);
             if let Some(axis) = &self.range {
                 for value in [axis.values[0], axis.values[axis.values.len() - 1]] {
                     let point =
                         overrides::build(base, set, std::slice::from_ref(&axis.key), &[value])?;
-                    SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
+                    SizeEstimate::check_run(&point, &budget).map_err(|message| {
                         InputError::argument(
                             "--search",
                             format!("at {}={value}: {message}", axis.key),
@@ -264,15 +267,14 @@ impl Plan {
         for index in point_indices(&self.grid, self.shard) {
             let values = self.grid.point(index);
             let point = overrides::build(base, set, &keys, &values)?;
-            let estimate =
-                SizeEstimate::check_run(&point, args.run.max_memory).map_err(|message| {
-                    let at: Vec<String> = keys
-                        .iter()
-                        .zip(&values)
-                        .map(|(key, value)| format!("{key}={value}"))
-                        .collect();
-                    InputError::argument("--vary", format!("at {}: {message}", at.join(", ")))
-                })?;
+            let estimate = SizeEstimate::check_run(&point, &budget).map_err(|message| {
+                let at: Vec<String> = keys
+                    .iter()
+                    .zip(&values)
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect();
+                InputError::argument("--vary", format!("at {}: {message}", at.join(", ")))
+            })?;
             work.add(&estimate, reps);
         }
         Ok(work)

@@ -17,7 +17,7 @@ pub fn run(args: ValidateArgs, quiet: bool) -> anyhow::Result<()> {
             let s = space.build_central()?;
             let estimate = SizeEstimate::of_scenario(&s);
             estimate
-                .check_memory(args.max_memory)
+                .check_memory(&crate::budget::Budget::max_memory(args.max_memory))
                 .map_err(|message| InputError::file(path, message))?;
             Ok((s, estimate, ranges(&space)))
         });

@@ -278,9 +278,7 @@ fn escape(text: &str) -> String {
             '"' => escaped.push_str("&quot;"),
             '\'' => escaped.push_str("&apos;"),
             '\t' | '\n' | '\r' => escaped.push_str(&format!("&#{};", u32::from(c))),
-            c if u32::from(c) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
-                escaped.push_str(&c.escape_unicode().to_string())
-            }
+            c if super::unwritable_in_xml(c) => escaped.extend(c.escape_unicode()),
             c => escaped.push(c),
         }
     }

@@ -10,7 +10,7 @@
 use crate::engine::metrics::{GroupDay, Series};
 use crate::scenario::Scenario;
 use crate::summary::percentile;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -129,9 +129,22 @@ impl Layout {
         Layout {
             grain,
             period,
-            periods: periods(series, period),
+            periods: periods(series.start, series.days, period),
             entities: entities(scenario, grain),
         }
+    }
+
+    /// The rows a daily file of `scenario` (over its reported days) will have, known before the run: what the
+    /// memory estimate counts for the daily bands.
+    pub fn rows_of(scenario: &Scenario, grain: Grain, period: Period) -> usize {
+        let (municipalities, groups) = (scenario.municipalities.len(), scenario.groups.len());
+        let entities = match grain {
+            Grain::Total => 1,
+            Grain::Municipality => municipalities,
+            Grain::Group => groups,
+            Grain::MunicipalityGroup => municipalities * groups,
+        };
+        periods(scenario.start, scenario.period_days(), period).len() * entities
     }
 
     /// Rows in the file.
@@ -224,10 +237,10 @@ impl Layout {
     }
 }
 
-/// Consecutive days with the same date key form one period.
-fn periods(series: &Series, period: Period) -> Vec<(usize, usize)> {
+/// Consecutive days with the same date key form one period, over `days` days from `start`.
+fn periods(start: NaiveDate, days: usize, period: Period) -> Vec<(usize, usize)> {
     let key = |day: usize| {
-        let date = series.date(day);
+        let date = start + chrono::Days::new(day as u64);
         match period {
             Period::Day => (date.year(), date.ordinal()),
             Period::Week => (date.iso_week().year(), date.iso_week().week()),
@@ -235,7 +248,7 @@ fn periods(series: &Series, period: Period) -> Vec<(usize, usize)> {
         }
     };
     let mut periods: Vec<(usize, usize)> = Vec::new();
-    for day in 0..series.days {
+    for day in 0..days {
         match periods.last_mut() {
             Some((first, last)) if key(*first) == key(day) => *last = day,
             _ => periods.push((day, day)),

@@ -21,6 +21,29 @@ pub mod xlsx;
 use crate::scenario::Scenario;
 use serde::Serialize;
 
+/// Whether `c` is a character XML 1.0 cannot hold, even as a reference (the C0 controls but tab and line ends,
+/// U+FFFE, U+FFFF): markup writes it as a visible escape (`\u{1}`) instead, which keeps SVG charts, JUnit
+/// files and HTML reports well-formed whatever a scenario's names hold.
+pub(crate) fn unwritable_in_xml(c: char) -> bool {
+    (u32::from(c) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
+}
+
+/// `text` with every character [`unwritable_in_xml`] written as a visible escape.
+pub(crate) fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unwritable_in_xml) {
+        return text.into();
+    }
+    let mut visible = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unwritable_in_xml(c) {
+            visible.extend(c.escape_unicode());
+        } else {
+            visible.push(c);
+        }
+    }
+    visible.into()
+}
+
 /// The tool's version, recorded in every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -228,8 +228,51 @@ pub fn merge(base: &mut toml::Table, child: toml::Table) {
     }
 }
 
+/// The first list of tables in `child` that mixes entries with and without an `id` over a list in `base`, as
+/// the path to its first entry without one: merged, such a list would silently replace the base's instead of
+/// merging with it by id. Followed through the tables and the entries matched by id that merge.
+pub(crate) fn mixed_ids(base: &toml::Table, child: &toml::Table) -> Option<Vec<Segment>> {
+    for (key, value) in child {
+        let inner = match (base.get(key), value) {
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table))
+                if !replaces(child_table) =>
+            {
+                mixed_ids(base_table, child_table).map(|mut path| {
+                    path.insert(0, Segment::Key(key.clone()));
+                    path
+                })
+            }
+            (Some(toml::Value::Array(base_items)), toml::Value::Array(child_items)) => {
+                let with = child_items.iter().filter(|v| id_of(v).is_some()).count();
+                if with > 0 && with < child_items.len() {
+                    let first = child_items.iter().position(|v| id_of(v).is_none())?;
+                    return Some(vec![Segment::Key(key.clone()), Segment::Index(first)]);
+                }
+                child_items.iter().enumerate().find_map(|(i, item)| {
+                    let id = id_of(item)?;
+                    let base_item = base_items.iter().find(|b| id_of(b) == Some(id))?;
+                    let (toml::Value::Table(b), toml::Value::Table(c)) = (base_item, item) else {
+                        return None;
+                    };
+                    if replaces(c) {
+                        return None;
+                    }
+                    let mut path = mixed_ids(b, c)?;
+                    path.splice(0..0, [Segment::Key(key.clone()), Segment::Index(i)]);
+                    Some(path)
+                })
+            }
+            _ => None,
+        };
+        if inner.is_some() {
+            return inner;
+        }
+    }
+    None
+}
+
 /// Whether a child's table replaces the base's whole instead of merging into it.
-fn replaces(table: &toml::Table) -> bool {
+pub(crate) fn replaces(table: &toml::Table) -> bool {
     table.contains_key("distribution")
         || table.get("replace") == Some(&toml::Value::Boolean(true))
         || super::ranges::dist::is_range(table)

@@ -7,6 +7,7 @@ use super::checker::Checker;
 use super::model::*;
 use super::raw::RawScenario;
 use super::{Scenario, Sources};
+use crate::budget::Budget;
 use crate::error::{InputError, Location, Problem};
 pub use crate::format::bytes;
 use crate::format::thousands;
@@ -70,6 +71,9 @@ pub(super) const MAX_CASEWORKERS: f64 = 1e7;
 pub(super) const MAX_MUNICIPALITY_CASEWORKERS: f64 = 1e6;
 /// Most meetings one caseworker can hold in a working day (also the largest quality floor).
 pub(super) const MAX_MEETINGS_PER_CASEWORKER_DAY: f64 = 200.0;
+/// Smallest time of a phone or video meeting, as a share of an in-person one: a meeting of no time at all
+/// would make capacity unbounded (a hundredth of a meeting is already far below any real one).
+pub(super) const MIN_PHONE_TIME: f64 = 0.01;
 /// Largest factor on caseworkers or inflow.
 pub(super) const MAX_FACTOR: f64 = 1000.0;
 /// Largest inflow of one group in persons a day.
@@ -271,6 +275,9 @@ const GROWTH: f64 = 2.0;
 const CELL_BYTES: f64 = engine_bytes::PER_CELL as f64;
 const MUNICIPALITY_DAY_BYTES: f64 = engine_bytes::PER_MUNICIPALITY_DAY as f64;
 
+/// The last-level cache the engine's state competes for: the reference machine's (docs/performance.md).
+const CACHE_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
+
 /// What a run of a scenario will need, estimated from the scenario alone before anything is allocated.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SizeEstimate {
@@ -290,6 +297,9 @@ pub struct SizeEstimate {
     pub peak_pending: f64,
     /// Peak memory of one run in bytes: the engine's state at its peak and the recorded series.
     pub memory: f64,
+    /// Bytes of the recorded series of one run (part of `memory`): what a command keeps of a run whose daily
+    /// figures it writes or charts.
+    pub series: f64,
     /// Municipalities and groups.
     counts: (usize, usize),
     /// The group that contributes most persons, and its persons and meetings, to point messages at.
@@ -315,6 +325,7 @@ impl SizeEstimate {
             peak_persons: 0.0,
             peak_pending: 0.0,
             memory: 0.0,
+            series: 0.0,
             counts: (municipalities.len(), groups.len()),
             largest_group: (0, 0.0, 0.0),
         };
@@ -385,6 +396,7 @@ impl SizeEstimate {
         let series =
             cells * CELL_BYTES + municipalities.len() as f64 * days * MUNICIPALITY_DAY_BYTES;
         estimate.memory = engine + series;
+        estimate.series = series;
         estimate
     }
 
@@ -400,9 +412,13 @@ impl SizeEstimate {
     }
 
     /// Seconds one run takes on one thread of a current machine, roughly: the engine handles about 40 million
-    /// meeting events a second (docs/performance.md) and a meeting falls due, is queued and is held.
+    /// meeting events a second (docs/performance.md) while its state fits in the cache, and a meeting falls due,
+    /// is queued and is held. State far beyond the cache makes each event wait for memory, about four times as
+    /// long: the huge fixture (8 GB, 333 million meetings) took 97 s of CPU where the in-cache rate says 25 s.
     pub fn seconds(&self) -> f64 {
-        (3.0 * self.meetings + self.persons) / 40e6 + self.cells / 1e8
+        let beyond_cache = (1.0 - CACHE_BYTES / self.memory.max(1.0)).max(0.0);
+        let per_event = (1.0 + 3.0 * beyond_cache) / 40e6;
+        (3.0 * self.meetings + self.persons) * per_event + self.cells / 1e8
     }
 
     /// The first size limit the scenario breaks, with the key to blame and the message.
@@ -433,28 +449,37 @@ impl SizeEstimate {
         None
     }
 
-    /// Refuses a run whose estimated peak memory is above `max_memory` bytes.
-    pub fn check_memory(&self, max_memory: u64) -> Result<(), String> {
-        if self.memory.is_nan() || self.memory > max_memory as f64 {
+    /// Refuses a run whose estimated peak memory is above the `budget`.
+    pub fn check_memory(&self, budget: &Budget) -> Result<(), String> {
+        if self.memory.is_nan() || self.memory > budget.bytes {
             return Err(format!(
-                "a run would need about {} of memory at its peak ({} persons on benefit and {} pending meetings at the largest, in the largest municipality, and {} daily cells), more than the limit of {}; raise it with --max-memory if the machine has the memory, or shorten the period, lengthen followup.every_days or let spells end",
+                "a run would need about {} of memory at its peak ({}), more than {}; {}, or shorten the period, lengthen followup.every_days or let spells end",
                 bytes(self.memory),
-                thousands(self.peak_persons),
-                thousands(self.peak_pending),
-                thousands(self.cells),
-                bytes(max_memory as f64)
+                self.what(),
+                budget.describe(),
+                budget.remedy(),
             ));
         }
         Ok(())
     }
 
+    /// What the peak memory of one run is made of, for a message.
+    pub fn what(&self) -> String {
+        format!(
+            "{} persons on benefit and {} pending meetings at the largest, in the largest municipality, and {} daily cells",
+            thousands(self.peak_persons),
+            thousands(self.peak_pending),
+            thousands(self.cells),
+        )
+    }
+
     /// Every size check, for a scenario about to be simulated: the scenario limits, then memory.
-    pub fn check_run(scenario: &Scenario, max_memory: u64) -> Result<SizeEstimate, String> {
+    pub fn check_run(scenario: &Scenario, budget: &Budget) -> Result<SizeEstimate, String> {
         let estimate = SizeEstimate::of_scenario(scenario);
         if let Some((_, message)) = estimate.problem() {
             return Err(message);
         }
-        estimate.check_memory(max_memory)?;
+        estimate.check_memory(budget)?;
         Ok(estimate)
     }
 }

@@ -95,24 +95,48 @@ impl Sources {
             .find(|a| !path.is_empty() && a.path.starts_with(&path))
         {
             Some(inside) => format!("{message} (with {})", inside.label),
-            None => message,
+            // A conflict with another entry (`overlaps suspensions[0]`) that an override changed is the
+            // override's doing as much as this key's.
+            None => match self.overrides.iter().rev().find(|a| {
+                a.path
+                    .iter()
+                    .position(|segment| matches!(segment, Segment::Index(_)))
+                    .is_some_and(|i| message.contains(&locate::render(&a.path[..=i])))
+            }) {
+                Some(other) => format!("{message} (with {})", other.label),
+                None => message,
+            },
         };
         let mut partial = None;
         for source in self.files.iter() {
             let (in_file, complete) = in_file(&self.merged, &source.table, &path);
-            if let Some((span, whole)) = locate::span(&source.doc, &in_file) {
-                let whole = whole && complete;
+            let found = locate::span(&source.doc, &in_file).map(|(span, whole)| {
                 let location = Location {
                     file: source.path.clone(),
                     line_col: Some(locate::line_col(source.doc.raw(), span.start)),
                 };
-                if whole {
-                    return Problem {
-                        location: Some(location),
-                        key: key.to_string(),
-                        message,
-                    };
-                }
+                (location, whole && complete)
+            });
+            if let Some((location, true)) = found {
+                return Problem {
+                    location: Some(location),
+                    key: key.to_string(),
+                    message,
+                };
+            }
+            // A table this file replaces whole (`replace = true`, a duration naming its distribution) keeps
+            // nothing of the layers below: a key missing in it is missing in this file.
+            if complete_prefix_replaces(&source.table, &in_file) {
+                let location = partial.or(found.map(|(location, _)| location));
+                return Problem {
+                    location,
+                    key: key.to_string(),
+                    message: format!(
+                        "{message} (the table is replaced whole here, so nothing of the files it extends is kept)"
+                    ),
+                };
+            }
+            if let Some((location, _)) = found {
                 partial.get_or_insert(location);
             }
         }
@@ -143,6 +167,28 @@ impl Sources {
             })
             .or(self.files.first())
     }
+}
+
+/// Whether a table along `path` in a file's own `table` replaces the one below it whole (see
+/// [`layers::replaces`]).
+fn complete_prefix_replaces(table: &toml::Table, path: &[Segment]) -> bool {
+    let mut node: Option<&toml::Value> = None;
+    for segment in path {
+        let next = match (segment, node) {
+            (Segment::Key(key), None) => table.get(key),
+            (Segment::Key(key), Some(value)) => value.get(key.as_str()),
+            (Segment::Index(i), Some(value)) => value.get(*i),
+            (Segment::Index(_), None) => None,
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        if next.as_table().is_some_and(layers::replaces) {
+            return true;
+        }
+        node = Some(next);
+    }
+    false
 }
 
 /// Translates a key path of the merged table into the same key in one file: entries of lists merged by `id` sit
@@ -309,6 +355,19 @@ impl Base {
         let mut layers = layers::read(path, &mut hasher)?;
         let mut merged = toml::Table::new();
         for layer in &layers {
+            if let Some(path) = layers::mixed_ids(&merged, &layer.table) {
+                let list = locate::render(&path[..path.len() - 1]);
+                let line_col = locate::span(&layer.doc, &path)
+                    .map(|(span, _)| locate::line_col(layer.doc.raw(), span.start));
+                return Err(InputError::one(
+                    Some(Location {
+                        file: layer.path.clone(),
+                        line_col,
+                    }),
+                    locate::render(&path),
+                    format!("has no `id` where other entries of `{list}` have one; entries with ids merge with the extended files' by id and a list without ids replaces theirs, so give every entry an id or none"),
+                ));
+            }
             merge(&mut merged, layer.table.clone());
         }
         layers::strip_markers(&mut merged);

@@ -285,6 +285,17 @@ fn file_members(
 fn adjust(raw: &RawMunicipalities, members: &mut [Member], check: &mut Checker) {
     for (i, adjust) in raw.adjust.iter().enumerate() {
         let key = format!("municipalities.adjust[{i}]");
+        // A second adjustment of one municipality would silently undo the first.
+        if let Some(first) = raw.adjust[..i].iter().position(|a| a.code == adjust.code) {
+            check.err(
+                format!("{key}.code"),
+                format!(
+                    "municipality {} is adjusted twice (first in municipalities.adjust[{first}]); put its keys in one entry",
+                    adjust.code
+                ),
+            );
+            continue;
+        }
         let Some(m) = members
             .iter_mut()
             .find(|m| m.code == adjust.code && m.selected)

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "base",
         &[
             "error",
+            "budget",
             "signals",
             "streams",
             "output",

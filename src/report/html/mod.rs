@@ -59,6 +59,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if super::unwritable_in_xml(c) => out.extend(c.escape_unicode()),
             _ => out.push(c),
         }
     }

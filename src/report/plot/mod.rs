@@ -184,6 +184,9 @@ fn render(
         draw(&root).map_err(io_error)?;
         root.present().map_err(|e| io_error(e.into()))?;
     }
+    // Only text (titles, names, labels) can hold a control character: written as is, it would make the
+    // document ill-formed.
+    let svg = super::visible_controls(&svg);
     out.write_all(svg.as_bytes())?;
     if !svg.ends_with('\n') {
         writeln!(out)?;

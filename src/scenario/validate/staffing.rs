@@ -2,7 +2,9 @@
 
 use super::dated::{dated_changes, DatedList};
 use super::{check_ids, Checker};
-use crate::scenario::limits::{MAX_CASEWORKERS, MAX_FACTOR, MAX_MEETINGS_PER_CASEWORKER_DAY};
+use crate::scenario::limits::{
+    MAX_CASEWORKERS, MAX_FACTOR, MAX_MEETINGS_PER_CASEWORKER_DAY, MIN_PHONE_TIME,
+};
 use crate::scenario::model::{
     Dated, LocalLevel, LocalStaffing, Municipality, Staffing, StaffingLevel,
 };
@@ -28,7 +30,7 @@ pub(super) fn staffing(
         MAX_MEETINGS_PER_CASEWORKER_DAY,
     );
     check.number("staffing.phone_share", raw.phone_share, 0.0, 1.0);
-    check.positive("staffing.phone_time", raw.phone_time, 1.0);
+    check.number("staffing.phone_time", raw.phone_time, MIN_PHONE_TIME, 1.0);
     if let Some(cap) = raw.max_meetings_per_caseworker_day {
         check.positive(
             "staffing.max_meetings_per_caseworker_day",
@@ -237,6 +239,25 @@ fn changed_level(
 ) -> Level {
     let mut level = before.national;
     let mut local = before.local.clone();
+    let RawStaffingChange {
+        id: _,
+        date: _,
+        caseworkers: ref new_caseworkers,
+        caseworkers_factor: new_factor,
+        meetings_per_caseworker_day,
+        phone_share,
+        phone_time,
+        ref add_caseworkers,
+    } = *change;
+    if new_caseworkers.is_none()
+        && new_factor.is_none()
+        && meetings_per_caseworker_day.is_none()
+        && phone_share.is_none()
+        && phone_time.is_none()
+        && add_caseworkers.is_none()
+    {
+        check.err(key, "changes nothing: give at least one of caseworkers, caseworkers_factor, add_caseworkers, meetings_per_caseworker_day, phone_share and phone_time (or remove the change)");
+    }
     match (&change.caseworkers, change.caseworkers_factor) {
         (Some(_), Some(_)) => {
             check.err(key, "give `caseworkers` or `caseworkers_factor`, not both")
@@ -285,7 +306,7 @@ fn changed_level(
         }
     }
     if let Some(v) = change.phone_time {
-        if check.positive(&format!("{key}.phone_time"), v, 1.0) {
+        if check.number(&format!("{key}.phone_time"), v, MIN_PHONE_TIME, 1.0) {
             level.phone_time = v;
         }
     }
