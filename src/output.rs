@@ -15,7 +15,9 @@
 //!
 //! Before the run, [`check_distinct`] compares every output with the others and with every file the run reads
 //! (recorded by [`record_input`] as it is opened): no two may name one place, and none may replace an input.
-//! An existing `DIR` that is a mount point cannot be renamed, so it is refused ([`is_mount_point`]).
+//! An existing `DIR` that is a mount point ([`is_mount_point`]) cannot be renamed: there the files are staged in
+//! a hidden directory inside it and renamed in one by one, the manifest (the last file declared) removed first
+//! and renamed in last, so that `DIR` with its manifest always holds one run's files.
 //!
 //! A stop signal (see [`crate::signals`]) aborts a write within one block and is checked again just before the
 //! rename, so a stopped run commits nothing and its temporary files and staging directory are removed on the
@@ -51,6 +53,8 @@ enum Target {
         path: PathBuf,
         real: PathBuf,
         files: Vec<&'static str>,
+        /// A mount point, which cannot be swapped: its files are replaced one by one, the manifest last.
+        in_place: bool,
     },
 }
 
@@ -197,8 +201,10 @@ impl Output {
     }
 
     /// An output directory given with `flag`, into which the command writes some of `files` (every name it
-    /// may write there). The directory is replaced as a whole, so it must be missing, empty, or hold only such
-    /// files; its parent must be writable, for the staging directory.
+    /// may write there; the last is the run's manifest). The directory is replaced as a whole, so it must be
+    /// missing, empty, or hold only such files; its parent must be writable, for the staging directory. A mount
+    /// point, which cannot be swapped, must be writable itself: its files are replaced one by one, the manifest
+    /// removed first and written last.
     pub fn dir(flag: &'static str, path: &Path, files: &[&'static str]) -> anyhow::Result<Output> {
         if path == Path::new("-") {
             return Err(bad(
@@ -220,23 +226,18 @@ impl Output {
                 ),
             ));
         }
+        let mut in_place = false;
         let real = if path.exists() {
             let real = path
                 .canonicalize()
                 .with_context(|| format!("cannot resolve output directory {}", path.display()))?;
-            check_replaceable(flag, path, &real, files)?;
-            if is_mount_point(&real)
-                .with_context(|| format!("cannot resolve output directory {}", path.display()))?
-            {
-                return Err(bad(
-                    flag,
-                    format!(
-                        "`{}` is a mount point (another file system, or a bind mount such as a container volume, is mounted there), which cannot be replaced whole; give a directory inside it, such as `{}`",
-                        path.display(),
-                        path.join("run").display()
-                    ),
-                ));
+            in_place = is_mount_point(&real)
+                .with_context(|| format!("cannot resolve output directory {}", path.display()))?;
+            if in_place {
+                // Its staging directory is inside it: one a killed run left is not the user's file.
+                remove_stale(&real);
             }
+            check_replaceable(flag, path, &real, files)?;
             real
         } else {
             if path.file_name().is_none() {
@@ -262,24 +263,34 @@ impl Output {
                 .with_context(|| format!("cannot resolve output directory {}", path.display()))?
                 .join(rest)
         };
-        let parent = real.parent().unwrap_or(Path::new("/"));
-        let nearest = parent
-            .ancestors()
-            .find(|a| a.is_dir())
-            .unwrap_or(Path::new("/"));
-        check_writable_dir(flag, nearest).map_err(|e| {
-            e.context(format!(
-                "the outputs are staged beside `{}` and swapped in whole",
-                path.display()
-            ))
-        })?;
-        remove_stale(parent);
+        if in_place {
+            check_writable_dir(flag, &real).map_err(|e| {
+                e.context(format!(
+                    "`{}` is a mount point: the outputs are staged inside it and renamed in one by one",
+                    path.display()
+                ))
+            })?;
+        } else {
+            let parent = real.parent().unwrap_or(Path::new("/"));
+            let nearest = parent
+                .ancestors()
+                .find(|a| a.is_dir())
+                .unwrap_or(Path::new("/"));
+            check_writable_dir(flag, nearest).map_err(|e| {
+                e.context(format!(
+                    "the outputs are staged beside `{}` and swapped in whole",
+                    path.display()
+                ))
+            })?;
+            remove_stale(parent);
+        }
         Ok(Output {
             flag,
             target: Target::Dir {
                 path: path.to_path_buf(),
                 real,
                 files: files.to_vec(),
+                in_place,
             },
         })
     }
@@ -366,9 +377,30 @@ impl Output {
 
     /// Starts writing a directory output: files go into a staging directory until [`Transaction::commit`].
     pub fn begin(&self) -> anyhow::Result<Transaction> {
-        let Target::Dir { path, real, files } = &self.target else {
+        let Target::Dir {
+            path,
+            real,
+            files,
+            in_place,
+        } = &self.target
+        else {
             unreachable!("begin() is for directory outputs")
         };
+        if *in_place {
+            let staging = tempfile::Builder::new()
+                .prefix(&format!("{TEMPORARY_PREFIX}{}-", std::process::id()))
+                .suffix(TEMPORARY_SUFFIX)
+                .tempdir_in(real)
+                .with_context(|| format!("cannot create a directory in {}", path.display()))?;
+            return Ok(Transaction {
+                flag: self.flag,
+                shown: path.clone(),
+                real: real.clone(),
+                files: files.clone(),
+                staging,
+                in_place: true,
+            });
+        }
         let parent = real.parent().unwrap_or(Path::new("/"));
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create directory {}", parent.display()))?;
@@ -387,6 +419,7 @@ impl Output {
             real: real.clone(),
             files: files.clone(),
             staging,
+            in_place: false,
         })
     }
 }
@@ -446,6 +479,8 @@ pub struct Transaction {
     real: PathBuf,
     files: Vec<&'static str>,
     staging: tempfile::TempDir,
+    /// Inside a mount point: files renamed in one by one, the manifest last.
+    in_place: bool,
 }
 
 impl Transaction {
@@ -476,6 +511,9 @@ impl Transaction {
     /// Puts the staged files in place of the output directory, in one step, and removes the old ones.
     pub fn commit(self) -> anyhow::Result<()> {
         signals::check()?;
+        if self.in_place {
+            return self.commit_in_place();
+        }
         let context = || format!("cannot replace output directory {}", self.shown.display());
         let staging = self.staging.path();
         // The directory keeps its permissions; a new one gets the usual ones (a staging directory is private).
@@ -497,6 +535,50 @@ impl Transaction {
         } else {
             std::fs::rename(staging, &self.real).with_context(context)?;
             let _ = self.staging.keep();
+        }
+        signals::record_commit(self.flag, &self.shown);
+        Ok(())
+    }
+}
+
+impl Transaction {
+    /// Inside a directory that cannot be swapped (a mount point): the old manifest is removed first, each staged
+    /// file renamed over its old one, the old run's files this run did not write removed, and the manifest
+    /// renamed in last. A reader who finds the manifest finds the files it names, all of one run; while it is
+    /// missing the directory is being replaced.
+    fn commit_in_place(self) -> anyhow::Result<()> {
+        let context = || format!("cannot replace the files in {}", self.shown.display());
+        let staging = self.staging.path();
+        let (manifest, others) = self
+            .files
+            .split_last()
+            .expect("a directory output declares its files");
+        let staged = |name: &str| staging.join(name).exists();
+        match std::fs::remove_file(self.real.join(manifest)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(context)
+            }
+            _ => {}
+        }
+        let sync = || {
+            std::fs::File::open(&self.real)
+                .and_then(|d| d.sync_all())
+                .with_context(context)
+        };
+        sync()?;
+        for name in others {
+            let old = self.real.join(name);
+            if staged(name) {
+                std::fs::rename(staging.join(name), &old).with_context(context)?;
+            } else if old.exists() {
+                std::fs::remove_file(&old).with_context(context)?;
+            }
+        }
+        sync()?;
+        if staged(manifest) {
+            std::fs::rename(staging.join(manifest), self.real.join(manifest))
+                .with_context(context)?;
+            sync()?;
         }
         signals::record_commit(self.flag, &self.shown);
         Ok(())

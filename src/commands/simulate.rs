@@ -10,7 +10,8 @@ use crate::scenario;
 use crate::scenario::ranges as uncertain;
 use std::io::Write;
 
-/// Every file `simulate --out DIR` may write; DIR may hold nothing else.
+/// Every file `simulate --out DIR` may write; DIR may hold nothing else. The manifest, run.json, comes last: in a
+/// mount point, where the files are replaced one by one, it is written last.
 pub const OUT_FILES: [&str; 9] = [
     "summary.json",
     "municipalities.csv",

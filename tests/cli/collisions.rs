@@ -269,11 +269,12 @@ fn merge_may_not_write_over_a_shard() {
         .success();
 }
 
-/// An --out directory that is a mount point cannot be renamed (EBUSY), so it is refused before the run. Needs
-/// user namespaces (`unshare -rm`) to mount without root; the detection itself is unit-tested in src/output.rs.
+/// An --out directory that is a mount point cannot be renamed (EBUSY): its files are replaced one by one, run.json
+/// last, and a second run that writes fewer files leaves only its own. Needs user namespaces (`unshare -rm`) to
+/// mount without root; the detection itself is unit-tested in src/output.rs.
 #[cfg(target_os = "linux")]
 #[test]
-fn an_out_directory_that_is_a_mount_point_is_refused_before_the_run() {
+fn an_out_directory_that_is_a_mount_point_gets_its_files_one_by_one_and_run_json_last() {
     let usable = std::process::Command::new("unshare")
         .args(["-rm", "true"])
         .status()
@@ -286,7 +287,8 @@ fn an_out_directory_that_is_a_mount_point_is_refused_before_the_run() {
     let (volume, source) = (dir.path().join("volume"), dir.path().join("source"));
     std::fs::create_dir(&volume).unwrap();
     std::fs::create_dir(&source).unwrap();
-    let script = "mount --bind \"$1\" \"$2\" && exec \"$3\" simulate \"$4\" --out \"$2\"";
+    // Two runs into the same mount: the full outputs, then the summaries only.
+    let script = "mount --bind \"$1\" \"$2\" && \"$3\" simulate \"$4\" --out \"$2\" -q && exec \"$3\" simulate \"$4\" --out \"$2\" --summary-only -q";
     let output = std::process::Command::new("unshare")
         .args(["-rm", "sh", "-c", script, "sh"])
         .arg(&source)
@@ -296,15 +298,33 @@ fn an_out_directory_that_is_a_mount_point_is_refused_before_the_run() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stderr, "");
+    // The bind mount's source holds what the second run wrote, and nothing else: no daily file of the first,
+    // no staging directory.
+    let written = names(&source);
     assert_eq!(
-        stderr,
-        format!(
-            "error: --out: `{}` is a mount point (another file system, or a bind mount such as a container volume, is mounted there), which cannot be replaced whole; give a directory inside it, such as `{}`\n",
-            volume.display(),
-            volume.join("run").display()
-        )
+        written,
+        [
+            "episodes.csv",
+            "groups.csv",
+            "municipalities.csv",
+            "run.json",
+            "summary.json"
+        ]
     );
-    assert!(names(&source).is_empty());
-    assert_eq!(names(dir.path()), ["source", "volume"]);
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(source.join("run.json")).unwrap()).unwrap();
+    let mut listed: Vec<String> = record["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, written);
+    assert!(
+        names(&volume).is_empty(),
+        "the mount ended with its namespace"
+    );
 }
