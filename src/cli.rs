@@ -142,6 +142,12 @@ pub struct SimulateArgs {
     /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg or FILE.png.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub plot: Option<PathBuf>,
+    /// Draw a map of the municipalities (--map-metric) into FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub map: Option<PathBuf>,
+    /// With --map: what the map shows per municipality.
+    #[arg(long, value_enum, requires = "map", default_value_t = crate::report::map::MapMetric::BacklogPeakPerCaseworker)]
+    pub map_metric: crate::report::map::MapMetric,
     /// With --plot: draw this municipality (by code) below the total; repeat for several. Default: the four
     /// largest backlog peaks.
     #[arg(long, value_name = "CODE", requires = "plot")]

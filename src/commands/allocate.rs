@@ -64,6 +64,14 @@ pub fn run(args: AllocateArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(file) = &map_file {
         map::write(&report.map(), file)?;
     }
+    if args.format == AllocateFormat::Table && !quiet {
+        stdout.write(|w| {
+            for path in [&args.out, &args.xlsx, &args.map].into_iter().flatten() {
+                writeln!(w, "wrote {}", path.display())?;
+            }
+            Ok(())
+        })?;
+    }
     Ok(())
 }
 

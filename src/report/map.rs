@@ -129,7 +129,8 @@ pub struct Map {
 }
 
 impl Map {
-    fn value(&self, code: u32) -> Option<f64> {
+    /// The value of the municipality with `code`, if it has one.
+    pub fn value(&self, code: u32) -> Option<f64> {
         self.values
             .iter()
             .find(|(c, _)| *c == code)
@@ -137,7 +138,8 @@ impl Map {
             .filter(|v| v.is_finite())
     }
 
-    /// The range the colours span: from the least to the largest value (from 0 when no value is below it).
+    /// The range the colours span: from the least to the largest value, so that the differences between
+    /// municipalities use the whole scale (the legend gives the ends).
     pub fn scale(&self) -> (f64, f64) {
         let finite = self
             .values
@@ -150,7 +152,6 @@ impl Map {
         if !low.is_finite() {
             return (0.0, 1.0);
         }
-        let low = if low >= 0.0 { 0.0 } else { low };
         if high <= low {
             (low, low + 1.0)
         } else {
@@ -176,12 +177,96 @@ impl Map {
         }
     }
 
-    fn shown(&self, value: f64) -> String {
+    /// A value as the map's titles and table show it.
+    pub fn shown(&self, value: f64) -> String {
         let text = format!("{value:.*}", self.decimals);
         match text.split_once('.') {
             None => crate::format::thousands(value),
             Some(_) if value.abs() >= 1000.0 => crate::format::thousands(value),
             Some(_) => text,
+        }
+    }
+}
+
+/// What a map of a run shows per municipality (`simulate --map`, the HTML report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MapMetric {
+    /// The backlog peak (overdue meetings) per caseworker FTE (mean FTE over the period).
+    BacklogPeakPerCaseworker,
+    /// Days from the backlog peak until it is cleared (municipalities that never clear have no value).
+    DaysToClear,
+    /// The share of meetings held that were held by their deadline, in percent.
+    OnTimeShare,
+}
+
+impl MapMetric {
+    pub const ALL: [MapMetric; 3] = [
+        MapMetric::BacklogPeakPerCaseworker,
+        MapMetric::DaysToClear,
+        MapMetric::OnTimeShare,
+    ];
+
+    /// Its name in the labels of [`super::lang`]: `map_NAME` is the title, `unit_NAME` the legend's unit.
+    pub fn key(self) -> &'static str {
+        match self {
+            MapMetric::BacklogPeakPerCaseworker => "backlog_peak_per_caseworker",
+            MapMetric::DaysToClear => "days_to_clear",
+            MapMetric::OnTimeShare => "on_time_share",
+        }
+    }
+
+    pub fn title(self, lang: super::lang::Lang) -> &'static str {
+        lang.text(&format!("map_{}", self.key()))
+    }
+
+    pub fn unit(self, lang: super::lang::Lang) -> &'static str {
+        lang.text(&format!("unit_{}", self.key()))
+    }
+
+    pub fn decimals_shown(self) -> usize {
+        self.decimals()
+    }
+
+    fn decimals(self) -> usize {
+        match self {
+            MapMetric::BacklogPeakPerCaseworker => 1,
+            MapMetric::DaysToClear => 0,
+            MapMetric::OnTimeShare => 1,
+        }
+    }
+
+    /// The value of one municipality's metrics (means over replications).
+    pub fn value(self, metrics: &crate::summary::Metrics) -> Option<f64> {
+        use crate::metric::Metric;
+        match self {
+            MapMetric::BacklogPeakPerCaseworker => {
+                let caseworkers = metrics.get(Metric::Caseworkers)?;
+                let peak = metrics.get(Metric::BacklogPeak)?;
+                (caseworkers > 0.0).then(|| peak / caseworkers)
+            }
+            MapMetric::DaysToClear => metrics.get(Metric::DaysToClear),
+            MapMetric::OnTimeShare => metrics.get(Metric::OnTimeShare).map(|s| 100.0 * s),
+        }
+    }
+
+    /// The map of `what` over a run's municipalities (`codes` in the order of `municipalities`).
+    pub fn map(
+        self,
+        lang: super::lang::Lang,
+        subtitle: String,
+        codes: impl IntoIterator<Item = u32>,
+        municipalities: &[crate::summary::Aggregate],
+    ) -> Map {
+        Map {
+            title: self.title(lang).to_string(),
+            subtitle,
+            unit: self.unit(lang).to_string(),
+            values: codes
+                .into_iter()
+                .zip(municipalities)
+                .filter_map(|(code, m)| Some((code, self.value(&m.mean)?)))
+                .collect(),
+            decimals: self.decimals(),
         }
     }
 }
@@ -241,8 +326,7 @@ pub fn write_svg(map: &Map, out: &mut dyn Write) -> std::io::Result<()> {
     let font = "font-family=\"DejaVu Sans, sans-serif\"";
     writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">",
-        escape(&map.title)
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
     )?;
     writeln!(
         out,
@@ -302,11 +386,11 @@ pub fn write_svg(map: &Map, out: &mut dyn Write) -> std::io::Result<()> {
 /// A vertical colour bar with five labelled ticks and the unit above it.
 fn write_legend(map: &Map, out: &mut dyn Write, font: &str) -> std::io::Result<()> {
     let (low, high) = map.scale();
-    let (x, top, bar_width, bar_height) = (640.0, 300.0, 18.0, 260.0);
+    let (x, top, bar_width, bar_height) = (615.0, 300.0, 18.0, 260.0);
     writeln!(
         out,
         "<text x=\"{}\" y=\"{}\" {font} font-size=\"12\" font-weight=\"bold\">{}</text>",
-        x - 20.0,
+        x - 30.0,
         top - 14.0,
         escape(&map.unit)
     )?;
@@ -352,6 +436,15 @@ fn write_legend(map: &Map, out: &mut dyn Write, font: &str) -> std::io::Result<(
         )?;
     }
     Ok(())
+}
+
+/// Whether a scenario's municipalities make a map: at least two of them are on it.
+pub fn fits(codes: impl IntoIterator<Item = u32>) -> bool {
+    codes
+        .into_iter()
+        .filter(|code| shapes().iter().any(|s| s.code == *code))
+        .count()
+        >= 2
 }
 
 /// Writes `map` to `output`: SVG, or PNG when the file name ends in `.png`.

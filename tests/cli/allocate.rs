@@ -297,3 +297,66 @@ fn staff_that_is_not_a_whole_number_of_steps_is_refused() {
         .code(2)
         .stderr(predicates::str::contains("--from"));
 }
+
+#[test]
+fn the_report_maps_its_municipalities_with_the_figures_in_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    backlog()
+        .args([
+            "report",
+            "scenarios/dk2020.toml",
+            "--reps",
+            "1",
+            "-q",
+            "--out",
+        ])
+        .arg(&page)
+        .args([
+            "--municipality",
+            "101",
+            "--municipality",
+            "400",
+            "--municipality",
+            "825",
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&page).unwrap();
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let document = roxmltree::Document::parse_with_options(&text, options)
+        .expect("the report is well-formed XML");
+    let section = document
+        .descendants()
+        .find(|n| n.attribute("id") == Some("maps"))
+        .expect("a maps section");
+    for id in [
+        "map-backlog-peak-per-caseworker",
+        "map-days-to-clear",
+        "map-on-time-share",
+    ] {
+        let figure = section
+            .descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no {id}"));
+        let shapes: Vec<_> = figure
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("municipality"))
+            .collect();
+        assert_eq!(shapes.len(), 98, "{id}");
+        let titled = shapes
+            .iter()
+            .filter(|s| s.children().any(|c| c.has_tag_name("title")))
+            .count();
+        assert_eq!(titled, 98, "{id}: every municipality has a hover title");
+    }
+    let table = section
+        .descendants()
+        .find(|n| n.attribute("id") == Some("table-maps"))
+        .expect("the maps' figures in a table");
+    let rows = table.descendants().filter(|n| n.has_tag_name("tr")).count();
+    assert_eq!(rows, 1 + 3, "a header and one row per municipality shown");
+}
