@@ -187,8 +187,11 @@ struct Split {
     objective: f64,
     p5: f64,
     p95: f64,
-    /// How much more the split leaves than the optimal one.
+    /// How much more the split leaves than the optimal one (mean over replications), and the 5 %-95 % band of
+    /// that difference taken replication by replication (common random numbers: the pairs share their people).
     margin: f64,
+    margin_p5: f64,
+    margin_p95: f64,
     /// FTE per municipality, in the scenario's order.
     fte: Vec<f64>,
 }
@@ -236,15 +239,26 @@ impl Report {
             curves.baseline_peak.clone(),
         ];
         let optimal = curves.of_split(&best) as f64 / reps;
+        let optimal_by_replication = curves.by_replication(&best);
         let split = |name: &str, split: &[usize]| {
             let objective = curves.of_split(split) as f64 / reps;
-            let (p5, p95) = allocate::band(&curves.by_replication(split));
+            let by_replication = curves.by_replication(split);
+            let (p5, p95) = allocate::band(&by_replication);
+            // The optimal split is the least of the means, not of every replication: a difference may be negative.
+            let mut differences: Vec<Option<f64>> = by_replication
+                .iter()
+                .zip(&optimal_by_replication)
+                .map(|(&a, &b)| Some(a as f64 - b as f64))
+                .collect();
+            differences.sort_by(|a, b| a.unwrap_or(0.0).total_cmp(&b.unwrap_or(0.0)));
             Split {
                 name: name.to_string(),
                 objective,
                 p5,
                 p95,
                 margin: objective - optimal,
+                margin_p5: crate::summary::percentile(&differences, 0.05).unwrap_or(0.0),
+                margin_p95: crate::summary::percentile(&differences, 0.95).unwrap_or(0.0),
                 fte: split.iter().map(|&k| k as f64 * request.step).collect(),
             }
         };
@@ -292,7 +306,17 @@ impl Report {
         }
     }
 
+    /// The table, each line without the blanks an empty last column leaves.
     fn write_table(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut table = Vec::new();
+        self.table(&mut table)?;
+        for line in String::from_utf8_lossy(&table).lines() {
+            writeln!(w, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+
+    fn table(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let n = |v: f64| crate::format::thousands(v);
         writeln!(
             w,
@@ -341,8 +365,8 @@ impl Report {
         )?;
         writeln!(
             w,
-            "{:<28} {:>14} {:>25} {:>14} {:>8}",
-            "split", "objective", "5%-95%", "more than best", ""
+            "{:<28} {:>14} {:>25} {:>14} {:>8} {:>21}",
+            "split", "objective", "5%-95%", "more than best", "", "paired 5%-95%"
         )?;
         writeln!(
             w,
@@ -359,18 +383,23 @@ impl Report {
             };
             writeln!(
                 w,
-                "{:<28} {:>14} {:>25} {:>14} {:>8}",
+                "{:<28} {:>14} {:>25} {:>14} {:>8} {:>21}",
                 split_label(&split.name),
                 n(split.objective),
                 format!("{}-{}", n(split.p5), n(split.p95)),
                 n(split.margin),
-                share
+                share,
+                format!("{} to {}", n(split.margin_p5), n(split.margin_p95))
             )?;
         }
         writeln!(
             w,
             "every split places exactly {} FTE; the optimal one by dynamic programming over each municipality's curve (docs/allocate.md)",
             fte(self.add)
+        )?;
+        writeln!(
+            w,
+            "paired: the difference from the optimal split replication by replication (the same people in both)"
         )
     }
 
@@ -449,9 +478,17 @@ impl Report {
             }
         }
         let sheet = workbook.add_worksheet().set_name("national")?;
-        for (col, name) in ["split", "objective", "p5", "p95", "margin"]
-            .iter()
-            .enumerate()
+        for (col, name) in [
+            "split",
+            "objective",
+            "p5",
+            "p95",
+            "margin",
+            "margin_p5",
+            "margin_p95",
+        ]
+        .iter()
+        .enumerate()
         {
             sheet.write_string_with_format(0, col as u16, *name, &bold)?;
         }
@@ -460,9 +497,16 @@ impl Report {
         for (i, split) in self.splits.iter().enumerate() {
             let r = i as u32 + 2;
             sheet.write_string(r, 0, &split.name)?;
-            for (col, value) in [split.objective, split.p5, split.p95, split.margin]
-                .into_iter()
-                .enumerate()
+            for (col, value) in [
+                split.objective,
+                split.p5,
+                split.p95,
+                split.margin,
+                split.margin_p5,
+                split.margin_p95,
+            ]
+            .into_iter()
+            .enumerate()
             {
                 sheet.write_number(r, col as u16 + 1, value)?;
             }

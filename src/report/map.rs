@@ -389,8 +389,8 @@ fn write_legend(map: &Map, out: &mut dyn Write, font: &str) -> std::io::Result<(
     let (x, top, bar_width, bar_height) = (615.0, 300.0, 18.0, 260.0);
     writeln!(
         out,
-        "<text x=\"{}\" y=\"{}\" {font} font-size=\"12\" font-weight=\"bold\">{}</text>",
-        x - 30.0,
+        "<text x=\"{}\" y=\"{}\" {font} font-size=\"12\" font-weight=\"bold\" text-anchor=\"end\">{}</text>",
+        f64::from(SIZE.0) - 8.0,
         top - 14.0,
         escape(&map.unit)
     )?;
