@@ -10,6 +10,8 @@
 # Writes into docs/img/:
 #   cph2020.svg/.png        simulate scenarios/cph2020.toml --plot
 #   dk2020.svg/.png         simulate scenarios/dk2020.toml --reps 1 --plot
+#   map-dk2020.png          simulate scenarios/dk2020.toml --map (backlog peak per caseworker)
+#   allocate-dk2020.png     allocate scenarios/dk2020.toml --add 200 --from 2020-05-26 --map
 #   compare.svg/.png        compare cph2020 and the three policy scenarios --plot
 #   sweep-cph2020.svg/.png  sweep caseworkers 200..320 with the staffing target, --plot
 #   report-cph2020.png      a screenshot of `backlog report scenarios/cph2020.toml`, opened and checked in
@@ -41,6 +43,11 @@ for ext in svg png; do
     "$backlog" simulate scenarios/dk2020.toml --reps 1 --plot "$img/dk2020.$ext" >/dev/null
 done
 
+step "Denmark 2020 maps"
+"$backlog" simulate scenarios/dk2020.toml --map "$img/map-dk2020.png" >/dev/null
+"$backlog" allocate scenarios/dk2020.toml --add 200 --from 2020-05-26 --objective overdue-days \
+    --map "$img/allocate-dk2020.png" >/dev/null 2>&1
+
 step "policy overlay"
 for ext in svg png; do
     "$backlog" compare scenarios/cph2020.toml scenarios/policy-phone-counts.toml \
@@ -65,4 +72,5 @@ for file in cph2020 dk2020 compare sweep-cph2020; do
     test -s "$img/$file.svg" && test -s "$img/$file.png"
 done
 test -s "$img/report-cph2020.png"
+test -s "$img/map-dk2020.png" && test -s "$img/allocate-dk2020.png"
 step "done: $(ls "$img" | tr '\n' ' ')"

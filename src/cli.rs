@@ -65,6 +65,11 @@ pub enum Command {
     /// "calibrate"): the plausible set that --plausible FILE then runs (docs/calibration.md).
     #[command(after_help = EXIT_CODES)]
     Calibrate(CalibrateArgs),
+    /// Share extra caseworker FTE over a scenario's municipalities so that a national objective (overdue
+    /// meeting-days, meetings held late) is as small as it can be, against three naive splits
+    /// (docs/allocate.md).
+    #[command(after_help = EXIT_CODES)]
+    Allocate(AllocateArgs),
     /// Combine the shard files of a sharded sweep into the output one unsharded run writes.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
@@ -137,6 +142,12 @@ pub struct SimulateArgs {
     /// Draw pending and overdue meetings and capacity against demand over time into FILE.svg or FILE.png.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub plot: Option<PathBuf>,
+    /// Draw a map of the municipalities (--map-metric) into FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub map: Option<PathBuf>,
+    /// With --map: what the map shows per municipality.
+    #[arg(long, value_enum, requires = "map", default_value_t = crate::report::map::MapMetric::BacklogPeakPerCaseworker)]
+    pub map_metric: crate::report::map::MapMetric,
     /// With --plot: draw this municipality (by code) below the total; repeat for several. Default: the four
     /// largest backlog peaks.
     #[arg(long, value_name = "CODE", requires = "plot")]
@@ -385,6 +396,59 @@ pub struct CalibrateArgs {
     /// Where to write the plausible set (TOML); without it the report alone is printed.
     #[arg(long, value_name = "FILE.toml")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: SetOptions,
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+/// What `allocate` prints on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AllocateFormat {
+    /// A table to read in a terminal.
+    Table,
+    /// One CSV row per municipality, as --out FILE.csv writes.
+    Csv,
+    /// One JSON document, with every municipality's curve.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AllocateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Extra caseworker FTE to share out, in all.
+    #[arg(long, value_name = "N")]
+    pub add: f64,
+    /// Share the FTE in steps of this many (--add must be a whole number of steps). Default: 1 up to 20 FTE,
+    /// otherwise the largest of 1, 2, 5, 10, 20, 50, ... dividing --add and at most --add / 20.
+    #[arg(long, value_name = "FTE")]
+    pub step: Option<f64>,
+    /// The first day the extra staff work (YYYY-MM-DD); the objective counts from it to the scenario's end.
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+    /// The last day the extra staff work (default: the scenario's end).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// The national figure to make as small as it can be.
+    #[arg(long, value_enum)]
+    pub objective: crate::allocate::Objective,
+    /// Share over these municipalities only (their codes; repeat for several), e.g. one region's; each is
+    /// simulated as in the whole scenario.
+    #[arg(long = "municipality", value_name = "CODE")]
+    pub municipalities: Vec<u32>,
+    /// What `allocate` prints on stdout.
+    #[arg(long, value_enum, default_value_t = AllocateFormat::Table)]
+    pub format: AllocateFormat,
+    /// Also write the allocation to FILE.csv (one row per municipality) or FILE.json (the whole document).
+    #[arg(long, value_name = "FILE.csv|FILE.json")]
+    pub out: Option<PathBuf>,
+    /// Write the allocation as an Excel workbook (municipalities and the national comparison).
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
+    /// Draw the FTE allocated per municipality as a map into FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub map: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

@@ -8,7 +8,7 @@
 //! Modules come in layers, each using only its own layer and those below (tests/cli/architecture.rs checks
 //! it, and that no uses go round in a cycle), bottom to top: base ([`error`], [`signals`], [`streams`],
 //! [`output`], [`format`], [`progress`], [`metric`]) < [`scenario`] < [`engine`] < [`summary`] and [`run`] <
-//! [`sweep`] and [`check`] < [`report`] < [`cli`] < [`commands`] < the binary.
+//! [`sweep`], [`check`], [`calibrate`] and [`allocate`] < [`report`] < [`cli`] < [`commands`] < the binary.
 //!
 //! ```no_run
 //! let scenario = backlog::scenario::load(std::path::Path::new("scenarios/cph2020.toml")).unwrap();
@@ -23,6 +23,7 @@
 //! assert_eq!(what_if.overrides, ["suspensions.spring.end=2020-06-30"]);
 //! ```
 
+pub mod allocate;
 pub mod budget;
 pub mod calibrate;
 pub mod check;

@@ -1,6 +1,7 @@
 //! One function per subcommand: turn parsed arguments into work and output. [`plan`] holds what they share
 //! (the `--set` overrides, size checks and the number of threads); this module only dispatches.
 
+mod allocate;
 mod calibrate;
 mod check;
 mod compare;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Sweep(args) => sweep::run(args).map(|()| exit_code::OK),
         Command::Sensitivity(args) => sensitivity::run(args, quiet).map(|()| exit_code::OK),
         Command::Calibrate(args) => calibrate::run(args, quiet).map(|()| exit_code::OK),
+        Command::Allocate(args) => allocate::run(args, quiet).map(|()| exit_code::OK),
         Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();

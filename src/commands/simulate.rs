@@ -56,8 +56,19 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         crate::report::plot::CHART_EXTENSIONS,
     )?;
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
+    let map = Output::optional(
+        "--map",
+        args.map.as_deref(),
+        crate::report::plot::CHART_EXTENSIONS,
+    )?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::check_distinct(&[Some(&stdout), out.as_ref(), plot.as_ref(), xlsx.as_ref()])?;
+    crate::output::check_distinct(&[
+        Some(&stdout),
+        out.as_ref(),
+        plot.as_ref(),
+        xlsx.as_ref(),
+        map.as_ref(),
+    ])?;
     let view = run::View::of(&scenario, &args.municipalities)?;
     // The municipalities to chart are among those shown; their indices are in the series shown.
     let chosen = super::plan::municipality_indices(
@@ -146,6 +157,20 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         )
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", xlsx.path().display()))?;
         xlsx.write(|out| out.write_all(&workbook))?;
+    }
+    if let Some(map) = &map {
+        let subtitle = format!(
+            "{}, {} to {}, {} replications",
+            scenario.label(),
+            scenario.start,
+            scenario.end,
+            outcome.replications
+        );
+        let codes = scenario.municipalities.iter().map(|m| m.code);
+        let drawn = args
+            .map_metric
+            .map(args.lang, subtitle, codes, &outcome.municipalities);
+        report::map::write(&drawn, map)?;
     }
     if quiet && !args.format.exporter().for_programs() {
         return Ok(());
@@ -303,7 +328,7 @@ fn print(
         if let Some(dir) = &args.out {
             writeln!(out, "wrote {} in {}", files.join(", "), dir.display())?;
         }
-        for path in [&args.plot, &args.xlsx].into_iter().flatten() {
+        for path in [&args.plot, &args.xlsx, &args.map].into_iter().flatten() {
             writeln!(out, "wrote {}", path.display())?;
         }
     }

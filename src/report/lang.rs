@@ -160,7 +160,15 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("m_utilisation", "capacity used", "udnyttet kapacitet"),
     ("m_caseworkers", "caseworkers (FTE, mean)", "sagsbehandlere (årsværk, gennemsnit)"),
     ("m_meetings_per_caseworker_day", "meetings per caseworker-day", "samtaler pr. sagsbehandlerdag"),
-    ("m_active_per_caseworker", "persons per caseworker", "personer pr. sagsbehandler"),
+    ("m_active_per_caseworker", "persons per caseworker", "personer pr. sagsbehandler"),    ("section_maps", "Maps", "Kort"),
+    ("map_backlog_peak_per_caseworker", "Backlog peak per caseworker", "Største pukkel pr. sagsbehandler"),
+    ("map_days_to_clear", "Days to clear the backlog", "Dage til puklen er væk"),
+    ("map_on_time_share", "Meetings held on time", "Samtaler holdt til tiden"),
+    ("unit_backlog_peak_per_caseworker", "overdue meetings per FTE", "overskredne samtaler pr. årsværk"),
+    ("unit_days_to_clear", "days", "dage"),
+    ("unit_on_time_share", "% on time", "% til tiden"),
+    ("map_caption", "Means over replications. Grey: no value (a backlog never cleared, or not in the scenario). Hover over a municipality for its name and value; the table below has the same figures.", "Gennemsnit over replikationer. Grå: ingen værdi (en pukkel der aldrig forsvandt, eller ikke i scenariet). Hold musen over en kommune for navn og værdi; tabellen nedenfor har de samme tal."),
+    ("map_subtitle", "{}, means over {} replications", "{}, gennemsnit over {} replikationer"),
 ];
 
 /// Month names, January first.

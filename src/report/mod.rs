@@ -11,6 +11,7 @@ pub mod export;
 pub mod html;
 pub mod json;
 pub mod lang;
+pub mod map;
 pub mod plot;
 pub mod ranges;
 pub mod run_record;

@@ -30,7 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("summary", &["summary", "run", "ensemble"]),
     (
         "sweep, check and calibrate",
-        &["sweep", "check", "calibrate"],
+        &["sweep", "check", "calibrate", "allocate"],
     ),
     ("report", &["report"]),
     ("cli", &["cli"]),

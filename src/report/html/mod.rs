@@ -7,11 +7,12 @@
 //!
 //! Sections, in order: headline (first scenario), backlog (with `--draws`, a fan chart over the ensemble), what
 //! drives this answer (with `--draws`, the tornado of the backlog peak), capacity against demand, scenarios compared (with
-//! several), municipalities (chosen ones charted, all in a sortable table), benefit groups, published figures
+//! several), maps (when two or more of the first scenario's municipalities are on the map of Denmark), municipalities (chosen ones charted, all in a sortable table), benefit groups, published figures
 //! (when a scenario has `[[expect]]`), provenance. Every section has an `id`, every chart a `figure` with an
 //! `id`, so a reader can link to them and a test can find them.
 
 mod drivers;
+mod maps;
 mod tables;
 use super::compare::Entry;
 use super::lang::Lang;
@@ -232,6 +233,9 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     if report.scenarios.len() > 1 {
         tables::compare_section(&mut html, report)?;
     }
+    if maps::shown(first) {
+        maps::section(&mut html, first, lang)?;
+    }
     tables::municipalities_section(&mut html, report, first)?;
     tables::groups_section(&mut html, first, lang)?;
     if !report.checks.is_empty() {
@@ -255,6 +259,9 @@ fn contents(html: &mut String, report: &Report) {
     sections.push(("capacity", "section_capacity"));
     if report.scenarios.len() > 1 {
         sections.push(("compare", "section_compare"));
+    }
+    if report.scenarios.first().is_some_and(maps::shown) {
+        sections.push(("maps", "section_maps"));
     }
     sections.push(("municipalities", "section_municipalities"));
     sections.push(("groups", "section_groups"));
