@@ -113,6 +113,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("col_days_to_clear", "days to clear (median)", "dage til væk (median)"),
     ("col_mtg_cw", "meetings per caseworker-day", "samtaler pr. sagsbehandlerdag"),
     ("col_pers_cw", "persons per caseworker", "personer pr. sagsbehandler"),
+    ("col_caseworkers", "caseworkers (FTE, mean)", "sagsbehandlere (årsværk, gennemsnit)"),
+    ("col_peak_cw", "backlog peak per caseworker", "største pukkel pr. sagsbehandler"),
     ("col_metric", "metric", "mål"),
     ("col_status", "status", "status"),
     ("col_figure", "figure", "tal"),

@@ -19,8 +19,11 @@ pub(crate) fn band_text(band: &Band) -> String {
     }
 }
 
+/// The columns of the table after the label.
+const COLUMNS: usize = 12;
+
 /// The column headers of the table after the label.
-const HEADERS: [&str; 10] = [
+const HEADERS: [&str; COLUMNS] = [
     "due",
     "held",
     "on time",
@@ -31,11 +34,16 @@ const HEADERS: [&str; 10] = [
     "cleared (median)",
     "mtg/cw",
     "pers/cw",
+    "caseworkers",
+    "peak/cw",
 ];
+
+/// The width of each column after the label, right-aligned.
+const WIDTHS: [usize; COLUMNS] = [10, 10, 8, 9, 9, 10, 16, 18, 7, 7, 11, 7];
 
 /// The cells of one row after its label. `staffed` is false for group rows: staff and capacity belong to
 /// municipalities, not to groups.
-fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
+fn cells(a: &Aggregate, staffed: bool) -> [String; COLUMNS] {
     let m = &a.mean;
     // Without a backlog there is no peak date and nothing to clear.
     let (peak, cleared) = if m.backlog_peak > 0.0 {
@@ -49,13 +57,15 @@ fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
     } else {
         ("0".to_string(), "no backlog".to_string())
     };
-    let (per_caseworker, persons_per_caseworker) = if staffed {
-        (
+    let [per_caseworker, persons_per_caseworker, caseworkers, peak_per_caseworker] = if staffed {
+        [
             format!("{:.2}", m.meetings_per_caseworker_day),
             format!("{:.1}", m.active_per_caseworker),
-        )
+            format!("{:.1}", m.caseworkers),
+            format!("{:.1}", m.backlog_peak_per_caseworker),
+        ]
     } else {
-        ("-".to_string(), "-".to_string())
+        ["-", "-", "-", "-"].map(String::from)
     };
     let suspended = if m.suspended > m.due {
         format!("{}*", thousands(m.suspended))
@@ -73,16 +83,22 @@ fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
         cleared,
         per_caseworker,
         persons_per_caseworker,
+        caseworkers,
+        peak_per_caseworker,
     ]
 }
 
+/// One line of the table: the label, then each cell right-aligned in its column.
+fn line<S: AsRef<str>>(out: &mut dyn Write, label: &str, cells: &[S]) -> std::io::Result<()> {
+    write!(out, "{label:<30}")?;
+    for (cell, width) in cells.iter().zip(WIDTHS) {
+        write!(out, " {:>width$}", cell.as_ref())?;
+    }
+    writeln!(out)
+}
+
 fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::io::Result<()> {
-    let c = cells(a, staffed);
-    writeln!(
-        out,
-        "{label:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>18} {:>7} {:>7}",
-        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9],
-    )
+    line(out, label, &cells(a, staffed))
 }
 
 /// Municipalities in the order shown: scenario order, or the largest backlog peaks first when there are many.
@@ -110,9 +126,9 @@ fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     if starred {
         notes.push("*: suspended exceeds due: a `shift` rule counts under `suspended` every meeting it moves out of the dead period, by the date it would have fallen due, and under `due` only when it does fall due after the period (never if the person leaves first or the run ends)".to_string());
     }
-    notes.push("on time, mtg/cw, pers/cw and the counts are means over replications; backlog peak date and cleared are medians".to_string());
+    notes.push("on time, mtg/cw, pers/cw, caseworkers, peak/cw and the counts are means over replications; backlog peak date and cleared are medians".to_string());
     notes.push(
-        "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker"
+        "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker; caseworkers: FTE, mean; peak/cw: backlog peak per caseworker (FTE on the peak day)"
             .to_string(),
     );
     notes.extend(range_notes(info, outcome));
@@ -140,17 +156,17 @@ pub fn write_markdown(
         &info.sha256[..12.min(info.sha256.len())],
         info.version
     )?;
-    let table = |out: &mut dyn Write, first: &str, rows: Vec<(String, [String; 10])>| {
+    let table = |out: &mut dyn Write, first: &str, rows: Vec<(String, [String; COLUMNS])>| {
         writeln!(out)?;
         writeln!(out, "| {first} | {} |", HEADERS.join(" | "))?;
-        writeln!(out, "|---|{}", "---:|".repeat(10))?;
+        writeln!(out, "|---|{}", "---:|".repeat(COLUMNS))?;
         for (label, cells) in rows {
             writeln!(out, "| {} | {} |", markdown_text(&label), cells.join(" | "))?;
         }
         Ok::<(), std::io::Error>(())
     };
     let order = shown_municipalities(scenario, outcome);
-    let mut rows: Vec<(String, [String; 10])> = order
+    let mut rows: Vec<(String, [String; COLUMNS])> = order
         .iter()
         .take(MAX_ROWS)
         .map(|&m| {
@@ -239,21 +255,7 @@ pub fn write(
         )?;
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "{:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>18} {:>7} {:>7}",
-        "municipality",
-        HEADERS[0],
-        HEADERS[1],
-        HEADERS[2],
-        HEADERS[3],
-        HEADERS[4],
-        HEADERS[5],
-        HEADERS[6],
-        HEADERS[7],
-        HEADERS[8],
-        HEADERS[9],
-    )?;
+    line(out, "municipality", &HEADERS)?;
     let order = shown_municipalities(scenario, outcome);
     for &m in order.iter().take(MAX_ROWS) {
         row(

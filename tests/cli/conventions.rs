@@ -144,7 +144,7 @@ fn markdown_tables_for_simulate_compare_and_check() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "| municipality | due | held | on time | waived | dropped | suspended | backlog peak | cleared (median) | mtg/cw | pers/cw |\n|---|---:|",
+            "| municipality | due | held | on time | waived | dropped | suspended | backlog peak | cleared (median) | mtg/cw | pers/cw | caseworkers | peak/cw |\n|---|---:|",
         ))
         .stdout(predicate::str::contains("| Testby | 2,373 | 2,259 | 90.0% |"));
     backlog()

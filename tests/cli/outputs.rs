@@ -731,3 +731,90 @@ fn the_tidy_tables_and_run_json_follow_the_municipalities_shown() {
         serde_json::json!([2])
     );
 }
+
+#[test]
+fn caseworkers_and_the_peak_per_caseworker_are_in_the_table_the_csvs_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("three.toml");
+    let out = dir.path().join("out");
+    // Staffing is the same every day, so the peak per caseworker is the peak over the caseworkers.
+    let table = backlog()
+        .arg("simulate")
+        .arg(&scenario)
+        .args(["--reps", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    let (header, rows) = read_csv(&out.join("municipalities.csv"));
+    let (peak, caseworkers, per_caseworker) = (
+        column(&header, "backlog_peak"),
+        column(&header, "caseworkers"),
+        column(&header, "backlog_peak_per_caseworker"),
+    );
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        let expected = number(&row[peak]) / number(&row[caseworkers]);
+        assert!(expected > 0.0);
+        assert!(
+            (number(&row[per_caseworker]) - expected).abs() < 1e-9,
+            "{row:?}"
+        );
+        // The table's line of the municipality ends with the two, rounded to one decimal.
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(row[1].as_str()))
+            .unwrap_or_else(|| panic!("no line for {} in\n{table}", row[1]));
+        let last: Vec<&str> = line.split_whitespace().rev().take(2).collect();
+        assert_eq!(
+            last,
+            [
+                format!("{:.1}", number(&row[per_caseworker])),
+                format!("{:.1}", number(&row[caseworkers]))
+            ],
+            "{line}"
+        );
+    }
+    let header_line = table
+        .lines()
+        .find(|l| l.starts_with("municipality"))
+        .unwrap();
+    assert!(
+        header_line.ends_with("caseworkers peak/cw"),
+        "{header_line}"
+    );
+    // A group has no staff of its own.
+    let (group_header, group_rows) = read_csv(&out.join("groups.csv"));
+    let group_per_caseworker = column(&group_header, "backlog_peak_per_caseworker");
+    assert!(group_rows
+        .iter()
+        .all(|r| r[group_per_caseworker].is_empty()));
+
+    let html = dir.path().join("report.html");
+    backlog()
+        .arg("report")
+        .arg(&scenario)
+        .args(["--reps", "3", "--out"])
+        .arg(&html)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    let table = &text[text.find("id=\"table-municipalities\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(
+        table.contains("<th>caseworkers (FTE, mean)</th><th>backlog peak per caseworker</th></tr>")
+    );
+    for row in &rows {
+        let cells = format!(
+            "<td data-sort=\"{:.6}\">{:.1}</td><td data-sort=\"{:.6}\">{:.1}</td></tr>",
+            number(&row[caseworkers]),
+            number(&row[caseworkers]),
+            number(&row[per_caseworker]),
+            number(&row[per_caseworker]),
+        );
+        assert!(table.contains(&cells), "no {cells} in {table}");
+    }
+}

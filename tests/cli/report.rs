@@ -190,14 +190,14 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
         assert_eq!(daily_lines(chart, days), 2);
     }
 
-    // The table: one row per municipality, in scenario order, eleven columns; one replication, so the held
+    // The table: one row per municipality, in scenario order, thirteen columns; one replication, so the held
     // column adds up exactly to the total in the headline.
     let rows = body_rows(by_id(&document, "table-municipalities"));
     assert_eq!(rows.len(), 98);
     let mut held = 0.0;
     for (row, municipality) in rows.iter().zip(&scenario.municipalities) {
         let cells = cells(*row);
-        assert_eq!(cells.len(), 11);
+        assert_eq!(cells.len(), 13);
         assert_eq!(
             cells[0].text(),
             Some(municipality.code.to_string().as_str())

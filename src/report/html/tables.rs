@@ -111,6 +111,8 @@ pub(super) fn municipalities_section(
             ("col_days_to_clear", false),
             ("col_mtg_cw", false),
             ("col_pers_cw", false),
+            ("col_caseworkers", false),
+            ("col_peak_cw", false),
         ],
         lang,
     );
@@ -131,11 +133,17 @@ pub(super) fn municipalities_section(
         let load = metrics.meetings_per_caseworker_day;
         cell(html, &(lang.decimal(load, 2), format!("{load:.6}")), false);
         let persons = metrics.active_per_caseworker;
-        cell(
-            html,
-            &(lang.decimal(persons, 1), format!("{persons:.6}")),
-            false,
-        );
+        for value in [
+            persons,
+            metrics.caseworkers,
+            metrics.backlog_peak_per_caseworker,
+        ] {
+            cell(
+                html,
+                &(lang.decimal(value, 1), format!("{value:.6}")),
+                false,
+            );
+        }
         html.push_str("</tr>\n");
     }
     html.push_str("</tbody>\n</table>\n</section>\n");
