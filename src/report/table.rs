@@ -6,7 +6,7 @@ use crate::format::thousands;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, Band};
+use crate::summary::{Aggregate, Band, Metrics};
 use std::io::Write;
 
 /// Municipalities shown before the table is cut (the rest are in summary.json).
@@ -41,10 +41,54 @@ const HEADERS: [&str; COLUMNS] = [
 /// The width of each column after the label, right-aligned.
 const WIDTHS: [usize; COLUMNS] = [10, 10, 8, 9, 9, 10, 16, 18, 7, 7, 11, 7];
 
+/// The books of a selection as the tables show them: `pending_start + due = held + waived + dropped +
+/// pending_end`, each side's means rounded by [`apportion`](crate::format::apportion) to the same rounded
+/// total, so that the numbers shown add up (rounding each mean by itself can leave them one off).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Books {
+    pub pending_start: f64,
+    pub due: f64,
+    pub held: f64,
+    pub waived: f64,
+    pub dropped: f64,
+    pub pending_end: f64,
+}
+
+impl Books {
+    pub(crate) fn of(m: &Metrics) -> Books {
+        let total = m.pending_start + m.due;
+        let owed = crate::format::apportion(&[m.pending_start, m.due], total);
+        let settled =
+            crate::format::apportion(&[m.held, m.waived, m.dropped, m.pending_end], total);
+        Books {
+            pending_start: owed[0],
+            due: owed[1],
+            held: settled[0],
+            waived: settled[1],
+            dropped: settled[2],
+            pending_end: settled[3],
+        }
+    }
+
+    /// The line under the table, `books: pending at start ... + pending at end ...`, without its first word.
+    fn text(&self) -> String {
+        format!(
+            "pending at start {} + due {} = held {} + waived {} + dropped {} + pending at end {}",
+            thousands(self.pending_start),
+            thousands(self.due),
+            thousands(self.held),
+            thousands(self.waived),
+            thousands(self.dropped),
+            thousands(self.pending_end)
+        )
+    }
+}
+
 /// The cells of one row after its label. `staffed` is false for group rows: staff and capacity belong to
 /// municipalities, not to groups.
 fn cells(a: &Aggregate, staffed: bool) -> [String; COLUMNS] {
     let m = &a.mean;
+    let books = Books::of(m);
     // Without a backlog there is no peak date and nothing to clear.
     let (peak, cleared) = if m.backlog_peak > 0.0 {
         let date = m
@@ -73,11 +117,11 @@ fn cells(a: &Aggregate, staffed: bool) -> [String; COLUMNS] {
         thousands(m.suspended)
     };
     [
-        thousands(m.due),
-        thousands(m.held),
+        thousands(books.due),
+        thousands(books.held),
         format!("{:.1}%", m.on_time_share * 100.0),
-        thousands(m.waived),
-        thousands(m.dropped),
+        thousands(books.waived),
+        thousands(books.dropped),
         suspended,
         peak,
         cleared,
@@ -126,7 +170,7 @@ fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     if starred {
         notes.push("*: suspended exceeds due: a `shift` rule counts under `suspended` every meeting it moves out of the dead period, by the date it would have fallen due, and under `due` only when it does fall due after the period (never if the person leaves first or the run ends)".to_string());
     }
-    notes.push("on time, mtg/cw, pers/cw, caseworkers, peak/cw and the counts are means over replications; backlog peak date and cleared are medians".to_string());
+    notes.push("on time, mtg/cw, pers/cw, caseworkers, peak/cw and the counts are means over replications (the books' counts rounded so that they add up); backlog peak date and cleared are medians".to_string());
     notes.push(
         "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker; caseworkers: FTE, mean; peak/cw: backlog peak per caseworker (FTE on the peak day)"
             .to_string(),
@@ -198,13 +242,8 @@ pub fn write_markdown(
     writeln!(out)?;
     writeln!(
         out,
-        "Books: pending at start {} + due {} = held {} + waived {} + dropped {} + pending at end {}. Capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}.",
-        thousands(t.pending_start),
-        thousands(t.due),
-        thousands(t.held),
-        thousands(t.waived),
-        thousands(t.dropped),
-        thousands(t.pending_end),
+        "Books: {}. Capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}.",
+        Books::of(t).text(),
         t.utilisation * 100.0,
         t.caseworkers
     )?;
@@ -287,16 +326,7 @@ pub fn write(
     }
     let t = &outcome.total.mean;
     writeln!(out)?;
-    writeln!(
-        out,
-        "books: pending at start {} + due {} = held {} + waived {} + dropped {} + pending at end {}",
-        thousands(t.pending_start),
-        thousands(t.due),
-        thousands(t.held),
-        thousands(t.waived),
-        thousands(t.dropped),
-        thousands(t.pending_end)
-    )?;
+    writeln!(out, "books: {}", Books::of(t).text())?;
     writeln!(
         out,
         "capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}",

@@ -29,9 +29,11 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
         ),
         None => ("-".to_string(), "-1".to_string()),
     };
+    // Due and held as the books of the simulate table show them (docs/outputs.md).
+    let books = crate::report::table::Books::of(metrics);
     vec![
-        count(metrics.due),
-        count(metrics.held),
+        count(books.due),
+        count(books.held),
         (
             lang.percent(metrics.on_time_share),
             format!("{:.6}", metrics.on_time_share),
