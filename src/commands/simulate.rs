@@ -54,8 +54,10 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         crate::report::plot::CHART_EXTENSIONS,
     )?;
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::check_distinct(&[Some(&stdout), out.as_ref(), plot.as_ref(), xlsx.as_ref()])?;
+    let exporter = args.format.exporter();
+    let stdout =
+        Output::stdout_document(args.format.stdout_name(), !quiet || exporter.for_programs())?;
+    crate::output::check_distinct(&[stdout.as_ref(), out.as_ref(), plot.as_ref(), xlsx.as_ref()])?;
     let view = run::View::of(&scenario, &args.municipalities)?;
     // The municipalities to chart are among those shown; their indices are in the series shown.
     let chosen = super::plan::municipality_indices(
@@ -140,10 +142,10 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", xlsx.path().display()))?;
         xlsx.write(|out| out.write_all(&workbook))?;
     }
-    if quiet && !args.format.exporter().for_programs() {
-        return Ok(());
+    match &stdout {
+        Some(stdout) => stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files)),
+        None => Ok(()),
     }
-    stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files))
 }
 
 /// How the daily files are cut; `None` with `--summary-only`.
