@@ -28,7 +28,7 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     // Every scenario is loaded first; the problems of all of them are reported together.
     let scenarios: Vec<Scenario> = scenario::load_all(&args.scenarios, &overrides)?
         .iter()
-        .map(|s| s.in_language(args.lang))
+        .map(|s| args.lang.labels(s))
         .collect();
     // With --draws, the ranged inputs of each scenario (none for a scenario without ranges).
     let spaces: Vec<Option<Space>> = match args.draws {

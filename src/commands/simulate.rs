@@ -125,7 +125,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             municipalities: (!chosen.is_empty()).then_some(chosen),
             lang: args.lang,
         };
-        report::plot::series_chart(plot, &scenario.in_language(args.lang), series, &options)?;
+        report::plot::series_chart(plot, &args.lang.labels(&scenario), series, &options)?;
     }
     if let Some(xlsx) = &xlsx {
         let total_levels: Vec<Vec<[u32; 2]>> = total_levels.into_iter().flatten().collect();

@@ -529,7 +529,7 @@ fn chart(
                 lang.fill("sweep_target", &[&t.condition.to_string()]),
             )
         });
-    let title = plan.scenario.in_language(lang).label();
+    let title = lang.labels(&plan.scenario).label();
     let chart = SweepChart {
         scenario: &title,
         x_label: key.name(),

@@ -247,6 +247,14 @@ impl Lang {
         format!("{name} {}", date.year())
     }
 
+    /// The scenario with its labels in this language: for Danish, the `_da` labels its file gives.
+    pub fn labels(self, scenario: &crate::scenario::Scenario) -> crate::scenario::Scenario {
+        match self {
+            Lang::En => scenario.clone(),
+            Lang::Da => scenario.with_danish_labels(),
+        }
+    }
+
     /// The `lang` attribute of the HTML document.
     pub fn code(self) -> &'static str {
         match self {

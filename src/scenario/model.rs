@@ -13,7 +13,7 @@ use std::path::PathBuf;
 pub struct Scenario {
     pub name: String,
     pub description: String,
-    /// The Danish labels given in the file, which [`Scenario::in_language`] puts in place.
+    /// The Danish labels given in the file, which [`Scenario::with_danish_labels`] puts in place.
     pub danish: Danish,
     /// The scenario file as given on the command line.
     pub file: PathBuf,
@@ -71,13 +71,10 @@ impl DanishFigure {
 }
 
 impl Scenario {
-    /// The scenario with its labels in `lang`: for Danish, the `_da` labels the file gives in place of the
-    /// others (a label without one stays as it is). Only words change; what runs is the same.
-    pub fn in_language(&self, lang: crate::report::lang::Lang) -> Scenario {
+    /// The scenario with the Danish (`_da`) labels the file gives in place of the others (a label without one
+    /// stays as it is). Only words change; what runs is the same.
+    pub fn with_danish_labels(&self) -> Scenario {
         let mut scenario = self.clone();
-        if lang != crate::report::lang::Lang::Da {
-            return scenario;
-        }
         let danish = &self.danish;
         if let Some(name) = &danish.name {
             scenario.name.clone_from(name);
