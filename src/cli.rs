@@ -76,9 +76,10 @@ pub enum Command {
     /// Print a shell completion script: `backlog completions bash > /etc/bash_completion.d/backlog`.
     #[command(after_help = EXIT_CODES)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff): `backlog man | man -l -`.
+    /// Print the manual page (roff): `backlog man | man -l -`; with --out-dir, write the page of backlog and of
+    /// every subcommand there: `backlog man --out-dir ~/.local/share/man/man1`.
     #[command(after_help = EXIT_CODES)]
-    Man,
+    Man(ManArgs),
 }
 
 /// How scenarios are run: shared by every command that runs them.
@@ -463,6 +464,14 @@ pub struct MergeArgs {
     /// Where to write the merged results; `-` is stdout.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write backlog.1 and backlog-SUBCOMMAND.1 for every subcommand into this directory (made if missing),
+    /// each replacing a page of that name, instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

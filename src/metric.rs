@@ -82,6 +82,7 @@ metrics! {
         compare(16, "meetings per caseworker-day", Shown::Decimals(2));
     ActivePerCaseworker = "active_per_caseworker", Ratio,
         compare(17, "persons per caseworker", Shown::Decimals(1));
+    BacklogPeakPerCaseworker = "backlog_peak_per_caseworker", Ratio;
     DaysToClear = "days_to_clear", Days, compare(9, "days to clear", Shown::Decimals(0));
 }
 
@@ -141,6 +142,7 @@ impl Metric {
                 | Metric::Utilisation
                 | Metric::MeetingsPerCaseworkerDay
                 | Metric::ActivePerCaseworker
+                | Metric::BacklogPeakPerCaseworker
         )
     }
 }

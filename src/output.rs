@@ -153,6 +153,15 @@ impl Output {
             .transpose()
     }
 
+    /// The document a command prints on standard output, as an output among the others, named by `what` in the
+    /// message when another output asks for `-` too; `None` when the command prints nothing there (`prints`
+    /// false: `--quiet` with a document for people), which leaves `-` free for one other output.
+    pub fn stdout_document(what: &'static str, prints: bool) -> anyhow::Result<Option<Output>> {
+        prints
+            .then(|| Output::file(what, Path::new("-"), &[]))
+            .transpose()
+    }
+
     pub fn file(flag: &'static str, path: &Path, extensions: &[&str]) -> anyhow::Result<Output> {
         if path == Path::new("-") {
             crate::streams::check_stdout().context("cannot write to standard output")?;

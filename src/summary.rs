@@ -93,6 +93,8 @@ pub struct Metrics {
     pub meetings_per_caseworker_day: f64,
     /// Mean active persons per caseworker FTE.
     pub active_per_caseworker: f64,
+    /// The backlog peak per caseworker FTE on the peak day: where the load is worst.
+    pub backlog_peak_per_caseworker: f64,
     /// Days from the end of the first suspension to the day the backlog is back at its pre-suspension level:
     /// the first episode's (over replications, the mean).
     pub days_to_clear: Option<f64>,
@@ -156,6 +158,7 @@ impl Metrics {
             Metric::OnTimeShare => self.on_time_share,
             Metric::MeetingsPerCaseworkerDay => self.meetings_per_caseworker_day,
             Metric::ActivePerCaseworker => self.active_per_caseworker,
+            Metric::BacklogPeakPerCaseworker => self.backlog_peak_per_caseworker,
             Metric::DaysToClear => return self.days_to_clear,
         })
     }
@@ -192,6 +195,7 @@ impl Metrics {
             Metric::OnTimeShare => &mut self.on_time_share,
             Metric::MeetingsPerCaseworkerDay => &mut self.meetings_per_caseworker_day,
             Metric::ActivePerCaseworker => &mut self.active_per_caseworker,
+            Metric::BacklogPeakPerCaseworker => &mut self.backlog_peak_per_caseworker,
         };
         *slot = value.unwrap_or(0.0);
     }
@@ -383,10 +387,13 @@ fn fold_days(
         (selection.from, selection.to),
     );
     let mut peak = (-1.0, selection.from);
+    // The caseworker FTE on the peak day.
+    let mut peak_caseworkers = 0.0;
     let mut overdue_by_day = Vec::with_capacity(selection.to + 1 - selection.from);
     let (mut active_sum, mut caseworker_sum, mut caseworker_working_sum) = (0.0, 0.0, 0.0);
     for (day, total) in (selection.from..=selection.to).zip(totals) {
         // Capacity and staff belong to the municipality; a group's share of them is not defined.
+        let mut day_caseworkers = 0.0;
         if selection.groups.is_all() {
             for &m in municipalities {
                 let staff = series.municipality_row(day, m);
@@ -397,6 +404,7 @@ fn fold_days(
                 }
                 metrics.capacity += staff.capacity;
                 caseworker_sum += staff.caseworkers;
+                day_caseworkers += staff.caseworkers;
                 if series.working[day] {
                     caseworker_working_sum += staff.caseworkers;
                 }
@@ -415,6 +423,7 @@ fn fold_days(
         let overdue = f64::from(total.overdue);
         if overdue > peak.0 {
             peak = (overdue, day);
+            peak_caseworkers = day_caseworkers;
         }
         overdue_by_day.push(overdue);
         if day == selection.to {
@@ -437,6 +446,7 @@ fn fold_days(
     metrics.on_time_share = ratio(metrics.held_on_time, metrics.held);
     metrics.meetings_per_caseworker_day = ratio(metrics.held, caseworker_working_sum);
     metrics.active_per_caseworker = ratio(metrics.active_mean, metrics.caseworkers);
+    metrics.backlog_peak_per_caseworker = ratio(metrics.backlog_peak, peak_caseworkers);
     metrics.episodes = episodes::episodes(
         scenario,
         &windows,

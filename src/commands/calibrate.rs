@@ -36,8 +36,11 @@ pub fn run(args: CalibrateArgs, quiet: bool) -> anyhow::Result<()> {
         .into());
     }
     let out = Output::optional("--out", args.out.as_deref(), &["toml"])?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::check_distinct(&[Some(&stdout), out.as_ref()])?;
+    let stdout = Output::stdout_document(
+        "the report of the plausible set (--quiet leaves it out)",
+        !quiet,
+    )?;
+    crate::output::check_distinct(&[stdout.as_ref(), out.as_ref()])?;
     let seed = args.run.seed.unwrap_or(scenario.seed);
     let reps = args.run.reps.unwrap_or(scenario.replications);
     let runs = u64::from(args.draws) * u64::from(reps);
@@ -48,7 +51,7 @@ pub fn run(args: CalibrateArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(out) = &out {
         out.write(|w| w.write_all(plausible.to_toml().as_bytes()))?;
     }
-    if !quiet {
+    if let Some(stdout) = &stdout {
         stdout.write(|w| report(w, &plausible))?;
     }
     Ok(())

@@ -71,8 +71,10 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
     }
     let junit = Output::optional("--junit", args.junit.as_deref(), &[])?;
     let xlsx = Output::optional("--xlsx", args.xlsx.as_deref(), &["xlsx"])?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::check_distinct(&[Some(&stdout), junit.as_ref(), xlsx.as_ref()])?;
+    let exporter = args.format.exporter();
+    let stdout =
+        Output::stdout_document(args.format.stdout_name(), !quiet || exporter.for_programs())?;
+    crate::output::check_distinct(&[stdout.as_ref(), junit.as_ref(), xlsx.as_ref()])?;
     // Each scenario's runs and those of the scenarios its like-for-like figures are computed on, so that the
     // progress counts every run it will see; under --draws, the scenario's once more for each draw.
     let runs: Vec<(&scenario::Scenario, u64)> = scenarios
@@ -124,8 +126,7 @@ pub fn run(args: CheckArgs, quiet: bool) -> anyhow::Result<i32> {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", xlsx.path().display()))?;
         xlsx.write(|out| out.write_all(&workbook))?;
     }
-    let exporter = args.format.exporter();
-    if !quiet || exporter.for_programs() {
+    if let Some(stdout) = &stdout {
         stdout.write(|out| exporter.check(out, &results))?;
     }
     Ok(if results.iter().any(|r| r.failed()) {

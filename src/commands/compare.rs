@@ -27,8 +27,10 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         args.plot.as_deref(),
         crate::report::plot::CHART_EXTENSIONS,
     )?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::check_distinct(&[Some(&stdout), plot_output.as_ref()])?;
+    let exporter = args.format.exporter();
+    let stdout =
+        Output::stdout_document(args.format.stdout_name(), !quiet || exporter.for_programs())?;
+    crate::output::check_distinct(&[stdout.as_ref(), plot_output.as_ref()])?;
     warn_identical(&scenarios, &args);
     let keep_series = args.plot.is_some();
     let views = scenarios
@@ -94,10 +96,9 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
             args.lang,
         )?;
     }
-    let exporter = args.format.exporter();
-    if quiet && !exporter.for_programs() {
+    let Some(stdout) = &stdout else {
         return Ok(());
-    }
+    };
     stdout.write(|out| {
         exporter.compare(out, &entries)?;
         if let (Some(plot), false) = (&args.plot, exporter.for_programs()) {

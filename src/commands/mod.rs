@@ -5,6 +5,7 @@ mod allocate;
 mod calibrate;
 mod check;
 mod compare;
+mod man;
 mod merge;
 pub mod plan;
 mod report;
@@ -41,11 +42,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             })?;
             Ok(exit_code::OK)
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
-            let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-            stdout.write(|out| clap_mangen::Man::new(command).render(out))?;
-            Ok(exit_code::OK)
-        }
+        Command::Man(args) => man::run(args, quiet).map(|()| exit_code::OK),
     }
 }

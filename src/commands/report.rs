@@ -26,7 +26,10 @@ use crate::sensitivity::{tornado, Tornado, TORNADO_HIGH, TORNADO_LOW};
 pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     let overrides = super::plan::overrides(&args.overrides)?;
     // Every scenario is loaded first; the problems of all of them are reported together.
-    let scenarios = scenario::load_all(&args.scenarios, &overrides)?;
+    let scenarios: Vec<Scenario> = scenario::load_all(&args.scenarios, &overrides)?
+        .iter()
+        .map(|s| args.lang.labels(s))
+        .collect();
     // With --draws, the ranged inputs of each scenario (none for a scenario without ranges).
     let spaces: Vec<Option<Space>> = match args.draws {
         None => scenarios.iter().map(|_| None).collect(),

@@ -101,8 +101,14 @@ pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
         args.plot.as_deref(),
         crate::report::plot::CHART_EXTENSIONS,
     )?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
-    crate::output::check_distinct(&[Some(&stdout), out.as_ref(), plot.as_ref()])?;
+    let stdout = match args.format {
+        SensitivityFormat::Table => {
+            Output::stdout_document("the table (--quiet leaves it out)", !quiet)?
+        }
+        SensitivityFormat::Csv => Output::stdout_document("the CSV of --format csv", true)?,
+        SensitivityFormat::Json => Output::stdout_document("the JSON of --format json", true)?,
+    };
+    crate::output::check_distinct(&[stdout.as_ref(), out.as_ref(), plot.as_ref()])?;
 
     let tornado_points = sensitivity::tornado::points(&space.central());
     let mut points = tornado_points.clone();
@@ -160,11 +166,12 @@ pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
         &tornado,
         indices.as_ref(),
     );
-    match args.format {
-        SensitivityFormat::Table if !quiet => stdout.write(|w| report.write_table(w))?,
-        SensitivityFormat::Table => {}
-        SensitivityFormat::Csv => stdout.write(|w| report.write_csv(w))?,
-        SensitivityFormat::Json => stdout.write(|w| report.write_json(w))?,
+    if let Some(stdout) = &stdout {
+        match args.format {
+            SensitivityFormat::Table => stdout.write(|w| report.write_table(w))?,
+            SensitivityFormat::Csv => stdout.write(|w| report.write_csv(w))?,
+            SensitivityFormat::Json => stdout.write(|w| report.write_json(w))?,
+        }
     }
     if let Some(out) = &out {
         out.write(|w| report.write_csv(w))?;

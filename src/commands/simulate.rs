@@ -61,9 +61,11 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         args.map.as_deref(),
         crate::report::plot::CHART_EXTENSIONS,
     )?;
-    let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
+    let exporter = args.format.exporter();
+    let stdout =
+        Output::stdout_document(args.format.stdout_name(), !quiet || exporter.for_programs())?;
     crate::output::check_distinct(&[
-        Some(&stdout),
+        stdout.as_ref(),
         out.as_ref(),
         plot.as_ref(),
         xlsx.as_ref(),
@@ -141,7 +143,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             municipalities: (!chosen.is_empty()).then_some(chosen),
             lang: args.lang,
         };
-        report::plot::series_chart(plot, &scenario, series, &options)?;
+        report::plot::series_chart(plot, &args.lang.labels(&scenario), series, &options)?;
     }
     if let Some(xlsx) = &xlsx {
         let total_levels: Vec<Vec<[u32; 2]>> = total_levels.into_iter().flatten().collect();
@@ -172,10 +174,10 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             .map(args.lang, subtitle, codes, &outcome.municipalities);
         report::map::write(&drawn, map)?;
     }
-    if quiet && !args.format.exporter().for_programs() {
-        return Ok(());
+    match &stdout {
+        Some(stdout) => stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files)),
+        None => Ok(()),
     }
-    stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files))
 }
 
 /// What is kept until the runs are done: the series of the first replication, for the daily files and charts,

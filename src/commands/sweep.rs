@@ -562,7 +562,7 @@ fn chart(
                 lang.fill("sweep_target", &[&t.condition.to_string()]),
             )
         });
-    let title = plan.scenario.label();
+    let title = lang.labels(&plan.scenario).label();
     let chart = SweepChart {
         scenario: &title,
         x_label: key.name(),

@@ -357,13 +357,13 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
         header.push(letter(i));
         header.push(format!("{} - {}", letter(i), letter(0)));
     }
-    let baseline = &entries[0].outcome.total.mean;
+    let baseline = &*headline(&entries[0].outcome.total.mean);
     let rows = table_rows()
         .into_iter()
         .map(|(item, label, kind)| {
             let mut row = vec![label.to_string(), show(kind, baseline, item)];
             for entry in &entries[1..] {
-                let mean = &entry.outcome.total.mean;
+                let mean = &*headline(&entry.outcome.total.mean);
                 let d = match kind {
                     // A date of clearing that is only a suspension's start says nothing against another run.
                     Kind::Date(_)
@@ -387,6 +387,20 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
         })
         .collect();
     (header, rows)
+}
+
+/// The figures the table shows of a run: with several suspensions, the backlog peak and its date are the first
+/// episode's, beside its clearing and days to clear, as in `simulate`'s table, so that no row mixes episodes.
+fn headline(metrics: &Metrics) -> std::borrow::Cow<'_, Metrics> {
+    match metrics.episodes.as_slice() {
+        [first, _, ..] => {
+            let mut headline = metrics.clone();
+            headline.backlog_peak = first.backlog_peak;
+            headline.backlog_peak_date = first.backlog_peak_date;
+            std::borrow::Cow::Owned(headline)
+        }
+        _ => std::borrow::Cow::Borrowed(metrics),
+    }
 }
 
 fn footnotes(entries: &[Entry]) -> Vec<String> {
@@ -421,6 +435,20 @@ fn footnotes(entries: &[Entry]) -> Vec<String> {
         for note in &entry.info.what_if_notes {
             notes.push(format!("{}: {note}.", letter(i)));
         }
+    }
+    let several: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e.outcome.total.mean.episodes.as_slice() {
+            [first, _, ..] => Some(format!("{} ({})", letter(i), first.id)),
+            _ => None,
+        })
+        .collect();
+    if !several.is_empty() {
+        notes.push(format!(
+            "In {}, several suspensions each have their episode: the backlog peak, its date, cleared and days to clear shown are the first episode's (named in brackets); `backlog simulate` lists every episode.",
+            several.join(", ")
+        ));
     }
     if !shifted.is_empty() {
         notes.push(format!(

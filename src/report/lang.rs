@@ -119,6 +119,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("not_cleared_before", "not cleared before {}", "ikke væk før {}"),
     ("col_mtg_cw", "meetings per caseworker-day", "samtaler pr. sagsbehandlerdag"),
     ("col_pers_cw", "persons per caseworker", "personer pr. sagsbehandler"),
+    ("col_caseworkers", "caseworkers (FTE, mean)", "sagsbehandlere (årsværk, gennemsnit)"),
+    ("col_peak_cw", "backlog peak per caseworker", "største pukkel pr. sagsbehandler"),
     ("col_metric", "metric", "mål"),
     ("col_status", "status", "status"),
     ("col_figure", "figure", "tal"),
@@ -257,6 +259,14 @@ impl Lang {
             Lang::Da => &MONTHS_DA[month][..3],
         };
         format!("{name} {}", date.year())
+    }
+
+    /// The scenario with its labels in this language: for Danish, the `_da` labels its file gives.
+    pub fn labels(self, scenario: &crate::scenario::Scenario) -> crate::scenario::Scenario {
+        match self {
+            Lang::En => scenario.clone(),
+            Lang::Da => scenario.with_danish_labels(),
+        }
     }
 
     /// The `lang` attribute of the HTML document.

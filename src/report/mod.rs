@@ -60,6 +60,18 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// The document of this format on standard output, as the message of a second output asking for `-` names
+    /// it.
+    pub fn stdout_name(self) -> &'static str {
+        match self {
+            Format::Table => "the table (--quiet leaves it out)",
+            Format::Json => "the JSON document of --format json",
+            Format::Markdown => "the Markdown table (--quiet leaves it out)",
+        }
+    }
+}
+
 /// Identifies the scenario and run in every output.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioInfo {

@@ -6,7 +6,7 @@ use crate::format::thousands;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, Band, Episode};
+use crate::summary::{Aggregate, Band, Episode, Metrics};
 use std::io::Write;
 
 /// Municipalities shown before the table is cut (the rest are in summary.json).
@@ -19,8 +19,11 @@ pub(crate) fn band_text(band: &Band) -> String {
     }
 }
 
+/// The columns of the table after the label.
+const COLUMNS: usize = 12;
+
 /// The column headers of the table after the label.
-const HEADERS: [&str; 10] = [
+const HEADERS: [&str; COLUMNS] = [
     "due",
     "held",
     "on time",
@@ -31,12 +34,61 @@ const HEADERS: [&str; 10] = [
     "cleared (median)",
     "mtg/cw",
     "pers/cw",
+    "caseworkers",
+    "peak/cw",
 ];
+
+/// The width of each column after the label, right-aligned.
+const WIDTHS: [usize; COLUMNS] = [10, 10, 8, 9, 9, 10, 16, 18, 7, 7, 11, 7];
+
+/// The books of a selection as the tables show them: `pending_start + due = held + waived + dropped +
+/// pending_end`, each side's means rounded by [`apportion`](crate::format::apportion) to the same rounded
+/// total, so that the numbers shown add up (rounding each mean by itself can leave them one off).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Books {
+    pub pending_start: f64,
+    pub due: f64,
+    pub held: f64,
+    pub waived: f64,
+    pub dropped: f64,
+    pub pending_end: f64,
+}
+
+impl Books {
+    pub(crate) fn of(m: &Metrics) -> Books {
+        let total = m.pending_start + m.due;
+        let owed = crate::format::apportion(&[m.pending_start, m.due], total);
+        let settled =
+            crate::format::apportion(&[m.held, m.waived, m.dropped, m.pending_end], total);
+        Books {
+            pending_start: owed[0],
+            due: owed[1],
+            held: settled[0],
+            waived: settled[1],
+            dropped: settled[2],
+            pending_end: settled[3],
+        }
+    }
+
+    /// The line under the table, `books: pending at start ... + pending at end ...`, without its first word.
+    fn text(&self) -> String {
+        format!(
+            "pending at start {} + due {} = held {} + waived {} + dropped {} + pending at end {}",
+            thousands(self.pending_start),
+            thousands(self.due),
+            thousands(self.held),
+            thousands(self.waived),
+            thousands(self.dropped),
+            thousands(self.pending_end)
+        )
+    }
+}
 
 /// The cells of one row after its label. `staffed` is false for group rows: staff and capacity belong to
 /// municipalities, not to groups.
-fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
+fn cells(a: &Aggregate, staffed: bool) -> [String; COLUMNS] {
     let m = &a.mean;
+    let books = Books::of(m);
     // With several episodes the peak and its clearing are the first episode's, so that one row never shows the
     // peak of one episode beside the clearing of another; the episode rows give each one.
     let (backlog_peak, peak_date, cleared_date, not_cleared) = match m.episodes.as_slice() {
@@ -61,13 +113,15 @@ fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
     } else {
         ("0".to_string(), "no backlog".to_string())
     };
-    let (per_caseworker, persons_per_caseworker) = if staffed {
-        (
+    let [per_caseworker, persons_per_caseworker, caseworkers, peak_per_caseworker] = if staffed {
+        [
             format!("{:.2}", m.meetings_per_caseworker_day),
             format!("{:.1}", m.active_per_caseworker),
-        )
+            format!("{:.1}", m.caseworkers),
+            format!("{:.1}", m.backlog_peak_per_caseworker),
+        ]
     } else {
-        ("-".to_string(), "-".to_string())
+        ["-", "-", "-", "-"].map(String::from)
     };
     let suspended = if m.suspended > m.due {
         format!("{}*", thousands(m.suspended))
@@ -75,26 +129,32 @@ fn cells(a: &Aggregate, staffed: bool) -> [String; 10] {
         thousands(m.suspended)
     };
     [
-        thousands(m.due),
-        thousands(m.held),
+        thousands(books.due),
+        thousands(books.held),
         format!("{:.1}%", m.on_time_share * 100.0),
-        thousands(m.waived),
-        thousands(m.dropped),
+        thousands(books.waived),
+        thousands(books.dropped),
         suspended,
         peak,
         cleared,
         per_caseworker,
         persons_per_caseworker,
+        caseworkers,
+        peak_per_caseworker,
     ]
 }
 
+/// One line of the table: the label, then each cell right-aligned in its column.
+fn line<S: AsRef<str>>(out: &mut dyn Write, label: &str, cells: &[S]) -> std::io::Result<()> {
+    write!(out, "{label:<30}")?;
+    for (cell, width) in cells.iter().zip(WIDTHS) {
+        write!(out, " {:>width$}", cell.as_ref())?;
+    }
+    writeln!(out)
+}
+
 fn row(out: &mut dyn Write, label: &str, a: &Aggregate, staffed: bool) -> std::io::Result<()> {
-    let c = cells(a, staffed);
-    writeln!(
-        out,
-        "{label:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>18} {:>7} {:>7}",
-        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9],
-    )
+    line(out, label, &cells(a, staffed))
 }
 
 /// The column headers of the episode rows after the label.
@@ -180,7 +240,7 @@ fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     if starred {
         notes.push("*: suspended exceeds due: a `shift` rule counts under `suspended` every meeting it moves out of the dead period, by the date it would have fallen due, and under `due` only when it does fall due after the period (never if the person leaves first or the run ends)".to_string());
     }
-    notes.push("on time, mtg/cw, pers/cw and the counts are means over replications; backlog peak date and cleared are medians".to_string());
+    notes.push("on time, mtg/cw, pers/cw, caseworkers, peak/cw and the counts are means over replications (the books' counts rounded so that they add up); backlog peak date and cleared are medians".to_string());
     let episodes = &outcome.total.mean.episodes;
     if let Some(first) = episodes.first() {
         notes.push(format!(
@@ -193,7 +253,7 @@ fn notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
         ));
     }
     notes.push(
-        "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker"
+        "mtg/cw: meetings held per caseworker per working day; pers/cw: active persons per caseworker; caseworkers: FTE, mean; peak/cw: backlog peak per caseworker (FTE on the peak day)"
             .to_string(),
     );
     notes.extend(range_notes(info, outcome));
@@ -221,17 +281,17 @@ pub fn write_markdown(
         &info.sha256[..12.min(info.sha256.len())],
         info.version
     )?;
-    let table = |out: &mut dyn Write, first: &str, rows: Vec<(String, [String; 10])>| {
+    let table = |out: &mut dyn Write, first: &str, rows: Vec<(String, [String; COLUMNS])>| {
         writeln!(out)?;
         writeln!(out, "| {first} | {} |", HEADERS.join(" | "))?;
-        writeln!(out, "|---|{}", "---:|".repeat(10))?;
+        writeln!(out, "|---|{}", "---:|".repeat(COLUMNS))?;
         for (label, cells) in rows {
             writeln!(out, "| {} | {} |", markdown_text(&label), cells.join(" | "))?;
         }
         Ok::<(), std::io::Error>(())
     };
     let order = shown_municipalities(scenario, outcome);
-    let mut rows: Vec<(String, [String; 10])> = order
+    let mut rows: Vec<(String, [String; COLUMNS])> = order
         .iter()
         .take(MAX_ROWS)
         .map(|&m| {
@@ -276,13 +336,8 @@ pub fn write_markdown(
     writeln!(out)?;
     writeln!(
         out,
-        "Books: pending at start {} + due {} = held {} + waived {} + dropped {} + pending at end {}. Capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}.",
-        thousands(t.pending_start),
-        thousands(t.due),
-        thousands(t.held),
-        thousands(t.waived),
-        thousands(t.dropped),
-        thousands(t.pending_end),
+        "Books: {}. Capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}.",
+        Books::of(t).text(),
         t.utilisation * 100.0,
         t.caseworkers
     )?;
@@ -333,21 +388,7 @@ pub fn write(
         )?;
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "{:<30} {:>10} {:>10} {:>8} {:>9} {:>9} {:>10} {:>16} {:>18} {:>7} {:>7}",
-        "municipality",
-        HEADERS[0],
-        HEADERS[1],
-        HEADERS[2],
-        HEADERS[3],
-        HEADERS[4],
-        HEADERS[5],
-        HEADERS[6],
-        HEADERS[7],
-        HEADERS[8],
-        HEADERS[9],
-    )?;
+    line(out, "municipality", &HEADERS)?;
     let order = shown_municipalities(scenario, outcome);
     for &m in order.iter().take(MAX_ROWS) {
         row(
@@ -382,7 +423,7 @@ pub fn write(
         writeln!(out)?;
         writeln!(
             out,
-            "{:<30} {:>8} {:>16} {:>26} {:>11} {:>8}",
+            "{:<31} {:>8} {:>16} {:>26} {:>11} {:>8}",
             format!("episodes ({over}):"),
             EPISODE_HEADERS[0],
             EPISODE_HEADERS[1],
@@ -393,23 +434,14 @@ pub fn write(
         for (label, c) in &episodes {
             writeln!(
                 out,
-                "{label:<30} {:>8} {:>16} {:>26} {:>11} {:>8}",
+                "{label:<31} {:>8} {:>16} {:>26} {:>11} {:>8}",
                 c[0], c[1], c[2], c[3], c[4]
             )?;
         }
     }
     let t = &outcome.total.mean;
     writeln!(out)?;
-    writeln!(
-        out,
-        "books: pending at start {} + due {} = held {} + waived {} + dropped {} + pending at end {}",
-        thousands(t.pending_start),
-        thousands(t.due),
-        thousands(t.held),
-        thousands(t.waived),
-        thousands(t.dropped),
-        thousands(t.pending_end)
-    )?;
+    writeln!(out, "books: {}", Books::of(t).text())?;
     writeln!(
         out,
         "capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}",

@@ -53,6 +53,40 @@ fn workbook() -> Result<Workbook, XlsxError> {
     Ok(workbook)
 }
 
+/// The characters a number or a date takes at most in its display format ("12,345,678.9", "2020-06-11").
+const NUMBER_WIDTH: usize = 12;
+/// The widest a column of text is made: longer texts (a source, a reason) run on past it.
+const MAX_TEXT_WIDTH: usize = 60;
+
+/// The characters of the longest of `texts`.
+fn longest<'a>(texts: impl IntoIterator<Item = &'a str>) -> usize {
+    texts
+        .into_iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The width of each column for its header and, at the least, a number (columns of text widen it further).
+fn header_widths(names: &[&str]) -> Vec<usize> {
+    names
+        .iter()
+        .map(|n| n.chars().count().max(NUMBER_WIDTH))
+        .collect()
+}
+
+/// Sizes each column to `widths` (its header's and contents' characters, text up to [`MAX_TEXT_WIDTH`]), with a
+/// margin for the bold header, and fits the sheet to the page width when printed: landscape, one page wide and
+/// as many tall as it takes.
+fn fit(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
+    for (col, &chars) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, (chars.min(MAX_TEXT_WIDTH) + 2) as f64)?;
+    }
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
 fn headers(sheet: &mut Worksheet, formats: &Formats, names: &[&str]) -> Result<(), XlsxError> {
     for (col, name) in names.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *name, &formats.header)?;
@@ -144,9 +178,21 @@ fn summary_sheet(
     sheet.write_string(row + 2, 0, "days_to_clear_median")?;
     let days = Formats::number(Metric::DaysToClear);
     optional_number(sheet, row + 2, 1, days_to_clear_median, &days)?;
-    sheet.set_column_width(0, 30)?;
-    sheet.set_column_width(1, 16)?;
-    Ok(())
+    let labels = identity
+        .iter()
+        .map(|(key, _)| *key)
+        .chain(total.bands.iter().map(|(metric, _)| metric.name()))
+        .chain(["metric", "backlog_cleared_date (median)"]);
+    let values = longest(identity.iter().map(|(_, value)| value.as_str()));
+    fit(
+        sheet,
+        &[
+            longest(labels),
+            values.max(NUMBER_WIDTH),
+            NUMBER_WIDTH,
+            NUMBER_WIDTH,
+        ],
+    )
 }
 
 /// Municipalities or Groups: the keys, then every metric's mean, p5 and p95 and the two dates, as in the CSVs.
@@ -164,7 +210,11 @@ fn entity_sheet<'a>(
     names.extend(columns.iter().map(String::as_str));
     headers(sheet, formats, &names)?;
     let number_formats: Vec<Format> = Metric::ALL.map(Formats::number).to_vec();
+    let mut widths = header_widths(&names);
     for (i, (key, aggregate)) in rows.enumerate() {
+        for (width, text) in widths.iter_mut().zip(&key) {
+            *width = (*width).max(text.chars().count());
+        }
         let row = i as u32 + 1;
         match key[0].parse::<f64>() {
             Ok(code) => sheet.write_number(row, 0, code)?,
@@ -186,9 +236,8 @@ fn entity_sheet<'a>(
         let days = Formats::number(Metric::DaysToClear);
         optional_number(sheet, row, col + 2, days_to_clear_median, &days)?;
     }
-    sheet.set_column_width(1, 24)?;
     sheet.set_freeze_panes(1, 2)?;
-    Ok(())
+    fit(sheet, &widths)
 }
 
 /// Episodes: the rows and columns of episodes.csv, numbers as numbers and dates as dates.
@@ -200,6 +249,7 @@ fn episodes_sheet(
 ) -> Result<(), XlsxError> {
     sheet.set_name("Episodes")?;
     headers(sheet, formats, &super::tidy::EPISODE_COLUMNS)?;
+    let mut widths = header_widths(&super::tidy::EPISODE_COLUMNS);
     let count = Formats::number(Metric::BacklogPeak);
     let days = Formats::number(Metric::DaysToClear);
     for (i, (selection, episode)) in super::tidy::episodes(scenario, outcome).enumerate() {
@@ -208,6 +258,7 @@ fn episodes_sheet(
         let [scope, key, name] = selection;
         for (col, text) in [&scope, &key, &name, &episode.id].into_iter().enumerate() {
             sheet.write_string(row, col as u16, text)?;
+            widths[col] = widths[col].max(text.chars().count());
         }
         optional_date(sheet, row, 4, episode.start, formats)?;
         optional_date(sheet, row, 5, episode.end, formats)?;
@@ -222,10 +273,11 @@ fn episodes_sheet(
         optional_number(sheet, row, 14, episode.days_to_clear_band.p5, &days)?;
         optional_number(sheet, row, 15, episode.days_to_clear_band.p95, &days)?;
         optional_number(sheet, row, 16, days_to_clear_median, &days)?;
-        sheet.write_string(row, 17, super::tidy::not_cleared_before(episode))?;
+        let not_cleared = super::tidy::not_cleared_before(episode);
+        widths[17] = widths[17].max(not_cleared.chars().count());
+        sheet.write_string(row, 17, not_cleared)?;
     }
-    sheet.set_column_width(2, 24)?;
-    Ok(())
+    fit(sheet, &widths)
 }
 
 /// Daily totals: replication 0 summed over municipalities and groups, one row per day, then the percentiles
@@ -288,8 +340,7 @@ fn daily_sheet(
             }
         }
     }
-    sheet.set_column_width(0, 12)?;
-    Ok(())
+    fit(sheet, &header_widths(&names))
 }
 
 /// Draws: the columns of draws.csv, one row per draw of an ensemble; an input's value as a number or a date
@@ -304,11 +355,13 @@ fn draws_sheet(
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     headers(sheet, formats, &names)?;
     let number_formats: Vec<Format> = Metric::ALL.map(Formats::number).to_vec();
+    let mut widths = header_widths(&names);
     for (d, (point, total)) in draws.points.iter().zip(totals).enumerate() {
         let row = d as u32 + 1;
         sheet.write_number(row, 0, (d + 1) as f64)?;
         for (i, text) in super::draws::inputs(space, point).iter().enumerate() {
             let col = i as u16 + 1;
+            widths[col as usize] = widths[col as usize].max(text.chars().count());
             if let Ok(number) = text.parse::<f64>() {
                 sheet.write_number(row, col, number)?;
             } else if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -323,7 +376,7 @@ fn draws_sheet(
         }
     }
     sheet.set_freeze_panes(1, 1)?;
-    Ok(())
+    fit(sheet, &widths)
 }
 
 /// An ensemble's inputs, its draws and each draw's total (the mean over its replications), for the Draws sheet.
@@ -382,25 +435,22 @@ pub fn checks(results: &[CheckResult]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = workbook()?;
     let sheet = workbook.add_worksheet();
     sheet.set_name("Checks")?;
-    headers(
-        sheet,
-        &formats,
-        &[
-            "status",
-            "scenario",
-            "file",
-            "figure",
-            "metric",
-            "published",
-            "simulated mean",
-            "simulated p5",
-            "simulated p95",
-            "error",
-            "tolerance",
-            "source",
-            "known miss",
-        ],
-    )?;
+    let mut names = vec![
+        "status",
+        "scenario",
+        "file",
+        "figure",
+        "metric",
+        "published",
+        "simulated mean",
+        "simulated p5",
+        "simulated p95",
+        "error",
+        "tolerance",
+        "source",
+        "known miss",
+    ];
+    headers(sheet, &formats, &names)?;
     let count = Format::new().set_num_format("#,##0");
     let share = Format::new().set_num_format("0.0%");
     for (i, r) in results.iter().enumerate() {
@@ -450,8 +500,33 @@ pub fn checks(results: &[CheckResult]) -> Result<Vec<u8>, XlsxError> {
         .enumerate()
         {
             sheet.write_string_with_format(0, 13 + column as u16, *header, &formats.header)?;
+            names.push(header);
         }
     }
-    sheet.set_column_width(3, 60)?;
+    let mut widths = header_widths(&names);
+    // The columns of text, as wide as their longest entry.
+    for r in results {
+        let texts = [
+            (0, r.status()),
+            (1, r.scenario.as_str()),
+            (2, r.file.as_str()),
+            (3, r.figure.as_str()),
+            (4, r.metric.name()),
+            (
+                5,
+                if r.spread.is_some() {
+                    "by municipality (MAPE)"
+                } else {
+                    ""
+                },
+            ),
+            (11, r.source.as_str()),
+            (12, r.known_miss.as_deref().unwrap_or("")),
+        ];
+        for (col, text) in texts {
+            widths[col] = widths[col].max(text.chars().count());
+        }
+    }
+    fit(sheet, &widths)?;
     workbook.save_to_buffer()
 }

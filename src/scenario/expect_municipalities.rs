@@ -144,6 +144,11 @@ pub(super) fn municipality_expectations(
         out.push(MunicipalityExpectation {
             figure: e.figure.clone(),
             source: e.source.clone(),
+            danish: crate::scenario::model::DanishFigure {
+                figure: e.figure_da.clone(),
+                source: e.source_da.clone(),
+                known_miss: e.known_miss_da.clone(),
+            },
             published: e.published.clone(),
             file: table.path.clone(),
             column: e.column.clone(),

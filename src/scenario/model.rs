@@ -13,6 +13,8 @@ use std::path::PathBuf;
 pub struct Scenario {
     pub name: String,
     pub description: String,
+    /// The Danish labels given in the file, which [`Scenario::with_danish_labels`] puts in place.
+    pub danish: Danish,
     /// The scenario file as given on the command line.
     pub file: PathBuf,
     /// sha256 of every file the scenario reads (its `extends` chain, then data files), in that order.
@@ -36,7 +38,66 @@ pub struct Scenario {
     pub municipality_expectations: Vec<MunicipalityExpectation>,
 }
 
+/// A scenario's labels in Danish (`name_da`, `description_da`, a group's `label_da`), where the file gives them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Danish {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Per group, in order.
+    pub groups: Vec<Option<String>>,
+}
+
+/// A published figure's words in Danish (`figure_da`, `source_da`, `known_miss_da`), where given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DanishFigure {
+    pub figure: Option<String>,
+    pub source: Option<String>,
+    pub known_miss: Option<String>,
+}
+
+impl DanishFigure {
+    /// Puts the Danish words given in place of the English ones.
+    fn apply(&self, figure: &mut String, source: &mut String, known_miss: &mut Option<String>) {
+        if let Some(text) = &self.figure {
+            figure.clone_from(text);
+        }
+        if let Some(text) = &self.source {
+            source.clone_from(text);
+        }
+        if let (Some(text), Some(reason)) = (&self.known_miss, known_miss.as_mut()) {
+            reason.clone_from(text);
+        }
+    }
+}
+
 impl Scenario {
+    /// The scenario with the Danish (`_da`) labels the file gives in place of the others (a label without one
+    /// stays as it is). Only words change; what runs is the same.
+    pub fn with_danish_labels(&self) -> Scenario {
+        let mut scenario = self.clone();
+        let danish = &self.danish;
+        if let Some(name) = &danish.name {
+            scenario.name.clone_from(name);
+        }
+        if let Some(description) = &danish.description {
+            scenario.description.clone_from(description);
+        }
+        for (group, label) in scenario.groups.iter_mut().zip(&danish.groups) {
+            if let Some(label) = label {
+                group.name.clone_from(label);
+            }
+        }
+        for e in &mut scenario.expectations {
+            e.danish
+                .apply(&mut e.figure, &mut e.source, &mut e.known_miss);
+        }
+        for e in &mut scenario.municipality_expectations {
+            e.danish
+                .apply(&mut e.figure, &mut e.source, &mut e.known_miss);
+        }
+        scenario
+    }
+
     /// First simulated day (warm-up included).
     pub fn sim_start(&self) -> NaiveDate {
         self.start - chrono::Days::new(u64::from(self.warmup_days))
@@ -267,6 +328,7 @@ pub struct Suspension {
 pub struct Expectation {
     pub figure: String,
     pub source: String,
+    pub danish: DanishFigure,
     pub published: Option<String>,
     pub value: f64,
     pub tolerance: f64,
@@ -322,6 +384,7 @@ pub struct LikeForLike {
 pub struct MunicipalityExpectation {
     pub figure: String,
     pub source: String,
+    pub danish: DanishFigure,
     pub published: Option<String>,
     pub file: PathBuf,
     pub column: String,

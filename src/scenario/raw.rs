@@ -90,6 +90,9 @@ pub struct RawScenario {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// `name` and `description` in Danish, for `--lang da`.
+    pub name_da: Option<String>,
+    pub description_da: Option<String>,
     pub seed: u64,
     pub start: DateValue,
     pub end: DateValue,
@@ -371,6 +374,8 @@ pub struct RawGroup {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
+    /// The group's name in Danish, for `--lang da`.
+    pub label_da: Option<String>,
     #[serde(default)]
     pub insured: bool,
     /// Rank for `order = "group_priority"` (lower is served first).
@@ -517,6 +522,10 @@ pub struct RawExpectation {
     /// Short name of the published figure.
     pub figure: String,
     pub source: String,
+    /// `figure`, `source` and `known_miss` in Danish, for `--lang da`.
+    pub figure_da: Option<String>,
+    pub source_da: Option<String>,
+    pub known_miss_da: Option<String>,
     /// When the figure was published.
     pub published: Option<String>,
     pub value: f64,
@@ -568,6 +577,10 @@ pub struct RawMunicipalityExpectation {
     /// Short name of the published series.
     pub figure: String,
     pub source: String,
+    /// `figure`, `source` and `known_miss` in Danish, for `--lang da`.
+    pub figure_da: Option<String>,
+    pub source_da: Option<String>,
+    pub known_miss_da: Option<String>,
     pub published: Option<String>,
     /// CSV with the series (relative to the scenario file that names it).
     pub file: String,

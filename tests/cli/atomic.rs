@@ -409,7 +409,23 @@ fn every_output_flag_is_checked_before_the_run() {
         ),
         (
             vec!["simulate", small, "--plot", "-"],
-            "--plot: `-` is standard output, which stdout already writes; give a file".to_string(),
+            "--plot: `-` is standard output, which the table (--quiet leaves it out) already writes; give a file".to_string(),
+        ),
+        (
+            vec!["simulate", small, "--plot", "-", "--xlsx", "-", "--quiet"],
+            "--xlsx: `-` is standard output, which --plot already writes; give a file".to_string(),
+        ),
+        (
+            vec!["simulate", small, "--xlsx", "-", "--format", "json", "--quiet"],
+            "--xlsx: `-` is standard output, which the JSON document of --format json already writes; give a file".to_string(),
+        ),
+        (
+            vec!["check", expect, "--junit", "-"],
+            "--junit: `-` is standard output, which the table (--quiet leaves it out) already writes; give a file".to_string(),
+        ),
+        (
+            vec!["compare", small, small, "--plot", "-", "--format", "markdown"],
+            "--plot: `-` is standard output, which the Markdown table (--quiet leaves it out) already writes; give a file".to_string(),
         ),
     ];
     for (args, message) in cases {
@@ -447,6 +463,42 @@ fn a_single_file_output_can_be_standard_output() {
     );
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(text.lines().count(), 1 + 2 * 2, "{text}");
+}
+
+/// With `--quiet` the table leaves standard output free, and `-` takes any one single-file output: the bytes are
+/// those the same output writes to a file.
+#[test]
+fn under_quiet_any_one_output_may_be_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = fixture("small.toml");
+    let expect = fixture("expect-fail.toml");
+    let small = small.to_str().unwrap();
+    let expect = expect.to_str().unwrap();
+    let cases: [(&[&str], &str, i32); 5] = [
+        (&["simulate", small, "--xlsx"], "x.xlsx", 0),
+        (&["simulate", small, "--plot"], "x.svg", 0),
+        (&["compare", small, small, "--plot"], "x.svg", 0),
+        (&["check", expect, "--junit"], "x.xml", 1),
+        (&["check", expect, "--xlsx"], "x.xlsx", 1),
+    ];
+    for (args, name, code) in cases {
+        let file = dir.path().join(name);
+        backlog()
+            .args(args)
+            .arg(&file)
+            .arg("--quiet")
+            .assert()
+            .code(code)
+            .stdout("");
+        let piped = backlog()
+            .args(args)
+            .args(["-", "--quiet"])
+            .output()
+            .unwrap();
+        assert_eq!(piped.status.code(), Some(code), "{args:?}: {piped:?}");
+        assert!(piped.stderr.is_empty(), "{args:?}: {piped:?}");
+        assert_eq!(piped.stdout, std::fs::read(&file).unwrap(), "{args:?}");
+    }
 }
 
 /// `--out` naming a pipe or a device writes into it and leaves it what it was: renaming a temporary file over

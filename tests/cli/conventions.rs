@@ -144,7 +144,7 @@ fn markdown_tables_for_simulate_compare_and_check() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "| municipality | due | held | on time | waived | dropped | suspended | backlog peak | cleared (median) | mtg/cw | pers/cw |\n|---|---:|",
+            "| municipality | due | held | on time | waived | dropped | suspended | backlog peak | cleared (median) | mtg/cw | pers/cw | caseworkers | peak/cw |\n|---|---:|",
         ))
         .stdout(predicate::str::contains("| Testby | 2,373 | 2,259 | 90.0% |"));
     backlog()
@@ -226,6 +226,65 @@ fn the_man_page_is_roff_naming_every_command() {
     for command in ["simulate", "compare", "check", "sweep", "completions"] {
         assert!(page.contains(command), "{command}");
     }
+}
+
+/// `man --out-dir DIR` writes a page for backlog and one for every subcommand, each naming every option of its
+/// command; the main page printed on stdout is the one written there, and every page it refers to exists.
+#[test]
+fn man_out_dir_writes_a_page_per_subcommand_naming_its_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("share/man/man1");
+    backlog()
+        .args(["man", "--quiet", "--out-dir"])
+        .arg(&pages)
+        .assert()
+        .success()
+        .stdout("");
+    let command = <backlog::cli::Cli as clap::CommandFactory>::command();
+    let read = |name: &str| {
+        std::fs::read_to_string(pages.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let main = read("backlog.1");
+    assert!(main.contains(".TH backlog 1"));
+    let printed = backlog().arg("man").output().unwrap();
+    assert!(printed.status.success());
+    assert_eq!(String::from_utf8(printed.stdout).unwrap(), main);
+    let mut written = 1;
+    for sub in command.get_subcommands() {
+        let name = sub.get_name();
+        let page = read(&format!("backlog-{name}.1"));
+        written += 1;
+        assert!(page.contains(&format!(".TH backlog-{name} 1")), "{name}");
+        // The main page refers to it by name.
+        assert!(main.contains(&format!("backlog\\-{name}(1)")), "{name}");
+        for arg in sub.get_arguments() {
+            let named = match (arg.get_long(), arg.get_short()) {
+                (Some(long), _) => format!("\\-\\-{}", long.replace('-', "\\-")),
+                (None, Some(short)) => format!("\\-{short}"),
+                // A positional argument by its value name.
+                (None, None) => arg
+                    .get_value_names()
+                    .and_then(|names| names.first())
+                    .map_or(arg.get_id().to_string().to_uppercase(), |n| n.to_string()),
+            };
+            assert!(
+                page.contains(&named),
+                "backlog-{name}.1 does not name {named}"
+            );
+        }
+    }
+    // No page for the main page to refer to that is not there, and none more.
+    assert!(!main.contains("backlog\\-help(1)"));
+    assert_eq!(std::fs::read_dir(&pages).unwrap().count(), written);
+    // Writing again replaces the pages.
+    backlog()
+        .args(["man", "--out-dir"])
+        .arg(&pages)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(format!(
+            "wrote {written} manual pages in "
+        )));
 }
 
 #[test]

@@ -748,3 +748,177 @@ fn the_tidy_tables_and_run_json_follow_the_municipalities_shown() {
         serde_json::json!([2])
     );
 }
+
+#[test]
+fn caseworkers_and_the_peak_per_caseworker_are_in_the_table_the_csvs_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("three.toml");
+    let out = dir.path().join("out");
+    // Staffing is the same every day, so the peak per caseworker is the peak over the caseworkers.
+    let table = backlog()
+        .arg("simulate")
+        .arg(&scenario)
+        .args(["--reps", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(table).unwrap();
+    let (header, rows) = read_csv(&out.join("municipalities.csv"));
+    let (peak, caseworkers, per_caseworker) = (
+        column(&header, "backlog_peak"),
+        column(&header, "caseworkers"),
+        column(&header, "backlog_peak_per_caseworker"),
+    );
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        let expected = number(&row[peak]) / number(&row[caseworkers]);
+        assert!(expected > 0.0);
+        assert!(
+            (number(&row[per_caseworker]) - expected).abs() < 1e-9,
+            "{row:?}"
+        );
+        // The table's line of the municipality ends with the two, rounded to one decimal.
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(row[1].as_str()))
+            .unwrap_or_else(|| panic!("no line for {} in\n{table}", row[1]));
+        let last: Vec<&str> = line.split_whitespace().rev().take(2).collect();
+        assert_eq!(
+            last,
+            [
+                format!("{:.1}", number(&row[per_caseworker])),
+                format!("{:.1}", number(&row[caseworkers]))
+            ],
+            "{line}"
+        );
+    }
+    let header_line = table
+        .lines()
+        .find(|l| l.starts_with("municipality"))
+        .unwrap();
+    assert!(
+        header_line.ends_with("caseworkers peak/cw"),
+        "{header_line}"
+    );
+    // A group has no staff of its own.
+    let (group_header, group_rows) = read_csv(&out.join("groups.csv"));
+    let group_per_caseworker = column(&group_header, "backlog_peak_per_caseworker");
+    assert!(group_rows
+        .iter()
+        .all(|r| r[group_per_caseworker].is_empty()));
+
+    let html = dir.path().join("report.html");
+    backlog()
+        .arg("report")
+        .arg(&scenario)
+        .args(["--reps", "3", "--out"])
+        .arg(&html)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    let table = &text[text.find("id=\"table-municipalities\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(
+        table.contains("<th>caseworkers (FTE, mean)</th><th>backlog peak per caseworker</th></tr>")
+    );
+    for row in &rows {
+        let cells = format!(
+            "<td data-sort=\"{:.6}\">{:.1}</td><td data-sort=\"{:.6}\">{:.1}</td></tr>",
+            number(&row[caseworkers]),
+            number(&row[caseworkers]),
+            number(&row[per_caseworker]),
+            number(&row[per_caseworker]),
+        );
+        assert!(table.contains(&cells), "no {cells} in {table}");
+    }
+}
+
+/// The column index (from 0) of a cell reference such as `AB12`.
+fn column_of(reference: &str) -> usize {
+    reference
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .fold(0, |n, c| n * 26 + (c as usize - 'A' as usize + 1))
+        - 1
+}
+
+/// Checks one sheet of a workbook: every column at least as wide as its header and its texts (up to 60
+/// characters), and set to print landscape, one page wide.
+fn assert_sheet_fits(bytes: &[u8], sheet: usize) {
+    let xml = xlsx_part(bytes, &format!("xl/worksheets/sheet{sheet}.xml"));
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let mut widths = Vec::new();
+    for col in document.descendants().filter(|n| n.has_tag_name("col")) {
+        let number = |name: &str| col.attribute(name).unwrap().parse::<usize>().unwrap();
+        let width: f64 = col.attribute("width").unwrap().parse().unwrap();
+        for index in number("min")..=number("max") {
+            widths.resize(widths.len().max(index), 0.0);
+            widths[index - 1] = width;
+        }
+    }
+    let cells = xlsx_cells(bytes, sheet);
+    assert!(!cells.is_empty(), "sheet {sheet}");
+    for (reference, value) in &cells {
+        // Header cells and texts: numbers are stored as numbers, their text is not what is shown.
+        let header = reference.trim_start_matches(|c: char| c.is_ascii_alphabetic()) == "1";
+        if header || value.parse::<f64>().is_err() {
+            let chars = value.chars().count().min(60) as f64;
+            let width = widths.get(column_of(reference)).copied().unwrap_or(0.0);
+            assert!(
+                width >= chars,
+                "sheet {sheet}: column of {reference} `{value}` is {width} wide"
+            );
+        }
+    }
+    let setup = document
+        .descendants()
+        .find(|n| n.has_tag_name("pageSetup"))
+        .unwrap_or_else(|| panic!("sheet {sheet} has no page setup"));
+    assert_eq!(
+        setup.attribute("orientation"),
+        Some("landscape"),
+        "sheet {sheet}"
+    );
+    // One page wide is the default, which the file leaves out; any number of pages tall is 0.
+    assert_eq!(
+        setup.attribute("fitToWidth").unwrap_or("1"),
+        "1",
+        "sheet {sheet}"
+    );
+    assert_eq!(setup.attribute("fitToHeight"), Some("0"), "sheet {sheet}");
+    let fit = document
+        .descendants()
+        .find(|n| n.has_tag_name("pageSetUpPr"))
+        .and_then(|n| n.attribute("fitToPage"));
+    assert_eq!(fit, Some("1"), "sheet {sheet}");
+}
+
+#[test]
+fn every_sheet_of_a_workbook_is_as_wide_as_its_headers_and_prints_one_page_wide() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = danish_three(dir.path());
+    let simulated = dir.path().join("run.xlsx");
+    backlog()
+        .arg("simulate")
+        .arg(&scenario)
+        .args(["--reps", "2", "--quiet", "--xlsx"])
+        .arg(&simulated)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&simulated).unwrap();
+    for sheet in 1..=4 {
+        assert_sheet_fits(&bytes, sheet);
+    }
+    let checked = dir.path().join("check.xlsx");
+    backlog()
+        .arg("check")
+        .arg(fixture("expect-fail.toml"))
+        .args(["--quiet", "--xlsx"])
+        .arg(&checked)
+        .assert()
+        .code(1);
+    assert_sheet_fits(&std::fs::read(&checked).unwrap(), 1);
+}

@@ -192,14 +192,14 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
         assert_eq!(daily_lines(chart, days), 2);
     }
 
-    // The table: one row per municipality, in scenario order, eleven columns; one replication, so the held
+    // The table: one row per municipality, in scenario order, thirteen columns; one replication, so the held
     // column adds up exactly to the total in the headline.
     let rows = body_rows(by_id(&document, "table-municipalities"));
     assert_eq!(rows.len(), 98);
     let mut held = 0.0;
     for (row, municipality) in rows.iter().zip(&scenario.municipalities) {
         let cells = cells(*row);
-        assert_eq!(cells.len(), 11);
+        assert_eq!(cells.len(), 13);
         assert_eq!(
             cells[0].text(),
             Some(municipality.code.to_string().as_str())
@@ -798,4 +798,106 @@ fn draws_need_a_scenario_with_ranges() {
         .code(2)
         .stderr("error: --draws: no scenario given has an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)\n");
     assert!(!out.exists());
+}
+
+/// The words a reader sees in a report: every text outside scripts and styles, split on white space, with
+/// punctuation trimmed; numbers, dates, file names, keys and flags left out.
+fn words_of(text: &str) -> std::collections::BTreeSet<String> {
+    let document = parse(text);
+    document
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter(|n| {
+            !n.ancestors()
+                .any(|a| a.has_tag_name("script") || a.has_tag_name("style"))
+        })
+        .flat_map(|n| n.text().unwrap_or("").split_whitespace())
+        .map(|w| w.trim_matches(|c: char| ".,;:()[]\"'`*+=%·".contains(c)))
+        .filter(|w| {
+            !w.is_empty()
+                && !w.starts_with('-')
+                && !w.contains(|c: char| c.is_ascii_digit() || "/._".contains(c))
+        })
+        .map(String::from)
+        .collect()
+}
+
+/// A Danish report has no word of the English report of the same scenarios, but names and the words both
+/// languages spell alike: every label, axis, unit and scenario text is translated (the scenarios' `name_da`,
+/// `description_da`, groups' `label_da` and the figures' `figure_da`, `source_da`, `known_miss_da`).
+#[test]
+fn the_danish_report_has_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = [
+        root().join("scenarios/cph2020.toml"),
+        root().join("scenarios/cph2020-no-covid.toml"),
+    ];
+    let write = |lang: &str| {
+        let out = dir.path().join(format!("{lang}.html"));
+        backlog()
+            .arg("report")
+            .args(&scenarios)
+            .args(["--reps", "1", "--lang", lang, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        words_of(&read(&out))
+    };
+    let (danish, english) = (write("da"), write("en"));
+    const ALIKE: &[&str] = &[
+        // Proper names and the names of Danish benefits, which English text uses too.
+        "København",
+        "Københavns",
+        "Kommune",
+        "Jobcenter",
+        "Fagbladet",
+        "Beskæftigelses-",
+        "LAB",
+        "dagpenge",
+        "Dagpenge",
+        "Sygedagpenge",
+        "Jobafklaringsforløb",
+        "Ledighedsydelse",
+        "kontanthjælp",
+        "uddannelseshjælp",
+        // The tool, its command and its status codes; the sides of a comparison.
+        "backlog",
+        "report",
+        "PASS",
+        "MISS",
+        "pp",
+        "A",
+        "B",
+        "§",
+        // Words both languages spell alike.
+        "for",
+        "over",
+        "en",
+        "og",
+        "at",
+        "via",
+        "median",
+        "seed",
+        "status",
+        "suspension",
+        "tolerance",
+        "revision",
+        "december",
+        "start",
+        // The suspension's id in the scenario, which names its episode in both languages.
+        "spring",
+    ];
+    let english_left: Vec<&String> = danish
+        .intersection(&english)
+        .filter(|w| !ALIKE.contains(&w.as_str()))
+        .collect();
+    assert!(
+        english_left.is_empty(),
+        "English in the Danish report: {english_left:?}"
+    );
+    // The scenarios' Danish labels are there.
+    assert!(
+        danish.contains("forsikrede") && danish.contains("halvår"),
+        "{danish:?}"
+    );
 }

@@ -272,3 +272,48 @@ fn set_adds_a_dated_entry_as_the_file_would_have_it() {
     assert_eq!(by_set, by_file);
     assert_ne!(by_set, without);
 }
+
+/// With several suspensions, compare's rows show the first episode's backlog peak beside its clearing, as
+/// simulate's table does, and a note says so: no row puts one episode's peak beside another's clearing.
+#[test]
+fn compare_shows_the_first_episodes_peak_beside_its_clearing_when_there_are_several() {
+    let rich = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rich.toml");
+    let (code, summary, err) = run(&["simulate", rich, "--reps", "2", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let total = &json(&summary)["total"];
+    let first = &total["episodes"][0];
+    let (first_peak, whole_peak) = (
+        first["backlog_peak"].as_f64().unwrap(),
+        total["backlog_peak"].as_f64().unwrap(),
+    );
+    assert!(
+        first_peak < whole_peak,
+        "the fixture's second episode peaks higher: {first_peak} against {whole_peak}"
+    );
+    let (code, table, err) = run(&[
+        "compare",
+        rich,
+        "--what-if",
+        "staffing.caseworkers=5",
+        "--reps",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("backlog peak (overdue)"))
+        .unwrap();
+    let shown = row[28..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .replace(',', "");
+    assert_eq!(shown.parse::<f64>().unwrap(), first_peak.round(), "{row}");
+    let id = first["id"].as_str().unwrap();
+    assert!(
+        table.contains(&format!(
+            "In A ({id}), B ({id}), several suspensions each have their episode"
+        )),
+        "{table}"
+    );
+}

@@ -34,9 +34,11 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
         ),
         None => ("-".to_string(), "-1".to_string()),
     };
+    // Due and held as the books of the simulate table show them (docs/outputs.md).
+    let books = crate::report::table::Books::of(metrics);
     vec![
-        count(metrics.due),
-        count(metrics.held),
+        count(books.due),
+        count(books.held),
         (
             lang.percent(metrics.on_time_share),
             format!("{:.6}", metrics.on_time_share),
@@ -116,6 +118,8 @@ pub(super) fn municipalities_section(
             ("col_days_to_clear", false),
             ("col_mtg_cw", false),
             ("col_pers_cw", false),
+            ("col_caseworkers", false),
+            ("col_peak_cw", false),
         ],
         lang,
     );
@@ -136,11 +140,17 @@ pub(super) fn municipalities_section(
         let load = metrics.meetings_per_caseworker_day;
         cell(html, &(lang.decimal(load, 2), format!("{load:.6}")), false);
         let persons = metrics.active_per_caseworker;
-        cell(
-            html,
-            &(lang.decimal(persons, 1), format!("{persons:.6}")),
-            false,
-        );
+        for value in [
+            persons,
+            metrics.caseworkers,
+            metrics.backlog_peak_per_caseworker,
+        ] {
+            cell(
+                html,
+                &(lang.decimal(value, 1), format!("{value:.6}")),
+                false,
+            );
+        }
         html.push_str("</tr>\n");
     }
     html.push_str("</tbody>\n</table>\n</section>\n");

@@ -32,7 +32,14 @@ impl AxisUnit {
         match self {
             AxisUnit::Fte => format!("{} FTE", lang.decimal(x, places(x))),
             AxisUnit::Factor => format!("×{}", lang.decimal(x, 2)),
-            AxisUnit::PerDay => format!("{}/day", lang.decimal(x, 1)),
+            AxisUnit::PerDay => format!(
+                "{}/{}",
+                lang.decimal(x, 1),
+                match lang {
+                    Lang::En => "day",
+                    Lang::Da => "dag",
+                }
+            ),
             AxisUnit::Share => format!("{} %", lang.decimal(x * 100.0, places(x * 100.0))),
             AxisUnit::Plain => lang.decimal(x, places(x)),
         }
@@ -257,5 +264,6 @@ mod tests {
         assert_eq!(AxisUnit::Factor.format(1.2, Lang::En), "×1.20");
         assert_eq!(AxisUnit::Share.format(0.22, Lang::En), "22 %");
         assert_eq!(AxisUnit::PerDay.format(4.5, Lang::En), "4.5/day");
+        assert_eq!(AxisUnit::PerDay.format(4.5, Lang::Da), "4,5/dag");
     }
 }

@@ -96,6 +96,11 @@ pub(super) fn expectations(
         out.push(Expectation {
             figure: e.figure.clone(),
             source: e.source.clone(),
+            danish: crate::scenario::model::DanishFigure {
+                figure: e.figure_da.clone(),
+                source: e.source_da.clone(),
+                known_miss: e.known_miss_da.clone(),
+            },
             published: e.published.clone(),
             value: e.value,
             tolerance: e.tolerance,

@@ -91,9 +91,15 @@ pub(super) fn validate(
         return Err(report(check, &sources));
     }
     let sha256 = format!("{:x}", sources.hasher.finalize_reset());
+    let danish = super::model::Danish {
+        name: raw.name_da.clone(),
+        description: raw.description_da.clone(),
+        groups: raw.groups.iter().map(|g| g.label_da.clone()).collect(),
+    };
     Ok(Scenario {
         name: raw.name,
         description: raw.description,
+        danish,
         file: file.to_path_buf(),
         sha256,
         overrides: sources.given.clone(),
