@@ -120,6 +120,15 @@ impl View {
 pub fn select_municipalities(series: &Series, shown: &[usize]) -> Series {
     let groups = series.groups;
     let mut selected = Series::new(series.start, series.days, shown.len(), groups);
+    if series.has_akasse() {
+        selected = selected.with_akasse();
+        for (i, &m) in shown.iter().enumerate() {
+            let (from, to) = (m * series.days, (m + 1) * series.days);
+            selected.akasse[i * series.days..(i + 1) * series.days]
+                .copy_from_slice(&series.akasse[from..to]);
+            selected.akasse_initial[i] = series.akasse_initial[m];
+        }
+    }
     selected.working = series.working.clone();
     for day in 0..series.days {
         for (i, &m) in shown.iter().enumerate() {
