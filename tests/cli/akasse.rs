@@ -253,3 +253,72 @@ fn bad_akasse_input_names_the_file_key_and_line_and_exits_2() {
             "suspensions[0].groups.kh.action: \"shift\" stops the whole spell clock",
         ));
 }
+
+#[test]
+fn a_takeover_moves_exactly_its_share_of_new_spells_first_meetings_to_the_akasse() {
+    let (_dir, scenario) = scenario_from(
+        r#"
+name = "takeover"
+seed = 5
+start = 2021-01-01
+end = 2021-06-30
+calendar = { holidays = "none" }
+[municipalities]
+reference_population = 1
+list = [{ code = 1, name = "A", population = 1 }]
+[staffing]
+caseworkers = 100
+meetings_per_caseworker_day = 10
+[akasse]
+caseworkers = 100
+meetings_per_caseworker_day = 10
+takeovers = [{ group = "g", from = 2021-02-01, share = 0.25, before_day = 30 }]
+[[groups]]
+id = "g"
+insured = true
+inflow_per_day = 7
+duration = { distribution = "never" }
+meetings = [{ due_day = 0, deadline_day = 7 }, { due_day = 20, deadline_day = 40, joint = true }, { due_day = 60, deadline_day = 90 }]
+"#,
+    );
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
+    let from = day_index(&series, "2021-02-01".parse().unwrap()).unwrap();
+    let sum = |days: std::ops::Range<usize>,
+               pick: fn(&backlog::engine::metrics::AkasseDay) -> u32|
+     -> i64 { days.map(|d| akasse_total(&series, d, pick)).sum() };
+    let arrivals: i64 = (from..series.days)
+        .map(|d| jobcentre_total(&series, d, |r| r.arrivals))
+        .sum();
+    let before: i64 = (0..from)
+        .map(|d| jobcentre_total(&series, d, |r| r.arrivals))
+        .sum();
+    // Meeting 0 falls due on the day of arrival: the a-kasse's due meetings from the takeover on are exactly a
+    // quarter of the new spells (rounded down) plus the joint meetings (day 20) of everyone, taken over or not.
+    let joint_due: i64 = (0..series.days)
+        .map(|d| {
+            let day = d as i64 - 20;
+            if day < 0 {
+                0
+            } else {
+                jobcentre_total(&series, day as usize, |r| r.arrivals)
+            }
+        })
+        .sum();
+    let taken = arrivals / 4;
+    assert!(taken > 100, "{taken} spells taken over");
+    assert_eq!(sum(0..series.days, |r| r.meetings.due), taken + joint_due);
+    // The jobcentre's: meeting 0 of everyone before the takeover and of the others after it, the joint meetings
+    // of those not taken over (the n-th new spell from the takeover on is taken over when n = 3 mod 4), and
+    // every meeting at day 60.
+    let arrived = |days: std::ops::Range<usize>| -> i64 {
+        days.map(|d| jobcentre_total(&series, d, |r| r.arrivals))
+            .sum()
+    };
+    let taken_by_day_20 = arrived(from..series.days - 20) / 4;
+    let expected =
+        before + arrivals - taken + joint_due - taken_by_day_20 + arrived(0..series.days - 60);
+    let jobcentre_due: i64 = (0..series.days)
+        .map(|d| jobcentre_total(&series, d, |r| r.due))
+        .sum();
+    assert_eq!(jobcentre_due, expected);
+}
