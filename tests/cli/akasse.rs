@@ -322,3 +322,52 @@ meetings = [{ due_day = 0, deadline_day = 7 }, { due_day = 20, deadline_day = 40
         .sum();
     assert_eq!(jobcentre_due, expected);
 }
+
+#[test]
+fn outputs_show_the_akasse_side_only_when_the_scenario_declares_it() {
+    let plain = std::fs::read_to_string(crate::common::fixture("small.toml")).unwrap();
+    let with = plain
+        .replacen(
+            "{ due_day = 60, deadline_day = 90 }",
+            "{ due_day = 30, deadline_day = 45, held_by = \"akasse\" }, { due_day = 60, deadline_day = 90, joint = true }",
+            1,
+        )
+        .replacen("id = \"kh\"", "id = \"kh\"\ninsured = true", 1)
+        + "\n[akasse]\ncaseworkers = 0.5\nmeetings_per_caseworker_day = 5\n";
+    for (text, declared) in [(plain, false), (with, true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        let out = dir.path().join("out");
+        let assert = crate::common::backlog()
+            .args(["simulate", path.to_str().unwrap(), "--reps", "2", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let table = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        assert_eq!(table.contains("a-kasse books"), declared);
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        let csv = std::fs::read_to_string(out.join("municipalities.csv")).unwrap();
+        assert_eq!(csv.contains("akasse_held"), declared);
+        assert_eq!(csv.contains("joint_waited_for_akasse_days"), declared);
+        let Some(akasse) = summary.get("akasse") else {
+            assert!(!declared);
+            continue;
+        };
+        assert!(declared);
+        let total = &akasse["total"];
+        let get = |key: &str| total[key].as_f64().unwrap();
+        let books =
+            get("pending_start") + get("due") - get("held") - get("waived") - get("dropped");
+        assert!(
+            (books - get("pending_end")).abs() < 1e-6,
+            "a-kasse books {books}"
+        );
+        // Held no more than its capacity, and a joint meeting is held on both sides.
+        assert!(get("held") <= get("capacity") + 1e-9);
+        assert!(akasse["joint"]["joint_held"].as_f64().unwrap() > 0.0);
+        assert!(akasse["joint"]["joint_held"].as_f64().unwrap() <= get("held"));
+        assert_eq!(akasse["municipalities"][0]["code"], 1);
+    }
+}
