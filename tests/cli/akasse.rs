@@ -371,3 +371,25 @@ fn outputs_show_the_akasse_side_only_when_the_scenario_declares_it() {
         assert_eq!(akasse["municipalities"][0]["code"], 1);
     }
 }
+
+#[test]
+fn a_thread_that_ran_a_scenario_without_the_akasse_side_runs_one_with_it() {
+    // A thread keeps the memory of the last jobcentre it ran for the next run of the same shape: a run with an
+    // a-kasse side and a takeover must not be given one made for a run without.
+    let plain = std::fs::read_to_string(crate::common::fixture("small.toml")).unwrap();
+    let with = plain.replacen("id = \"kh\"", "id = \"kh\"\ninsured = true", 1)
+        + "\n[akasse]\ncaseworkers = 5\nmeetings_per_caseworker_day = 5\ntakeovers = [{ group = \"kh\", from = 2021-02-01, share = 0.5, before_day = 30 }]\n";
+    let (_a, without_akasse) = scenario_from(&plain);
+    let (_b, with_akasse) = scenario_from(&with);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let alone = Simulation::new(&with_akasse, 7).run().unwrap();
+    let after = pool.install(|| {
+        Simulation::new(&without_akasse, 7).run().unwrap();
+        Simulation::new(&with_akasse, 7).run().unwrap()
+    });
+    assert_eq!(after.akasse, alone.akasse);
+    assert_eq!(after.rows, alone.rows);
+}
