@@ -342,8 +342,27 @@ fn outputs_show_the_akasse_side_only_when_the_scenario_declares_it() {
         let assert = crate::common::backlog()
             .args(["simulate", path.to_str().unwrap(), "--reps", "2", "--out"])
             .arg(&out)
+            .arg("--xlsx")
+            .arg(dir.path().join("book.xlsx"))
             .assert()
             .success();
+        let book = std::fs::read(dir.path().join("book.xlsx")).unwrap();
+        let mut book = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+        let mut sheets = String::new();
+        std::io::Read::read_to_string(&mut book.by_name("xl/workbook.xml").unwrap(), &mut sheets)
+            .unwrap();
+        assert_eq!(sheets.contains("name=\"A-kasse\""), declared);
+        let capacity = std::fs::read_to_string(out.join("capacity.csv")).unwrap();
+        assert_eq!(capacity.contains("joint_waited_for_akasse"), declared);
+        let report = dir.path().join("report.html");
+        crate::common::backlog()
+            .args(["report", path.to_str().unwrap(), "--reps", "1", "--out"])
+            .arg(&report)
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(&report).unwrap();
+        assert_eq!(html.contains("<section id=\"akasse\">"), declared);
+        assert_eq!(html.contains("href=\"#akasse\""), declared);
         let table = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
         assert_eq!(table.contains("a-kasse books"), declared);
         let summary: serde_json::Value =
