@@ -127,6 +127,7 @@ where
         groups: (0..dice.groups.len())
             .map(|g| collect(&|s| s.groups[g].clone(), &dice.groups[g]))
             .collect(),
+        akasse: run::AkasseOutcome::of(&runs),
         first: dice.first,
     };
     Ok(Ok((

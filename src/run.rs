@@ -8,7 +8,9 @@ use crate::engine::{replication_seed, Simulation};
 use crate::error::InputError;
 use crate::scenario::Scenario;
 use crate::signals::{self, Interrupted};
-use crate::summary::{aggregate, summarise_whole, Aggregate, Metrics};
+use crate::summary::{
+    aggregate, summarise_akasse, summarise_whole, Aggregate, AkasseSummary, JointWaits, Metrics,
+};
 use rayon::prelude::*;
 
 /// Runs replications `0..reps` of `scenario` with base seed `seed` and maps each finished series through `f`,
@@ -41,6 +43,8 @@ pub struct RunSummary {
     pub total: Metrics,
     pub municipalities: Vec<Metrics>,
     pub groups: Vec<Metrics>,
+    /// The a-kasse side, with an `[akasse]` section.
+    pub akasse: Option<AkasseSummary>,
 }
 
 impl RunSummary {
@@ -50,7 +54,42 @@ impl RunSummary {
             total,
             municipalities,
             groups,
+            akasse: summarise_akasse(scenario, series),
         }
+    }
+}
+
+/// The a-kasse side over replications: aggregates of its metrics in total and per municipality, and the mean
+/// waits of the joint meetings.
+#[derive(Debug, Clone)]
+pub struct AkasseOutcome {
+    pub total: Aggregate,
+    pub municipalities: Vec<Aggregate>,
+    pub waits: JointWaits,
+    pub municipality_waits: Vec<JointWaits>,
+}
+
+impl AkasseOutcome {
+    /// Over the runs' summaries; `None` without an a-kasse side.
+    pub fn of(runs: &[RunSummary]) -> Option<AkasseOutcome> {
+        let sides: Vec<&AkasseSummary> = runs.iter().filter_map(|r| r.akasse.as_ref()).collect();
+        let first = sides.first()?;
+        let metrics = |pick: &dyn Fn(&AkasseSummary) -> Metrics| {
+            aggregate(&sides.iter().map(|s| pick(s)).collect::<Vec<_>>())
+        };
+        let waits = |pick: &dyn Fn(&AkasseSummary) -> JointWaits| {
+            JointWaits::mean(&sides.iter().map(|s| pick(s)).collect::<Vec<_>>())
+        };
+        Some(AkasseOutcome {
+            total: metrics(&|s| s.total.clone()),
+            municipalities: (0..first.municipalities.len())
+                .map(|m| metrics(&|s| s.municipalities[m].clone()))
+                .collect(),
+            waits: waits(&|s| s.waits),
+            municipality_waits: (0..first.municipalities.len())
+                .map(|m| waits(&|s| s.municipality_waits[m]))
+                .collect(),
+        })
     }
 }
 
@@ -62,6 +101,8 @@ pub struct Outcome {
     pub total: Aggregate,
     pub municipalities: Vec<Aggregate>,
     pub groups: Vec<Aggregate>,
+    /// The a-kasse side, with an `[akasse]` section.
+    pub akasse: Option<AkasseOutcome>,
     /// Replication 0 (whose seed is the scenario's seed), kept when asked for.
     pub first: Option<Series>,
 }
@@ -120,6 +161,15 @@ impl View {
 pub fn select_municipalities(series: &Series, shown: &[usize]) -> Series {
     let groups = series.groups;
     let mut selected = Series::new(series.start, series.days, shown.len(), groups);
+    if series.has_akasse() {
+        selected = selected.with_akasse();
+        for (i, &m) in shown.iter().enumerate() {
+            let (from, to) = (m * series.days, (m + 1) * series.days);
+            selected.akasse[i * series.days..(i + 1) * series.days]
+                .copy_from_slice(&series.akasse[from..to]);
+            selected.akasse_initial[i] = series.akasse_initial[m];
+        }
+    }
     selected.working = series.working.clone();
     for day in 0..series.days {
         for (i, &m) in shown.iter().enumerate() {
@@ -195,6 +245,7 @@ where
         groups: (0..scenario.groups.len())
             .map(|g| collect(&|s| s.groups[g].clone()))
             .collect(),
+        akasse: AkasseOutcome::of(&summaries),
         first,
     };
     Ok((outcome, extras))

@@ -348,6 +348,101 @@ pub fn summarise_whole(
     (all, per_municipality, per_group)
 }
 
+/// What the joint meetings of a selection waited for: summed over its days, a joint meeting counted once for
+/// each working day it was due and not held while a side had no capacity left.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct JointWaits {
+    /// Joint meetings held.
+    pub joint_held: f64,
+    /// Days joint meetings waited while the jobcentre had no capacity left.
+    pub waited_for_jobcentre_days: f64,
+    /// Days joint meetings waited while the a-kasse had no capacity left.
+    pub waited_for_akasse_days: f64,
+}
+
+impl JointWaits {
+    /// The mean over runs.
+    pub fn mean(runs: &[JointWaits]) -> JointWaits {
+        let n = runs.len().max(1) as f64;
+        let sum = |pick: fn(&JointWaits) -> f64| runs.iter().map(pick).sum::<f64>() / n;
+        JointWaits {
+            joint_held: sum(|w| w.joint_held),
+            waited_for_jobcentre_days: sum(|w| w.waited_for_jobcentre_days),
+            waited_for_akasse_days: sum(|w| w.waited_for_akasse_days),
+        }
+    }
+}
+
+/// The a-kasse side of one run (with an `[akasse]` section): its meetings' metrics, in total and per
+/// municipality, as the jobcentre's are (persons, arrivals and exits are the jobcentre's: 0 here), and the
+/// joint meetings' waits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AkasseSummary {
+    pub total: Metrics,
+    pub municipalities: Vec<Metrics>,
+    pub waits: JointWaits,
+    pub municipality_waits: Vec<JointWaits>,
+}
+
+/// The a-kasse side of the whole run, `None` without an `[akasse]` section.
+pub fn summarise_akasse(scenario: &Scenario, series: &Series) -> Option<AkasseSummary> {
+    if !series.has_akasse() {
+        return None;
+    }
+    let whole = Selection::whole(series);
+    let days = series.days;
+    let every: Vec<usize> = (0..series.municipalities).collect();
+    let mut total = vec![GroupDay::default(); days];
+    let mut start_total = Levels::default();
+    let mut waits = JointWaits::default();
+    let mut municipalities = Vec::with_capacity(series.municipalities);
+    let mut municipality_waits = Vec::with_capacity(series.municipalities);
+    for m in 0..series.municipalities {
+        let rows = &series.akasse[m * days..(m + 1) * days];
+        let totals: Vec<GroupDay> = rows.iter().map(|row| row.meetings).collect();
+        let mut own = JointWaits::default();
+        for (sum, row) in total.iter_mut().zip(rows) {
+            *sum += &row.meetings;
+            own.joint_held += f64::from(row.joint_held);
+            own.waited_for_jobcentre_days += f64::from(row.waited_jobcentre);
+            own.waited_for_akasse_days += f64::from(row.waited_akasse);
+        }
+        waits.joint_held += own.joint_held;
+        waits.waited_for_jobcentre_days += own.waited_for_jobcentre_days;
+        waits.waited_for_akasse_days += own.waited_for_akasse_days;
+        let start = series.akasse_initial[m];
+        add_levels(&mut start_total, start);
+        let selection = Selection {
+            municipality: Some(m),
+            ..whole
+        };
+        municipalities.push(fold_side(
+            scenario,
+            series,
+            selection,
+            &every[m..=m],
+            start,
+            &totals,
+            Side::Akasse,
+        ));
+        municipality_waits.push(own);
+    }
+    Some(AkasseSummary {
+        total: fold_side(
+            scenario,
+            series,
+            whole,
+            &every,
+            start_total,
+            &total,
+            Side::Akasse,
+        ),
+        municipalities,
+        waits,
+        municipality_waits,
+    })
+}
+
 fn levels_of(row: &GroupDay) -> Levels {
     Levels {
         active: row.active,
@@ -373,6 +468,34 @@ fn fold_days(
     start_levels: Levels,
     totals: &[GroupDay],
 ) -> Metrics {
+    fold_side(
+        scenario,
+        series,
+        selection,
+        municipalities,
+        start_levels,
+        totals,
+        Side::Jobcentre,
+    )
+}
+
+/// Whose staff and capacity a fold reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Jobcentre,
+    Akasse,
+}
+
+/// [`fold_days`] of one side's meetings, with that side's staff and capacity.
+fn fold_side(
+    scenario: &Scenario,
+    series: &Series,
+    selection: Selection,
+    municipalities: &[usize],
+    start_levels: Levels,
+    totals: &[GroupDay],
+    side: Side,
+) -> Metrics {
     let mut metrics = Metrics {
         active_start: f64::from(start_levels.active),
         pending_start: f64::from(start_levels.pending),
@@ -396,17 +519,26 @@ fn fold_days(
         let mut day_caseworkers = 0.0;
         if selection.groups.is_all() {
             for &m in municipalities {
-                let staff = series.municipality_row(day, m);
+                let (capacity, caseworkers, carried_in) = match side {
+                    Side::Jobcentre => {
+                        let staff = series.municipality_row(day, m);
+                        (staff.capacity, staff.caseworkers, staff.carried_in)
+                    }
+                    Side::Akasse => {
+                        let staff = series.akasse_row(day, m);
+                        (staff.capacity, staff.caseworkers, staff.carried_in)
+                    }
+                };
                 // The first day's capacity adds the fraction of a meeting carried in from before the range,
                 // which it may hold: without it, a range held to capacity can seem to hold more than it had.
                 if day == selection.from {
-                    metrics.capacity += staff.carried_in;
+                    metrics.capacity += carried_in;
                 }
-                metrics.capacity += staff.capacity;
-                caseworker_sum += staff.caseworkers;
-                day_caseworkers += staff.caseworkers;
+                metrics.capacity += capacity;
+                caseworker_sum += caseworkers;
+                day_caseworkers += caseworkers;
                 if series.working[day] {
-                    caseworker_working_sum += staff.caseworkers;
+                    caseworker_working_sum += caseworkers;
                 }
             }
         }
@@ -519,6 +651,16 @@ pub struct Aggregate {
     /// For an ensemble (`--draws`), the dice-only bands beside the predictive `bands`: over replications at
     /// the inputs' central values (crate::ensemble). Empty otherwise.
     pub dice: Vec<(Metric, Band)>,
+}
+
+impl Aggregate {
+    /// The band of `metric` over replications, if it has one.
+    pub fn band(&self, metric: Metric) -> Option<&Band> {
+        self.bands
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, band)| band)
+    }
 }
 
 /// The lower median, `None` counting as larger than any value (a replication that never cleared).

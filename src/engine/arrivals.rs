@@ -103,11 +103,14 @@ impl Jobcentre {
             self.born[index as usize] = self.created;
             self.created += 1;
         }
+        if self.akasse.is_some() {
+            self.mark_takeover(rules, g, index, arrival);
+        }
         self.levels[g].active += 1;
         if let Some(list) = self.exits.get_mut(exit as usize) {
             list.push(index);
         }
-        self.count_shifted(rules, series, g, arrival, exit, today);
+        self.count_shifted(rules, series, g, index, arrival, exit, today);
         Member {
             person: index,
             exit,
@@ -116,13 +119,15 @@ impl Jobcentre {
     }
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
-    /// on the day they would have fallen due.
+    /// on the day they would have fallen due (on the side that holds them, with an a-kasse side).
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn count_shifted(
         &self,
         rules: &Rules,
         series: &mut MunicipalitySeries,
         g: usize,
+        index: u32,
         arrival: Day,
         exit: Day,
         today: Day,
@@ -152,10 +157,20 @@ impl Jobcentre {
             if clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
                 if reported >= rules.warmup {
-                    let row = &mut series.group_rows_mut(reported - rules.warmup)[g];
-                    row.suspended += 1;
-                    if arrival < rules.suspension_origin {
-                        row.suspended_existing += 1;
+                    let existing = u32::from(arrival < rules.suspension_origin);
+                    let side = match &self.akasse {
+                        Some(_) => rules.side(g, k, self.taken_over(index)),
+                        None => crate::scenario::HeldBy::Jobcentre,
+                    };
+                    if side != crate::scenario::HeldBy::Akasse {
+                        let row = &mut series.group_rows_mut(reported - rules.warmup)[g];
+                        row.suspended += 1;
+                        row.suspended_existing += existing;
+                    }
+                    if side != crate::scenario::HeldBy::Jobcentre {
+                        let row = &mut series.akasse_row_mut(reported - rules.warmup).meetings;
+                        row.suspended += 1;
+                        row.suspended_existing += existing;
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! close), each writing the day's flows and levels.
 
 use super::agenda::Agenda;
+use super::akasse_side::AkasseSide;
 use super::calendar::Day;
 use super::due::Due;
 use super::event::{Event, EventKind};
@@ -69,6 +70,8 @@ pub(super) struct Jobcentre {
     pub(super) dealt: Vec<Vec<u32>>,
     /// Whether persons whose meetings fall due together are gathered into runs ([`Rules::runs`]).
     pub(super) gathers_runs: bool,
+    /// The a-kasse side, with an `[akasse]` section.
+    pub(super) akasse: Option<Box<AkasseSide>>,
     /// Debug builds, per slot: the number of persons created in the municipality before the one in it (runs
     /// keep their members in this order).
     #[cfg(debug_assertions)]
@@ -108,6 +111,7 @@ impl Jobcentre {
                 .map(|plan| vec![0; plan.release_days.len()])
                 .collect(),
             gathers_runs: rules.runs,
+            akasse: rules.has_akasse().then(|| Box::new(AkasseSide::new(rules))),
             #[cfg(debug_assertions)]
             born: Vec::new(),
             #[cfg(debug_assertions)]
@@ -154,6 +158,9 @@ impl Jobcentre {
             counts.fill(0);
         }
         self.gathers_runs = rules.runs;
+        if let Some(akasse) = &mut self.akasse {
+            akasse.clear();
+        }
         #[cfg(debug_assertions)]
         {
             self.born.clear();
@@ -172,16 +179,28 @@ impl Jobcentre {
     ) {
         if day as usize == rules.warmup {
             series.initial_mut().copy_from_slice(&self.levels);
+            if let Some(akasse) = &self.akasse {
+                *series.akasse_initial_mut() = akasse.levels;
+            }
         }
         self.agenda.open(day);
         self.arrivals(rules, day, series);
         self.process_events(rules, day);
         self.release_parked(rules, day);
         let carried_in = self.carry;
+        if self.akasse.is_none() {
+            if rules.calendar.is_working(day) {
+                self.hold_meetings(rules, day);
+            }
+            self.close_day(rules, day, series, workload, carried_in);
+            return;
+        }
+        let akasse_carried_in = self.akasse_carry();
         if rules.calendar.is_working(day) {
-            self.hold_meetings(rules, day);
+            self.hold_on_both_sides(rules, day);
         }
         self.close_day(rules, day, series, workload, carried_in);
+        self.close_akasse_day(rules, day, series, akasse_carried_in);
     }
 
     #[inline(never)]
@@ -249,6 +268,12 @@ impl Jobcentre {
             true => self.spilled.remove(&index).unwrap_or_default(),
             false => Vec::new(),
         };
+        if self.akasse.is_some() {
+            for k in person.meetings_in_bits().chain(spilled) {
+                self.drop_on_side(rules, g, index, person.arrival, k, day);
+            }
+            return;
+        }
         for k in person.meetings_in_bits().chain(spilled) {
             self.drop_pending(rules, g, plan.deadline(person.arrival, k), day);
         }
@@ -268,6 +293,18 @@ impl Jobcentre {
     /// Meeting `k` of the person in slot `index`, who leaves on `exit`, falls due.
     #[inline(always)]
     pub(super) fn meeting_due(&mut self, rules: &Rules, index: u32, k: u32, exit: Day, day: Day) {
+        if self.akasse.is_some() {
+            let person = self.persons[index as usize];
+            let g = person.group as usize;
+            let plan = &rules.plans[g];
+            let origin = plan.clock_origin(person.arrival);
+            let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
+            let deadline = plan.day_at(origin, deadline_offset);
+            let existing = person.arrival < rules.suspension_origin;
+            self.fall_due_on_side(rules, g, index, k, deadline, day, existing);
+            schedule_meeting(&mut self.agenda, rules, plan, origin, index, k + 1, exit);
+            return;
+        }
         let Jobcentre {
             persons,
             agenda,
@@ -315,7 +352,9 @@ impl Jobcentre {
         }
         for entry in std::mem::take(list) {
             let person = self.persons[entry.person as usize];
-            if person.generation == entry.generation {
+            if person.generation == entry.generation && self.akasse.is_some() {
+                self.release_on_side(rules, entry, person);
+            } else if person.generation == entry.generation {
                 let plan = &rules.plans[person.group as usize];
                 let deadline = plan.deadline(person.arrival, entry.meeting);
                 let class = rules.class_of_group[person.group as usize];

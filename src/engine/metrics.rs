@@ -117,6 +117,24 @@ pub struct MunicipalityDay {
     pub carried_in: f64,
 }
 
+/// The a-kasse side of one municipality on one day (only with an `[akasse]` section): its meetings (those it
+/// holds alone and the joint ones) as flows and levels, its staff and capacity, and the joint meetings' waits.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AkasseDay {
+    /// Due, held, on time, waived, dropped, suspended, pending and overdue of the a-kasse's meetings (arrivals,
+    /// exits and active persons are the jobcentre's rows').
+    pub meetings: GroupDay,
+    /// Joint meetings held today (counted in both sides' `held`).
+    pub joint_held: u32,
+    /// Joint meetings due and not held at the end of a working day on which the jobcentre had no capacity left.
+    pub waited_jobcentre: u32,
+    /// The same, on which the a-kasse had no capacity left.
+    pub waited_akasse: u32,
+    pub caseworkers: f64,
+    pub capacity: f64,
+    pub carried_in: f64,
+}
+
 /// The reported days of one run.
 ///
 /// Municipality-major: each municipality's days are one contiguous block, so the municipalities of a run can be
@@ -135,6 +153,10 @@ pub struct Series {
     pub working: Vec<bool>,
     /// `municipalities x groups`: levels at the end of the day before `start`.
     pub initial: Vec<Levels>,
+    /// `municipalities x days` with an `[akasse]` section, empty without.
+    pub akasse: Vec<AkasseDay>,
+    /// Per municipality with an `[akasse]` section: the a-kasse's levels at the end of the day before `start`.
+    pub akasse_initial: Vec<Levels>,
 }
 
 impl Series {
@@ -148,7 +170,25 @@ impl Series {
             municipality_rows: vec![MunicipalityDay::default(); days * municipalities],
             working: vec![false; days],
             initial: vec![Levels::default(); municipalities * groups],
+            akasse: Vec::new(),
+            akasse_initial: Vec::new(),
         }
+    }
+
+    /// Makes room for the a-kasse side's days.
+    pub fn with_akasse(mut self) -> Self {
+        self.akasse = vec![AkasseDay::default(); self.days * self.municipalities];
+        self.akasse_initial = vec![Levels::default(); self.municipalities];
+        self
+    }
+
+    pub fn has_akasse(&self) -> bool {
+        !self.akasse_initial.is_empty()
+    }
+
+    /// The a-kasse side of `municipality` on reported day `day` (a series with it only).
+    pub fn akasse_row(&self, day: usize, municipality: usize) -> &AkasseDay {
+        &self.akasse[municipality * self.days + day]
     }
 
     pub fn date(&self, day: usize) -> NaiveDate {
@@ -188,6 +228,8 @@ impl Series {
         let rows = self.rows.chunks_mut((days * groups).max(1));
         let staff = self.municipality_rows.chunks_mut(days.max(1));
         let initial = self.initial.chunks_mut(groups.max(1));
+        let mut akasse = self.akasse.chunks_mut(days.max(1));
+        let mut akasse_initial = self.akasse_initial.chunks_mut(1);
         rows.zip(staff)
             .zip(initial)
             .map(|((rows, staff), initial)| MunicipalitySeries {
@@ -195,6 +237,8 @@ impl Series {
                 rows,
                 staff,
                 initial,
+                akasse: akasse.next().unwrap_or_default(),
+                akasse_initial: akasse_initial.next().unwrap_or_default(),
             })
             .collect()
     }
@@ -210,6 +254,10 @@ pub struct MunicipalitySeries<'a> {
     staff: &'a mut [MunicipalityDay],
     /// `groups`.
     initial: &'a mut [Levels],
+    /// `days` with the a-kasse side, empty without.
+    akasse: &'a mut [AkasseDay],
+    /// One with the a-kasse side, none without.
+    akasse_initial: &'a mut [Levels],
 }
 
 impl MunicipalitySeries<'_> {
@@ -223,5 +271,13 @@ impl MunicipalitySeries<'_> {
 
     pub fn initial_mut(&mut self) -> &mut [Levels] {
         self.initial
+    }
+
+    pub fn akasse_row_mut(&mut self, day: usize) -> &mut AkasseDay {
+        &mut self.akasse[day]
+    }
+
+    pub fn akasse_initial_mut(&mut self) -> &mut Levels {
+        &mut self.akasse_initial[0]
     }
 }

@@ -23,6 +23,8 @@
 //! people, and a municipality sees the same people whichever other municipalities are in the scenario.
 
 mod agenda;
+mod akasse;
+mod akasse_side;
 mod arrivals;
 pub mod calendar;
 mod due;
@@ -143,6 +145,9 @@ impl<'a> Simulation<'a> {
             municipalities,
             groups,
         );
+        if scenario.akasse.is_some() {
+            series = series.with_akasse();
+        }
         series.working = (0..scenario.period_days())
             .map(|d| rules.calendar.is_working((rules.warmup + d) as Day))
             .collect();

@@ -2,7 +2,7 @@
 //! happens on each day to meetings that fall due.
 
 use super::calendar::{Calendar, Day};
-use crate::scenario::{ActionKind, CatchUp, Followup, Group, Pacing, Scenario};
+use crate::scenario::{ActionKind, CatchUp, Followup, Group, HeldBy, Pacing, Scenario};
 use chrono::NaiveDate;
 
 /// Largest spell-day offset followed; later follow-ups are beyond any horizon we allow.
@@ -196,8 +196,15 @@ pub struct CatchUpPlan {
 pub struct GroupPlan {
     pub schedule: Schedule,
     pub shift: Option<ShiftClock>,
-    /// Per simulated day.
+    /// Per simulated day: what happens to the meetings the jobcentre holds (all meetings without an a-kasse
+    /// side).
     pub action: Vec<DueAction>,
+    /// With an a-kasse side, per simulated day: what happens to the meetings the a-kasse holds alone, and to
+    /// the joint ones (a window that closes either side); empty without.
+    pub akasse_action: Vec<DueAction>,
+    pub joint_action: Vec<DueAction>,
+    /// Who holds each fixed meeting of the schedule (follow-ups: the jobcentre).
+    pub held_by: Vec<HeldBy>,
     /// Inflow per day for the reference population, per simulated day.
     pub inflow: Vec<f64>,
     /// Per evenly paced catch-up rule: the days its meetings are released on, dealt out in turn (the working days
@@ -227,6 +234,9 @@ impl GroupPlan {
         let group = &scenario.groups[group_index];
         let days = calendar.len();
         let mut action = vec![DueAction::Normal; days];
+        let sides = scenario.akasse.is_some();
+        let mut akasse_action = vec![DueAction::Normal; if sides { days } else { 0 }];
+        let mut joint_action = akasse_action.clone();
         let mut dead = vec![false; days];
         let mut any_shift = false;
         let mut release_days = Vec::new();
@@ -242,15 +252,25 @@ impl GroupPlan {
             };
             for day in from..=to {
                 let day = day as usize;
-                match rule.kind {
-                    ActionKind::Waive => action[day] = DueAction::Waive,
+                let due_action = match rule.kind {
+                    ActionKind::Waive => DueAction::Waive,
                     ActionKind::CatchUp(_) => {
-                        action[day] = DueAction::CatchUp(catch_up.expect("a catch-up rule"))
+                        DueAction::CatchUp(catch_up.expect("a catch-up rule"))
                     }
                     ActionKind::Shift => {
                         dead[day] = true;
                         any_shift = true;
+                        continue;
                     }
+                };
+                if suspension.closes.jobcentre() {
+                    action[day] = due_action;
+                }
+                if sides {
+                    if suspension.closes.akasse() {
+                        akasse_action[day] = due_action;
+                    }
+                    joint_action[day] = due_action;
                 }
             }
         }
@@ -261,17 +281,44 @@ impl GroupPlan {
             schedule: Schedule::new(group),
             shift: any_shift.then(|| ShiftClock::new(dead)),
             action,
+            akasse_action,
+            joint_action,
+            held_by: group.meetings.iter().map(|m| m.held_by).collect(),
             inflow,
             release_days,
+        }
+    }
+
+    /// Who holds meeting `k` of the schedule.
+    #[inline(always)]
+    pub fn held_by(&self, k: u32) -> HeldBy {
+        self.held_by
+            .get(k as usize)
+            .copied()
+            .unwrap_or(HeldBy::Jobcentre)
+    }
+
+    /// What happens on `day` to a meeting held by `side` that falls due.
+    #[inline(always)]
+    pub fn action_of(&self, side: HeldBy, day: Day) -> DueAction {
+        match side {
+            HeldBy::Jobcentre => self.action[day as usize],
+            HeldBy::Akasse => self.akasse_action[day as usize],
+            HeldBy::Joint => self.joint_action[day as usize],
         }
     }
 
     /// The deadline of meeting `k` of a spell that began on `arrival`, once it has fallen due (inside the run):
     /// the statutory one, or a catch-up rule's if that is later.
     pub fn deadline(&self, arrival: Day, k: u32) -> Day {
+        self.deadline_of(arrival, k, HeldBy::Jobcentre)
+    }
+
+    /// [`deadline`](Self::deadline) of a meeting held by `side`, whose catch-up rule is that side's.
+    pub fn deadline_of(&self, arrival: Day, k: u32, side: HeldBy) -> Day {
         let (due, deadline) = self.schedule.offsets(k).expect("scheduled meetings exist");
         let deadline = self.day_of(arrival, deadline);
-        match self.action[self.day_of(arrival, due) as usize] {
+        match self.action_of(side, self.day_of(arrival, due)) {
             DueAction::CatchUp(catch_up) => deadline.max(catch_up.by),
             _ => deadline,
         }

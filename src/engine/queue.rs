@@ -117,6 +117,37 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
     pub fn take_earliest<const LOOKAHEAD: usize>(
         &mut self,
         max: u64,
+        take: impl FnMut(T, Option<&T>) -> bool,
+    ) -> Option<(Day, u64)> {
+        self.take_earliest_by::<LOOKAHEAD>(max, Day::MAX, take)
+    }
+
+    /// The earliest deadline day that may still hold an entry (live or not), or `None` once the queue is empty.
+    pub fn earliest(&mut self) -> Option<Day> {
+        while self.head < self.end {
+            if self.occupied[self.head / 64] & (1 << (self.head % 64)) == 0 {
+                self.head = self.next_occupied(self.head);
+                self.position = 0;
+                continue;
+            }
+            if self.position >= self.buckets[self.head].len() {
+                self.next_bucket();
+                continue;
+            }
+            return Some(self.head as Day);
+        }
+        self.beyond
+            .peek()
+            .map(|Reverse((deadline, _, _))| *deadline)
+    }
+
+    /// [`take_earliest`](Self::take_earliest), from deadlines up to `last` only: `None` once no live entry is
+    /// left with a deadline on or before it.
+    #[inline(always)]
+    pub fn take_earliest_by<const LOOKAHEAD: usize>(
+        &mut self,
+        max: u64,
+        last: Day,
         mut take: impl FnMut(T, Option<&T>) -> bool,
     ) -> Option<(Day, u64)> {
         debug_assert!(max > 0, "nothing to take");
@@ -125,6 +156,9 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
                 self.head = self.next_occupied(self.head);
                 self.position = 0;
                 continue;
+            }
+            if self.head as Day > last {
+                return None;
             }
             let bucket = &self.buckets[self.head];
             let mut position = self.position;
@@ -144,6 +178,9 @@ impl<T: Copy + Ord> DeadlineQueue<T> {
             self.next_bucket();
         }
         let deadline = loop {
+            if self.beyond.peek()?.0 .0 > last {
+                return None;
+            }
             let Reverse((deadline, _, entry)) = self.beyond.pop()?;
             if take(entry, None) {
                 break deadline;

@@ -5,7 +5,7 @@ use super::calendar::{Calendar, Day};
 use super::plan::{DueAction, GroupPlan};
 use super::sampling::{DurationSampler, StationarySpells};
 use super::stock_reference::{self, StockReference};
-use crate::scenario::{LocalLevel, Order, Scenario, StartState};
+use crate::scenario::{Akasse, HeldBy, LocalLevel, Order, Scenario, StartState};
 use rand::distributions::WeightedIndex;
 
 /// Most deadline days after the horizon the queues keep buckets for (24 bytes each); the rare deadline beyond
@@ -54,6 +54,11 @@ pub(super) struct Rules<'a> {
     /// Whether persons whose meetings fall due together are gathered into runs (always, but in a test that
     /// compares with every person alone: [`Simulation::without_runs`](super::Simulation::without_runs)).
     pub(super) runs: bool,
+    /// With an `[akasse]` section, per simulated day: the a-kasse's FTE factor and meetings per FTE (0 on
+    /// closed days); empty without, when the a-kasse is always free.
+    pub(super) akasse_staffing: Vec<(f64, f64)>,
+    /// Per group: its takeovers as (first day, last day, share, spell days taken over).
+    pub(super) takeovers: Vec<Vec<(Day, Day, f64, u32)>>,
 }
 
 impl<'a> Rules<'a> {
@@ -127,6 +132,21 @@ impl<'a> Rules<'a> {
                 ))
             })
             .collect();
+        let akasse_staffing = match &scenario.akasse {
+            Some(akasse) => (0..days as Day)
+                .map(|day| akasse_day(scenario, akasse, &calendar, day))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut takeovers = vec![Vec::new(); groups];
+        for takeover in scenario.akasse.iter().flat_map(|a| &a.takeovers) {
+            takeovers[takeover.group].push((
+                calendar.day(takeover.from),
+                takeover.to.map_or(Day::MAX, |to| calendar.day(to)),
+                takeover.share,
+                takeover.before_day,
+            ));
+        }
         let suspension_origin = scenario
             .suspensions
             .iter()
@@ -152,6 +172,8 @@ impl<'a> Rules<'a> {
             stationary: Vec::new(),
             surges,
             runs: true,
+            akasse_staffing,
+            takeovers,
         };
         let longest_wait = rules.plans.iter().map(GroupPlan::longest_wait).max();
         let catch_up_by = rules
@@ -215,6 +237,58 @@ impl<'a> Rules<'a> {
         };
         (caseworkers, caseworkers * staffing.meetings_per_fte)
     }
+
+    /// Whether the scenario has an a-kasse side.
+    #[inline(always)]
+    pub(super) fn has_akasse(&self) -> bool {
+        !self.akasse_staffing.is_empty()
+    }
+
+    /// A-kasse caseworkers and meeting capacity of municipality `m` on `day`.
+    pub(super) fn akasse_capacity(&self, m: usize, day: Day) -> (f64, f64) {
+        let (factor, per_fte) = self.akasse_staffing[day as usize];
+        let caseworkers = self.scenario.municipalities[m].akasse_caseworkers * factor;
+        (caseworkers, caseworkers * per_fte)
+    }
+
+    /// Who holds meeting `k` of group `g` for a person whose first meetings the a-kasse took over or not.
+    #[inline(always)]
+    pub(super) fn side(&self, g: usize, k: u32, taken_over: bool) -> HeldBy {
+        let plan = &self.plans[g];
+        if taken_over {
+            let (due, _) = plan.schedule.offsets(k).expect("scheduled meetings exist");
+            if self.takeovers[g]
+                .iter()
+                .any(|&(_, _, _, before)| due < before)
+            {
+                return HeldBy::Akasse;
+            }
+        }
+        plan.held_by(k)
+    }
+}
+
+/// The a-kasse's FTE factor and meetings per FTE on `day`: its level, times the open share of a window that
+/// closes it, 0 on a closed day.
+fn akasse_day(scenario: &Scenario, akasse: &Akasse, calendar: &Calendar, day: Day) -> (f64, f64) {
+    let date = calendar.date(day);
+    let level = akasse.level.at(date);
+    if !calendar.is_working(day) {
+        return (level.caseworkers_factor, 0.0);
+    }
+    let mut per_fte = level.meetings_per_fte();
+    if let Some(suspension) = scenario
+        .suspensions
+        .iter()
+        .find(|s| s.closes.akasse() && s.start <= date && date <= s.end)
+    {
+        per_fte = if suspension.phone_counts {
+            level.meetings_per_caseworker_day / level.phone_time * suspension.capacity_share
+        } else {
+            per_fte * suspension.capacity_share
+        };
+    }
+    (level.caseworkers_factor, per_fte)
 }
 
 pub(super) fn day_staffing(scenario: &Scenario, calendar: &Calendar, day: Day) -> DayStaffing {
@@ -231,7 +305,7 @@ pub(super) fn day_staffing(scenario: &Scenario, calendar: &Calendar, day: Day) -
     if let Some(suspension) = scenario
         .suspensions
         .iter()
-        .find(|s| s.start <= date && date <= s.end)
+        .find(|s| s.closes.jobcentre() && s.start <= date && date <= s.end)
     {
         per_fte = if suspension.phone_counts {
             // Phone and video meetings count: the open share of capacity is held entirely by phone.

@@ -76,6 +76,7 @@ impl Jobcentre {
         let deadline = plan.day_at(origin, deadline_offset);
         let action = plan.action[day as usize];
         let count = members.len() as u32;
+        let before = self.today[g];
         let due = Due::of(
             &mut self.today[g],
             action,
@@ -93,7 +94,16 @@ impl Jobcentre {
         let stays = next.unwrap_or(Day::MAX);
         #[cfg(debug_assertions)]
         self.check_run(rules, run, &members, k, day, deadline, next);
-        if action != DueAction::Waive {
+        if self.akasse.is_some() {
+            // Members' meetings may be held by different sides (a takeover): each falls due on its own.
+            let existing = arrival < rules.suspension_origin;
+            // `Due::of` above counted them as the jobcentre's: the sides count them instead.
+            self.today[g] = before;
+            for member in &members {
+                let k = k.wrapping_add(member.skew);
+                self.fall_due_on_side(rules, g, member.person, k, deadline, day, existing);
+            }
+        } else if action != DueAction::Waive {
             let groups = self.levels.len();
             self.pending_at_deadline[rules.bucket(due.deadline) * groups + g] += count;
             let Jobcentre {

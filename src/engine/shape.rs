@@ -14,6 +14,8 @@ pub(super) struct Shape {
     pub(super) horizon: Day,
     /// Per group: its evenly paced catch-up rules.
     pub(super) release_rules: Vec<usize>,
+    /// With an a-kasse side: per group, its takeovers (the a-kasse side's tables follow from them).
+    pub(super) akasse: Option<Vec<usize>>,
 }
 
 impl Shape {
@@ -29,6 +31,9 @@ impl Shape {
                 .iter()
                 .map(|plan| plan.release_days.len())
                 .collect(),
+            akasse: rules
+                .has_akasse()
+                .then(|| rules.takeovers.iter().map(Vec::len).collect()),
         }
     }
 }

@@ -104,6 +104,15 @@ struct ScenarioEntry<'a> {
     total: Map<String, Value>,
     bands: Map<String, Value>,
     difference: Map<String, Value>,
+    /// The a-kasse side's total metrics and joint meetings' waits, for a scenario with an `[akasse]` section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    akasse: Option<AkasseEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct AkasseEntry<'a> {
+    total: Map<String, Value>,
+    joint: &'a crate::summary::JointWaits,
 }
 
 fn number(value: Option<f64>) -> Value {
@@ -138,6 +147,10 @@ pub fn write_json(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()>
                             (name.to_string(), Value::Object(pair))
                         })
                         .collect(),
+                    akasse: entry.outcome.akasse.as_ref().map(|akasse| AkasseEntry {
+                        total: super::json::metrics_map(&akasse.total.mean),
+                        joint: &akasse.waits,
+                    }),
                 }
             })
             .collect(),
@@ -385,7 +398,9 @@ fn grid(entries: &[Entry]) -> (Vec<String>, Vec<Vec<String>>) {
             }
             row
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut rows = rows;
+    rows.extend(akasse_rows(entries));
     (header, rows)
 }
 
@@ -401,6 +416,59 @@ fn headline(metrics: &Metrics) -> std::borrow::Cow<'_, Metrics> {
         }
         _ => std::borrow::Cow::Borrowed(metrics),
     }
+}
+
+/// With an a-kasse side in every run: its rows after the jobcentre's, each with the baseline's value and every
+/// other run's value and difference.
+fn akasse_rows(entries: &[Entry]) -> Vec<Vec<String>> {
+    let Some(sides) = entries
+        .iter()
+        .map(|e| e.outcome.akasse.as_ref())
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Vec::new();
+    };
+    type Pick = fn(&crate::run::AkasseOutcome) -> f64;
+    let rows: [(&str, Kind, Pick); 9] = [
+        ("a-kasse: meetings due", Kind::Count, |a| a.total.mean.due),
+        ("a-kasse: meetings held", Kind::Count, |a| a.total.mean.held),
+        ("a-kasse: held on time", Kind::Share, |a| {
+            a.total.mean.on_time_share
+        }),
+        ("a-kasse: backlog peak", Kind::Count, |a| {
+            a.total.mean.backlog_peak
+        }),
+        ("a-kasse: overdue at end", Kind::Count, |a| {
+            a.total.mean.overdue_end
+        }),
+        ("a-kasse: meetings/cw-day", Kind::Decimal(2), |a| {
+            a.total.mean.meetings_per_caseworker_day
+        }),
+        ("joint meetings held", Kind::Count, |a| a.waits.joint_held),
+        ("joint: days waited for jc", Kind::Count, |a| {
+            a.waits.waited_for_jobcentre_days
+        }),
+        ("joint: days waited for a-k.", Kind::Count, |a| {
+            a.waits.waited_for_akasse_days
+        }),
+    ];
+    let shown = |kind: Kind, value: f64| match kind {
+        Kind::Share => format!("{:.1}%", value * 100.0),
+        Kind::Decimal(places) => format!("{value:.places$}"),
+        _ => thousands(value),
+    };
+    rows.into_iter()
+        .map(|(label, kind, pick)| {
+            let base = pick(sides[0]);
+            let mut row = vec![label.to_string(), shown(kind, base)];
+            for side in &sides[1..] {
+                let value = pick(side);
+                row.push(shown(kind, value));
+                row.push(show_difference(kind, difference(Some(base), Some(value))));
+            }
+            row
+        })
+        .collect()
 }
 
 fn footnotes(entries: &[Entry]) -> Vec<String> {

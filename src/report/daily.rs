@@ -223,6 +223,41 @@ impl Layout {
         (capacity, caseworkers / (last + 1 - first) as f64)
     }
 
+    /// The a-kasse side of one period and entity (a series with it only): its capacity and mean FTE, then its
+    /// meetings due, held and held on time over the period and pending and overdue at its end, then the joint
+    /// meetings held and the days they waited for the jobcentre and for the a-kasse.
+    fn akasse(
+        &self,
+        series: &Series,
+        (first, last): (usize, usize),
+        entity: &Entity,
+    ) -> (f64, f64, [u64; 8]) {
+        let (mut capacity, mut caseworkers, mut counts) = (0.0, 0.0, [0u64; 8]);
+        let municipalities = match entity.municipality {
+            Some(m) => m..m + 1,
+            None => 0..series.municipalities,
+        };
+        for day in first..=last {
+            for m in municipalities.clone() {
+                let row = series.akasse_row(day, m);
+                capacity += row.capacity;
+                caseworkers += row.caseworkers;
+                let meetings = &row.meetings;
+                counts[0] += u64::from(meetings.due);
+                counts[1] += u64::from(meetings.held);
+                counts[2] += u64::from(meetings.held_on_time);
+                if day == last {
+                    counts[3] += u64::from(meetings.pending);
+                    counts[4] += u64::from(meetings.overdue);
+                }
+                counts[5] += u64::from(row.joint_held);
+                counts[6] += u64::from(row.waited_jobcentre);
+                counts[7] += u64::from(row.waited_akasse);
+            }
+        }
+        (capacity, caseworkers / (last + 1 - first) as f64, counts)
+    }
+
     /// Pending and overdue at the end of each period, for every row in file order: what daily_bands.csv takes the
     /// percentiles of.
     pub fn levels(&self, series: &Series) -> Vec<[u32; 2]> {
@@ -349,8 +384,22 @@ pub fn write(out: &mut dyn Write, series: &Series, layout: &Layout) -> std::io::
     out.flush()
 }
 
+/// The columns the a-kasse side adds to capacity.csv, with an `[akasse]` section.
+pub const AKASSE_CAPACITY_COLUMNS: [&str; 10] = [
+    "akasse_capacity",
+    "akasse_caseworkers",
+    "akasse_due",
+    "akasse_held",
+    "akasse_held_on_time",
+    "akasse_pending",
+    "akasse_overdue",
+    "joint_held",
+    "joint_waited_for_jobcentre",
+    "joint_waited_for_akasse",
+];
+
 /// Writes capacity.csv for a grain with groups: the capacity and mean caseworker FTE of the same periods, per
-/// municipality (grain `municipality-group`) or in total (grain `group`).
+/// municipality (grain `municipality-group`) or in total (grain `group`); with an a-kasse side, its columns ([`AKASSE_CAPACITY_COLUMNS`]) after the jobcentre's.
 pub fn write_capacity(
     out: &mut dyn Write,
     scenario: &Scenario,
@@ -363,7 +412,11 @@ pub fn write_capacity(
         periods: layout.periods.clone(),
         entities: entities(scenario, layout.grain.without_groups()),
     };
-    out.write_all(&staff_layout.header(&["capacity", "caseworkers", "working_days"]))?;
+    let mut columns = vec!["capacity", "caseworkers", "working_days"];
+    if series.has_akasse() {
+        columns.extend(AKASSE_CAPACITY_COLUMNS);
+    }
+    out.write_all(&staff_layout.header(&columns))?;
     let mut text = String::new();
     for &period in &staff_layout.periods {
         let key = staff_layout.period_key(series, period);
@@ -371,8 +424,17 @@ pub fn write_capacity(
         for entity in &staff_layout.entities {
             let (capacity, caseworkers) = staff_layout.staff(series, period, entity);
             text.clear();
-            writeln!(text, ",{capacity:.3},{caseworkers:.3},{working}")
+            write!(text, ",{capacity:.3},{caseworkers:.3},{working}")
                 .expect("writing to a String cannot fail");
+            if series.has_akasse() {
+                let (capacity, caseworkers, counts) = staff_layout.akasse(series, period, entity);
+                write!(text, ",{capacity:.3},{caseworkers:.3}")
+                    .expect("writing to a String cannot fail");
+                for count in counts {
+                    write!(text, ",{count}").expect("writing to a String cannot fail");
+                }
+            }
+            text.push('\n');
             out.write_all(key.as_bytes())?;
             out.write_all(&entity.key)?;
             out.write_all(text.as_bytes())?;

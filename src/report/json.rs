@@ -6,7 +6,7 @@ use super::ScenarioInfo;
 use crate::metric::Metric;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::summary::{Aggregate, Band, Episode, Metrics};
+use crate::summary::{Aggregate, Band, Episode, JointWaits, Metrics};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -18,6 +18,28 @@ struct Document<'a> {
     bands: BandsFields<'a>,
     municipalities: Vec<Entry<'a>>,
     groups: Vec<Entry<'a>>,
+    /// The a-kasse side, with an `[akasse]` section only (so that a scenario without one writes what it did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    akasse: Option<AkasseDocument<'a>>,
+}
+
+/// The a-kasse side: its meetings' metrics and bands as the jobcentre's, and the joint meetings' waits, in
+/// total and per municipality.
+#[derive(Serialize)]
+struct AkasseDocument<'a> {
+    total: MetricsFields<'a>,
+    bands: BandsFields<'a>,
+    joint: &'a JointWaits,
+    municipalities: Vec<AkasseEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct AkasseEntry<'a> {
+    code: u32,
+    name: &'a str,
+    metrics: MetricsFields<'a>,
+    bands: BandsFields<'a>,
+    joint: &'a JointWaits,
 }
 
 #[derive(Serialize)]
@@ -238,6 +260,24 @@ pub fn write(
                 bands: BandsFields(a),
             })
             .collect(),
+        akasse: outcome.akasse.as_ref().map(|akasse| AkasseDocument {
+            total: MetricsFields(&akasse.total.mean),
+            bands: BandsFields(&akasse.total),
+            joint: &akasse.waits,
+            municipalities: scenario
+                .municipalities
+                .iter()
+                .zip(&akasse.municipalities)
+                .zip(&akasse.municipality_waits)
+                .map(|((m, a), joint)| AkasseEntry {
+                    code: m.code,
+                    name: &m.name,
+                    metrics: MetricsFields(&a.mean),
+                    bands: BandsFields(a),
+                    joint,
+                })
+                .collect(),
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

@@ -341,11 +341,70 @@ pub fn write_markdown(
         t.utilisation * 100.0,
         t.caseworkers
     )?;
+    if outcome.akasse.is_some() {
+        table(
+            out,
+            "a-kasse (its own and the joint meetings)",
+            akasse_rows(scenario, outcome),
+        )?;
+        writeln!(out)?;
+        writeln!(out, "{}", akasse_lines(outcome).join(" "))?;
+    }
     writeln!(out)?;
     for note in notes(info, outcome) {
         writeln!(out, "- {}", markdown_text(&note))?;
     }
     Ok(())
+}
+
+/// The a-kasse side's rows: its municipalities shown (in the order the jobcentre's are) and its total; persons
+/// per caseworker is the jobcentre's, so left out.
+fn akasse_rows(scenario: &Scenario, outcome: &Outcome) -> Vec<(String, [String; COLUMNS])> {
+    let Some(akasse) = &outcome.akasse else {
+        return Vec::new();
+    };
+    let akasse_cells = |a: &Aggregate| {
+        let mut c = cells(a, true);
+        c[9] = "-".to_string();
+        c
+    };
+    let mut rows: Vec<(String, [String; COLUMNS])> = shown_municipalities(scenario, outcome)
+        .into_iter()
+        .take(MAX_ROWS)
+        .map(|m| {
+            (
+                scenario.municipalities[m].name.clone(),
+                akasse_cells(&akasse.municipalities[m]),
+            )
+        })
+        .collect();
+    if scenario.municipalities.len() > 1 {
+        rows.push(("total".to_string(), akasse_cells(&akasse.total)));
+    }
+    rows
+}
+
+/// The a-kasse side's books, capacity and joint meetings' waits, one sentence each.
+fn akasse_lines(outcome: &Outcome) -> Vec<String> {
+    let Some(akasse) = &outcome.akasse else {
+        return Vec::new();
+    };
+    let t = &akasse.total.mean;
+    let w = &akasse.waits;
+    vec![
+        format!("a-kasse books: {}.", Books::of(t).text()),
+        format!(
+            "a-kasse capacity used: {:.1}%; caseworkers (FTE, mean): {:.1}.",
+            t.utilisation * 100.0,
+            t.caseworkers
+        ),
+        format!(
+            "joint meetings held: {}; days they waited for the jobcentre: {}, for the a-kasse: {}.",
+            thousands(w.joint_held),
+            thousands(w.waited_for_jobcentre_days),
+            thousands(w.waited_for_akasse_days)
+        ),
+    ]
 }
 
 /// Text safe inside a Markdown table cell.
@@ -448,6 +507,16 @@ pub fn write(
         t.utilisation * 100.0,
         t.caseworkers
     )?;
+    if outcome.akasse.is_some() {
+        writeln!(out)?;
+        writeln!(out, "a-kasse (its own and the joint meetings):")?;
+        for (label, cells) in akasse_rows(scenario, outcome) {
+            line(out, &label, &cells)?;
+        }
+        for line in akasse_lines(outcome) {
+            writeln!(out, "{line}")?;
+        }
+    }
     // An ensemble's bands are among the notes, predictive and dice-only side by side.
     if outcome.replications > 1 && outcome.total.dice.is_empty() {
         let band = |metric: Metric| {

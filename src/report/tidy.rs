@@ -137,12 +137,14 @@ fn write_table<T>(
     keys: &[&str],
     dice: bool,
     items: impl Iterator<Item = T>,
+    extra: &[String],
     row: impl Fn(&mut Fields, T),
 ) -> std::io::Result<()> {
     out.write_all(BOM)?;
     let mut writer = csv::Writer::from_writer(out);
     let mut header: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     header.extend(metric_columns_with(dice));
+    header.extend(extra.iter().cloned());
     writer.write_record(&header)?;
     let mut fields = Fields::default();
     for item in items {
@@ -153,21 +155,75 @@ fn write_table<T>(
     writer.flush()
 }
 
-/// municipalities.csv: `code, name`, then the metrics.
+/// The a-kasse side's metrics in municipalities.csv (with an `[akasse]` section), each as `akasse_<metric>`
+/// with its band.
+pub const AKASSE_METRICS: [Metric; 11] = [
+    Metric::Due,
+    Metric::Held,
+    Metric::HeldOnTime,
+    Metric::OnTimeShare,
+    Metric::PendingEnd,
+    Metric::OverdueEnd,
+    Metric::BacklogPeak,
+    Metric::Capacity,
+    Metric::Caseworkers,
+    Metric::Utilisation,
+    Metric::MeetingsPerCaseworkerDay,
+];
+
+/// The columns the a-kasse side adds to municipalities.csv: its metrics with their bands, then the joint
+/// meetings held and the days they waited for each side.
+pub fn akasse_columns() -> Vec<String> {
+    AKASSE_METRICS
+        .iter()
+        .flat_map(|m| {
+            [
+                format!("akasse_{m}"),
+                format!("akasse_{m}_p5"),
+                format!("akasse_{m}_p95"),
+            ]
+        })
+        .chain([
+            "joint_held".into(),
+            "joint_waited_for_jobcentre_days".into(),
+            "joint_waited_for_akasse_days".into(),
+        ])
+        .collect()
+}
+
+/// municipalities.csv: `code, name`, then the metrics; with an a-kasse side, its columns after them.
 pub fn write_municipalities(
     out: &mut dyn Write,
     scenario: &Scenario,
     outcome: &Outcome,
 ) -> std::io::Result<()> {
+    let extra = match outcome.akasse {
+        Some(_) => akasse_columns(),
+        None => Vec::new(),
+    };
     write_table(
         out,
         &["code", "name"],
         !outcome.total.dice.is_empty(),
-        scenario.municipalities.iter().zip(&outcome.municipalities),
-        |fields, (m, a)| {
+        scenario.municipalities.iter().enumerate(),
+        &extra,
+        |fields, (i, m)| {
             fields.push_str(itoa::Buffer::new().format(m.code));
             fields.push_str(&m.name);
-            metric_fields(fields, a, true);
+            metric_fields(fields, &outcome.municipalities[i], true);
+            if let Some(akasse) = &outcome.akasse {
+                let aggregate = &akasse.municipalities[i];
+                for metric in AKASSE_METRICS {
+                    let band = aggregate.band(metric);
+                    fields.push_number(aggregate.mean.get(metric));
+                    fields.push_number(band.and_then(|b| b.p5));
+                    fields.push_number(band.and_then(|b| b.p95));
+                }
+                let waits = &akasse.municipality_waits[i];
+                fields.push_number(Some(waits.joint_held));
+                fields.push_number(Some(waits.waited_for_jobcentre_days));
+                fields.push_number(Some(waits.waited_for_akasse_days));
+            }
         },
     )
 }
@@ -183,6 +239,7 @@ pub fn write_groups(
         &["id", "name"],
         !outcome.total.dice.is_empty(),
         scenario.groups.iter().zip(&outcome.groups),
+        &[],
         |fields, (g, a)| {
             fields.push_str(&g.id);
             fields.push_str(&g.name);

@@ -280,6 +280,47 @@ fn episodes_sheet(
     fit(sheet, &widths)
 }
 
+/// A-kasse (with an `[akasse]` section): the a-kasse side's metrics as the Municipalities sheet has the
+/// jobcentre's, its total first, then the joint meetings held and the days they waited for each side.
+fn akasse_sheet(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    scenario: &Scenario,
+    akasse: &crate::run::AkasseOutcome,
+) -> Result<(), XlsxError> {
+    let rows = std::iter::once(([String::new(), "total".to_string()], &akasse.total)).chain(
+        scenario
+            .municipalities
+            .iter()
+            .zip(&akasse.municipalities)
+            .map(|(m, a)| ([m.code.to_string(), m.name.clone()], a)),
+    );
+    entity_sheet(sheet, formats, "A-kasse", ["code", "name"], rows, true)?;
+    let first = 2 + super::tidy::metric_columns().len() as u16;
+    let names = [
+        "joint_held",
+        "joint_waited_for_jobcentre_days",
+        "joint_waited_for_akasse_days",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        sheet.write_string_with_format(0, first + i as u16, *name, &formats.header)?;
+    }
+    let waits = std::iter::once(&akasse.waits).chain(&akasse.municipality_waits);
+    let count = Formats::number(Metric::Held);
+    for (i, w) in waits.enumerate() {
+        let row = i as u32 + 1;
+        let values = [
+            w.joint_held,
+            w.waited_for_jobcentre_days,
+            w.waited_for_akasse_days,
+        ];
+        for (j, value) in values.into_iter().enumerate() {
+            sheet.write_number_with_format(row, first + j as u16, value, &count)?;
+        }
+    }
+    Ok(())
+}
+
 /// Daily totals: replication 0 summed over municipalities and groups, one row per day, then the percentiles
 /// over replications of pending and overdue meetings (`levels`: one per replication, a row per day).
 fn daily_sheet(
@@ -420,6 +461,9 @@ pub fn simulation(
         false,
     )?;
     episodes_sheet(workbook.add_worksheet(), &formats, scenario, outcome)?;
+    if let Some(akasse) = &outcome.akasse {
+        akasse_sheet(workbook.add_worksheet(), &formats, scenario, akasse)?;
+    }
     if let Some(series) = series {
         daily_sheet(workbook.add_worksheet(), &formats, series, levels)?;
     }

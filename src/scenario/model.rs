@@ -5,6 +5,7 @@
 
 pub use super::raw::Pacing;
 pub use super::raw::StartState;
+pub use super::raw::{Closes, HeldBy};
 use super::raw::{HolidayRule, Order};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -32,6 +33,8 @@ pub struct Scenario {
     pub closed_days: Vec<NaiveDate>,
     pub municipalities: Vec<Municipality>,
     pub staffing: Staffing,
+    /// The a-kasse side; `None`: always free (joint meetings cost jobcentre capacity only).
+    pub akasse: Option<Akasse>,
     pub groups: Vec<Group>,
     pub suspensions: Vec<Suspension>,
     pub expectations: Vec<Expectation>,
@@ -144,6 +147,8 @@ pub struct Municipality {
     /// The municipality's share of FTE given for the whole reference population (its population share, or its
     /// caseload share with `caseworkers_by = "caseload"`), such as a staffing change's `add_caseworkers`.
     pub reference_share: f64,
+    /// A-kasse caseworker FTE before any dated change (0 without an `[akasse]` section).
+    pub akasse_caseworkers: f64,
 }
 
 impl Municipality {
@@ -246,11 +251,47 @@ pub enum Duration {
     Never,
 }
 
+/// The a-kasse side: its caseworkers' levels by date and the spells whose first meetings it takes over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Akasse {
+    pub level: Dated<AkasseLevel>,
+    pub takeovers: Vec<Takeover>,
+}
+
+/// A-kasse staffing in force on a day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AkasseLevel {
+    /// Multiplies each municipality's base a-kasse FTE.
+    pub caseworkers_factor: f64,
+    pub meetings_per_caseworker_day: f64,
+    pub phone_share: f64,
+    pub phone_time: f64,
+}
+
+impl AkasseLevel {
+    /// Meetings one a-kasse FTE holds per working day with this channel mix.
+    pub fn meetings_per_fte(&self) -> f64 {
+        let time_per_meeting = 1.0 - self.phone_share + self.phone_share * self.phone_time;
+        self.meetings_per_caseworker_day / time_per_meeting
+    }
+}
+
+/// `share` of the spells of group `group` starting from `from` to `to` have every meeting due before spell day
+/// `before_day` held by the a-kasse alone (the jobcentre's and the joint ones alike).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Takeover {
+    pub group: usize,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub share: f64,
+    pub before_day: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MeetingRule {
     pub due_day: u32,
     pub deadline_day: u32,
-    pub joint: bool,
+    pub held_by: HeldBy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,6 +361,8 @@ pub struct Suspension {
     pub end: NaiveDate,
     pub capacity_share: f64,
     pub phone_counts: bool,
+    /// The side or sides whose capacity and meetings the window suspends.
+    pub closes: Closes,
     /// One entry per group, in group order.
     pub actions: Vec<GroupAction>,
 }

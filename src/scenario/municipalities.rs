@@ -351,6 +351,7 @@ fn allocate(
     let mut inflow_scale = vec![vec![f64::NAN; n]; groups.len()];
     let mut surge = vec![vec![1.0; n]; groups.len()];
     let mut caseworkers: Vec<Option<f64>> = vec![None; n];
+    let mut akasse_caseworkers: Vec<Option<f64>> = vec![None; n];
 
     for column in columns {
         let weights = match column.spec.use_as {
@@ -436,6 +437,13 @@ fn allocate(
                     }
                 }
             }
+            ColumnUse::AkasseCaseworkers => {
+                for (i, m) in members.iter().enumerate() {
+                    if let Some(&fte) = column.values.get(&m.code) {
+                        akasse_caseworkers[i] = Some(fte);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -450,6 +458,7 @@ fn allocate(
             inflow_scale,
             surge,
             caseworkers,
+            akasse_caseworkers,
         },
     )
 }
@@ -508,6 +517,8 @@ struct Shared {
     inflow_scale: Vec<Vec<f64>>,
     surge: Vec<Vec<f64>>,
     caseworkers: Vec<Option<f64>>,
+    /// A-kasse FTE a column gave (the others are shared out once the scenario's `[akasse]` is known).
+    akasse_caseworkers: Vec<Option<f64>>,
 }
 
 /// The selected municipalities with their shares, local factors and staff.
@@ -524,6 +535,7 @@ fn municipalities_of(
         inflow_scale,
         surge,
         caseworkers,
+        akasse_caseworkers,
     } = shared;
     let national_stock: f64 = groups.iter().map(|g| g.initial_stock).sum();
     members
@@ -557,6 +569,8 @@ fn municipalities_of(
                 caseworkers: m.caseworkers.or(caseworkers[i]).unwrap_or(allocated)
                     * staffing.caseworkers_factor,
                 reference_share: staff_share,
+                // NaN until shared out (`super::akasse`), unless a column gives it.
+                akasse_caseworkers: akasse_caseworkers[i].unwrap_or(f64::NAN),
             }
         })
         .collect()

@@ -102,7 +102,10 @@ pub(super) fn declared_columns<'a>(
                     }
                 }
             }
-            let needs_groups = !matches!(spec.use_as, ColumnUse::Ignore | ColumnUse::Caseworkers);
+            let needs_groups = !matches!(
+                spec.use_as,
+                ColumnUse::Ignore | ColumnUse::Caseworkers | ColumnUse::AkasseCaseworkers
+            );
             if needs_groups && spec.groups.is_empty() {
                 check.err(
                     format!("{key}.groups"),
@@ -147,6 +150,16 @@ pub(super) fn declared_columns<'a>(
             if spec.use_as == ColumnUse::Caseworkers {
                 if let Some(other) = drivers.insert((usize::MAX, "caseworkers"), key.clone()) {
                     check.err(&key, format!("caseworkers are already given by `{other}`"));
+                    ok = false;
+                }
+            }
+            if spec.use_as == ColumnUse::AkasseCaseworkers {
+                if let Some(other) = drivers.insert((usize::MAX, "akasse_caseworkers"), key.clone())
+                {
+                    check.err(
+                        &key,
+                        format!("a-kasse caseworkers are already given by `{other}`"),
+                    );
                     ok = false;
                 }
             }
@@ -230,7 +243,7 @@ fn drives(use_as: ColumnUse) -> &'static [&'static str] {
         ColumnUse::Stock => &["stock count"],
         ColumnUse::Inflow => &["inflow count"],
         ColumnUse::Surge => &["surge"],
-        ColumnUse::Ignore | ColumnUse::Caseworkers => &[],
+        ColumnUse::Ignore | ColumnUse::Caseworkers | ColumnUse::AkasseCaseworkers => &[],
     }
 }
 
@@ -244,6 +257,7 @@ fn use_name(use_as: ColumnUse) -> &'static str {
         ColumnUse::Inflow => "inflow",
         ColumnUse::Surge => "surge",
         ColumnUse::Caseworkers => "caseworkers",
+        ColumnUse::AkasseCaseworkers => "akasse_caseworkers",
     }
 }
 
@@ -377,6 +391,10 @@ fn most_of(use_as: ColumnUse) -> Option<(f64, &'static str)> {
         ColumnUse::Caseworkers => Some((
             1e6,
             "caseworker FTE of one municipality (as `municipalities.adjust.caseworkers`)",
+        )),
+        ColumnUse::AkasseCaseworkers => Some((
+            1e6,
+            "a-kasse caseworker FTE of one municipality (as `akasse.caseworkers`)",
         )),
         ColumnUse::Stock => Some((
             MAX_PERSONS,

@@ -107,6 +107,9 @@ pub struct RawScenario {
     pub calendar: RawCalendar,
     pub municipalities: RawMunicipalities,
     pub staffing: RawStaffing,
+    /// The a-kasse side: its own caseworkers and closures. Absent: the a-kasse is always free, and joint
+    /// meetings cost jobcentre capacity only.
+    pub akasse: Option<RawAkasse>,
     #[serde(default)]
     pub rules: BTreeMap<String, RawRules>,
     pub groups: Vec<RawGroup>,
@@ -253,6 +256,8 @@ pub enum ColumnUse {
     Surge,
     /// Caseworker FTE of this municipality.
     Caseworkers,
+    /// A-kasse caseworker FTE serving this municipality's insured unemployed (with an `[akasse]` section).
+    AkasseCaseworkers,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -337,6 +342,88 @@ pub struct RawStaffingChange {
     pub add_caseworkers: Option<Fte>,
 }
 
+/// The unemployment funds' (a-kasser's) caseworkers who hold meetings with the insured unemployed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAkasse {
+    /// A-kasse caseworker FTE on meetings for the reference population, shared out by each municipality's
+    /// insured unemployed (its share of the initial stock of the `insured` groups).
+    pub caseworkers: f64,
+    /// In-person meetings one a-kasse caseworker FTE holds per working day.
+    pub meetings_per_caseworker_day: f64,
+    /// Share of meetings held by phone or video (0-1).
+    #[serde(default)]
+    pub phone_share: f64,
+    /// Time of a phone/video meeting as a share of an in-person meeting's time (0-1].
+    #[serde(default = "one")]
+    pub phone_time: f64,
+    #[serde(default)]
+    pub changes: Vec<RawAkasseChange>,
+    /// Spells of a group whose first meetings the a-kasse holds instead of the jobcentre.
+    #[serde(default)]
+    pub takeovers: Vec<RawTakeover>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAkasseChange {
+    pub id: Option<String>,
+    pub date: DateValue,
+    /// New national FTE (scales every municipality by new / base).
+    pub caseworkers: Option<f64>,
+    /// Multiplies every municipality's base a-kasse FTE.
+    pub caseworkers_factor: Option<f64>,
+    pub meetings_per_caseworker_day: Option<f64>,
+    pub phone_share: Option<f64>,
+    pub phone_time: Option<f64>,
+}
+
+/// From `from` (to `to`, if given) a share of the new spells of a group have the meetings of their first
+/// `before_day` days held by the a-kasse alone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTakeover {
+    pub id: Option<String>,
+    pub group: String,
+    pub from: DateValue,
+    pub to: Option<DateValue>,
+    /// Share of the spells starting in the window (0-1).
+    pub share: f64,
+    /// The meetings of the schedule due before this spell day move to the a-kasse.
+    pub before_day: u32,
+}
+
+/// Who holds a meeting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeldBy {
+    #[default]
+    Jobcentre,
+    Akasse,
+    /// A caseworker from each side on the same day.
+    Joint,
+}
+
+/// Which side a suspension closes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Closes {
+    Jobcentre,
+    Akasse,
+    #[default]
+    Both,
+}
+
+impl Closes {
+    pub fn jobcentre(self) -> bool {
+        self != Closes::Akasse
+    }
+
+    pub fn akasse(self) -> bool {
+        self != Closes::Jobcentre
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRules {
@@ -354,9 +441,11 @@ pub struct RawMeeting {
     pub due_day: u32,
     /// Last day of the spell on which holding it counts as on time.
     pub deadline_day: u32,
-    /// A joint meeting with the a-kasse.
+    /// A joint meeting with the a-kasse: the same as `held_by = "joint"`.
     #[serde(default)]
     pub joint: bool,
+    /// Who holds the meeting (default the jobcentre).
+    pub held_by: Option<HeldBy>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -474,6 +563,9 @@ pub struct RawSuspension {
     /// (`capacity_share`) is then held entirely by phone, at `phone_time` of an in-person meeting each.
     #[serde(default)]
     pub phone_counts: bool,
+    /// Which side the window closes: `jobcentre`, `akasse` or `both` (the default).
+    #[serde(default)]
+    pub closes: Closes,
     /// What happens to meetings of groups not listed in `groups` that fall due inside the window.
     #[serde(default)]
     pub default_action: Option<RawAction>,

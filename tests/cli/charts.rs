@@ -486,7 +486,7 @@ fn the_policy_scenarios_validate_and_run() {
                 .collect()
         })
         .unwrap();
-    assert_eq!(policies.len(), 3, "{policies:?}");
+    assert_eq!(policies.len(), 4, "{policies:?}");
     backlog().arg("validate").args(&policies).assert().success();
     let mut runs = vec![root.join("cph2020.toml")];
     runs.extend(policies);

@@ -1,5 +1,6 @@
 //! All integration tests, in one test binary (one link, one run).
 
+mod akasse;
 mod allocate;
 mod architecture;
 mod atomic;

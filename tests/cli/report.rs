@@ -120,6 +120,7 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
         "maps",
         "municipalities",
         "groups",
+        "akasse",
         "checks",
         "provenance",
     ] {
@@ -140,6 +141,7 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
             "#maps",
             "#municipalities",
             "#groups",
+            "#akasse",
             "#checks",
             "#provenance"
         ]

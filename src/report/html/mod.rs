@@ -238,6 +238,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     }
     tables::municipalities_section(&mut html, report, first)?;
     tables::groups_section(&mut html, first, lang)?;
+    tables::akasse_section(&mut html, first, lang);
     if !report.checks.is_empty() {
         tables::checks_section(&mut html, &report.checks, lang);
     }
@@ -265,6 +266,13 @@ fn contents(html: &mut String, report: &Report) {
     }
     sections.push(("municipalities", "section_municipalities"));
     sections.push(("groups", "section_groups"));
+    if report
+        .scenarios
+        .first()
+        .is_some_and(|s| s.entry.outcome.akasse.is_some())
+    {
+        sections.push(("akasse", "section_akasse"));
+    }
     if !report.checks.is_empty() {
         sections.push(("checks", "section_checks"));
     }

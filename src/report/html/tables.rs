@@ -280,6 +280,73 @@ fn episodes_table(html: &mut String, first: &ReportScenario, lang: Lang) {
     html.push_str("</tbody>\n</table>\n");
 }
 
+/// The a-kasse side (with an `[akasse]` section): its meetings per municipality and in total, and the joint
+/// meetings' waits for each side.
+pub(super) fn akasse_section(html: &mut String, first: &ReportScenario, lang: Lang) {
+    let (scenario, outcome) = (first.scenario, first.entry.outcome);
+    let Some(akasse) = &outcome.akasse else {
+        return;
+    };
+    let _ = writeln!(
+        html,
+        "<section id=\"akasse\">\n<h2>{}</h2>",
+        escape(lang.text("section_akasse"))
+    );
+    let total = &akasse.total.mean;
+    let _ = writeln!(
+        html,
+        "<p>{}</p>\n<p>{}</p>",
+        escape(&lang.fill("akasse_lead", &[&lang.percent(total.utilisation)])),
+        escape(&lang.fill(
+            "akasse_joint",
+            &[
+                &lang.thousands(akasse.waits.joint_held),
+                &lang.thousands(akasse.waits.waited_for_jobcentre_days),
+                &lang.thousands(akasse.waits.waited_for_akasse_days),
+            ]
+        ))
+    );
+    html.push_str("<table class=\"sortable\" id=\"table-akasse\">\n");
+    header_row(
+        html,
+        &[
+            ("col_code", false),
+            ("col_municipality", true),
+            ("col_due", false),
+            ("col_held", false),
+            ("col_on_time", false),
+            ("col_peak", false),
+            ("col_peak_date", false),
+            ("col_cleared", false),
+            ("col_days_to_clear", false),
+            ("col_mtg_cw", false),
+        ],
+        lang,
+    );
+    html.push_str("<tbody>\n");
+    let total_name = lang.text("akasse_total").to_string();
+    let rows = std::iter::once((String::new(), total_name, &akasse.total)).chain(
+        scenario
+            .municipalities
+            .iter()
+            .zip(&akasse.municipalities)
+            .map(|(m, a)| (m.code.to_string(), m.name.clone(), a)),
+    );
+    for (code, name, aggregate) in rows {
+        let metrics = &aggregate.mean;
+        html.push_str("<tr>");
+        cell(html, &(code.clone(), code), false);
+        cell(html, &(name.clone(), name), true);
+        for c in metric_cells(metrics, lang) {
+            cell(html, &c, false);
+        }
+        let load = metrics.meetings_per_caseworker_day;
+        cell(html, &(lang.decimal(load, 2), format!("{load:.6}")), false);
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</tbody>\n</table>\n</section>\n");
+}
+
 /// A cell of the compare table in the report's language: numbers with Danish separators, the few words
 /// translated.
 fn localise(text: &str, lang: Lang) -> String {

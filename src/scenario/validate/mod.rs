@@ -5,6 +5,7 @@
 //! the order the sections' problems are reported: staffing, groups (with their dated changes and meeting rules),
 //! municipalities, suspensions, expectations.
 
+mod akasse;
 mod dated;
 mod expect;
 mod groups;
@@ -48,7 +49,7 @@ pub(super) fn validate(
 
     let staffing = staffing::staffing(&raw.staffing, &mut check, sim_start, end);
     let mut groups = groups::groups(&raw, &mut check, sim_start, end);
-    let municipalities = super::municipalities::municipalities(
+    let mut municipalities = super::municipalities::municipalities(
         &raw.municipalities,
         &raw.staffing,
         &mut groups,
@@ -57,6 +58,14 @@ pub(super) fn validate(
         (start, end),
     );
     staffing::check_local_codes(&raw.staffing, &municipalities, &mut check);
+    let akasse = akasse::akasse(&raw, &groups, &mut check, (sim_start, end));
+    akasse::share_out(
+        &raw,
+        &groups,
+        &mut municipalities,
+        raw.municipalities.reference_population,
+        &mut check,
+    );
     let suspensions = suspensions::suspensions(&raw, &groups, &mut check, (sim_start, start, end));
     let expectations = expect::expectations(
         &raw,
@@ -114,6 +123,7 @@ pub(super) fn validate(
         closed_days,
         municipalities,
         staffing,
+        akasse,
         groups,
         suspensions,
         expectations,

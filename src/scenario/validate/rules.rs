@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::scenario::limits::{MAX_DURATION_PARAMETER, MAX_RULE_DAYS, MIN_DURATION_PARAMETER};
-use crate::scenario::model::{Duration, Followup, MeetingRule};
+use crate::scenario::model::{Duration, Followup, HeldBy, MeetingRule};
 use crate::scenario::raw::{DistributionKind, RawFollowup, RawMeeting};
 
 /// A spell-length distribution of kind `kind` from its parameters `mean_days`, `sd_days`, `shape` and
@@ -91,10 +91,24 @@ pub(super) fn meeting_rules(
                 check.err(format!("{mkey}.due_day"), format!("{} is before the previous meeting's due_day {previous}; list meetings in the order they fall due", m.due_day));
             }
         }
+        let held_by = match (m.joint, m.held_by) {
+            (false, held_by) => held_by.unwrap_or_default(),
+            (true, None | Some(HeldBy::Joint)) => HeldBy::Joint,
+            (true, Some(other)) => {
+                check.err(
+                    format!("{mkey}.joint"),
+                    format!(
+                        "`joint = true` says held_by = \"joint\", but held_by is \"{}\"; give one of them",
+                        held_by_name(other)
+                    ),
+                );
+                other
+            }
+        };
         rules.push(MeetingRule {
             due_day: m.due_day,
             deadline_day: m.deadline_day,
-            joint: m.joint,
+            held_by,
         });
     }
     let followup = followup.as_ref().map(|f| {
@@ -119,4 +133,13 @@ pub(super) fn meeting_rules(
         }
     });
     (rules, followup)
+}
+
+/// A side as the scenario writes it.
+pub(super) fn held_by_name(held_by: HeldBy) -> &'static str {
+    match held_by {
+        HeldBy::Jobcentre => "jobcentre",
+        HeldBy::Akasse => "akasse",
+        HeldBy::Joint => "joint",
+    }
 }

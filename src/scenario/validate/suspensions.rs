@@ -39,7 +39,17 @@ pub(super) fn suspensions(
         }
         check.number(&format!("{key}.capacity_share"), s.capacity_share, 0.0, 1.0);
         let mut overlapping = Vec::new();
+        if s.closes != Closes::Both && raw.akasse.is_none() {
+            check.err(
+                format!("{key}.closes"),
+                "closes one side only, but the scenario has no [akasse] section: without it the a-kasse is always free",
+            );
+        }
         for (other_index, other) in suspensions.iter().enumerate() {
+            // One side's closure may overlap the other side's: they close different capacity.
+            if closes_apart(s.closes, other.closes) {
+                continue;
+            }
             if s_start <= other.end && other.start <= s_end {
                 let position = positions[other_index];
                 check.err(
@@ -105,7 +115,16 @@ pub(super) fn suspensions(
                     to: s_end,
                 },
             };
+            if action.kind == ActionKind::Shift && s.closes != Closes::Both {
+                check.err(
+                    format!("{gkey}.action"),
+                    "\"shift\" stops the whole spell clock, so it needs a window that closes both sides (closes = \"both\")",
+                );
+            }
             for (other_index, other) in suspensions.iter().enumerate() {
+                if closes_apart(s.closes, other.closes) {
+                    continue;
+                }
                 let o = other.actions[actions.len()];
                 let same_as_windows = (action.from, action.to) == (s_start, s_end)
                     && (o.from, o.to) == (other.start, other.end);
@@ -131,10 +150,18 @@ pub(super) fn suspensions(
             end: s_end,
             capacity_share: s.capacity_share,
             phone_counts: s.phone_counts,
+            closes: s.closes,
             actions,
         });
     }
     suspensions
+}
+
+/// Whether two windows close different sides (one the jobcentre only, the other the a-kasse only).
+fn closes_apart(a: Closes, b: Closes) -> bool {
+    let both_jobcentre = a.jobcentre() && b.jobcentre();
+    let both_akasse = a.akasse() && b.akasse();
+    !both_jobcentre && !both_akasse
 }
 
 /// The `catch_up_*` keys of one group's rule: only for `catch_up`, dates inside the period and in order, and
