@@ -181,6 +181,7 @@ mod tests {
                 end: day(0),
                 capacity_share: 0.0,
                 phone_counts: false,
+                closes: Default::default(),
                 actions: Vec::new(),
             })
             .collect();
