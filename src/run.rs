@@ -9,6 +9,7 @@ use crate::error::InputError;
 use crate::scenario::Scenario;
 use crate::signals::{self, Interrupted};
 use crate::summary::{aggregate, summarise_whole, Aggregate, Metrics};
+use crate::timeliness::{self, MonthCounts, RuleOutcome};
 use rayon::prelude::*;
 
 /// Runs replications `0..reps` of `scenario` with base seed `seed` and maps each finished series through `f`,
@@ -41,6 +42,8 @@ pub struct RunSummary {
     pub total: Metrics,
     pub municipalities: Vec<Metrics>,
     pub groups: Vec<Metrics>,
+    /// Per timeliness rule, per municipality: the counted meetings of each month.
+    pub timeliness: Vec<Vec<Vec<MonthCounts>>>,
 }
 
 impl RunSummary {
@@ -50,6 +53,11 @@ impl RunSummary {
             total,
             municipalities,
             groups,
+            timeliness: scenario
+                .timeliness
+                .iter()
+                .map(|rule| timeliness::run_counts(rule, series))
+                .collect(),
         }
     }
 }
@@ -64,6 +72,8 @@ pub struct Outcome {
     pub groups: Vec<Aggregate>,
     /// Replication 0 (whose seed is the scenario's seed), kept when asked for.
     pub first: Option<Series>,
+    /// Each timeliness rule of the scenario over the replications (empty without rules).
+    pub timeliness: Vec<RuleOutcome>,
 }
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
@@ -196,6 +206,13 @@ where
             .map(|g| collect(&|s| s.groups[g].clone()))
             .collect(),
         first,
+        timeliness: timeliness::aggregate(
+            view.map_or(scenario, |v| &v.scenario),
+            &summaries
+                .iter()
+                .map(|s| s.timeliness.clone())
+                .collect::<Vec<_>>(),
+        ),
     };
     Ok((outcome, extras))
 }

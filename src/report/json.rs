@@ -18,6 +18,9 @@ struct Document<'a> {
     bands: BandsFields<'a>,
     municipalities: Vec<Entry<'a>>,
     groups: Vec<Entry<'a>>,
+    /// The timeliness rules (super::timeliness), only when the scenario declares some.
+    #[serde(skip_serializing_if = "Value::is_null")]
+    timeliness: Value,
 }
 
 #[derive(Serialize)]
@@ -238,6 +241,11 @@ pub fn write(
                 bands: BandsFields(a),
             })
             .collect(),
+        timeliness: if outcome.timeliness.is_empty() {
+            Value::Null
+        } else {
+            super::timeliness::json(scenario, outcome)
+        },
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

@@ -136,6 +136,7 @@ fn write_table<T>(
     out: &mut dyn Write,
     keys: &[&str],
     dice: bool,
+    extra: Vec<String>,
     items: impl Iterator<Item = T>,
     row: impl Fn(&mut Fields, T),
 ) -> std::io::Result<()> {
@@ -143,6 +144,7 @@ fn write_table<T>(
     let mut writer = csv::Writer::from_writer(out);
     let mut header: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     header.extend(metric_columns_with(dice));
+    header.extend(extra);
     writer.write_record(&header)?;
     let mut fields = Fields::default();
     for item in items {
@@ -153,7 +155,7 @@ fn write_table<T>(
     writer.flush()
 }
 
-/// municipalities.csv: `code, name`, then the metrics.
+/// municipalities.csv: `code, name`, then the metrics, then each timeliness rule's columns (none without rules).
 pub fn write_municipalities(
     out: &mut dyn Write,
     scenario: &Scenario,
@@ -163,11 +165,19 @@ pub fn write_municipalities(
         out,
         &["code", "name"],
         !outcome.total.dice.is_empty(),
-        scenario.municipalities.iter().zip(&outcome.municipalities),
-        |fields, (m, a)| {
+        super::timeliness::municipality_columns(outcome),
+        scenario
+            .municipalities
+            .iter()
+            .zip(&outcome.municipalities)
+            .enumerate(),
+        |fields, (i, (m, a))| {
             fields.push_str(itoa::Buffer::new().format(m.code));
             fields.push_str(&m.name);
             metric_fields(fields, a, true);
+            for field in super::timeliness::municipality_fields(outcome, i) {
+                fields.push_str(&field);
+            }
         },
     )
 }
@@ -182,6 +192,7 @@ pub fn write_groups(
         out,
         &["id", "name"],
         !outcome.total.dice.is_empty(),
+        Vec::new(),
         scenario.groups.iter().zip(&outcome.groups),
         |fields, (g, a)| {
             fields.push_str(&g.id);

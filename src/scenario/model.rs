@@ -34,6 +34,7 @@ pub struct Scenario {
     pub suspensions: Vec<Suspension>,
     pub expectations: Vec<Expectation>,
     pub municipality_expectations: Vec<MunicipalityExpectation>,
+    pub timeliness: Vec<TimelinessRule>,
 }
 
 impl Scenario {
@@ -334,4 +335,39 @@ pub struct MunicipalityExpectation {
     /// Largest mean absolute percentage error.
     pub tolerance: f64,
     pub known_miss: Option<String>,
+}
+
+/// How a timeliness rule measures a municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelinessMeasure {
+    /// The share of one calendar month's counted meetings.
+    Monthly,
+    /// The share over the twelve calendar months ending with the month (fewer at the start of the period).
+    Rolling12,
+}
+
+impl TimelinessMeasure {
+    pub fn name(self) -> &'static str {
+        match self {
+            TimelinessMeasure::Monthly => "monthly",
+            TimelinessMeasure::Rolling12 => "rolling12",
+        }
+    }
+}
+
+/// A `[[timeliness]]` rule: a municipality whose share of counted meetings held on time is below `threshold`
+/// for `periods` months in a row (excluded months skipped) is flagged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelinessRule {
+    pub id: String,
+    pub label: Option<String>,
+    pub label_da: Option<String>,
+    /// Group indices whose meetings count; every group when empty.
+    pub groups: Vec<usize>,
+    pub measure: TimelinessMeasure,
+    pub threshold: f64,
+    pub periods: u32,
+    /// First days of the excluded months, in order, each once.
+    pub exclude: Vec<NaiveDate>,
+    pub source: Option<String>,
 }
