@@ -27,6 +27,7 @@ mod simulate;
 mod streams;
 mod sweep;
 mod targets;
+mod timeliness;
 mod uncertain;
 mod units;
 mod what_if;

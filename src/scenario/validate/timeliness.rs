@@ -33,7 +33,14 @@ pub(super) fn rules(
                 ),
                 None => check.err(
                     format!("{key}.groups[{j}]"),
-                    format!("group `{id}` does not exist"),
+                    format!(
+                        "group `{id}` does not exist (groups: {})",
+                        groups
+                            .iter()
+                            .map(|g| g.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ),
             }
         }
