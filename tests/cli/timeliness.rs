@@ -239,3 +239,46 @@ fn the_report_lists_each_scenarios_flagged_municipalities_side_by_side() {
         );
     }
 }
+
+#[test]
+fn the_workbook_has_a_timeliness_sheet_with_the_rows_of_timeliness_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = with_rule(dir.path());
+    let out = dir.path().join("out");
+    let xlsx = dir.path().join("run.xlsx");
+    backlog()
+        .arg("simulate")
+        .arg(&scenario)
+        .args(["--reps", "2", "--summary-only", "--xlsx"])
+        .arg(&xlsx)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let workbook = part("xl/workbook.xml");
+    let names: Vec<&str> = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Summary",
+            "Municipalities",
+            "Groups",
+            "Episodes",
+            "Timeliness",
+            "Daily totals"
+        ]
+    );
+    let sheet = part("xl/worksheets/sheet5.xml");
+    let rows = read_csv(&out.join("timeliness.csv"));
+    assert_eq!(sheet.matches("<row ").count(), rows.len() + 1);
+}
