@@ -271,7 +271,7 @@ pub struct Expectation {
     pub published: Option<String>,
     pub value: f64,
     pub tolerance: f64,
-    pub metric: crate::metric::Metric,
+    pub metric: crate::metric::Figure,
     pub municipality: Option<u32>,
     /// Group indices; empty for all groups.
     pub groups: Vec<usize>,

@@ -282,3 +282,44 @@ fn the_workbook_has_a_timeliness_sheet_with_the_rows_of_timeliness_csv() {
     let rows = read_csv(&out.join("timeliness.csv"));
     assert_eq!(sheet.matches("<row ").count(), rows.len() + 1);
 }
+
+#[test]
+fn check_compares_a_published_count_of_flagged_municipalities_with_the_mean_over_replications() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = with_rule(dir.path());
+    let out = dir.path().join("out");
+    backlog()
+        .arg("simulate")
+        .arg(&scenario)
+        .args(["--reps", "3", "--summary-only", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let mean = summary["timeliness"][0]["flagged_mean"].as_f64().unwrap();
+    let with_figure = dir.path().join("figure.toml");
+    std::fs::write(
+        &with_figure,
+        "extends = \"rule.toml\"\n\n[[expect]]\nfigure = \"towns flagged\"\nsource = \"a test\"\nvalue = 9\ntolerance = 0.5\nmetric = \"timeliness_flagged.kh95\"\n",
+    )
+    .unwrap();
+    let output = backlog()
+        .arg("check")
+        .arg(&with_figure)
+        .args(["--reps", "3", "--format", "json"])
+        .output()
+        .unwrap();
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = results.to_string();
+    assert!(
+        text.contains("\"metric\":\"timeliness_flagged.kh95\""),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("\"mean\":{}", serde_json::json!(mean))),
+        "{text}: mean {mean}"
+    );
+    // Three towns cannot be nine flagged: the figure fails.
+    assert_eq!(output.status.code(), Some(1), "{text}");
+}
