@@ -119,6 +119,7 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
         "capacity",
         "municipalities",
         "groups",
+        "timeliness",
         "checks",
         "provenance",
     ] {
@@ -138,6 +139,7 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
             "#capacity",
             "#municipalities",
             "#groups",
+            "#timeliness",
             "#checks",
             "#provenance"
         ]
