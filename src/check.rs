@@ -21,7 +21,7 @@ pub struct CheckResult {
     /// Whether the figure is a calibration target or a validation figure.
     #[serde(rename = "use")]
     pub role: Role,
-    pub metric: crate::metric::Metric,
+    pub metric: crate::metric::Figure,
     /// What the model's figure counts.
     pub definition: Option<String>,
     pub municipality: Option<u32>,
@@ -325,6 +325,9 @@ pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
         .expectations
         .iter()
         .map(|e| {
+            let Some(metric) = e.metric.metric() else {
+                return (timeliness_figure(scenario, e, series), None);
+            };
             let metrics = summarise(scenario, series, own_selection(scenario, e, series));
             let like = e
                 .like_for_like
@@ -332,7 +335,7 @@ pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
                 .filter(|l| l.scenario.is_none())
                 .and_then(|l| metrics.get(l.metric));
             (
-                metrics.get(e.metric).map(|v| v * e.scale),
+                metrics.get(metric).map(|v| v * e.scale),
                 like.map(|v| v * e.scale),
             )
         })
@@ -359,6 +362,19 @@ pub fn replication_values(scenario: &Scenario, series: &Series) -> Replication {
         like_for_like,
         by_municipality,
     }
+}
+
+/// A figure that is not a summary metric: the number of municipalities a timeliness rule flags in one run
+/// (times the expectation's scale).
+fn timeliness_figure(scenario: &Scenario, e: &Expectation, series: &Series) -> Option<f64> {
+    let crate::metric::Figure::TimelinessFlagged(id) = &e.metric else {
+        return None;
+    };
+    let rule = scenario.timeliness.iter().find(|r| &r.id == id)?;
+    let flagged = (0..series.municipalities)
+        .filter(|&m| crate::timeliness::assess(rule, series, m).flagged())
+        .count();
+    Some(flagged as f64 * e.scale)
 }
 
 /// The results of the scenario's expectations from the [`replication_values`] of each run, in replication
@@ -570,7 +586,7 @@ fn municipality_result(
         source: e.source.clone(),
         published: e.published.clone(),
         role: Role::Validate,
-        metric: e.metric,
+        metric: crate::metric::Figure::Metric(e.metric),
         definition: None,
         municipality: None,
         groups: e
@@ -618,7 +634,7 @@ fn result(
         source: e.source.clone(),
         published: e.published.clone(),
         role: e.role,
-        metric: e.metric,
+        metric: e.metric.clone(),
         definition: e.definition.clone(),
         municipality: e.municipality,
         groups: e

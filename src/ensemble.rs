@@ -129,6 +129,20 @@ where
             .collect(),
         akasse: run::AkasseOutcome::of(&runs),
         first: dice.first,
+        // Every draw has the central scenario's rules and municipalities.
+        timeliness: match (views.first(), draws.scenarios.first()) {
+            (Some(Some(view)), _) => Some(&view.scenario),
+            (_, scenario) => scenario,
+        }
+        .map_or_else(Vec::new, |scenario| {
+            crate::timeliness::aggregate(
+                scenario,
+                &runs
+                    .iter()
+                    .map(|s| s.timeliness.clone())
+                    .collect::<Vec<_>>(),
+            )
+        }),
     };
     Ok(Ok((
         Ensemble {

@@ -44,3 +44,4 @@ pub mod signals;
 pub mod streams;
 pub mod summary;
 pub mod sweep;
+pub mod timeliness;

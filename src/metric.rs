@@ -153,6 +153,48 @@ impl std::fmt::Display for Metric {
     }
 }
 
+/// What an `[[expect]]` figure is compared with: a summary metric, or the number of municipalities a
+/// `[[timeliness]]` rule flags (`timeliness_flagged.ID`, per replication; the check takes its mean).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Figure {
+    Metric(Metric),
+    TimelinessFlagged(String),
+}
+
+impl Figure {
+    /// The prefix of a timeliness figure's name.
+    pub const TIMELINESS_FLAGGED: &'static str = "timeliness_flagged.";
+
+    /// The name as a scenario writes it.
+    pub fn name(&self) -> String {
+        match self {
+            Figure::Metric(metric) => metric.name().to_string(),
+            Figure::TimelinessFlagged(id) => format!("{}{id}", Figure::TIMELINESS_FLAGGED),
+        }
+    }
+
+    /// The summary metric, if the figure is one.
+    pub fn metric(&self) -> Option<Metric> {
+        match self {
+            Figure::Metric(metric) => Some(*metric),
+            Figure::TimelinessFlagged(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl Serialize for Figure {
+    /// As its name, so that a metric reads as it always has.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use crate::signals::{self, Interrupted};
 use crate::summary::{
     aggregate, summarise_akasse, summarise_whole, Aggregate, AkasseSummary, JointWaits, Metrics,
 };
+use crate::timeliness::{self, MonthCounts, RuleOutcome};
 use rayon::prelude::*;
 
 /// Runs replications `0..reps` of `scenario` with base seed `seed` and maps each finished series through `f`,
@@ -45,6 +46,8 @@ pub struct RunSummary {
     pub groups: Vec<Metrics>,
     /// The a-kasse side, with an `[akasse]` section.
     pub akasse: Option<AkasseSummary>,
+    /// Per timeliness rule, per municipality: the counted meetings of each month.
+    pub timeliness: Vec<Vec<Vec<MonthCounts>>>,
 }
 
 impl RunSummary {
@@ -55,6 +58,11 @@ impl RunSummary {
             municipalities,
             groups,
             akasse: summarise_akasse(scenario, series),
+            timeliness: scenario
+                .timeliness
+                .iter()
+                .map(|rule| timeliness::run_counts(rule, series))
+                .collect(),
         }
     }
 }
@@ -105,6 +113,8 @@ pub struct Outcome {
     pub akasse: Option<AkasseOutcome>,
     /// Replication 0 (whose seed is the scenario's seed), kept when asked for.
     pub first: Option<Series>,
+    /// Each timeliness rule of the scenario over the replications (empty without rules).
+    pub timeliness: Vec<RuleOutcome>,
 }
 
 /// Runs `reps` replications and aggregates them; keeps the series of replication 0 if `keep_series`.
@@ -247,6 +257,13 @@ where
             .collect(),
         akasse: AkasseOutcome::of(&summaries),
         first,
+        timeliness: timeliness::aggregate(
+            view.map_or(scenario, |v| &v.scenario),
+            &summaries
+                .iter()
+                .map(|s| s.timeliness.clone())
+                .collect::<Vec<_>>(),
+        ),
     };
     Ok((outcome, extras))
 }

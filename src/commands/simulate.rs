@@ -12,11 +12,12 @@ use std::io::Write;
 
 /// Every file `simulate --out DIR` may write; DIR may hold nothing else. The manifest, run.json, comes last: in a
 /// mount point, where the files are replaced one by one, it is written last.
-pub const OUT_FILES: [&str; 9] = [
+pub const OUT_FILES: [&str; 10] = [
     "summary.json",
     "municipalities.csv",
     "groups.csv",
     "episodes.csv",
+    "timeliness.csv",
     "daily.csv",
     "capacity.csv",
     "daily_bands.csv",
@@ -43,7 +44,11 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
     let daily = daily_options(&args);
-    let files = output_files(daily.as_ref(), design.is_some());
+    let files = output_files(
+        daily.as_ref(),
+        design.is_some(),
+        !scenario.timeliness.is_empty(),
+    );
     // Fail on a bad output path now, not after the run.
     let out = args
         .out
@@ -216,14 +221,17 @@ fn daily_options(args: &SimulateArgs) -> Option<DailyOptions> {
     })
 }
 
-/// The files `--out DIR` holds, in the order they are written.
-fn output_files(daily: Option<&DailyOptions>, draws: bool) -> Vec<&'static str> {
+/// The files `--out DIR` holds, in the order they are written; timeliness.csv only with `[[timeliness]]` rules.
+fn output_files(daily: Option<&DailyOptions>, draws: bool, timeliness: bool) -> Vec<&'static str> {
     let mut files = vec![
         "summary.json",
         "municipalities.csv",
         "groups.csv",
         "episodes.csv",
     ];
+    if timeliness {
+        files.push("timeliness.csv");
+    }
     if let Some(daily) = daily {
         files.push("daily.csv");
         if daily.grain.has_groups() {
@@ -259,7 +267,11 @@ fn write_directory(
     draws: Option<DrawsFile>,
 ) -> anyhow::Result<()> {
     let daily = daily_options(args);
-    let files = output_files(daily.as_ref(), draws.is_some());
+    let files = output_files(
+        daily.as_ref(),
+        draws.is_some(),
+        !outcome.timeliness.is_empty(),
+    );
     let run = out.begin()?;
     run.write("summary.json", |w| {
         report::json::write(w, scenario, info, outcome)
@@ -273,6 +285,11 @@ fn write_directory(
     run.write("episodes.csv", |w| {
         report::tidy::write_episodes(w, scenario, outcome)
     })?;
+    if !outcome.timeliness.is_empty() {
+        run.write("timeliness.csv", |w| {
+            report::timeliness::write(w, scenario, outcome)
+        })?;
+    }
     if let (Some(options), Some(series)) = (&daily, &outcome.first) {
         let layout = Layout::new(scenario, series, options.grain, options.period);
         run.write("daily.csv", |w| daily::write(w, series, &layout))?;

@@ -21,6 +21,9 @@ struct Document<'a> {
     /// The a-kasse side, with an `[akasse]` section only (so that a scenario without one writes what it did).
     #[serde(skip_serializing_if = "Option::is_none")]
     akasse: Option<AkasseDocument<'a>>,
+    /// The timeliness rules (super::timeliness), only when the scenario declares some.
+    #[serde(skip_serializing_if = "Value::is_null")]
+    timeliness: Value,
 }
 
 /// The a-kasse side: its meetings' metrics and bands as the jobcentre's, and the joint meetings' waits, in
@@ -278,6 +281,11 @@ pub fn write(
                 })
                 .collect(),
         }),
+        timeliness: if outcome.timeliness.is_empty() {
+            Value::Null
+        } else {
+            super::timeliness::json(scenario, outcome)
+        },
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

@@ -17,6 +17,7 @@ pub mod ranges;
 pub mod run_record;
 pub mod table;
 pub mod tidy;
+pub mod timeliness;
 pub mod xlsx;
 
 use crate::scenario::Scenario;

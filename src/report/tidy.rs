@@ -191,16 +191,18 @@ pub fn akasse_columns() -> Vec<String> {
         .collect()
 }
 
-/// municipalities.csv: `code, name`, then the metrics; with an a-kasse side, its columns after them.
+/// municipalities.csv: `code, name`, then the metrics; with an a-kasse side, its columns after them; then each
+/// timeliness rule's columns (none without rules).
 pub fn write_municipalities(
     out: &mut dyn Write,
     scenario: &Scenario,
     outcome: &Outcome,
 ) -> std::io::Result<()> {
-    let extra = match outcome.akasse {
+    let mut extra = match outcome.akasse {
         Some(_) => akasse_columns(),
         None => Vec::new(),
     };
+    extra.extend(super::timeliness::municipality_columns(outcome));
     write_table(
         out,
         &["code", "name"],
@@ -223,6 +225,9 @@ pub fn write_municipalities(
                 fields.push_number(Some(waits.joint_held));
                 fields.push_number(Some(waits.waited_for_jobcentre_days));
                 fields.push_number(Some(waits.waited_for_akasse_days));
+            }
+            for field in super::timeliness::municipality_fields(outcome, i) {
+                fields.push_str(&field);
             }
         },
     )

@@ -1,5 +1,5 @@
-//! Excel workbooks: `simulate --xlsx` (sheets Summary, Municipalities, Groups, Episodes, Daily totals, and Draws
-//! with `--draws`) and `check --xlsx`
+//! Excel workbooks: `simulate --xlsx` (sheets Summary, Municipalities, Groups, Episodes, Timeliness with
+//! `[[timeliness]]` rules, Daily totals, and Draws with `--draws`) and `check --xlsx`
 //! (sheet Checks). Numbers are stored as numbers with a display format (counts with thousands separators, shares
 //! as percentages, dates as dates), text as shared strings, which keeps the Danish letters intact.
 //!
@@ -240,6 +240,44 @@ fn entity_sheet<'a>(
     fit(sheet, &widths)
 }
 
+/// Timeliness (only with `[[timeliness]]` rules): the rows and columns of timeliness.csv, numbers as numbers.
+fn timeliness_sheet(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    scenario: &Scenario,
+    outcome: &Outcome,
+) -> Result<(), XlsxError> {
+    sheet.set_name("Timeliness")?;
+    let columns = super::timeliness::COLUMNS;
+    headers(sheet, formats, &columns)?;
+    let share = Formats::number(Metric::OnTimeShare);
+    let count = Formats::number(Metric::Held);
+    for (i, fields) in super::timeliness::rows(scenario, outcome)
+        .iter()
+        .enumerate()
+    {
+        let row = i as u32 + 1;
+        for (col, (field, column)) in fields.iter().zip(columns).enumerate() {
+            let col = col as u16;
+            let format = match column {
+                "share_on_time" | "threshold" => &share,
+                _ => &count,
+            };
+            match (column, field.parse::<f64>()) {
+                // A value that does not exist is an empty cell, as in the CSV.
+                _ if field.is_empty() => {}
+                ("rule" | "name" | "month", _) | (_, Err(_)) => {
+                    sheet.write_string(row, col, field)?;
+                }
+                (_, Ok(value)) => {
+                    sheet.write_number_with_format(row, col, value, format)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Episodes: the rows and columns of episodes.csv, numbers as numbers and dates as dates.
 fn episodes_sheet(
     sheet: &mut Worksheet,
@@ -464,6 +502,9 @@ pub fn simulation(
     if let Some(akasse) = &outcome.akasse {
         akasse_sheet(workbook.add_worksheet(), &formats, scenario, akasse)?;
     }
+    if !outcome.timeliness.is_empty() {
+        timeliness_sheet(workbook.add_worksheet(), &formats, scenario, outcome)?;
+    }
     if let Some(series) = series {
         daily_sheet(workbook.add_worksheet(), &formats, series, levels)?;
     }
@@ -550,12 +591,13 @@ pub fn checks(results: &[CheckResult]) -> Result<Vec<u8>, XlsxError> {
     let mut widths = header_widths(&names);
     // The columns of text, as wide as their longest entry.
     for r in results {
+        let metric = r.metric.name();
         let texts = [
             (0, r.status()),
             (1, r.scenario.as_str()),
             (2, r.file.as_str()),
             (3, r.figure.as_str()),
-            (4, r.metric.name()),
+            (4, metric.as_str()),
             (
                 5,
                 if r.spread.is_some() {

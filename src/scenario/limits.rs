@@ -177,6 +177,12 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
         ),
         ("expect", raw.expect.len(), MAX_LIST_ENTRIES, "expectations"),
         (
+            "timeliness",
+            raw.timeliness.len(),
+            MAX_LIST_ENTRIES,
+            "rules",
+        ),
+        (
             "expect_municipalities",
             raw.expect_municipalities.len(),
             MAX_LIST_ENTRIES,

@@ -39,6 +39,7 @@ pub struct Scenario {
     pub suspensions: Vec<Suspension>,
     pub expectations: Vec<Expectation>,
     pub municipality_expectations: Vec<MunicipalityExpectation>,
+    pub timeliness: Vec<TimelinessRule>,
 }
 
 /// A scenario's labels in Danish (`name_da`, `description_da`, a group's `label_da`), where the file gives them.
@@ -375,7 +376,7 @@ pub struct Expectation {
     pub published: Option<String>,
     pub value: f64,
     pub tolerance: f64,
-    pub metric: crate::metric::Metric,
+    pub metric: crate::metric::Figure,
     pub municipality: Option<u32>,
     /// Group indices; empty for all groups.
     pub groups: Vec<usize>,
@@ -440,4 +441,39 @@ pub struct MunicipalityExpectation {
     /// Largest mean absolute percentage error.
     pub tolerance: f64,
     pub known_miss: Option<String>,
+}
+
+/// How a timeliness rule measures a municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelinessMeasure {
+    /// The share of one calendar month's counted meetings.
+    Monthly,
+    /// The share over the twelve calendar months ending with the month (fewer at the start of the period).
+    Rolling12,
+}
+
+impl TimelinessMeasure {
+    pub fn name(self) -> &'static str {
+        match self {
+            TimelinessMeasure::Monthly => "monthly",
+            TimelinessMeasure::Rolling12 => "rolling12",
+        }
+    }
+}
+
+/// A `[[timeliness]]` rule: a municipality whose share of counted meetings held on time is below `threshold`
+/// for `periods` months in a row (excluded months skipped) is flagged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelinessRule {
+    pub id: String,
+    pub label: Option<String>,
+    pub label_da: Option<String>,
+    /// Group indices whose meetings count; every group when empty.
+    pub groups: Vec<usize>,
+    pub measure: TimelinessMeasure,
+    pub threshold: f64,
+    pub periods: u32,
+    /// First days of the excluded months, in order, each once.
+    pub exclude: Vec<NaiveDate>,
+    pub source: Option<String>,
 }

@@ -120,6 +120,9 @@ pub struct RawScenario {
     /// Published per-municipality series to compare a metric with, municipality by municipality.
     #[serde(default)]
     pub expect_municipalities: Vec<RawMunicipalityExpectation>,
+    /// Timeliness rules: which municipalities a share-on-time rule would flag (docs/model.md, "Timeliness").
+    #[serde(default)]
+    pub timeliness: Vec<RawTimeliness>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -697,4 +700,27 @@ pub struct RawMunicipalityExpectation {
 
 fn code_column() -> String {
     "code".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTimeliness {
+    /// Names the rule in every output and in `[[expect]]` (`timeliness_flagged.ID`).
+    pub id: String,
+    /// The rule's name in English and in Danish, for the report.
+    pub label: Option<String>,
+    pub label_da: Option<String>,
+    /// Group ids whose meetings count; omit for all groups.
+    pub groups: Option<Vec<String>>,
+    /// `"monthly"` or `"rolling12"`.
+    pub measure: String,
+    /// The share held on time below which a period counts against the municipality.
+    pub threshold: f64,
+    /// Consecutive periods below the threshold that flag the municipality.
+    pub periods: u32,
+    /// Months (`"2020-03"`) or ranges of months (`"2020-03..2020-06"`) left out of the count.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Where the rule and its threshold come from.
+    pub source: Option<String>,
 }

@@ -27,7 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
-    ("summary", &["summary", "run", "ensemble"]),
+    ("summary", &["summary", "timeliness", "run", "ensemble"]),
     (
         "sweep, check and calibrate",
         &["sweep", "check", "calibrate", "allocate"],

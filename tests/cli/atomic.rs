@@ -300,7 +300,7 @@ fn an_output_directory_holding_other_files_is_refused_not_emptied() {
         .code(2)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains(format!(
-            "error: --out: `{}` holds `notes.txt`, which backlog does not write there (it writes summary.json, municipalities.csv, groups.csv, episodes.csv, daily.csv, capacity.csv, daily_bands.csv, draws.csv, run.json)",
+            "error: --out: `{}` holds `notes.txt`, which backlog does not write there (it writes summary.json, municipalities.csv, groups.csv, episodes.csv, timeliness.csv, daily.csv, capacity.csv, daily_bands.csv, draws.csv, run.json)",
             dir.path().display()
         )));
     assert_eq!(names(dir.path()), ["notes.txt"]);

@@ -31,6 +31,7 @@ mod sources;
 mod streams;
 mod sweep;
 mod targets;
+mod timeliness;
 mod uncertain;
 mod units;
 mod what_if;

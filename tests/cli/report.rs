@@ -121,6 +121,7 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
         "municipalities",
         "groups",
         "akasse",
+        "timeliness",
         "checks",
         "provenance",
     ] {
@@ -142,6 +143,7 @@ fn the_national_report_holds_every_chart_its_series_and_a_row_per_municipality()
             "#municipalities",
             "#groups",
             "#akasse",
+            "#timeliness",
             "#checks",
             "#provenance"
         ]

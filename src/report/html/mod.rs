@@ -7,13 +7,15 @@
 //!
 //! Sections, in order: headline (first scenario), backlog (with `--draws`, a fan chart over the ensemble), what
 //! drives this answer (with `--draws`, the tornado of the backlog peak), capacity against demand, scenarios compared (with
-//! several), maps (when two or more of the first scenario's municipalities are on the map of Denmark), municipalities (chosen ones charted, all in a sortable table), benefit groups, published figures
+//! several), maps (when two or more of the first scenario's municipalities are on the map of Denmark), municipalities (chosen ones charted, all in a sortable table), benefit groups, timeliness rules (when
+//! a scenario has `[[timeliness]]`: the municipalities each rule flags, scenario beside scenario), published figures
 //! (when a scenario has `[[expect]]`), provenance. Every section has an `id`, every chart a `figure` with an
 //! `id`, so a reader can link to them and a test can find them.
 
 mod drivers;
 mod maps;
 mod tables;
+mod timeliness;
 use super::compare::Entry;
 use super::lang::Lang;
 use super::plot::{self, Fan, OverlayLine, TimePanel};
@@ -239,6 +241,9 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     tables::municipalities_section(&mut html, report, first)?;
     tables::groups_section(&mut html, first, lang)?;
     tables::akasse_section(&mut html, first, lang);
+    if timeliness::shown(report) {
+        timeliness::section(&mut html, report);
+    }
     if !report.checks.is_empty() {
         tables::checks_section(&mut html, &report.checks, lang);
     }
@@ -272,6 +277,9 @@ fn contents(html: &mut String, report: &Report) {
         .is_some_and(|s| s.entry.outcome.akasse.is_some())
     {
         sections.push(("akasse", "section_akasse"));
+    }
+    if timeliness::shown(report) {
+        sections.push(("timeliness", "section_timeliness"));
     }
     if !report.checks.is_empty() {
         sections.push(("checks", "section_checks"));

@@ -2,7 +2,7 @@
 //! that `[[expect_municipalities]]` shares.
 
 use super::{relative_to_declaring_file, Checker};
-use crate::metric::Metric;
+use crate::metric::{Figure, Metric};
 use crate::scenario::checker::{groups_and_window, metric_named};
 use crate::scenario::limits::{MAX_EXPECTED_VALUE, MAX_EXPECT_SCALE};
 use crate::scenario::model::*;
@@ -24,7 +24,14 @@ pub(super) fn expectations(
     for (i, e) in raw.expect.iter().enumerate() {
         let key = format!("expect[{i}]");
         let role = role(check, &key, e, first_suspension, start, end);
-        let metric = metric_named(check, &format!("{key}.metric"), &e.metric);
+        let timeliness = e.metric.strip_prefix(Figure::TIMELINESS_FLAGGED);
+        let metric = match timeliness {
+            Some(id) => {
+                timeliness_figure(raw, e, &key, id, check);
+                None
+            }
+            None => metric_named(check, &format!("{key}.metric"), &e.metric),
+        };
         if let Some(code) = e.municipality {
             if check.municipalities_complete && !municipalities.iter().any(|m| m.code == code) {
                 check.err(
@@ -81,8 +88,10 @@ pub(super) fn expectations(
             (l.definition.clone(), metric, scenario)
         });
         // An unknown metric is reported above; the scenario is refused, so the expectation is not needed.
-        let Some(metric) = metric else {
-            continue;
+        let figure = match (metric, timeliness) {
+            (Some(metric), _) => Figure::Metric(metric),
+            (None, Some(id)) => Figure::TimelinessFlagged(id.to_string()),
+            (None, None) => continue,
         };
         let like_for_like = match like_for_like {
             Some((definition, Some(metric), scenario)) => Some(LikeForLike {
@@ -104,7 +113,7 @@ pub(super) fn expectations(
             published: e.published.clone(),
             value: e.value,
             tolerance: e.tolerance,
-            metric,
+            metric: figure,
             municipality: e.municipality,
             groups: group_indices,
             from,
@@ -118,6 +127,47 @@ pub(super) fn expectations(
         });
     }
     out
+}
+
+/// Checks an expectation on `timeliness_flagged.ID`: the rule exists, and nothing narrows the count, which is
+/// over every municipality, the rule's groups and the whole period.
+fn timeliness_figure(
+    raw: &RawScenario,
+    e: &RawExpectation,
+    key: &str,
+    id: &str,
+    check: &mut Checker,
+) {
+    if !raw.timeliness.iter().any(|r| r.id == id) {
+        let ids: Vec<&str> = raw.timeliness.iter().map(|r| r.id.as_str()).collect();
+        check.err(
+            format!("{key}.metric"),
+            format!(
+                "`{}` names no [[timeliness]] rule of this scenario (rules: {})",
+                e.metric,
+                if ids.is_empty() {
+                    "none".to_string()
+                } else {
+                    ids.join(", ")
+                }
+            ),
+        );
+    }
+    let narrowed = [
+        ("municipality", e.municipality.is_some()),
+        ("groups", e.groups.is_some()),
+        ("from", e.from.is_some()),
+        ("to", e.to.is_some()),
+        ("like_for_like", e.like_for_like.is_some()),
+    ];
+    for (name, given) in narrowed {
+        if given {
+            check.err(
+                format!("{key}.{name}"),
+                "does not apply to a count of flagged municipalities, which is over every municipality, the rule's groups and the whole period",
+            );
+        }
+    }
 }
 
 /// The expectation's `use`, checked: a calibration target must be a figure known before the outcome, so one

@@ -3,7 +3,7 @@
 //! This module holds the [`Checker`] that collects the problems, the checks of the period and of the whole
 //! scenario, and the helpers the sections share; each section of the scenario is checked in its own module, in
 //! the order the sections' problems are reported: staffing, groups (with their dated changes and meeting rules),
-//! municipalities, suspensions, expectations.
+//! municipalities, suspensions, expectations, timeliness rules.
 
 mod akasse;
 mod dated;
@@ -12,6 +12,7 @@ mod groups;
 mod rules;
 mod staffing;
 mod suspensions;
+mod timeliness;
 
 pub(super) use super::checker::{relative_to_declaring_file, Checker};
 use super::limits::{check_size, report, too_many, MAX_PERIOD_DAYS, MAX_REPLICATIONS};
@@ -84,6 +85,7 @@ pub(super) fn validate(
         &mut sources,
         (start, end),
     );
+    let timeliness = timeliness::rules(&raw, &groups, &mut check);
 
     if check.period_ok && check.problems.is_empty() && check.extra.is_empty() {
         check_size(
@@ -128,6 +130,7 @@ pub(super) fn validate(
         suspensions,
         expectations,
         municipality_expectations,
+        timeliness,
     })
 }
 
