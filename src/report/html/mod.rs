@@ -10,7 +10,10 @@
 //! several), maps (when two or more of the first scenario's municipalities are on the map of Denmark), municipalities (chosen ones charted, all in a sortable table), benefit groups, published figures
 //! (when a scenario has `[[expect]]`), provenance. Every section has an `id`, every chart a `figure` with an
 //! `id`, so a reader can link to them and a test can find them.
+//!
+//! `backlog allocate --report` writes a page of its own in the same style ([`allocation`]).
 
+pub mod allocation;
 mod drivers;
 mod maps;
 mod tables;
