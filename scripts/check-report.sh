@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Opens an HTML report of `backlog report` in headless Chromium, fails on any console message or broken
-# element, and saves a screenshot.
+# Opens an HTML report of `backlog report` (or a page of `backlog allocate --report`) in headless Chromium, fails
+# on any console message or broken element, and saves a screenshot.
 #
 #   scripts/check-report.sh REPORT.html [SCREENSHOT.png]
 #
@@ -10,7 +10,7 @@
 # Checks, on the DOM after the page's script has run:
 #   - nothing was logged to the console (no error, no warning, no uncaught exception);
 #   - the sorting script ran to its end (it marks the document with data-sortable = the number of tables);
-#   - every chart figure holds an SVG with lines in it; no img, link, iframe or external script is present.
+#   - every chart figure holds an SVG with lines (or a map's shapes) in it; no img, link, iframe or external script is present.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -70,10 +70,12 @@ if ! grep -q "data-sortable=\"$tables\"" "$dom"; then
 fi
 figures=$(count '<figure class="chart"')
 svgs=$(count '<figure class="chart" id="[^"]*">[[:space:]]*<svg')
-if [ "$figures" -eq 0 ] || [ "$figures" -ne "$svgs" ]; then
+# A run report always has charts; an allocation page has its map only when the scenario's municipalities are on it.
+if { [ "$figures" -eq 0 ] && ! grep -q 'id="table-allocation"' "$dom"; } || [ "$figures" -ne "$svgs" ]; then
     fail "$figures chart figures, $svgs of them with an SVG"
 fi
-if [ "$(count '<polyline')" -lt "$figures" ]; then
+# Charts draw lines; maps draw a shape per municipality.
+if [ $(($(count '<polyline') + $(count '<path class="municipality"'))) -lt "$figures" ]; then
     fail "some charts have no lines"
 fi
 if grep -Eo '<(img|link|iframe|object|embed)[ >]|<script[^>]* src=' "$dom" >/dev/null; then

@@ -342,6 +342,38 @@ pub fn band(values: &[u64]) -> (f64, f64) {
     )
 }
 
+/// One municipality's answer: the FTE it gets in the optimal split and its objective before and after.
+#[derive(Debug, Serialize)]
+pub struct MunicipalityShare {
+    pub code: u32,
+    pub name: String,
+    pub fte_added: f64,
+    /// The objective without extra staff and with the FTE added: means over replications, and the 5 %-95 %
+    /// band of the latter.
+    pub before: f64,
+    pub after: f64,
+    pub after_p5: f64,
+    pub after_p95: f64,
+    /// The objective at 0, 1, 2, ... steps (means over replications).
+    pub curve: Vec<f64>,
+}
+
+/// A split of the FTE and its national objective.
+#[derive(Debug, Serialize)]
+pub struct Split {
+    pub name: String,
+    pub objective: f64,
+    pub p5: f64,
+    pub p95: f64,
+    /// How much more the split leaves than the optimal one (mean over replications), and the 5 %-95 % band of
+    /// that difference taken replication by replication (common random numbers: the pairs share their people).
+    pub margin: f64,
+    pub margin_p5: f64,
+    pub margin_p95: f64,
+    /// FTE per municipality, in the scenario's order.
+    pub fte: Vec<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

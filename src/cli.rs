@@ -450,6 +450,12 @@ pub struct AllocateArgs {
     /// Draw the FTE allocated per municipality as a map into FILE.svg or FILE.png.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub map: Option<PathBuf>,
+    /// Write the allocation as a self-contained HTML page: the splits compared, the map and the municipalities.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Language of the report's and the map's labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

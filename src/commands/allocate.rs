@@ -2,10 +2,12 @@
 //! as small as it can be, and set the answer against three naive splits (by population, by caseload, by the
 //! backlog peak without the extra staff). The method is in `crate::allocate` and docs/allocate.md.
 
-use crate::allocate::{self, Curves, Objective, Request};
+use crate::allocate::{self, Curves, MunicipalityShare, Objective, Request, Split};
 use crate::cli::{AllocateArgs, AllocateFormat};
 use crate::error::InputError;
 use crate::output::Output;
+use crate::report::html::allocation::{self, AllocationReport};
+use crate::report::lang::Lang;
 use crate::report::map::{self, Map};
 use crate::report::VERSION;
 use crate::scenario::Scenario;
@@ -32,12 +34,14 @@ pub fn run(args: AllocateArgs, quiet: bool) -> anyhow::Result<()> {
         args.map.as_deref(),
         crate::report::plot::CHART_EXTENSIONS,
     )?;
+    let page = Output::optional("--report", args.report.as_deref(), &["html", "htm"])?;
     let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;
     crate::output::check_distinct(&[
         Some(&stdout),
         out.as_ref(),
         xlsx.as_ref(),
         map_file.as_ref(),
+        page.as_ref(),
     ])?;
 
     let runs = (request.units as u64 + 1) * u64::from(request.reps);
@@ -61,12 +65,37 @@ pub fn run(args: AllocateArgs, quiet: bool) -> anyhow::Result<()> {
         let bytes = report.workbook().map_err(|e| anyhow::anyhow!("{e}"))?;
         xlsx.write(|w| w.write_all(&bytes))?;
     }
+    // The labels of the map and the page in the language asked for.
+    let labelled = args.lang.labels(&scenario);
     if let Some(file) = &map_file {
-        map::write(&report.map(), file)?;
+        map::write(&report.map(&labelled, args.lang), file)?;
+    }
+    if let Some(page) = &page {
+        let html = AllocationReport {
+            scenario: &labelled,
+            objective: report.objective,
+            add: report.add,
+            step: report.step,
+            from: report.from,
+            until: report.until,
+            seed: report.seed,
+            replications: report.replications,
+            runs: report.runs,
+            before: report.before,
+            splits: &report.splits,
+            municipalities: &report.municipalities,
+            map: report.map(&labelled, args.lang),
+            command: super::report::command_line(),
+            lang: args.lang,
+        };
+        page.write(|w| allocation::write(w, &html))?;
     }
     if args.format == AllocateFormat::Table && !quiet {
         stdout.write(|w| {
-            for path in [&args.out, &args.xlsx, &args.map].into_iter().flatten() {
+            for path in [&args.out, &args.xlsx, &args.map, &args.report]
+                .into_iter()
+                .flatten()
+            {
                 writeln!(w, "wrote {}", path.display())?;
             }
             Ok(())
@@ -164,38 +193,6 @@ fn request(args: &AllocateArgs, scenario: &Scenario) -> Result<Request, InputErr
     })
 }
 
-/// One municipality's answer.
-#[derive(Debug, Serialize)]
-struct Row {
-    code: u32,
-    name: String,
-    fte_added: f64,
-    /// The objective without extra staff and with the FTE added: means over replications, and the 5 %-95 %
-    /// band of the latter.
-    before: f64,
-    after: f64,
-    after_p5: f64,
-    after_p95: f64,
-    /// The objective at 0, 1, 2, ... steps (means over replications).
-    curve: Vec<f64>,
-}
-
-/// A split of the FTE and its national objective.
-#[derive(Debug, Serialize)]
-struct Split {
-    name: String,
-    objective: f64,
-    p5: f64,
-    p95: f64,
-    /// How much more the split leaves than the optimal one (mean over replications), and the 5 %-95 % band of
-    /// that difference taken replication by replication (common random numbers: the pairs share their people).
-    margin: f64,
-    margin_p5: f64,
-    margin_p95: f64,
-    /// FTE per municipality, in the scenario's order.
-    fte: Vec<f64>,
-}
-
 #[derive(Debug, Serialize)]
 struct Report {
     scenario: String,
@@ -217,7 +214,7 @@ struct Report {
     before: f64,
     /// The optimal split first, then the naive ones.
     splits: Vec<Split>,
-    municipalities: Vec<Row>,
+    municipalities: Vec<MunicipalityShare>,
 }
 
 impl Report {
@@ -273,7 +270,7 @@ impl Report {
             .enumerate()
             .map(|(m, municipality)| {
                 let (after_p5, after_p95) = allocate::band(&curves.values[m][best[m]]);
-                Row {
+                MunicipalityShare {
                     code: municipality.code,
                     name: municipality.name.clone(),
                     fte_added: best[m] as f64 * request.step,
@@ -514,20 +511,26 @@ impl Report {
         workbook.save_to_buffer()
     }
 
-    fn map(&self) -> Map {
+    /// The FTE of the optimal split per municipality, labelled in `lang` for `scenario` (its labels in `lang`).
+    fn map(&self, scenario: &Scenario, lang: Lang) -> Map {
         Map {
-            title: format!("Extra caseworkers: {} FTE", fte(self.add)),
-            subtitle: format!(
-                "{}: split to minimise {} from {}",
-                self.scenario, self.unit, self.from
+            title: lang.fill("alloc_map_title", &[&allocation::fte(self.add, lang)]),
+            subtitle: lang.fill(
+                "alloc_map_subtitle",
+                &[
+                    &scenario.label(),
+                    allocation::objective_label(self.objective, lang),
+                    &self.from.to_string(),
+                ],
             ),
-            unit: "FTE added".to_string(),
+            unit: lang.text("alloc_map_unit").to_string(),
             values: self
                 .municipalities
                 .iter()
                 .map(|row| (row.code, row.fte_added))
                 .collect(),
             decimals: if self.step.fract() == 0.0 { 0 } else { 2 },
+            no_data: lang.text("map_no_data").to_string(),
         }
     }
 }

@@ -240,7 +240,7 @@ fn drivers(
 }
 
 /// The command line as typed, for the report's provenance: `backlog` and the arguments, quoted where needed.
-fn command_line() -> String {
+pub(super) fn command_line() -> String {
     let quote = |arg: String| {
         let plain = !arg.is_empty()
             && arg

@@ -126,6 +126,8 @@ pub struct Map {
     pub values: Vec<(u32, f64)>,
     /// Decimals the legend and the hover titles show.
     pub decimals: usize,
+    /// What the legend and the hover titles say of a municipality without a value, in the map's language.
+    pub no_data: String,
 }
 
 impl Map {
@@ -267,6 +269,7 @@ impl MapMetric {
                 .filter_map(|(code, m)| Some((code, self.value(&m.mean)?)))
                 .collect(),
             decimals: self.decimals(),
+            no_data: lang.text("map_no_data").to_string(),
         }
     }
 }
@@ -360,7 +363,7 @@ pub fn write_svg(map: &Map, out: &mut dyn Write) -> std::io::Result<()> {
     for shape in shapes() {
         let value = match map.value(shape.code) {
             Some(v) => format!("{} {}", map.shown(v), map.unit),
-            None => "no data".to_string(),
+            None => map.no_data.clone(),
         };
         writeln!(
             out,
@@ -430,9 +433,10 @@ fn write_legend(map: &Map, out: &mut dyn Write, font: &str) -> std::io::Result<(
         )?;
         writeln!(
             out,
-            "<text x=\"{}\" y=\"{}\" {font} font-size=\"12\">no data</text>",
+            "<text x=\"{}\" y=\"{}\" {font} font-size=\"12\">{}</text>",
             x + bar_width + 8.0,
-            top + bar_height + 31.0
+            top + bar_height + 31.0,
+            escape(&map.no_data)
         )?;
     }
     Ok(())

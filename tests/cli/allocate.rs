@@ -1,6 +1,8 @@
 //! `backlog allocate` as a user runs it: the split it finds is the best of every split, each checked by a
 //! plain `simulate` of a scenario that adds that split's staff; a municipality run alone gives what it gives in
-//! the whole scenario; the map holds the 98 municipalities in the colours of its scale; bad input is refused.
+//! the whole scenario; the map holds the 98 municipalities in the colours of its scale; the HTML page holds the
+//! numbers of the JSON, the map with a hover title per municipality, and no English in Danish; bad input is
+//! refused.
 
 use crate::common::{backlog, fixture};
 use serde_json::Value;
@@ -359,4 +361,307 @@ fn the_report_maps_its_municipalities_with_the_figures_in_a_table() {
         .expect("the maps' figures in a table");
     let rows = table.descendants().filter(|n| n.has_tag_name("tr")).count();
     assert_eq!(rows, 1 + 3, "a header and one row per municipality shown");
+}
+
+fn parse_page(text: &str) -> roxmltree::Document<'_> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).expect("the page is well-formed XML")
+}
+
+fn element<'a, 'input>(
+    document: &'a roxmltree::Document<'input>,
+    id: &str,
+) -> roxmltree::Node<'a, 'input> {
+    document
+        .descendants()
+        .find(|n| n.attribute("id") == Some(id))
+        .unwrap_or_else(|| panic!("no element with id {id}"))
+}
+
+/// The cells of each body row of a table.
+fn rows<'a, 'input>(table: roxmltree::Node<'a, 'input>) -> Vec<Vec<roxmltree::Node<'a, 'input>>> {
+    table
+        .descendants()
+        .filter(|n| n.has_tag_name("tbody"))
+        .flat_map(|body| body.children().filter(|n| n.has_tag_name("tr")))
+        .map(|row| row.children().filter(|n| n.has_tag_name("td")).collect())
+        .collect()
+}
+
+fn text_of(node: roxmltree::Node) -> String {
+    node.descendants()
+        .filter(|n| n.is_text())
+        .map(|n| n.text().unwrap_or(""))
+        .collect()
+}
+
+/// The unrounded number a cell sorts by.
+fn sorted_by(node: roxmltree::Node) -> f64 {
+    node.attribute("data-sort")
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|e| panic!("{:?}: {e}", node.attribute("data-sort")))
+}
+
+/// Writes the allocation page of `args` in `lang` into `dir` and returns its text.
+fn allocation_page(dir: &Path, args: &[&str], lang: &str) -> String {
+    let page = dir.join(format!("allocation-{lang}.html"));
+    backlog()
+        .arg("allocate")
+        .args(args)
+        .args(["-q", "--lang", lang, "--report"])
+        .arg(&page)
+        .assert()
+        .success();
+    std::fs::read_to_string(&page).unwrap()
+}
+
+#[test]
+fn the_report_page_holds_the_numbers_of_the_json_for_the_same_arguments() {
+    use backlog::report::lang::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let three = fixture("three.toml");
+    let args = [
+        three.to_str().unwrap(),
+        "--add",
+        "4",
+        "--from",
+        FROM,
+        "--objective",
+        "overdue-days",
+        "--reps",
+        "3",
+    ];
+    let json = allocate_json(&args);
+    let text = allocation_page(dir.path(), &args, "en");
+    let document = parse_page(&text);
+    assert_eq!(document.root_element().attribute("lang"), Some("en"));
+    // Self-contained, the sorting script inline, as the run report.
+    for node in document.descendants().filter(|n| n.is_element()) {
+        let tag = node.tag_name().name();
+        assert!(!["link", "img", "iframe", "object", "embed"].contains(&tag));
+        assert!(node.attribute("src").is_none(), "<{tag} src>");
+    }
+    assert!(text.contains("<script>//<![CDATA[\ndocument.querySelectorAll('table.sortable')"));
+    let heading = text_of(
+        document
+            .descendants()
+            .find(|n| n.has_tag_name("h1"))
+            .unwrap(),
+    );
+    assert_eq!(
+        heading,
+        "three towns: where 4 extra FTE cut overdue meeting-days most"
+    );
+    let lead = text_of(element(&document, "lead"));
+    assert!(
+        lead.contains("at work from 1 March 2021 to 31 December 2021")
+            && lead.contains("3 replications, seed 5, 15 runs."),
+        "{lead}"
+    );
+
+    let count = |v: f64| Lang::En.thousands(v);
+    let national = rows(element(&document, "table-national"));
+    assert_eq!(national.len(), 5, "no extra staff, optimal and three naive");
+    assert_eq!(text_of(national[0][0]), "no extra staff");
+    assert_eq!(sorted_by(national[0][1]), json["before"].as_f64().unwrap());
+    assert_eq!(
+        text_of(national[0][1]),
+        count(json["before"].as_f64().unwrap())
+    );
+    let splits = json["splits"].as_array().unwrap();
+    let names = ["optimal", "by population", "by caseload", "by backlog peak"];
+    for ((row, split), name) in national[1..].iter().zip(splits).zip(names) {
+        let number = |key: &str| split[key].as_f64().unwrap();
+        assert_eq!(text_of(row[0]), name);
+        assert_eq!(sorted_by(row[1]), number("objective"), "{name}");
+        assert_eq!(text_of(row[1]), count(number("objective")), "{name}");
+        assert_eq!(
+            text_of(row[2]),
+            format!("{}-{}", count(number("p5")), count(number("p95"))),
+            "{name}"
+        );
+        assert_eq!(sorted_by(row[3]), number("margin"), "{name}");
+        assert_eq!(text_of(row[3]), count(number("margin")), "{name}");
+        let share = 100.0 * number("margin") / splits[0]["objective"].as_f64().unwrap();
+        assert!((sorted_by(row[4]) - share).abs() < 1e-9, "{name}");
+        assert_eq!(
+            text_of(row[5]),
+            format!(
+                "{} – {}",
+                count(number("margin_p5")),
+                count(number("margin_p95"))
+            ),
+            "{name}"
+        );
+    }
+
+    let municipalities = json["municipalities"].as_array().unwrap();
+    let table = rows(element(&document, "table-allocation"));
+    assert_eq!(table.len(), municipalities.len());
+    assert_eq!(table.len(), 3);
+    let mut fte = 0.0;
+    for (row, municipality) in table.iter().zip(municipalities) {
+        let number = |key: &str| municipality[key].as_f64().unwrap();
+        assert_eq!(text_of(row[0]), municipality["code"].to_string());
+        assert_eq!(text_of(row[1]), municipality["name"].as_str().unwrap());
+        assert_eq!(sorted_by(row[2]), number("fte_added"));
+        assert_eq!(sorted_by(row[3]), number("before"));
+        assert_eq!(text_of(row[3]), count(number("before")));
+        assert_eq!(sorted_by(row[4]), number("after"));
+        assert_eq!(text_of(row[4]), count(number("after")));
+        assert_eq!(
+            text_of(row[5]),
+            format!(
+                "{}-{}",
+                count(number("after_p5")),
+                count(number("after_p95"))
+            )
+        );
+        fte += number("fte_added");
+    }
+    assert_eq!(fte, 4.0);
+    // The three towns' codes are not on the map of Denmark: no map section.
+    assert!(!text.contains("id=\"map\""));
+    // The same page whatever the number of threads.
+    let again = allocation_page(dir.path(), &[&args[..], &["--jobs", "2"]].concat(), "en");
+    assert_eq!(
+        text.replace(" -q --lang en", " --jobs 2 -q --lang en"),
+        again
+    );
+}
+
+#[test]
+fn the_report_page_maps_the_fte_and_has_no_english_in_danish() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "scenarios/dk2020.toml",
+        "--add",
+        "2",
+        "--step",
+        "1",
+        "--from",
+        "2020-05-26",
+        "--objective",
+        "overdue-days",
+        "--reps",
+        "1",
+        "--municipality",
+        "101",
+        "--municipality",
+        "400",
+        "--municipality",
+        "825",
+    ];
+    let json = allocate_json(&args);
+    let fte: Vec<(String, f64)> = json["municipalities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().to_string(),
+                m["fte_added"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let (english, danish) = (
+        allocation_page(dir.path(), &args, "en"),
+        allocation_page(dir.path(), &args, "da"),
+    );
+    for (text, unit) in [(&english, "FTE added"), (&danish, "årsværk tilføjet")] {
+        let document = parse_page(text);
+        let figure = element(&document, "map-fte-added");
+        let shapes: Vec<_> = figure
+            .descendants()
+            .filter(|n| n.has_tag_name("path") && n.attribute("class") == Some("municipality"))
+            .collect();
+        assert_eq!(shapes.len(), 98, "one shape per municipality of the map");
+        let titles: Vec<String> = shapes
+            .iter()
+            .map(|s| {
+                text_of(
+                    s.children()
+                        .find(|c| c.has_tag_name("title"))
+                        .expect("every municipality has a hover title"),
+                )
+            })
+            .collect();
+        for (name, value) in &fte {
+            let title = format!("{name}: {value} {unit}");
+            assert!(titles.contains(&title), "{title} in {unit}");
+        }
+        // The figures of the map in a table, one row per municipality of the scenario.
+        let table = rows(element(&document, "table-map"));
+        assert_eq!(table.len(), 3);
+        for (row, (name, value)) in table.iter().zip(&fte) {
+            assert_eq!(&text_of(row[1]), name);
+            assert_eq!(text_of(row[2]), value.to_string());
+        }
+        assert_eq!(rows(element(&document, "table-allocation")).len(), 3);
+    }
+    let danish_document = parse_page(&danish);
+    assert_eq!(danish_document.root_element().attribute("lang"), Some("da"));
+    // No label the page uses is left in English.
+    for (key, en, da) in backlog::report::lang::STRINGS {
+        let used = [
+            "alloc_",
+            "split_",
+            "section_",
+            "objective_",
+            "col_",
+            "prov_",
+            "map_no_data",
+        ]
+        .iter()
+        .any(|prefix| key.starts_with(prefix));
+        if used && en != da && !en.contains("{}") {
+            assert!(
+                !danish.contains(&format!(">{en}<")),
+                "`{key}` in English in the Danish page"
+            );
+        }
+    }
+    // And no English word: the words both pages share are names, flags and words both languages spell alike.
+    let (da, en) = (
+        crate::report::words_of(&danish),
+        crate::report::words_of(&english),
+    );
+    const ALIKE: &[&str] = &[
+        "København",
+        "Bornholm",
+        "Aarhus",
+        "Kortdata",
+        "Geodatastyrelsen",
+        "Danske",
+        "Kommuner",
+        "DAGI/FOT",
+        "backlog",
+        "allocate",
+        "overdue-days",
+        "seed",
+        // Words both languages spell alike (Danish "at", "en", "end": to, a, than), and signs.
+        "over",
+        "for",
+        "at",
+        "en",
+        "end",
+        "start",
+        "data",
+        "&",
+        "–",
+    ];
+    // The municipalities' names in the map's hover titles are proper names.
+    let names: Vec<&str> = backlog::report::map::shapes()
+        .iter()
+        .flat_map(|s| s.name.split_whitespace())
+        .collect();
+    let left: Vec<&String> = da
+        .intersection(&en)
+        .filter(|w| !ALIKE.contains(&w.as_str()) && !names.contains(&w.as_str()))
+        .collect();
+    assert!(left.is_empty(), "English in the Danish page: {left:?}");
 }

@@ -806,7 +806,7 @@ fn draws_need_a_scenario_with_ranges() {
 
 /// The words a reader sees in a report: every text outside scripts and styles, split on white space, with
 /// punctuation trimmed; numbers, dates, file names, keys and flags left out.
-fn words_of(text: &str) -> std::collections::BTreeSet<String> {
+pub(crate) fn words_of(text: &str) -> std::collections::BTreeSet<String> {
     let document = parse(text);
     document
         .descendants()

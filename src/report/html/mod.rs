@@ -11,7 +11,10 @@
 //! a scenario has `[[timeliness]]`: the municipalities each rule flags, scenario beside scenario), published figures
 //! (when a scenario has `[[expect]]`), provenance. Every section has an `id`, every chart a `figure` with an
 //! `id`, so a reader can link to them and a test can find them.
+//!
+//! `backlog allocate --report` writes a page of its own in the same style ([`allocation`]).
 
+pub mod allocation;
 mod drivers;
 mod maps;
 mod tables;

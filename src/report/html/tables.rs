@@ -50,7 +50,7 @@ fn metric_cells(metrics: &Metrics, lang: Lang) -> Vec<(String, String)> {
     ]
 }
 
-fn header_row(html: &mut String, columns: &[(&str, bool)], lang: Lang) {
+pub(super) fn header_row(html: &mut String, columns: &[(&str, bool)], lang: Lang) {
     html.push_str("<thead><tr>");
     for (key, text) in columns {
         let class = if *text { " class=\"text\"" } else { "" };
@@ -59,7 +59,7 @@ fn header_row(html: &mut String, columns: &[(&str, bool)], lang: Lang) {
     html.push_str("</tr></thead>\n");
 }
 
-fn cell(html: &mut String, (text, sort): &(String, String), is_text: bool) {
+pub(super) fn cell(html: &mut String, (text, sort): &(String, String), is_text: bool) {
     let class = if is_text { " class=\"text\"" } else { "" };
     let _ = write!(
         html,
