@@ -265,6 +265,7 @@ mod tests {
             periods,
             exclude: exclude.iter().map(|m| month(m)).collect(),
             source: None,
+            source_da: None,
         }
     }
 

@@ -476,4 +476,5 @@ pub struct TimelinessRule {
     /// First days of the excluded months, in order, each once.
     pub exclude: Vec<NaiveDate>,
     pub source: Option<String>,
+    pub source_da: Option<String>,
 }

@@ -723,4 +723,6 @@ pub struct RawTimeliness {
     pub exclude: Vec<String>,
     /// Where the rule and its threshold come from.
     pub source: Option<String>,
+    /// `source` in Danish, for the report under `--lang da`.
+    pub source_da: Option<String>,
 }

@@ -351,7 +351,7 @@ fn bad_sweep_input_is_refused_with_exit_code_2_before_any_run() {
     }
     // Values are checked by the scenario's own validator, with its messages, naming the scenario and the value.
     let checked: &[(&[&str], &str)] = &[
-        (&["--vary", "staff=1,2"], "--vary staff=1: unknown field `staff`; expected one of `name`, `description`, `name_da`, `description_da`, `seed`, `start`, `end`, `replications`, `order`, `warmup`, `calendar`, `municipalities`, `staffing`, `akasse`, `rules`, `groups`, `suspensions`, `expect`, `expect_municipalities`"),
+        (&["--vary", "staff=1,2"], "--vary staff=1: unknown field `staff`; expected one of `name`, `description`, `name_da`, `description_da`, `seed`, `start`, `end`, `replications`, `order`, `warmup`, `calendar`, `municipalities`, `staffing`, `akasse`, `rules`, `groups`, `suspensions`, `expect`, `expect_municipalities`, `timeliness`"),
         (&["--vary", "phone_share=0..1.5:0.5"], "--vary phone_share=1.5: staffing.phone_share: must be between 0 and 1, got 1.5"),
         (&["--vary", "suspension_end=2021-02-01"], "--vary suspension_end=2021-02-01: suspensions[0].end: 2021-02-01 is before the window's start 2021-03-01"),
         (&["--vary", "suspension_end=2021-12-01"], "--vary suspension_end=2021-12-01: suspensions[0].end: 2021-12-01 is outside the period (2021-01-01 to 2021-09-30)"),

@@ -82,7 +82,11 @@ pub(super) fn section(html: &mut String, report: &Report) {
             escape(label(&rule.rule, lang)),
             escape(&definition(&rule.rule, lang))
         );
-        if let Some(source) = &rule.rule.source {
+        let source = match lang {
+            Lang::En => rule.rule.source.as_ref(),
+            Lang::Da => rule.rule.source_da.as_ref().or(rule.rule.source.as_ref()),
+        };
+        if let Some(source) = source {
             let _ = writeln!(
                 html,
                 "<p class=\"note\">{}</p>",

@@ -92,6 +92,7 @@ pub(super) fn rules(
                 periods: r.periods,
                 exclude,
                 source: r.source.clone(),
+                source_da: r.source_da.clone(),
             });
         }
     }
