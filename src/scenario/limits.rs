@@ -175,6 +175,18 @@ pub(super) fn too_many(raw: &RawScenario, check: &mut Checker) {
             MAX_DATED_ENTRIES,
             "changes",
         ),
+        (
+            "akasse.changes",
+            raw.akasse.as_ref().map_or(0, |a| a.changes.len()),
+            MAX_DATED_ENTRIES,
+            "changes",
+        ),
+        (
+            "akasse.takeovers",
+            raw.akasse.as_ref().map_or(0, |a| a.takeovers.len()),
+            MAX_LIST_ENTRIES,
+            "takeovers",
+        ),
         ("expect", raw.expect.len(), MAX_LIST_ENTRIES, "expectations"),
         (
             "timeliness",

@@ -412,3 +412,35 @@ fn a_thread_that_ran_a_scenario_without_the_akasse_side_runs_one_with_it() {
     assert_eq!(after.akasse, alone.akasse);
     assert_eq!(after.rows, alone.rows);
 }
+
+/// The a-kasse's lists are bounded like the jobcentre's: too many dated changes or takeovers are refused before
+/// any entry is compared with another.
+#[test]
+fn too_many_akasse_changes_or_takeovers_are_refused_at_the_first_past_the_limit() {
+    let change = "\n[[akasse.changes]]\ndate = 2021-03-02\ncaseworkers = 30\n";
+    let takeover =
+        "\n[[akasse.takeovers]]\ngroup = \"g\"\nfrom = 2021-03-02\nshare = 0.5\nbefore_day = 10\n";
+    let text = daily(
+        "akasse",
+        30.0,
+        &(change.repeat(7_400) + &takeover.repeat(1_001)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(&path, text).unwrap();
+    let output = crate::common::backlog()
+        .args(["validate"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("akasse.changes[7320]: 7400 changes; the limit is 7320"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("akasse.takeovers[1000]: 1001 takeovers; the limit is 1000"),
+        "{stderr}"
+    );
+}
