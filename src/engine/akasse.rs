@@ -12,11 +12,10 @@ use super::calendar::Day;
 use super::due::Due;
 use super::jobcentre::{Jobcentre, QUEUE_LOOKAHEAD};
 use super::metrics::{AkasseDay, GroupDay, MunicipalitySeries};
-use super::person::{make_pending, unspill, Pending, Person};
+use super::person::{make_pending, take_person, Pending, Person};
 use super::plan::DueAction;
 use super::rules::Rules;
 use crate::scenario::HeldBy;
-use std::collections::HashMap;
 
 /// Which queue a side's meetings wait in, and which is served first on a tie of deadlines: the joint meetings,
 /// which need both sides, then the jobcentre's and the a-kasse's own.
@@ -340,24 +339,4 @@ impl Jobcentre {
     pub(super) fn akasse_carry(&self) -> f64 {
         self.akasse.as_ref().map_or(0.0, |a| a.carry)
     }
-}
-
-/// Holds the meeting `entry` for its person, unless the person has left (then it was dropped already); counts
-/// it in `held` by group.
-#[inline(always)]
-fn take_person(
-    persons: &mut [Person],
-    spilled: &mut HashMap<u32, Vec<u32>>,
-    entry: Pending,
-    held: &mut [u32],
-) -> bool {
-    let person = &mut persons[entry.person as usize];
-    if person.generation != entry.generation {
-        return false;
-    }
-    if !person.remove_pending(entry.meeting) {
-        unspill(spilled, person, entry);
-    }
-    held[person.group as usize] += 1;
-    true
 }

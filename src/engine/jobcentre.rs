@@ -8,7 +8,7 @@ use super::due::Due;
 use super::event::{Event, EventKind};
 use super::members::Run;
 use super::metrics::{GroupDay, Levels, MunicipalityDay, MunicipalitySeries, Workload};
-use super::person::{make_pending, unspill, Pending, Person};
+use super::person::{make_pending, take_person, Pending, Person};
 use super::plan::{DueAction, GroupPlan};
 use super::prefetch::prefetch;
 use super::queue::DeadlineQueue;
@@ -383,16 +383,8 @@ impl Jobcentre {
                     if let Some(ahead) = ahead {
                         prefetch(persons, ahead.person as usize);
                     }
-                    let person = &mut persons[entry.person as usize];
-                    if person.generation != entry.generation {
-                        // The person has left: the meeting was dropped then.
-                        return false;
-                    }
-                    if !person.remove_pending(entry.meeting) {
-                        unspill(spilled, person, entry);
-                    }
-                    held[person.group as usize] += 1;
-                    true
+                    // A person who has left had the meeting dropped then.
+                    take_person(persons, spilled, entry, held)
                 });
                 let Some((deadline, count)) = taken else {
                     break;

@@ -128,6 +128,26 @@ pub(super) fn unspill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person,
     }
 }
 
+/// Holds the meeting `entry` for its person, unless the person has left (then it was dropped already); counts
+/// it in `held` by group.
+#[inline(always)]
+pub(super) fn take_person(
+    persons: &mut [Person],
+    spilled: &mut HashMap<u32, Vec<u32>>,
+    entry: Pending,
+    held: &mut [u32],
+) -> bool {
+    let person = &mut persons[entry.person as usize];
+    if person.generation != entry.generation {
+        return false;
+    }
+    if !person.remove_pending(entry.meeting) {
+        unspill(spilled, person, entry);
+    }
+    held[person.group as usize] += 1;
+    true
+}
+
 #[cfg(test)]
 mod pending_tests {
     use super::*;
