@@ -60,6 +60,7 @@ metrics! {
     Due = "due", Count, compare(1, "meetings due", Shown::Count);
     Held = "held", Count, compare(2, "meetings held", Shown::Count);
     HeldOnTime = "held_on_time", Count;
+    HeldEarly = "held_early", Count;
     Waived = "waived", Count, compare(4, "waived", Shown::Count);
     Dropped = "dropped", Count, compare(5, "dropped (person left)", Shown::Count);
     Suspended = "suspended", Count, compare(6, "fell due in a suspension", Shown::Count);
@@ -78,6 +79,8 @@ metrics! {
     Caseworkers = "caseworkers", Fte, compare(15, "caseworkers (FTE, mean)", Shown::Decimals(1));
     Utilisation = "utilisation", Share, compare(14, "capacity used", Shown::Share);
     OnTimeShare = "on_time_share", Share, compare(3, "held on time", Shown::Share);
+    HeldEarlyShare = "held_early_share", Share;
+    HeldPerPersonYear = "held_per_person_year", Ratio;
     MeetingsPerCaseworkerDay = "meetings_per_caseworker_day", Ratio,
         compare(16, "meetings per caseworker-day", Shown::Decimals(2));
     ActivePerCaseworker = "active_per_caseworker", Ratio,

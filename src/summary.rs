@@ -63,6 +63,8 @@ pub struct Metrics {
     pub due: f64,
     pub held: f64,
     pub held_on_time: f64,
+    /// Meetings held in the person's first half-year on benefit (182 days from the spell's start).
+    pub held_early: f64,
     pub waived: f64,
     pub dropped: f64,
     pub suspended: f64,
@@ -89,6 +91,10 @@ pub struct Metrics {
     pub utilisation: f64,
     /// Held on time / held.
     pub on_time_share: f64,
+    /// Held early / held: the share of the meetings held in the spells' first half-year.
+    pub held_early_share: f64,
+    /// Meetings held per person-year on benefit: held / (mean active persons x the range's days / 365).
+    pub held_per_person_year: f64,
     /// Meetings held per caseworker FTE per working day.
     pub meetings_per_caseworker_day: f64,
     /// Mean active persons per caseworker FTE.
@@ -138,6 +144,7 @@ impl Metrics {
             Metric::Due => self.due,
             Metric::Held => self.held,
             Metric::HeldOnTime => self.held_on_time,
+            Metric::HeldEarly => self.held_early,
             Metric::Waived => self.waived,
             Metric::Dropped => self.dropped,
             Metric::Suspended => self.suspended,
@@ -156,6 +163,8 @@ impl Metrics {
             Metric::Caseworkers => self.caseworkers,
             Metric::Utilisation => self.utilisation,
             Metric::OnTimeShare => self.on_time_share,
+            Metric::HeldEarlyShare => self.held_early_share,
+            Metric::HeldPerPersonYear => self.held_per_person_year,
             Metric::MeetingsPerCaseworkerDay => self.meetings_per_caseworker_day,
             Metric::ActivePerCaseworker => self.active_per_caseworker,
             Metric::BacklogPeakPerCaseworker => self.backlog_peak_per_caseworker,
@@ -175,6 +184,7 @@ impl Metrics {
             Metric::Due => &mut self.due,
             Metric::Held => &mut self.held,
             Metric::HeldOnTime => &mut self.held_on_time,
+            Metric::HeldEarly => &mut self.held_early,
             Metric::Waived => &mut self.waived,
             Metric::Dropped => &mut self.dropped,
             Metric::Suspended => &mut self.suspended,
@@ -193,6 +203,8 @@ impl Metrics {
             Metric::Caseworkers => &mut self.caseworkers,
             Metric::Utilisation => &mut self.utilisation,
             Metric::OnTimeShare => &mut self.on_time_share,
+            Metric::HeldEarlyShare => &mut self.held_early_share,
+            Metric::HeldPerPersonYear => &mut self.held_per_person_year,
             Metric::MeetingsPerCaseworkerDay => &mut self.meetings_per_caseworker_day,
             Metric::ActivePerCaseworker => &mut self.active_per_caseworker,
             Metric::BacklogPeakPerCaseworker => &mut self.backlog_peak_per_caseworker,
@@ -547,6 +559,7 @@ fn fold_side(
         metrics.due += f64::from(total.due);
         metrics.held += f64::from(total.held);
         metrics.held_on_time += f64::from(total.held_on_time);
+        metrics.held_early += f64::from(total.held_early);
         metrics.waived += f64::from(total.waived);
         metrics.dropped += f64::from(total.dropped);
         metrics.suspended += f64::from(total.suspended);
@@ -576,6 +589,8 @@ fn fold_side(
     // in the last place above 1.
     metrics.utilisation = ratio(metrics.held, metrics.capacity).min(1.0);
     metrics.on_time_share = ratio(metrics.held_on_time, metrics.held);
+    metrics.held_early_share = ratio(metrics.held_early, metrics.held);
+    metrics.held_per_person_year = ratio(metrics.held, metrics.active_mean * days / 365.0);
     metrics.meetings_per_caseworker_day = ratio(metrics.held, caseworker_working_sum);
     metrics.active_per_caseworker = ratio(metrics.active_mean, metrics.caseworkers);
     metrics.backlog_peak_per_caseworker = ratio(metrics.backlog_peak, peak_caseworkers);

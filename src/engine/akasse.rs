@@ -12,7 +12,7 @@ use super::calendar::Day;
 use super::due::Due;
 use super::jobcentre::{Jobcentre, QUEUE_LOOKAHEAD};
 use super::metrics::{AkasseDay, GroupDay, MunicipalitySeries};
-use super::person::{make_pending, take_person, Pending, Person};
+use super::person::{make_pending, take_person, HeldCount, Pending, Person};
 use super::plan::DueAction;
 use super::rules::Rules;
 use crate::scenario::HeldBy;
@@ -251,7 +251,7 @@ impl Jobcentre {
             ..
         } = self;
         let akasse = akasse.as_mut().expect("an a-kasse side");
-        let mut held = [0u32; crate::scenario::MAX_GROUPS];
+        let mut held = [HeldCount::default(); crate::scenario::MAX_GROUPS];
         let queue = match lane {
             Lane::Joint => &mut akasse.joint[class],
             Lane::Jobcentre => &mut queues[class],
@@ -259,12 +259,13 @@ impl Jobcentre {
         };
         let (deadline, count) =
             queue.take_earliest_by::<QUEUE_LOOKAHEAD>(max, last, |entry, _| {
-                take_person(persons, spilled, entry, &mut held)
+                take_person(persons, spilled, entry, day, &mut held)
             })?;
         if lane != Lane::Akasse {
             let bucket = rules.bucket(deadline) * groups;
             let counts = &mut pending_at_deadline[bucket..bucket + groups];
-            for (g, &n) in held[..groups].iter().enumerate() {
+            for (g, count) in held[..groups].iter().enumerate() {
+                let n = count.all;
                 if n == 0 {
                     continue;
                 }
@@ -273,6 +274,7 @@ impl Jobcentre {
                     levels[g].overdue -= n;
                 }
                 today[g].held += n;
+                today[g].held_early += count.early;
                 if day <= deadline {
                     today[g].held_on_time += n;
                 }

@@ -8,7 +8,7 @@ use super::due::Due;
 use super::event::{Event, EventKind};
 use super::members::Run;
 use super::metrics::{GroupDay, Levels, MunicipalityDay, MunicipalitySeries, Workload};
-use super::person::{make_pending, take_person, Pending, Person};
+use super::person::{make_pending, take_person, HeldCount, Pending, Person};
 use super::plan::{DueAction, GroupPlan};
 use super::prefetch::prefetch;
 use super::queue::DeadlineQueue;
@@ -374,7 +374,7 @@ impl Jobcentre {
         let persons = &mut self.persons[..];
         let spilled = &mut self.spilled;
         // Meetings held of one deadline day, by group.
-        let mut held = [0u32; MAX_GROUPS];
+        let mut held = [HeldCount::default(); MAX_GROUPS];
         let held = &mut held[..groups];
         for queue in &mut self.queues[..rules.classes] {
             while slots > 0 {
@@ -384,7 +384,7 @@ impl Jobcentre {
                         prefetch(persons, ahead.person as usize);
                     }
                     // A person who has left had the meeting dropped then.
-                    take_person(persons, spilled, entry, held)
+                    take_person(persons, spilled, entry, day, held)
                 });
                 let Some((deadline, count)) = taken else {
                     break;
@@ -393,19 +393,21 @@ impl Jobcentre {
                 // As `drop_pending` does for a dropped meeting, for every meeting of that deadline held.
                 let bucket = rules.bucket(deadline) * groups;
                 let counts = &mut self.pending_at_deadline[bucket..bucket + groups];
-                for (g, n) in held.iter_mut().enumerate() {
-                    if *n == 0 {
+                for (g, count) in held.iter_mut().enumerate() {
+                    let n = count.all;
+                    if n == 0 {
                         continue;
                     }
-                    counts[g] -= *n;
+                    counts[g] -= n;
                     if deadline < day {
-                        self.levels[g].overdue -= *n;
+                        self.levels[g].overdue -= n;
                     }
-                    self.today[g].held += *n;
+                    self.today[g].held += n;
+                    self.today[g].held_early += count.early;
                     if day <= deadline {
-                        self.today[g].held_on_time += *n;
+                        self.today[g].held_on_time += n;
                     }
-                    *n = 0;
+                    *count = HeldCount::default();
                 }
             }
         }

@@ -13,6 +13,8 @@ pub struct GroupDay {
     pub due: u32,
     pub held: u32,
     pub held_on_time: u32,
+    /// The part of `held` held in the person's first half-year on benefit (182 days from the spell's start).
+    pub held_early: u32,
     pub waived: u32,
     pub dropped: u32,
     /// Meetings whose due date fell inside a suspension window of the group (for `shift`, the date they would
@@ -33,6 +35,7 @@ impl std::ops::AddAssign<&GroupDay> for GroupDay {
         self.due += other.due;
         self.held += other.held;
         self.held_on_time += other.held_on_time;
+        self.held_early += other.held_early;
         self.waived += other.waived;
         self.dropped += other.dropped;
         self.suspended += other.suspended;

@@ -128,14 +128,27 @@ pub(super) fn unspill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person,
     }
 }
 
-/// Holds the meeting `entry` for its person, unless the person has left (then it was dropped already); counts
-/// it in `held` by group.
+/// The days from a spell's start within which a meeting counts as held in the spell's first half-year (26
+/// weeks): the split of the meeting volume that the published intensities by time on benefit use.
+pub const EARLY_DAYS: Day = 182;
+
+/// Meetings held of one deadline day, by group: all of them, and those held in their person's first
+/// [`EARLY_DAYS`] days on benefit.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct HeldCount {
+    pub(super) all: u32,
+    pub(super) early: u32,
+}
+
+/// Holds the meeting `entry` on `day` for its person, unless the person has left (then it was dropped already);
+/// counts it in `held` by group.
 #[inline(always)]
 pub(super) fn take_person(
     persons: &mut [Person],
     spilled: &mut HashMap<u32, Vec<u32>>,
     entry: Pending,
-    held: &mut [u32],
+    day: Day,
+    held: &mut [HeldCount],
 ) -> bool {
     let person = &mut persons[entry.person as usize];
     if person.generation != entry.generation {
@@ -144,7 +157,9 @@ pub(super) fn take_person(
     if !person.remove_pending(entry.meeting) {
         unspill(spilled, person, entry);
     }
-    held[person.group as usize] += 1;
+    let count = &mut held[person.group as usize];
+    count.all += 1;
+    count.early += u32::from(day - person.arrival < EARLY_DAYS);
     true
 }
 

@@ -9,6 +9,17 @@ fn number(value: Option<f64>) -> String {
     value.map_or("-".to_string(), crate::format::thousands)
 }
 
+/// A figure's value as its metric reads: a share in percent with one decimal, a ratio with two decimals, any
+/// other rounded with thousands separators; `-` when there is none.
+fn figure_value(r: &CheckResult, value: Option<f64>) -> String {
+    use crate::metric::Kind;
+    match (value, r.metric.metric().map(|m| m.kind())) {
+        (Some(v), Some(Kind::Share)) => format!("{:.1}%", v * 100.0),
+        (Some(v), Some(Kind::Ratio)) => format!("{v:.2}"),
+        _ => number(value),
+    }
+}
+
 pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()> {
     let mut current = "";
     let mut block = None;
@@ -38,14 +49,18 @@ pub fn table(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result<()
             spread_lines(out, r, spread)?;
             continue;
         }
-        let band = format!("{}-{}", number(r.simulated.p5), number(r.simulated.p95));
+        let band = format!(
+            "{}-{}",
+            figure_value(r, r.simulated.p5),
+            figure_value(r, r.simulated.p95)
+        );
         writeln!(
             out,
             "  {:<4} {:<62} published {:>10}  simulated {:>10} [{:>21}]  error {:>7}  tolerance {:>5}",
             r.status(),
             r.figure,
-            number(Some(r.value)),
-            number(r.simulated.mean),
+            figure_value(r, Some(r.value)),
+            figure_value(r, r.simulated.mean),
             band,
             r.error.map_or("-".to_string(), |e| if r.absolute {
                 format!("{e:+.1}")
@@ -109,7 +124,11 @@ fn predictive_line(
     r: &CheckResult,
     p: &crate::check::PredictiveResult,
 ) -> std::io::Result<()> {
-    let band = format!("{}-{}", number(p.simulated.p5), number(p.simulated.p95));
+    let band = format!(
+        "{}-{}",
+        figure_value(r, p.simulated.p5),
+        figure_value(r, p.simulated.p95)
+    );
     let share = |v: Option<f64>| match v {
         Some(v) if r.value != 0.0 => format!(" ({:.0}%)", v / r.value.abs() * 100.0),
         _ => String::new(),
@@ -117,16 +136,16 @@ fn predictive_line(
     writeln!(
         out,
         "        predictive             {:>10} [{:>21}]  {}  width {}{}  interval score {}{}  ({} draws x {} replications; not the test)",
-        number(p.simulated.mean),
+        figure_value(r, p.simulated.mean),
         band,
         match p.inside {
             Some(true) => "published inside",
             Some(false) => "published OUTSIDE",
             None => "no band",
         },
-        number(p.width),
+        figure_value(r, p.width),
         share(p.width),
-        number(p.interval_score),
+        figure_value(r, p.interval_score),
         share(p.interval_score),
         p.draws,
         p.replications,
@@ -151,9 +170,13 @@ pub fn markdown(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result
                 percent(r.error),
             ),
             None => (
-                number(Some(r.value)),
-                number(r.simulated.mean),
-                format!("{}-{}", number(r.simulated.p5), number(r.simulated.p95)),
+                figure_value(r, Some(r.value)),
+                figure_value(r, r.simulated.mean),
+                format!(
+                    "{}-{}",
+                    figure_value(r, r.simulated.p5),
+                    figure_value(r, r.simulated.p95)
+                ),
                 r.error
                     .map_or("-".to_string(), |e| format!("{:+.1}%", e * 100.0)),
             ),
@@ -192,16 +215,16 @@ pub fn markdown(out: &mut dyn Write, results: &[CheckResult]) -> std::io::Result
                 "  predictive ({} draws x {} replications): {} [{}-{}], published {}, width {}, interval score {}",
                 p.draws,
                 p.replications,
-                number(p.simulated.mean),
-                number(p.simulated.p5),
-                number(p.simulated.p95),
+                figure_value(r, p.simulated.mean),
+                figure_value(r, p.simulated.p5),
+                figure_value(r, p.simulated.p95),
                 match p.inside {
                     Some(true) => "inside",
                     Some(false) => "outside",
                     None => "-",
                 },
-                number(p.width),
-                number(p.interval_score),
+                figure_value(r, p.width),
+                figure_value(r, p.interval_score),
             )?;
         }
     }

@@ -278,7 +278,7 @@ pub mod engine_bytes {
     /// Per pending meeting: its entry in a deadline bucket.
     pub const PER_PENDING: usize = 12;
     /// Per municipality x group x reported day of the recorded series.
-    pub const PER_CELL: usize = 48;
+    pub const PER_CELL: usize = 52;
     /// Per municipality x reported day of the recorded series.
     pub const PER_MUNICIPALITY_DAY: usize = 24;
 }

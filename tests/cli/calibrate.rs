@@ -174,3 +174,42 @@ fn a_calibration_target_must_have_been_known_before_the_outcome() {
         .assert()
         .success();
 }
+
+#[test]
+fn every_committed_plausible_set_is_fresh_for_its_scenario() {
+    // The cheap half of CI's check that `backlog calibrate` reproduces the committed sets: a changed input,
+    // range, datum or calibration target of the scenario a set was calibrated on makes it stale, whether or not
+    // CI reruns that calibration.
+    use backlog::calibrate::Plausible;
+    use backlog::scenario::ranges::Space;
+    use backlog::scenario::{Base, Override};
+    let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios/plausible")
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    for path in files {
+        let set = Plausible::read(&path).unwrap();
+        let overrides: Vec<Override> = set
+            .set
+            .iter()
+            .map(|argument| Override::parse("--set", argument).unwrap())
+            .collect();
+        let space = Space::of(&Base::read(Path::new(&set.scenario)).unwrap(), &overrides).unwrap();
+        let fresh = set.check_fresh(&path, &space.build_central().unwrap(), &space);
+        assert!(
+            fresh.is_ok(),
+            "{}: {:?}",
+            path.display(),
+            fresh.err().map(|e| e.message())
+        );
+        assert!(
+            set.sets.len() >= 100,
+            "{}: {} sets",
+            path.display(),
+            set.sets.len()
+        );
+    }
+}

@@ -93,6 +93,72 @@ meetings = [{ due_day = 0, deadline_day = 7 }, { due_day = 30, deadline_day = 60
     assert!(metrics.books_balance());
 }
 
+/// A steady inflow of persons who never leave, with ample capacity, owing the meetings `meetings`.
+fn never_leaving(meetings: &str) -> String {
+    format!(
+        r#"
+name = "never leaving"
+seed = 12
+start = 2021-01-01
+end = 2021-12-31
+warmup = {{ days = 300 }}
+[municipalities]
+reference_population = 1
+list = [{{ code = 1, name = "A", population = 1 }}]
+[staffing]
+caseworkers = 100
+meetings_per_caseworker_day = 10
+[[groups]]
+id = "g"
+inflow_per_day = 20
+duration = {{ distribution = "never" }}
+meetings = [{meetings}]
+"#
+    )
+}
+
+#[test]
+fn meetings_count_as_early_exactly_when_held_in_the_first_half_year_of_the_spell() {
+    // With ample capacity a meeting is held by its deadline: four due in the first 150 days (deadlines before
+    // day 182) are all held early, one due on day 200 is held late. The arrivals do not depend on the meetings,
+    // so the three runs see the same persons.
+    let early = "{ due_day = 0, deadline_day = 7 }, { due_day = 30, deadline_day = 60 }, \
+                 { due_day = 91, deadline_day = 120 }, { due_day = 150, deadline_day = 175 }";
+    let late = "{ due_day = 200, deadline_day = 210 }";
+    let run = |meetings: &str| {
+        let (_dir, scenario) = scenario_from(&never_leaving(meetings));
+        let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
+        summarise(&scenario, &series, Selection::whole(&series))
+    };
+    let (only_early, only_late, both) = (run(early), run(late), run(&format!("{early}, {late}")));
+    assert!(only_early.held > 0.0 && only_late.held > 0.0);
+    assert_eq!(only_early.held_early, only_early.held);
+    assert_eq!(only_early.held_early_share, 1.0);
+    assert_eq!(only_late.held_early, 0.0);
+    assert_eq!(both.held_early, only_early.held);
+    assert_eq!(both.held - both.held_early, only_late.held);
+    assert_eq!(both.held_early_share, both.held_early / both.held);
+}
+
+#[test]
+fn a_stock_owing_a_meeting_a_day_holds_365_meetings_per_person_year() {
+    // 40 persons who never leave each owe a meeting every day, all held (the weekend's on the Monday): per
+    // person-year on benefit 365 meetings, less at most the meetings of the last weekend still pending.
+    let (_dir, scenario) = scenario_from(&daily_meetings(40, 100.0, ""));
+    let series = Simulation::new(&scenario, scenario.seed).run().unwrap();
+    let metrics = summarise(&scenario, &series, Selection::whole(&series));
+    assert_eq!(metrics.active_mean, 40.0);
+    let days = series.days as f64;
+    let expected =
+        (metrics.pending_start + metrics.due - metrics.pending_end) / (40.0 * days / 365.0);
+    assert_eq!(metrics.held_per_person_year, expected);
+    assert!(
+        (metrics.held_per_person_year - 365.0).abs() <= 365.0 * 2.0 / days,
+        "{}",
+        metrics.held_per_person_year
+    );
+}
+
 #[test]
 fn capacity_below_demand_grows_the_backlog_by_the_difference_each_working_day() {
     // 50 meetings due a day, 30 caseworkers x 1 meeting: the backlog grows by 20 on each working day and by 50

@@ -167,7 +167,7 @@ fn validate_reports_the_estimate_and_refuses_above_the_limit() {
 /// The estimate's arithmetic, checked by hand for the huge case: 100 a day over 3,648 days never leave, so
 /// 364,800 persons; due meetings: each arrival sees on average half the horizon, 1 + 1,824/2 = 913 meetings
 /// (a follow-up every 2 days over 1,824 days), 364,800 x 913 = 333,062,400; memory 2 x (364,800 x 40 +
-/// 333,062,400 x 12) + 3,648 x 48 + 3,648 x 24 = 8.02 GB, with the engine's bytes per person and per pending
+/// 333,062,400 x 12) + 3,648 x 52 + 3,648 x 24 = 8.02 GB, with the engine's bytes per person and per pending
 /// meeting (`backlog::engine::bytes`).
 #[test]
 fn the_estimate_is_the_documented_arithmetic() {
@@ -183,7 +183,7 @@ fn the_estimate_is_the_documented_arithmetic() {
         ),
         (40, 12)
     );
-    let memory = 2.0 * (364_800.0 * 40.0 + 333_062_400.0 * 12.0) + 3648.0 * 48.0 + 3648.0 * 24.0;
+    let memory = 2.0 * (364_800.0 * 40.0 + 333_062_400.0 * 12.0) + 3648.0 * 52.0 + 3648.0 * 24.0;
     assert_eq!(estimate.memory, memory);
 }
 
