@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Proves that a sweep run as a Slurm job array of shards and merged gives exactly what one unsharded run gives:
-# starts a one-node Slurm cluster on this machine, submits scripts/sweep-array.sbatch as an array of
-# SLURM_CHECK_SHARDS tasks, waits for it, merges the shards with `backlog merge`, and compares the merged file
-# byte for byte with `backlog sweep` run once without --shard.
+# Proves that a sweep, and a sensitivity analysis, run as a Slurm job array of shards and merged give exactly what
+# one unsharded run gives: starts a one-node Slurm cluster on this machine, submits scripts/sweep-array.sbatch as
+# an array of SLURM_CHECK_SHARDS tasks, waits for it, merges the shards with `backlog merge`, and compares the
+# merged output byte for byte with the command run once without --shard.
 #
 #   scripts/slurm-check.sh [BACKLOG]        (default: target/release/backlog)
 #
@@ -14,6 +14,8 @@
 #
 # Environment:
 #   SLURM_CHECK_SWEEPS   the sweeps to check, one a line: the arguments of `backlog sweep` but --shard and --out
+#   SLURM_CHECK_SENSITIVITY  the sensitivity analyses to check, one a line: the arguments of `backlog sensitivity`
+#                        but --shard, --out and --plot (empty: none)
 #   SLURM_CHECK_SHARDS   N, the number of array tasks and shards (default 3)
 #   SLURM_CHECK_PORT     slurmctld's port; slurmd takes the next one (default 16817)
 #   SLURM_CHECK_TIMEOUT  seconds to wait for the node to come up, and for each array to finish (default 300)
@@ -24,6 +26,9 @@ cd "$(dirname "$0")/.."
 # divide evenly into 3 shards.
 default_sweeps='scenarios/cph2020.toml --vary caseworkers=200..260:20 --vary phone_share=0.2,0.5 --reps 2'
 sweeps=${SLURM_CHECK_SWEEPS:-$default_sweeps}
+# The smallest Saltelli design over the scenario's ranges (189 points), one replication: about 10 s of runs on 2 cores.
+default_sensitivity='scenarios/cph2020.toml --metric backlog_peak --n 2 --reps 1 --format json'
+sensitivity=${SLURM_CHECK_SENSITIVITY-$default_sensitivity}
 shards=${SLURM_CHECK_SHARDS:-3}
 port=${SLURM_CHECK_PORT:-16817}
 timeout=${SLURM_CHECK_TIMEOUT:-300}
@@ -201,19 +206,22 @@ node_idle() { [ "$(sinfo -h -N -n "$node" -o %t)" = idle ]; }
 wait_until "node $node to be idle in sinfo" "$timeout" node_idle
 echo "slurm-check: node $node is up ($cpus CPUs, $memory MiB), Slurm $(sinfo --version | awk '{ print $2 }')"
 
-# --- Each sweep: as an array of shards through Slurm, merged, against one unsharded run.
+# --- Each run: as an array of shards through Slurm, merged, against one unsharded run.
 array_done() { [ -z "$(squeue -h -j "$1" -o %i)" ]; }
 checked=0
-while IFS= read -r line; do
-    read -r -a args <<<"$line"
-    [ ${#args[@]} -gt 0 ] || continue
+
+# check_array COMMAND ARGS...: runs `backlog COMMAND ARGS --shard K/N` as an array, merges the shards and compares
+# the result with `backlog COMMAND ARGS` (its stdout for sensitivity, its --out for a sweep).
+check_array() {
+    local command=$1 submitted jobid tasks count dir
+    shift
     checked=$((checked + 1))
-    dir=$work/sweep-$checked
+    dir=$work/$command-$checked
     mkdir -p "$dir/shards"
-    echo "slurm-check: backlog sweep ${args[*]}: $shards shards as a job array"
-    submitted=$(BACKLOG=$backlog SHARD_DIR=$dir/shards sbatch --parsable --array=0-$((shards - 1)) \
-        --cpus-per-task=1 --time=00:30:00 --chdir="$PWD" --output="$work/jobs/%A_%a.out" \
-        scripts/sweep-array.sbatch "${args[@]}") || fail "sbatch refused the array"
+    echo "slurm-check: backlog $command $*: $shards shards as a job array"
+    submitted=$(COMMAND=$command BACKLOG=$backlog SHARD_DIR=$dir/shards sbatch --parsable \
+        --array=0-$((shards - 1)) --cpus-per-task=1 --time=00:30:00 --chdir="$PWD" \
+        --output="$work/jobs/%A_%a.out" scripts/sweep-array.sbatch "$@") || fail "sbatch refused the array"
     jobid=${submitted%%;*}
     jobids+=("$jobid")
     wait_until "array job $jobid to finish" "$timeout" array_done "$jobid"
@@ -228,13 +236,30 @@ while IFS= read -r line; do
     count=$(find "$dir/shards" -name 'shard-*.csv' | wc -l)
     [ "$count" -eq "$shards" ] || fail "array job $jobid wrote $count shard files, not $shards"
 
-    "$backlog" merge "$dir"/shards/shard-*.csv --out "$dir/merged.csv" || fail "backlog merge failed"
-    "$backlog" sweep "${args[@]}" --quiet --out "$dir/unsharded.csv" || fail "the unsharded sweep failed"
-    if ! cmp "$dir/merged.csv" "$dir/unsharded.csv"; then
-        diff "$dir/merged.csv" "$dir/unsharded.csv" | head -n 20 >&2 || true
-        fail "the merged shards differ from the unsharded sweep: backlog sweep ${args[*]}"
+    "$backlog" merge "$dir"/shards/shard-*.csv --out "$dir/merged" || fail "backlog merge failed"
+    case $command in
+    sweep) "$backlog" sweep "$@" --quiet --out "$dir/unsharded" || fail "the unsharded sweep failed" ;;
+    *) "$backlog" "$command" "$@" >"$dir/unsharded" 2>"$dir/unsharded.err" ||
+        fail "the unsharded $command failed: $(cat "$dir/unsharded.err")" ;;
+    esac
+    if ! cmp "$dir/merged" "$dir/unsharded"; then
+        diff "$dir/merged" "$dir/unsharded" | head -n 20 >&2 || true
+        fail "the merged shards differ from the unsharded run: backlog $command $*"
     fi
-    echo "slurm-check: merged $shards shards = unsharded run, byte for byte ($(wc -c <"$dir/merged.csv") bytes)"
+    echo "slurm-check: merged $shards shards = unsharded run, byte for byte ($(wc -c <"$dir/merged") bytes)"
+}
+
+sweeps_checked=0
+while IFS= read -r line; do
+    read -r -a args <<<"$line"
+    [ ${#args[@]} -gt 0 ] || continue
+    sweeps_checked=$((sweeps_checked + 1))
+    check_array sweep "${args[@]}"
 done <<<"$sweeps"
-[ "$checked" -gt 0 ] || fail "SLURM_CHECK_SWEEPS names no sweep"
-echo "slurm-check: passed ($checked sweep(s))"
+[ "$sweeps_checked" -gt 0 ] || fail "SLURM_CHECK_SWEEPS names no sweep"
+while IFS= read -r line; do
+    read -r -a args <<<"$line"
+    [ ${#args[@]} -gt 0 ] || continue
+    check_array sensitivity "${args[@]}"
+done <<<"$sensitivity"
+echo "slurm-check: passed ($sweeps_checked sweep(s), $((checked - sweeps_checked)) sensitivity analysis(es))"

@@ -114,13 +114,41 @@ pub fn calibrate(
     draws: u32,
     reps: u32,
 ) -> Result<Result<Plausible, InputError>, Interrupted> {
-    let targets: Vec<usize> = (0..scenario.expectations.len())
+    let every: Vec<usize> = (0..draws as usize).collect();
+    Ok(
+        match draw_means(scenario, space, seed, draws, reps, &every)? {
+            Ok(means) => Ok(accept(scenario, space, seed, draws, reps, means)),
+            Err(error) => Err(error),
+        },
+    )
+}
+
+/// The calibration targets of `scenario`: the indices of its expectations with `use = "calibrate"`.
+pub fn targets(scenario: &Scenario) -> Vec<usize> {
+    (0..scenario.expectations.len())
         .filter(|&i| scenario.expectations[i].role == Role::Calibrate)
-        .collect();
+        .collect()
+}
+
+/// Each draw's mean of every calibration target (`None` where a run has no value).
+pub type DrawMeans = Vec<Vec<Option<f64>>>;
+
+/// Runs the design's draws numbered `which` (from 0) and gives each one's mean over its replications of every
+/// calibration target, in [`targets`] order. A draw's runs do not depend on which other draws run, so the draws
+/// may be split across shards.
+pub fn draw_means(
+    scenario: &Scenario,
+    space: &Space,
+    seed: u64,
+    draws: u32,
+    reps: u32,
+    which: &[usize],
+) -> Result<Result<DrawMeans, InputError>, Interrupted> {
+    let targets = targets(scenario);
     let points = latin_hypercube(seed, draws, space.len());
-    let scenarios = match points
+    let scenarios = match which
         .par_iter()
-        .map(|u| space.build_at(u))
+        .map(|&d| space.build_at(&points[d]))
         .collect::<Result<Vec<_>, _>>()
     {
         Ok(scenarios) => scenarios,
@@ -131,8 +159,7 @@ pub fn calibrate(
         reps,
     };
     let runs = ensemble_figures(&ensemble, seed)?;
-    // Each draw's mean over its replications, per calibration target.
-    let means: Vec<Vec<Option<f64>>> = runs
+    Ok(Ok(runs
         .chunks(reps as usize)
         .map(|chunk| {
             targets
@@ -140,7 +167,21 @@ pub fn calibrate(
                 .map(|&i| band(chunk.iter().map(|run| run[i])).mean)
                 .collect()
         })
-        .collect();
+        .collect()))
+}
+
+/// The plausible set from every draw's `means` (as [`draw_means`] gives them, for all draws in order): the draws
+/// within every calibration target's tolerance.
+pub fn accept(
+    scenario: &Scenario,
+    space: &Space,
+    seed: u64,
+    draws: u32,
+    reps: u32,
+    means: Vec<Vec<Option<f64>>>,
+) -> Plausible {
+    let targets = targets(scenario);
+    let points = latin_hypercube(seed, draws, space.len());
     let kept: Vec<usize> = (0..means.len())
         .filter(|&d| {
             targets.iter().enumerate().all(|(t, &i)| {
@@ -184,7 +225,7 @@ pub fn calibrate(
             }
         })
         .collect();
-    Ok(Ok(Plausible {
+    Plausible {
         scenario: scenario.file.display().to_string(),
         inputs_sha256: inputs_digest(scenario, space),
         set: scenario.overrides.clone(),
@@ -202,7 +243,7 @@ pub fn calibrate(
                 point: points[d].clone(),
             })
             .collect(),
-    }))
+    }
 }
 
 impl Plausible {

@@ -70,7 +70,8 @@ pub enum Command {
     /// (docs/allocate.md).
     #[command(after_help = EXIT_CODES)]
     Allocate(AllocateArgs),
-    /// Combine the shard files of a sharded sweep into the output one unsharded run writes.
+    /// Combine the shard files of a sharded sweep, sensitivity analysis or calibration into the output one
+    /// unsharded run writes.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
     /// Print a shell completion script: `backlog completions bash > /etc/bash_completion.d/backlog`.
@@ -381,6 +382,10 @@ pub struct SensitivityArgs {
     /// Run only the tornado (1 + 2 x inputs points), not the Sobol' design; inputs rank by swing.
     #[arg(long)]
     pub tornado_only: bool,
+    /// Run only the points (tornado, then design) with index = K mod N and write a shard file to --out (stdout
+    /// without it) for `backlog merge`, which writes what one unsharded run writes in this --format.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -397,6 +402,10 @@ pub struct CalibrateArgs {
     /// Where to write the plausible set (TOML); without it the report alone is printed.
     #[arg(long, value_name = "FILE.toml")]
     pub out: Option<PathBuf>,
+    /// Run only the draws with index = K mod N and write their target values as a shard file to --out (stdout
+    /// without it, no report); `backlog merge --out FILE.toml` then keeps the draws as one unsharded run does.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -464,12 +473,17 @@ pub struct AllocateArgs {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard files written by `backlog sweep --shard K/N`, all N of them, in any order.
+    /// Shard files written by `backlog sweep`, `sensitivity` or `calibrate` with `--shard K/N`, all N of them,
+    /// in any order.
     #[arg(required = true, value_name = "SHARD_FILE")]
     pub shards: Vec<PathBuf>,
-    /// Where to write the merged results; `-` is stdout.
+    /// Where to write the merged results; `-` is stdout. For calibrate's shards, the plausible set (FILE.toml;
+    /// the report goes to stdout), and with `-` the report alone.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
+    /// With sensitivity's shards: draw the tornado into FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub plot: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -7,12 +7,43 @@ use crate::error::InputError;
 use crate::format::thousands;
 use crate::output::Output;
 use crate::scenario::{self, ranges::Space, Role};
+use crate::sweep::shard::ShardSpec;
 use std::io::Write;
+
+mod shard;
+pub(super) use shard::merge;
 
 /// An input whose plausible 5 %-95 % keeps more than this share of its prior width was not narrowed.
 const NOT_NARROWED: f64 = 0.9;
 
 pub fn run(args: CalibrateArgs, quiet: bool) -> anyhow::Result<()> {
+    let shard = args
+        .shard
+        .as_deref()
+        .map(|text| ShardSpec::parse(text).map_err(|m| InputError::argument("--shard", m)))
+        .transpose()?;
+    let (space, scenario) = prepare(&args)?;
+    if let Some(shard) = shard {
+        return shard::run(&args, &space, &scenario, shard);
+    }
+    let out = Output::optional("--out", args.out.as_deref(), &["toml"])?;
+    let stdout = Output::stdout_document(
+        "the report of the plausible set (--quiet leaves it out)",
+        !quiet,
+    )?;
+    crate::output::check_distinct(&[stdout.as_ref(), out.as_ref()])?;
+    let seed = args.run.seed.unwrap_or(scenario.seed);
+    let reps = args.run.reps.unwrap_or(scenario.replications);
+    let runs = u64::from(args.draws) * u64::from(reps);
+    let threads = super::plan::plan("calibrate", &[(&scenario, runs)], &args.run)?;
+    let plausible = super::plan::with_threads(threads, || {
+        calibrate::calibrate(&scenario, &space, seed, args.draws, reps)
+    })???;
+    write(&plausible, out.as_ref(), stdout.as_ref())
+}
+
+/// The ranges and the central scenario, checked: something to calibrate, and something to calibrate against.
+fn prepare(args: &CalibrateArgs) -> anyhow::Result<(Space, scenario::Scenario)> {
     let overrides = super::plan::overrides(&args.overrides)?;
     let space = Space::of(&scenario::Base::read(&args.scenario)?, &overrides)?;
     let scenario = space.build_central()?;
@@ -35,24 +66,20 @@ pub fn run(args: CalibrateArgs, quiet: bool) -> anyhow::Result<()> {
         )
         .into());
     }
-    let out = Output::optional("--out", args.out.as_deref(), &["toml"])?;
-    let stdout = Output::stdout_document(
-        "the report of the plausible set (--quiet leaves it out)",
-        !quiet,
-    )?;
-    crate::output::check_distinct(&[stdout.as_ref(), out.as_ref()])?;
-    let seed = args.run.seed.unwrap_or(scenario.seed);
-    let reps = args.run.reps.unwrap_or(scenario.replications);
-    let runs = u64::from(args.draws) * u64::from(reps);
-    let threads = super::plan::plan("calibrate", &[(&scenario, runs)], &args.run)?;
-    let plausible = super::plan::with_threads(threads, || {
-        calibrate::calibrate(&scenario, &space, seed, args.draws, reps)
-    })???;
-    if let Some(out) = &out {
+    Ok((space, scenario))
+}
+
+/// Writes the plausible set to `out` and its report to `stdout`, each when given.
+fn write(
+    plausible: &Plausible,
+    out: Option<&Output>,
+    stdout: Option<&Output>,
+) -> anyhow::Result<()> {
+    if let Some(out) = out {
         out.write(|w| w.write_all(plausible.to_toml().as_bytes()))?;
     }
-    if let Some(stdout) = &stdout {
-        stdout.write(|w| report(w, &plausible))?;
+    if let Some(stdout) = stdout {
+        stdout.write(|w| report(w, plausible))?;
     }
     Ok(())
 }

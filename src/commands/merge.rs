@@ -1,14 +1,34 @@
-//! `backlog merge`: shard files of one sweep in, the unsharded output out.
+//! `backlog merge`: shard files of one sweep, sensitivity analysis or calibration in, the unsharded output out.
+//! The first file's first column says which command wrote the shards.
 
 use crate::cli::MergeArgs;
+use crate::error::InputError;
+use crate::sweep::shard::values;
 use crate::sweep::{output, shard};
 
-pub fn run(args: MergeArgs) -> anyhow::Result<()> {
-    let out = crate::output::Output::file("--out", &args.out, &[])?;
+pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
     // The shards are read once the output is checked, but may not be replaced by it either.
     for shard in &args.shards {
         crate::output::record_input(shard);
     }
+    match args
+        .shards
+        .first()
+        .and_then(|path| values::kind_of(path))
+        .as_deref()
+    {
+        Some("sensitivity") => return super::sensitivity::merge(&args, quiet),
+        Some("calibrate") => return super::calibrate::merge(&args, quiet),
+        _ => {}
+    }
+    if args.plot.is_some() {
+        return Err(InputError::argument(
+            "--plot",
+            "draws the tornado of sensitivity shards; these are not (a sweep's shards merge into its --format)",
+        )
+        .into());
+    }
+    let out = crate::output::Output::file("--out", &args.out, &[])?;
     crate::output::check_distinct(&[Some(&out)])?;
     let (format, header, rows) = shard::merge(&args.shards)?;
     out.write(|w| output::write(w, format, &header, &rows))

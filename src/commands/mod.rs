@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Sensitivity(args) => sensitivity::run(args, quiet).map(|()| exit_code::OK),
         Command::Calibrate(args) => calibrate::run(args, quiet).map(|()| exit_code::OK),
         Command::Allocate(args) => allocate::run(args, quiet).map(|()| exit_code::OK),
-        Command::Merge(args) => merge::run(args).map(|()| exit_code::OK),
+        Command::Merge(args) => merge::run(args, quiet).map(|()| exit_code::OK),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let stdout = Output::file("stdout", std::path::Path::new("-"), &[])?;

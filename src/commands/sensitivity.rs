@@ -16,10 +16,14 @@ use crate::scenario::{Base, Scenario};
 use crate::sensitivity::{self, Bootstrap, Design, Indices, Tornado, TORNADO_HIGH, TORNADO_LOW};
 use crate::signals::{self, Interrupted};
 use crate::summary::{day_index, summarise, Selection};
+use crate::sweep::shard::ShardSpec;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
+
+mod shard;
+pub(super) use shard::merge;
 
 /// Bootstrap resamples of the design's rows for the intervals.
 pub const RESAMPLES: usize = 500;
@@ -28,73 +32,15 @@ pub const RESAMPLES: usize = 500;
 const CHUNK_POINTS: usize = 64;
 
 pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
-    let metric = Metric::from_name(args.metric.trim()).ok_or_else(|| {
-        InputError::argument(
-            "--metric",
-            format!(
-                "unknown metric `{}`; one of: {}",
-                args.metric,
-                Metric::names()
-            ),
-        )
-    })?;
-    if args.run.jobs == Some(0) {
-        return Err(InputError::argument("--jobs", "must be at least 1").into());
+    let shard = args
+        .shard
+        .as_deref()
+        .map(|text| ShardSpec::parse(text).map_err(|m| InputError::argument("--shard", m)))
+        .transpose()?;
+    let analysis = Analysis::prepare(&args)?;
+    if let Some(shard) = shard {
+        return shard::run(&args, &analysis, shard);
     }
-    let set = super::plan::overrides(&args.overrides)?;
-    let base = Base::read(&args.scenario)?;
-    let space = Space::of(&base, &set)?;
-    if space.is_empty() {
-        return Err(InputError::file(
-            &args.scenario,
-            "has no ranged input, so there is nothing to rank; write an input as a range, e.g. `phone_share = { low = 0.4, high = 0.8 }`, or give one with --set",
-        )
-        .into());
-    }
-    let central = space.build_central()?;
-    let by = match args.by.as_deref() {
-        None => None,
-        Some(text) => {
-            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-                InputError::argument("--by", format!("`{text}` is not a date (YYYY-MM-DD)"))
-            })?;
-            if date < central.start || date > central.end {
-                return Err(InputError::argument(
-                    "--by",
-                    format!(
-                        "{date} is outside the scenario's period ({} to {})",
-                        central.start, central.end
-                    ),
-                )
-                .into());
-            }
-            Some(date)
-        }
-    };
-    if let Some(code) = args.municipality {
-        if central.municipality_index(code).is_none() {
-            return Err(InputError::argument(
-                "--municipality",
-                format!(
-                    "no municipality with code {code} in {} ({})",
-                    central.name,
-                    central.file.display()
-                ),
-            )
-            .into());
-        }
-    }
-    let reps = args.run.reps.unwrap_or(central.replications);
-    let seed = args.run.seed.unwrap_or(central.seed);
-    let design = if args.tornado_only {
-        None
-    } else {
-        Some(
-            Design::new(space.len(), args.n as usize, seed)
-                .map_err(|e| InputError::argument("--n", e.to_string()))?,
-        )
-    };
-
     let out = Output::optional("--out", args.out.as_deref(), &["csv"])?;
     let plot = Output::optional(
         "--plot",
@@ -108,78 +54,204 @@ pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
         SensitivityFormat::Csv => Output::stdout_document("the CSV of --format csv", true)?,
         SensitivityFormat::Json => Output::stdout_document("the JSON of --format json", true)?,
     };
-    crate::output::check_distinct(&[stdout.as_ref(), out.as_ref(), plot.as_ref()])?;
-
-    let tornado_points = sensitivity::tornado::points(&space.central());
-    let mut points = tornado_points.clone();
-    if let Some(design) = &design {
-        points.extend(design.points());
-    }
+    let outputs = Outputs { stdout, out, plot };
+    crate::output::check_distinct(&[
+        outputs.stdout.as_ref(),
+        outputs.out.as_ref(),
+        outputs.plot.as_ref(),
+    ])?;
     let threads = super::plan::plan(
         "sensitivity",
-        &[(&central, points.len() as u64 * u64::from(reps))],
+        &[(
+            &analysis.central,
+            analysis.points.len() as u64 * u64::from(analysis.reps),
+        )],
         &args.run,
     )?;
-    let evaluator = Evaluator {
-        space: &space,
-        metric,
-        municipality: args.municipality,
-        by,
-        seed,
-        reps,
-        own_progress: true,
-    };
-    let values = super::plan::with_threads(threads, || evaluator.evaluate(&points))??;
-    let missing = values.iter().filter(|v| v.is_none()).count();
-    if missing > 0 {
-        return Err(InputError::argument(
-            "--metric",
-            format!(
-                "{metric} has no value at {missing} of the {} points (in at least one replication); rank another metric, or give a --by date by which it has one",
-                points.len()
-            ),
-        )
-        .into());
-    }
-    let values: Vec<f64> = values.into_iter().flatten().collect();
-    let (tornado_values, design_values) = values.split_at(tornado_points.len());
-    let tornado = Tornado::from_values(tornado_values);
-    let indices = design.as_ref().map(|design| {
-        design.indices(
-            design_values,
-            Bootstrap {
-                resamples: RESAMPLES,
-                seed,
-            },
-        )
-    });
+    let evaluator = analysis.evaluator(&args);
+    let values = super::plan::with_threads(threads, || evaluator.evaluate(&analysis.points))??;
+    analysis.finish(&args, values, &outputs)
+}
 
-    let report = Report::new(
-        &space,
-        &central,
-        &args,
-        metric,
-        by,
-        seed,
-        reps,
-        points.len(),
-        &tornado,
-        indices.as_ref(),
-    );
-    if let Some(stdout) = &stdout {
-        match args.format {
-            SensitivityFormat::Table => stdout.write(|w| report.write_table(w))?,
-            SensitivityFormat::Csv => stdout.write(|w| report.write_csv(w))?,
-            SensitivityFormat::Json => stdout.write(|w| report.write_json(w))?,
+/// A sensitivity analysis ready to run: its inputs, its points (the tornado's, then the design's) and how each
+/// point is run.
+struct Analysis {
+    space: Space,
+    central: Scenario,
+    metric: Metric,
+    by: Option<NaiveDate>,
+    seed: u64,
+    reps: u32,
+    design: Option<Design>,
+    /// Points of the tornado, the first in [`Analysis::points`].
+    tornado_points: usize,
+    points: Vec<Vec<f64>>,
+}
+
+/// Where an analysis writes: the document on stdout (or `merge --out`), the CSV of --out, the chart of --plot.
+struct Outputs {
+    stdout: Option<Output>,
+    out: Option<Output>,
+    plot: Option<Output>,
+}
+
+impl Analysis {
+    /// Checks the arguments against the scenario and lays out the points.
+    fn prepare(args: &SensitivityArgs) -> anyhow::Result<Analysis> {
+        let metric = Metric::from_name(args.metric.trim()).ok_or_else(|| {
+            InputError::argument(
+                "--metric",
+                format!(
+                    "unknown metric `{}`; one of: {}",
+                    args.metric,
+                    Metric::names()
+                ),
+            )
+        })?;
+        if args.run.jobs == Some(0) {
+            return Err(InputError::argument("--jobs", "must be at least 1").into());
+        }
+        let set = super::plan::overrides(&args.overrides)?;
+        let base = Base::read(&args.scenario)?;
+        let space = Space::of(&base, &set)?;
+        if space.is_empty() {
+            return Err(InputError::file(
+                &args.scenario,
+                "has no ranged input, so there is nothing to rank; write an input as a range, e.g. `phone_share = { low = 0.4, high = 0.8 }`, or give one with --set",
+            )
+            .into());
+        }
+        let central = space.build_central()?;
+        let by = match args.by.as_deref() {
+            None => None,
+            Some(text) => {
+                let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                    InputError::argument("--by", format!("`{text}` is not a date (YYYY-MM-DD)"))
+                })?;
+                if date < central.start || date > central.end {
+                    return Err(InputError::argument(
+                        "--by",
+                        format!(
+                            "{date} is outside the scenario's period ({} to {})",
+                            central.start, central.end
+                        ),
+                    )
+                    .into());
+                }
+                Some(date)
+            }
+        };
+        if let Some(code) = args.municipality {
+            if central.municipality_index(code).is_none() {
+                return Err(InputError::argument(
+                    "--municipality",
+                    format!(
+                        "no municipality with code {code} in {} ({})",
+                        central.name,
+                        central.file.display()
+                    ),
+                )
+                .into());
+            }
+        }
+        let reps = args.run.reps.unwrap_or(central.replications);
+        let seed = args.run.seed.unwrap_or(central.seed);
+        let design = if args.tornado_only {
+            None
+        } else {
+            Some(
+                Design::new(space.len(), args.n as usize, seed)
+                    .map_err(|e| InputError::argument("--n", e.to_string()))?,
+            )
+        };
+        let mut points = sensitivity::tornado::points(&space.central());
+        let tornado_points = points.len();
+        if let Some(design) = &design {
+            points.extend(design.points());
+        }
+        Ok(Analysis {
+            space,
+            central,
+            metric,
+            by,
+            seed,
+            reps,
+            design,
+            tornado_points,
+            points,
+        })
+    }
+
+    fn evaluator(&self, args: &SensitivityArgs) -> Evaluator<'_> {
+        Evaluator {
+            space: &self.space,
+            metric: self.metric,
+            municipality: args.municipality,
+            by: self.by,
+            seed: self.seed,
+            reps: self.reps,
+            own_progress: true,
         }
     }
-    if let Some(out) = &out {
-        out.write(|w| report.write_csv(w))?;
+
+    /// The indices and the tornado from the metric at every point, written to `outputs`.
+    fn finish(
+        &self,
+        args: &SensitivityArgs,
+        values: Vec<Option<f64>>,
+        outputs: &Outputs,
+    ) -> anyhow::Result<()> {
+        let metric = self.metric;
+        let missing = values.iter().filter(|v| v.is_none()).count();
+        if missing > 0 {
+            return Err(InputError::argument(
+                "--metric",
+                format!(
+                    "{metric} has no value at {missing} of the {} points (in at least one replication); rank another metric, or give a --by date by which it has one",
+                    self.points.len()
+                ),
+            )
+            .into());
+        }
+        let values: Vec<f64> = values.into_iter().flatten().collect();
+        let (tornado_values, design_values) = values.split_at(self.tornado_points);
+        let tornado = Tornado::from_values(tornado_values);
+        let indices = self.design.as_ref().map(|design| {
+            design.indices(
+                design_values,
+                Bootstrap {
+                    resamples: RESAMPLES,
+                    seed: self.seed,
+                },
+            )
+        });
+        let report = Report::new(
+            &self.space,
+            &self.central,
+            args,
+            metric,
+            self.by,
+            self.seed,
+            self.reps,
+            self.points.len(),
+            &tornado,
+            indices.as_ref(),
+        );
+        if let Some(stdout) = &outputs.stdout {
+            match args.format {
+                SensitivityFormat::Table => stdout.write(|w| report.write_table(w))?,
+                SensitivityFormat::Csv => stdout.write(|w| report.write_csv(w))?,
+                SensitivityFormat::Json => stdout.write(|w| report.write_json(w))?,
+            }
+        }
+        if let Some(out) = &outputs.out {
+            out.write(|w| report.write_csv(w))?;
+        }
+        if let Some(plot) = &outputs.plot {
+            report.plot(plot)?;
+        }
+        Ok(())
     }
-    if let Some(plot) = &plot {
-        report.plot(plot)?;
-    }
-    Ok(())
 }
 
 /// Runs the scenario at points of the unit cube and gives the metric's mean over replications at each (also the

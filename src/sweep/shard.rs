@@ -7,6 +7,9 @@
 //! other field of every row of the shard (so of its grid, its scenario's name and hash, its seed and its
 //! results), repeated on each row: `merge` recomputes it and refuses a shard that was edited or damaged. Numbers are written as the shortest text that reads back exactly, so
 //! reading the rows back and writing them again reproduces the unsharded output byte for byte.
+//!
+//! The shard spec, the digest, the bounded reader and the checks that a set of shards is whole are shared with
+//! the shard files of `sensitivity` and `calibrate` ([`values`]).
 
 use super::grid::{Grid, Value, MAX_POINTS};
 use super::output::{
@@ -17,6 +20,8 @@ use crate::error::InputError;
 use crate::summary::Band;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+pub mod values;
 
 pub const SHARD_COLUMNS: [&str; 6] = ["sweep", "points", "format", "shard", "point", "digest"];
 pub use crate::scenario::{MAX_SHARD_BYTES, MAX_SHARD_LINE_BYTES};
@@ -116,7 +121,7 @@ pub fn write(
         .collect();
     let mut digest = Digest::default();
     for fields in &records {
-        digest.row(without_digest(fields.iter().map(String::as_str)));
+        digest.row(without_digest(fields.iter().map(String::as_str), DIGEST));
     }
     let digest = digest.hex();
     for mut fields in records {
@@ -126,11 +131,14 @@ pub fn write(
     writer.flush()
 }
 
-/// The fields of a row but its digest.
-fn without_digest<'a>(fields: impl Iterator<Item = &'a str>) -> impl Iterator<Item = &'a str> {
+/// The fields of a row but its digest, the field at `digest`.
+fn without_digest<'a>(
+    fields: impl Iterator<Item = &'a str>,
+    digest: usize,
+) -> impl Iterator<Item = &'a str> {
     fields
         .enumerate()
-        .filter(|(i, _)| *i != DIGEST)
+        .filter(move |(i, _)| *i != digest)
         .map(|(_, field)| field)
 }
 
@@ -160,6 +168,19 @@ struct Bounded<R> {
     read: u64,
     /// Bytes since the last line feed.
     line: usize,
+    /// The command that writes such files, as the message for an overlong line names it.
+    writer: &'static str,
+}
+
+impl<R> Bounded<R> {
+    fn new(inner: R, writer: &'static str) -> Bounded<R> {
+        Bounded {
+            inner,
+            read: 0,
+            line: 0,
+            writer,
+        }
+    }
 }
 
 impl<R: io::Read> io::Read for Bounded<R> {
@@ -178,7 +199,8 @@ impl<R: io::Read> io::Read for Bounded<R> {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
-                        "a line longer than {MAX_SHARD_LINE_BYTES} bytes; not a shard file of `backlog sweep --shard`"
+                        "a line longer than {MAX_SHARD_LINE_BYTES} bytes; not a shard file of `{}`",
+                        self.writer
                     ),
                 ));
             }
@@ -189,11 +211,7 @@ impl<R: io::Read> io::Read for Bounded<R> {
 
 fn read(path: &Path) -> Result<ShardFile, InputError> {
     let input = crate::scenario::open_input(path, MAX_SHARD_BYTES, "shard files")?;
-    let mut reader = csv::Reader::from_reader(Bounded {
-        inner: input,
-        read: 0,
-        line: 0,
-    });
+    let mut reader = csv::Reader::from_reader(Bounded::new(input, "backlog sweep --shard"));
     let columns: Vec<String> = reader
         .headers()
         .map_err(|e| bad(path, format!("cannot read: {e}")))?
@@ -221,7 +239,7 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
     let mut stored_digest: Option<String> = None;
     for (line, record) in reader.records().enumerate() {
         let record = record.map_err(|e| bad(path, format!("cannot read: {e}")))?;
-        digest.row(without_digest(record.iter()));
+        digest.row(without_digest(record.iter(), DIGEST));
         match &stored_digest {
             None => stored_digest = Some(record.get(DIGEST).unwrap_or("").to_string()),
             Some(first) if record.get(DIGEST) != Some(first.as_str()) => {
@@ -501,51 +519,61 @@ fn difference(a: &Identity, b: &Identity) -> Option<String> {
         .map(|((name, x), (_, y))| format!("{name} is `{y}`, not `{x}`"))
 }
 
-/// Reads and checks shard files: all from one sweep, every shard exactly once. Returns the output format, the
-/// header and every row in grid order.
-pub fn merge(paths: &[PathBuf]) -> Result<(SweepFormat, Header, Vec<Row>), InputError> {
-    let mut files: Vec<ShardFile> = Vec::with_capacity(paths.len());
-    for path in paths {
-        let file = read(path)?;
-        if let Some(first) = files.first() {
-            let difference = difference(&first.identity, &file.identity).or_else(|| {
-                (first.columns != file.columns).then(|| "the columns differ".to_string())
-            });
-            if let Some(difference) = difference {
-                return Err(bad(
-                    path,
-                    format!(
-                        "comes from a different sweep than {}: {difference}",
-                        first.path.display()
-                    ),
-                ));
-            }
-        }
-        if let Some(first) = files.first().filter(|f| f.shard.count != file.shard.count) {
+/// What the checks of a set of shards need of one file.
+struct Member<'a> {
+    path: &'a Path,
+    shard: ShardSpec,
+    identity: &'a Identity,
+    columns: &'a [String],
+}
+
+/// Checks that `file` can join the shards read before it, `earlier`: from the same run (the `noun`, e.g.
+/// "sweep"), split the same number of ways, and not a shard that is there already.
+fn check_joins(earlier: &[Member], file: &Member, noun: &str) -> Result<(), InputError> {
+    if let Some(first) = earlier.first() {
+        let difference = difference(first.identity, file.identity)
+            .or_else(|| (first.columns != file.columns).then(|| "the columns differ".to_string()));
+        if let Some(difference) = difference {
             return Err(bad(
-                path,
+                file.path,
                 format!(
-                    "is shard {} of a sweep split {} ways, but {} is shard {}",
-                    file.shard,
-                    file.shard.count,
-                    first.path.display(),
-                    first.shard
+                    "comes from a different {noun} than {}: {difference}",
+                    first.path.display()
                 ),
             ));
         }
-        if let Some(other) = files.iter().find(|f| f.shard == file.shard) {
-            return Err(bad(
-                path,
-                format!(
-                    "is shard {} again; {} is that shard already",
-                    file.shard,
-                    other.path.display()
-                ),
-            ));
-        }
-        files.push(file);
     }
-    let Some(first) = files.first() else {
+    if let Some(first) = earlier
+        .first()
+        .filter(|f| f.shard.count != file.shard.count)
+    {
+        return Err(bad(
+            file.path,
+            format!(
+                "is shard {} of a {noun} split {} ways, but {} is shard {}",
+                file.shard,
+                file.shard.count,
+                first.path.display(),
+                first.shard
+            ),
+        ));
+    }
+    if let Some(other) = earlier.iter().find(|f| f.shard == file.shard) {
+        return Err(bad(
+            file.path,
+            format!(
+                "is shard {} again; {} is that shard already",
+                file.shard,
+                other.path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that the shards, each of which joined the others, are all N of them.
+fn check_complete(members: &[Member], noun: &str) -> Result<(), InputError> {
+    let Some(first) = members.first() else {
         return Err(InputError::argument(
             "SHARD_FILE",
             "give at least one shard file",
@@ -553,11 +581,11 @@ pub fn merge(paths: &[PathBuf]) -> Result<(SweepFormat, Header, Vec<Row>), Input
     };
     let count = first.shard.count;
     let missing: Vec<String> = (0..count)
-        .filter(|k| !files.iter().any(|f| f.shard.index == *k))
+        .filter(|k| !members.iter().any(|f| f.shard.index == *k))
         .map(|k| format!("{k}/{count}"))
         .collect();
     if !missing.is_empty() {
-        let (noun, verb) = if missing.len() == 1 {
+        let (plural, verb) = if missing.len() == 1 {
             ("shard", "is")
         } else {
             ("shards", "are")
@@ -565,13 +593,42 @@ pub fn merge(paths: &[PathBuf]) -> Result<(SweepFormat, Header, Vec<Row>), Input
         return Err(InputError::argument(
             "SHARD_FILE",
             format!(
-                "{noun} {} {verb} missing; merge needs all {count} shards of the sweep",
+                "{plural} {} {verb} missing; merge needs all {count} shards of the {noun}",
                 missing.join(", ")
             ),
         ));
     }
+    Ok(())
+}
+
+/// Reads and checks shard files: all from one sweep, every shard exactly once. Returns the output format, the
+/// header and every row in grid order.
+pub fn merge(paths: &[PathBuf]) -> Result<(SweepFormat, Header, Vec<Row>), InputError> {
+    let mut files: Vec<ShardFile> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let file = read(path)?;
+        let earlier: Vec<Member> = files.iter().map(ShardFile::member).collect();
+        check_joins(&earlier, &file.member(), "sweep")?;
+        files.push(file);
+    }
+    check_complete(
+        &files.iter().map(ShardFile::member).collect::<Vec<_>>(),
+        "sweep",
+    )?;
+    let first = &files[0];
     let (format, header) = (first.format, first.header.clone());
     let mut rows: Vec<Row> = files.into_iter().flat_map(|f| f.rows).collect();
     rows.sort_by_key(|r| r.index);
     Ok((format, header, rows))
+}
+
+impl ShardFile {
+    fn member(&self) -> Member<'_> {
+        Member {
+            path: &self.path,
+            shard: self.shard,
+            identity: &self.identity,
+            columns: &self.columns,
+        }
+    }
 }

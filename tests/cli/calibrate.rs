@@ -213,3 +213,142 @@ fn every_committed_plausible_set_is_fresh_for_its_scenario() {
         );
     }
 }
+
+/// Runs `backlog ARGS`, failing on a non-zero exit; returns stdout.
+fn run(args: &[&str]) -> Vec<u8> {
+    let output = backlog().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// Runs shard `k` of `n` of a small calibration of `scenario` into `dir`; returns the shard file's path.
+fn shard(dir: &Path, scenario: &Path, extra: &[&str], k: usize, n: usize) -> String {
+    let path = dir.join(format!("shard-{k}-of-{n}.csv"));
+    let spec = format!("{k}/{n}");
+    let mut args = vec![
+        "calibrate",
+        scenario.to_str().unwrap(),
+        "--draws",
+        "24",
+        "--reps",
+        "2",
+    ];
+    args.extend(extra);
+    args.extend(["--shard", &spec, "--out", path.to_str().unwrap()]);
+    assert!(run(&args).is_empty(), "a shard writes only its file");
+    path.to_str().unwrap().to_string()
+}
+
+/// Runs `backlog ARGS`, which must fail with exit code 2 and exactly `message`.
+fn refuses(args: &[&str], message: &str) {
+    let output = backlog().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end(), format!("error: {message}"), "{args:?}");
+    assert!(output.stdout.is_empty(), "{args:?} wrote output");
+}
+
+#[test]
+fn merged_shards_give_the_unsharded_plausible_set_and_report_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = synthetic(dir.path(), 500.0);
+    let unsharded = dir.path().join("unsharded.toml");
+    let report = run(&[
+        "calibrate",
+        scenario.to_str().unwrap(),
+        "--draws",
+        "24",
+        "--reps",
+        "2",
+        "--jobs",
+        "2",
+        "--out",
+        unsharded.to_str().unwrap(),
+    ]);
+    let expected = std::fs::read(&unsharded).unwrap();
+    for n in [2, 3] {
+        let shards_dir = dir.path().join(format!("split-{n}"));
+        std::fs::create_dir(&shards_dir).unwrap();
+        let mut shards: Vec<String> = (0..n)
+            .map(|k| shard(&shards_dir, &scenario, &["--jobs", "1"], k, n))
+            .collect();
+        shards.reverse();
+        let merged = shards_dir.join("merged.toml");
+        let mut merge = vec!["merge"];
+        merge.extend(shards.iter().map(String::as_str));
+        assert_eq!(run(&merge), report, "{n} shards: the report alone");
+        merge.extend(["--out", merged.to_str().unwrap()]);
+        assert_eq!(run(&merge), report, "{n} shards: the report");
+        assert_eq!(
+            std::fs::read(&merged).unwrap(),
+            expected,
+            "{n} shards: the plausible set"
+        );
+    }
+}
+
+#[test]
+fn a_calibration_shard_is_the_same_on_any_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = synthetic(dir.path(), 500.0);
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    std::fs::create_dir(&one).unwrap();
+    std::fs::create_dir(&two).unwrap();
+    let a = shard(&one, &scenario, &["--jobs", "1"], 0, 2);
+    let b = shard(&two, &scenario, &["--jobs", "2"], 0, 2);
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
+
+#[test]
+fn calibration_shards_of_another_design_or_a_changed_scenario_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = synthetic(dir.path(), 500.0);
+    let s: Vec<String> = (0..2)
+        .map(|k| shard(dir.path(), &scenario, &[], k, 2))
+        .collect();
+    refuses(
+        &["merge", &s[1]],
+        "SHARD_FILE: shard 0/2 is missing; merge needs all 2 shards of the calibration",
+    );
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let seeded = shard(&other, &scenario, &["--seed", "99"], 1, 2);
+    refuses(
+        &["merge", &s[0], &seeded],
+        &format!(
+            "{seeded}: comes from a different calibration than {}: seed is `99`, not `7`",
+            s[0]
+        ),
+    );
+    refuses(
+        &["merge", &s[0], &s[1], "--plot", "x.svg"],
+        "--plot: draws the tornado of sensitivity shards; these are a calibration's",
+    );
+    refuses(
+        &["merge", &s[0], &s[1], "--out", "plausible.csv"],
+        "--out: `plausible.csv` must end in .toml (that is the only format written), or be `-` for standard output",
+    );
+    // A validation figure is not part of the calibration: changing it leaves the shards good.
+    let validation = std::fs::read_to_string(&scenario)
+        .unwrap()
+        .replace("value = 500", "value = 600");
+    std::fs::write(&scenario, validation).unwrap();
+    run(&["merge", &s[0], &s[1]]);
+    // A calibration target is.
+    let changed = std::fs::read_to_string(&scenario)
+        .unwrap()
+        .replace("value = 93", "value = 120");
+    std::fs::write(&scenario, changed).unwrap();
+    refuses(
+        &["merge", &s[1], &s[0]],
+        &format!(
+            "{}: was run on {} as it was before: its inputs, data, ranges or calibration targets have changed since; run the shards again",
+            s[1],
+            scenario.display()
+        ),
+    );
+}

@@ -221,3 +221,207 @@ fn bad_input_is_refused_with_one_message() {
         .code(2)
         .stderr(predicates::str::contains("--n <N>"));
 }
+
+/// Runs `backlog ARGS` and returns its stdout, failing on a non-zero exit.
+fn run(args: &[&str]) -> Vec<u8> {
+    let output = backlog().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// Runs shard `k` of `n` of `backlog sensitivity SCENARIO ARGS` into `dir` and returns the shard file's path.
+fn shard(dir: &Path, scenario: &Path, args: &[&str], k: usize, n: usize) -> String {
+    let path = dir.join(format!("shard-{k}-of-{n}.csv"));
+    let spec = format!("{k}/{n}");
+    let mut all = vec!["sensitivity", scenario.to_str().unwrap()];
+    all.extend(args);
+    all.extend(["--shard", &spec, "--out", path.to_str().unwrap()]);
+    assert!(run(&all).is_empty(), "a shard writes only its file");
+    path.to_str().unwrap().to_string()
+}
+
+/// Runs `backlog ARGS`, which must fail with exit code 2 and exactly `message`.
+fn refuses(args: &[&str], message: &str) {
+    let output = backlog().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end(), format!("error: {message}"), "{args:?}");
+    assert!(output.stdout.is_empty(), "{args:?} wrote output");
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_analysis_byte_for_byte_in_every_format() {
+    let (dir, path) = ranged();
+    let scenario = path.to_str().unwrap();
+    let cases: [(&[&str], usize); 3] = [
+        (&["--n", "8", "--reps", "2", "--format", "json"], 3),
+        (&["--n", "8", "--reps", "2", "--by", "2021-09-30"], 2),
+        (&["--tornado-only", "--reps", "3", "--format", "csv"], 2),
+    ];
+    for (case, (args, n)) in cases.into_iter().enumerate() {
+        let mut common = vec!["--metric", "backlog_peak"];
+        common.extend(args);
+        let plot = dir.path().join(format!("unsharded-{case}.svg"));
+        let mut unsharded = vec!["sensitivity", scenario];
+        unsharded.extend(&common);
+        unsharded.extend(["--jobs", "2", "--plot", plot.to_str().unwrap()]);
+        let expected = run(&unsharded);
+        let shards_dir = dir.path().join(format!("case-{case}"));
+        std::fs::create_dir(&shards_dir).unwrap();
+        let mut sharded = common.clone();
+        sharded.extend(["--jobs", "1"]);
+        let mut shards: Vec<String> = (0..n)
+            .map(|k| shard(&shards_dir, &path, &sharded, k, n))
+            .collect();
+        // Any order: the last shard first.
+        shards.rotate_right(1);
+        let merged_plot = dir.path().join(format!("merged-{case}.svg"));
+        let mut merge = vec!["merge"];
+        merge.extend(shards.iter().map(String::as_str));
+        merge.extend(["--plot", merged_plot.to_str().unwrap()]);
+        assert_eq!(run(&merge), expected, "{args:?}: merged output differs");
+        assert_eq!(
+            std::fs::read(&merged_plot).unwrap(),
+            std::fs::read(&plot).unwrap(),
+            "{args:?}: merged chart differs"
+        );
+        // --out FILE holds what stdout did.
+        let out = dir.path().join(format!("merged-{case}.txt"));
+        merge.truncate(merge.len() - 2);
+        merge.extend(["--out", out.to_str().unwrap()]);
+        assert!(run(&merge).is_empty());
+        assert_eq!(std::fs::read(&out).unwrap(), expected);
+    }
+}
+
+#[test]
+fn a_shard_is_the_same_on_any_number_of_threads() {
+    let (dir, path) = ranged();
+    let args = |jobs| ["--metric", "backlog_peak", "--n", "8", "--jobs", jobs];
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    std::fs::create_dir(&one).unwrap();
+    std::fs::create_dir(&two).unwrap();
+    let a = shard(&one, &path, &args("1"), 1, 2);
+    let b = shard(&two, &path, &args("2"), 1, 2);
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
+
+#[test]
+fn shards_of_another_analysis_or_a_changed_scenario_are_refused_naming_the_file() {
+    let (dir, path) = ranged();
+    let scenario = path.to_str().unwrap();
+    let args = ["--metric", "backlog_peak", "--n", "4"];
+    let s: Vec<String> = (0..3)
+        .map(|k| shard(dir.path(), &path, &args, k, 3))
+        .collect();
+    refuses(
+        &["merge", &s[0], &s[2]],
+        "SHARD_FILE: shard 1/3 is missing; merge needs all 3 shards of the sensitivity design",
+    );
+    refuses(
+        &["merge", &s[0], &s[1], &s[1], &s[2]],
+        &format!(
+            "{}: is shard 1/3 again; {} is that shard already",
+            s[1], s[1]
+        ),
+    );
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let seeded = shard(
+        &other,
+        &path,
+        &["--metric", "backlog_peak", "--n", "4", "--seed", "8"],
+        1,
+        3,
+    );
+    refuses(
+        &["merge", &s[0], &seeded, &s[2]],
+        &format!(
+            "{seeded}: comes from a different sensitivity design than {}: seed is `8`, not `7`",
+            s[0]
+        ),
+    );
+    let metric = shard(
+        &other,
+        &path,
+        &["--metric", "overdue_end", "--n", "4"],
+        2,
+        3,
+    );
+    refuses(
+        &["merge", &s[0], &s[1], &metric],
+        &format!(
+            "{metric}: comes from a different sensitivity design than {}: metric is `overdue_end`, not `backlog_peak`",
+            s[0]
+        ),
+    );
+    let halves = shard(&other, &path, &args, 1, 2);
+    refuses(
+        &["merge", &s[0], &halves],
+        &format!(
+            "{halves}: is shard 1/2 of a sensitivity design split 2 ways, but {} is shard 0/3",
+            s[0]
+        ),
+    );
+    // A shard file of another command is not read as this one's.
+    refuses(
+        &["merge", &s[0], fixture("small.toml").to_str().unwrap()],
+        &format!(
+            "{}: is not a shard file of `backlog sensitivity --shard` (its columns do not start with sensitivity,points,shard,point,digest,sha256,set,metric,municipality,by,n,seed,reps,format,version and a value column)",
+            fixture("small.toml").display()
+        ),
+    );
+    // An edited value.
+    let text = std::fs::read_to_string(&s[1]).unwrap();
+    let edited = dir.path().join("edited.csv");
+    let last = text.trim_end().rsplit_once(',').unwrap().0;
+    std::fs::write(&edited, format!("{last},1\n")).unwrap();
+    let edited = edited.to_str().unwrap();
+    refuses(
+        &["merge", &s[0], edited, &s[2]],
+        &format!("{edited}: does not match its digest: the file was edited or damaged after `backlog sensitivity --shard` wrote it (run its shard again)"),
+    );
+    // The scenario changed after the shards ran.
+    let changed = format!("{}# changed\n", std::fs::read_to_string(&path).unwrap());
+    std::fs::write(&path, changed).unwrap();
+    let output = backlog()
+        .args(["merge", &s[2], &s[0], &s[1]])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}: was run on {scenario} with sha256 ",
+            s[2]
+        )) && stderr
+            .trim_end()
+            .ends_with(": the scenario or its data changed since; run the shards again"),
+        "{stderr}"
+    );
+    // What a shard cannot do.
+    refuses(
+        &["sensitivity", scenario, "--metric", "backlog_peak", "--n", "4", "--shard", "0/2", "--plot", "x.svg"],
+        "--plot: a shard has only some of the points; give --plot to `backlog merge`, which draws the whole tornado",
+    );
+    refuses(
+        &["sensitivity", scenario, "--metric", "backlog_peak", "--tornado-only", "--shard", "0/6"],
+        "--shard: 0/6: the analysis has only 5 points, so some shards would be empty; use at most 5 shards",
+    );
+    refuses(
+        &[
+            "sensitivity",
+            scenario,
+            "--metric",
+            "backlog_peak",
+            "--shard",
+            "2/2",
+        ],
+        "--shard: K must be less than N (shards are numbered 0 to 1), got `2/2`",
+    );
+}
