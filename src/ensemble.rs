@@ -11,6 +11,7 @@
 //! candidate, the mean over draws of each draw's own band, mixes the draws' shifts of location into a band that
 //! claims to be the dice's; the band at the central values does not, and the reader can reproduce it.)
 
+use crate::calibrate::Plausible;
 use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
 use crate::error::InputError;
@@ -20,6 +21,7 @@ use crate::scenario::Scenario;
 use crate::signals::{self, Interrupted};
 use crate::summary::{aggregate, Aggregate, Metrics};
 use rayon::prelude::*;
+use std::path::Path;
 
 /// The draws of an ensemble: where they sit in the unit cube and the scenarios built there.
 pub struct Draws {
@@ -45,6 +47,63 @@ impl Draws {
     }
 }
 
+/// The points of several ensembles run side by side (the sides of `compare`), paired: one design over the union
+/// of the sides' ranged inputs, by key in the order they first appear, of which each side takes the columns of
+/// its own inputs. Draw `d` of every side so gives an input the sides share the same point of its unit
+/// interval (the same value where the sides give it the same range), and the difference between two sides in
+/// draw `d` is that of what they do not share, not of the draws. The design is a Latin hypercube seeded by
+/// `seed`, `draws` points; or, with a plausible set, its sets (the first `draws` when given) with every input
+/// it does not record from that hypercube. The first side's points are those `simulate` runs it at alone. A
+/// side without ranges has none.
+pub fn paired_points(
+    spaces: &[Option<&Space>],
+    seed: u64,
+    draws: Option<u32>,
+    plausible: Option<(&Path, &Plausible)>,
+) -> Result<Vec<Option<Vec<Vec<f64>>>>, InputError> {
+    let mut keys: Vec<&str> = Vec::new();
+    for space in spaces.iter().flatten() {
+        for input in &space.inputs {
+            if !keys.contains(&input.key.as_str()) {
+                keys.push(&input.key);
+            }
+        }
+    }
+    let count = match plausible {
+        Some((_, set)) => set.count(draws),
+        None => draws.unwrap_or(0),
+    };
+    let fill = crate::scenario::ranges::design::latin_hypercube(seed, count, keys.len());
+    spaces
+        .iter()
+        .map(|space| {
+            let Some(space) = space else {
+                return Ok(None);
+            };
+            match plausible {
+                Some((path, set)) => set.points_over(path, space, &keys, &fill).map(Some),
+                None => Ok(Some(
+                    fill.iter()
+                        .map(|row| {
+                            space
+                                .inputs
+                                .iter()
+                                .map(|input| {
+                                    let column = keys
+                                        .iter()
+                                        .position(|key| *key == input.key)
+                                        .expect("every side's inputs are in the union");
+                                    row[column]
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                )),
+            }
+        })
+        .collect()
+}
+
 /// What an ensemble gives: the outcome over all runs (predictive bands, with the dice-only bands of `dice`
 /// beside them) and each draw's total, the mean over its replications.
 pub struct Ensemble {
@@ -62,11 +121,12 @@ pub fn run(
     reps: u32,
     dice: Outcome,
 ) -> Result<Result<Ensemble, InputError>, Interrupted> {
-    Ok(run_and(draws, codes, seed, reps, dice, |_| ())?.map(|(ensemble, _)| ensemble))
+    Ok(run_and(draws, codes, seed, reps, dice, |_, _| ())?.map(|(ensemble, _)| ensemble))
 }
 
-/// [`run`], and `also` of every run's series (of the municipalities shown), in draw-then-replication order:
-/// what else a caller keeps of each run (the daily backlog of the report's fan chart) without running it twice.
+/// [`run`], and `also` of every run's series and summary (of the municipalities shown), in draw-then-replication
+/// order: what else a caller keeps of each run (the daily backlog of the report's fan chart, the totals
+/// `compare` pairs) without running it twice.
 pub fn run_and<T, F>(
     draws: &Draws,
     codes: &[u32],
@@ -77,7 +137,7 @@ pub fn run_and<T, F>(
 ) -> Result<Result<(Ensemble, Vec<T>), InputError>, Interrupted>
 where
     T: Send,
-    F: Fn(&Series) -> T + Sync + Send,
+    F: Fn(&Series, &RunSummary) -> T + Sync + Send,
 {
     let views = match draws
         .scenarios
@@ -100,9 +160,15 @@ where
             Ok(match &views[d] {
                 Some(view) => {
                     let shown = run::select_municipalities(&series, &view.indices);
-                    (RunSummary::of(&view.scenario, &shown), also(&shown))
+                    let summary = RunSummary::of(&view.scenario, &shown);
+                    let extra = also(&shown, &summary);
+                    (summary, extra)
                 }
-                None => (RunSummary::of(scenario, &series), also(&series)),
+                None => {
+                    let summary = RunSummary::of(scenario, &series);
+                    let extra = also(&series, &summary);
+                    (summary, extra)
+                }
             })
         })
         .collect::<Result<Vec<_>, Interrupted>>()?
