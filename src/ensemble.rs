@@ -11,7 +11,6 @@
 //! candidate, the mean over draws of each draw's own band, mixes the draws' shifts of location into a band that
 //! claims to be the dice's; the band at the central values does not, and the reader can reproduce it.)
 
-use crate::calibrate::Plausible;
 use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
 use crate::error::InputError;
@@ -21,7 +20,6 @@ use crate::scenario::Scenario;
 use crate::signals::{self, Interrupted};
 use crate::summary::{aggregate, Aggregate, Metrics};
 use rayon::prelude::*;
-use std::path::Path;
 
 /// The draws of an ensemble: where they sit in the unit cube and the scenarios built there.
 pub struct Draws {
@@ -45,63 +43,6 @@ impl Draws {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Draws { points, scenarios })
     }
-}
-
-/// The points of several ensembles run side by side (the sides of `compare`), paired: one design over the union
-/// of the sides' ranged inputs, by key in the order they first appear, of which each side takes the columns of
-/// its own inputs. Draw `d` of every side so gives an input the sides share the same point of its unit
-/// interval (the same value where the sides give it the same range), and the difference between two sides in
-/// draw `d` is that of what they do not share, not of the draws. The design is a Latin hypercube seeded by
-/// `seed`, `draws` points; or, with a plausible set, its sets (the first `draws` when given) with every input
-/// it does not record from that hypercube. The first side's points are those `simulate` runs it at alone. A
-/// side without ranges has none.
-pub fn paired_points(
-    spaces: &[Option<&Space>],
-    seed: u64,
-    draws: Option<u32>,
-    plausible: Option<(&Path, &Plausible)>,
-) -> Result<Vec<Option<Vec<Vec<f64>>>>, InputError> {
-    let mut keys: Vec<&str> = Vec::new();
-    for space in spaces.iter().flatten() {
-        for input in &space.inputs {
-            if !keys.contains(&input.key.as_str()) {
-                keys.push(&input.key);
-            }
-        }
-    }
-    let count = match plausible {
-        Some((_, set)) => set.count(draws),
-        None => draws.unwrap_or(0),
-    };
-    let fill = crate::scenario::ranges::design::latin_hypercube(seed, count, keys.len());
-    spaces
-        .iter()
-        .map(|space| {
-            let Some(space) = space else {
-                return Ok(None);
-            };
-            match plausible {
-                Some((path, set)) => set.points_over(path, space, &keys, &fill).map(Some),
-                None => Ok(Some(
-                    fill.iter()
-                        .map(|row| {
-                            space
-                                .inputs
-                                .iter()
-                                .map(|input| {
-                                    let column = keys
-                                        .iter()
-                                        .position(|key| *key == input.key)
-                                        .expect("every side's inputs are in the union");
-                                    row[column]
-                                })
-                                .collect()
-                        })
-                        .collect(),
-                )),
-            }
-        })
-        .collect()
 }
 
 /// What an ensemble gives: the outcome over all runs (predictive bands, with the dice-only bands of `dice`

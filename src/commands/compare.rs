@@ -1,10 +1,11 @@
 //! `backlog compare`: several scenarios, or one scenario and its what-ifs, run side by side.
 //!
 //! With `--draws N` or `--plausible FILE` every side with ranged inputs also runs its ensemble, the sides'
-//! draws paired ([`crate::ensemble::paired_points`]): draw `d` of every side gives an input they share the same
+//! draws paired ([`paired_points`]): draw `d` of every side gives an input they share the same
 //! point of its range, and replication `r` has the same seed, so run `(d, r)` of one side and of the baseline
 //! differ only in what the sides do not share. The band of a difference is taken over those pairs.
 
+use crate::calibrate::Plausible;
 use crate::cli::CompareArgs;
 use crate::ensemble;
 use crate::error::InputError;
@@ -16,6 +17,7 @@ use crate::run::{self, Outcome};
 use crate::scenario::ranges::Space;
 use crate::scenario::{self, Override, Scenario};
 use crate::summary::{band, Band, Metrics};
+use std::path::Path;
 
 /// What one side of the comparison adds to the `--set` overrides every side has: its what-if changes, and the
 /// notes on dated entries they left where they were.
@@ -57,7 +59,7 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
             let seed = args.run.seed.unwrap_or(scenarios[0].seed);
             let spaces: Vec<Option<&Space>> = spaces.iter().map(Option::as_ref).collect();
             let paired = plausible.zip(set.as_ref());
-            ensemble::paired_points(&spaces, seed, args.draws, paired)?
+            paired_points(&spaces, seed, args.draws, paired)?
         }
     };
     let draws_of = |i: usize| designs.get(i).and_then(Option::as_ref).map(Vec::len);
@@ -250,6 +252,63 @@ fn load(args: &CompareArgs, common: &[Override]) -> anyhow::Result<(Vec<Scenario
     } else {
         Err(InputError { problems }.into())
     }
+}
+
+/// The points of several ensembles run side by side (the sides of `compare`), paired: one design over the union
+/// of the sides' ranged inputs, by key in the order they first appear, of which each side takes the columns of
+/// its own inputs. Draw `d` of every side so gives an input the sides share the same point of its unit
+/// interval (the same value where the sides give it the same range), and the difference between two sides in
+/// draw `d` is that of what they do not share, not of the draws. The design is a Latin hypercube seeded by
+/// `seed`, `draws` points; or, with a plausible set, its sets (the first `draws` when given) with every input
+/// it does not record from that hypercube. The first side's points are those `simulate` runs it at alone. A
+/// side without ranges has none.
+fn paired_points(
+    spaces: &[Option<&Space>],
+    seed: u64,
+    draws: Option<u32>,
+    plausible: Option<(&Path, &Plausible)>,
+) -> Result<Vec<Option<Vec<Vec<f64>>>>, InputError> {
+    let mut keys: Vec<&str> = Vec::new();
+    for space in spaces.iter().flatten() {
+        for input in &space.inputs {
+            if !keys.contains(&input.key.as_str()) {
+                keys.push(&input.key);
+            }
+        }
+    }
+    let count = match plausible {
+        Some((_, set)) => set.count(draws),
+        None => draws.unwrap_or(0),
+    };
+    let fill = crate::scenario::ranges::design::latin_hypercube(seed, count, keys.len());
+    spaces
+        .iter()
+        .map(|space| {
+            let Some(space) = space else {
+                return Ok(None);
+            };
+            match plausible {
+                Some((path, set)) => set.points_over(path, space, &keys, &fill).map(Some),
+                None => Ok(Some(
+                    fill.iter()
+                        .map(|row| {
+                            space
+                                .inputs
+                                .iter()
+                                .map(|input| {
+                                    let column = keys
+                                        .iter()
+                                        .position(|key| *key == input.key)
+                                        .expect("every side's inputs are in the union");
+                                    row[column]
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                )),
+            }
+        })
+        .collect()
 }
 
 /// Under `--draws` or `--plausible`: each side's space of ranged inputs, `None` for a side without ranges (it
