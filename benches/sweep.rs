@@ -25,6 +25,7 @@ fn sweep_throughput(c: &mut Criterion) {
         seed: scenario.seed,
         reps: REPS,
         draws: None,
+        plausible: None,
         target: None,
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

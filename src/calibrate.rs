@@ -310,6 +310,32 @@ impl Plausible {
         seed: u64,
         limit: Option<u32>,
     ) -> Result<Vec<Vec<f64>>, InputError> {
+        let keys: Vec<&str> = space
+            .inputs
+            .iter()
+            .map(|input| input.key.as_str())
+            .collect();
+        let fill = latin_hypercube(seed, self.count(limit), space.len());
+        self.points_over(path, space, &keys, &fill)
+    }
+
+    /// How many sets a run over the first `limit` (all without one) takes.
+    pub fn count(&self, limit: Option<u32>) -> u32 {
+        let all = self.sets.len() as u32;
+        limit.map_or(all, |n| n.min(all))
+    }
+
+    /// The points to run `space` at, one per row of `fill` (at most one per plausible set): each input the set
+    /// records at its plausible value, every other at the column of `fill` whose key in `keys` is its own. A
+    /// design over the inputs of several spaces (the sides of `compare`) so gives every side the same value of
+    /// an input they share. Every input of `space` has its key in `keys`.
+    pub fn points_over(
+        &self,
+        path: &Path,
+        space: &Space,
+        keys: &[&str],
+        fill: &[Vec<f64>],
+    ) -> Result<Vec<Vec<f64>>, InputError> {
         for record in &self.inputs {
             match space.inputs.iter().find(|input| input.key == record.key) {
                 Some(input) if input.describe() == record.range => {}
@@ -327,18 +353,23 @@ impl Plausible {
                 None => {}
             }
         }
-        let count = limit.map_or(self.sets.len(), |n| (n as usize).min(self.sets.len()));
-        let fill = latin_hypercube(seed, count as u32, space.len());
-        Ok((0..count)
-            .map(|d| {
+        Ok(fill
+            .iter()
+            .zip(&self.sets)
+            .map(|(row, set)| {
                 space
                     .inputs
                     .iter()
-                    .enumerate()
                     .map(
-                        |(j, input)| match self.inputs.iter().position(|r| r.key == input.key) {
-                            Some(at) => self.sets[d].point[at],
-                            None => fill[d][j],
+                        |input| match self.inputs.iter().position(|r| r.key == input.key) {
+                            Some(at) => set.point[at],
+                            None => {
+                                let column = keys
+                                    .iter()
+                                    .position(|key| *key == input.key)
+                                    .expect("every input of the space has its key in the design");
+                                row[column]
+                            }
                         },
                     )
                     .collect()

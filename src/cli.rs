@@ -202,6 +202,11 @@ pub struct ReportArgs {
     /// times) (docs/outputs.md).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
     pub draws: Option<u32>,
+    /// Run each scenario's ensemble over the plausible set FILE that `backlog calibrate` wrote instead of a Latin
+    /// hypercube, as `simulate --plausible` (the first N sets with --draws); the report then leaves out what
+    /// drives the answer, which is taken over the prior ranges (docs/calibration.md).
+    #[arg(long, value_name = "FILE.toml")]
+    pub plausible: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -214,6 +219,16 @@ pub struct CompareArgs {
     /// scenario.
     #[arg(required = true, num_args = 1.., value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
+    /// Run each side's ensemble of the inputs given as ranges: N draws, each run --reps times, paired across the
+    /// sides (an input two sides share takes the same values in every draw); the notes give the predictive and
+    /// the dice-only bands, and the band of each side's difference from the first (docs/recipes.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
+    pub draws: Option<u32>,
+    /// Run each side's ensemble over the plausible set FILE that `backlog calibrate` wrote instead of a Latin
+    /// hypercube (the first N sets with --draws); set d is draw d of every side; a stale set is refused
+    /// (docs/calibration.md).
+    #[arg(long, value_name = "FILE.toml")]
+    pub plausible: Option<PathBuf>,
     /// Compare the scenario with itself changed: each --what-if is one more side, the scenario with these
     /// changes (KEY=VALUE as for --set; several in one side separated by `;`), against the scenario as it is.
     /// Repeat for more sides: --what-if "suspensions.spring.end=2020-05-11" --what-if "caseworkers=300".
@@ -293,6 +308,11 @@ pub struct SweepArgs {
     /// not known as well as over the dice (docs/sweep.md).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=crate::scenario::ranges::MAX_DRAWS as i64))]
     pub draws: Option<u32>,
+    /// Run every point over the plausible set FILE that `backlog calibrate` wrote instead of a Latin hypercube
+    /// (the first N sets with --draws), the same sets at every point; a stale set is refused
+    /// (docs/calibration.md).
+    #[arg(long, value_name = "FILE.toml")]
+    pub plausible: Option<PathBuf>,
     /// KEY=SPEC: a range START..END:STEP (inclusive) or a list A,B,C. KEY is any key --set takes
     /// (staffing.changes.reopen.add_caseworkers, suspensions.spring.end with dates stepped in days,
     /// groups.dagpenge.inflow_factor, ...) or caseworkers, caseworkers_factor, meetings_per_caseworker_day,
@@ -386,6 +406,10 @@ pub struct SensitivityArgs {
     /// without it) for `backlog merge`, which writes what one unsharded run writes in this --format.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Refused, with the reason: Sobol' indices need inputs drawn independently, and the plausible set's are
+    /// not (docs/calibration.md).
+    #[arg(long, value_name = "FILE.toml")]
+    pub plausible: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]

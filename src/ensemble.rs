@@ -62,11 +62,12 @@ pub fn run(
     reps: u32,
     dice: Outcome,
 ) -> Result<Result<Ensemble, InputError>, Interrupted> {
-    Ok(run_and(draws, codes, seed, reps, dice, |_| ())?.map(|(ensemble, _)| ensemble))
+    Ok(run_and(draws, codes, seed, reps, dice, |_, _| ())?.map(|(ensemble, _)| ensemble))
 }
 
-/// [`run`], and `also` of every run's series (of the municipalities shown), in draw-then-replication order:
-/// what else a caller keeps of each run (the daily backlog of the report's fan chart) without running it twice.
+/// [`run`], and `also` of every run's series and summary (of the municipalities shown), in draw-then-replication
+/// order: what else a caller keeps of each run (the daily backlog of the report's fan chart, the totals
+/// `compare` pairs) without running it twice.
 pub fn run_and<T, F>(
     draws: &Draws,
     codes: &[u32],
@@ -77,7 +78,7 @@ pub fn run_and<T, F>(
 ) -> Result<Result<(Ensemble, Vec<T>), InputError>, Interrupted>
 where
     T: Send,
-    F: Fn(&Series) -> T + Sync + Send,
+    F: Fn(&Series, &RunSummary) -> T + Sync + Send,
 {
     let views = match draws
         .scenarios
@@ -100,9 +101,15 @@ where
             Ok(match &views[d] {
                 Some(view) => {
                     let shown = run::select_municipalities(&series, &view.indices);
-                    (RunSummary::of(&view.scenario, &shown), also(&shown))
+                    let summary = RunSummary::of(&view.scenario, &shown);
+                    let extra = also(&shown, &summary);
+                    (summary, extra)
                 }
-                None => (RunSummary::of(scenario, &series), also(&series)),
+                None => {
+                    let summary = RunSummary::of(scenario, &series);
+                    let extra = also(&series, &summary);
+                    (summary, extra)
+                }
             })
         })
         .collect::<Result<Vec<_>, Interrupted>>()?

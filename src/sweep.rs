@@ -9,7 +9,8 @@
 //! With `--draws N` every point also draws the scenario's ranged inputs: the same N points of a Latin hypercube
 //! seeded by the seed at every grid point (so the draws are common across points as the dice are), each run
 //! `reps` times; a point's bands and its target share are then over draws and replications together. An input
-//! the grid varies is fixed at each point, so it is not drawn there.
+//! the grid varies is fixed at each point, so it is not drawn there. With `--plausible` the draws are the
+//! plausible set's (the same sets at every point), an input the grid varies again fixed at its point.
 
 pub mod grid;
 pub mod output;
@@ -61,6 +62,9 @@ pub struct Sweep<'a> {
     pub reps: u32,
     /// `--draws`: how many draws of the ranged inputs each point runs.
     pub draws: Option<u32>,
+    /// `--plausible`: the file and the plausible set whose first `draws` sets each point runs instead of a
+    /// Latin hypercube.
+    pub plausible: Option<(&'a std::path::Path, &'a crate::calibrate::Plausible)>,
     pub target: Option<&'a Target>,
 }
 
@@ -129,7 +133,10 @@ impl Sweep<'_> {
                     Some(n) => {
                         let point = overrides::point(self.set, keys, values);
                         let space = Space::of(self.base, &point)?;
-                        let units = latin_hypercube(self.seed, n, space.len());
+                        let units = match self.plausible {
+                            Some((path, set)) => set.points(path, &space, self.seed, Some(n))?,
+                            None => latin_hypercube(self.seed, n, space.len()),
+                        };
                         let drawn: Vec<Scenario> = units
                             .par_iter()
                             .map(|u| space.build_at(u))

@@ -1,13 +1,23 @@
 //! `backlog compare`: several scenarios, or one scenario and its what-ifs, run side by side.
+//!
+//! With `--draws N` or `--plausible FILE` every side with ranged inputs also runs its ensemble, the sides'
+//! draws paired ([`paired_points`]): draw `d` of every side gives an input they share the same
+//! point of its range, and replication `r` has the same seed, so run `(d, r)` of one side and of the baseline
+//! differ only in what the sides do not share. The band of a difference is taken over those pairs.
 
+use crate::calibrate::Plausible;
 use crate::cli::CompareArgs;
+use crate::ensemble;
 use crate::error::InputError;
 use crate::output::Output;
 use crate::report::compare::{letter, Entry};
 use crate::report::plot;
 use crate::report::ScenarioInfo;
 use crate::run::{self, Outcome};
+use crate::scenario::ranges::Space;
 use crate::scenario::{self, Override, Scenario};
+use crate::summary::{band, Band, Metrics};
+use std::path::Path;
 
 /// What one side of the comparison adds to the `--set` overrides every side has: its what-if changes, and the
 /// notes on dated entries they left where they were.
@@ -37,21 +47,83 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         .iter()
         .map(|s| run::View::of(s, &args.municipalities))
         .collect::<Result<Vec<_>, _>>()?;
+    // With --draws or --plausible: each side's ranged inputs and its paired draws.
+    let spaces = match args.draws.is_some() || args.plausible.is_some() {
+        true => ranged_spaces(&args, &common, &sides)?,
+        false => Vec::new(),
+    };
+    let designs = match args.plausible.as_deref() {
+        _ if spaces.is_empty() => Vec::new(),
+        plausible => {
+            let set = plausible.map(super::plan::plausible_set).transpose()?;
+            let seed = args.run.seed.unwrap_or(scenarios[0].seed);
+            let spaces: Vec<Option<&Space>> = spaces.iter().map(Option::as_ref).collect();
+            let paired = plausible.zip(set.as_ref());
+            paired_points(&spaces, seed, args.draws, paired)?
+        }
+    };
+    let draws_of = |i: usize| designs.get(i).and_then(Option::as_ref).map(Vec::len);
     let runs: Vec<(&Scenario, u64)> = scenarios
         .iter()
-        .map(|s| (s, u64::from(reps_of(s))))
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                s,
+                u64::from(reps_of(s)) * (1 + draws_of(i).unwrap_or(0) as u64),
+            )
+        })
         .collect();
     let threads = super::plan::plan("compare", &runs, &args.run)?;
-    let outcomes: Vec<Outcome> = super::plan::with_threads(threads, || {
-        scenarios
-            .iter()
-            .zip(&views)
-            .map(|(s, view)| {
+    let ensemble = !designs.is_empty();
+    let (outcomes, totals): (Vec<Outcome>, Vec<Vec<Metrics>>) =
+        super::plan::with_threads(threads, || {
+            let mut outcomes = Vec::new();
+            let mut totals = Vec::new();
+            for (i, (s, view)) in scenarios.iter().zip(&views).enumerate() {
                 let seed = args.run.seed.unwrap_or(s.seed);
-                run::simulate_showing(s, view.as_ref(), seed, reps_of(s), keep_series)
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })??;
+                let reps = reps_of(s);
+                // Each replication's total, to pair with the other sides' under --draws.
+                let (outcome, dice) = run::simulate_showing_and(
+                    s,
+                    view.as_ref(),
+                    seed,
+                    reps,
+                    keep_series,
+                    |whole| {
+                        ensemble.then(|| match view {
+                            Some(view) => {
+                                let shown = run::select_municipalities(whole, &view.indices);
+                                run::RunSummary::of(&view.scenario, &shown).total
+                            }
+                            None => run::RunSummary::of(s, whole).total,
+                        })
+                    },
+                )?;
+                let dice: Vec<Metrics> = dice.into_iter().flatten().collect();
+                match (spaces.get(i), designs.get(i)) {
+                    (Some(Some(space)), Some(Some(points))) => {
+                        let draws = ensemble::Draws::at(space, points.clone())?;
+                        let codes = &args.municipalities;
+                        let (ensemble, runs) = ensemble::run_and(
+                            &draws,
+                            codes,
+                            seed,
+                            reps,
+                            outcome,
+                            |_, summary| summary.total.clone(),
+                        )??;
+                        outcomes.push(ensemble.outcome);
+                        totals.push(runs);
+                    }
+                    _ => {
+                        outcomes.push(outcome);
+                        totals.push(dice);
+                    }
+                }
+            }
+            Ok::<_, anyhow::Error>((outcomes, totals))
+        })??;
+    let paired_bands = ensemble.then(|| paired_differences(&totals, &designs));
     // Everything below reports the municipalities shown.
     let scenarios: Vec<Scenario> = scenarios
         .into_iter()
@@ -62,7 +134,8 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
         .iter()
         .zip(&outcomes)
         .zip(&sides)
-        .map(|((s, outcome), side)| {
+        .enumerate()
+        .map(|(i, ((s, outcome), side))| {
             let mut info = ScenarioInfo::new(s, outcome.seed, outcome.replications)
                 .showing(&args.municipalities);
             if !side.what_if.is_empty() {
@@ -70,7 +143,19 @@ pub fn run(args: CompareArgs, quiet: bool) -> anyhow::Result<()> {
                 info.what_if = side.what_if.iter().map(Override::text).collect();
                 info.what_if_notes = side.notes.clone();
             }
-            Entry { info, outcome }
+            if let Some(Some(space)) = spaces.get(i) {
+                info.ranges = crate::report::ranges::ranges(space);
+                info.draws = draws_of(i).map(|n| n as u32);
+                info.plausible = args.plausible.as_ref().map(|p| p.display().to_string());
+            }
+            let difference_bands = paired_bands
+                .as_ref()
+                .and_then(|bands| bands.get(i).cloned().flatten());
+            Entry {
+                info,
+                outcome,
+                difference_bands,
+            }
         })
         .collect();
     if let Some(plot_output) = &plot_output {
@@ -167,6 +252,146 @@ fn load(args: &CompareArgs, common: &[Override]) -> anyhow::Result<(Vec<Scenario
     } else {
         Err(InputError { problems }.into())
     }
+}
+
+/// The points of several ensembles run side by side (the sides of `compare`), paired: one design over the union
+/// of the sides' ranged inputs, by key in the order they first appear, of which each side takes the columns of
+/// its own inputs. Draw `d` of every side so gives an input the sides share the same point of its unit
+/// interval (the same value where the sides give it the same range), and the difference between two sides in
+/// draw `d` is that of what they do not share, not of the draws. The design is a Latin hypercube seeded by
+/// `seed`, `draws` points; or, with a plausible set, its sets (the first `draws` when given) with every input
+/// it does not record from that hypercube. The first side's points are those `simulate` runs it at alone. A
+/// side without ranges has none.
+fn paired_points(
+    spaces: &[Option<&Space>],
+    seed: u64,
+    draws: Option<u32>,
+    plausible: Option<(&Path, &Plausible)>,
+) -> Result<Vec<Option<Vec<Vec<f64>>>>, InputError> {
+    let mut keys: Vec<&str> = Vec::new();
+    for space in spaces.iter().flatten() {
+        for input in &space.inputs {
+            if !keys.contains(&input.key.as_str()) {
+                keys.push(&input.key);
+            }
+        }
+    }
+    let count = match plausible {
+        Some((_, set)) => set.count(draws),
+        None => draws.unwrap_or(0),
+    };
+    let fill = crate::scenario::ranges::design::latin_hypercube(seed, count, keys.len());
+    spaces
+        .iter()
+        .map(|space| {
+            let Some(space) = space else {
+                return Ok(None);
+            };
+            match plausible {
+                Some((path, set)) => set.points_over(path, space, &keys, &fill).map(Some),
+                None => Ok(Some(
+                    fill.iter()
+                        .map(|row| {
+                            space
+                                .inputs
+                                .iter()
+                                .map(|input| {
+                                    let column = keys
+                                        .iter()
+                                        .position(|key| *key == input.key)
+                                        .expect("every side's inputs are in the union");
+                                    row[column]
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Under `--draws` or `--plausible`: each side's space of ranged inputs, `None` for a side without ranges (it
+/// runs at its values, and a note says so). No side with a range at all is an error.
+fn ranged_spaces(
+    args: &CompareArgs,
+    common: &[Override],
+    sides: &[Side],
+) -> anyhow::Result<Vec<Option<Space>>> {
+    let flag = if args.draws.is_some() {
+        "--draws"
+    } else {
+        "--plausible"
+    };
+    let mut spaces = Vec::new();
+    for (i, side) in sides.iter().enumerate() {
+        let path = match args.scenarios.as_slice() {
+            [one] => one,
+            all => &all[i],
+        };
+        let overrides: Vec<Override> = common.iter().chain(&side.what_if).cloned().collect();
+        let space = Space::of(&scenario::Base::read(path)?, &overrides)?;
+        if space.is_empty() {
+            crate::streams::note(&format!(
+                "note: side {} ({}) gives no input as a range; it runs at its values, with the dice-only band",
+                letter(i),
+                path.display()
+            ));
+            spaces.push(None);
+        } else {
+            spaces.push(Some(space));
+        }
+    }
+    if spaces.iter().all(Option::is_none) {
+        return Err(InputError::argument(
+            flag,
+            "none of the scenarios gives an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)",
+        )
+        .into());
+    }
+    Ok(spaces)
+}
+
+/// The band of each side's difference from the baseline (`None` for the baseline), over the pairs of runs that
+/// share draw and replication: run `k` of a side with `reps` replications is draw `k / reps`, replication
+/// `k % reps`; a side without ranges repeats its replications at every draw. Sides with another number of
+/// replications than the baseline have no pairs, and no band.
+fn paired_differences(
+    totals: &[Vec<Metrics>],
+    designs: &[Option<Vec<Vec<f64>>>],
+) -> Vec<Option<Vec<(crate::metric::Metric, Band)>>> {
+    let draws = designs.iter().flatten().map(Vec::len).max().unwrap_or(1);
+    // The runs of side i in pair order: (draw, replication) for every draw.
+    let paired = |i: usize| -> Vec<&Metrics> {
+        let runs = &totals[i];
+        match designs.get(i).and_then(Option::as_ref) {
+            Some(_) => runs.iter().collect(),
+            None => (0..draws).flat_map(|_| runs.iter()).collect(),
+        }
+    };
+    let baseline = paired(0);
+    (0..totals.len())
+        .map(|i| {
+            if i == 0 {
+                return None;
+            }
+            let side = paired(i);
+            if side.len() != baseline.len() {
+                return None;
+            }
+            Some(
+                crate::report::compare::DIFFERENCE_BAND_METRICS
+                    .iter()
+                    .map(|&metric| {
+                        let differences = side.iter().zip(&baseline).map(|(run, base)| {
+                            run.get(metric).zip(base.get(metric)).map(|(v, b)| v - b)
+                        });
+                        (metric, band(differences))
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// Warns of sides that run the same inputs with the same seed and replications: their differences are all 0,

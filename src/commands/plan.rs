@@ -56,12 +56,19 @@ pub fn design(
     draws: Option<u32>,
     plausible: Option<&std::path::Path>,
 ) -> anyhow::Result<Option<Vec<Vec<f64>>>> {
-    use crate::scenario::ranges::Space;
     let Some(path) = plausible else {
         return Ok(
             draws.map(|n| crate::scenario::ranges::design::latin_hypercube(seed, n, space.len()))
         );
     };
+    let set = plausible_set(path)?;
+    Ok(Some(set.points(path, space, seed, draws)?))
+}
+
+/// The plausible set at `path`, read and checked to be fresh against the scenario it was calibrated on (as that
+/// scenario is now, with the `--set` overrides it was calibrated with), and to hold at least one set.
+pub fn plausible_set(path: &std::path::Path) -> anyhow::Result<crate::calibrate::Plausible> {
+    use crate::scenario::ranges::Space;
     let set = crate::calibrate::Plausible::read(path)?;
     let calibrated = std::path::Path::new(&set.scenario);
     let overrides = set
@@ -78,7 +85,7 @@ pub fn design(
         )
         .into());
     }
-    Ok(Some(set.points(path, space, seed, draws)?))
+    Ok(set)
 }
 
 /// Runs `work` on a pool of `threads` threads (see [`plan`]).

@@ -30,10 +30,11 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         .iter()
         .map(|s| args.lang.labels(s))
         .collect();
-    // With --draws, the ranged inputs of each scenario (none for a scenario without ranges).
-    let spaces: Vec<Option<Space>> = match args.draws {
-        None => scenarios.iter().map(|_| None).collect(),
-        Some(_) => args
+    let ensemble = args.draws.is_some() || args.plausible.is_some();
+    // With --draws or --plausible, the ranged inputs of each scenario (none for a scenario without ranges).
+    let spaces: Vec<Option<Space>> = match ensemble {
+        false => scenarios.iter().map(|_| None).collect(),
+        true => args
             .scenarios
             .iter()
             .map(|path| {
@@ -42,9 +43,13 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
             })
             .collect::<Result<_, InputError>>()?,
     };
-    if args.draws.is_some() && spaces.iter().all(Option::is_none) {
+    if ensemble && spaces.iter().all(Option::is_none) {
         return Err(InputError::argument(
-            "--draws",
+            if args.draws.is_some() {
+                "--draws"
+            } else {
+                "--plausible"
+            },
             "no scenario given has an input as a range; write one as { low = 0.4, high = 0.8 } (docs/scenario.md)",
         )
         .into());
@@ -66,16 +71,32 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     )?;
     let seed_of = |s: &Scenario| args.run.seed.unwrap_or(s.seed);
     let reps_of = |s: &Scenario| args.run.reps.unwrap_or(s.replications);
+    // Each ranged scenario's draws: a Latin hypercube, or the plausible set, as `simulate` runs them.
+    let designs = spaces
+        .iter()
+        .zip(&scenarios)
+        .map(|(space, s)| match space {
+            Some(space) => {
+                super::plan::design(space, seed_of(s), args.draws, args.plausible.as_deref())
+            }
+            None => Ok(None),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // What drives the answer is a tornado over the prior ranges: beside a plausible set's bands it would rank
+    // inputs over values the calibration rejected, so it is left out there.
+    let with_drivers = args.plausible.is_none();
     // Each scenario's replications, with --draws those of its ensemble, and of the first the tornado's.
     let runs: Vec<(&Scenario, u64)> = scenarios
         .iter()
-        .zip(&spaces)
+        .zip(spaces.iter().zip(&designs))
         .enumerate()
-        .map(|(i, (s, space))| {
+        .map(|(i, (s, (space, design)))| {
             let reps = u64::from(reps_of(s));
-            let (draws, tornado) = match (space, args.draws) {
-                (Some(space), Some(n)) if i == 0 => (u64::from(n), 1 + 2 * space.len() as u64),
-                (Some(_), Some(n)) => (u64::from(n), 0),
+            let (draws, tornado) = match (space, design) {
+                (Some(space), Some(points)) if i == 0 && with_drivers => {
+                    (points.len() as u64, 1 + 2 * space.len() as u64)
+                }
+                (Some(_), Some(points)) => (points.len() as u64, 0),
                 _ => (0, 0),
             };
             (s, reps * (1 + draws + tornado))
@@ -88,10 +109,15 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         let mut outcomes = Vec::new();
         let mut checks = Vec::new();
         let mut fan = None;
-        for (i, ((s, view), space)) in scenarios.iter().zip(&views).zip(&spaces).enumerate() {
+        for (i, ((s, view), (space, design))) in scenarios
+            .iter()
+            .zip(&views)
+            .zip(spaces.iter().zip(&designs))
+            .enumerate()
+        {
             let (seed, reps) = (seed_of(s), reps_of(s));
             // The fan is the first scenario's, over the municipalities shown.
-            let keep_fan = i == 0 && space.is_some() && args.draws.is_some();
+            let keep_fan = i == 0 && space.is_some() && design.is_some();
             let (outcome, values) =
                 run::simulate_showing_and(s, view.as_ref(), seed, reps, true, |series| {
                     let backlog = keep_fan.then(|| match view {
@@ -104,12 +130,12 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
                 })?;
             let (values, central): (Vec<_>, Vec<_>) = values.into_iter().unzip();
             checks.extend(check::results(s, &values, &args.municipalities));
-            let outcome = match (space, args.draws) {
-                (Some(space), Some(n)) => {
-                    let draws = ensemble::Draws::new(space, seed, n)?;
+            let outcome = match (space, design) {
+                (Some(space), Some(points)) => {
+                    let draws = ensemble::Draws::at(space, points.clone())?;
                     let codes = &args.municipalities;
                     let (ensemble, backlogs) =
-                        ensemble::run_and(&draws, codes, seed, reps, outcome, |series| {
+                        ensemble::run_and(&draws, codes, seed, reps, outcome, |series, _| {
                             if keep_fan {
                                 backlog_by_day(series)
                             } else {
@@ -126,8 +152,8 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
             };
             outcomes.push(outcome);
         }
-        let drivers = match (&spaces[0], args.draws) {
-            (Some(space), Some(_)) => Some(drivers(
+        let drivers = match (&spaces[0], &designs[0]) {
+            (Some(space), Some(_)) if with_drivers => Some(drivers(
                 space,
                 &scenarios[0],
                 &args.municipalities,
@@ -153,17 +179,22 @@ pub fn run(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
         scenarios: scenarios
             .iter()
             .zip(&outcomes)
-            .zip(&spaces)
-            .map(|((s, outcome), space)| {
+            .zip(spaces.iter().zip(&designs))
+            .map(|((s, outcome), (space, design))| {
                 let mut info = ScenarioInfo::new(s, outcome.seed, outcome.replications)
                     .showing(&args.municipalities);
                 if let Some(space) = space {
                     info.ranges = crate::report::ranges::ranges(space);
-                    info.draws = args.draws;
+                    info.draws = design.as_ref().map(|points| points.len() as u32);
+                    info.plausible = args.plausible.as_ref().map(|p| p.display().to_string());
                 }
                 ReportScenario {
                     scenario: s,
-                    entry: Entry { info, outcome },
+                    entry: Entry {
+                        info,
+                        outcome,
+                        difference_bands: None,
+                    },
                 }
             })
             .collect(),
@@ -216,7 +247,7 @@ fn drivers(
             let input = &space.inputs[bar.input];
             Driver {
                 key: input.key.clone(),
-                range: input.describe(),
+                range: crate::report::ranges::describe(input, lang),
                 low_value: tidy(input.text_at(TORNADO_LOW)),
                 high_value: tidy(input.text_at(TORNADO_HIGH)),
                 at_low: bar.low,

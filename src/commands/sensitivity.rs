@@ -32,6 +32,9 @@ pub const RESAMPLES: usize = 500;
 const CHUNK_POINTS: usize = 64;
 
 pub fn run(args: SensitivityArgs, quiet: bool) -> anyhow::Result<()> {
+    if let Some(path) = &args.plausible {
+        return Err(refuse_plausible(path).into());
+    }
     let shard = args
         .shard
         .as_deref()
@@ -252,6 +255,19 @@ impl Analysis {
         }
         Ok(())
     }
+}
+
+/// Why `--plausible` is refused: Sobol' indices split the variance of inputs drawn independently, and the
+/// plausible set's inputs are not independent; drawn apart from their plausible marginals they would rank the
+/// inputs over combinations the calibration rejected (docs/calibration.md).
+fn refuse_plausible(path: &std::path::Path) -> InputError {
+    InputError::argument(
+        "--plausible",
+        format!(
+            "cannot rank inputs over the plausible set {}: Sobol' indices need every input drawn independently of the others, and the plausible set's are not (the calibration targets keep a value of one input only beside some values of another); drawing each from its plausible band alone would rank the inputs over combinations the calibration rejected. Rank them over their prior ranges without --plausible, or run the plausible set with `simulate --plausible` (docs/calibration.md)",
+            path.display()
+        ),
+    )
 }
 
 /// Runs the scenario at points of the unit cube and gives the metric's mean over replications at each (also the

@@ -5,6 +5,7 @@
 //! grid's answer to a target, and writes the rows, the chart and the per-replication rows.
 
 use super::plan::{Jobs, Work};
+use crate::calibrate::Plausible;
 use crate::cli::SweepArgs;
 use crate::error::InputError;
 use crate::metric::Metric;
@@ -42,8 +43,11 @@ struct Plan {
     base: Base,
     scenario: Scenario,
     reps: u32,
-    /// `--draws`: the draws of the ranged inputs each point runs, `reps` times each.
+    /// `--draws` (or the sets of `--plausible`): the draws of the ranged inputs each point runs, `reps` times
+    /// each.
     draws: Option<u32>,
+    /// `--plausible`: the file and the plausible set the draws are taken from.
+    plausible: Option<(std::path::PathBuf, Plausible)>,
     seed: u64,
     target: Option<Target>,
     /// A target search without `--vary`: bisection over the staffing or the `--search` range.
@@ -180,9 +184,23 @@ impl Plan {
         let base = Base::read(&args.scenario)?;
         let scenario = base.build(&set)?;
         let reps = args.run.reps.unwrap_or(scenario.replications);
-        if args.draws.is_some() {
+        let seed = args.run.seed.unwrap_or(scenario.seed);
+        if args.draws.is_some() || args.plausible.is_some() {
             super::plan::require_ranges(&Space::of(&base, &set)?, &args.scenario)?;
         }
+        // The plausible set, fresh and with the ranges the scenario gives now, as `simulate` reads it.
+        let plausible = match &args.plausible {
+            Some(path) => {
+                let plausible = super::plan::plausible_set(path)?;
+                plausible.points(path, &Space::of(&base, &set)?, seed, args.draws)?;
+                Some((path.clone(), plausible))
+            }
+            None => None,
+        };
+        let draws = match &plausible {
+            Some((_, plausible)) => Some(plausible.count(args.draws)),
+            None => args.draws,
+        };
         overrides::check(&base, &set, &grid)?;
         if let Some(axis) = &range {
             // The search tries both ends first; a value between them that the scenario cannot take stops it
@@ -202,9 +220,8 @@ impl Plan {
                 Target::new(&scenario, c, window, args.confidence)
             })
             .transpose()?;
-        let seed = args.run.seed.unwrap_or(scenario.seed);
         let bisection = grid.axes.is_empty();
-        check_shape(args, &grid, reps, shard, bisection)?;
+        check_shape(args, &grid, (reps, draws), shard, bisection)?;
         check_plot(args, &grid, shard, target.as_ref(), range.as_ref())?;
         let plot = Output::optional(
             "--plot",
@@ -222,7 +239,8 @@ impl Plan {
             base,
             scenario,
             reps,
-            draws: args.draws,
+            draws,
+            plausible,
             seed,
             target,
             bisection,
@@ -316,7 +334,7 @@ impl Plan {
 fn check_shape(
     args: &SweepArgs,
     grid: &Grid,
-    reps: u32,
+    (reps, draws): (u32, Option<u32>),
     shard: Option<ShardSpec>,
     bisection: bool,
 ) -> Result<(), InputError> {
@@ -329,10 +347,8 @@ fn check_shape(
         }
         return Ok(());
     }
-    let draws = args
-        .draws
-        .map_or_else(String::new, |n| format!("{n} draws x "));
-    let runs = grid.len() as u64 * u64::from(reps) * u64::from(args.draws.unwrap_or(1));
+    let runs = grid.len() as u64 * u64::from(reps) * u64::from(draws.unwrap_or(1));
+    let draws = draws.map_or_else(String::new, |n| format!("{n} draws x "));
     if runs > MAX_RUNS && !args.force {
         return Err(InputError::argument(
             "--vary",
@@ -393,6 +409,10 @@ fn execute(plan: &Plan) -> anyhow::Result<Results> {
         seed: plan.seed,
         reps: plan.reps,
         draws: plan.draws,
+        plausible: plan
+            .plausible
+            .as_ref()
+            .map(|(path, set)| (path.as_path(), set)),
         target: plan.target.as_ref(),
     };
     let mut header = plan.header();

@@ -9,7 +9,7 @@ use super::ScenarioInfo;
 use crate::format::thousands;
 use crate::metric::{Metric, Shown};
 use crate::run::Outcome;
-use crate::summary::Metrics;
+use crate::summary::{Band, Metrics};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -19,7 +19,20 @@ use std::io::Write;
 pub struct Entry<'a> {
     pub info: ScenarioInfo,
     pub outcome: &'a Outcome,
+    /// Under `compare --draws`: the 5 %-95 % band of this run's difference from the baseline over the pairs of
+    /// runs with the same draw and replication, for [`DIFFERENCE_BAND_METRICS`]; `None` for the baseline and
+    /// without draws.
+    pub difference_bands: Option<Vec<(Metric, Band)>>,
 }
+
+/// The metrics whose paired difference has a band under `compare --draws`: those whose bands `simulate --draws`
+/// notes.
+pub const DIFFERENCE_BAND_METRICS: [Metric; 4] = [
+    Metric::Held,
+    Metric::BacklogPeak,
+    Metric::DaysToClear,
+    Metric::OverdueEnd,
+];
 
 /// The difference of one metric from the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -104,6 +117,9 @@ struct ScenarioEntry<'a> {
     total: Map<String, Value>,
     bands: Map<String, Value>,
     difference: Map<String, Value>,
+    /// Under `--draws`: the band of the paired difference from the baseline, `{METRIC: {"p5", "p95"}}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    difference_bands: Option<Map<String, Value>>,
     /// The a-kasse side's total metrics and joint meetings' waits, for a scenario with an `[akasse]` section.
     #[serde(skip_serializing_if = "Option::is_none")]
     akasse: Option<AkasseEntry<'a>>,
@@ -147,6 +163,17 @@ pub fn write_json(out: &mut dyn Write, entries: &[Entry]) -> std::io::Result<()>
                             (name.to_string(), Value::Object(pair))
                         })
                         .collect(),
+                    difference_bands: entry.difference_bands.as_ref().map(|bands| {
+                        bands
+                            .iter()
+                            .map(|(metric, band)| {
+                                let mut pair = Map::new();
+                                pair.insert("p5".into(), number(band.p5));
+                                pair.insert("p95".into(), number(band.p95));
+                                (metric.name().to_string(), Value::Object(pair))
+                            })
+                            .collect()
+                    }),
                     akasse: entry.outcome.akasse.as_ref().map(|akasse| AkasseEntry {
                         total: super::json::metrics_map(&akasse.total.mean),
                         joint: &akasse.waits,
@@ -518,12 +545,65 @@ fn footnotes(entries: &[Entry]) -> Vec<String> {
             several.join(", ")
         ));
     }
+    notes.extend(ensemble_notes(entries));
     if !shifted.is_empty() {
         notes.push(format!(
             "In {}, meetings that fell due in a suspension exceed those due: a `shift` rule counts every meeting it moves out of the dead period by the date it would have fallen due, and as due only when it does fall due after the period (never if the person leaves first or the run ends).",
             shifted.join(", ")
         ));
     }
+    notes
+}
+
+/// Under `--draws`: each side's ensemble as `simulate` notes it (draws, predictive and dice-only bands, ranges),
+/// then the band of each side's paired difference from the baseline, and what pairing means.
+fn ensemble_notes(entries: &[Entry]) -> Vec<String> {
+    if entries.iter().all(|e| e.info.draws.is_none()) {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        for note in super::table::range_notes(&entry.info, entry.outcome) {
+            notes.push(format!("{}: {note}", letter(i)));
+        }
+    }
+    let ends = |band: &Band| match (band.p5, band.p95) {
+        (Some(low), Some(high)) => format!("{} to {}", thousands(low), thousands(high)),
+        (Some(low), None) => format!("{} to -", thousands(low)),
+        _ => "-".to_string(),
+    };
+    for (i, entry) in entries.iter().enumerate().skip(1) {
+        let Some(bands) = &entry.difference_bands else {
+            notes.push(format!(
+                "{} - {}: no band of the difference: the sides run different numbers of replications, so their runs do not pair.",
+                letter(i),
+                letter(0)
+            ));
+            continue;
+        };
+        let shown: Vec<String> = bands
+            .iter()
+            .map(|(metric, band)| {
+                let label = match metric {
+                    Metric::Held => "held",
+                    Metric::BacklogPeak => "backlog peak",
+                    Metric::DaysToClear => "days to clear",
+                    _ => "overdue at end",
+                };
+                format!("{label} {}", ends(band))
+            })
+            .collect();
+        notes.push(format!(
+            "{} - {}: 5%-95% of the paired difference over draws and replications: {}",
+            letter(i),
+            letter(0),
+            shown.join(", ")
+        ));
+    }
+    notes.push(
+        "The draws are paired: draw d of every side gives the inputs the sides share the same quantile of their ranges (the same set of a plausible set), and replication r the same dice, so the band of a difference is that of what the sides do not share; a side without ranges pairs its replications with every draw."
+            .to_string(),
+    );
     notes
 }
 

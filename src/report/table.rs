@@ -547,7 +547,7 @@ const LISTED_RANGES: usize = 6;
 
 /// The notes on ranges under the table: without draws, that the ranges ran at their central values; with
 /// draws, the predictive and the dice-only bands of the headline figures and the ranges drawn.
-fn range_notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
+pub(crate) fn range_notes(info: &ScenarioInfo, outcome: &Outcome) -> Vec<String> {
     let count = info.ranges.len();
     if count == 0 {
         return Vec::new();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// small.toml with its inflow drawn from 1 to 5 a day (the truth the fixture runs at is 3), a calibration
 /// target of January's arrivals at the truth's expected 3 x 31 = 93, and a validation figure of `validate`.
-fn synthetic(dir: &Path, validate: f64) -> PathBuf {
+pub(crate) fn synthetic(dir: &Path, validate: f64) -> PathBuf {
     let path = dir.join("synthetic.toml");
     std::fs::write(
         &path,
@@ -19,7 +19,7 @@ fn synthetic(dir: &Path, validate: f64) -> PathBuf {
     path
 }
 
-fn calibrate(scenario: &Path, out: &Path) -> String {
+pub(crate) fn calibrate(scenario: &Path, out: &Path) -> String {
     let output = backlog()
         .args([
             "calibrate",

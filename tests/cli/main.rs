@@ -20,6 +20,7 @@ mod limits;
 mod municipality_data;
 mod outputs;
 mod overrides;
+mod plausible;
 mod properties;
 mod recipes;
 mod report;

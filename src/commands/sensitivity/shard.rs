@@ -179,6 +179,7 @@ pub fn merge(merge: &MergeArgs, quiet: bool) -> anyhow::Result<()> {
         plot: None,
         tornado_only: n.is_none(),
         shard: None,
+        plausible: None,
         overrides: SetOptions { set },
         run: RunOptions {
             reps: Some(small("reps", whole("reps")?)?),

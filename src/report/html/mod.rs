@@ -167,18 +167,26 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         })
     );
     if let Some(draws) = first.entry.info.draws {
-        let _ = writeln!(
-            html,
-            "<p class=\"note\">{}</p>",
-            escape(&lang.fill(
+        let text = match &first.entry.info.plausible {
+            Some(file) => lang.fill(
+                "report_plausible",
+                &[
+                    &draws.to_string(),
+                    file,
+                    &first.entry.info.ranges.len().to_string(),
+                    &outcome.replications.to_string(),
+                ],
+            ),
+            None => lang.fill(
                 "report_draws",
                 &[
                     &draws.to_string(),
                     &first.entry.info.ranges.len().to_string(),
                     &outcome.replications.to_string(),
                 ],
-            ))
-        );
+            ),
+        };
+        let _ = writeln!(html, "<p class=\"note\">{}</p>", escape(&text));
     }
     if !scenario.description.is_empty() {
         let _ = writeln!(

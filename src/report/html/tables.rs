@@ -406,6 +406,7 @@ pub(super) fn compare_section(html: &mut String, report: &Report) -> std::io::Re
         .map(|s| Entry {
             info: s.entry.info.clone(),
             outcome: s.entry.outcome,
+            difference_bands: None,
         })
         .collect();
     for (name, _, cells) in compare::rows(&entries) {

@@ -435,35 +435,97 @@ impl Dist {
 
     /// The range in words: `uniform 0.4 to 0.8`.
     pub fn describe(&self, kind: Kind) -> String {
-        let date = kind == Kind::Date;
+        self.describe_in(kind, &Wording::ENGLISH)
+    }
+
+    /// The range in the words and with the numbers and dates of `wording` (the report's Danish).
+    pub fn describe_in(&self, kind: Kind, wording: &Wording) -> String {
+        let w = wording;
+        let show = |value: f64| {
+            if kind == Kind::Date {
+                (w.date)(day_to_date(value))
+            } else {
+                (w.number)(value)
+            }
+        };
+        let list = |items: Vec<String>| items.join(w.separator);
         match self {
             Dist::Uniform { low, high } => {
-                format!("uniform {} to {}", show(*low, date), show(*high, date))
+                format!("{} {} {} {}", w.uniform, show(*low), w.to, show(*high))
             }
             Dist::Triangular { low, mode, high } => format!(
-                "triangular {} to {}, mode {}",
-                show(*low, date),
-                show(*high, date),
-                show(*mode, date)
+                "{} {} {} {}{}{} {}",
+                w.triangular,
+                show(*low),
+                w.to,
+                show(*high),
+                w.separator,
+                w.mode,
+                show(*mode)
             ),
-            Dist::Normal { p10, p90 } => format!("normal, p10 {p10}, p90 {p90}"),
-            Dist::LogNormal { p10, p90 } => format!("lognormal, p10 {p10}, p90 {p90}"),
+            Dist::Normal { p10, p90 } | Dist::LogNormal { p10, p90 } => {
+                let name = match self {
+                    Dist::Normal { .. } => w.normal,
+                    _ => w.lognormal,
+                };
+                let sep = w.separator;
+                format!(
+                    "{name}{sep}p10 {}{sep}p90 {}",
+                    (w.number)(*p10),
+                    (w.number)(*p90)
+                )
+            }
             Dist::OneOf { values, weights } => {
-                let values: Vec<String> = values.iter().map(plain).collect();
-                let equal = weights.windows(2).all(|w| w[0] == w[1]);
+                let values = list(values.iter().map(w.value).collect());
+                let equal = weights.windows(2).all(|pair| pair[0] == pair[1]);
                 if equal {
-                    format!("one of {}", values.join(", "))
+                    format!("{} {values}", w.one_of)
                 } else {
-                    let weights: Vec<String> = weights.iter().map(f64::to_string).collect();
+                    let weights = list(weights.iter().map(|x| (w.number)(*x)).collect());
                     format!(
-                        "one of {}, weights {}",
-                        values.join(", "),
-                        weights.join(", ")
+                        "{} {values}{}{} {weights}",
+                        w.one_of, w.separator, w.weights
                     )
                 }
             }
         }
     }
+}
+
+/// The words a range is described in, and how its numbers, dates and `one_of` values are written.
+pub struct Wording<'a> {
+    pub uniform: &'a str,
+    pub triangular: &'a str,
+    pub normal: &'a str,
+    pub lognormal: &'a str,
+    /// Between the low and the high end.
+    pub to: &'a str,
+    pub mode: &'a str,
+    pub one_of: &'a str,
+    pub weights: &'a str,
+    /// Between the parts of a description and the items of a list.
+    pub separator: &'a str,
+    pub number: &'a dyn Fn(f64) -> String,
+    pub date: &'a dyn Fn(NaiveDate) -> String,
+    pub value: &'a dyn Fn(&toml::Value) -> String,
+}
+
+impl Wording<'static> {
+    /// What `validate`, draws.csv and the plausible set write: `triangular 14 to 45, mode 30`.
+    pub const ENGLISH: Wording<'static> = Wording {
+        uniform: "uniform",
+        triangular: "triangular",
+        normal: "normal",
+        lognormal: "lognormal",
+        to: "to",
+        mode: "mode",
+        one_of: "one of",
+        weights: "weights",
+        separator: ", ",
+        number: &|x| x.to_string(),
+        date: &|date| date.to_string(),
+        value: &plain,
+    };
 }
 
 /// A value as text without quotes: `0.5`, `2020-08-31`, `reading_a`.
