@@ -191,12 +191,12 @@ impl Walk<'_> {
 /// Overlays `child` on `base`: tables merge key by key, arrays of tables that all carry an `id` merge element by
 /// `id` (new ids are appended), and everything else is replaced. A table that names a `distribution` replaces
 /// the one below whole (its parameters belong to it), and so do a range (`{ low, high }`, ...) and any table with
-/// `replace = true`.
+/// `replace = true`; a table given over a range below (a plain table over a choice of tables) replaces it whole too.
 pub fn merge(base: &mut toml::Table, child: toml::Table) {
     for (key, value) in child {
         match (base.get_mut(&key), value) {
             (Some(toml::Value::Table(base_table)), toml::Value::Table(child_table))
-                if !replaces(&child_table) =>
+                if !replaces(&child_table) && !super::ranges::dist::is_range(base_table) =>
             {
                 merge(base_table, child_table)
             }

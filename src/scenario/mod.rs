@@ -183,7 +183,12 @@ fn complete_prefix_replaces(table: &toml::Table, path: &[Segment]) -> bool {
         let Some(next) = next else {
             return false;
         };
-        if next.as_table().is_some_and(layers::replaces) {
+        // A range is one value, not a table of keys: a problem inside a drawn alternative of a choice is not a
+        // key the file left out.
+        if next
+            .as_table()
+            .is_some_and(|t| layers::replaces(t) && !ranges::is_range(t))
+        {
             return true;
         }
         node = Some(next);

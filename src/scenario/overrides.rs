@@ -215,6 +215,19 @@ fn value_of(text: &str) -> toml::Value {
         .unwrap_or_else(|| toml::Value::String(text.to_string()))
 }
 
+/// For a choice with labels (or of tables or lists, labelled by position), the alternative a value names by its
+/// label: `--set suspensions.spring.groups=B+F` writes that alternative whole.
+fn labelled(choice: &toml::Table, value: &toml::Value) -> Option<toml::Value> {
+    let name = match value {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Integer(number) => number.to_string(),
+        _ => return None,
+    };
+    let labels = super::ranges::dist::labels(choice).ok()??;
+    let k = labels.iter().position(|label| *label == name)?;
+    choice.get("one_of")?.as_array()?.get(k).cloned()
+}
+
 /// Writes the override into the merged table; returns what it wrote, or why it cannot.
 pub(crate) fn apply(table: &mut toml::Table, o: &Override) -> Result<Vec<Applied>, String> {
     let value = value_of(&o.value);
@@ -346,7 +359,11 @@ impl Walk<'_> {
                 }
                 _ => {}
             }
-            table.insert(key.clone(), self.value.clone());
+            let value = match table.get(key) {
+                Some(toml::Value::Table(choice)) => labelled(choice, self.value),
+                _ => None,
+            };
+            table.insert(key.clone(), value.unwrap_or_else(|| self.value.clone()));
             self.written.push((path, shown));
             return Ok(());
         }
@@ -364,6 +381,18 @@ impl Walk<'_> {
             }
         }
         match table.get_mut(key).expect("present or just inserted") {
+            toml::Value::Table(range)
+                if super::ranges::dist::is_range(range)
+                    && !matches!(&rest[0], Step::Name(inner) if super::ranges::dist::KEYS.contains(&inner.as_str())) =>
+            {
+                Err(format!(
+                    "`{shown}` is a range: set it whole (`{shown}=VALUE`){}; a key inside it cannot be set",
+                    match super::ranges::dist::labels(range) {
+                        Ok(Some(labels)) => format!(" or pick one of its alternatives by its label (`{shown}={}`)", labels[0]),
+                        _ => String::new(),
+                    }
+                ))
+            }
             toml::Value::Table(inner) => self.table(inner, rest, path, shown),
             toml::Value::Array(items) => self.list(key, items, rest, path, shown),
             _ => Err(format!(

@@ -7,6 +7,7 @@ mod atomic;
 mod calibrate;
 mod charts;
 mod check;
+mod choice;
 mod collisions;
 mod common;
 mod conventions;

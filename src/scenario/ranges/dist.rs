@@ -4,12 +4,18 @@
 //! Four shapes, told apart by their keys: `{ low, high }` (uniform), `{ low, mode, high }` (triangular),
 //! `{ p10, p90, dist = "normal" | "lognormal" }` and `{ one_of = [...], weights = [...] }` (discrete). Dates take
 //! the first two and the last; whole-number keys take the drawn number rounded.
+//!
+//! A choice (`one_of`) takes whole values written as given: numbers, dates and strings, but also tables and lists,
+//! each of which replaces the key's value whole when drawn. Its alternatives may carry `labels = [...]`, one short
+//! name each, which outputs show instead of the value (a table's label is its position from 1 without them). An
+//! alternative holds no range of its own: a range inside a choice would be drawn only when its alternative is, which
+//! a design of fixed dimension does not give, so it is refused and the alternative is written at one value.
 
 use chrono::{Datelike, NaiveDate};
 
 /// The keys a range table may hold.
-pub const KEYS: [&str; 8] = [
-    "low", "high", "mode", "p10", "p90", "dist", "one_of", "weights",
+pub const KEYS: [&str; 9] = [
+    "low", "high", "mode", "p10", "p90", "dist", "one_of", "weights", "labels",
 ];
 
 /// The standard normal's 90th percentile: p10 and p90 lie this many standard deviations from the median.
@@ -106,6 +112,9 @@ pub fn parse(table: &toml::Table, whole: bool) -> Result<(Dist, Kind), Malformed
     }
     if has("weights") {
         return Err(malformed(Some("weights"), "weights go with one_of"));
+    }
+    if has("labels") {
+        return Err(malformed(Some("labels"), "labels go with one_of"));
     }
     if has("p10") || has("p90") {
         if let Some(other) = ["low", "high", "mode"].into_iter().find(|k| has(k)) {
@@ -211,14 +220,21 @@ fn one_of(table: &toml::Table) -> Result<(Dist, Kind), Malformed> {
     if values.is_empty() {
         return Err(malformed(Some("one_of"), "needs at least one value"));
     }
-    if let Some(bad) = values.iter().find(|v| v.is_table() || v.is_array()) {
-        return Err(malformed(
-            Some("one_of"),
-            format!(
-                "takes numbers, dates or strings, not {}",
-                if bad.is_table() { "tables" } else { "lists" }
-            ),
-        ));
+    for (k, value) in values.iter().enumerate() {
+        if let Some(inner) = range_inside(value) {
+            let at = if inner.is_empty() {
+                "is itself a range".to_string()
+            } else {
+                format!("holds a range at `{inner}`")
+            };
+            return Err(malformed(
+                Some("one_of"),
+                format!(
+                    "alternative {} {at}; a choice's alternatives are written at one value each (a range inside one would be drawn only when it is chosen, which the draws' design does not give)",
+                    k + 1
+                ),
+            ));
+        }
     }
     if let Some(toml::Value::Float(f)) = values
         .iter()
@@ -262,6 +278,7 @@ fn one_of(table: &toml::Table) -> Result<(Dist, Kind), Malformed> {
             ))
         }
     };
+    labels(table)?;
     Ok((
         Dist::OneOf {
             values: values.clone(),
@@ -269,6 +286,89 @@ fn one_of(table: &toml::Table) -> Result<(Dist, Kind), Malformed> {
         },
         Kind::AsGiven,
     ))
+}
+
+/// The names a choice's alternatives are shown by: the `labels` given, or, when an alternative is a table or a
+/// list, each alternative's position from 1 (a value written as given names itself). `None` for a choice of
+/// plain values without labels, and for the other shapes.
+pub fn labels(table: &toml::Table) -> Result<Option<Vec<String>>, Malformed> {
+    let Some(toml::Value::Array(values)) = table.get("one_of") else {
+        return Ok(None);
+    };
+    let Some(given) = table.get("labels") else {
+        if values.iter().any(|v| v.is_table() || v.is_array()) {
+            return Ok(Some(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| match v {
+                        toml::Value::Table(_) | toml::Value::Array(_) => (k + 1).to_string(),
+                        other => plain(other),
+                    })
+                    .collect(),
+            ));
+        }
+        return Ok(None);
+    };
+    let wrong = || {
+        malformed(
+            Some("labels"),
+            "must be a list of short names, one per value of one_of, such as labels = [\"A+F\", \"B+F\"]",
+        )
+    };
+    let toml::Value::Array(given) = given else {
+        return Err(wrong());
+    };
+    let mut labels = Vec::with_capacity(given.len());
+    for label in given {
+        match label {
+            toml::Value::String(label) if !label.trim().is_empty() => {
+                if labels.contains(label) {
+                    return Err(malformed(
+                        Some("labels"),
+                        format!("`{label}` is given twice: each alternative needs its own label"),
+                    ));
+                }
+                labels.push(label.clone());
+            }
+            _ => return Err(wrong()),
+        }
+    }
+    if labels.len() != values.len() {
+        return Err(malformed(
+            Some("labels"),
+            format!(
+                "has {} entr{} but one_of has {}: one label per value",
+                labels.len(),
+                if labels.len() == 1 { "y" } else { "ies" },
+                values.len()
+            ),
+        ));
+    }
+    Ok(Some(labels))
+}
+
+/// Where a value holds a range: `""` when it is one, the dotted key (with `[n]` for list entries) of the first
+/// one inside it, or `None`.
+fn range_inside(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::Table(t) if is_range(t) => Some(String::new()),
+        toml::Value::Table(t) => t.iter().find_map(|(key, value)| {
+            range_inside(value).map(|inner| match inner.as_str() {
+                "" => key.clone(),
+                _ if inner.starts_with('[') => format!("{key}{inner}"),
+                _ => format!("{key}.{inner}"),
+            })
+        }),
+        toml::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            range_inside(item).map(|inner| match inner.as_str() {
+                "" => format!("[{i}]"),
+                _ if inner.starts_with('[') => format!("[{i}]{inner}"),
+                _ => format!("[{i}].{inner}"),
+            })
+        }),
+        _ => None,
+    }
 }
 
 fn as_number(value: &toml::Value) -> Option<f64> {

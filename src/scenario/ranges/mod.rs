@@ -11,7 +11,9 @@
 //! A range is checked when it is read: its own shape (`low` above `high`, a `mode` outside, `weights` of the
 //! wrong length, unknown keys), then the scenario with each input at each end of its range (the 1st and 99th
 //! percentiles of a normal or lognormal range, every value of a `one_of`), the others at their central values,
-//! so that a range reaching outside what its key takes fails before any run, naming file, line and key.
+//! so that a range reaching outside what its key takes fails before any run, naming file, line and key. A choice
+//! of tables or lists is checked alternative by alternative, and a problem inside one is reported at its line in
+//! the alternative, naming the alternative by its position and label.
 
 pub mod design;
 pub mod dist;
@@ -52,6 +54,9 @@ pub struct Input {
     pub location: Option<Location>,
     /// The key as messages name it (positions in lists, or the `--set` that wrote it).
     pub shown: String,
+    /// For a choice with `labels`, or of tables or lists: the name of each alternative, which outputs show
+    /// instead of the value ([`dist::labels`]).
+    pub labels: Option<Vec<String>>,
     /// Its place in the merged table.
     path: Vec<Segment>,
 }
@@ -75,9 +80,25 @@ impl Input {
         }
     }
 
-    /// The value at `u` as text: `0.55`, `2020-06-04`, `reading_a`.
+    /// The value at `u` as text: `0.55`, `2020-06-04`, `reading_a`; for a labelled choice, the label.
     pub fn text_at(&self, u: f64) -> String {
-        dist::plain(&self.value_at(u))
+        match (&self.labels, self.dist.index_at(u)) {
+            (Some(labels), Some(k)) => labels[k].clone(),
+            _ => dist::plain(&self.value_at(u)),
+        }
+    }
+
+    /// The name of a choice's alternative `k`: its label, or the value as text.
+    fn alternative(&self, k: usize, value: &toml::Value) -> String {
+        match &self.labels {
+            Some(labels) => labels[k].clone(),
+            None => dist::plain(value),
+        }
+    }
+
+    /// Whether the choice's alternatives are whole tables or lists.
+    fn of_tables(&self) -> bool {
+        matches!(&self.dist, Dist::OneOf { values, .. } if values.iter().any(|v| v.is_table() || v.is_array()))
     }
 
     /// The point of the unit interval of the central value.
@@ -106,9 +127,16 @@ impl Input {
         }
     }
 
-    /// The range in words: `uniform 0.4 to 0.8`.
+    /// The range in words: `uniform 0.4 to 0.8`; a labelled choice by its labels: `one of A+F, B+F, weights 2, 1`.
     pub fn describe(&self) -> String {
-        self.dist.describe(self.kind)
+        match (&self.labels, &self.dist) {
+            (Some(labels), Dist::OneOf { weights, .. }) => Dist::OneOf {
+                values: labels.iter().cloned().map(toml::Value::String).collect(),
+                weights: weights.clone(),
+            }
+            .describe(self.kind),
+            _ => self.dist.describe(self.kind),
+        }
     }
 }
 
@@ -164,6 +192,7 @@ impl Space {
                         kind,
                         location: at.location,
                         shown: at.key,
+                        labels: dist::labels(table).ok().flatten(),
                         path,
                     });
                 }
@@ -251,11 +280,17 @@ impl Space {
         if let Err(error) = self.build_with(&central) {
             // A problem with a ranged key is the range's; any other is the scenario's own.
             let ranged = error.problems.first().and_then(|p| {
-                self.inputs
-                    .iter()
-                    .find(|i| p.key == i.shown || p.key == locate::render(&i.path))
+                self.inputs.iter().find(|i| {
+                    p.key == i.shown
+                        || p.key == locate::render(&i.path)
+                        || (i.of_tables() && inside(&p.key, &i.path).is_some())
+                })
             });
             return Err(match ranged {
+                Some(input) if input.of_tables() => {
+                    let k = input.dist.index_at(input.central_u()).unwrap_or(0);
+                    self.at_alternative(input, k, error)
+                }
                 Some(input) => {
                     let end = format!("at its central value ({})", dist::plain(&input.central()));
                     self.at_end(input, &end, error)
@@ -264,10 +299,26 @@ impl Space {
             });
         }
         for (i, input) in self.inputs.iter().enumerate() {
+            if let (true, Dist::OneOf { values, .. }) = (input.of_tables(), &input.dist) {
+                for (k, value) in values.iter().enumerate() {
+                    let mut values = central.clone();
+                    values[i] = value.clone();
+                    if let Err(error) = self.build_with(&values) {
+                        return Err(self.at_alternative(input, k, error));
+                    }
+                }
+                continue;
+            }
             let ends: Vec<(String, toml::Value)> = match &input.dist {
                 Dist::OneOf { values, .. } => values
                     .iter()
-                    .map(|v| (format!("with its value {}", dist::plain(v)), v.clone()))
+                    .enumerate()
+                    .map(|(k, v)| {
+                        (
+                            format!("with its value {}", input.alternative(k, v)),
+                            v.clone(),
+                        )
+                    })
                     .collect(),
                 dist => dist
                     .ends()
@@ -287,6 +338,55 @@ impl Space {
             }
         }
         Ok(())
+    }
+
+    /// One message for an alternative of a choice of tables or lists that the scenario does not take: at the line
+    /// of the key inside the alternative (where the file has it), naming the alternative by position and label.
+    fn at_alternative(&self, input: &Input, k: usize, error: InputError) -> InputError {
+        let first = error.problems.into_iter().next();
+        let label = input
+            .labels
+            .as_ref()
+            .map_or_else(|| (k + 1).to_string(), |labels| labels[k].clone());
+        let (location, reason) = match first {
+            Some(p) => match inside(&p.key, &input.path) {
+                Some(rest) => {
+                    let mut path = input.path.clone();
+                    path.push(Segment::Key("one_of".into()));
+                    path.push(Segment::Index(k));
+                    path.extend(locate::parse(rest));
+                    let sources = self.base.sources(
+                        Arc::clone(&self.merged),
+                        self.applied.clone(),
+                        &self.overrides,
+                    );
+                    let found = sources.locate(&locate::render(&path), String::new());
+                    let rest = rest.trim_start_matches('.');
+                    let reason = if rest.is_empty() {
+                        p.message
+                    } else {
+                        format!("{rest}: {}", p.message)
+                    };
+                    (found.location.or_else(|| input.location.clone()), reason)
+                }
+                None => (input.location.clone(), p.to_string()),
+            },
+            None => (
+                input.location.clone(),
+                "the scenario does not validate".into(),
+            ),
+        };
+        InputError {
+            problems: vec![Problem {
+                location,
+                key: input.shown.clone(),
+                message: format!(
+                    "the choice ({}) with alternative {} ({label}): {reason}",
+                    input.describe(),
+                    k + 1
+                ),
+            }],
+        }
     }
 
     /// One message for a range whose end the scenario does not take: at the range's line, naming the end.
@@ -309,6 +409,13 @@ impl Space {
 }
 
 pub use dist::{has_ranges, is_range};
+
+/// The rest of a problem's key below a ranged input's place (`.dagpenge.action` below `suspensions[0].groups`),
+/// empty when the problem is the input's own; `None` when it is elsewhere.
+fn inside<'a>(key: &'a str, path: &[Segment]) -> Option<&'a str> {
+    let rest = key.strip_prefix(locate::render(path).as_str())?;
+    (rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')).then_some(rest)
+}
 
 type Found<'a> = (Vec<Segment>, String, &'a toml::Table);
 
