@@ -434,6 +434,9 @@ pub struct AllocateArgs {
     /// The national figure to make as small as it can be.
     #[arg(long, value_enum)]
     pub objective: crate::allocate::Objective,
+    /// With --objective flagged: the id of the scenario's [[timeliness]] rule whose flags to count.
+    #[arg(long, value_name = "ID")]
+    pub rule: Option<String>,
     /// Share over these municipalities only (their codes; repeat for several), e.g. one region's; each is
     /// simulated as in the whole scenario.
     #[arg(long = "municipality", value_name = "CODE")]

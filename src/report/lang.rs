@@ -196,6 +196,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("alloc_runs_one", "One replication, seed {}, {} runs.", "Én replikation, seed {}, {} kørsler."),
     ("objective_overdue_days", "overdue meeting-days", "overskredne samtaledage"),
     ("objective_held_late", "meetings held late", "samtaler holdt for sent"),
+    ("objective_flagged", "municipalities flagged by the timeliness rule", "kommuner udpeget af rettidighedsreglen"),
     ("section_national", "Splits compared", "Fordelinger sammenlignet"),
     ("section_alloc_map", "Where the staff go", "Hvor personalet skal hen"),
     ("col_split", "split", "fordeling"),
