@@ -149,6 +149,10 @@ pub struct SimulateArgs {
     /// With --map: what the map shows per municipality.
     #[arg(long, value_enum, requires = "map", default_value_t = crate::report::map::MapMetric::BacklogPeakPerCaseworker)]
     pub map_metric: crate::report::map::MapMetric,
+    /// With --map-metric timeliness-flagged: the id of the [[timeliness]] rule to map (needed when the
+    /// scenario has more than one).
+    #[arg(long, value_name = "ID", requires = "map")]
+    pub map_rule: Option<String>,
     /// With --plot: draw this municipality (by code) below the total; repeat for several. Default: the four
     /// largest backlog peaks.
     #[arg(long, value_name = "CODE", requires = "plot")]

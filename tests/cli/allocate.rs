@@ -361,6 +361,32 @@ fn the_report_maps_its_municipalities_with_the_figures_in_a_table() {
         .expect("the maps' figures in a table");
     let rows = table.descendants().filter(|n| n.has_tag_name("tr")).count();
     assert_eq!(rows, 1 + 3, "a header and one row per municipality shown");
+    // Each of the scenario's timeliness rules has a map of its flags, in two colours, and a column.
+    for id in ["map-timeliness-early80", "map-timeliness-supervision12"] {
+        let figure = section
+            .descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no {id}"));
+        let shapes: Vec<_> = figure
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("municipality"))
+            .collect();
+        assert_eq!(shapes.len(), 98, "{id}");
+        let fills: std::collections::BTreeSet<&str> =
+            shapes.iter().filter_map(|s| s.attribute("fill")).collect();
+        assert!(
+            fills.is_subset(&["#d55e00", "#56b4e9", "#d9d9d9"].into()),
+            "{id}: {fills:?}"
+        );
+    }
+    let header = table
+        .descendants()
+        .find(|n| n.has_tag_name("tr"))
+        .unwrap()
+        .children()
+        .filter(|n| n.has_tag_name("th"))
+        .count();
+    assert_eq!(header, 2 + 3 + 2, "code, name, three maps and two rules");
 }
 
 fn parse_page(text: &str) -> roxmltree::Document<'_> {
