@@ -13,16 +13,23 @@
 //! with `u` steps among them, `min over k <= u of best[i-1][u-k] + f_i(k)`; O(M x units^2). The split always
 //! places all `units` (adding staff can make a figure worse, e.g. a meeting held late instead of dropped when
 //! the person leaves, and the task is to place the staff given, not to hold some back).
+//!
+//! The objective `flagged` counts the municipalities a timeliness rule flags (0 or 1 per municipality and run).
+//! Its curves are mostly flat, so many splits tie: the split minimises the pair (municipalities flagged,
+//! overdue meeting-days) in lexicographic order ([`Ranked`]), which is still a sum over municipalities, so the
+//! same dynamic programme stays exact and among the splits that flag the fewest it takes the one with the fewest
+//! overdue meeting-days.
 
 use crate::engine::metrics::Series;
 use crate::engine::{replication_seed, Simulation};
 use crate::scenario::model::{Dated, LocalLevel, LocalStaffing};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TimelinessRule};
 use crate::signals::{self, Interrupted};
 use crate::summary::{percentile, summarise, Selection};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::ops::Add;
 
 /// The national figure the split makes as small as it can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -32,6 +39,9 @@ pub enum Objective {
     OverdueDays,
     /// Meetings held after their deadline, from --from to the scenario's end.
     HeldLate,
+    /// Municipalities the timeliness rule --rule flags in a month from --from's to the scenario's end; of
+    /// splits that flag as few, the one with the fewest overdue meeting-days.
+    Flagged,
 }
 
 impl Objective {
@@ -39,6 +49,7 @@ impl Objective {
         match self {
             Objective::OverdueDays => "overdue-days",
             Objective::HeldLate => "held-late",
+            Objective::Flagged => "flagged",
         }
     }
 
@@ -47,25 +58,61 @@ impl Objective {
         match self {
             Objective::OverdueDays => "overdue meeting-days",
             Objective::HeldLate => "meetings held late",
+            Objective::Flagged => "municipalities flagged",
         }
     }
+}
 
-    /// The objective of municipality `m` of `series` over the reported days from `from` (an index) on.
-    pub fn of(self, series: &Series, m: usize, from: usize) -> u64 {
+/// The objective of municipality `m` of `series` counted from the reported day `from` (an index) on: the
+/// objective's value, and the overdue meeting-days that break ties between splits when the objective is
+/// `flagged` (0 for the others, which need no tie-break).
+pub fn measure(request: &Request, series: &Series, m: usize, from: usize) -> (u64, u64) {
+    let summed = |pick: fn(&crate::engine::metrics::GroupDay) -> u64| -> u64 {
         (from..series.days)
             .flat_map(|day| series.group_rows(day, m))
-            .map(|row| match self {
-                Objective::OverdueDays => u64::from(row.overdue),
-                Objective::HeldLate => u64::from(row.held - row.held_on_time),
-            })
+            .map(pick)
             .sum()
+    };
+    match (&request.objective, &request.rule) {
+        (Objective::OverdueDays, _) => (summed(|row| u64::from(row.overdue)), 0),
+        (Objective::HeldLate, _) => (summed(|row| u64::from(row.held - row.held_on_time)), 0),
+        (Objective::Flagged, Some(rule)) => {
+            let first_month = request.from.with_day(1).expect("day 1 exists");
+            let flagged = crate::timeliness::assess(rule, series, m)
+                .months
+                .iter()
+                .any(|month| month.flagged && month.counts.month >= first_month);
+            (u64::from(flagged), summed(|row| u64::from(row.overdue)))
+        }
+        (Objective::Flagged, None) => unreachable!("the command checks that --rule is given"),
+    }
+}
+
+/// What the split minimises, in lexicographic order: the objective, then the tie-break (overdue meeting-days
+/// for `flagged`, 0 otherwise). A sum of pairs is the pair of sums, so the order is separable and the dynamic
+/// programme exact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ranked {
+    pub objective: u64,
+    pub tie_break: u64,
+}
+
+impl Add for Ranked {
+    type Output = Ranked;
+    fn add(self, other: Ranked) -> Ranked {
+        Ranked {
+            objective: self.objective + other.objective,
+            tie_break: self.tie_break + other.tie_break,
+        }
     }
 }
 
 /// What to share out, and over which days the extra staff work.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub objective: Objective,
+    /// The timeliness rule of `flagged` (`--rule`); `None` for the other objectives.
+    pub rule: Option<TimelinessRule>,
     /// FTE added per step.
     pub step: f64,
     /// Steps to share out (`--add` / `--step`).
@@ -153,6 +200,8 @@ fn split_at(level: &mut Dated<LocalLevel>, date: NaiveDate) {
 pub struct Curves {
     /// `[municipality][level][replication]`.
     pub values: Vec<Vec<Vec<u64>>>,
+    /// The tie-break (overdue meeting-days) in the same layout, for `flagged`; empty for the other objectives.
+    pub tie_break: Vec<Vec<Vec<u64>>>,
     /// Per municipality: the backlog peak without extra staff, mean over replications.
     pub baseline_peak: Vec<f64>,
 }
@@ -173,6 +222,39 @@ impl Curves {
                     .collect()
             })
             .collect()
+    }
+
+    /// The tie-break of municipality `m` at `level` steps summed over replications (0 without one).
+    pub fn tie_break_total(&self, m: usize, level: usize) -> u64 {
+        self.tie_break
+            .get(m)
+            .map_or(0, |levels| levels[level].iter().sum())
+    }
+
+    /// Per municipality and level, the objective and the tie-break summed over replications: what
+    /// [`best_split`] ranks.
+    pub fn ranked(&self) -> Vec<Vec<Ranked>> {
+        (0..self.values.len())
+            .map(|m| {
+                (0..self.values[m].len())
+                    .map(|k| Ranked {
+                        objective: self.total(m, k),
+                        tie_break: self.tie_break_total(m, k),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The tie-break of a split summed over municipalities and replications; `None` without one.
+    pub fn tie_break_of_split(&self, split: &[usize]) -> Option<u64> {
+        (!self.tie_break.is_empty()).then(|| {
+            split
+                .iter()
+                .enumerate()
+                .map(|(m, &k)| self.tie_break_total(m, k))
+                .sum()
+        })
     }
 
     /// The objective of a split summed over municipalities and replications.
@@ -217,7 +299,9 @@ pub fn curves(scenario: &Scenario, request: &Request) -> Result<Curves, Interrup
         .collect();
     let reps = request.reps as usize;
     let municipalities = scenario.municipalities.len();
-    let runs: Vec<(Vec<u64>, Option<Vec<f64>>)> = (0..levels.len() * reps)
+    // Per run: each municipality's (objective, tie-break), and at level 0 its backlog peak.
+    type Run = (Vec<(u64, u64)>, Option<Vec<f64>>);
+    let runs: Vec<Run> = (0..levels.len() * reps)
         .into_par_iter()
         .map(|run| {
             signals::check()?;
@@ -226,7 +310,7 @@ pub fn curves(scenario: &Scenario, request: &Request) -> Result<Curves, Interrup
                 Simulation::new(&levels[level], replication_seed(request.seed, r as u32)).run()?;
             crate::progress::announced_run_done();
             let values = (0..municipalities)
-                .map(|m| request.objective.of(&series, m, from))
+                .map(|m| measure(request, &series, m, from))
                 .collect();
             let peaks = (level == 0).then(|| {
                 let whole = Selection::whole(&series);
@@ -247,13 +331,20 @@ pub fn curves(scenario: &Scenario, request: &Request) -> Result<Curves, Interrup
             Ok((values, peaks))
         })
         .collect::<Result<_, Interrupted>>()?;
-    let values = (0..municipalities)
-        .map(|m| {
-            (0..levels.len())
-                .map(|k| (0..reps).map(|r| runs[k * reps + r].0[m]).collect())
-                .collect()
-        })
-        .collect();
+    let layout = |pick: fn((u64, u64)) -> u64| -> Vec<Vec<Vec<u64>>> {
+        (0..municipalities)
+            .map(|m| {
+                (0..levels.len())
+                    .map(|k| (0..reps).map(|r| pick(runs[k * reps + r].0[m])).collect())
+                    .collect()
+            })
+            .collect()
+    };
+    let values = layout(|(value, _)| value);
+    let tie_break = match request.objective {
+        Objective::Flagged => layout(|(_, tie_break)| tie_break),
+        _ => Vec::new(),
+    };
     let baseline_peak = (0..municipalities)
         .map(|m| {
             (0..reps)
@@ -264,6 +355,7 @@ pub fn curves(scenario: &Scenario, request: &Request) -> Result<Curves, Interrup
         .collect();
     Ok(Curves {
         values,
+        tie_break,
         baseline_peak,
     })
 }
@@ -271,13 +363,14 @@ pub fn curves(scenario: &Scenario, request: &Request) -> Result<Curves, Interrup
 /// The split of exactly `units` steps over the curves (`curves[m][k]`: municipality `m`'s objective with `k`
 /// steps, for `k` in `0..=units`) with the least sum, by dynamic programming. Of equal sums, the split that
 /// gives the later municipalities fewer steps wins, so the answer does not depend on anything but the curves.
-pub fn best_split(curves: &[Vec<u64>], units: usize) -> Vec<usize> {
+/// The values are whole numbers, or [`Ranked`] pairs compared in lexicographic order.
+pub fn best_split<T: Copy + Ord + Add<Output = T>>(curves: &[Vec<T>], units: usize) -> Vec<usize> {
     let m = curves.len();
     if m == 0 {
         return Vec::new();
     }
     // best[u]: least sum of the municipalities so far with u steps among them; choice[i][u]: steps of i.
-    let mut best: Vec<Option<u64>> = (0..=units).map(|u| curves[0].get(u).copied()).collect();
+    let mut best: Vec<Option<T>> = (0..=units).map(|u| curves[0].get(u).copied()).collect();
     let mut choice = vec![(0..=units).collect::<Vec<usize>>()];
     for curve in &curves[1..] {
         let mut next = vec![None; units + 1];
@@ -356,6 +449,11 @@ pub struct MunicipalityShare {
     pub after_p95: f64,
     /// The objective at 0, 1, 2, ... steps (means over replications).
     pub curve: Vec<f64>,
+    /// For `flagged`: the tie-break, overdue meeting-days, without and with the FTE added (means).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue_days_before: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue_days_after: Option<f64>,
 }
 
 /// A split of the FTE and its national objective.
@@ -372,6 +470,9 @@ pub struct Split {
     pub margin_p95: f64,
     /// FTE per municipality, in the scenario's order.
     pub fte: Vec<f64>,
+    /// For `flagged`: the tie-break, the split's overdue meeting-days (mean over replications).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue_days: Option<f64>,
 }
 
 #[cfg(test)]
@@ -407,6 +508,58 @@ mod tests {
             assert_eq!(split.iter().sum::<usize>(), units);
             let sum: u64 = split.iter().enumerate().map(|(i, &k)| curves[i][k]).sum();
             assert_eq!(sum, brute_force(&curves, units), "{curves:?}");
+        }
+    }
+
+    #[test]
+    fn of_splits_that_flag_as_few_the_one_with_the_fewest_overdue_days_wins_as_enumeration_finds() {
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(11);
+        for _ in 0..300 {
+            let m = rng.gen_range(1..=4);
+            let units = rng.gen_range(0..=6);
+            // 0/1 curves, as the flags of one replication, with overdue days that fall as staff are added.
+            let curves: Vec<Vec<Ranked>> = (0..m)
+                .map(|_| {
+                    let unflag_at = rng.gen_range(0..=units + 2);
+                    let flagged = rng.gen_bool(0.6);
+                    let mut overdue = rng.gen_range(50..100);
+                    (0..=units)
+                        .map(|k| {
+                            overdue -= rng.gen_range(0..8);
+                            Ranked {
+                                objective: u64::from(flagged && k < unflag_at),
+                                tie_break: overdue,
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let split = best_split(&curves, units);
+            assert_eq!(split.iter().sum::<usize>(), units);
+            let found = split
+                .iter()
+                .enumerate()
+                .fold(Ranked::default(), |sum, (i, &k)| sum + curves[i][k]);
+            let mut every = vec![Vec::new()];
+            for _ in 0..m {
+                every = every
+                    .into_iter()
+                    .flat_map(|s: Vec<usize>| {
+                        (0..=units).map(move |k| [s.clone(), vec![k]].concat())
+                    })
+                    .collect();
+            }
+            let least = every
+                .iter()
+                .filter(|s| s.iter().sum::<usize>() == units)
+                .map(|s| {
+                    s.iter()
+                        .enumerate()
+                        .fold(Ranked::default(), |sum, (i, &k)| sum + curves[i][k])
+                })
+                .min()
+                .unwrap();
+            assert_eq!(found, least, "{curves:?}");
         }
     }
 

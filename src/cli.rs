@@ -150,6 +150,10 @@ pub struct SimulateArgs {
     /// With --map: what the map shows per municipality.
     #[arg(long, value_enum, requires = "map", default_value_t = crate::report::map::MapMetric::BacklogPeakPerCaseworker)]
     pub map_metric: crate::report::map::MapMetric,
+    /// With --map-metric timeliness-flagged: the id of the [[timeliness]] rule to map (needed when the
+    /// scenario has more than one).
+    #[arg(long, value_name = "ID", requires = "map")]
+    pub map_rule: Option<String>,
     /// With --plot: draw this municipality (by code) below the total; repeat for several. Default: the four
     /// largest backlog peaks.
     #[arg(long, value_name = "CODE", requires = "plot")]
@@ -467,6 +471,9 @@ pub struct AllocateArgs {
     /// The national figure to make as small as it can be.
     #[arg(long, value_enum)]
     pub objective: crate::allocate::Objective,
+    /// With --objective flagged: the id of the scenario's [[timeliness]] rule whose flags to count.
+    #[arg(long, value_name = "ID")]
+    pub rule: Option<String>,
     /// Share over these municipalities only (their codes; repeat for several), e.g. one region's; each is
     /// simulated as in the whole scenario.
     #[arg(long = "municipality", value_name = "CODE")]

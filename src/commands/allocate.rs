@@ -10,7 +10,7 @@ use crate::report::html::allocation::{self, AllocationReport};
 use crate::report::lang::Lang;
 use crate::report::map::{self, Map};
 use crate::report::VERSION;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TimelinessRule};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::io::Write;
@@ -182,8 +182,10 @@ fn request(args: &AllocateArgs, scenario: &Scenario) -> Result<Request, InputErr
     if args.run.jobs == Some(0) {
         return Err(InputError::argument("--jobs", "must be at least 1"));
     }
+    let rule = rule(args, scenario)?;
     Ok(Request {
         objective: args.objective,
+        rule,
         step,
         units: units as usize,
         from,
@@ -191,6 +193,50 @@ fn request(args: &AllocateArgs, scenario: &Scenario) -> Result<Request, InputErr
         seed: args.run.seed.unwrap_or(scenario.seed),
         reps: args.run.reps.unwrap_or(scenario.replications),
     })
+}
+
+/// The timeliness rule `--rule` names, which `--objective flagged` needs and no other objective takes.
+fn rule(args: &AllocateArgs, scenario: &Scenario) -> Result<Option<TimelinessRule>, InputError> {
+    let ids: Vec<&str> = scenario.timeliness.iter().map(|r| r.id.as_str()).collect();
+    match (args.objective, &args.rule) {
+        (Objective::Flagged, _) if ids.is_empty() => Err(InputError::argument(
+            "--objective",
+            format!(
+                "flagged counts the municipalities a timeliness rule flags, and {} has no [[timeliness]] rules",
+                args.scenario.display()
+            ),
+        )),
+        (Objective::Flagged, None) => Err(InputError::argument(
+            "--rule",
+            format!(
+                "--objective flagged needs --rule ID, one of the scenario's timeliness rules: {}",
+                ids.join(", ")
+            ),
+        )),
+        (Objective::Flagged, Some(id)) => scenario
+            .timeliness
+            .iter()
+            .find(|r| r.id == *id)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| {
+                InputError::argument(
+                    "--rule",
+                    format!(
+                        "the scenario has no timeliness rule `{id}`; its rules: {}",
+                        ids.join(", ")
+                    ),
+                )
+            }),
+        (_, Some(_)) => Err(InputError::argument(
+            "--rule",
+            format!(
+                "only applies with --objective flagged, not {}",
+                args.objective.name()
+            ),
+        )),
+        (_, None) => Ok(None),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -203,6 +249,11 @@ struct Report {
     replications: u32,
     set: Vec<String>,
     objective: Objective,
+    /// The timeliness rule of `flagged`, and its tie-break.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tie_break: Option<&'static str>,
     unit: String,
     add: f64,
     step: f64,
@@ -221,7 +272,10 @@ impl Report {
     fn new(scenario: &Scenario, request: &Request, curves: &Curves) -> Report {
         let reps = f64::from(request.reps);
         let totals = curves.totals();
-        let best = allocate::best_split(&totals, request.units);
+        let best = allocate::best_split(&curves.ranked(), request.units);
+        let tie_break = |m: usize, k: usize| {
+            (!curves.tie_break.is_empty()).then(|| curves.tie_break_total(m, k) as f64 / reps)
+        };
         let weights: [Vec<f64>; 3] = [
             scenario
                 .municipalities
@@ -257,6 +311,7 @@ impl Report {
                 margin_p5: crate::summary::percentile(&differences, 0.05).unwrap_or(0.0),
                 margin_p95: crate::summary::percentile(&differences, 0.95).unwrap_or(0.0),
                 fte: split.iter().map(|&k| k as f64 * request.step).collect(),
+                overdue_days: curves.tie_break_of_split(split).map(|t| t as f64 / reps),
             }
         };
         let mut splits = vec![split("optimal", &best)];
@@ -279,6 +334,8 @@ impl Report {
                     after_p5,
                     after_p95,
                     curve: totals[m].iter().map(|&t| t as f64 / reps).collect(),
+                    overdue_days_before: tie_break(m, 0),
+                    overdue_days_after: tie_break(m, best[m]),
                 }
             })
             .collect();
@@ -291,7 +348,12 @@ impl Report {
             replications: request.reps,
             set: scenario.overrides.clone(),
             objective: request.objective,
-            unit: request.objective.unit().to_string(),
+            rule: request.rule.as_ref().map(|r| r.id.clone()),
+            tie_break: request.rule.as_ref().map(|_| "overdue-days"),
+            unit: match &request.rule {
+                Some(rule) => format!("{} by rule {}", request.objective.unit(), rule.id),
+                None => request.objective.unit().to_string(),
+            },
             add: request.units as f64 * request.step,
             step: request.step,
             from: request.from,
@@ -314,7 +376,18 @@ impl Report {
     }
 
     fn table(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let n = |v: f64| crate::format::thousands(v);
+        // Flags are counted per replication: their means show a decimal.
+        let flagged = self.rule.is_some();
+        let n = |v: f64| match flagged {
+            true => format!("{v:.1}"),
+            false => crate::format::thousands(v),
+        };
+        // With `flagged`, the tie-break's overdue meeting-days in a last column.
+        let tie = |v: Option<f64>| {
+            v.map_or_else(String::new, |v| {
+                format!(" {:>16}", crate::format::thousands(v))
+            })
+        };
         writeln!(
             w,
             "{}: {} extra FTE in steps of {} from {} to {}, to minimise {} from {} to the end",
@@ -339,19 +412,30 @@ impl Report {
         writeln!(w)?;
         writeln!(
             w,
-            "{:<5} {:<24} {:>8} {:>14} {:>14} {:>25}",
-            "code", "municipality", "FTE", "before", "after", "after 5%-95%"
+            "{:<5} {:<24} {:>8} {:>14} {:>14} {:>25}{}",
+            "code",
+            "municipality",
+            "FTE",
+            "before",
+            "after",
+            "after 5%-95%",
+            match flagged {
+                true => format!(" {:>16} {:>16}", "overdue before", "overdue after"),
+                false => String::new(),
+            }
         )?;
         for row in &self.municipalities {
             writeln!(
                 w,
-                "{:<5} {:<24} {:>8} {:>14} {:>14} {:>25}",
+                "{:<5} {:<24} {:>8} {:>14} {:>14} {:>25}{}{}",
                 row.code,
                 row.name,
                 fte(row.fte_added),
                 n(row.before),
                 n(row.after),
-                format!("{}-{}", n(row.after_p5), n(row.after_p95))
+                format!("{}-{}", n(row.after_p5), n(row.after_p95)),
+                tie(row.overdue_days_before),
+                tie(row.overdue_days_after)
             )?;
         }
         writeln!(w)?;
@@ -362,15 +446,34 @@ impl Report {
         )?;
         writeln!(
             w,
-            "{:<28} {:>14} {:>25} {:>14} {:>8} {:>21}",
-            "split", "objective", "5%-95%", "more than best", "", "paired 5%-95%"
+            "{:<28} {:>14} {:>25} {:>14} {:>8} {:>21}{}",
+            "split",
+            "objective",
+            "5%-95%",
+            "more than best",
+            "",
+            "paired 5%-95%",
+            match flagged {
+                true => format!(" {:>16}", "overdue-days"),
+                false => String::new(),
+            }
         )?;
+        let overdue_before = flagged.then(|| {
+            self.municipalities
+                .iter()
+                .filter_map(|m| m.overdue_days_before)
+                .sum()
+        });
         writeln!(
             w,
-            "{:<28} {:>14} {:>25}",
+            "{:<28} {:>14} {:>25}{}",
             "no extra staff",
             n(self.before),
-            ""
+            "",
+            match flagged {
+                true => format!(" {:>14} {:>8} {:>21}{}", "", "", "", tie(overdue_before)),
+                false => String::new(),
+            }
         )?;
         let optimal = &self.splits[0];
         for split in &self.splits {
@@ -380,13 +483,14 @@ impl Report {
             };
             writeln!(
                 w,
-                "{:<28} {:>14} {:>25} {:>14} {:>8} {:>21}",
+                "{:<28} {:>14} {:>25} {:>14} {:>8} {:>21}{}",
                 split_label(&split.name),
                 n(split.objective),
                 format!("{}-{}", n(split.p5), n(split.p95)),
                 n(split.margin),
                 share,
-                format!("{} to {}", n(split.margin_p5), n(split.margin_p95))
+                format!("{} to {}", n(split.margin_p5), n(split.margin_p95)),
+                tie(split.overdue_days)
             )?;
         }
         writeln!(
@@ -394,6 +498,13 @@ impl Report {
             "every split places exactly {} FTE; the optimal one by dynamic programming over each municipality's curve (docs/allocate.md)",
             fte(self.add)
         )?;
+        if flagged {
+            writeln!(
+                w,
+                "flagged: in a month from {} on (a municipality's value is the share of replications); of splits that flag as few, the one with the fewest overdue meeting-days",
+                self.from.format("%Y-%m")
+            )?;
+        }
         writeln!(
             w,
             "paired: the difference from the optimal split replication by replication (the same people in both)"
@@ -402,33 +513,52 @@ impl Report {
 
     fn write_csv(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let mut csv = csv::Writer::from_writer(w);
-        csv.write_record([
-            "code",
-            "name",
-            "fte_added",
-            "objective",
-            "before",
-            "after",
-            "after_p5",
-            "after_p95",
-            "fte_by_population",
-            "fte_by_caseload",
-            "fte_by_backlog_peak",
-        ])?;
+        // With `flagged`, the rule after the objective and the tie-break's overdue meeting-days at the end.
+        let with_rule = |mut fields: Vec<String>, rule: &str, tail: [String; 2]| {
+            if self.rule.is_some() {
+                fields.insert(4, rule.to_string());
+                fields.extend(tail);
+            }
+            fields
+        };
+        csv.write_record(with_rule(
+            [
+                "code",
+                "name",
+                "fte_added",
+                "objective",
+                "before",
+                "after",
+                "after_p5",
+                "after_p95",
+                "fte_by_population",
+                "fte_by_caseload",
+                "fte_by_backlog_peak",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "rule",
+            ["overdue_days_before".into(), "overdue_days_after".into()],
+        ))?;
+        let text = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
         for (m, row) in self.municipalities.iter().enumerate() {
-            csv.write_record([
-                row.code.to_string(),
-                row.name.clone(),
-                row.fte_added.to_string(),
-                self.objective.name().to_string(),
-                row.before.to_string(),
-                row.after.to_string(),
-                row.after_p5.to_string(),
-                row.after_p95.to_string(),
-                self.splits[1].fte[m].to_string(),
-                self.splits[2].fte[m].to_string(),
-                self.splits[3].fte[m].to_string(),
-            ])?;
+            csv.write_record(with_rule(
+                vec![
+                    row.code.to_string(),
+                    row.name.clone(),
+                    row.fte_added.to_string(),
+                    self.objective.name().to_string(),
+                    row.before.to_string(),
+                    row.after.to_string(),
+                    row.after_p5.to_string(),
+                    row.after_p95.to_string(),
+                    self.splits[1].fte[m].to_string(),
+                    self.splits[2].fte[m].to_string(),
+                    self.splits[3].fte[m].to_string(),
+                ],
+                self.rule.as_deref().unwrap_or_default(),
+                [text(row.overdue_days_before), text(row.overdue_days_after)],
+            ))?;
         }
         csv.flush()
     }
@@ -473,6 +603,19 @@ impl Report {
             {
                 sheet.write_number(r, col as u16 + 2, value)?;
             }
+            // With `flagged`, the tie-break's overdue meeting-days.
+            for (col, value) in [row.overdue_days_before, row.overdue_days_after]
+                .into_iter()
+                .enumerate()
+            {
+                if let Some(value) = value {
+                    sheet.write_number(r, col as u16 + 7, value)?;
+                }
+            }
+        }
+        if self.rule.is_some() {
+            sheet.write_string_with_format(0, 7, "overdue_days_before", &bold)?;
+            sheet.write_string_with_format(0, 8, "overdue_days_after", &bold)?;
         }
         let sheet = workbook.add_worksheet().set_name("national")?;
         for (col, name) in [
@@ -507,6 +650,12 @@ impl Report {
             {
                 sheet.write_number(r, col as u16 + 1, value)?;
             }
+            if let Some(overdue) = split.overdue_days {
+                sheet.write_number(r, 7, overdue)?;
+            }
+        }
+        if self.rule.is_some() {
+            sheet.write_string_with_format(0, 7, "overdue_days", &bold)?;
         }
         workbook.save_to_buffer()
     }

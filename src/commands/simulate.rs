@@ -3,11 +3,12 @@ use crate::ensemble;
 use crate::error::InputError;
 use crate::output::Output;
 use crate::report::daily::{self, Layout};
+use crate::report::map::MapMetric;
 use crate::report::run_record::{DailyOptions, RunRecord};
 use crate::report::{self, ScenarioInfo};
 use crate::run;
-use crate::scenario;
 use crate::scenario::ranges as uncertain;
+use crate::scenario::{self, Scenario};
 use std::io::Write;
 
 /// Every file `simulate --out DIR` may write; DIR may hold nothing else. The manifest, run.json, comes last: in a
@@ -66,6 +67,7 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         args.map.as_deref(),
         crate::report::plot::CHART_EXTENSIONS,
     )?;
+    let map_rule = map_rule(&args, &scenario)?;
     let exporter = args.format.exporter();
     let stdout =
         Output::stdout_document(args.format.stdout_name(), !quiet || exporter.for_programs())?;
@@ -174,14 +176,65 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             outcome.replications
         );
         let codes = scenario.municipalities.iter().map(|m| m.code);
-        let drawn = args
-            .map_metric
-            .map(args.lang, subtitle, codes, &outcome.municipalities);
-        report::map::write(&drawn, map)?;
+        match map_rule.and_then(|r| outcome.timeliness.get(r)) {
+            Some(rule) => {
+                let drawn =
+                    report::map::flag_map(rule, outcome.replications, args.lang, subtitle, codes);
+                report::map::write_categories(&drawn, map)?;
+            }
+            None => {
+                let drawn =
+                    args.map_metric
+                        .map(args.lang, subtitle, codes, &outcome.municipalities);
+                report::map::write(&drawn, map)?;
+            }
+        }
     }
     match &stdout {
         Some(stdout) => stdout.write(|w| print(w, &args, &scenario, &info, &outcome, &files)),
         None => Ok(()),
+    }
+}
+
+/// The index of the timeliness rule `--map-metric timeliness-flagged` maps: `--map-rule`, or the scenario's
+/// only rule. `None` for the other metrics, which take no rule.
+fn map_rule(args: &SimulateArgs, scenario: &Scenario) -> Result<Option<usize>, InputError> {
+    let ids: Vec<&str> = scenario.timeliness.iter().map(|r| r.id.as_str()).collect();
+    if args.map_metric != MapMetric::TimelinessFlagged {
+        return match &args.map_rule {
+            Some(_) => Err(InputError::argument(
+                "--map-rule",
+                "only applies with --map-metric timeliness-flagged",
+            )),
+            None => Ok(None),
+        };
+    }
+    match (&args.map_rule, ids.as_slice()) {
+        (_, []) => Err(InputError::argument(
+            "--map-metric",
+            format!(
+                "timeliness-flagged maps a timeliness rule's flags, and {} has no [[timeliness]] rules",
+                args.scenario.display()
+            ),
+        )),
+        (None, [_]) => Ok(Some(0)),
+        (None, _) => Err(InputError::argument(
+            "--map-rule",
+            format!(
+                "the scenario has {} timeliness rules; name the one to map: {}",
+                ids.len(),
+                ids.join(", ")
+            ),
+        )),
+        (Some(id), _) => ids.iter().position(|i| i == id).map(Some).ok_or_else(|| {
+            InputError::argument(
+                "--map-rule",
+                format!(
+                    "the scenario has no timeliness rule `{id}`; its rules: {}",
+                    ids.join(", ")
+                ),
+            )
+        }),
     }
 }
 

@@ -199,6 +199,9 @@ pub enum MapMetric {
     DaysToClear,
     /// The share of meetings held that were held by their deadline, in percent.
     OnTimeShare,
+    /// Whether a `[[timeliness]]` rule (--map-rule) flags the municipality: two colours, not a scale
+    /// ([`flag_map`]).
+    TimelinessFlagged,
 }
 
 impl MapMetric {
@@ -214,6 +217,7 @@ impl MapMetric {
             MapMetric::BacklogPeakPerCaseworker => "backlog_peak_per_caseworker",
             MapMetric::DaysToClear => "days_to_clear",
             MapMetric::OnTimeShare => "on_time_share",
+            MapMetric::TimelinessFlagged => "timeliness_flagged",
         }
     }
 
@@ -234,6 +238,7 @@ impl MapMetric {
             MapMetric::BacklogPeakPerCaseworker => 1,
             MapMetric::DaysToClear => 0,
             MapMetric::OnTimeShare => 1,
+            MapMetric::TimelinessFlagged => 0,
         }
     }
 
@@ -248,6 +253,8 @@ impl MapMetric {
             }
             MapMetric::DaysToClear => metrics.get(Metric::DaysToClear),
             MapMetric::OnTimeShare => metrics.get(Metric::OnTimeShare).map(|s| 100.0 * s),
+            // A rule's flags are not among the metrics: [`flag_map`] draws them.
+            MapMetric::TimelinessFlagged => None,
         }
     }
 
@@ -454,6 +461,199 @@ pub fn fits(codes: impl IntoIterator<Item = u32>) -> bool {
 /// Writes `map` to `output`: SVG, or PNG when the file name ends in `.png`.
 pub fn write(map: &Map, output: &crate::output::Output) -> anyhow::Result<()> {
     super::plot::write_chart(output, |out| write_svg(map, out))
+}
+
+/// Okabe and Ito's vermillion and sky blue: the two colours of a map of flags, told apart with every common
+/// colour-vision deficiency and, by their lightness, in greyscale.
+pub const FLAGGED: &str = "#d55e00";
+pub const NOT_FLAGGED: &str = "#56b4e9";
+
+/// A map of categories rather than values: each municipality in its category's colour, a legend of swatches,
+/// and a hover title of its own per municipality.
+#[derive(Debug, Clone)]
+pub struct CategoryMap {
+    pub title: String,
+    pub subtitle: String,
+    /// The legend's heading.
+    pub heading: String,
+    /// Each category's label and colour, in the legend's order.
+    pub categories: Vec<(String, &'static str)>,
+    /// Per municipality code: its category (an index into `categories`) and what its hover title says after
+    /// the name.
+    pub values: Vec<(u32, usize, String)>,
+    pub no_data: String,
+}
+
+impl CategoryMap {
+    /// The category and the hover text of the municipality with `code`, if it is on the map.
+    pub fn value(&self, code: u32) -> Option<(usize, &str)> {
+        self.values
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map(|(_, category, text)| (*category, text.as_str()))
+    }
+}
+
+/// What the map of flags and its table say of one municipality under a rule: "flagged from 2020-12 (in 7 of
+/// 10 replications)", "not flagged", or "not flagged (flagged in 1 of 10 replications)". The flag is that of
+/// the counts averaged over replications, as in the timeliness outputs.
+pub fn flag_text(
+    assessment: &crate::timeliness::Assessment,
+    share: f64,
+    replications: u32,
+    lang: super::lang::Lang,
+) -> String {
+    let flagged_runs = (share * f64::from(replications)).round();
+    let runs = lang.fill(
+        "map_flag_runs",
+        &[&flagged_runs.to_string(), &replications.to_string()],
+    );
+    match assessment.first_flagged {
+        Some(month) => {
+            let text = lang.fill("map_flagged_from", &[&super::timeliness::month(month)]);
+            match replications {
+                1 => text,
+                _ => format!("{text} ({runs})"),
+            }
+        }
+        None if flagged_runs > 0.0 => {
+            format!("{} ({runs})", lang.text("map_not_flagged"))
+        }
+        None => lang.text("map_not_flagged").to_string(),
+    }
+}
+
+/// The map of the municipalities `rule` flags, in two colours (`codes` in the order of the rule's
+/// municipalities).
+pub fn flag_map(
+    rule: &crate::timeliness::RuleOutcome,
+    replications: u32,
+    lang: super::lang::Lang,
+    subtitle: String,
+    codes: impl IntoIterator<Item = u32>,
+) -> CategoryMap {
+    CategoryMap {
+        title: lang.fill("map_flag_title", &[&rule.rule.id]),
+        subtitle,
+        heading: lang.fill("map_flag_heading", &[&rule.rule.id]),
+        categories: vec![
+            (lang.text("map_flagged").to_string(), FLAGGED),
+            (lang.text("map_not_flagged").to_string(), NOT_FLAGGED),
+        ],
+        values: codes
+            .into_iter()
+            .zip(rule.municipalities.iter().zip(&rule.flagged_share))
+            .map(|(code, (assessment, &share))| {
+                (
+                    code,
+                    usize::from(!assessment.flagged()),
+                    flag_text(assessment, share, replications, lang),
+                )
+            })
+            .collect(),
+        no_data: lang.text("map_no_data").to_string(),
+    }
+}
+
+/// Writes a map of categories as one SVG document, framed as [`write_svg`] frames a map of values.
+pub fn write_categories_svg(map: &CategoryMap, out: &mut dyn Write) -> std::io::Result<()> {
+    let (width, height) = SIZE;
+    let font = "font-family=\"DejaVu Sans, sans-serif\"";
+    writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
+    )?;
+    writeln!(
+        out,
+        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>"
+    )?;
+    writeln!(
+        out,
+        "<text x=\"16\" y=\"30\" {font} font-size=\"20\" font-weight=\"bold\">{}</text>",
+        escape(&map.title)
+    )?;
+    writeln!(
+        out,
+        "<text x=\"16\" y=\"52\" {font} font-size=\"13\" fill=\"#444444\">{}</text>",
+        escape(&map.subtitle)
+    )?;
+    let (x, y, w, h) = INSET;
+    writeln!(
+        out,
+        "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"none\" stroke=\"#888888\" stroke-width=\"1\"/>"
+    )?;
+    writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" {font} font-size=\"11\" fill=\"#444444\">Bornholm</text>",
+        x + 4.0,
+        y + h - 5.0
+    )?;
+    writeln!(
+        out,
+        "<g stroke=\"#ffffff\" stroke-width=\"0.4\" fill-rule=\"evenodd\">"
+    )?;
+    for shape in shapes() {
+        let (fill, text) = match map.value(shape.code) {
+            Some((category, text)) => (map.categories[category].1, text),
+            None => (NO_DATA, map.no_data.as_str()),
+        };
+        writeln!(
+            out,
+            "<path class=\"municipality\" data-code=\"{}\" fill=\"{fill}\" d=\"{}\"><title>{}: {}</title></path>",
+            shape.code,
+            path_data(shape),
+            escape(&shape.name),
+            escape(text)
+        )?;
+    }
+    writeln!(out, "</g>")?;
+    // The legend: one swatch per category (and grey when a municipality is off the map), with its count.
+    let (legend_x, top) = (615.0, 300.0);
+    writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" {font} font-size=\"12\" font-weight=\"bold\" text-anchor=\"end\">{}</text>",
+        f64::from(SIZE.0) - 8.0,
+        top - 14.0,
+        escape(&map.heading)
+    )?;
+    let mut swatches: Vec<(&str, &str, usize)> = map
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, (label, colour))| {
+            let count = map.values.iter().filter(|(_, c, _)| *c == i).count();
+            (label.as_str(), *colour, count)
+        })
+        .collect();
+    if map.values.len() < shapes().len() {
+        swatches.push((&map.no_data, NO_DATA, shapes().len() - map.values.len()));
+    }
+    for (i, (label, colour, count)) in swatches.into_iter().enumerate() {
+        let y = top + 26.0 * i as f64;
+        writeln!(
+            out,
+            "<rect class=\"legend\" x=\"{legend_x}\" y=\"{y}\" width=\"18\" height=\"18\" fill=\"{colour}\"/>"
+        )?;
+        writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" {font} font-size=\"12\">{} ({count})</text>",
+            legend_x + 26.0,
+            y + 14.0,
+            escape(label)
+        )?;
+    }
+    writeln!(
+        out,
+        "<text x=\"16\" y=\"{}\" {font} font-size=\"11\" fill=\"#666666\">{}</text>",
+        height - 12,
+        escape(ATTRIBUTION)
+    )?;
+    writeln!(out, "</svg>")
+}
+
+/// Writes a map of categories to `output`: SVG, or PNG when the file name ends in `.png`.
+pub fn write_categories(map: &CategoryMap, output: &crate::output::Output) -> anyhow::Result<()> {
+    super::plot::write_chart(output, |out| write_categories_svg(map, out))
 }
 
 #[cfg(test)]

@@ -361,6 +361,32 @@ fn the_report_maps_its_municipalities_with_the_figures_in_a_table() {
         .expect("the maps' figures in a table");
     let rows = table.descendants().filter(|n| n.has_tag_name("tr")).count();
     assert_eq!(rows, 1 + 3, "a header and one row per municipality shown");
+    // Each of the scenario's timeliness rules has a map of its flags, in two colours, and a column.
+    for id in ["map-timeliness-early80", "map-timeliness-supervision12"] {
+        let figure = section
+            .descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no {id}"));
+        let shapes: Vec<_> = figure
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("municipality"))
+            .collect();
+        assert_eq!(shapes.len(), 98, "{id}");
+        let fills: std::collections::BTreeSet<&str> =
+            shapes.iter().filter_map(|s| s.attribute("fill")).collect();
+        assert!(
+            fills.is_subset(&["#d55e00", "#56b4e9", "#d9d9d9"].into()),
+            "{id}: {fills:?}"
+        );
+    }
+    let header = table
+        .descendants()
+        .find(|n| n.has_tag_name("tr"))
+        .unwrap()
+        .children()
+        .filter(|n| n.has_tag_name("th"))
+        .count();
+    assert_eq!(header, 2 + 3 + 2, "code, name, three maps and two rules");
 }
 
 fn parse_page(text: &str) -> roxmltree::Document<'_> {
@@ -664,4 +690,208 @@ fn the_report_page_maps_the_fte_and_has_no_english_in_danish() {
         .filter(|w| !ALIKE.contains(&w.as_str()) && !names.contains(&w.as_str()))
         .collect();
     assert!(left.is_empty(), "English in the Danish page: {left:?}");
+}
+
+/// three.toml with a timeliness rule strict enough that every municipality is flagged without extra staff:
+/// under `threshold` in a month after the spring suspension (March and April left out, one month flags).
+fn strict_rule_scenario(dir: &Path, threshold: f64) -> std::path::PathBuf {
+    let path = dir.join(format!("strict-{threshold}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {:?}\n\n[[timeliness]]\nid = \"strict\"\nmeasure = \"monthly\"\nthreshold = {threshold}\nperiods = 1\nexclude = [\"2021-03..2021-04\"]\n",
+            fixture("three.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// `simulate` of `base` with `add[i]` FTE added in municipality `i + 1` from `FROM`: the municipalities the
+/// rule `strict` flags in a month from `FROM`'s on (timeliness.csv), and the overdue meeting-days from `FROM`.
+fn simulated_flags(dir: &Path, base: &Path, add: &[u64]) -> (u64, u64) {
+    let table: Vec<String> = add
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{} = {a}", i + 1))
+        .collect();
+    let name = format!(
+        "flags-{}",
+        add.iter().map(u64::to_string).collect::<Vec<_>>().join("-")
+    );
+    let scenario = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &scenario,
+        format!(
+            "extends = {:?}\n\n[[staffing.changes]]\ndate = {FROM}\nadd_caseworkers = {{ {} }}\n",
+            base.display().to_string(),
+            table.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = dir.join(&name);
+    backlog()
+        .args(["simulate", "-q", "--daily", "municipality", "--out"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .success();
+    let table = |file: &str| -> (Vec<String>, Vec<Vec<String>>) {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        let header = lines.next().unwrap().split(',').map(String::from).collect();
+        let rows = lines
+            .map(|l| l.split(',').map(String::from).collect())
+            .collect();
+        (header, rows)
+    };
+    let column = |header: &[String], name: &str| header.iter().position(|h| h == name).unwrap();
+    let (header, rows) = table("timeliness.csv");
+    let (code, month, flagged) = (
+        column(&header, "code"),
+        column(&header, "month"),
+        column(&header, "flagged"),
+    );
+    let mut codes: Vec<&String> = rows
+        .iter()
+        .filter(|r| r[flagged] == "1" && r[month].as_str() >= &FROM[..7])
+        .map(|r| &r[code])
+        .collect();
+    codes.dedup();
+    let (header, rows) = table("daily.csv");
+    let (date, overdue) = (column(&header, "date"), column(&header, "overdue"));
+    let overdue_days = rows
+        .iter()
+        .filter(|r| r[date].as_str() >= FROM)
+        .map(|r| r[overdue].parse::<u64>().unwrap())
+        .sum();
+    (codes.len() as u64, overdue_days)
+}
+
+#[test]
+fn the_split_that_flags_fewest_is_the_best_of_every_split_and_ties_go_to_fewer_overdue_days() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0.3: 4 FTE can unflag all three, in one way only; 0.5: only Lilleby can be unflagged, and the overdue
+    // meeting-days choose where the other steps go.
+    for threshold in [0.3, 0.5] {
+        let base = strict_rule_scenario(dir.path(), threshold);
+        let add = 4;
+        let report = allocate_json(&[
+            base.to_str().unwrap(),
+            "--add",
+            &add.to_string(),
+            "--step",
+            "1",
+            "--from",
+            FROM,
+            "--objective",
+            "flagged",
+            "--rule",
+            "strict",
+        ]);
+        assert_eq!(report["objective"], "flagged");
+        assert_eq!(report["rule"], "strict");
+        assert_eq!(report["tie_break"], "overdue-days");
+        assert_eq!(report["before"].as_f64().unwrap(), 3.0, "all flagged");
+        let optimal = &report["splits"][0];
+        let found: Vec<u64> = optimal["fte"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_f64().unwrap() as u64)
+            .collect();
+        let mut every = Vec::new();
+        for a in 0..=add {
+            for b in 0..=add - a {
+                let split = [a, b, add - a - b];
+                every.push((simulated_flags(dir.path(), &base, &split), split));
+            }
+        }
+        let best = every.iter().map(|(value, _)| *value).min().unwrap();
+        assert!(best.0 < 3, "some split unflags a municipality: {every:?}");
+        let (value_found, _) = every
+            .iter()
+            .find(|(_, split)| split[..] == found[..])
+            .unwrap();
+        assert_eq!(*value_found, best, "every split: {every:?}");
+        assert_eq!(optimal["objective"].as_f64().unwrap(), best.0 as f64);
+        assert_eq!(optimal["overdue_days"].as_f64().unwrap(), best.1 as f64);
+        if threshold == 0.5 {
+            // Several splits flag as few; the overdue meeting-days decide.
+            let fewest = every.iter().filter(|((f, _), _)| *f == best.0).count();
+            assert!(fewest > 1, "{every:?}");
+        }
+        for split in &report["splits"].as_array().unwrap()[1..] {
+            let value = (
+                split["objective"].as_f64().unwrap() as u64,
+                split["overdue_days"].as_f64().unwrap() as u64,
+            );
+            assert!(value >= best, "{}", split["name"]);
+        }
+    }
+}
+
+#[test]
+fn the_csv_names_the_objective_and_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = strict_rule_scenario(dir.path(), 0.3);
+    let output = backlog()
+        .arg("allocate")
+        .arg(&base)
+        .args(["--add", "4", "--step", "1", "--from", FROM])
+        .args([
+            "--objective",
+            "flagged",
+            "--rule",
+            "strict",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "code,name,fte_added,objective,rule,before,after,after_p5,after_p95,fte_by_population,\
+         fte_by_caseload,fte_by_backlog_peak,overdue_days_before,overdue_days_after"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        assert_eq!((row[3], row[4]), ("flagged", "strict"));
+        assert_eq!(
+            row[5], "1",
+            "every municipality flagged without extra staff"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_rule_is_refused_naming_the_rules_the_scenario_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = strict_rule_scenario(dir.path(), 0.3);
+    let run = |scenario: &Path, extra: &[&str]| {
+        backlog()
+            .arg("allocate")
+            .arg(scenario)
+            .args(["--add", "4", "--from", FROM])
+            .args(extra)
+            .assert()
+            .code(2)
+    };
+    run(&base, &["--objective", "flagged", "--rule", "early80"]).stderr(
+        "error: --rule: the scenario has no timeliness rule `early80`; its rules: strict\n",
+    );
+    run(&base, &["--objective", "flagged"]).stderr(
+        "error: --rule: --objective flagged needs --rule ID, one of the scenario's timeliness rules: strict\n",
+    );
+    run(&base, &["--objective", "overdue-days", "--rule", "strict"])
+        .stderr("error: --rule: only applies with --objective flagged, not overdue-days\n");
+    let three = fixture("three.toml");
+    run(&three, &["--objective", "flagged", "--rule", "strict"]).stderr(format!(
+        "error: --objective: flagged counts the municipalities a timeliness rule flags, and {} has no [[timeliness]] rules\n",
+        three.display()
+    ));
 }

@@ -323,3 +323,121 @@ fn check_compares_a_published_count_of_flagged_municipalities_with_the_mean_over
     // Three towns cannot be nine flagged: the figure fails.
     assert_eq!(output.status.code(), Some(1), "{text}");
 }
+
+#[test]
+fn the_map_of_flags_colours_the_98_municipalities_as_municipalities_csv_flags_them() {
+    // Denmark 2020 with early80 made strict enough to flag: under 90 % in one month (not six).
+    let dir = tempfile::tempdir().unwrap();
+    let (map, out) = (dir.path().join("flags.svg"), dir.path().join("run"));
+    backlog()
+        .args(["simulate", "scenarios/dk2020.toml", "-q", "--reps", "2"])
+        .args(["--set", "timeliness.early80.threshold=0.9"])
+        .args(["--set", "timeliness.early80.periods=1"])
+        .args([
+            "--map-metric",
+            "timeliness-flagged",
+            "--map-rule",
+            "early80",
+        ])
+        .arg("--map")
+        .arg(&map)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&map).unwrap();
+    let document = roxmltree::Document::parse(&text).expect("the map is well-formed SVG");
+    let shapes: Vec<_> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("path") && n.attribute("class") == Some("municipality"))
+        .collect();
+    assert_eq!(shapes.len(), 98);
+    let rows = read_csv(&out.join("municipalities.csv"));
+    assert_eq!(rows.len(), 98);
+    let flagged = rows
+        .iter()
+        .filter(|r| r["timeliness_flagged.early80"] == "1")
+        .count();
+    assert!(0 < flagged && flagged < 98, "{flagged} flagged");
+    for row in &rows {
+        let shape = shapes
+            .iter()
+            .find(|s| s.attribute("data-code") == Some(row["code"].as_str()))
+            .unwrap();
+        let title = shape
+            .children()
+            .find(|c| c.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap()
+            .to_string();
+        let share = number(&row["timeliness_flagged_share.early80"]);
+        let runs = format!("in {} of 2 replications", (share * 2.0).round());
+        let (fill, expected) = match row["timeliness_flagged.early80"].as_str() {
+            "1" => (
+                "#d55e00",
+                format!(
+                    "{}: flagged from {} ({runs})",
+                    row["name"], row["timeliness_first_flagged.early80"]
+                ),
+            ),
+            _ if share > 0.0 => ("#56b4e9", format!("{}: not flagged ({runs})", row["name"])),
+            _ => ("#56b4e9", format!("{}: not flagged", row["name"])),
+        };
+        assert_eq!(shape.attribute("fill"), Some(fill), "{}", row["name"]);
+        assert_eq!(title, expected);
+    }
+    // The legend: two swatches, each with its count, and no grey (every municipality is in the scenario).
+    let legend: Vec<(&str, String)> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("legend"))
+        .map(|swatch| {
+            let label = swatch
+                .next_sibling_element()
+                .and_then(|t| t.text())
+                .unwrap()
+                .to_string();
+            (swatch.attribute("fill").unwrap(), label)
+        })
+        .collect();
+    assert_eq!(
+        legend,
+        [
+            ("#d55e00", format!("flagged ({flagged})")),
+            ("#56b4e9", format!("not flagged ({})", 98 - flagged)),
+        ]
+    );
+    assert!(text.contains(">Rule early80<"), "the legend names the rule");
+}
+
+#[test]
+fn a_map_of_flags_needs_a_rule_the_scenario_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("flags.svg");
+    let run = |scenario: &Path, extra: &[&str]| {
+        backlog()
+            .arg("simulate")
+            .arg(scenario)
+            .arg("--map")
+            .arg(&map)
+            .args(extra)
+            .assert()
+            .code(2)
+    };
+    let dk2020 = Path::new("scenarios/dk2020.toml");
+    run(dk2020, &["--map-metric", "timeliness-flagged"]).stderr(
+        "error: --map-rule: the scenario has 2 timeliness rules; name the one to map: early80, supervision12\n",
+    );
+    run(
+        dk2020,
+        &["--map-metric", "timeliness-flagged", "--map-rule", "early90"],
+    )
+    .stderr("error: --map-rule: the scenario has no timeliness rule `early90`; its rules: early80, supervision12\n");
+    run(dk2020, &["--map-rule", "early80"])
+        .stderr("error: --map-rule: only applies with --map-metric timeliness-flagged\n");
+    let three = fixture("three.toml");
+    run(&three, &["--map-metric", "timeliness-flagged"]).stderr(format!(
+        "error: --map-metric: timeliness-flagged maps a timeliness rule's flags, and {} has no [[timeliness]] rules\n",
+        three.display()
+    ));
+    assert!(!map.exists());
+}

@@ -45,6 +45,15 @@ pub fn objective_label(objective: Objective, lang: Lang) -> &'static str {
     match objective {
         Objective::OverdueDays => lang.text("objective_overdue_days"),
         Objective::HeldLate => lang.text("objective_held_late"),
+        Objective::Flagged => lang.text("objective_flagged"),
+    }
+}
+
+/// An objective's value as the page shows it: whole, or with a decimal for flags (means of 0 and 1).
+fn shown(objective: Objective, value: f64, lang: Lang) -> String {
+    match objective {
+        Objective::Flagged => lang.decimal(value, 1),
+        _ => lang.thousands(value),
     }
 }
 
@@ -155,7 +164,7 @@ pub fn write(out: &mut dyn Write, report: &AllocationReport) -> std::io::Result<
 /// The national objective of no extra staff and of every split: one row each.
 fn national_section(html: &mut String, report: &AllocationReport, unit: &str) {
     let lang = report.lang;
-    let count = |v: f64| number(v, lang.thousands(v));
+    let count = |v: f64| number(v, shown(report.objective, v, lang));
     let _ = writeln!(
         html,
         "<section id=\"national\">\n<h2>{}</h2>\n<table id=\"table-national\">",
@@ -282,7 +291,7 @@ fn map_section(html: &mut String, report: &AllocationReport) -> std::io::Result<
 /// Every municipality's FTE and its objective without and with them (sortable).
 fn municipalities_section(html: &mut String, report: &AllocationReport, unit: &str) {
     let lang = report.lang;
-    let count = |v: f64| number(v, lang.thousands(v));
+    let count = |v: f64| number(v, shown(report.objective, v, lang));
     let _ = writeln!(
         html,
         "<section id=\"municipalities\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n<p class=\"hint\">{}</p>\n<table class=\"sortable\" id=\"table-allocation\">",

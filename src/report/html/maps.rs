@@ -1,6 +1,7 @@
 //! The report's maps: backlog peak per caseworker, days to clear and on-time share of the first scenario's
 //! municipalities, as inline SVG choropleths (`report::map`), with the same figures in a table for readers who
-//! do not see the colours.
+//! do not see the colours; and, when the scenario has `[[timeliness]]` rules, one map per rule of the
+//! municipalities it flags, in two colours, with the month each is first flagged.
 
 use super::{escape, figure, svg, ReportScenario};
 use crate::report::lang::Lang;
@@ -45,6 +46,21 @@ pub(super) fn section(
             lang.text("map_caption"),
         );
     }
+    let flags: Vec<map::CategoryMap> = outcome
+        .timeliness
+        .iter()
+        .map(|rule| map::flag_map(rule, outcome.replications, lang, subtitle.clone(), codes()))
+        .collect();
+    for (rule, drawn) in outcome.timeliness.iter().zip(&flags) {
+        let chart = svg(|out| map::write_categories_svg(drawn, out))?;
+        figure(
+            html,
+            &format!("map-timeliness-{}", rule.rule.id),
+            &drawn.title,
+            &chart,
+            lang.text("map_flag_caption"),
+        );
+    }
     let _ = write!(
         html,
         "<table id=\"table-maps\">\n<thead><tr><th>{}</th><th class=\"text\">{}</th>",
@@ -59,6 +75,9 @@ pub(super) fn section(
             escape(what.unit(lang))
         );
     }
+    for drawn in &flags {
+        let _ = write!(html, "<th class=\"text\">{}</th>", escape(&drawn.title));
+    }
     html.push_str("</tr></thead>\n<tbody>\n");
     for municipality in &scenario.municipalities {
         let _ = write!(
@@ -72,6 +91,10 @@ pub(super) fn section(
                 .value(municipality.code)
                 .map_or_else(|| "-".to_string(), |v| drawn.shown(v));
             let _ = write!(html, "<td>{}</td>", escape(&value));
+        }
+        for drawn in &flags {
+            let text = drawn.value(municipality.code).map_or("-", |(_, text)| text);
+            let _ = write!(html, "<td class=\"text\">{}</td>", escape(text));
         }
         html.push_str("</tr>\n");
     }
