@@ -708,3 +708,50 @@ fn the_akasse_panels_shade_only_the_windows_that_close_the_akasse() {
     assert_eq!(shades("closes = \"both\""), 4 * 2);
     assert_eq!(shades("closes = \"jobcentre\""), 2 * 2);
 }
+
+#[test]
+fn a_danish_map_writes_its_legend_with_decimal_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two municipalities on the map: København and Frederiksberg.
+    let text = std::fs::read_to_string(fixture("small.toml")).unwrap().replacen(
+        "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
+        "list = [{ code = 101, name = \"København\", population = 1000 }, { code = 147, name = \"Frederiksberg\", population = 600 }]",
+        1,
+    );
+    let path = dir.path().join("two.toml");
+    std::fs::write(&path, text).unwrap();
+    let legend = |lang: &str| {
+        let map = dir.path().join(format!("map-{lang}.svg"));
+        backlog()
+            .arg("simulate")
+            .arg(&path)
+            .args([
+                "--reps",
+                "2",
+                "--map-metric",
+                "on-time-share",
+                "--lang",
+                lang,
+            ])
+            .arg("--map")
+            .arg(&map)
+            .assert()
+            .success();
+        // The legend's tick labels: the texts right of the colour bar, but its "no data" entry.
+        let svg = std::fs::read_to_string(&map).unwrap();
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        document
+            .descendants()
+            .filter(|n| n.has_tag_name("text") && n.attribute("x") == Some("641"))
+            .filter_map(|n| n.text())
+            .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (english, danish) = (legend("en"), legend("da"));
+    assert_eq!(english.len(), 5, "{english:?}");
+    // On-time shares in percent with a decimal: the same figures, with a comma in Danish.
+    assert!(english.iter().all(|t| t.contains('.') && !t.contains(',')));
+    let as_danish: Vec<String> = english.iter().map(|t| t.replace('.', ",")).collect();
+    assert_eq!(danish, as_danish);
+}
