@@ -859,6 +859,7 @@ fn the_danish_report_has_no_english_words() {
         "LAB",
         "dagpenge",
         "Dagpenge",
+        "a-kasse",
         "Sygedagpenge",
         "Jobafklaringsforløb",
         "Ledighedsydelse",
