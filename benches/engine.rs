@@ -6,16 +6,18 @@
 //! Throughput is counted from one run of each scenario before timing starts, over every simulated day, warm-up
 //! included: `meeting_events` is the meetings that fell due, were held, waived or dropped.
 //!
-//! The last group times writing the national daily.csv into a sink, in bytes per second.
+//! The `akasse` group runs Copenhagen with its a-kasse side and without it, on one thread. The last group times
+//! writing the national daily.csv into a sink, in bytes per second.
 //!
 //! `cargo bench --bench engine` runs everything (the 10,000-replication sweep takes several minutes);
-//! `cargo bench --bench engine -- '^dk2020/'` one tier.
+//! `cargo bench --bench engine -- '^dk2020/'` one tier, `cargo bench --bench engine -- '^akasse/'` the a-kasse
+//! side's cost.
 
 use backlog::engine::metrics::Workload;
 use backlog::engine::Simulation;
 use backlog::report::daily;
 use backlog::run::{replicate, RunSummary};
-use backlog::scenario::Scenario;
+use backlog::scenario::{HeldBy, Scenario};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rayon::ThreadPool;
 use std::hint::black_box;
@@ -150,6 +152,38 @@ fn sweep10000(c: &mut Criterion) {
     sweep(c, 10_000, &[every_core], 60);
 }
 
+/// cph2020 as shipped, which declares the a-kasse side, against the same scenario with it removed: no `[akasse]`
+/// section and no meetings the a-kasse holds alone (its joint meetings then cost jobcentre capacity only, as
+/// without the a-kasse side they always did). The ratio of the two is the a-kasse side's cost.
+fn akasse(c: &mut Criterion) {
+    let with = load("scenarios/cph2020.toml");
+    assert!(with.akasse.is_some(), "cph2020 declares the a-kasse side");
+    let mut without = with.clone();
+    without.akasse = None;
+    for group in &mut without.groups {
+        group.meetings.retain(|m| m.held_by != HeldBy::Akasse);
+    }
+    let mut group = c.benchmark_group("akasse");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3));
+    for (name, scenario) in [("with", &with), ("without", &without)] {
+        let work = workload(scenario);
+        eprintln!(
+            "akasse/{name}: {} simulated days, {} person-days, {} meeting events per run",
+            work.days,
+            work.person_days,
+            work.meeting_events()
+        );
+        group.throughput(Throughput::Elements(work.meeting_events()));
+        let pool = pool(1);
+        group.bench_function(BenchmarkId::new("cph2020_threads_1", name), |b| {
+            b.iter(|| pool.install(|| black_box(one_run(scenario))))
+        });
+    }
+    group.finish();
+}
+
 /// Writing daily.csv for the national scenario (one run's series) into a sink: the formatting cost alone.
 fn daily_csv(c: &mut Criterion) {
     let scenario = load("scenarios/dk2020.toml");
@@ -176,5 +210,5 @@ fn daily_csv(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, small, copenhagen, national, sweep100, sweep10000, daily_csv);
+criterion_group!(benches, small, copenhagen, national, sweep100, sweep10000, akasse, daily_csv);
 criterion_main!(benches);

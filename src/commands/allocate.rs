@@ -680,6 +680,7 @@ impl Report {
                 .collect(),
             decimals: if self.step.fract() == 0.0 { 0 } else { 2 },
             no_data: lang.text("map_no_data").to_string(),
+            lang,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! legend gives the unit, and each municipality is a `<path>` with a `<title>` of its name and value, so that a
 //! browser shows it on hover.
 
+use super::lang::Lang;
 use std::io::Write;
 use std::sync::OnceLock;
 
@@ -128,6 +129,9 @@ pub struct Map {
     pub decimals: usize,
     /// What the legend and the hover titles say of a municipality without a value, in the map's language.
     pub no_data: String,
+    /// The language of the labels: numbers are written as the rest of its report writes them ("1,234.5" or
+    /// "1.234,5").
+    pub lang: Lang,
 }
 
 impl Map {
@@ -175,17 +179,17 @@ impl Map {
         let scaled = value * 10f64.powi(self.decimals as i32);
         match (scaled - scaled.round()).abs() < 1e-9 {
             true => self.shown(value),
-            false => format!("{value:.*}", self.decimals + 1),
+            false => self.lang.decimal(value, self.decimals + 1),
         }
     }
 
-    /// A value as the map's titles and table show it.
+    /// A value as the map's titles and table show it: whole numbers, and any from 1,000 up, with their
+    /// thousands separated; smaller ones with the map's decimals.
     pub fn shown(&self, value: f64) -> String {
-        let text = format!("{value:.*}", self.decimals);
-        match text.split_once('.') {
-            None => crate::format::thousands(value),
-            Some(_) if value.abs() >= 1000.0 => crate::format::thousands(value),
-            Some(_) => text,
+        if self.decimals == 0 || value.abs() >= 1000.0 {
+            self.lang.thousands(value)
+        } else {
+            self.lang.decimal(value, self.decimals)
         }
     }
 }
@@ -221,11 +225,11 @@ impl MapMetric {
         }
     }
 
-    pub fn title(self, lang: super::lang::Lang) -> &'static str {
+    pub fn title(self, lang: Lang) -> &'static str {
         lang.text(&format!("map_{}", self.key()))
     }
 
-    pub fn unit(self, lang: super::lang::Lang) -> &'static str {
+    pub fn unit(self, lang: Lang) -> &'static str {
         lang.text(&format!("unit_{}", self.key()))
     }
 
@@ -261,7 +265,7 @@ impl MapMetric {
     /// The map of `what` over a run's municipalities (`codes` in the order of `municipalities`).
     pub fn map(
         self,
-        lang: super::lang::Lang,
+        lang: Lang,
         subtitle: String,
         codes: impl IntoIterator<Item = u32>,
         municipalities: &[crate::summary::Aggregate],
@@ -277,6 +281,7 @@ impl MapMetric {
                 .collect(),
             decimals: self.decimals(),
             no_data: lang.text("map_no_data").to_string(),
+            lang,
         }
     }
 }
@@ -694,6 +699,57 @@ mod tests {
             .map(|i| luminance(&viridis(f64::from(i) / 20.0)))
             .collect();
         assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
+    }
+
+    /// The labels of the legend's five ticks, lowest first.
+    fn legend_ticks(map: &Map) -> Vec<String> {
+        let mut svg = Vec::new();
+        write_svg(map, &mut svg).unwrap();
+        let svg = String::from_utf8(svg).unwrap();
+        let mut ticks: Vec<String> = svg
+            .lines()
+            .filter(|l| l.starts_with("<text x=\"641\""))
+            .map(|l| {
+                l.split('>')
+                    .nth(1)
+                    .unwrap()
+                    .trim_end_matches("</text")
+                    .to_string()
+            })
+            .collect();
+        ticks.retain(|t| *t != map.no_data);
+        ticks
+    }
+
+    #[test]
+    fn the_legend_writes_numbers_as_the_language_does() {
+        let map = |lang: Lang| Map {
+            title: String::new(),
+            subtitle: String::new(),
+            unit: String::new(),
+            values: vec![(101, 2.25), (147, 1234.5)],
+            decimals: 1,
+            no_data: lang.text("map_no_data").to_string(),
+            lang,
+        };
+        // 2.25 needs a second decimal; 1,234.5 is written whole with its thousands separated, as in the tables.
+        assert_eq!(
+            legend_ticks(&map(Lang::En)),
+            ["2.25", "310.31", "618.38", "926.44", "1,235"]
+        );
+        assert_eq!(
+            legend_ticks(&map(Lang::Da)),
+            ["2,25", "310,31", "618,38", "926,44", "1.235"]
+        );
+        // The hover titles and the table beside the map write them the same way.
+        assert_eq!(map(Lang::Da).shown(3.24), "3,2");
+        assert_eq!(map(Lang::Da).shown(12_345.0), "12.345");
+        assert_eq!(map(Lang::En).shown(3.24), "3.2");
+        let whole = Map {
+            decimals: 0,
+            ..map(Lang::Da)
+        };
+        assert_eq!(whole.shown(4321.0), "4.321");
     }
 
     #[test]

@@ -509,11 +509,12 @@ fn the_policy_scenarios_validate_and_run() {
 fn the_charts_in_the_docs_hold_their_series() {
     let img = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img");
     // 2020 has 366 days. cph2020: one row of four lines (pending and overdue daily, capacity and demand as
-    // 7-day means from the seventh day); dk2020: the total and four municipalities; the policy overlay: one daily
-    // line for each of the four scenarios.
+    // 7-day means from the seventh day) and the a-kasse's row (its pending and overdue daily, its capacity and
+    // meetings held as 7-day means); dk2020: the same two rows and four municipalities; the policy overlay: one
+    // daily line for each of the four scenarios.
     for (file, daily, weekly) in [
-        ("cph2020.svg", 2, 2),
-        ("dk2020.svg", 5 * 2, 5 * 2),
+        ("cph2020.svg", 2 * 2, 2 * 2),
+        ("dk2020.svg", 6 * 2, 6 * 2),
         ("compare.svg", 4, 0),
     ] {
         let svg = parse_svg(&img.join(file));
@@ -578,4 +579,179 @@ fn assert_png_of_svg(svg_path: &Path) {
         .filter(|p| p.red() < 80 && p.green() < 80 && p.blue() < 80)
         .count();
     assert!(dark > 5000, "{}: {dark} dark pixels", png.display());
+}
+
+/// tests/fixtures/small.toml with an a-kasse side: an a-kasse meeting and a joint one in the group's schedule;
+/// `closes` is the suspension's `closes` key (empty: the default, both sides).
+fn small_with_akasse(closes: &str) -> String {
+    let plain = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    plain
+        .replacen(
+            "{ due_day = 60, deadline_day = 90 }",
+            "{ due_day = 30, deadline_day = 45, held_by = \"akasse\" }, { due_day = 60, deadline_day = 90, joint = true }",
+            1,
+        )
+        .replacen("id = \"kh\"", "id = \"kh\"\ninsured = true", 1)
+        .replacen("end = 2021-04-30", &format!("end = 2021-04-30\n{closes}"), 1)
+        + "\n[akasse]\ncaseworkers = 0.5\nmeetings_per_caseworker_day = 5\n"
+}
+
+#[test]
+fn the_plot_and_the_report_draw_the_akasse_side_exactly_when_the_scenario_declares_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read_to_string(fixture("small.toml")).unwrap();
+    for (name, text, declared) in [
+        ("plain", plain, false),
+        ("akasse", small_with_akasse(""), true),
+    ] {
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let (chart, chart_da) = (
+            dir.path().join(format!("{name}.svg")),
+            dir.path().join(format!("{name}-da.svg")),
+        );
+        let report = dir.path().join(format!("{name}.html"));
+        backlog()
+            .arg("simulate")
+            .arg(&path)
+            .args(["--reps", "1", "--plot"])
+            .arg(&chart)
+            .assert()
+            .success();
+        backlog()
+            .arg("simulate")
+            .arg(&path)
+            .args(["--reps", "1", "--lang", "da", "--plot"])
+            .arg(&chart_da)
+            .assert()
+            .success();
+        backlog()
+            .arg("report")
+            .arg(&path)
+            .args(["--reps", "1", "--out"])
+            .arg(&report)
+            .assert()
+            .success();
+        let svg = parse_svg(&chart);
+        // The total row: pending and overdue daily, capacity and demand as 7-day means; the a-kasse's row adds
+        // its pending and overdue, and its capacity and meetings held as 7-day means.
+        let rows = if declared { 2 } else { 1 };
+        assert_eq!(svg.lines_with(365).len(), 2 * rows, "{name}");
+        assert_eq!(svg.lines_with(365 - 6).len(), 2 * rows, "{name}");
+        for text in [
+            "a-kasse: pending",
+            "a-kasse: overdue",
+            "a-kasse: capacity",
+            "a-kasse: meetings held",
+            "Testby: the a-kasse's meetings pending and overdue",
+            "Testby: the a-kasse's capacity and meetings held per day",
+        ] {
+            assert_eq!(svg.has_text(text), declared, "{name}: `{text}`");
+        }
+        let danish = parse_svg(&chart_da);
+        assert_eq!(danish.has_text("a-kasse: afventende"), declared, "{name}");
+        assert_eq!(danish.has_text("a-kasse: holdte samtaler"), declared);
+        assert!(!danish.has_text("a-kasse: pending"));
+
+        let html = std::fs::read_to_string(&report).unwrap();
+        assert_eq!(
+            html.contains("<figure class=\"chart\" id=\"chart-akasse\">"),
+            declared,
+            "{name}"
+        );
+        assert_eq!(html.contains("a-kasse: meetings held"), declared, "{name}");
+        if declared {
+            // The figure's chart holds the a-kasse's four lines, and sits in the backlog section.
+            let document = crate::report::parse(&html);
+            let figure = document
+                .descendants()
+                .find(|n| n.attribute("id") == Some("chart-akasse"))
+                .unwrap();
+            let lines = figure
+                .descendants()
+                .filter(|n| n.has_tag_name("polyline"))
+                .map(|n| n.attribute("points").unwrap().split_whitespace().count())
+                .filter(|&points| points > 2)
+                .collect::<Vec<_>>();
+            assert_eq!(lines, [365, 365, 365 - 6, 365 - 6]);
+            assert_eq!(
+                figure.parent_element().unwrap().attribute("id"),
+                Some("backlog")
+            );
+        }
+    }
+}
+
+#[test]
+fn the_akasse_panels_shade_only_the_windows_that_close_the_akasse() {
+    let dir = tempfile::tempdir().unwrap();
+    let shades = |closes: &str| {
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, small_with_akasse(closes)).unwrap();
+        let chart = dir.path().join("s.svg");
+        backlog()
+            .arg("simulate")
+            .arg(&path)
+            .args(["--reps", "1", "--plot"])
+            .arg(&chart)
+            .assert()
+            .success();
+        parse_svg(&chart)
+            .rect_fills
+            .iter()
+            .filter(|f| **f == hex(SHADE_COLOR))
+            .count()
+    };
+    // One window and one legend swatch in each of the four panels; closing the jobcentre only, the a-kasse's
+    // two panels have neither.
+    assert_eq!(shades(""), 4 * 2);
+    assert_eq!(shades("closes = \"both\""), 4 * 2);
+    assert_eq!(shades("closes = \"jobcentre\""), 2 * 2);
+}
+
+#[test]
+fn a_danish_map_writes_its_legend_with_decimal_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two municipalities on the map: København and Frederiksberg.
+    let text = std::fs::read_to_string(fixture("small.toml")).unwrap().replacen(
+        "list = [{ code = 1, name = \"Testby\", population = 1000 }]",
+        "list = [{ code = 101, name = \"København\", population = 1000 }, { code = 147, name = \"Frederiksberg\", population = 600 }]",
+        1,
+    );
+    let path = dir.path().join("two.toml");
+    std::fs::write(&path, text).unwrap();
+    let legend = |lang: &str| {
+        let map = dir.path().join(format!("map-{lang}.svg"));
+        backlog()
+            .arg("simulate")
+            .arg(&path)
+            .args([
+                "--reps",
+                "2",
+                "--map-metric",
+                "on-time-share",
+                "--lang",
+                lang,
+            ])
+            .arg("--map")
+            .arg(&map)
+            .assert()
+            .success();
+        // The legend's tick labels: the texts right of the colour bar, but its "no data" entry.
+        let svg = std::fs::read_to_string(&map).unwrap();
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        document
+            .descendants()
+            .filter(|n| n.has_tag_name("text") && n.attribute("x") == Some("641"))
+            .filter_map(|n| n.text())
+            .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (english, danish) = (legend("en"), legend("da"));
+    assert_eq!(english.len(), 5, "{english:?}");
+    // On-time shares in percent with a decimal: the same figures, with a comma in Danish.
+    assert!(english.iter().all(|t| t.contains('.') && !t.contains(',')));
+    let as_danish: Vec<String> = english.iter().map(|t| t.replace('.', ",")).collect();
+    assert_eq!(danish, as_danish);
 }

@@ -5,7 +5,8 @@
 //! well-formed XML (void elements closed, the script in a CDATA section), so tests can parse it with an XML
 //! parser and look at every chart and table. Labels come from [`super::lang`], in English or Danish.
 //!
-//! Sections, in order: headline (first scenario), backlog (with `--draws`, a fan chart over the ensemble), what
+//! Sections, in order: headline (first scenario), backlog (with `--draws`, a fan chart over the ensemble; with an
+//! `[akasse]` section, the a-kasse side's backlog and meetings held beside it), what
 //! drives this answer (with `--draws`, the tornado of the backlog peak), capacity against demand, scenarios compared (with
 //! several), maps (when two or more of the first scenario's municipalities are on the map of Denmark), municipalities (chosen ones charted, all in a sortable table), benefit groups, timeliness rules (when
 //! a scenario has `[[timeliness]]`: the municipalities each rule flags, scenario beside scenario), published figures
@@ -223,6 +224,25 @@ pub fn write(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             &panel_svg(&panel, 420)?,
             lang.text(caption),
         );
+        if series.has_akasse() {
+            let chart = svg(|out| {
+                plot::write_akasse(
+                    out,
+                    scenario,
+                    series,
+                    &name,
+                    lang,
+                    (REPORT_CHART_WIDTH, 380),
+                )
+            })?;
+            figure(
+                &mut html,
+                "chart-akasse",
+                &lang.fill("panel_akasse_backlog", &[&name]),
+                &chart,
+                lang.text("caption_akasse"),
+            );
+        }
         html.push_str("</section>\n");
         if let Some(drivers) = &report.drivers {
             drivers::section(&mut html, drivers, lang)?;

@@ -5,8 +5,10 @@
 //! browser and no installed fonts ([`png`]). Three kinds of chart:
 //! - [`series`]: one run over time. For the total and for chosen municipalities (or those with the largest
 //!   backlog peaks), a row of two panels: pending and overdue meetings (left) and capacity against meetings
-//!   falling due, as 7-day means (right); suspensions shaded and dated events marked in every panel. Also the
-//!   single panels and the per-group chart the HTML report embeds.
+//!   falling due, as 7-day means (right); suspensions shaded and dated events marked in every panel. With an
+//!   `[akasse]` section, a row for the a-kasse side under the total: its pending and overdue meetings (left)
+//!   and its capacity against the meetings it held, as 7-day means (right), shaded where a window closes it.
+//!   Also the single panels, the a-kasse's row and the per-group chart the HTML report embeds.
 //! - [`fan`]: the backlog of an ensemble over time, its median with the 50 % and 90 % bands (the HTML report
 //!   with `--draws`).
 //! - [`overlay`]: the total overdue of several runs on one time axis (`backlog compare --plot`), each run's own
@@ -31,8 +33,9 @@ pub use fan::{backlog_by_day, fan_panel, Fan, FAN_QUANTILES};
 pub use overlay::{overlay_chart, overlay_lines, overlay_panel, write_overlay, OverlayLine};
 pub use png::svg_to_png;
 pub use series::{
-    backlog_panel, capacity_panel, groups_panel, largest_backlogs, scenario_events, series_chart,
-    suspension_days, total_name, trailing_mean, write_panel, write_series, SeriesOptions,
+    akasse_backlog_panel, akasse_held_panel, backlog_panel, capacity_panel, groups_panel,
+    largest_backlogs, scenario_events, series_chart, suspension_days, total_name, trailing_mean,
+    write_akasse, write_panel, write_series, SeriesOptions,
 };
 pub use sweep::{sweep_chart, write_sweep, AxisUnit, SweepChart};
 pub use tornado::{tornado_chart, write_tornado, TornadoBar, TornadoChart};
@@ -67,6 +70,8 @@ pub const PENDING_COLOR: RGBColor = BLUE;
 pub const OVERDUE_COLOR: RGBColor = VERMILLION;
 pub const CAPACITY_COLOR: RGBColor = GREEN;
 pub const DEMAND_COLOR: RGBColor = BLACK;
+/// The meetings the a-kasse held (its panel has no demand line).
+pub const HELD_COLOR: RGBColor = PURPLE;
 /// Fill of the suspension windows of a one-run chart (drawn at [`SHADE_OPACITY`]): grey, which prints as itself.
 pub const SHADE_COLOR: RGBColor = RGBColor(0x88, 0x88, 0x88);
 pub const SHADE_OPACITY: f64 = 0.22;

@@ -1,20 +1,23 @@
-//! The chart of one run: the total and chosen municipalities, each as backlog and capacity-against-demand panels;
-//! and the single panels (backlog, capacity, benefit groups) that the HTML report embeds one by one.
+//! The chart of one run: the total and chosen municipalities, each as backlog and capacity-against-demand panels,
+//! and with an `[akasse]` section a row for the a-kasse side under the total; and the single panels (backlog,
+//! capacity, benefit groups) and the a-kasse's row that the HTML report embeds one by one.
 
 use super::{
     draw_title, render, time_panel, Event, Line, Shade, TimePanel, CAPACITY_COLOR, DEMAND_COLOR,
-    MARKERS, MAX_MUNICIPALITY_PANELS, MEAN_DAYS, OVERDUE_COLOR, PALETTE, PENDING_COLOR,
+    HELD_COLOR, MARKERS, MAX_MUNICIPALITY_PANELS, MEAN_DAYS, OVERDUE_COLOR, PALETTE, PENDING_COLOR,
     SHADE_COLOR, SHADE_OPACITY, TITLE_HEIGHT, WIDTH,
 };
-use crate::engine::metrics::{GroupDay, Series};
+use crate::engine::metrics::{AkasseDay, GroupDay, Series};
 use crate::output::Output;
 use crate::report::lang::Lang;
-use crate::scenario::{ActionKind, Scenario};
+use crate::scenario::{ActionKind, Scenario, Suspension};
 use chrono::NaiveDate;
 use std::io::Write;
 
 const TOTAL_ROW_HEIGHT: u32 = 400;
 const MUNICIPALITY_ROW_HEIGHT: u32 = 250;
+/// The a-kasse side's row, under the total (with an `[akasse]` section only).
+const AKASSE_ROW_HEIGHT: u32 = 360;
 
 /// What the chart of one run shows, beyond the run itself.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +45,15 @@ pub fn write_series(
     } else {
         shown
     };
-    let height = TITLE_HEIGHT + TOTAL_ROW_HEIGHT + MUNICIPALITY_ROW_HEIGHT * shown.len() as u32;
+    let akasse_height = if series.has_akasse() {
+        AKASSE_ROW_HEIGHT
+    } else {
+        0
+    };
+    let height = TITLE_HEIGHT
+        + TOTAL_ROW_HEIGHT
+        + akasse_height
+        + MUNICIPALITY_ROW_HEIGHT * shown.len() as u32;
     render(out, (WIDTH, height), |root| {
         let (title, body) = root.split_vertically(TITLE_HEIGHT);
         let mut subtitle = lang.text("series_subtitle").to_string();
@@ -79,6 +90,11 @@ pub fn write_series(
             &right,
             &capacity_panel(scenario, series, &all, &total_name, true, lang),
         )?;
+        if series.has_akasse() {
+            let (akasse_row, below) = rest.split_vertically(AKASSE_ROW_HEIGHT);
+            akasse_panels(&akasse_row, scenario, series, &total_name, lang)?;
+            rest = below;
+        }
         for &m in &shown {
             let (row, below) = rest.split_vertically(MUNICIPALITY_ROW_HEIGHT);
             let name = &scenario.municipalities[m].name;
@@ -124,6 +140,42 @@ pub fn write_panel(
     render(out, size, |root| time_panel(root, panel))
 }
 
+/// The a-kasse side's two panels side by side in `area`: its backlog, and its capacity against the meetings
+/// it held.
+fn akasse_panels(
+    area: &plotters::drawing::DrawingArea<plotters::prelude::SVGBackend, plotters::coord::Shift>,
+    scenario: &Scenario,
+    series: &Series,
+    name: &str,
+    lang: Lang,
+) -> super::DrawResult {
+    let all: Vec<usize> = (0..series.municipalities).collect();
+    let (left, right) = area.split_horizontally(area.dim_in_pixel().0 / 2);
+    time_panel(
+        &left,
+        &akasse_backlog_panel(scenario, series, &all, name, lang),
+    )?;
+    time_panel(
+        &right,
+        &akasse_held_panel(scenario, series, &all, name, lang),
+    )
+}
+
+/// The a-kasse side's row of the chart of one run as a chart of its own, of `size` pixels (the HTML report).
+/// A series without the a-kasse side has none: the caller asks [`Series::has_akasse`] first.
+pub fn write_akasse(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    series: &Series,
+    name: &str,
+    lang: Lang,
+    size: (u32, u32),
+) -> std::io::Result<()> {
+    render(out, size, |root| {
+        akasse_panels(root, scenario, series, name, lang)
+    })
+}
+
 /// Daily sums over `municipalities` and every group of one field.
 fn sum_groups(series: &Series, municipalities: &[usize], pick: fn(&GroupDay) -> u32) -> Vec<f64> {
     (0..series.days)
@@ -163,7 +215,17 @@ pub(super) fn decorations(
     series: &Series,
     lang: Lang,
 ) -> (Vec<Shade>, Vec<Event>) {
-    let shades = suspension_days(scenario, series)
+    decorations_of(scenario, series, lang, |_| true)
+}
+
+/// The shading of the suspensions for which `shaded` holds, and every event.
+fn decorations_of(
+    scenario: &Scenario,
+    series: &Series,
+    lang: Lang,
+    shaded: fn(&Suspension) -> bool,
+) -> (Vec<Shade>, Vec<Event>) {
+    let shades = suspension_days_of(scenario, series, shaded)
         .into_iter()
         .map(|(from, to)| Shade {
             from,
@@ -259,6 +321,95 @@ pub fn capacity_panel(
     }
 }
 
+/// Daily sums over `municipalities` of one field of the a-kasse side.
+fn sum_akasse(series: &Series, municipalities: &[usize], pick: fn(&AkasseDay) -> f64) -> Vec<f64> {
+    (0..series.days)
+        .map(|day| {
+            municipalities
+                .iter()
+                .map(|&m| pick(series.akasse_row(day, m)))
+                .sum()
+        })
+        .collect()
+}
+
+/// The a-kasse's meetings (its own and the joint ones) pending and overdue, summed over `municipalities`;
+/// shaded are the windows that close the a-kasse.
+pub fn akasse_backlog_panel(
+    scenario: &Scenario,
+    series: &Series,
+    municipalities: &[usize],
+    name: &str,
+    lang: Lang,
+) -> TimePanel {
+    let (shades, events) = decorations_of(scenario, series, lang, |s| s.closes.akasse());
+    TimePanel {
+        title: lang.fill("panel_akasse_backlog", &[name]),
+        y_label: lang.text("meetings").to_string(),
+        start: series.start,
+        days: series.days,
+        lines: vec![
+            line(
+                lang.text("akasse_pending"),
+                PENDING_COLOR,
+                0,
+                sum_akasse(series, municipalities, |r| f64::from(r.meetings.pending)),
+            ),
+            line(
+                lang.text("akasse_overdue"),
+                OVERDUE_COLOR,
+                1,
+                sum_akasse(series, municipalities, |r| f64::from(r.meetings.overdue)),
+            ),
+        ],
+        bands: Vec::new(),
+        shades,
+        shade_label: Some(lang.text("suspension").to_string()),
+        events,
+        legend: true,
+        font_size: 13,
+        lang,
+    }
+}
+
+/// The a-kasse's capacity against the meetings it held, 7-day means, summed over `municipalities`.
+pub fn akasse_held_panel(
+    scenario: &Scenario,
+    series: &Series,
+    municipalities: &[usize],
+    name: &str,
+    lang: Lang,
+) -> TimePanel {
+    let (shades, events) = decorations_of(scenario, series, lang, |s| s.closes.akasse());
+    TimePanel {
+        title: lang.fill("panel_akasse_held", &[name]),
+        y_label: lang.text("meetings_per_day").to_string(),
+        start: series.start,
+        days: series.days,
+        lines: vec![
+            weekly_mean(line(
+                lang.text("akasse_capacity"),
+                CAPACITY_COLOR,
+                2,
+                sum_akasse(series, municipalities, |r| r.capacity),
+            )),
+            weekly_mean(line(
+                lang.text("akasse_held"),
+                HELD_COLOR,
+                4,
+                sum_akasse(series, municipalities, |r| f64::from(r.meetings.held)),
+            )),
+        ],
+        bands: Vec::new(),
+        shades,
+        shade_label: Some(lang.text("suspension").to_string()),
+        events,
+        legend: true,
+        font_size: 13,
+        lang,
+    }
+}
+
 /// Overdue meetings of each benefit group, summed over all municipalities: one line per group.
 pub fn groups_panel(scenario: &Scenario, series: &Series, lang: Lang) -> TimePanel {
     let (shades, events) = decorations(scenario, series, lang);
@@ -335,10 +486,20 @@ pub fn scenario_events(
 
 /// Inclusive reported-day ranges of the scenario's suspensions that overlap the series.
 pub fn suspension_days(scenario: &Scenario, series: &Series) -> Vec<(usize, usize)> {
+    suspension_days_of(scenario, series, |_| true)
+}
+
+/// The same, of the suspensions for which `shaded` holds.
+fn suspension_days_of(
+    scenario: &Scenario,
+    series: &Series,
+    shaded: fn(&Suspension) -> bool,
+) -> Vec<(usize, usize)> {
     let last = series.days as i64 - 1;
     scenario
         .suspensions
         .iter()
+        .filter(|s| shaded(s))
         .filter_map(|s| {
             let from = (s.start - series.start).num_days().max(0);
             let to = (s.end - series.start).num_days().min(last);
