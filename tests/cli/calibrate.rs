@@ -203,7 +203,7 @@ fn every_committed_plausible_set_is_fresh_for_its_scenario() {
             fresh.is_ok(),
             "{}: {:?}",
             path.display(),
-            fresh.err().map(|e| e.message())
+            fresh.err().map(|e| e.to_string())
         );
         assert!(
             set.sets.len() >= 100,
