@@ -335,8 +335,8 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Writes `map` as one SVG document (no XML declaration, so the same text can sit inline in HTML).
-pub fn write_svg(map: &Map, out: &mut dyn Write) -> std::io::Result<()> {
+/// Opens a map's SVG document: the page, its title and subtitle, Bornholm's inset, and the group the shapes go in.
+fn write_frame(title: &str, subtitle: &str, out: &mut dyn Write) -> std::io::Result<()> {
     let (width, height) = SIZE;
     let font = "font-family=\"DejaVu Sans, sans-serif\"";
     writeln!(
@@ -350,12 +350,12 @@ pub fn write_svg(map: &Map, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "<text x=\"16\" y=\"30\" {font} font-size=\"20\" font-weight=\"bold\">{}</text>",
-        escape(&map.title)
+        escape(title)
     )?;
     writeln!(
         out,
         "<text x=\"16\" y=\"52\" {font} font-size=\"13\" fill=\"#444444\">{}</text>",
-        escape(&map.subtitle)
+        escape(subtitle)
     )?;
     let (x, y, w, h) = INSET;
     writeln!(
@@ -372,6 +372,14 @@ pub fn write_svg(map: &Map, out: &mut dyn Write) -> std::io::Result<()> {
         out,
         "<g stroke=\"#ffffff\" stroke-width=\"0.4\" fill-rule=\"evenodd\">"
     )?;
+    Ok(())
+}
+
+/// Writes `map` as one SVG document (no XML declaration, so the same text can sit inline in HTML).
+pub fn write_svg(map: &Map, out: &mut dyn Write) -> std::io::Result<()> {
+    let height = SIZE.1;
+    let font = "font-family=\"DejaVu Sans, sans-serif\"";
+    write_frame(&map.title, &map.subtitle, out)?;
     for shape in shapes() {
         let value = match map.value(shape.code) {
             Some(v) => format!("{} {}", map.shown(v), map.unit),
@@ -562,41 +570,9 @@ pub fn flag_map(
 
 /// Writes a map of categories as one SVG document, framed as [`write_svg`] frames a map of values.
 pub fn write_categories_svg(map: &CategoryMap, out: &mut dyn Write) -> std::io::Result<()> {
-    let (width, height) = SIZE;
+    let height = SIZE.1;
     let font = "font-family=\"DejaVu Sans, sans-serif\"";
-    writeln!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
-    )?;
-    writeln!(
-        out,
-        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>"
-    )?;
-    writeln!(
-        out,
-        "<text x=\"16\" y=\"30\" {font} font-size=\"20\" font-weight=\"bold\">{}</text>",
-        escape(&map.title)
-    )?;
-    writeln!(
-        out,
-        "<text x=\"16\" y=\"52\" {font} font-size=\"13\" fill=\"#444444\">{}</text>",
-        escape(&map.subtitle)
-    )?;
-    let (x, y, w, h) = INSET;
-    writeln!(
-        out,
-        "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"none\" stroke=\"#888888\" stroke-width=\"1\"/>"
-    )?;
-    writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" {font} font-size=\"11\" fill=\"#444444\">Bornholm</text>",
-        x + 4.0,
-        y + h - 5.0
-    )?;
-    writeln!(
-        out,
-        "<g stroke=\"#ffffff\" stroke-width=\"0.4\" fill-rule=\"evenodd\">"
-    )?;
+    write_frame(&map.title, &map.subtitle, out)?;
     for shape in shapes() {
         let (fill, text) = match map.value(shape.code) {
             Some((category, text)) => (map.categories[category].1, text),

@@ -125,23 +125,9 @@ pub fn merge(merge: &MergeArgs, quiet: bool) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let field = |name: &str| {
-        let at = KIND.identity.iter().position(|c| *c == name);
-        merged.design.identity[at.expect("a column of the kind")].as_str()
-    };
-    if field("version") != VERSION {
-        return Err(bad(format!(
-            "was written by backlog {}, this is {VERSION}; merge with the version that ran the shards, or run them again",
-            field("version")
-        ))
-        .into());
-    }
-    let set: Vec<String> = serde_json::from_str(field("set")).map_err(|_| {
-        bad(format!(
-            "set `{}` is not a list of --set values",
-            field("set")
-        ))
-    })?;
+    let field = |name: &str| merged.field(&KIND, name);
+    merged.check_version(&KIND, VERSION)?;
+    let set = merged.set(&KIND)?;
     let format = SensitivityFormat::from_str(field("format"), false).map_err(|_| {
         bad(format!(
             "format `{}` is not table, csv or json",

@@ -289,6 +289,37 @@ pub struct Merged {
     pub first: PathBuf,
 }
 
+impl Merged {
+    /// The value of identity column `name` of `kind` (a column every shard of the kind records).
+    pub fn field(&self, kind: &Kind, name: &str) -> &str {
+        let at = kind.identity.iter().position(|c| *c == name);
+        self.design.identity[at.expect("a column of the kind")].as_str()
+    }
+
+    /// Refuses shards written by another version than `version`, whose runs may differ from this one's.
+    pub fn check_version(&self, kind: &Kind, version: &str) -> Result<(), InputError> {
+        let written = self.field(kind, "version");
+        if written == version {
+            return Ok(());
+        }
+        Err(InputError::file(
+            &self.first,
+            format!("was written by backlog {written}, this is {version}; merge with the version that ran the shards, or run them again"),
+        ))
+    }
+
+    /// The `--set` values the shards ran with, recorded as a JSON list.
+    pub fn set(&self, kind: &Kind) -> Result<Vec<String>, InputError> {
+        let text = self.field(kind, "set");
+        serde_json::from_str(text).map_err(|_| {
+            InputError::file(
+                &self.first,
+                format!("set `{text}` is not a list of --set values"),
+            )
+        })
+    }
+}
+
 /// Reads and checks shard files of `kind`: all from one design, every shard exactly once.
 pub fn merge(paths: &[PathBuf], kind: &Kind) -> Result<Merged, InputError> {
     let mut files: Vec<ShardFile> = Vec::with_capacity(paths.len());
