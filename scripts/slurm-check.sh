@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves that a sweep, and a sensitivity analysis, run as a Slurm job array of shards and merged give exactly what
+# Proves that a sweep, a sensitivity analysis and an ensemble, run as a Slurm job array of shards and merged, give exactly what
 # one unsharded run gives: starts a one-node Slurm cluster on this machine, submits scripts/sweep-array.sbatch as
 # an array of SLURM_CHECK_SHARDS tasks, waits for it, merges the shards with `backlog merge`, and compares the
 # merged output byte for byte with the command run once without --shard.
@@ -16,6 +16,8 @@
 #   SLURM_CHECK_SWEEPS   the sweeps to check, one a line: the arguments of `backlog sweep` but --shard and --out
 #   SLURM_CHECK_SENSITIVITY  the sensitivity analyses to check, one a line: the arguments of `backlog sensitivity`
 #                        but --shard, --out and --plot (empty: none)
+#   SLURM_CHECK_ENSEMBLES  the ensembles to check, one a line: the arguments of `backlog simulate` with --draws
+#                        but --shard and --out (empty: none)
 #   SLURM_CHECK_SHARDS   N, the number of array tasks and shards (default 3)
 #   SLURM_CHECK_PORT     slurmctld's port; slurmd takes the next one (default 16817)
 #   SLURM_CHECK_TIMEOUT  seconds to wait for the node to come up, and for each array to finish (default 300)
@@ -29,6 +31,9 @@ sweeps=${SLURM_CHECK_SWEEPS:-$default_sweeps}
 # The smallest Saltelli design over the scenario's ranges (189 points), one replication: about 10 s of runs on 2 cores.
 default_sensitivity='scenarios/cph2020.toml --metric backlog_peak --n 2 --reps 1 --format json'
 sensitivity=${SLURM_CHECK_SENSITIVITY-$default_sensitivity}
+# 20 draws of the scenario's ranges, one replication each, and its central values' replications: about 1 s of runs.
+default_ensembles='scenarios/cph2020.toml --draws 20 --reps 1'
+ensembles=${SLURM_CHECK_ENSEMBLES-$default_ensembles}
 shards=${SLURM_CHECK_SHARDS:-3}
 port=${SLURM_CHECK_PORT:-16817}
 timeout=${SLURM_CHECK_TIMEOUT:-300}
@@ -211,7 +216,8 @@ array_done() { [ -z "$(squeue -h -j "$1" -o %i)" ]; }
 checked=0
 
 # check_array COMMAND ARGS...: runs `backlog COMMAND ARGS --shard K/N` as an array, merges the shards and compares
-# the result with `backlog COMMAND ARGS` (its stdout for sensitivity, its --out for a sweep).
+# the result with `backlog COMMAND ARGS` (its stdout for sensitivity, its --out for a sweep or an ensemble, whose
+# --out is a directory).
 check_array() {
     local command=$1 submitted jobid tasks count dir
     shift
@@ -233,20 +239,20 @@ check_array() {
     }')
     [ "$(grep -c ': COMPLETED, exit code 0:0$' <<<"$tasks")" -eq "$shards" ] ||
         fail "array job $jobid: not every task completed with exit code 0:"$'\n'"$tasks"
-    count=$(find "$dir/shards" -name 'shard-*.csv' | wc -l)
+    count=$(find "$dir/shards" -name 'shard-*' | wc -l)
     [ "$count" -eq "$shards" ] || fail "array job $jobid wrote $count shard files, not $shards"
 
-    "$backlog" merge "$dir"/shards/shard-*.csv --out "$dir/merged" || fail "backlog merge failed"
+    "$backlog" merge "$dir"/shards/shard-* --out "$dir/merged" || fail "backlog merge failed"
     case $command in
-    sweep) "$backlog" sweep "$@" --quiet --out "$dir/unsharded" || fail "the unsharded sweep failed" ;;
+    sweep | simulate) "$backlog" "$command" "$@" --quiet --out "$dir/unsharded" || fail "the unsharded $command failed" ;;
     *) "$backlog" "$command" "$@" >"$dir/unsharded" 2>"$dir/unsharded.err" ||
         fail "the unsharded $command failed: $(cat "$dir/unsharded.err")" ;;
     esac
-    if ! cmp "$dir/merged" "$dir/unsharded"; then
-        diff "$dir/merged" "$dir/unsharded" | head -n 20 >&2 || true
+    if ! diff -r "$dir/merged" "$dir/unsharded" >"$dir/diff"; then
+        head -n 20 "$dir/diff" >&2
         fail "the merged shards differ from the unsharded run: backlog $command $*"
     fi
-    echo "slurm-check: merged $shards shards = unsharded run, byte for byte ($(wc -c <"$dir/merged") bytes)"
+    echo "slurm-check: merged $shards shards = unsharded run, byte for byte ($(du -sb "$dir/merged" | cut -f1) bytes)"
 }
 
 sweeps_checked=0
@@ -262,4 +268,11 @@ while IFS= read -r line; do
     [ ${#args[@]} -gt 0 ] || continue
     check_array sensitivity "${args[@]}"
 done <<<"$sensitivity"
-echo "slurm-check: passed ($sweeps_checked sweep(s), $((checked - sweeps_checked)) sensitivity analysis(es))"
+sensitivity_checked=$((checked - sweeps_checked))
+while IFS= read -r line; do
+    read -r -a args <<<"$line"
+    [ ${#args[@]} -gt 0 ] || continue
+    check_array simulate "${args[@]}"
+done <<<"$ensembles"
+echo "slurm-check: passed ($sweeps_checked sweep(s), $sensitivity_checked sensitivity analysis(es)," \
+    "$((checked - sweeps_checked - sensitivity_checked)) ensemble(s))"

@@ -175,6 +175,11 @@ pub struct SimulateArgs {
     /// ranges; a set whose scenario has changed since is refused (docs/calibration.md).
     #[arg(long, value_name = "FILE.toml")]
     pub plausible: Option<PathBuf>,
+    /// With --draws or --plausible: run only the draws with index = K mod N and write each run's summaries as a
+    /// shard file to --out FILE.json (stdout without it); `backlog merge` of all N shards then writes what one
+    /// unsharded run writes (docs/outputs.md).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub overrides: SetOptions,
     #[command(flatten)]
@@ -504,15 +509,16 @@ pub struct AllocateArgs {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard files written by `backlog sweep`, `sensitivity` or `calibrate` with `--shard K/N`, all N of them,
-    /// in any order.
+    /// Shard files written by `backlog sweep`, `sensitivity`, `calibrate` or `simulate` with `--shard K/N`, all N
+    /// of them, in any order.
     #[arg(required = true, value_name = "SHARD_FILE")]
     pub shards: Vec<PathBuf>,
     /// Where to write the merged results; `-` is stdout. For calibrate's shards, the plausible set (FILE.toml;
-    /// the report goes to stdout), and with `-` the report alone.
+    /// the report goes to stdout), and with `-` the report alone. For simulate's shards, simulate's --out DIR
+    /// (the table goes to stdout), and with `-` the table alone.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
-    /// With sensitivity's shards: draw the tornado into FILE.svg or FILE.png.
+    /// With sensitivity's shards: draw the tornado into FILE.svg or FILE.png; with simulate's, simulate's --plot.
     #[arg(long, value_name = "FILE.svg|FILE.png")]
     pub plot: Option<PathBuf>,
 }

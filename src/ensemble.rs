@@ -80,20 +80,76 @@ where
     T: Send,
     F: Fn(&Series, &RunSummary) -> T + Sync + Send,
 {
-    let views = match draws
-        .scenarios
-        .iter()
-        .map(|s| View::of(s, codes))
-        .collect::<Result<Vec<_>, _>>()
-    {
+    let views = match views(draws, codes) {
         Ok(views) => views,
         Err(error) => return Ok(Err(error)),
     };
-    let count = draws.scenarios.len() * reps as usize;
-    let (runs, extras): (Vec<RunSummary>, Vec<T>) = (0..count)
+    let every: Vec<usize> = (0..draws.scenarios.len()).collect();
+    let (runs, extras): (Vec<RunSummary>, Vec<T>) =
+        run_draws(draws, &views, &every, seed, reps, also)?
+            .into_iter()
+            .unzip();
+    Ok(Ok((
+        assembled(draws, &views, seed, reps, dice, runs),
+        extras,
+    )))
+}
+
+/// The summaries of draws `which` (indices of `draws`, in that order), each run `reps` times, in
+/// draw-then-replication order: what a shard of an ensemble runs.
+pub fn summaries(
+    draws: &Draws,
+    codes: &[u32],
+    which: &[usize],
+    seed: u64,
+    reps: u32,
+) -> Result<Result<Vec<RunSummary>, InputError>, Interrupted> {
+    let views = match views(draws, codes) {
+        Ok(views) => views,
+        Err(error) => return Ok(Err(error)),
+    };
+    let runs = run_draws(draws, &views, which, seed, reps, |_, _| ())?;
+    Ok(Ok(runs.into_iter().map(|(summary, ())| summary).collect()))
+}
+
+/// The ensemble of every draw's `reps` summaries, `runs` in draw-then-replication order (from [`summaries`] of
+/// all draws, or of shards put back in order): what [`run`] gives.
+pub fn assemble(
+    draws: &Draws,
+    codes: &[u32],
+    seed: u64,
+    reps: u32,
+    dice: Outcome,
+    runs: Vec<RunSummary>,
+) -> Result<Ensemble, InputError> {
+    let views = views(draws, codes)?;
+    Ok(assembled(draws, &views, seed, reps, dice, runs))
+}
+
+/// The municipalities shown of each draw's scenario (`None`: all of them).
+fn views(draws: &Draws, codes: &[u32]) -> Result<Vec<Option<View>>, InputError> {
+    draws.scenarios.iter().map(|s| View::of(s, codes)).collect()
+}
+
+/// Runs draws `which`, each `reps` times, as one task per (draw, replication) of the rayon pool, collected in
+/// order, with `also` of each run's series and summary.
+fn run_draws<T, F>(
+    draws: &Draws,
+    views: &[Option<View>],
+    which: &[usize],
+    seed: u64,
+    reps: u32,
+    also: F,
+) -> Result<Vec<(RunSummary, T)>, Interrupted>
+where
+    T: Send,
+    F: Fn(&Series, &RunSummary) -> T + Sync + Send,
+{
+    let count = which.len() * reps as usize;
+    (0..count)
         .into_par_iter()
         .map(|k| {
-            let (d, r) = (k / reps as usize, k as u32 % reps);
+            let (d, r) = (which[k / reps as usize], k as u32 % reps);
             signals::check()?;
             let scenario = &draws.scenarios[d];
             let series = Simulation::new(scenario, replication_seed(seed, r)).run()?;
@@ -112,9 +168,18 @@ where
                 }
             })
         })
-        .collect::<Result<Vec<_>, Interrupted>>()?
-        .into_iter()
-        .unzip();
+        .collect()
+}
+
+/// The ensemble of all draws' runs (draw-then-replication order) beside the dice-only outcome `dice`.
+fn assembled(
+    draws: &Draws,
+    views: &[Option<View>],
+    seed: u64,
+    reps: u32,
+    dice: Outcome,
+    runs: Vec<RunSummary>,
+) -> Ensemble {
     let collect = |pick: &dyn Fn(&RunSummary) -> Metrics, dice: &Aggregate| {
         let mut all = aggregate(&runs.iter().map(pick).collect::<Vec<_>>());
         all.dice = dice.bands.clone();
@@ -151,11 +216,8 @@ where
             )
         }),
     };
-    Ok(Ok((
-        Ensemble {
-            outcome,
-            draw_totals,
-        },
-        extras,
-    )))
+    Ensemble {
+        outcome,
+        draw_totals,
+    }
 }

@@ -39,7 +39,7 @@ where
 }
 
 /// The summaries of one replication: total, per municipality and per group.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RunSummary {
     pub total: Metrics,
     pub municipalities: Vec<Metrics>,

@@ -5,7 +5,7 @@ use crate::engine::metrics::{GroupDay, Levels, Series};
 use crate::metric::{Kind, Metric};
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub mod episodes;
 pub use episodes::Episode;
@@ -56,7 +56,7 @@ impl Selection {
 }
 
 /// The summary metrics of one selection of one run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     pub arrivals: f64,
     pub exits: f64,
@@ -362,7 +362,7 @@ pub fn summarise_whole(
 
 /// What the joint meetings of a selection waited for: summed over its days, a joint meeting counted once for
 /// each working day it was due and not held while a side had no capacity left.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct JointWaits {
     /// Joint meetings held.
     pub joint_held: f64,
@@ -388,7 +388,7 @@ impl JointWaits {
 /// The a-kasse side of one run (with an `[akasse]` section): its meetings' metrics, in total and per
 /// municipality, as the jobcentre's are (persons, arrivals and exits are the jobcentre's: 0 here), and the
 /// joint meetings' waits.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AkasseSummary {
     pub total: Metrics,
     pub municipalities: Vec<Metrics>,
@@ -619,7 +619,7 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
 }
 
 /// Mean and 5 %-95 % band of one metric over replications.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     /// `None` when any replication has no value (the backlog was not cleared).
     pub mean: Option<f64>,

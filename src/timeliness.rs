@@ -23,7 +23,7 @@ use crate::scenario::{Scenario, TimelinessMeasure, TimelinessRule};
 use chrono::{Datelike, NaiveDate};
 
 /// The counted meetings of one municipality in one calendar month.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonthCounts {
     /// The month's first day.
     pub month: NaiveDate,

@@ -1,5 +1,5 @@
-//! `backlog merge`: shard files of one sweep, sensitivity analysis or calibration in, the unsharded output out.
-//! The first file's first column says which command wrote the shards.
+//! `backlog merge`: shard files of one sweep, sensitivity analysis, calibration or ensemble in, the unsharded
+//! output out. The first file's first bytes say which command wrote the shards.
 
 use crate::cli::MergeArgs;
 use crate::error::InputError;
@@ -10,6 +10,13 @@ pub fn run(args: MergeArgs, quiet: bool) -> anyhow::Result<()> {
     // The shards are read once the output is checked, but may not be replaced by it either.
     for shard in &args.shards {
         crate::output::record_input(shard);
+    }
+    if args
+        .shards
+        .first()
+        .is_some_and(|path| shard::runs::is_runs_shard(path))
+    {
+        return super::simulate::merge(&args, quiet);
     }
     match args
         .shards

@@ -26,7 +26,16 @@ pub const OUT_FILES: [&str; 10] = [
     "run.json",
 ];
 
+mod shard;
+
+pub use shard::merge;
+
 pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
+    run_with(args, quiet, None)
+}
+
+/// Runs a simulation; with `shards`, its draws' runs are the merged shards' instead of its own.
+fn run_with(args: SimulateArgs, quiet: bool, shards: Option<shard::Shards>) -> anyhow::Result<()> {
     let overrides = super::plan::overrides(&args.overrides)?;
     let space = uncertain::Space::of(&scenario::Base::read(&args.scenario)?, &overrides)?;
     let scenario = space.build_central()?;
@@ -40,7 +49,15 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
         args.draws,
         args.plausible.as_deref(),
     )?;
+    if let (Some(text), None) = (&args.shard, &shards) {
+        return shard::run(&args, text, &space, &scenario, design);
+    }
     let draw_count = design.as_ref().map(|points| points.len() as u32);
+    // The runs of merged shards, once they are known to be this ensemble's.
+    let merged = match (shards, &design) {
+        (Some(shards), Some(points)) => Some(shards.runs(&scenario, points.len())?),
+        _ => None,
+    };
     if args.summary_only && args.out.is_none() {
         return Err(InputError::argument("--summary-only", "only applies with --out DIR").into());
     }
@@ -90,7 +107,12 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
     let bands = daily.as_ref().filter(|d| d.bands);
     // The bands are taken over the municipalities shown.
     let shown = view.as_ref().map_or(&scenario, |view| &view.scenario);
-    let runs = u64::from(reps) * (1 + u64::from(draw_count.unwrap_or(0)));
+    let drawn = if merged.is_some() {
+        0
+    } else {
+        draw_count.unwrap_or(0)
+    };
+    let runs = u64::from(reps) * (1 + u64::from(drawn));
     let threads = super::plan::plan_keeping(
         "simulate",
         &[(&scenario, runs)],
@@ -127,7 +149,10 @@ pub fn run(args: SimulateArgs, quiet: bool) -> anyhow::Result<()> {
             let codes = &args.municipalities;
             let (draws, ensemble) = super::plan::with_threads(threads, || {
                 let draws = ensemble::Draws::at(&space, points)?;
-                let ensemble = ensemble::run(&draws, codes, seed, reps, outcome)??;
+                let ensemble = match merged {
+                    Some(runs) => ensemble::assemble(&draws, codes, seed, reps, outcome, runs)?,
+                    None => ensemble::run(&draws, codes, seed, reps, outcome)??,
+                };
                 Ok::<_, anyhow::Error>((draws, ensemble))
             })??;
             (ensemble.outcome, Some((draws, ensemble.draw_totals)))

@@ -308,7 +308,7 @@ pub fn open_input(path: &Path, limit: u64, what: &str) -> Result<impl Read, Inpu
         .map_err(|e| InputError::file(path, format!("cannot read: {}", io_reason(&e))))
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),

@@ -12,11 +12,11 @@
 use super::{band, median, Band};
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One suspension's episode in one selection: of one run, or over replications (the backlog figures the mean,
 /// the dates and `days_to_clear_median` the lower median, as for the whole selection).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Episode {
     /// The suspension's id (its place in the list, `[0]`, when it has none).
     pub id: String,

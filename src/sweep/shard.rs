@@ -21,6 +21,7 @@ use crate::summary::Band;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+pub mod runs;
 pub mod values;
 
 pub const SHARD_COLUMNS: [&str; 6] = ["sweep", "points", "format", "shard", "point", "digest"];

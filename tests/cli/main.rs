@@ -13,6 +13,7 @@ mod common;
 mod conventions;
 mod corpus;
 mod engine;
+mod ensemble_shards;
 mod episodes;
 mod exit_codes;
 mod fuzz;
