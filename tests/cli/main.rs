@@ -25,6 +25,7 @@ mod plausible;
 mod properties;
 mod recipes;
 mod report;
+mod returning;
 mod robustness;
 mod select;
 mod sensitivity;
