@@ -118,7 +118,7 @@ impl Jobcentre {
     pub(super) fn release_on_side(&mut self, rules: &Rules, entry: Pending, person: Person) {
         let g = person.group as usize;
         let side = rules.side(g, entry.meeting, self.taken_over(entry.person));
-        let deadline = rules.plans[g].deadline_of(person.arrival, entry.meeting, side);
+        let deadline = rules.plans[g].deadline_of(person.clock_start, entry.meeting, side);
         let class = rules.class_of_group[g];
         let queue = match side {
             HeldBy::Jobcentre => &mut self.queues[class],

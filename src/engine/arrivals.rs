@@ -2,9 +2,10 @@
 //! meetings a `shift` group would have had inside its dead period counted as suspended.
 
 use super::calendar::Day;
+use super::event::Event;
 use super::jobcentre::{first_meeting, Jobcentre, NEVER};
 use super::metrics::MunicipalitySeries;
-use super::person::Person;
+use super::person::{Person, EXISTING};
 use super::rules::Rules;
 use super::runs::Member;
 use rand_distr::{Distribution, Poisson};
@@ -41,12 +42,23 @@ impl Jobcentre {
             }
             let sampler = rules.duration_sampler(g, day);
             self.today[g].arrivals += count as u32;
-            // The day's arrivals of the group have their meetings on the same days: one run.
+            // The day's arrivals of the group have their meetings on the same days: one run. Returning persons,
+            // each on a clock of their own, have theirs alone.
             let run = self.new_run();
             let mut members = std::mem::take(&mut self.runs[run as usize].members);
             for _ in 0..count {
                 let duration = sampler.sample(&mut self.rng);
-                members.push(self.add_person(rules, series, g, day, duration, day));
+                let prior = match &rules.returning[g] {
+                    Some(returning) => returning.draw(&mut self.rng),
+                    None => None,
+                };
+                match prior {
+                    None => members.push(self.add_person(rules, series, g, day, 0, duration, day)),
+                    Some(prior) => {
+                        let member = self.add_person(rules, series, g, day, prior, duration, day);
+                        self.schedule_returning(rules, g, member, day);
+                    }
+                }
             }
             match first_meeting(rules, &rules.plans[g], day, day) {
                 Some((k, due)) => {
@@ -58,26 +70,47 @@ impl Jobcentre {
         }
     }
 
-    /// Creates a person who arrived on `arrival` (negative for the initial stock) and leaves `remaining` days
-    /// after `today`, and schedules their exit; their meetings are for the caller to schedule.
+    /// The first meeting of a returning person who arrived `today`, in the calendar alone: the first of their
+    /// resumed schedule that falls due from today on, on its own day (those due before today are not owed).
+    fn schedule_returning(&mut self, rules: &Rules, g: usize, member: Member, today: Day) {
+        let clock_start = self.persons[member.person as usize].clock_start;
+        if let Some((k, due)) = first_meeting(rules, &rules.plans[g], clock_start, today) {
+            if due < member.exit {
+                self.agenda.schedule(due, Event::alone(member, k));
+            }
+        }
+    }
+
+    /// Creates a person who arrived on `arrival` (negative for the initial stock) with `prior` days of earlier
+    /// unemployment on their clock (0 but for a returning person) and leaves `remaining` days after `today`,
+    /// and schedules their exit; their meetings are for the caller to schedule.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn add_person(
         &mut self,
         rules: &Rules,
         series: &mut MunicipalitySeries,
         g: usize,
         arrival: Day,
+        prior: u32,
         remaining: Option<u32>,
         today: Day,
     ) -> Member {
         let exit = remaining.map_or(NEVER, |r| today.saturating_add(r as Day));
+        let clock_start = match prior {
+            0 => arrival,
+            _ => rules.plans[g].clock_start(arrival, prior),
+        };
+        // Who was on benefit before the suspension goes by the spell, not the clock: a person back on benefit
+        // after it began is not among those it found on benefit.
+        let existing = arrival < rules.suspension_origin;
         let person = Person {
-            arrival,
+            clock_start,
             generation: 0,
             pending: 0,
             first_pending: 0,
             group: g as u8,
-            spilled: false,
+            flags: if existing { EXISTING } else { 0 },
         };
         let index = match self.free_persons.pop() {
             Some(index) => {
@@ -110,7 +143,18 @@ impl Jobcentre {
         if let Some(list) = self.exits.get_mut(exit as usize) {
             list.push(index);
         }
-        self.count_shifted(rules, series, g, index, arrival, exit, today);
+        // `prior` is at most the 40,000 days of the longest spell.
+        let unshifted_start = arrival.saturating_sub(prior as Day);
+        self.count_shifted(
+            rules,
+            series,
+            g,
+            index,
+            unshifted_start,
+            existing,
+            exit,
+            today,
+        );
         Member {
             person: index,
             exit,
@@ -119,7 +163,9 @@ impl Jobcentre {
     }
 
     /// For a `shift` group: counts as suspended the meetings that would have fallen due inside a dead period,
-    /// on the day they would have fallen due (on the side that holds them, with an a-kasse side).
+    /// on the day they would have fallen due (on the side that holds them, with an a-kasse side), for a person
+    /// whose clock would have started on `arrival` without dead days (`existing`: on benefit before the first
+    /// suspension).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn count_shifted(
@@ -129,6 +175,7 @@ impl Jobcentre {
         g: usize,
         index: u32,
         arrival: Day,
+        existing: bool,
         exit: Day,
         today: Day,
     ) {
@@ -157,7 +204,7 @@ impl Jobcentre {
             if clock.is_dead(unshifted) {
                 let reported = unshifted as usize;
                 if reported >= rules.warmup {
-                    let existing = u32::from(arrival < rules.suspension_origin);
+                    let existing = u32::from(existing);
                     let side = match &self.akasse {
                         Some(_) => rules.side(g, k, self.taken_over(index)),
                         None => crate::scenario::HeldBy::Jobcentre,

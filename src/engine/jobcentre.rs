@@ -247,7 +247,7 @@ impl Jobcentre {
     pub(super) fn exit(&mut self, rules: &Rules, index: u32, day: Day) {
         let person = self.persons[index as usize];
         let g = person.group as usize;
-        if person.pending != 0 || person.spilled {
+        if person.pending != 0 || person.spilled() {
             self.drop_all_pending(rules, index, person, day);
         }
         self.levels[g].active -= 1;
@@ -255,7 +255,7 @@ impl Jobcentre {
         let slot = &mut self.persons[index as usize];
         slot.generation = slot.generation.wrapping_add(1);
         slot.pending = 0;
-        slot.spilled = false;
+        slot.set_spilled(false);
         self.free_persons.push(index);
     }
 
@@ -264,18 +264,18 @@ impl Jobcentre {
     pub(super) fn drop_all_pending(&mut self, rules: &Rules, index: u32, person: Person, day: Day) {
         let g = person.group as usize;
         let plan = &rules.plans[g];
-        let spilled = match person.spilled {
+        let spilled = match person.spilled() {
             true => self.spilled.remove(&index).unwrap_or_default(),
             false => Vec::new(),
         };
         if self.akasse.is_some() {
             for k in person.meetings_in_bits().chain(spilled) {
-                self.drop_on_side(rules, g, index, person.arrival, k, day);
+                self.drop_on_side(rules, g, index, person.clock_start, k, day);
             }
             return;
         }
         for k in person.meetings_in_bits().chain(spilled) {
-            self.drop_pending(rules, g, plan.deadline(person.arrival, k), day);
+            self.drop_pending(rules, g, plan.deadline(person.clock_start, k), day);
         }
     }
 
@@ -297,10 +297,10 @@ impl Jobcentre {
             let person = self.persons[index as usize];
             let g = person.group as usize;
             let plan = &rules.plans[g];
-            let origin = plan.clock_origin(person.arrival);
+            let origin = plan.clock_origin(person.clock_start);
             let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
             let deadline = plan.day_at(origin, deadline_offset);
-            let existing = person.arrival < rules.suspension_origin;
+            let existing = person.existing();
             self.fall_due_on_side(rules, g, index, k, deadline, day, existing);
             schedule_meeting(&mut self.agenda, rules, plan, origin, index, k + 1, exit);
             return;
@@ -320,13 +320,13 @@ impl Jobcentre {
         let person = persons[index as usize];
         let g = person.group as usize;
         let plan = &rules.plans[g];
-        let origin = plan.clock_origin(person.arrival);
+        let origin = plan.clock_origin(person.clock_start);
         let (_, deadline_offset) = plan.schedule.offsets(k).expect("scheduled meetings exist");
         let action = plan.action[day as usize];
         let due = Due::of(
             &mut today[g],
             action,
-            person.arrival < rules.suspension_origin,
+            person.existing(),
             1,
             plan.day_at(origin, deadline_offset),
             day,
@@ -356,7 +356,7 @@ impl Jobcentre {
                 self.release_on_side(rules, entry, person);
             } else if person.generation == entry.generation {
                 let plan = &rules.plans[person.group as usize];
-                let deadline = plan.deadline(person.arrival, entry.meeting);
+                let deadline = plan.deadline(person.clock_start, entry.meeting);
                 let class = rules.class_of_group[person.group as usize];
                 self.queues[class].push(deadline, entry);
             }

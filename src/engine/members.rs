@@ -8,7 +8,8 @@ use super::calendar::Day;
 /// follow-ups in step. Those who leave before a meeting falls due are no longer members by then.
 #[derive(Debug, Default)]
 pub(super) struct Run {
-    /// The arrival whose spell clock gives the run's days: its meeting `k` falls due when the run's does.
+    /// The start of the clock that gives the run's days (its members' arrival, or for the initial stock their
+    /// clock start): its meeting `k` falls due when the run's does.
     pub(super) arrival: Day,
     pub(super) group: u8,
     /// In the order their meetings are scheduled.

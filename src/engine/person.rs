@@ -7,7 +7,9 @@ use std::collections::HashMap;
 /// 16 bytes, so a person never straddles two cache lines.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Person {
-    pub(super) arrival: Day,
+    /// The day the person's unemployment clock started, which their meetings are counted from: the first day
+    /// of the spell, or earlier for a returning person whose schedule resumes (docs/model.md).
+    pub(super) clock_start: Day,
     /// Counts the persons who had this slot before: a queued meeting of one of them is no longer pending.
     pub(super) generation: u32,
     /// The person's pending meetings: bit `b` stands for meeting `first_pending + b` of the group's schedule.
@@ -16,13 +18,35 @@ pub(super) struct Person {
     pub(super) pending: u32,
     pub(super) first_pending: u16,
     pub(super) group: u8,
-    /// Whether the person has meetings in `spilled`.
-    pub(super) spilled: bool,
+    /// [`SPILLED`] and [`EXISTING`].
+    pub(super) flags: u8,
 }
+
+/// The person has meetings in the jobcentre's `spilled` map.
+pub(super) const SPILLED: u8 = 1;
+/// The person's spell began before the first suspension: they count in `suspended_existing`.
+pub(super) const EXISTING: u8 = 2;
 
 const _: () = assert!(std::mem::size_of::<Person>() == 16);
 
 impl Person {
+    /// Whether the person has meetings in `spilled`.
+    #[inline(always)]
+    pub(super) fn spilled(&self) -> bool {
+        self.flags & SPILLED != 0
+    }
+
+    #[inline(always)]
+    pub(super) fn set_spilled(&mut self, on: bool) {
+        self.flags = (self.flags & !SPILLED) | if on { SPILLED } else { 0 };
+    }
+
+    /// Whether the person's spell began before the first suspension.
+    #[inline(always)]
+    pub(super) fn existing(&self) -> bool {
+        self.flags & EXISTING != 0
+    }
+
     /// Adds meeting `k`, later than every pending one, to the bits; false if it does not fit there.
     #[inline(always)]
     pub(super) fn add_pending(&mut self, k: u32) -> bool {
@@ -108,7 +132,7 @@ pub(super) fn make_pending(
 #[cold]
 #[inline(never)]
 pub(super) fn spill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person, index: u32, k: u32) {
-    person.spilled = true;
+    person.set_spilled(true);
     spilled.entry(index).or_default().push(k);
 }
 
@@ -124,12 +148,12 @@ pub(super) fn unspill(spilled: &mut HashMap<u32, Vec<u32>>, person: &mut Person,
     list.swap_remove(at);
     if list.is_empty() {
         spilled.remove(&entry.person);
-        person.spilled = false;
+        person.set_spilled(false);
     }
 }
 
-/// The days from a spell's start within which a meeting counts as held in the spell's first half-year (26
-/// weeks): the split of the meeting volume that the published intensities by time on benefit use.
+/// The days from the start of a person's unemployment clock within which a meeting counts as held in the first
+/// half-year (26 weeks): the split of the meeting volume that the published intensities by time on benefit use.
 pub const EARLY_DAYS: Day = 182;
 
 /// Meetings held of one deadline day, by group: all of them, and those held in their person's first
@@ -159,7 +183,7 @@ pub(super) fn take_person(
     }
     let count = &mut held[person.group as usize];
     count.all += 1;
-    count.early += u32::from(day - person.arrival < EARLY_DAYS);
+    count.early += u32::from(day - person.clock_start < EARLY_DAYS);
     true
 }
 
@@ -173,7 +197,7 @@ mod pending_tests {
     /// The meetings a person's bits and the side map say are pending.
     fn pending(person: &Person, spilled: &HashMap<u32, Vec<u32>>, index: u32) -> BTreeSet<u32> {
         let mut set: BTreeSet<u32> = person.meetings_in_bits().collect();
-        assert_eq!(person.spilled, spilled.contains_key(&index));
+        assert_eq!(person.spilled(), spilled.contains_key(&index));
         set.extend(spilled.get(&index).into_iter().flatten());
         set
     }
@@ -187,12 +211,12 @@ mod pending_tests {
             let mut rng = Pcg64::seed_from_u64(seed);
             let index = 7;
             let mut person = Person {
-                arrival: 0,
+                clock_start: 0,
                 generation: 0,
                 pending: 0,
                 first_pending: 0,
                 group: 0,
-                spilled: false,
+                flags: 0,
             };
             let mut spilled = HashMap::new();
             let mut reference = BTreeSet::new();

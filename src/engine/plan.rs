@@ -339,6 +339,17 @@ impl GroupPlan {
         }
     }
 
+    /// The day from which the schedule of a person who arrived on `arrival` with `prior` days of earlier
+    /// unemployment is counted: `prior` days before the arrival, live days for a `shift` group (dead days do not
+    /// count on the clock, so a clock that would span a dead period starts earlier by its dead days).
+    pub fn clock_start(&self, arrival: Day, prior: u32) -> Day {
+        let start = match &self.shift {
+            Some(clock) => clock.unrank(clock.rank(arrival) - i64::from(prior)),
+            None => i64::from(arrival) - i64::from(prior),
+        };
+        start.max(i64::from(Day::MIN)) as Day
+    }
+
     /// Calendar day of spell-day `offset` for a spell whose clock starts at `origin` (saturating at `Day::MAX`).
     #[inline(always)]
     pub fn day_at(&self, origin: i64, offset: u32) -> Day {
@@ -452,6 +463,23 @@ mod tests {
         assert_eq!(clock.day_after(-30, 35), 5);
         assert_eq!(clock.day_after(-30, 45), 25);
         assert_eq!(clock.day_after(0, 200), 210);
+    }
+
+    #[test]
+    fn a_resumed_clock_starts_its_prior_live_days_before_the_arrival() {
+        // Days 10..=19 are dead (10 days).
+        let clock = ShiftClock::new((0..100).map(|d| (10..20).contains(&d)).collect());
+        for (arrival, prior) in [(5, 3), (25, 3), (25, 8), (25, 30), (15, 4), (40, 0)] {
+            let start = clock.unrank(clock.rank(arrival) - i64::from(prior)) as Day;
+            // The clock's first live day after `start` plus `prior` live days is the arrival's own clock day.
+            assert_eq!(
+                clock.rank(start) + i64::from(prior),
+                clock.rank(arrival),
+                "arrival {arrival}, prior {prior}"
+            );
+        }
+        // Back over the dead days: the 8 live days before day 25 are days 7-9 and 20-24.
+        assert_eq!(clock.unrank(clock.rank(25) - 8), 7);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::calendar::{Calendar, Day};
 use super::plan::{DueAction, GroupPlan};
-use super::sampling::{DurationSampler, StationarySpells};
+use super::sampling::{DurationSampler, Returning, StationarySpells};
 use super::stock_reference::{self, StockReference};
 use crate::scenario::{Akasse, HeldBy, LocalLevel, Order, Scenario, StartState};
 use rand::distributions::WeightedIndex;
@@ -59,6 +59,9 @@ pub(super) struct Rules<'a> {
     pub(super) akasse_staffing: Vec<(f64, f64)>,
     /// Per group: its takeovers as (first day, last day, share, spell days taken over).
     pub(super) takeovers: Vec<Vec<(Day, Day, f64, u32)>>,
+    /// Per group with returning persons (a share above 0): who of its new spells resumes an earlier clock, and
+    /// from how far back.
+    pub(super) returning: Vec<Option<Returning>>,
 }
 
 impl<'a> Rules<'a> {
@@ -174,6 +177,11 @@ impl<'a> Rules<'a> {
             runs: true,
             akasse_staffing,
             takeovers,
+            returning: scenario
+                .groups
+                .iter()
+                .map(|group| group.returning.as_ref().and_then(Returning::new))
+                .collect(),
         };
         let longest_wait = rules.plans.iter().map(GroupPlan::longest_wait).max();
         let catch_up_by = rules

@@ -169,26 +169,26 @@ impl Jobcentre {
             let k = k.wrapping_add(member.skew);
             let (due, until) = plan.schedule.offsets(k).expect("a scheduled meeting");
             assert_eq!(
-                plan.day_of(person.arrival, due),
+                plan.day_of(person.clock_start, due),
                 day,
                 "a member out of step"
             );
             assert_eq!(
-                plan.day_of(person.arrival, until),
+                plan.day_of(person.clock_start, until),
                 deadline,
                 "a member with another deadline"
             );
             let own_next = plan
                 .schedule
                 .offsets(k + 1)
-                .map(|(due, _)| plan.day_of(person.arrival, due))
+                .map(|(due, _)| plan.day_of(person.clock_start, due))
                 .filter(|&due| due < rules.horizon);
             assert_eq!(
                 own_next, next,
                 "a member whose next meeting is on another day"
             );
             assert_eq!(
-                person.arrival < rules.suspension_origin,
+                person.existing(),
                 existing,
                 "a member existing when the run is not, or the other way round"
             );

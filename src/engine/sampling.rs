@@ -60,6 +60,37 @@ impl DurationSampler {
     }
 }
 
+/// Who of a group's new spells are returning persons, and the days of earlier unemployment they bring.
+#[derive(Debug, Clone, Copy)]
+pub struct Returning {
+    share: f64,
+    prior_days: DurationSampler,
+}
+
+impl Returning {
+    /// `None` for a share of 0: no spell returns, and no random number is drawn for any.
+    pub fn new(returning: &crate::scenario::Returning) -> Option<Self> {
+        (returning.share > 0.0).then(|| Returning {
+            share: returning.share,
+            prior_days: DurationSampler::new(&returning.prior_days),
+        })
+    }
+
+    /// For one new spell: its earlier unemployment in whole days (at least 1) if it is a returning person's.
+    /// Draws a uniform number and the prior days for every spell, returning or not, so that the spells that
+    /// return under a share are among those that return under any larger share, with the same prior days.
+    #[inline]
+    pub fn draw<R: Rng>(&self, rng: &mut R) -> Option<u32> {
+        let coin: f64 = rng.gen();
+        let prior = self.prior_days.sample(rng);
+        if coin < self.share {
+            prior
+        } else {
+            None
+        }
+    }
+}
+
 /// A spell of `days` real days in the engine's whole days: rounded up, at least 1; durations beyond ~100 years
 /// are "never" for any horizon we allow.
 ///

@@ -116,13 +116,13 @@ fn tally(start: &str, warmup_days: u32, given: Given, seeds: std::ops::Range<u64
         }
         for (person, _) in jobcentre.persons.iter().zip(&left).filter(|(_, &l)| !l) {
             let g = person.group as usize;
-            tally.persons_by_age[g][bin(&AGE_BINS, day - person.arrival)] += 1;
+            tally.persons_by_age[g][bin(&AGE_BINS, day - person.clock_start)] += 1;
             let plan = &simulation.rules.plans[g];
             for k in person.meetings_in_bits() {
-                let deadline = plan.deadline(person.arrival, k);
+                let deadline = plan.deadline(person.clock_start, k);
                 tally.pending_by_deadline[g][bin(&DEADLINE_BINS, deadline - day)] += 1;
             }
-            assert!(!person.spilled, "no spilled meetings in these scenarios");
+            assert!(!person.spilled(), "no spilled meetings in these scenarios");
         }
         while simulation.step() {}
         let series = &simulation.series;

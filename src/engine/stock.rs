@@ -56,8 +56,15 @@ impl Jobcentre {
                     }
                     (None, None) => (0, sampler.sample(&mut self.rng)),
                 };
-                let member = self.add_person(rules, series, g, -(age as Day), remaining, 0);
-                self.schedule_stock_member(rules, g, -(age as Day), member);
+                // The buckets give the time on benefit as the clock counts it; a steady-state member may be a
+                // returning person, as a new spell may.
+                let prior = match (&rules.returning[g], buckets.is_empty()) {
+                    (Some(returning), true) => returning.draw(&mut self.rng).unwrap_or(0),
+                    _ => 0,
+                };
+                let member = self.add_person(rules, series, g, -(age as Day), prior, remaining, 0);
+                let clock_start = self.persons[member.person as usize].clock_start;
+                self.schedule_stock_member(rules, g, clock_start, member);
             }
             self.schedule_in_step(g);
         }
@@ -81,18 +88,26 @@ impl Jobcentre {
                 if let Some(spell) = spells.candidate(&mut self.rng) {
                     let age = self.rng.gen_range(0..spell);
                     let arrival = -1 - age as Day;
+                    // Whether a spell is a returning person's does not depend on its length, so the persons
+                    // present return in the inflow's share, with the inflow's prior days.
+                    let prior = match &rules.returning[g] {
+                        Some(returning) => returning.draw(&mut self.rng).unwrap_or(0),
+                        None => 0,
+                    };
                     let member =
-                        self.add_person(rules, series, g, arrival, Some(spell - 1 - age), 0);
-                    self.schedule_stock_member(rules, g, arrival, member);
+                        self.add_person(rules, series, g, arrival, prior, Some(spell - 1 - age), 0);
+                    let clock_start = self.persons[member.person as usize].clock_start;
+                    self.schedule_stock_member(rules, g, clock_start, member);
                 }
             }
             self.schedule_in_step(g);
         }
     }
 
-    /// Gathers a person of the initial stock of group `g` into a run: one past their fixed meetings into the
-    /// run of those whose follow-ups are in step with theirs, anyone else into that of those who arrived on
-    /// the same day ([`schedule_in_step`](Self::schedule_in_step) schedules the runs). Someone who arrived
+    /// Gathers a person of the initial stock of group `g`, whose clock started on `arrival` (the day their
+    /// spell began, or earlier for a returning person), into a run: one past their fixed meetings into the
+    /// run of those whose follow-ups are in step with theirs, anyone else into that of those whose clock
+    /// started on the same day ([`schedule_in_step`](Self::schedule_in_step) schedules the runs). Someone who arrived
     /// more than [`MAX_STOCK_RUN_AGE`] days before has their first meeting scheduled at once.
     pub(super) fn schedule_stock_member(
         &mut self,

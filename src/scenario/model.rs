@@ -324,6 +324,18 @@ pub struct Group {
     /// The window in which each municipality's surge factor applies to the rise of the inflow over the rate in
     /// force the day before it; `None` when no municipality column gives a surge for this group.
     pub surge: Option<(NaiveDate, NaiveDate)>,
+    /// New spells whose unemployment clock resumes from earlier unemployment; `None` when every spell starts
+    /// the schedule afresh.
+    pub returning: Option<Returning>,
+}
+
+/// A share of a group's new spells are returning persons, whose schedule resumes as if their spell had begun
+/// `prior_days` before it did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Returning {
+    pub share: f64,
+    /// The earlier unemployment, in days (never `Duration::Never`).
+    pub prior_days: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

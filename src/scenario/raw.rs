@@ -495,6 +495,19 @@ pub struct RawGroup {
     /// remaining durations drawn afresh. Empty (the default): the stock is in equilibrium with the inflow.
     #[serde(default)]
     pub initial_age_buckets: Vec<RawAgeBucket>,
+    /// A share of the new spells are persons back on benefit whose unemployment clock resumes.
+    pub returning: Option<RawReturning>,
+}
+
+/// Persons returning to a group after a short spell off benefit: their meeting schedule resumes where their
+/// earlier unemployment left it instead of starting again.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReturning {
+    /// The share of the group's new spells that are returning persons.
+    pub share: f64,
+    /// The days of earlier unemployment a returning person brings: a distribution of the shapes of `duration`.
+    pub prior_days: RawDuration,
 }
 
 #[derive(Debug, Clone, Deserialize)]

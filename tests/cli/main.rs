@@ -26,6 +26,7 @@ mod plausible;
 mod properties;
 mod recipes;
 mod report;
+mod returning;
 mod robustness;
 mod select;
 mod sensitivity;

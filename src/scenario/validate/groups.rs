@@ -166,6 +166,7 @@ fn group(
         MAX_PERSONS,
     );
     let initial_age = initial_age(check, &key, g);
+    let returning = g.returning.as_ref().map(|r| returning(check, &key, r));
     Group {
         id: g.id.clone(),
         name: g.name.clone().unwrap_or_else(|| g.id.clone()),
@@ -178,6 +179,35 @@ fn group(
         initial_stock: g.initial_stock,
         initial_age,
         surge: None,
+        returning,
+    }
+}
+
+/// The returning persons of the group at `key`: a share of its new spells, and their earlier unemployment.
+fn returning(check: &mut Checker, key: &str, r: &RawReturning) -> Returning {
+    check.number(&format!("{key}.returning.share"), r.share, 0.0, 1.0);
+    let prior_key = format!("{key}.returning.prior_days");
+    let d = &r.prior_days;
+    if d.distribution == DistributionKind::Never {
+        check.err(
+            &prior_key,
+            "earlier unemployment must be finite; give a distribution of days (`fixed`, `exponential`, ...)",
+        );
+    }
+    let prior_days = duration(
+        check,
+        &prior_key,
+        d.distribution,
+        [
+            ("mean_days", d.mean_days),
+            ("sd_days", d.sd_days),
+            ("shape", d.shape),
+            ("scale_days", d.scale_days),
+        ],
+    );
+    Returning {
+        share: r.share,
+        prior_days,
     }
 }
 
