@@ -45,10 +45,7 @@ fn file_sha256(path: &Path) -> Result<String, InputError> {
             format!("cannot read: {}", crate::scenario::io_reason(&e)),
         )
     })?;
-    Ok(sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(format!("{:x}", sha2::Sha256::digest(&bytes)))
 }
 
 /// What identifies the ensemble `args` runs over `points` draws.

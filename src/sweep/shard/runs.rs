@@ -98,10 +98,7 @@ struct File {
 fn digest(runs: &[DrawRuns]) -> String {
     use sha2::Digest as _;
     let text = serde_json::to_vec(runs).expect("summaries serialise");
-    sha2::Sha256::digest(&text)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", sha2::Sha256::digest(&text))
 }
 
 /// Whether `path` is a regular file that begins as an ensemble's shard file does (a FIFO or a device is not
