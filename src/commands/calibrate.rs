@@ -125,7 +125,7 @@ fn report(out: &mut dyn Write, p: &Plausible) -> std::io::Result<()> {
             out,
             "{:<62} {:>12} {:>8.0}% {:>23} {:>23}",
             t.figure,
-            thousands(t.value),
+            number(t.value),
             t.tolerance * 100.0,
             range(t.prior),
             range(t.plausible)
