@@ -178,15 +178,51 @@ pub fn write_akasse(
 
 /// Daily sums over `municipalities` and every group of one field.
 fn sum_groups(series: &Series, municipalities: &[usize], pick: fn(&GroupDay) -> u32) -> Vec<f64> {
+    daily_sum(series, municipalities, |day, m| {
+        series
+            .group_rows(day, m)
+            .iter()
+            .map(|row| f64::from(pick(row)))
+            .sum()
+    })
+}
+
+/// Each day's sum over `municipalities` of `value(day, municipality)`.
+fn daily_sum(
+    series: &Series,
+    municipalities: &[usize],
+    value: impl Fn(usize, usize) -> f64,
+) -> Vec<f64> {
     (0..series.days)
-        .map(|day| {
-            municipalities
-                .iter()
-                .flat_map(|&m| series.group_rows(day, m))
-                .map(|row| f64::from(pick(row)))
-                .sum()
-        })
+        .map(|day| municipalities.iter().map(|&m| value(day, m)).sum())
         .collect()
+}
+
+/// A panel of `lines` over the series' days, shaded and marked by `decorations` (the suspensions' windows and
+/// the scenario's dated events).
+fn panel(
+    series: &Series,
+    title: String,
+    y_label: &str,
+    lines: Vec<Line>,
+    (shades, events): (Vec<Shade>, Vec<Event>),
+    legend: bool,
+    lang: Lang,
+) -> TimePanel {
+    TimePanel {
+        title,
+        y_label: y_label.to_string(),
+        start: series.start,
+        days: series.days,
+        lines,
+        bands: Vec::new(),
+        shades,
+        shade_label: Some(lang.text("suspension").to_string()),
+        events,
+        legend,
+        font_size: 13,
+        lang,
+    }
 }
 
 fn line(label: &str, color: plotters::style::RGBColor, marker: usize, values: Vec<f64>) -> Line {
@@ -249,34 +285,29 @@ pub fn backlog_panel(
     legend: bool,
     lang: Lang,
 ) -> TimePanel {
-    let (shades, events) = decorations(scenario, series, lang);
-    TimePanel {
-        title: lang.fill("panel_backlog", &[name]),
-        y_label: lang.text("meetings").to_string(),
-        start: series.start,
-        days: series.days,
-        lines: vec![
-            line(
-                lang.text("pending"),
-                PENDING_COLOR,
-                0,
-                sum_groups(series, municipalities, |r| r.pending),
-            ),
-            line(
-                lang.text("overdue"),
-                OVERDUE_COLOR,
-                1,
-                sum_groups(series, municipalities, |r| r.overdue),
-            ),
-        ],
-        bands: Vec::new(),
-        shades,
-        shade_label: Some(lang.text("suspension").to_string()),
-        events,
+    let lines = vec![
+        line(
+            lang.text("pending"),
+            PENDING_COLOR,
+            0,
+            sum_groups(series, municipalities, |r| r.pending),
+        ),
+        line(
+            lang.text("overdue"),
+            OVERDUE_COLOR,
+            1,
+            sum_groups(series, municipalities, |r| r.overdue),
+        ),
+    ];
+    panel(
+        series,
+        lang.fill("panel_backlog", &[name]),
+        lang.text("meetings"),
+        lines,
+        decorations(scenario, series, lang),
         legend,
-        font_size: 13,
         lang,
-    }
+    )
 }
 
 /// Capacity against meetings falling due, 7-day means, summed over `municipalities`.
@@ -288,49 +319,34 @@ pub fn capacity_panel(
     legend: bool,
     lang: Lang,
 ) -> TimePanel {
-    let capacity: Vec<f64> = (0..series.days)
-        .map(|day| {
-            municipalities
-                .iter()
-                .map(|&m| series.municipality_row(day, m).capacity)
-                .sum()
-        })
-        .collect();
-    let (shades, events) = decorations(scenario, series, lang);
-    TimePanel {
-        title: lang.fill("panel_capacity", &[name]),
-        y_label: lang.text("meetings_per_day").to_string(),
-        start: series.start,
-        days: series.days,
-        lines: vec![
-            weekly_mean(line(lang.text("capacity"), CAPACITY_COLOR, 2, capacity)),
-            weekly_mean(line(
-                lang.text("demand"),
-                DEMAND_COLOR,
-                3,
-                sum_groups(series, municipalities, |r| r.due),
-            )),
-        ],
-        bands: Vec::new(),
-        shades,
-        shade_label: Some(lang.text("suspension").to_string()),
-        events,
+    let capacity = daily_sum(series, municipalities, |day, m| {
+        series.municipality_row(day, m).capacity
+    });
+    let lines = vec![
+        weekly_mean(line(lang.text("capacity"), CAPACITY_COLOR, 2, capacity)),
+        weekly_mean(line(
+            lang.text("demand"),
+            DEMAND_COLOR,
+            3,
+            sum_groups(series, municipalities, |r| r.due),
+        )),
+    ];
+    panel(
+        series,
+        lang.fill("panel_capacity", &[name]),
+        lang.text("meetings_per_day"),
+        lines,
+        decorations(scenario, series, lang),
         legend,
-        font_size: 13,
         lang,
-    }
+    )
 }
 
 /// Daily sums over `municipalities` of one field of the a-kasse side.
 fn sum_akasse(series: &Series, municipalities: &[usize], pick: fn(&AkasseDay) -> f64) -> Vec<f64> {
-    (0..series.days)
-        .map(|day| {
-            municipalities
-                .iter()
-                .map(|&m| pick(series.akasse_row(day, m)))
-                .sum()
-        })
-        .collect()
+    daily_sum(series, municipalities, |day, m| {
+        pick(series.akasse_row(day, m))
+    })
 }
 
 /// The a-kasse's meetings (its own and the joint ones) pending and overdue, summed over `municipalities`;
@@ -342,34 +358,29 @@ pub fn akasse_backlog_panel(
     name: &str,
     lang: Lang,
 ) -> TimePanel {
-    let (shades, events) = decorations_of(scenario, series, lang, |s| s.closes.akasse());
-    TimePanel {
-        title: lang.fill("panel_akasse_backlog", &[name]),
-        y_label: lang.text("meetings").to_string(),
-        start: series.start,
-        days: series.days,
-        lines: vec![
-            line(
-                lang.text("akasse_pending"),
-                PENDING_COLOR,
-                0,
-                sum_akasse(series, municipalities, |r| f64::from(r.meetings.pending)),
-            ),
-            line(
-                lang.text("akasse_overdue"),
-                OVERDUE_COLOR,
-                1,
-                sum_akasse(series, municipalities, |r| f64::from(r.meetings.overdue)),
-            ),
-        ],
-        bands: Vec::new(),
-        shades,
-        shade_label: Some(lang.text("suspension").to_string()),
-        events,
-        legend: true,
-        font_size: 13,
+    let lines = vec![
+        line(
+            lang.text("akasse_pending"),
+            PENDING_COLOR,
+            0,
+            sum_akasse(series, municipalities, |r| f64::from(r.meetings.pending)),
+        ),
+        line(
+            lang.text("akasse_overdue"),
+            OVERDUE_COLOR,
+            1,
+            sum_akasse(series, municipalities, |r| f64::from(r.meetings.overdue)),
+        ),
+    ];
+    panel(
+        series,
+        lang.fill("panel_akasse_backlog", &[name]),
+        lang.text("meetings"),
+        lines,
+        decorations_of(scenario, series, lang, |s| s.closes.akasse()),
+        true,
         lang,
-    }
+    )
 }
 
 /// The a-kasse's capacity against the meetings it held, 7-day means, summed over `municipalities`.
@@ -380,68 +391,54 @@ pub fn akasse_held_panel(
     name: &str,
     lang: Lang,
 ) -> TimePanel {
-    let (shades, events) = decorations_of(scenario, series, lang, |s| s.closes.akasse());
-    TimePanel {
-        title: lang.fill("panel_akasse_held", &[name]),
-        y_label: lang.text("meetings_per_day").to_string(),
-        start: series.start,
-        days: series.days,
-        lines: vec![
-            weekly_mean(line(
-                lang.text("akasse_capacity"),
-                CAPACITY_COLOR,
-                2,
-                sum_akasse(series, municipalities, |r| r.capacity),
-            )),
-            weekly_mean(line(
-                lang.text("akasse_held"),
-                HELD_COLOR,
-                4,
-                sum_akasse(series, municipalities, |r| f64::from(r.meetings.held)),
-            )),
-        ],
-        bands: Vec::new(),
-        shades,
-        shade_label: Some(lang.text("suspension").to_string()),
-        events,
-        legend: true,
-        font_size: 13,
+    let lines = vec![
+        weekly_mean(line(
+            lang.text("akasse_capacity"),
+            CAPACITY_COLOR,
+            2,
+            sum_akasse(series, municipalities, |r| r.capacity),
+        )),
+        weekly_mean(line(
+            lang.text("akasse_held"),
+            HELD_COLOR,
+            4,
+            sum_akasse(series, municipalities, |r| f64::from(r.meetings.held)),
+        )),
+    ];
+    panel(
+        series,
+        lang.fill("panel_akasse_held", &[name]),
+        lang.text("meetings_per_day"),
+        lines,
+        decorations_of(scenario, series, lang, |s| s.closes.akasse()),
+        true,
         lang,
-    }
+    )
 }
 
 /// Overdue meetings of each benefit group, summed over all municipalities: one line per group.
 pub fn groups_panel(scenario: &Scenario, series: &Series, lang: Lang) -> TimePanel {
-    let (shades, events) = decorations(scenario, series, lang);
+    let every: Vec<usize> = (0..series.municipalities).collect();
     let lines = scenario
         .groups
         .iter()
         .enumerate()
         .map(|(g, group)| {
-            let values = (0..series.days)
-                .map(|day| {
-                    (0..series.municipalities)
-                        .map(|m| f64::from(series.row(day, m, g).overdue))
-                        .sum()
-                })
-                .collect();
+            let values = daily_sum(series, &every, |day, m| {
+                f64::from(series.row(day, m, g).overdue)
+            });
             line(&group.name, PALETTE[g % PALETTE.len()], g, values)
         })
         .collect();
-    TimePanel {
-        title: lang.fill("groups_title", &[&total_name(scenario, lang)]),
-        y_label: lang.text("overdue_meetings").to_string(),
-        start: series.start,
-        days: series.days,
+    panel(
+        series,
+        lang.fill("groups_title", &[&total_name(scenario, lang)]),
+        lang.text("overdue_meetings"),
         lines,
-        bands: Vec::new(),
-        shades,
-        shade_label: Some(lang.text("suspension").to_string()),
-        events,
-        legend: true,
-        font_size: 13,
+        decorations(scenario, series, lang),
+        true,
         lang,
-    }
+    )
 }
 
 /// The dated events of a scenario inside `days` days from `start`: each suspension's start, the reopening the
