@@ -162,6 +162,33 @@ fn bad(path: &Path, message: impl Into<String>) -> InputError {
     InputError::file(path, message)
 }
 
+/// Checks that a shard file read whole holds all `expected` of its shard's points (`held`, named `points` in the
+/// message) and that its rows give the digest it stores, which `writer` wrote.
+fn check_whole(
+    path: &Path,
+    shard: ShardSpec,
+    (expected, held): (usize, usize),
+    points: &str,
+    (stored, digest): (Option<&str>, Digest),
+    writer: &str,
+) -> Result<(), InputError> {
+    if held != expected {
+        return Err(bad(
+            path,
+            format!("is incomplete: shard {shard} has {expected} {points}, the file holds {held}"),
+        ));
+    }
+    if stored != Some(digest.hex().as_str()) {
+        return Err(bad(
+            path,
+            format!(
+                "does not match its digest: the file was edited or damaged after `{writer}` wrote it (run its shard again)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A reader that fails, instead of growing without end, on a file over [`MAX_SHARD_BYTES`] or a line over
 /// [`MAX_SHARD_LINE_BYTES`] (a file without line feeds would otherwise be held whole as one record).
 struct Bounded<R> {
@@ -331,23 +358,14 @@ fn read(path: &Path) -> Result<ShardFile, InputError> {
     }
     let file =
         file.ok_or_else(|| bad(path, "has no rows; a shard holds at least one grid point"))?;
-    if file.rows.len() != expected_points.len() {
-        return Err(bad(
-            path,
-            format!(
-                "is incomplete: shard {} has {} grid points, the file holds {}",
-                file.shard,
-                expected_points.len(),
-                file.rows.len()
-            ),
-        ));
-    }
-    if stored_digest.as_deref() != Some(digest.hex().as_str()) {
-        return Err(bad(
-            path,
-            "does not match its digest: the file was edited or damaged after `backlog sweep --shard` wrote it (run its shard again)",
-        ));
-    }
+    check_whole(
+        path,
+        file.shard,
+        (expected_points.len(), file.rows.len()),
+        "grid points",
+        (stored_digest.as_deref(), digest),
+        "backlog sweep --shard",
+    )?;
     if let Some(error) = forged {
         return Err(error);
     }

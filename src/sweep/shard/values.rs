@@ -11,8 +11,8 @@
 //! written as the shortest text that reads back exactly, and empty where a run gave none.
 
 use super::{
-    bad, check_complete, check_joins, difference, without_digest, Bounded, Digest, Identity,
-    Member, ShardSpec, MAX_SHARD_BYTES,
+    bad, check_complete, check_joins, check_whole, difference, without_digest, Bounded, Digest,
+    Identity, Member, ShardSpec, MAX_SHARD_BYTES,
 };
 use crate::error::InputError;
 use std::io::{self, Write};
@@ -257,26 +257,14 @@ fn read(path: &Path, kind: &Kind) -> Result<ShardFile, InputError> {
         file.rows.push((point, values));
     }
     let file = file.ok_or_else(|| bad(path, "has no rows; a shard holds at least one point"))?;
-    if file.rows.len() != expected_points.len() {
-        return Err(bad(
-            path,
-            format!(
-                "is incomplete: shard {} has {} design points, the file holds {}",
-                file.shard,
-                expected_points.len(),
-                file.rows.len()
-            ),
-        ));
-    }
-    if stored_digest.as_deref() != Some(digest.hex().as_str()) {
-        return Err(bad(
-            path,
-            format!(
-                "does not match its digest: the file was edited or damaged after `{}` wrote it (run its shard again)",
-                kind.writer()
-            ),
-        ));
-    }
+    check_whole(
+        path,
+        file.shard,
+        (expected_points.len(), file.rows.len()),
+        "design points",
+        (stored_digest.as_deref(), digest),
+        kind.writer(),
+    )?;
     Ok(file)
 }
 
