@@ -2,31 +2,10 @@
 //! the weights are honoured, every alternative is checked at load time, `--set` picks one by its label, and
 //! draws.csv shows the label.
 
-use crate::common::{backlog, fixture};
+use crate::common::{layer, run};
 use backlog::scenario::ranges::Space;
 use backlog::scenario::{Base, Scenario};
 use std::path::{Path, PathBuf};
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = backlog().args(args).output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-/// The small fixture with `body` laid over it, in a file `name`.
-fn layer(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(name);
-    let small = fixture("small.toml");
-    std::fs::write(
-        &path,
-        format!("extends = {:?}\n{body}", small.to_str().unwrap()),
-    )
-    .unwrap();
-    path
-}
 
 /// The suspension's group rules as a choice of two tables, and the closed days as a choice of two lists.
 const CHOICE: &str = r#"calendar.closed = { one_of = [[2021-12-24, 2021-12-31], []], weights = [3, 1] }

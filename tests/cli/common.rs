@@ -16,6 +16,29 @@ pub fn backlog() -> assert_cmd::Command {
     command
 }
 
+/// Runs `backlog ARGS` from the project root: its exit code, stdout and stderr.
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let output = backlog().args(args).output().unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// A layer over the small fixture with `body` below its `extends` line (so `body` starts on line 2), written as
+/// `name` in `dir`.
+pub fn layer(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    let small = fixture("small.toml");
+    std::fs::write(
+        &path,
+        format!("extends = {:?}\n{body}", small.to_str().unwrap()),
+    )
+    .unwrap();
+    path
+}
+
 /// Loads a scenario written inline into a temporary directory.
 pub fn scenario_from(text: &str) -> (tempfile::TempDir, backlog::scenario::Scenario) {
     let dir = tempfile::tempdir().unwrap();

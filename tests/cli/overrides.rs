@@ -1,18 +1,9 @@
 //! `--set`, ids merged through `extends`, layers, and where problems are reported.
 
-use crate::common::{backlog, fixture};
+use crate::common::{backlog, fixture, run};
 use std::path::{Path, PathBuf};
 
 /// Runs `backlog` and returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = backlog().args(args).output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();

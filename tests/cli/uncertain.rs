@@ -1,28 +1,7 @@
 //! Inputs given as ranges: the grammar and its messages, the central values, and `simulate --draws`.
 
-use crate::common::{backlog, fixture};
+use crate::common::{fixture, layer, run};
 use std::path::{Path, PathBuf};
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = backlog().args(args).output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-/// A layer over the small fixture with `body` below its `extends` line (so `body` starts on line 2).
-fn layer(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(name);
-    let small = fixture("small.toml");
-    std::fs::write(
-        &path,
-        format!("extends = {:?}\n{body}", small.to_str().unwrap()),
-    )
-    .unwrap();
-    path
-}
 
 /// summary.json from its `total` on: the results without the run's identity.
 fn results(dir: &Path) -> String {

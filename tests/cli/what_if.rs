@@ -1,7 +1,7 @@
 //! `compare --what-if`: one scenario against itself changed, with every side's changes named; `--set` adding
 //! a whole dated entry; identical sides warned of.
 
-use crate::common::backlog;
+use crate::common::run;
 use std::path::{Path, PathBuf};
 
 const SCENARIO: &str = r#"name = "spring"
@@ -44,15 +44,6 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 /// Runs `backlog ARGS` and returns (exit code, stdout, stderr).
-fn run(args: &[&str]) -> (i32, String, String) {
-    let output = backlog().args(args).output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
