@@ -209,3 +209,21 @@ fn a_shard_needs_draws_and_leaves_the_outputs_to_the_merge() {
         "nothing written"
     );
 }
+
+#[test]
+fn the_merge_prints_in_the_format_the_shards_were_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    ranged(dir);
+    let args = ["--draws", "6", "--reps", "1", "--format", "json"];
+    let mut whole = vec!["simulate", "ranged.toml"];
+    whole.extend_from_slice(&args);
+    let (code, json, stderr) = run(dir, &whole);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(json.starts_with('{'), "{json}");
+    shard(dir, 0, 2, &args, "1");
+    shard(dir, 1, 2, &args, "1");
+    let (code, merged, stderr) = run(dir, &["merge", "s0.json", "s1.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(merged, json);
+}

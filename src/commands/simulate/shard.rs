@@ -13,7 +13,7 @@ use crate::scenario::ranges::Space;
 use crate::scenario::Scenario;
 use crate::sweep::shard::runs::{self, DrawRuns};
 use crate::sweep::shard::ShardSpec;
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use std::path::Path;
 
 /// The options a shard does not write: its merge writes the outputs.
@@ -69,6 +69,7 @@ fn design(
         plausible: args.plausible.as_ref().map(|p| p.display().to_string()),
         plausible_sha256: args.plausible.as_deref().map(file_sha256).transpose()?,
         municipalities: args.municipalities.clone(),
+        format: args.format,
         version: VERSION.to_string(),
     })
 }
@@ -171,6 +172,9 @@ pub fn merge(merge: &MergeArgs, quiet: bool) -> anyhow::Result<()> {
             .map(|code| format!("--municipality={code}")),
     );
     argv.extend(design.set.iter().map(|set| format!("--set={set}")));
+    if let Some(format) = design.format.to_possible_value() {
+        argv.push(format!("--format={}", format.get_name()));
+    }
     if merge.out != Path::new("-") {
         argv.push(format!("--out={}", merge.out.display()));
     }

@@ -6,7 +6,8 @@
 //! A shard file is one JSON document. Its first key is `simulate` and holds the scenario as given (so `merge`
 //! knows the kind of a file by its first bytes); then `shard` (`K/N`), `draws` (the design's size), the fields
 //! that identify the run (the same in every shard of one run: the scenario's sha256, the `--set` values, seed,
-//! replications and whether they were given, the `--draws` and `--plausible` given, the municipalities shown, the version), `digest`
+//! replications and whether they were given, the `--draws` and `--plausible` given, the municipalities shown,
+//! `--format`, the version), `digest`
 //! (SHA-256 of the compact JSON of `runs`) and `runs`: per draw of the shard, in draw order, its index and its
 //! replications' summaries. Numbers are written as the shortest text that reads back exactly.
 
@@ -45,6 +46,8 @@ pub struct Design {
     pub plausible_sha256: Option<String>,
     /// `--municipality` codes shown, in order.
     pub municipalities: Vec<u32>,
+    /// `--format`: what the merge prints on stdout.
+    pub format: crate::report::Format,
     pub version: String,
 }
 
@@ -65,6 +68,7 @@ impl Design {
             ("plausible".into(), json(&self.plausible)),
             ("plausible_sha256".into(), json(&self.plausible_sha256)),
             ("municipalities".into(), json(&self.municipalities)),
+            ("format".into(), json(&self.format)),
             ("version".into(), self.version.clone()),
         ]
     }
