@@ -69,7 +69,10 @@ fn design(
         plausible: args.plausible.as_ref().map(|p| p.display().to_string()),
         plausible_sha256: args.plausible.as_deref().map(file_sha256).transpose()?,
         municipalities: args.municipalities.clone(),
-        format: args.format,
+        format: args
+            .format
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string()),
         version: VERSION.to_string(),
     })
 }
@@ -172,9 +175,7 @@ pub fn merge(merge: &MergeArgs, quiet: bool) -> anyhow::Result<()> {
             .map(|code| format!("--municipality={code}")),
     );
     argv.extend(design.set.iter().map(|set| format!("--set={set}")));
-    if let Some(format) = design.format.to_possible_value() {
-        argv.push(format!("--format={}", format.get_name()));
-    }
+    argv.push(format!("--format={}", design.format));
     if merge.out != Path::new("-") {
         argv.push(format!("--out={}", merge.out.display()));
     }

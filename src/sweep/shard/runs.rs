@@ -46,8 +46,8 @@ pub struct Design {
     pub plausible_sha256: Option<String>,
     /// `--municipality` codes shown, in order.
     pub municipalities: Vec<u32>,
-    /// `--format`: what the merge prints on stdout.
-    pub format: crate::report::Format,
+    /// `--format` as simulate takes it (`table`, `json`, `markdown`): what the merge prints on stdout.
+    pub format: String,
     pub version: String,
 }
 
@@ -68,7 +68,7 @@ impl Design {
             ("plausible".into(), json(&self.plausible)),
             ("plausible_sha256".into(), json(&self.plausible_sha256)),
             ("municipalities".into(), json(&self.municipalities)),
-            ("format".into(), json(&self.format)),
+            ("format".into(), self.format.clone()),
             ("version".into(), self.version.clone()),
         ]
     }
